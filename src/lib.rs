@@ -1,0 +1,3 @@
+//! peritrial designs clinical trials of intraperitoneal rmhTNF perfusion by simulating them.
+pub mod cli;
+pub mod scenario;

@@ -1,0 +1,253 @@
+//! The validated scenario: every invariant of the scenario language holds here, so the
+//! engine never returns a "bad scenario" error. Names are resolved to indices; per-arm
+//! values are vectors indexed by arm.
+
+/// Index of an arm in [`Scenario::arms`].
+pub type ArmId = usize;
+/// Index of an event cause in [`Scenario::event_names`].
+pub type EventId = usize;
+/// Index of a response in [`Scenario::response_names`].
+pub type ResponseId = usize;
+/// Index of an adverse event in [`Scenario::adverse_event_names`].
+pub type AdverseEventId = usize;
+/// Index of an endpoint in [`Scenario::endpoints`].
+pub type EndpointId = usize;
+
+/// The name of the event cause that is death: observed exactly, and the only one that may
+/// carry `after_recurrence`.
+pub const DEATH: &str = "death";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub replicates: u64,
+    pub seed: u64,
+    pub arms: Vec<Arm>,
+    /// Permuted-block size: a multiple of the sum of allocations.
+    pub block_size: u32,
+    pub enrollment: Enrollment,
+    /// Exponential loss to follow-up, hazard per month, per arm (0 = none).
+    pub dropout_hazard: Vec<f64>,
+    pub cohorts: Vec<Cohort>,
+    pub event_names: Vec<String>,
+    pub response_names: Vec<String>,
+    pub adverse_event_names: Vec<String>,
+    pub endpoints: Vec<Endpoint>,
+    pub analysis: Analysis,
+    /// Scheduled imaging: recurrences are seen at the first visit after they happen.
+    pub assessments: Option<Schedule>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arm {
+    pub name: String,
+    pub allocation: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enrollment {
+    pub sample_size: u32,
+    pub accrual: Accrual,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Accrual {
+    /// Entry uniform over `[0, months]`.
+    Uniform { months: f64 },
+    /// Poisson arrivals with piecewise-constant rates (patients per month) from each start
+    /// month; the last rate goes on until the sample size is reached.
+    Piecewise { starts: Vec<f64>, rates: Vec<f64> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cohort {
+    pub name: String,
+    pub share: f64,
+    /// Variance of a mean-1 gamma frailty multiplying all the patient's hazards.
+    pub frailty_variance: Option<f64>,
+    /// Indexed by [`EventId`]; `None` where this cohort does not have that cause.
+    pub events: Vec<Option<EventModel>>,
+    /// Hazard of death once any other event has happened (clock reset at that event).
+    pub death_after_recurrence: Option<EventModel>,
+    /// Indexed by [`ResponseId`].
+    pub responses: Vec<Option<Response>>,
+    /// Indexed by [`AdverseEventId`].
+    pub adverse_events: Vec<Option<AdverseEvent>>,
+}
+
+/// An event-time distribution with its treatment effect per arm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventModel {
+    pub distribution: Distribution,
+    /// Per arm: piecewise-constant hazard ratio (a constant ratio is one piece from 0).
+    pub hazard_ratio: Vec<HazardRatio>,
+    /// Per arm probability of never having the event (cure mixture); 0 when not a cure model.
+    pub cure_fraction: Vec<f64>,
+}
+
+/// Baseline (control) distribution of the time to an event, for the uncured.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Distribution {
+    Exponential {
+        rate: f64,
+    },
+    /// Rates per month from each start month (the first start is 0).
+    PiecewiseExponential {
+        starts: Vec<f64>,
+        rates: Vec<f64>,
+    },
+    /// S(t) = exp(-(t / scale)^shape).
+    Weibull {
+        shape: f64,
+        scale: f64,
+    },
+}
+
+/// A hazard ratio piecewise constant in time since surgery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HazardRatio {
+    /// Start month of each piece; the first is 0.
+    pub starts: Vec<f64>,
+    pub ratios: Vec<f64>,
+}
+
+impl HazardRatio {
+    pub fn constant(ratio: f64) -> HazardRatio {
+        HazardRatio { starts: vec![0.0], ratios: vec![ratio] }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// Per arm.
+    pub probability: Vec<f64>,
+    pub assessed_at_months: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdverseEvent {
+    /// Per arm probability within 24 h of administration.
+    pub probability: Vec<f64>,
+    /// Share of those events that are grade 3 or higher.
+    pub grade3_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    pub name: String,
+    pub kind: EndpointKind,
+    pub treatment: ArmId,
+    pub control: Option<ArmId>,
+    /// One-sided significance level (success = treatment better).
+    pub alpha: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointKind {
+    TimeToEvent {
+        /// The first of these ends the endpoint.
+        events: Vec<EventId>,
+        /// Competing events, for cumulative incidence.
+        competing: Vec<EventId>,
+        milestones: Vec<f64>,
+        test: TimeToEventTest,
+    },
+    Binary {
+        response: ResponseId,
+        test: BinaryTest,
+    },
+    Safety {
+        adverse_event: AdverseEventId,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimeToEventTest {
+    Logrank,
+    StratifiedLogrank,
+    FlemingHarrington {
+        rho: f64,
+        gamma: f64,
+    },
+    Cox,
+    /// Against a reference exponential hazard per month.
+    OneSampleLogrank {
+        null_hazard: f64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BinaryTest {
+    ExactBinomial { null_rate: f64 },
+    Fisher,
+    ChiSquare,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analysis {
+    pub cut: Cut,
+    /// Information fractions, increasing, the last one 1.
+    pub looks: Vec<f64>,
+    pub spending: Spending,
+    pub futility: Option<Futility>,
+    pub multiplicity: Option<Multiplicity>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cut {
+    /// At a calendar month from the first entry.
+    Month(f64),
+    /// When an endpoint reaches an event count.
+    Events { endpoint: EndpointId, events: u32 },
+    /// When every patient has this follow-up.
+    MinFollowUp(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Spending {
+    OBrienFleming,
+    Pocock,
+    HwangShihDeCani(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Futility {
+    /// Stop for futility when z is below this (non-binding).
+    Z(f64),
+    /// Beta spending (non-binding).
+    BetaSpending(Spending),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Multiplicity {
+    pub method: MultiplicityMethod,
+    pub endpoints: Vec<EndpointId>,
+    /// Family-wise one-sided level.
+    pub alpha: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MultiplicityMethod {
+    FixedSequence,
+    Holm,
+    Bonferroni,
+}
+
+/// Visits from each start month, every `every` months.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    pub starts: Vec<f64>,
+    pub every: Vec<f64>,
+}
+
+impl Scenario {
+    pub fn arm_index(&self, name: &str) -> Option<ArmId> {
+        self.arms.iter().position(|a| a.name == name)
+    }
+    pub fn event_index(&self, name: &str) -> Option<EventId> {
+        self.event_names.iter().position(|e| e == name)
+    }
+    pub fn endpoint_index(&self, name: &str) -> Option<EndpointId> {
+        self.endpoints.iter().position(|e| e.name == name)
+    }
+}

@@ -1,0 +1,304 @@
+//! Writes a validated scenario back in the scenario language, with every default filled in
+//! (`peritrial show`). The output validates to the same [`Scenario`].
+
+use super::model::*;
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
+
+fn arr(xs: &[f64]) -> Value {
+    Value::Array(xs.iter().copied().collect::<Array>())
+}
+
+fn pieces(starts: &[f64], values: &[f64]) -> Value {
+    let mut a = Array::new();
+    for (s, v) in starts.iter().zip(values) {
+        a.push(Value::Array([*s, *v].into_iter().collect()));
+    }
+    Value::Array(a)
+}
+
+fn per_arm(s: &Scenario, xs: &[f64]) -> Value {
+    if xs.windows(2).all(|w| w[0] == w[1]) {
+        return Value::from(xs[0]);
+    }
+    let mut t = InlineTable::new();
+    for (a, x) in s.arms.iter().zip(xs) {
+        t.insert(&a.name, Value::from(*x));
+    }
+    Value::InlineTable(t)
+}
+
+fn names(list: &[String], ids: &[usize]) -> Value {
+    Value::Array(ids.iter().map(|&i| list[i].as_str()).collect())
+}
+
+fn spending(sp: Spending) -> Value {
+    match sp {
+        Spending::OBrienFleming => "obrien_fleming".into(),
+        Spending::Pocock => "pocock".into(),
+        Spending::HwangShihDeCani(g) => {
+            let mut t = InlineTable::new();
+            t.insert("hwang_shih_decani", g.into());
+            Value::InlineTable(t)
+        }
+    }
+}
+
+fn with_comment(v: impl Into<Value>, comment: String) -> Item {
+    let mut v: Value = v.into();
+    v.decor_mut().set_suffix(format!("  # {comment}"));
+    Item::Value(v)
+}
+
+fn distribution_into(t: &mut dyn toml_edit::TableLike, d: &Distribution) {
+    match d {
+        Distribution::Exponential { rate } => {
+            t.insert("distribution", value("exponential"));
+            t.insert(
+                "rate_per_month",
+                with_comment(*rate, format!("median {:.4} months", std::f64::consts::LN_2 / rate)),
+            );
+        }
+        Distribution::PiecewiseExponential { starts, rates } => {
+            t.insert("distribution", value("piecewise_exponential"));
+            t.insert("rates", Item::Value(pieces(starts, rates)));
+        }
+        Distribution::Weibull { shape, scale } => {
+            t.insert("distribution", value("weibull"));
+            t.insert("shape", value(*shape));
+            t.insert(
+                "scale_months",
+                with_comment(*scale, format!("median {:.4} months", scale * std::f64::consts::LN_2.powf(1.0 / shape))),
+            );
+        }
+    }
+}
+
+fn event_model_into(s: &Scenario, t: &mut dyn toml_edit::TableLike, m: &EventModel) {
+    if m.cure_fraction.iter().any(|&c| c > 0.0) {
+        t.insert("distribution", value("cure"));
+        t.insert("cure_fraction", Item::Value(per_arm(s, &m.cure_fraction)));
+        let mut latency = InlineTable::new();
+        distribution_into(&mut latency, &m.distribution);
+        for (_, v) in latency.iter_mut() {
+            v.decor_mut().set_suffix("");
+        }
+        t.insert("latency", Item::Value(Value::InlineTable(latency)));
+    } else {
+        distribution_into(t, &m.distribution);
+    }
+    let mut hr = InlineTable::new();
+    for (a, h) in s.arms.iter().zip(&m.hazard_ratio) {
+        let v = if h.starts.len() == 1 { Value::from(h.ratios[0]) } else { pieces(&h.starts, &h.ratios) };
+        hr.insert(&a.name, v);
+    }
+    t.insert("hazard_ratio", Item::Value(Value::InlineTable(hr)));
+}
+
+/// The scenario as TOML text.
+pub fn to_toml(s: &Scenario) -> String {
+    let mut doc = DocumentMut::new();
+    let mut study = Table::new();
+    study.insert("name", value(&s.name));
+    study.insert("replicates", value(s.replicates as i64));
+    study.insert("seed", value(s.seed as i64));
+    doc.insert("study", Item::Table(study));
+
+    let mut arms = Table::new();
+    for a in &s.arms {
+        let mut t = InlineTable::new();
+        t.insert("allocation", (a.allocation as i64).into());
+        arms.insert(&a.name, Item::Value(Value::InlineTable(t)));
+    }
+    doc.insert("arms", Item::Table(arms));
+
+    let mut enr = Table::new();
+    enr.insert("sample_size", value(s.enrollment.sample_size as i64));
+    enr.insert("block_size", value(s.block_size as i64));
+    let mut acc = InlineTable::new();
+    match &s.enrollment.accrual {
+        Accrual::Uniform { months } => {
+            acc.insert("months", (*months).into());
+        }
+        Accrual::Piecewise { starts, rates } => {
+            acc.insert("rates", pieces(starts, rates));
+        }
+    }
+    enr.insert("accrual", Item::Value(Value::InlineTable(acc)));
+    doc.insert("enrollment", Item::Table(enr));
+
+    let mut drop = Table::new();
+    drop.insert("hazard_per_month", Item::Value(per_arm(s, &s.dropout_hazard)));
+    doc.insert("dropout", Item::Table(drop));
+
+    if let Some(sch) = &s.assessments {
+        let mut a = Table::new();
+        a.insert("schedule", Item::Value(pieces(&sch.starts, &sch.every)));
+        doc.insert("assessments", Item::Table(a));
+    }
+
+    let mut cohorts = Table::new();
+    cohorts.set_implicit(true);
+    for c in &s.cohorts {
+        let mut ct = Table::new();
+        ct.insert("share", value(c.share));
+        if let Some(v) = c.frailty_variance {
+            ct.insert("frailty_variance", value(v));
+        }
+        let mut events = Table::new();
+        events.set_implicit(true);
+        for (id, m) in c.events.iter().enumerate() {
+            let Some(m) = m else { continue };
+            let mut et = Table::new();
+            event_model_into(s, &mut et, m);
+            if s.event_names[id] == DEATH {
+                if let Some(ar) = &c.death_after_recurrence {
+                    let mut it = InlineTable::new();
+                    event_model_into(s, &mut it, ar);
+                    for (_, v) in it.iter_mut() {
+                        v.decor_mut().set_suffix("");
+                    }
+                    et.insert("after_recurrence", Item::Value(Value::InlineTable(it)));
+                }
+            }
+            events.insert(&s.event_names[id], Item::Table(et));
+        }
+        if !events.is_empty() {
+            ct.insert("events", Item::Table(events));
+        }
+        let mut responses = Table::new();
+        responses.set_implicit(true);
+        for (id, r) in c.responses.iter().enumerate() {
+            let Some(r) = r else { continue };
+            let mut rt = Table::new();
+            rt.insert("probability", Item::Value(per_arm(s, &r.probability)));
+            rt.insert("assessed_at_months", value(r.assessed_at_months));
+            responses.insert(&s.response_names[id], Item::Table(rt));
+        }
+        if !responses.is_empty() {
+            ct.insert("responses", Item::Table(responses));
+        }
+        let mut aes = Table::new();
+        aes.set_implicit(true);
+        for (id, a) in c.adverse_events.iter().enumerate() {
+            let Some(a) = a else { continue };
+            let mut at = Table::new();
+            at.insert("probability", Item::Value(per_arm(s, &a.probability)));
+            at.insert("grade3_share", value(a.grade3_share));
+            aes.insert(&s.adverse_event_names[id], Item::Table(at));
+        }
+        if !aes.is_empty() {
+            ct.insert("adverse_events", Item::Table(aes));
+        }
+        cohorts.insert(&c.name, Item::Table(ct));
+    }
+    doc.insert("cohorts", Item::Table(cohorts));
+
+    let mut eps = Table::new();
+    eps.set_implicit(true);
+    for e in &s.endpoints {
+        let mut t = Table::new();
+        match &e.kind {
+            EndpointKind::TimeToEvent { events, competing, milestones, test } => {
+                t.insert("kind", value("time_to_event"));
+                t.insert("events", Item::Value(names(&s.event_names, events)));
+                if !competing.is_empty() {
+                    t.insert("competing", Item::Value(names(&s.event_names, competing)));
+                }
+                t.insert("milestones", Item::Value(arr(milestones)));
+                match test {
+                    TimeToEventTest::Logrank => t.insert("test", value("logrank")),
+                    TimeToEventTest::StratifiedLogrank => t.insert("test", value("stratified_logrank")),
+                    TimeToEventTest::Cox => t.insert("test", value("cox")),
+                    TimeToEventTest::FlemingHarrington { rho, gamma } => {
+                        t.insert("rho", value(*rho));
+                        t.insert("gamma", value(*gamma));
+                        t.insert("test", value("fleming_harrington"))
+                    }
+                    TimeToEventTest::OneSampleLogrank { null_hazard } => {
+                        t.insert(
+                            "null_hazard_per_month",
+                            with_comment(
+                                *null_hazard,
+                                format!("median {:.4} months", std::f64::consts::LN_2 / null_hazard),
+                            ),
+                        );
+                        t.insert("test", value("one_sample_logrank"))
+                    }
+                };
+            }
+            EndpointKind::Binary { response, test } => {
+                t.insert("kind", value("binary"));
+                t.insert("response", value(&s.response_names[*response]));
+                match test {
+                    BinaryTest::ExactBinomial { null_rate } => {
+                        t.insert("test", value("exact_binomial"));
+                        t.insert("null_rate", value(*null_rate));
+                    }
+                    BinaryTest::Fisher => {
+                        t.insert("test", value("fisher"));
+                    }
+                    BinaryTest::ChiSquare => {
+                        t.insert("test", value("chi_square"));
+                    }
+                }
+            }
+            EndpointKind::Safety { adverse_event } => {
+                t.insert("kind", value("safety"));
+                t.insert("adverse_event", value(&s.adverse_event_names[*adverse_event]));
+            }
+        }
+        t.insert("treatment", value(&s.arms[e.treatment].name));
+        if let Some(c) = e.control {
+            t.insert("control", value(&s.arms[c].name));
+        }
+        if !matches!(e.kind, EndpointKind::Safety { .. }) {
+            t.insert("alpha", value(e.alpha));
+        }
+        eps.insert(&e.name, Item::Table(t));
+    }
+    doc.insert("endpoints", Item::Table(eps));
+
+    let a = &s.analysis;
+    let mut at = Table::new();
+    let mut cut = InlineTable::new();
+    match a.cut {
+        Cut::Month(m) => {
+            cut.insert("month", m.into());
+        }
+        Cut::Events { endpoint, events } => {
+            cut.insert("endpoint", s.endpoints[endpoint].name.as_str().into());
+            cut.insert("events", (events as i64).into());
+        }
+        Cut::MinFollowUp(m) => {
+            cut.insert("min_follow_up_months", m.into());
+        }
+    }
+    at.insert("cut", Item::Value(Value::InlineTable(cut)));
+    at.insert("looks", Item::Value(arr(&a.looks)));
+    at.insert("spending", Item::Value(spending(a.spending)));
+    if let Some(f) = a.futility {
+        let mut ft = InlineTable::new();
+        match f {
+            Futility::Z(z) => ft.insert("z", z.into()),
+            Futility::BetaSpending(sp) => ft.insert("beta_spending", spending(sp)),
+        };
+        at.insert("futility", Item::Value(Value::InlineTable(ft)));
+    }
+    if let Some(m) = &a.multiplicity {
+        let mut mt = InlineTable::new();
+        mt.insert(
+            "method",
+            match m.method {
+                MultiplicityMethod::FixedSequence => "fixed_sequence",
+                MultiplicityMethod::Holm => "holm",
+                MultiplicityMethod::Bonferroni => "bonferroni",
+            }
+            .into(),
+        );
+        mt.insert("endpoints", Value::Array(m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect()));
+        mt.insert("alpha", m.alpha.into());
+        at.insert("multiplicity", Item::Value(Value::InlineTable(mt)));
+    }
+    doc.insert("analysis", Item::Table(at));
+    doc.to_string()
+}

@@ -1,0 +1,1096 @@
+//! Reads the document tree into a [`Scenario`], checking every rule of the scenario language
+//! and collecting every error (not only the first).
+
+use super::model::*;
+use super::read::{Diagnostic, Reader, get, join, positive, probability};
+use super::tree::{Entry, Node, Origin, Value, fmt_float};
+
+/// Largest sample size accepted (patients per virtual trial).
+pub const MAX_SAMPLE_SIZE: i64 = 10_000_000;
+/// Largest number of replicates accepted.
+pub const MAX_REPLICATES: i64 = 1_000_000_000;
+/// Longest time, in months, accepted anywhere (1,000 years).
+pub const MAX_MONTHS: f64 = 12_000.0;
+
+const TOP: &[&str] = &["study", "arms", "enrollment", "dropout", "cohorts", "endpoints", "analysis", "assessments"];
+const DISTRIBUTIONS: &[&str] = &["exponential", "piecewise_exponential", "weibull", "cure"];
+
+fn months(x: f64) -> Result<(), String> {
+    if !(x >= 0.0) {
+        Err("expected a number of months of at least 0".into())
+    } else if x > MAX_MONTHS {
+        Err(format!("expected at most {MAX_MONTHS} months"))
+    } else {
+        Ok(())
+    }
+}
+
+fn positive_months(x: f64) -> Result<(), String> {
+    if x > 0.0 { months(x) } else { Err("expected a number of months greater than 0".into()) }
+}
+
+fn rate(x: f64) -> Result<(), String> {
+    if x >= 0.0 && x <= 1e6 { Ok(()) } else { Err("expected a rate per month in [0, 1e6]".into()) }
+}
+
+fn ratio(x: f64) -> Result<(), String> {
+    if x > 0.0 && x <= 1e6 { Ok(()) } else { Err("a hazard ratio must be greater than 0 (and at most 1e6)".into()) }
+}
+
+/// Validates a whole document.
+pub fn scenario(root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut r = Reader::default();
+    let s = read_scenario(&mut r, root);
+    match s {
+        Some(s) if r.errors.is_empty() => Ok(s),
+        _ => {
+            if r.errors.is_empty() {
+                r.error_at(&root.origin, "", "the scenario is not valid");
+            }
+            // Report in the order of the file, then the --set arguments.
+            r.errors.sort_by_key(|d| match &d.origin {
+                Origin::File { line, column } => (0, *line, *column),
+                Origin::Set(_) => (1, 0, 0),
+                Origin::Nowhere => (2, 0, 0),
+            });
+            Err(r.errors)
+        }
+    }
+}
+
+struct Names {
+    arms: Vec<String>,
+}
+
+fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
+    let top = r.table(root, "", TOP)?;
+    let (name, replicates, seed) = read_study(r, root, top);
+    let arms = read_arms(r, root, top);
+    // Arm names are known even where an arm's allocation is wrong, so references still resolve.
+    let arm_names = match get(top, "arms").and_then(Node::table) {
+        Some(t) => t.iter().map(|e| e.key.clone()).collect(),
+        None => Vec::new(),
+    };
+    let names = Names { arms: arm_names };
+    let enrollment = read_enrollment(r, root, top, &arms);
+    let dropout_hazard = match get(top, "dropout") {
+        None => Some(vec![0.0; arms.len()]),
+        Some(node) => r.table(node, "dropout", &["hazard_per_month"]).and_then(|t| match get(t, "hazard_per_month") {
+            None => Some(vec![0.0; arms.len()]),
+            Some(h) => per_arm(r, h, "dropout.hazard_per_month", &names, None, rate),
+        }),
+    };
+    let mut event_names = Vec::new();
+    let mut response_names = Vec::new();
+    let mut ae_names = Vec::new();
+    let cohorts = read_cohorts(r, root, top, &names, &mut event_names, &mut response_names, &mut ae_names);
+    let endpoints = read_endpoints(r, root, top, &names, &event_names, &response_names, &ae_names, &cohorts);
+    let sample_size = get(top, "enrollment").and_then(|e| e.get("sample_size")).and_then(|n| match n.value {
+        Value::Integer(i) if (1..=MAX_SAMPLE_SIZE).contains(&i) => Some(i as u32),
+        _ => None,
+    });
+    let analysis = read_analysis(r, root, top, &endpoints, sample_size);
+    let assessments = get(top, "assessments").and_then(|node| {
+        let t = r.table(node, "assessments", &["schedule"])?;
+        let s = r.required(node, t, "assessments", "schedule", "[[from_month, every_months], …]")?;
+        let (starts, every) = r.pieces(s, "assessments.schedule", "every_months", positive_months)?;
+        if every.iter().any(|&e| e <= 0.0) {
+            return None;
+        }
+        Some(Schedule { starts, every })
+    });
+    if arms.is_empty() {
+        return None;
+    }
+    let (enrollment, block_size) = enrollment?;
+    Some(Scenario {
+        name,
+        replicates: replicates?,
+        seed: seed?,
+        arms,
+        block_size,
+        enrollment,
+        dropout_hazard: dropout_hazard?,
+        cohorts: cohorts?,
+        event_names,
+        response_names,
+        adverse_event_names: ae_names,
+        endpoints: endpoints?,
+        analysis: analysis?,
+        assessments,
+    })
+}
+
+fn read_study(r: &mut Reader, root: &Node, top: &[Entry]) -> (String, Option<u64>, Option<u64>) {
+    let mut name = String::from("unnamed scenario");
+    let mut replicates = Some(1000);
+    let mut seed = Some(1);
+    let Some(node) = get(top, "study") else {
+        r.error_at(&root.origin, "study", "missing; expected a [study] table with name, replicates, seed");
+        return (name, None, None);
+    };
+    let Some(t) = r.table(node, "study", &["name", "replicates", "seed"]) else {
+        return (name, None, None);
+    };
+    if let Some(n) = get(t, "name") {
+        if let Some(s) = r.string(n, "study.name") {
+            name = s.to_string();
+        }
+    }
+    if let Some(n) = get(t, "replicates") {
+        replicates = r.integer(n, "study.replicates", 1, MAX_REPLICATES).map(|x| x as u64);
+    }
+    if let Some(n) = get(t, "seed") {
+        seed = r.integer(n, "study.seed", 0, i64::MAX).map(|x| x as u64);
+    }
+    (name, replicates, seed)
+}
+
+fn read_arms(r: &mut Reader, root: &Node, top: &[Entry]) -> Vec<Arm> {
+    let Some(node) = get(top, "arms") else {
+        r.error_at(
+            &root.origin,
+            "arms",
+            "missing; expected an [arms] table with at least one arm, e.g. rmhtnf = { allocation = 1 }",
+        );
+        return Vec::new();
+    };
+    let Some(t) = r.named_table(node, "arms", "arms") else { return Vec::new() };
+    if t.is_empty() {
+        r.error(node, "arms", "expected at least one arm, e.g. rmhtnf = { allocation = 1 }");
+    }
+    let mut arms = Vec::new();
+    for e in t {
+        let path = join("arms", &e.key);
+        let Some(at) = r.table(&e.node, &path, &["allocation"]) else { continue };
+        let allocation = match get(at, "allocation") {
+            Some(a) => r.integer(a, &join(&path, "allocation"), 1, 1000),
+            None => Some(1),
+        };
+        if let Some(a) = allocation {
+            arms.push(Arm { name: e.key.clone(), allocation: a as u32 });
+        }
+    }
+    if arms.len() != t.len() { Vec::new() } else { arms }
+}
+
+fn read_enrollment(r: &mut Reader, root: &Node, top: &[Entry], arms: &[Arm]) -> Option<(Enrollment, u32)> {
+    let Some(node) = get(top, "enrollment") else {
+        r.error_at(&root.origin, "enrollment", "missing; expected an [enrollment] table with sample_size and accrual");
+        return None;
+    };
+    let t = r.table(node, "enrollment", &["sample_size", "accrual", "block_size"])?;
+    let n = r.required(node, t, "enrollment", "sample_size", "an integer number of patients");
+    let sample_size = n.and_then(|n| r.integer(n, "enrollment.sample_size", 1, MAX_SAMPLE_SIZE));
+    let accrual = r.required(node, t, "enrollment", "accrual", "{ months = 24 } or { rates = [[0, 10], [6, 30]] }").and_then(|a| {
+        let at = r.table(a, "enrollment.accrual", &["months", "rates"])?;
+        match (get(at, "months"), get(at, "rates")) {
+            (Some(m), None) => r.number(m, "enrollment.accrual.months", positive_months).map(|months| Accrual::Uniform { months }),
+            (None, Some(rates)) => {
+                let (starts, rates) = r.pieces(rates, "enrollment.accrual.rates", "patients_per_month", |x| {
+                    if (0.0..=1e7).contains(&x) { Ok(()) } else { Err("expected patients per month in [0, 1e7]".into()) }
+                })?;
+                if rates.last().is_some_and(|&x| x <= 0.0) {
+                    r.error(a, "enrollment.accrual.rates", "the last accrual rate must be greater than 0, or enrolment never ends");
+                    return None;
+                }
+                Some(Accrual::Piecewise { starts, rates })
+            }
+            _ => {
+                r.error(a, "enrollment.accrual", "expected exactly one of months (uniform accrual) or rates (piecewise [[from_month, patients_per_month], …])");
+                None
+            }
+        }
+    });
+    let total: u32 = arms.iter().map(|a| a.allocation).sum();
+    let block_size = match get(t, "block_size") {
+        None => Some(2 * total.max(1)),
+        Some(b) => r.integer(b, "enrollment.block_size", 1, 100_000).and_then(|b| {
+            if total > 0 && b as u32 % total != 0 {
+                r.error(b_node(t), "enrollment.block_size", format!("a block must hold a whole number of allocation cycles: expected a multiple of {total} (the sum of the arms' allocations)"));
+                None
+            } else {
+                Some(b as u32)
+            }
+        }),
+    };
+    Some((Enrollment { sample_size: sample_size? as u32, accrual: accrual? }, block_size?))
+}
+
+fn b_node(t: &[Entry]) -> &Node {
+    get(t, "block_size").expect("block_size was read from this table")
+}
+
+/// A value for every arm: a number for all arms, or a table naming arms. With `default`,
+/// arms not named take it; without, every arm must be named.
+fn per_arm(
+    r: &mut Reader,
+    node: &Node,
+    path: &str,
+    names: &Names,
+    default: Option<f64>,
+    check: impl Fn(f64) -> Result<(), String>,
+) -> Option<Vec<f64>> {
+    match &node.value {
+        Value::Table(entries) => {
+            let mut out: Vec<Option<f64>> = vec![default; names.arms.len()];
+            let before = r.errors.len();
+            for e in entries {
+                let p = join(path, &e.key);
+                match names.arms.iter().position(|a| *a == e.key) {
+                    Some(i) => out[i] = r.number(&e.node, &p, &check),
+                    None => {
+                        let arms: Vec<&str> = names.arms.iter().map(String::as_str).collect();
+                        r.error_at(
+                            &e.key_origin,
+                            &p,
+                            format!("there is no arm {:?}; the arms are {}", e.key, arms.join(", ")),
+                        );
+                    }
+                }
+            }
+            if r.errors.len() > before {
+                return None;
+            }
+            let missing: Vec<&str> =
+                names.arms.iter().zip(&out).filter(|(_, v)| v.is_none()).map(|(a, _)| a.as_str()).collect();
+            if !missing.is_empty() {
+                r.error(node, path, format!("expected a value for every arm; missing: {}", missing.join(", ")));
+                return None;
+            }
+            Some(out.into_iter().map(|v| v.unwrap_or(0.0)).collect())
+        }
+        _ => r.number(node, path, check).map(|x| vec![x; names.arms.len()]),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_cohorts(
+    r: &mut Reader,
+    root: &Node,
+    top: &[Entry],
+    names: &Names,
+    event_names: &mut Vec<String>,
+    response_names: &mut Vec<String>,
+    ae_names: &mut Vec<String>,
+) -> Option<Vec<Cohort>> {
+    let Some(node) = get(top, "cohorts") else {
+        r.error_at(
+            &root.origin,
+            "cohorts",
+            "missing; expected at least one cohort, e.g. [cohorts.gastric] share = 1.0",
+        );
+        return None;
+    };
+    let t = r.named_table(node, "cohorts", "cohorts")?;
+    if t.is_empty() {
+        r.error(node, "cohorts", "expected at least one cohort, e.g. [cohorts.gastric] share = 1.0");
+        return None;
+    }
+    // Names first, so that every cohort's vectors have the same length.
+    for e in t {
+        if let Some(ct) = e.node.table() {
+            for (key, list) in
+                [("events", &mut *event_names), ("responses", &mut *response_names), ("adverse_events", &mut *ae_names)]
+            {
+                if let Some(Value::Table(items)) = get(ct, key).map(|n| &n.value) {
+                    for item in items {
+                        if !list.contains(&item.key) {
+                            list.push(item.key.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut cohorts = Vec::new();
+    let before = r.errors.len();
+    for e in t {
+        let path = join("cohorts", &e.key);
+        let Some(ct) = r.table(&e.node, &path, &["share", "frailty_variance", "events", "responses", "adverse_events"])
+        else {
+            continue;
+        };
+        let share = r.required(&e.node, ct, &path, "share", "the share of patients in (0, 1]").and_then(|s| {
+            r.number(s, &join(&path, "share"), |x| {
+                if x > 0.0 && x <= 1.0 { Ok(()) } else { Err("a share must be in (0, 1]".into()) }
+            })
+        });
+        let frailty_variance = match get(ct, "frailty_variance") {
+            None => Some(None),
+            Some(f) => r
+                .number(f, &join(&path, "frailty_variance"), |x| {
+                    if x > 0.0 && x <= 100.0 { Ok(()) } else { Err("a frailty variance must be in (0, 100]".into()) }
+                })
+                .map(Some),
+        };
+        let mut events = vec![None; event_names.len()];
+        let mut death_after_recurrence = None;
+        if let Some(en) = get(ct, "events") {
+            let ep = join(&path, "events");
+            if let Some(et) = r.named_table(en, &ep, "events") {
+                for ev in et {
+                    let p = join(&ep, &ev.key);
+                    let is_death = ev.key == DEATH;
+                    let extra: &[&str] = if is_death { &["after_recurrence"] } else { &[] };
+                    if let Some(m) = read_event_model(r, &ev.node, &p, names, extra, true) {
+                        let id = event_names.iter().position(|n| *n == ev.key).expect("names were collected first");
+                        events[id] = Some(m);
+                    }
+                    if is_death {
+                        if let Some(ar) = ev.node.table().and_then(|t| get(t, "after_recurrence")) {
+                            death_after_recurrence =
+                                read_event_model(r, ar, &join(&p, "after_recurrence"), names, &[], true);
+                        }
+                    }
+                }
+            }
+        }
+        let mut responses = vec![None; response_names.len()];
+        if let Some(rn) = get(ct, "responses") {
+            let rp = join(&path, "responses");
+            if let Some(rt) = r.named_table(rn, &rp, "responses") {
+                for re in rt {
+                    let p = join(&rp, &re.key);
+                    let Some(t) = r.table(&re.node, &p, &["probability", "assessed_at_months"]) else { continue };
+                    let prob = r
+                        .required(&re.node, t, &p, "probability", "a probability, or a table of probabilities by arm")
+                        .and_then(|n| per_arm(r, n, &join(&p, "probability"), names, None, probability));
+                    let at = match get(t, "assessed_at_months") {
+                        None => Some(0.0),
+                        Some(n) => r.number(n, &join(&p, "assessed_at_months"), months),
+                    };
+                    if let (Some(probability), Some(assessed_at_months)) = (prob, at) {
+                        let id = response_names.iter().position(|n| *n == re.key).expect("names were collected first");
+                        responses[id] = Some(Response { probability, assessed_at_months });
+                    }
+                }
+            }
+        }
+        let mut adverse_events = vec![None; ae_names.len()];
+        if let Some(an) = get(ct, "adverse_events") {
+            let ap = join(&path, "adverse_events");
+            if let Some(at) = r.named_table(an, &ap, "adverse events") {
+                for ae in at {
+                    let p = join(&ap, &ae.key);
+                    let Some(t) = r.table(&ae.node, &p, &["probability", "grade3_share"]) else { continue };
+                    let prob = r
+                        .required(
+                            &ae.node,
+                            t,
+                            &p,
+                            "probability",
+                            "a probability within 24 h, or a table of them by arm",
+                        )
+                        .and_then(|n| per_arm(r, n, &join(&p, "probability"), names, None, probability));
+                    let g3 = match get(t, "grade3_share") {
+                        None => Some(0.0),
+                        Some(n) => r.number(n, &join(&p, "grade3_share"), probability),
+                    };
+                    if let (Some(probability), Some(grade3_share)) = (prob, g3) {
+                        let id = ae_names.iter().position(|n| *n == ae.key).expect("names were collected first");
+                        adverse_events[id] = Some(AdverseEvent { probability, grade3_share });
+                    }
+                }
+            }
+        }
+        if let (Some(share), Some(frailty_variance)) = (share, frailty_variance) {
+            cohorts.push(Cohort {
+                name: e.key.clone(),
+                share,
+                frailty_variance,
+                events,
+                death_after_recurrence,
+                responses,
+                adverse_events,
+            });
+        }
+    }
+    if r.errors.len() > before || cohorts.len() != t.len() {
+        return None;
+    }
+    let sum: f64 = cohorts.iter().map(|c| c.share).sum();
+    if (sum - 1.0).abs() > 1e-9 {
+        let first = get(t, &cohorts[0].name).and_then(|n| n.get("share")).expect("share was read");
+        r.error(
+            first,
+            &join(&join("cohorts", &cohorts[0].name), "share"),
+            format!(
+                "a share must be in (0, 1], and shares must sum to 1 (they sum to {})",
+                fmt_float((sum * 1e9).round() / 1e9)
+            ),
+        );
+        return None;
+    }
+    Some(cohorts)
+}
+
+/// An event-time model: distribution, parameters, treatment effect.
+fn read_event_model(
+    r: &mut Reader,
+    node: &Node,
+    path: &str,
+    names: &Names,
+    extra: &[&str],
+    cure_allowed: bool,
+) -> Option<EventModel> {
+    let Some(entries) = node.table() else {
+        r.error(node, path, "expected a table with distribution = \"exponential\" and its parameters");
+        return None;
+    };
+    let dist_node = r.required(
+        node,
+        entries,
+        path,
+        "distribution",
+        "one of \"exponential\", \"piecewise_exponential\", \"weibull\", \"cure\"",
+    )?;
+    let choices: &[&str] = if cure_allowed { DISTRIBUTIONS } else { &DISTRIBUTIONS[..3] };
+    let dist = r.choice(dist_node, &join(path, "distribution"), choices)?;
+    let params: &[&str] = match dist {
+        "exponential" => &["median_months", "rate_per_month"],
+        "piecewise_exponential" => &["rates"],
+        "weibull" => &["shape", "median_months", "scale_months"],
+        _ => &["cure_fraction", "latency"],
+    };
+    let mut allowed = vec!["distribution", "hazard_ratio"];
+    allowed.extend_from_slice(params);
+    allowed.extend_from_slice(extra);
+    r.table(node, path, &allowed)?;
+    let before = r.errors.len();
+    let (distribution, cure_fraction) = if dist == "cure" {
+        let cf = r
+            .required(
+                node,
+                entries,
+                path,
+                "cure_fraction",
+                "the probability of never having the event, or a table of them by arm",
+            )
+            .and_then(|n| {
+                per_arm(r, n, &join(path, "cure_fraction"), names, None, |x| {
+                    if (0.0..1.0).contains(&x) { Ok(()) } else { Err("a cure fraction must be in [0, 1)".into()) }
+                })
+            });
+        let latency = r
+            .required(
+                node,
+                entries,
+                path,
+                "latency",
+                "the distribution of the uncured, e.g. { distribution = \"exponential\", median_months = 12 }",
+            )
+            .and_then(|n| {
+                let lp = join(path, "latency");
+                if n.table().is_some_and(|t| get(t, "hazard_ratio").is_some()) {
+                    r.error(n, &lp, "write the hazard ratio on the cure model itself, not on its latency");
+                    return None;
+                }
+                read_event_model(r, n, &lp, names, &[], false)
+            });
+        (latency.map(|l| l.distribution), cf)
+    } else {
+        (read_distribution(r, node, entries, path, dist), Some(vec![0.0; names.arms.len()]))
+    };
+    let hazard_ratio = match get(entries, "hazard_ratio") {
+        None => Some(vec![HazardRatio::constant(1.0); names.arms.len()]),
+        Some(h) => read_hazard_ratio(r, h, &join(path, "hazard_ratio"), names),
+    };
+    if r.errors.len() > before {
+        return None;
+    }
+    Some(EventModel { distribution: distribution?, hazard_ratio: hazard_ratio?, cure_fraction: cure_fraction? })
+}
+
+fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist: &str) -> Option<Distribution> {
+    let exactly_one = |r: &mut Reader, a: &str, b: &str| -> Option<(bool, f64)> {
+        match (get(t, a), get(t, b)) {
+            (Some(n), None) => r.number(n, &join(path, a), positive_months).map(|x| (true, x)),
+            (None, Some(n)) => r.number(n, &join(path, b), positive).map(|x| (false, x)),
+            _ => {
+                r.error(node, path, format!("expected exactly one of {a} and {b}"));
+                None
+            }
+        }
+    };
+    match dist {
+        "exponential" => {
+            let (is_median, x) = exactly_one(r, "median_months", "rate_per_month")?;
+            if !is_median && x > 1e6 {
+                r.error(
+                    get(t, "rate_per_month")?,
+                    &join(path, "rate_per_month"),
+                    "expected a rate per month in (0, 1e6]",
+                );
+                return None;
+            }
+            Some(Distribution::Exponential { rate: if is_median { std::f64::consts::LN_2 / x } else { x } })
+        }
+        "piecewise_exponential" => {
+            let n = r.required(node, t, path, "rates", "[[from_month, rate_per_month], …]")?;
+            let (starts, rates) = r.pieces(n, &join(path, "rates"), "rate_per_month", rate)?;
+            if rates.iter().all(|&x| x == 0.0) {
+                r.error(
+                    n,
+                    &join(path, "rates"),
+                    "at least one rate must be greater than 0 (use a cure model for a share that never has the event)",
+                );
+                return None;
+            }
+            Some(Distribution::PiecewiseExponential { starts, rates })
+        }
+        _ => {
+            let shape =
+                r.required(node, t, path, "shape", "the Weibull shape, a number greater than 0").and_then(|n| {
+                    r.number(n, &join(path, "shape"), |x| {
+                        if x > 0.0 && x <= 100.0 { Ok(()) } else { Err("a Weibull shape must be in (0, 100]".into()) }
+                    })
+                });
+            let scale = match (get(t, "median_months"), get(t, "scale_months")) {
+                (Some(n), None) => r.number(n, &join(path, "median_months"), positive_months).map(|m| (true, m)),
+                (None, Some(n)) => r.number(n, &join(path, "scale_months"), positive_months).map(|s| (false, s)),
+                _ => {
+                    r.error(node, path, "expected exactly one of median_months and scale_months");
+                    None
+                }
+            };
+            let shape = shape?;
+            let (is_median, x) = scale?;
+            // median = scale · ln(2)^(1/shape)
+            let scale = if is_median { x / std::f64::consts::LN_2.powf(1.0 / shape) } else { x };
+            Some(Distribution::Weibull { shape, scale })
+        }
+    }
+}
+
+/// `{ arm = 0.7 }` or `{ arm = [[0, 1.0], [6, 0.6]] }`; arms not named have ratio 1.
+fn read_hazard_ratio(r: &mut Reader, node: &Node, path: &str, names: &Names) -> Option<Vec<HazardRatio>> {
+    let t = r.named_table(node, path, "hazard ratios by arm, e.g. { rmhtnf = 0.7 }")?;
+    let mut out = vec![HazardRatio::constant(1.0); names.arms.len()];
+    let before = r.errors.len();
+    for e in t {
+        let p = join(path, &e.key);
+        let Some(i) = names.arms.iter().position(|a| *a == e.key) else {
+            r.error_at(
+                &e.key_origin,
+                &p,
+                format!("there is no arm {:?}; the arms are {}", e.key, names.arms.join(", ")),
+            );
+            continue;
+        };
+        let hr = match &e.node.value {
+            Value::Array(_) => {
+                r.pieces(&e.node, &p, "hazard_ratio", ratio).map(|(starts, ratios)| HazardRatio { starts, ratios })
+            }
+            _ => r.number(&e.node, &p, ratio).map(HazardRatio::constant),
+        };
+        if let Some(hr) = hr {
+            out[i] = hr;
+        }
+    }
+    (r.errors.len() == before).then_some(out)
+}
+
+fn arm_ref(r: &mut Reader, node: &Node, path: &str, names: &Names) -> Option<ArmId> {
+    let s = r.string(node, path)?;
+    match names.arms.iter().position(|a| a == s) {
+        Some(i) => Some(i),
+        None => {
+            r.error(node, path, format!("there is no such arm; the arms are {}", names.arms.join(", ")));
+            None
+        }
+    }
+}
+
+fn name_list(r: &mut Reader, node: &Node, path: &str, defined: &[String], what: &str) -> Option<Vec<usize>> {
+    let items = r.array(node, path, &format!("{what} names"))?;
+    let mut out = Vec::new();
+    let before = r.errors.len();
+    for (i, item) in items.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        let Some(s) = r.string(item, &p) else { continue };
+        match defined.iter().position(|d| d == s) {
+            Some(id) if out.contains(&id) => r.error(item, &p, format!("{what} {s:?} is listed twice")),
+            Some(id) => out.push(id),
+            None => {
+                let list = if defined.is_empty() {
+                    format!("no {what}s are defined in any cohort")
+                } else {
+                    format!("the {what}s defined in the cohorts are {}", defined.join(", "))
+                };
+                r.error(item, &p, format!("there is no {what} {s:?}; {list}"));
+            }
+        }
+    }
+    (r.errors.len() == before).then_some(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_endpoints(
+    r: &mut Reader,
+    root: &Node,
+    top: &[Entry],
+    names: &Names,
+    event_names: &[String],
+    response_names: &[String],
+    ae_names: &[String],
+    cohorts: &Option<Vec<Cohort>>,
+) -> Option<Vec<Endpoint>> {
+    let Some(node) = get(top, "endpoints") else {
+        r.error_at(
+            &root.origin,
+            "endpoints",
+            "missing; expected at least one endpoint, e.g. [endpoints.efs] kind = \"time_to_event\"",
+        );
+        return None;
+    };
+    let t = r.named_table(node, "endpoints", "endpoints")?;
+    if t.is_empty() {
+        r.error(node, "endpoints", "expected at least one endpoint");
+        return None;
+    }
+    let before = r.errors.len();
+    let mut out = Vec::new();
+    for e in t {
+        let path = join("endpoints", &e.key);
+        let Some(et) = e.node.table() else {
+            r.error(&e.node, &path, "expected a table with kind, test, treatment, …");
+            continue;
+        };
+        let Some(kind_node) = r.required(&e.node, et, &path, "kind", "\"time_to_event\", \"binary\" or \"safety\"")
+        else {
+            continue;
+        };
+        let Some(kind) = r.choice(kind_node, &join(&path, "kind"), &["time_to_event", "binary", "safety"]) else {
+            continue;
+        };
+        let test_default = match kind {
+            "time_to_event" => "logrank",
+            "binary" => "exact_binomial",
+            _ => "none",
+        };
+        let test = match get(et, "test") {
+            None => Some(test_default),
+            Some(n) => match kind {
+                "time_to_event" => r.choice(
+                    n,
+                    &join(&path, "test"),
+                    &["logrank", "stratified_logrank", "fleming_harrington", "cox", "one_sample_logrank"],
+                ),
+                "binary" => r.choice(n, &join(&path, "test"), &["exact_binomial", "fisher", "chi_square"]),
+                _ => {
+                    r.error(
+                        n,
+                        &join(&path, "test"),
+                        "a safety endpoint has no test (it reports rates with exact intervals)",
+                    );
+                    None
+                }
+            },
+        };
+        let Some(test) = test else { continue };
+        let mut allowed = vec!["kind", "test", "treatment", "control", "alpha"];
+        allowed.extend_from_slice(match (kind, test) {
+            ("time_to_event", "fleming_harrington") => &["events", "competing", "milestones", "rho", "gamma"][..],
+            ("time_to_event", "one_sample_logrank") => {
+                &["events", "competing", "milestones", "null_median_months", "null_hazard_per_month"][..]
+            }
+            ("time_to_event", _) => &["events", "competing", "milestones"][..],
+            ("binary", "exact_binomial") => &["response", "null_rate"][..],
+            ("binary", _) => &["response"][..],
+            _ => &["adverse_event"][..],
+        });
+        if kind == "safety" {
+            allowed.retain(|k| !matches!(*k, "test" | "control" | "alpha"));
+        }
+        if r.table(&e.node, &path, &allowed).is_none() {
+            continue;
+        }
+        let one_arm_test = matches!(test, "one_sample_logrank" | "exact_binomial");
+        let treatment = match get(et, "treatment") {
+            Some(n) => arm_ref(r, n, &join(&path, "treatment"), names),
+            None if names.arms.len() == 1 => Some(0),
+            None => {
+                r.error_at(
+                    &e.node.origin,
+                    &join(&path, "treatment"),
+                    format!("missing; expected the name of the treatment arm ({})", names.arms.join(", ")),
+                );
+                None
+            }
+        };
+        let control = match get(et, "control") {
+            Some(n) if one_arm_test => {
+                r.error(
+                    n,
+                    &join(&path, "control"),
+                    format!("the {test} test compares one arm with a historical value; remove control"),
+                );
+                None
+            }
+            Some(n) => arm_ref(r, n, &join(&path, "control"), names).map(Some),
+            None if one_arm_test || kind == "safety" => Some(None),
+            None => {
+                r.error_at(
+                    &e.node.origin,
+                    &join(&path, "control"),
+                    format!(
+                        "missing; the {test} test compares two arms: expected the name of the control arm ({})",
+                        names.arms.join(", ")
+                    ),
+                );
+                None
+            }
+        };
+        if let (Some(t), Some(Some(c))) = (treatment, control) {
+            if t == c {
+                r.error(
+                    get(et, "control").expect("control was read"),
+                    &join(&path, "control"),
+                    "the control arm must differ from the treatment arm",
+                );
+            }
+        }
+        let alpha = match get(et, "alpha") {
+            None => Some(0.025),
+            Some(n) => r.number(n, &join(&path, "alpha"), |x| {
+                if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
+            }),
+        };
+        let kind = match kind {
+            "time_to_event" => read_tte(r, &e.node, et, &path, test, event_names),
+            "binary" => {
+                let response = r
+                    .required(&e.node, et, &path, "response", "the name of a response defined in the cohorts")
+                    .and_then(|n| ref_in(r, n, &join(&path, "response"), response_names, "response"));
+                if let (Some(id), Some(cs)) = (response, cohorts) {
+                    for c in cs.iter().filter(|c| c.responses[id].is_none()) {
+                        r.error(
+                            get(et, "response").expect("read"),
+                            &join(&path, "response"),
+                            format!(
+                                "cohort {:?} does not define response {:?}: every cohort must, for a binary endpoint",
+                                c.name, response_names[id]
+                            ),
+                        );
+                    }
+                }
+                let test = match test {
+                    "exact_binomial" => r
+                        .required(&e.node, et, &path, "null_rate", "the historical response rate in (0, 1)")
+                        .and_then(|n| {
+                            r.number(n, &join(&path, "null_rate"), |x| {
+                                if x > 0.0 && x < 1.0 { Ok(()) } else { Err("a null rate must be in (0, 1)".into()) }
+                            })
+                        })
+                        .map(|null_rate| BinaryTest::ExactBinomial { null_rate }),
+                    "fisher" => Some(BinaryTest::Fisher),
+                    _ => Some(BinaryTest::ChiSquare),
+                };
+                response.zip(test).map(|(response, test)| EndpointKind::Binary { response, test })
+            }
+            _ => {
+                let ae = r
+                    .required(
+                        &e.node,
+                        et,
+                        &path,
+                        "adverse_event",
+                        "the name of an adverse event defined in the cohorts",
+                    )
+                    .and_then(|n| ref_in(r, n, &join(&path, "adverse_event"), ae_names, "adverse event"));
+                if let (Some(id), Some(cs)) = (ae, cohorts) {
+                    for c in cs.iter().filter(|c| c.adverse_events[id].is_none()) {
+                        r.error(get(et, "adverse_event").expect("read"), &join(&path, "adverse_event"), format!("cohort {:?} does not define adverse event {:?}: every cohort must, for a safety endpoint", c.name, ae_names[id]));
+                    }
+                }
+                ae.map(|adverse_event| EndpointKind::Safety { adverse_event })
+            }
+        };
+        if let (Some(kind), Some(treatment), Some(control), Some(alpha)) = (kind, treatment, control, alpha) {
+            out.push(Endpoint { name: e.key.clone(), kind, treatment, control, alpha });
+        }
+    }
+    (r.errors.len() == before && out.len() == t.len()).then_some(out)
+}
+
+fn ref_in(r: &mut Reader, node: &Node, path: &str, defined: &[String], what: &str) -> Option<usize> {
+    let s = r.string(node, path)?;
+    match defined.iter().position(|d| d == s) {
+        Some(i) => Some(i),
+        None => {
+            let list = if defined.is_empty() {
+                format!("no {what}s are defined in any cohort")
+            } else {
+                format!("the {what}s defined in the cohorts are {}", defined.join(", "))
+            };
+            r.error(node, path, format!("there is no {what} {s:?}; {list}"));
+            None
+        }
+    }
+}
+
+fn read_tte(
+    r: &mut Reader,
+    node: &Node,
+    et: &[Entry],
+    path: &str,
+    test: &str,
+    event_names: &[String],
+) -> Option<EndpointKind> {
+    let events =
+        r.required(node, et, path, "events", "a list of event names, e.g. [\"peritoneal_metastasis\"]").and_then(|n| {
+            let ids = name_list(r, n, &join(path, "events"), event_names, "event")?;
+            if ids.is_empty() {
+                r.error(n, &join(path, "events"), "expected at least one event name");
+                return None;
+            }
+            Some(ids)
+        });
+    let competing = match get(et, "competing") {
+        None => Some(Vec::new()),
+        Some(n) => name_list(r, n, &join(path, "competing"), event_names, "event").and_then(|ids| {
+            if let Some(ev) = &events {
+                if let Some(&dup) = ids.iter().find(|i| ev.contains(i)) {
+                    r.error(
+                        n,
+                        &join(path, "competing"),
+                        format!("event {:?} is both an endpoint event and a competing one", event_names[dup]),
+                    );
+                    return None;
+                }
+            }
+            Some(ids)
+        }),
+    };
+    let milestones = match get(et, "milestones") {
+        None => Some(Vec::new()),
+        Some(n) => r.array(n, &join(path, "milestones"), "months").and_then(|items| {
+            let before = r.errors.len();
+            let ms: Vec<f64> = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| r.number(m, &format!("{}[{i}]", join(path, "milestones")), positive_months))
+                .collect();
+            if r.errors.len() > before {
+                return None;
+            }
+            if ms.windows(2).any(|w| w[1] <= w[0]) {
+                r.error(n, &join(path, "milestones"), "milestones must increase strictly");
+                return None;
+            }
+            Some(ms)
+        }),
+    };
+    let test = match test {
+        "logrank" => Some(TimeToEventTest::Logrank),
+        "stratified_logrank" => Some(TimeToEventTest::StratifiedLogrank),
+        "cox" => Some(TimeToEventTest::Cox),
+        "fleming_harrington" => {
+            let mut param = |k: &str| match get(et, k) {
+                None => Some(0.0),
+                Some(n) => r.number(n, &join(path, k), |x| {
+                    if (0.0..=10.0).contains(&x) { Ok(()) } else { Err(format!("{k} must be in [0, 10]")) }
+                }),
+            };
+            let (rho, gamma) = (param("rho"), param("gamma"));
+            Some(TimeToEventTest::FlemingHarrington { rho: rho?, gamma: gamma? })
+        }
+        _ => match (get(et, "null_median_months"), get(et, "null_hazard_per_month")) {
+            (Some(n), None) => r
+                .number(n, &join(path, "null_median_months"), positive_months)
+                .map(|m| TimeToEventTest::OneSampleLogrank { null_hazard: std::f64::consts::LN_2 / m }),
+            (None, Some(n)) => r
+                .number(n, &join(path, "null_hazard_per_month"), |x| {
+                    if x > 0.0 && x <= 1e6 { Ok(()) } else { Err("expected a hazard per month in (0, 1e6]".into()) }
+                })
+                .map(|h| TimeToEventTest::OneSampleLogrank { null_hazard: h }),
+            _ => {
+                r.error_at(
+                    &node.origin,
+                    path,
+                    "the one_sample_logrank test needs exactly one of null_median_months and null_hazard_per_month",
+                );
+                None
+            }
+        },
+    };
+    Some(EndpointKind::TimeToEvent { events: events?, competing: competing?, milestones: milestones?, test: test? })
+}
+
+fn read_spending(r: &mut Reader, node: &Node, path: &str) -> Option<Spending> {
+    match &node.value {
+        Value::String(_) => match r.choice(node, path, &["obrien_fleming", "pocock"])? {
+            "obrien_fleming" => Some(Spending::OBrienFleming),
+            _ => Some(Spending::Pocock),
+        },
+        Value::Table(_) => {
+            let t = r.table(node, path, &["hwang_shih_decani"])?;
+            let g =
+                r.required(node, t, path, "hwang_shih_decani", "the gamma of the Hwang–Shih–DeCani family, e.g. -4")?;
+            r.number(g, &join(path, "hwang_shih_decani"), |x| {
+                if (-40.0..=40.0).contains(&x) { Ok(()) } else { Err("gamma must be in [-40, 40]".into()) }
+            })
+            .map(Spending::HwangShihDeCani)
+        }
+        _ => {
+            r.error(node, path, "expected \"obrien_fleming\", \"pocock\" or { hwang_shih_decani = GAMMA }");
+            None
+        }
+    }
+}
+
+fn read_analysis(
+    r: &mut Reader,
+    root: &Node,
+    top: &[Entry],
+    endpoints: &Option<Vec<Endpoint>>,
+    sample_size: Option<u32>,
+) -> Option<Analysis> {
+    let Some(node) = get(top, "analysis") else {
+        r.error_at(
+            &root.origin,
+            "analysis",
+            "missing; expected an [analysis] table with a cut, e.g. cut = { endpoint = \"efs\", events = 300 }",
+        );
+        return None;
+    };
+    let t = r.table(node, "analysis", &["cut", "looks", "spending", "futility", "multiplicity"])?;
+    let endpoint_names: Vec<String> = endpoints.iter().flatten().map(|e| e.name.clone()).collect();
+    let cut = r.required(node, t, "analysis", "cut", "{ month = 48 }, { endpoint = \"efs\", events = 300 } or { min_follow_up_months = 1.0 }").and_then(|c| {
+        let ct = r.table(c, "analysis.cut", &["month", "endpoint", "events", "min_follow_up_months"])?;
+        match (get(ct, "month"), get(ct, "endpoint"), get(ct, "events"), get(ct, "min_follow_up_months")) {
+            (Some(m), None, None, None) => r.number(m, "analysis.cut.month", positive_months).map(Cut::Month),
+            (None, None, None, Some(m)) => r.number(m, "analysis.cut.min_follow_up_months", months).map(Cut::MinFollowUp),
+            (None, Some(en), Some(ev), None) => {
+                let events = r.integer(ev, "analysis.cut.events", 1, MAX_SAMPLE_SIZE);
+                if let (Some(n), Some(size)) = (events, sample_size) {
+                    if n > size as i64 {
+                        r.error(ev, "analysis.cut.events", format!("a cut cannot wait for more events than patients (enrollment.sample_size = {size})"));
+                        return None;
+                    }
+                }
+                let endpoints = endpoints.as_ref()?;
+                let id = ref_in_endpoints(r, en, "analysis.cut.endpoint", &endpoint_names)?;
+                if !matches!(endpoints[id].kind, EndpointKind::TimeToEvent { .. }) {
+                    r.error(en, "analysis.cut.endpoint", "an event-driven cut needs a time_to_event endpoint");
+                    return None;
+                }
+                Some(Cut::Events { endpoint: id, events: events? as u32 })
+            }
+            _ => {
+                r.error(c, "analysis.cut", "expected exactly one of: month = M; endpoint = \"E\" with events = N; min_follow_up_months = M");
+                None
+            }
+        }
+    });
+    let looks = match get(t, "looks") {
+        None => Some(vec![1.0]),
+        Some(n) => r.array(n, "analysis.looks", "information fractions").and_then(|items| {
+            let before = r.errors.len();
+            let ls: Vec<f64> = items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, x)| {
+                    r.number(x, &format!("analysis.looks[{i}]"), |f| {
+                        if f > 0.0 && f <= 1.0 {
+                            Ok(())
+                        } else {
+                            Err("an information fraction must be in (0, 1]".into())
+                        }
+                    })
+                })
+                .collect();
+            if r.errors.len() > before {
+                return None;
+            }
+            if ls.is_empty() || ls.windows(2).any(|w| w[1] <= w[0]) || *ls.last().expect("not empty") != 1.0 {
+                r.error(
+                    n,
+                    "analysis.looks",
+                    "information fractions must increase strictly and end at 1.0 (the final analysis)",
+                );
+                return None;
+            }
+            if ls.len() > 10 {
+                r.error(n, "analysis.looks", "at most 10 looks");
+                return None;
+            }
+            Some(ls)
+        }),
+    };
+    let spending = match get(t, "spending") {
+        None => Some(Spending::OBrienFleming),
+        Some(n) => read_spending(r, n, "analysis.spending"),
+    };
+    let futility = match get(t, "futility") {
+        None => Some(None),
+        Some(n) => r.table(n, "analysis.futility", &["z", "beta_spending"]).and_then(|ft| match (get(ft, "z"), get(ft, "beta_spending")) {
+            (Some(z), None) => r.number(z, "analysis.futility.z", |x| if (-10.0..=10.0).contains(&x) { Ok(()) } else { Err("expected a z value in [-10, 10]".into()) }).map(|z| Some(Futility::Z(z))),
+            (None, Some(b)) => read_spending(r, b, "analysis.futility.beta_spending").map(|s| Some(Futility::BetaSpending(s))),
+            _ => {
+                r.error(n, "analysis.futility", "expected exactly one of z = Z (stop when z is below) or beta_spending = \"obrien_fleming\" | \"pocock\" | { hwang_shih_decani = G }");
+                None
+            }
+        }),
+    };
+    let multiplicity = match get(t, "multiplicity") {
+        None => Some(None),
+        Some(n) => r.table(n, "analysis.multiplicity", &["method", "endpoints", "alpha"]).and_then(|mt| {
+            let method = r
+                .required(n, mt, "analysis.multiplicity", "method", "\"fixed_sequence\", \"holm\" or \"bonferroni\"")
+                .and_then(|m| {
+                    r.choice(m, "analysis.multiplicity.method", &["fixed_sequence", "holm", "bonferroni"]).map(|s| {
+                        match s {
+                            "fixed_sequence" => MultiplicityMethod::FixedSequence,
+                            "holm" => MultiplicityMethod::Holm,
+                            _ => MultiplicityMethod::Bonferroni,
+                        }
+                    })
+                });
+            let eps = r
+                .required(n, mt, "analysis.multiplicity", "endpoints", "the endpoints in the family, in testing order")
+                .and_then(|e| {
+                    let ids = name_list(r, e, "analysis.multiplicity.endpoints", &endpoint_names, "endpoint")?;
+                    if ids.len() < 2 {
+                        r.error(
+                            e,
+                            "analysis.multiplicity.endpoints",
+                            "a multiplicity family needs at least two endpoints",
+                        );
+                        return None;
+                    }
+                    if let Some(eps) = endpoints {
+                        if let Some(&s) = ids.iter().find(|&&i| matches!(eps[i].kind, EndpointKind::Safety { .. })) {
+                            r.error(
+                                e,
+                                "analysis.multiplicity.endpoints",
+                                format!("{:?} is a safety endpoint, which has no test", eps[s].name),
+                            );
+                            return None;
+                        }
+                    }
+                    Some(ids)
+                });
+            let alpha = match get(mt, "alpha") {
+                None => Some(0.025),
+                Some(a) => r.number(a, "analysis.multiplicity.alpha", |x| {
+                    if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
+                }),
+            };
+            Some(Some(Multiplicity { method: method?, endpoints: eps?, alpha: alpha? }))
+        }),
+    };
+    Some(Analysis { cut: cut?, looks: looks?, spending: spending?, futility: futility?, multiplicity: multiplicity? })
+}
+
+fn ref_in_endpoints(r: &mut Reader, node: &Node, path: &str, names: &[String]) -> Option<usize> {
+    let s = r.string(node, path)?;
+    match names.iter().position(|d| d == s) {
+        Some(i) => Some(i),
+        None => {
+            r.error(node, path, format!("there is no endpoint {s:?}; the endpoints are {}", names.join(", ")));
+            None
+        }
+    }
+}
