@@ -68,3 +68,98 @@ pub fn from_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sce
     }
     validate::scenario(&root).map_err(|errs| fail(errs.iter().map(|d| d.render(file)).collect()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = include_str!("../../scenarios/two-arm-efs-logrank.toml");
+
+    /// Applies `--set` overrides to the canonical scenario and returns the messages.
+    fn errors_with(sets: &[&str]) -> Vec<String> {
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        match from_str(BASE, "s.toml", &sets) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.messages,
+        }
+    }
+
+    fn assert_rule(sets: &[&str], needle: &str) {
+        let errs = errors_with(sets);
+        assert!(errs.iter().any(|m| m.contains(needle)), "{sets:?}: expected {needle:?} in {errs:#?}");
+    }
+
+    #[test]
+    fn canonical_scenario_reads_as_written() {
+        let s = from_str(BASE, "s.toml", &[]).unwrap();
+        assert_eq!(s.replicates, 10_000);
+        assert_eq!(s.seed, 20_261_126);
+        assert_eq!(s.arms.len(), 2);
+        assert_eq!(s.enrollment.sample_size, 600);
+        assert_eq!(s.enrollment.accrual, Accrual::Uniform { months: 24.0 });
+        assert_eq!(s.dropout_hazard, vec![0.004, 0.004]);
+        let m = s.cohorts[0].events[0].as_ref().unwrap();
+        assert_eq!(m.distribution, Distribution::Exponential { rate: std::f64::consts::LN_2 / 24.0 });
+        assert_eq!(m.hazard_ratio[1], HazardRatio::constant(0.7));
+        assert_eq!(m.hazard_ratio[0], HazardRatio::constant(1.0));
+        assert_eq!(s.analysis.cut, Cut::Events { endpoint: 0, events: 300 });
+        assert_eq!(s.analysis.looks, vec![1.0]);
+    }
+
+    #[test]
+    fn each_rule_is_checked() {
+        let ep = "endpoints.efs";
+        assert_rule(&["study.replicates=0"], "study.replicates");
+        assert_rule(&["study.seed=-1"], "study.seed");
+        assert_rule(&["study.name=3"], "expected a string");
+        assert_rule(&["arms.control.allocation=1001"], "arms.control.allocation");
+        assert_rule(&["enrollment.accrual={ months = 0 }"], "greater than 0");
+        assert_rule(&["enrollment.accrual={ months = 12, rates = [[0, 1]] }"], "exactly one of months");
+        assert_rule(&["enrollment.accrual={ rates = [[0, 10], [6, 0]] }"], "last accrual rate");
+        assert_rule(&["dropout.hazard_per_month={ control = 0.01 }"], "missing: rmhtnf");
+        assert_rule(&["dropout.hazard_per_month=-0.01"], "rate per month");
+        assert_rule(&["cohorts.gastric.frailty_variance=0"], "frailty variance");
+        assert_rule(
+            &["cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=[[0, 1.0], [0, 0.5]]"],
+            "increase",
+        );
+        assert_rule(&[&format!("{ep}.milestones=[24, 12]")], "increase strictly");
+        assert_rule(&[&format!("{ep}.milestones=[0]")], "greater than 0");
+        assert_rule(
+            &[&format!("{ep}.competing=[\"peritoneal_metastasis\"]")],
+            "both an endpoint event and a competing one",
+        );
+        assert_rule(&[&format!("{ep}.events=[]")], "at least one event");
+        assert_rule(&[&format!("{ep}.events=[\"peritoneal_metastasis\", \"peritoneal_metastasis\"]")], "listed twice");
+        assert_rule(&[&format!("{ep}.test=\"wilcoxon\"")], "expected one of");
+        assert_rule(&[&format!("{ep}.test=\"one_sample_logrank\"")], "remove control");
+        assert_rule(&[&format!("{ep}.test=\"fleming_harrington\""), &format!("{ep}.rho=-1")], "rho must be");
+        assert_rule(&[&format!("{ep}.rho=1")], "unknown key");
+        assert_rule(&[&format!("{ep}.kind=\"binary\"")], "\"exact_binomial\"");
+        assert_rule(&["analysis.cut={ month = 12, min_follow_up_months = 3 }"], "exactly one of");
+        assert_rule(&["analysis.looks=[0.6, 0.5, 1.0]"], "increase strictly");
+        assert_rule(&["analysis.spending=\"haybittle\""], "expected one of");
+        assert_rule(&["analysis.spending={ hwang_shih_decani = 100 }"], "gamma must be");
+        assert_rule(&["analysis.futility={ z = 0, beta_spending = \"pocock\" }"], "exactly one of z");
+        assert_rule(&["analysis.multiplicity={ method = \"holm\", endpoints = [\"efs\"] }"], "at least two endpoints");
+        assert_rule(&["assessments.schedule=[[0, 0]]"], "greater than 0");
+    }
+
+    #[test]
+    fn set_overrides_are_applied_before_validation() {
+        let s =
+            from_str(BASE, "s.toml", &["enrollment.sample_size=400".into(), "analysis.cut.events=200".into()]).unwrap();
+        assert_eq!(s.enrollment.sample_size, 400);
+        assert_eq!(s.analysis.cut, Cut::Events { endpoint: 0, events: 200 });
+        let s = from_str(
+            BASE,
+            "s.toml",
+            &["cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=[[0, 1.0], [6, 0.6]]".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            s.cohorts[0].events[0].as_ref().unwrap().hazard_ratio[1],
+            HazardRatio { starts: vec![0.0, 6.0], ratios: vec![1.0, 0.6] }
+        );
+    }
+}

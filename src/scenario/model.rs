@@ -178,7 +178,17 @@ pub enum TimeToEventTest {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum BinaryTest {
-    ExactBinomial { null_rate: f64 },
+    ExactBinomial {
+        null_rate: f64,
+    },
+    /// Simon's two-stage design: stop after `stage1_patients` if responses are at most
+    /// `stage1_max_responses`; reject the null rate if total responses exceed `max_responses`.
+    SimonTwoStage {
+        null_rate: f64,
+        stage1_patients: u32,
+        stage1_max_responses: u32,
+        max_responses: u32,
+    },
     Fisher,
     ChiSquare,
 }

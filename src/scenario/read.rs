@@ -86,8 +86,9 @@ impl Reader {
                 node,
                 path,
                 format!(
-                    "expected a table{}",
-                    if allowed.is_empty() { String::new() } else { format!(" with keys {}", allowed.join(", ")) }
+                    "expected a table{} (found {})",
+                    if allowed.is_empty() { String::new() } else { format!(" with keys {}", allowed.join(", ")) },
+                    node.value.kind()
                 ),
             );
             return None;
@@ -144,8 +145,8 @@ impl Reader {
                 self.error(node, path, "expected a finite number");
                 return None;
             }
-            _ => {
-                self.error(node, path, "expected a number");
+            ref v => {
+                self.error(node, path, format!("expected a number (found {})", v.kind()));
                 return None;
             }
         };
@@ -166,8 +167,8 @@ impl Reader {
                 self.error(node, path, format!("expected an integer from {min} to {max}"));
                 None
             }
-            _ => {
-                self.error(node, path, format!("expected an integer from {min} to {max}"));
+            ref v => {
+                self.error(node, path, format!("expected an integer from {min} to {max} (found {})", v.kind()));
                 None
             }
         }
@@ -176,8 +177,8 @@ impl Reader {
     pub fn string<'a>(&mut self, node: &'a Node, path: &str) -> Option<&'a str> {
         match &node.value {
             Value::String(s) => Some(s),
-            _ => {
-                self.error(node, path, "expected a string");
+            v => {
+                self.error(node, path, format!("expected a string (found {})", v.kind()));
                 None
             }
         }
@@ -205,8 +206,8 @@ impl Reader {
     pub fn array<'a>(&mut self, node: &'a Node, path: &str, what: &str) -> Option<&'a [Node]> {
         match &node.value {
             Value::Array(a) => Some(a),
-            _ => {
-                self.error(node, path, format!("expected an array of {what}"));
+            v => {
+                self.error(node, path, format!("expected an array of {what} (found {})", v.kind()));
                 None
             }
         }

@@ -234,6 +234,13 @@ pub fn to_toml(s: &Scenario) -> String {
                         t.insert("test", value("exact_binomial"));
                         t.insert("null_rate", value(*null_rate));
                     }
+                    BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses } => {
+                        t.insert("test", value("simon_two_stage"));
+                        t.insert("null_rate", value(*null_rate));
+                        t.insert("stage1_patients", value(*stage1_patients as i64));
+                        t.insert("stage1_max_responses", value(*stage1_max_responses as i64));
+                        t.insert("max_responses", value(*max_responses as i64));
+                    }
                     BinaryTest::Fisher => {
                         t.insert("test", value("fisher"));
                     }
@@ -251,7 +258,10 @@ pub fn to_toml(s: &Scenario) -> String {
         if let Some(c) = e.control {
             t.insert("control", value(&s.arms[c].name));
         }
-        if !matches!(e.kind, EndpointKind::Safety { .. }) {
+        if !matches!(
+            e.kind,
+            EndpointKind::Safety { .. } | EndpointKind::Binary { test: BinaryTest::SimonTwoStage { .. }, .. }
+        ) {
             t.insert("alpha", value(e.alpha));
         }
         eps.insert(&e.name, Item::Table(t));

@@ -72,6 +72,19 @@ pub struct Entry {
 }
 
 impl Value {
+    /// The kind of a value, for "found …" in messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Table(_) => "a table",
+            Value::Array(_) => "an array",
+            Value::String(_) => "a string",
+            Value::Integer(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::Boolean(_) => "a boolean",
+            Value::Datetime(_) => "a date-time",
+        }
+    }
+
     /// What a value is, in the words of a message: `a string ("abc")`, `an integer (3)`.
     pub fn describe(&self) -> String {
         match self {

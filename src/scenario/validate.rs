@@ -16,7 +16,7 @@ const TOP: &[&str] = &["study", "arms", "enrollment", "dropout", "cohorts", "end
 const DISTRIBUTIONS: &[&str] = &["exponential", "piecewise_exponential", "weibull", "cure"];
 
 fn months(x: f64) -> Result<(), String> {
-    if !(x >= 0.0) {
+    if x < 0.0 {
         Err("expected a number of months of at least 0".into())
     } else if x > MAX_MONTHS {
         Err(format!("expected at most {MAX_MONTHS} months"))
@@ -30,7 +30,7 @@ fn positive_months(x: f64) -> Result<(), String> {
 }
 
 fn rate(x: f64) -> Result<(), String> {
-    if x >= 0.0 && x <= 1e6 { Ok(()) } else { Err("expected a rate per month in [0, 1e6]".into()) }
+    if (0.0..=1e6).contains(&x) { Ok(()) } else { Err("expected a rate per month in [0, 1e6]".into()) }
 }
 
 fn ratio(x: f64) -> Result<(), String> {
@@ -84,11 +84,12 @@ fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
     let mut response_names = Vec::new();
     let mut ae_names = Vec::new();
     let cohorts = read_cohorts(r, root, top, &names, &mut event_names, &mut response_names, &mut ae_names);
-    let endpoints = read_endpoints(r, root, top, &names, &event_names, &response_names, &ae_names, &cohorts);
     let sample_size = get(top, "enrollment").and_then(|e| e.get("sample_size")).and_then(|n| match n.value {
         Value::Integer(i) if (1..=MAX_SAMPLE_SIZE).contains(&i) => Some(i as u32),
         _ => None,
     });
+    let endpoints =
+        read_endpoints(r, root, top, &names, &event_names, &response_names, &ae_names, &cohorts, sample_size);
     let analysis = read_analysis(r, root, top, &endpoints, sample_size);
     let assessments = get(top, "assessments").and_then(|node| {
         let t = r.table(node, "assessments", &["schedule"])?;
@@ -635,6 +636,7 @@ fn read_endpoints(
     response_names: &[String],
     ae_names: &[String],
     cohorts: &Option<Vec<Cohort>>,
+    sample_size: Option<u32>,
 ) -> Option<Vec<Endpoint>> {
     let Some(node) = get(top, "endpoints") else {
         r.error_at(
@@ -677,7 +679,9 @@ fn read_endpoints(
                     &join(&path, "test"),
                     &["logrank", "stratified_logrank", "fleming_harrington", "cox", "one_sample_logrank"],
                 ),
-                "binary" => r.choice(n, &join(&path, "test"), &["exact_binomial", "fisher", "chi_square"]),
+                "binary" => {
+                    r.choice(n, &join(&path, "test"), &["exact_binomial", "simon_two_stage", "fisher", "chi_square"])
+                }
                 _ => {
                     r.error(
                         n,
@@ -697,16 +701,23 @@ fn read_endpoints(
             }
             ("time_to_event", _) => &["events", "competing", "milestones"][..],
             ("binary", "exact_binomial") => &["response", "null_rate"][..],
+            ("binary", "simon_two_stage") => {
+                &["response", "null_rate", "stage1_patients", "stage1_max_responses", "max_responses"][..]
+            }
             ("binary", _) => &["response"][..],
             _ => &["adverse_event"][..],
         });
         if kind == "safety" {
             allowed.retain(|k| !matches!(*k, "test" | "control" | "alpha"));
         }
+        if test == "simon_two_stage" {
+            // The design's cut-offs fix its level.
+            allowed.retain(|k| *k != "alpha");
+        }
         if r.table(&e.node, &path, &allowed).is_none() {
             continue;
         }
-        let one_arm_test = matches!(test, "one_sample_logrank" | "exact_binomial");
+        let one_arm_test = matches!(test, "one_sample_logrank" | "exact_binomial" | "simon_two_stage");
         let treatment = match get(et, "treatment") {
             Some(n) => arm_ref(r, n, &join(&path, "treatment"), names),
             None if names.arms.len() == 1 => Some(0),
@@ -775,15 +786,27 @@ fn read_endpoints(
                         );
                     }
                 }
-                let test = match test {
-                    "exact_binomial" => r
-                        .required(&e.node, et, &path, "null_rate", "the historical response rate in (0, 1)")
-                        .and_then(|n| {
+                let null_rate = if matches!(test, "exact_binomial" | "simon_two_stage") {
+                    r.required(&e.node, et, &path, "null_rate", "the historical response rate in (0, 1)").and_then(
+                        |n| {
                             r.number(n, &join(&path, "null_rate"), |x| {
                                 if x > 0.0 && x < 1.0 { Ok(()) } else { Err("a null rate must be in (0, 1)".into()) }
                             })
+                        },
+                    )
+                } else {
+                    None
+                };
+                let test = match test {
+                    "exact_binomial" => null_rate.map(|null_rate| BinaryTest::ExactBinomial { null_rate }),
+                    "simon_two_stage" => read_simon(r, &e.node, et, &path, sample_size).and_then(|(n1, r1, rr)| {
+                        Some(BinaryTest::SimonTwoStage {
+                            null_rate: null_rate?,
+                            stage1_patients: n1,
+                            stage1_max_responses: r1,
+                            max_responses: rr,
                         })
-                        .map(|null_rate| BinaryTest::ExactBinomial { null_rate }),
+                    }),
                     "fisher" => Some(BinaryTest::Fisher),
                     _ => Some(BinaryTest::ChiSquare),
                 };
@@ -1093,4 +1116,33 @@ fn ref_in_endpoints(r: &mut Reader, node: &Node, path: &str, names: &[String]) -
             None
         }
     }
+}
+
+/// The stage sizes and cut-offs of a Simon two-stage design, checked against the sample size.
+fn read_simon(
+    r: &mut Reader,
+    node: &Node,
+    et: &[Entry],
+    path: &str,
+    sample_size: Option<u32>,
+) -> Option<(u32, u32, u32)> {
+    let n = sample_size? as i64;
+    let mut int = |k: &str, what: &str, max: i64| {
+        r.required(node, et, path, k, what).and_then(|v| r.integer(v, &join(path, k), 0, max))
+    };
+    let n1 = int("stage1_patients", "the number of patients in stage 1", n - 1);
+    let r1 = int("stage1_max_responses", "stop after stage 1 when responses are at most this", n);
+    let rr = int("max_responses", "reject the null rate when total responses exceed this", n - 1);
+    let (n1, r1, rr) = (n1?, r1?, rr?);
+    if n1 < 1 || r1 >= n1 || r1 > rr {
+        r.error_at(
+            &node.origin,
+            path,
+            format!(
+                "a Simon design needs 1 <= stage1_patients < sample_size, stage1_max_responses < stage1_patients and stage1_max_responses <= max_responses < sample_size (found n1 = {n1}, r1 = {r1}, r = {rr}, n = {n})"
+            ),
+        );
+        return None;
+    }
+    Some((n1 as u32, r1 as u32, rr as u32))
 }
