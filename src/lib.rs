@@ -1,3 +1,4 @@
 //! peritrial designs clinical trials of intraperitoneal rmhTNF perfusion by simulating them.
 pub mod cli;
 pub mod scenario;
+pub mod stats;

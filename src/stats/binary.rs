@@ -1,0 +1,173 @@
+//! Binary endpoints: the exact binomial test with Clopper–Pearson (1934) and Wilson (1927)
+//! intervals as R `binom.test` / `prop.test(correct = FALSE)`, Fisher's exact test on a 2×2
+//! table as R `fisher.test`, and the Pearson chi-square test of two proportions without
+//! continuity correction as R `prop.test(correct = FALSE)`. One-sided tests count success as a
+//! higher response rate in the treatment arm.
+
+use super::normal;
+use statrs::function::beta::beta_reg;
+use statrs::function::gamma::ln_gamma;
+
+/// ln C(n, k).
+fn ln_choose(n: u64, k: u64) -> f64 {
+    ln_gamma(n as f64 + 1.0) - ln_gamma(k as f64 + 1.0) - ln_gamma((n - k) as f64 + 1.0)
+}
+
+/// P(X = k), X ~ Binomial(n, p).
+pub fn binom_pmf(k: u64, n: u64, p: f64) -> f64 {
+    if k > n {
+        return 0.0;
+    }
+    if p == 0.0 {
+        return if k == 0 { 1.0 } else { 0.0 };
+    }
+    if p == 1.0 {
+        return if k == n { 1.0 } else { 0.0 };
+    }
+    (ln_choose(n, k) + k as f64 * p.ln() + (n - k) as f64 * (-p).ln_1p()).exp()
+}
+
+/// P(X ≥ k), X ~ Binomial(n, p), through the regularised incomplete beta function.
+pub fn binom_upper(k: u64, n: u64, p: f64) -> f64 {
+    if k == 0 {
+        1.0
+    } else if k > n {
+        0.0
+    } else if p <= 0.0 {
+        0.0
+    } else if p >= 1.0 {
+        1.0
+    } else {
+        beta_reg(k as f64, (n - k + 1) as f64, p)
+    }
+}
+
+/// The exact binomial test of H0: p = p0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BinomTest {
+    pub successes: u64,
+    pub trials: u64,
+    /// P(X ≥ x | p0): one-sided, for a rate above p0.
+    pub p_greater: f64,
+    /// Two-sided, as R `binom.test` (sum of outcomes no more likely than the observed one).
+    pub p_two_sided: f64,
+}
+
+pub fn binom_test(x: u64, n: u64, p0: f64) -> BinomTest {
+    let p_greater = binom_upper(x, n, p0);
+    let d = binom_pmf(x, n, p0) * (1.0 + 1e-7);
+    let p_two_sided = (0..=n).map(|k| binom_pmf(k, n, p0)).filter(|&q| q <= d).sum::<f64>().min(1.0);
+    BinomTest { successes: x, trials: n, p_greater, p_two_sided }
+}
+
+/// Inverts a continuous increasing function on [0, 1] by bisection to full precision.
+fn bisect(target: f64, f: impl Fn(f64) -> f64) -> f64 {
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if f(mid) < target { lo = mid } else { hi = mid }
+    }
+    0.5 * (lo + hi)
+}
+
+/// Clopper–Pearson interval at level `conf`.
+pub fn clopper_pearson(x: u64, n: u64, conf: f64) -> (f64, f64) {
+    let a = (1.0 - conf) / 2.0;
+    // lower: P(X ≥ x | p) = a; upper: P(X ≤ x | p) = a.
+    let lower = if x == 0 { 0.0 } else { bisect(a, |p| binom_upper(x, n, p)) };
+    let upper = if x == n { 1.0 } else { bisect(1.0 - a, |p| binom_upper(x + 1, n, p)) };
+    (lower, upper)
+}
+
+/// Wilson score interval at level `conf` (no continuity correction).
+pub fn wilson(x: u64, n: u64, conf: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let z = normal::quantile(0.5 + conf / 2.0);
+    let (nf, p) = (n as f64, x as f64 / n as f64);
+    let centre = p + z * z / (2.0 * nf);
+    let half = z * (p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt();
+    let denom = 1.0 + z * z / nf;
+    (((centre - half) / denom).max(0.0), ((centre + half) / denom).min(1.0))
+}
+
+/// A 2×2 comparison: responders and patients in the treatment and control arms.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TwoByTwo {
+    pub x_treatment: u64,
+    pub n_treatment: u64,
+    pub x_control: u64,
+    pub n_control: u64,
+}
+
+/// Fisher's exact test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fisher {
+    /// P(X_treatment ≥ observed) given the margins: one-sided, treatment better.
+    pub p_greater: f64,
+    /// Two-sided, as R `fisher.test`.
+    pub p_two_sided: f64,
+}
+
+pub fn fisher(t: TwoByTwo) -> Fisher {
+    let m = t.x_treatment + t.x_control; // responders
+    let (n1, n0) = (t.n_treatment, t.n_control);
+    let lo = m.saturating_sub(n0);
+    let hi = m.min(n1);
+    let total = ln_choose(n1 + n0, m);
+    let pmf = |k: u64| (ln_choose(n1, k) + ln_choose(n0, m - k) - total).exp();
+    let p_greater: f64 = (t.x_treatment..=hi).map(pmf).sum::<f64>().min(1.0);
+    let d = pmf(t.x_treatment) * (1.0 + 1e-7);
+    let p_two_sided = (lo..=hi).map(pmf).filter(|&q| q <= d).sum::<f64>().min(1.0);
+    Fisher { p_greater, p_two_sided }
+}
+
+/// Pearson's chi-square test of equal proportions (no continuity correction).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChiSquare {
+    /// Positive when the treatment arm has the higher rate.
+    pub z: f64,
+    pub chisq: f64,
+    pub p_two_sided: f64,
+}
+
+impl ChiSquare {
+    pub fn p_greater(&self) -> f64 {
+        normal::upper_tail(self.z)
+    }
+}
+
+pub fn chi_square(t: TwoByTwo) -> ChiSquare {
+    let (n1, n0) = (t.n_treatment as f64, t.n_control as f64);
+    let (x1, x0) = (t.x_treatment as f64, t.x_control as f64);
+    let pooled = (x1 + x0) / (n1 + n0);
+    let var = pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n0);
+    if !(var > 0.0) {
+        return ChiSquare { z: 0.0, chisq: 0.0, p_two_sided: 1.0 };
+    }
+    let z = (x1 / n1 - x0 / n0) / var.sqrt();
+    ChiSquare { z, chisq: z * z, p_two_sided: normal::chisq1_upper(z * z) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binomial_tails_add_up() {
+        let s: f64 = (0..=20).map(|k| binom_pmf(k, 20, 0.3)).sum();
+        assert!((s - 1.0).abs() < 1e-13);
+        assert!((binom_upper(5, 20, 0.3) - (5..=20).map(|k| binom_pmf(k, 20, 0.3)).sum::<f64>()).abs() < 1e-13);
+    }
+
+    #[test]
+    fn clopper_pearson_edges() {
+        let (lo, hi) = clopper_pearson(0, 10, 0.95);
+        assert_eq!(lo, 0.0);
+        assert!((hi - (1.0 - 0.025f64.powf(0.1))).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,153 @@
+//! Cox proportional hazards for the treatment effect (one binary covariate: arm 1 vs arm 0),
+//! optionally stratified, by Newton–Raphson with step halving on the partial likelihood
+//! (Cox 1972), ties by Efron (1977, R `coxph`'s default) or Breslow (1974). Wald standard
+//! error and 95% interval. With a single binary covariate the partial likelihood depends on
+//! the data only through the numbers at risk and the events by arm at each distinct time, so
+//! it reads the shared [`RiskTable`].
+
+use super::RiskTable;
+use super::normal;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ties {
+    Efron,
+    Breslow,
+}
+
+/// The fitted treatment effect.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cox {
+    Estimate {
+        log_hr: f64,
+        se: f64,
+        /// Iterations used.
+        iterations: u32,
+    },
+    /// The maximum likelihood estimate does not exist (no events, or all events in one arm,
+    /// so the likelihood is monotone in the log hazard ratio).
+    NotEstimable,
+}
+
+impl Cox {
+    pub fn hazard_ratio(&self) -> Option<f64> {
+        match self {
+            Cox::Estimate { log_hr, .. } => Some(log_hr.exp()),
+            Cox::NotEstimable => None,
+        }
+    }
+
+    /// Wald interval for the hazard ratio at level `conf`.
+    pub fn ci(&self, conf: f64) -> Option<(f64, f64)> {
+        match *self {
+            Cox::Estimate { log_hr, se, .. } => {
+                let z = normal::quantile(0.5 + conf / 2.0);
+                Some(((log_hr - z * se).exp(), (log_hr + z * se).exp()))
+            }
+            Cox::NotEstimable => None,
+        }
+    }
+
+    /// Wald z for the treatment being better: −log HR / SE.
+    pub fn z(&self) -> Option<f64> {
+        match *self {
+            Cox::Estimate { log_hr, se, .. } => Some(-log_hr / se),
+            Cox::NotEstimable => None,
+        }
+    }
+}
+
+/// Log partial likelihood, score and information at β.
+fn derivatives(table: &RiskTable, beta: f64, ties: Ties) -> (f64, f64, f64) {
+    let eb = beta.exp();
+    let (mut ll, mut u, mut info) = (0.0, 0.0, 0.0);
+    for r in &table.rows {
+        let d = r.d_total();
+        if d == 0 {
+            continue;
+        }
+        let (n0, n1) = (r.n[0] as f64, r.n[1] as f64);
+        let (d0, d1) = (r.d[0] as f64, r.d[1] as f64);
+        let s0 = n0 + n1 * eb; // Σ_risk exp(βx)
+        let s1 = n1 * eb; // Σ_risk x exp(βx) (= Σ x² exp(βx) for binary x)
+        ll += d1 * beta;
+        u += d1;
+        match ties {
+            Ties::Breslow => {
+                let df = d as f64;
+                ll -= df * s0.ln();
+                let m = s1 / s0;
+                u -= df * m;
+                info += df * (m - m * m);
+            }
+            Ties::Efron => {
+                let e0 = d0 + d1 * eb; // Σ_tied exp(βx)
+                let e1 = d1 * eb;
+                for k in 0..d {
+                    let f = k as f64 / d as f64;
+                    let a0 = s0 - f * e0;
+                    let a1 = s1 - f * e1;
+                    ll -= a0.ln();
+                    let m = a1 / a0;
+                    u -= m;
+                    info += m - m * m;
+                }
+            }
+        }
+    }
+    (ll, u, info)
+}
+
+/// Fits the treatment effect on a (possibly stratified) risk table.
+pub fn fit(table: &RiskTable, ties: Ties) -> Cox {
+    if table.events[0] + table.events[1] == 0 || table.events[0] == 0 || table.events[1] == 0 {
+        return Cox::NotEstimable;
+    }
+    let mut beta = 0.0;
+    let (mut ll, mut u, mut info) = derivatives(table, beta, ties);
+    for iteration in 1..=50u32 {
+        if !(info > 0.0) {
+            return Cox::NotEstimable;
+        }
+        let mut step = u / info;
+        // Step halving: never accept a step that lowers the likelihood.
+        let mut halvings = 0;
+        let (mut ll_new, mut u_new, mut info_new);
+        loop {
+            (ll_new, u_new, info_new) = derivatives(table, beta + step, ties);
+            if ll_new >= ll - 1e-12 * ll.abs() || halvings >= 30 {
+                break;
+            }
+            step /= 2.0;
+            halvings += 1;
+        }
+        beta += step;
+        let converged = step.abs() < 1e-10 * (1.0 + beta.abs()) || (ll_new - ll).abs() < 1e-13 * ll.abs().max(1.0) && step.abs() < 1e-7;
+        (ll, u, info) = (ll_new, u_new, info_new);
+        if converged {
+            if !(info > 0.0) || !beta.is_finite() {
+                return Cox::NotEstimable;
+            }
+            return Cox::Estimate { log_hr: beta, se: 1.0 / info.sqrt(), iterations: iteration };
+        }
+    }
+    Cox::NotEstimable
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Obs, sort_by_stratum_time};
+    use super::*;
+
+    #[test]
+    fn an_arm_without_events_is_not_estimable() {
+        let mut o = vec![
+            Obs { time: 1.0, status: 1, arm: 0, stratum: 0 },
+            Obs { time: 2.0, status: 0, arm: 1, stratum: 0 },
+            Obs { time: 3.0, status: 1, arm: 0, stratum: 0 },
+        ];
+        sort_by_stratum_time(&mut o);
+        let t = RiskTable::build(&o, true);
+        assert_eq!(fit(&t, Ties::Efron), Cox::NotEstimable);
+        assert_eq!(Cox::NotEstimable.hazard_ratio(), None);
+    }
+}

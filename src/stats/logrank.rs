@@ -1,0 +1,146 @@
+//! The log-rank family, as R `survival::survdiff`: hypergeometric variance at each distinct
+//! event time, summed over strata for the stratified test (Mantel 1966; Peto & Peto 1972).
+//! Weighted versions: Harrington–Fleming S(t−)^ρ (`survdiff(rho = ρ)`) and
+//! Fleming–Harrington G(ρ, γ) with weights S(t−)^ρ (1 − S(t−))^γ, S the pooled
+//! left-continuous Kaplan–Meier estimate within the stratum (Harrington & Fleming 1982).
+//!
+//! Sign convention: z = (E − O)/√V for the treatment arm (arm 1), positive when the treatment
+//! arm has fewer events than expected, i.e. when it is better.
+
+use super::normal;
+use super::{RiskTable, Row};
+
+/// The weight function of a weighted log-rank test.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    pub rho: f64,
+    pub gamma: f64,
+}
+
+impl Weights {
+    pub const LOGRANK: Weights = Weights { rho: 0.0, gamma: 0.0 };
+
+    #[inline]
+    fn at(&self, s_minus: f64) -> f64 {
+        let a = if self.rho == 0.0 { 1.0 } else { s_minus.powf(self.rho) };
+        let b = if self.gamma == 0.0 { 1.0 } else { (1.0 - s_minus).powf(self.gamma) };
+        a * b
+    }
+}
+
+/// A (weighted, possibly stratified) log-rank test of arm 1 against arm 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Logrank {
+    /// Observed events of the treatment arm (weighted).
+    pub observed: f64,
+    /// Expected events of the treatment arm under the null (weighted).
+    pub expected: f64,
+    /// Variance of O − E.
+    pub variance: f64,
+    /// (E − O)/√V: positive when the treatment arm is better.
+    pub z: f64,
+    /// (O − E)²/V, as survdiff's `chisq`.
+    pub chisq: f64,
+    /// Two-sided p-value, P(χ²₁ > chisq), as survdiff.
+    pub p_value: f64,
+}
+
+impl Logrank {
+    /// One-sided p-value for the treatment arm being better: 1 − Φ(z).
+    pub fn p_one_sided(&self) -> f64 {
+        normal::upper_tail(self.z)
+    }
+}
+
+/// Accumulates O, E and V over the rows of one stratum.
+fn accumulate(rows: &[Row], w: Weights, acc: &mut [f64; 3]) {
+    let mut s_minus = 1.0; // pooled KM just before the current time
+    for r in rows {
+        let n = r.n_total() as f64;
+        let d = r.d_total() as f64;
+        if d == 0.0 {
+            continue;
+        }
+        let wt = w.at(s_minus);
+        let n1 = r.n[1] as f64;
+        let e1 = d * n1 / n;
+        acc[0] += wt * r.d[1] as f64;
+        acc[1] += wt * e1;
+        if n > 1.0 {
+            acc[2] += wt * wt * d * (n1 / n) * (1.0 - n1 / n) * (n - d) / (n - 1.0);
+        }
+        s_minus *= 1.0 - d / n;
+    }
+}
+
+/// The test from a risk table, summing over its strata (one stratum: the plain test).
+pub fn test(table: &RiskTable, w: Weights) -> Logrank {
+    let mut acc = [0.0; 3];
+    for k in 0..table.strata.len() {
+        accumulate(table.stratum(k), w, &mut acc);
+    }
+    finish(acc)
+}
+
+fn finish([observed, expected, variance]: [f64; 3]) -> Logrank {
+    if variance > 0.0 {
+        let z = (expected - observed) / variance.sqrt();
+        let chisq = z * z;
+        Logrank { observed, expected, variance, z, chisq, p_value: normal::chisq1_upper(chisq) }
+    } else {
+        // No information (no events, or one arm empty): no evidence either way.
+        Logrank { observed, expected, variance, z: 0.0, chisq: 0.0, p_value: 1.0 }
+    }
+}
+
+/// One-sample log-rank test of a single arm against a reference exponential hazard λ0
+/// (Breslow 1975; Finkelstein, Muzikansky & Schoenfeld 2003): O events against
+/// E = λ0 · Σ follow-up; z = (E − O)/√E, positive when there are fewer events than expected.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OneSample {
+    pub observed: f64,
+    pub expected: f64,
+    pub z: f64,
+}
+
+impl OneSample {
+    pub fn new(events: u64, total_follow_up: f64, null_hazard: f64) -> OneSample {
+        let observed = events as f64;
+        let expected = null_hazard * total_follow_up;
+        let z = if expected > 0.0 { (expected - observed) / expected.sqrt() } else { 0.0 };
+        OneSample { observed, expected, z }
+    }
+
+    /// One-sided p-value for fewer events than the reference: 1 − Φ(z).
+    pub fn p_one_sided(&self) -> f64 {
+        normal::upper_tail(self.z)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Obs, sort_by_stratum_time};
+    use super::*;
+
+    fn obs(rows: &[(f64, u8, u8)]) -> Vec<Obs> {
+        let mut v: Vec<Obs> = rows.iter().map(|&(time, status, arm)| Obs { time, status, arm, stratum: 0 }).collect();
+        sort_by_stratum_time(&mut v);
+        v
+    }
+
+    #[test]
+    fn identical_arms_give_z_zero() {
+        let o = obs(&[(1.0, 1, 0), (1.0, 1, 1), (2.0, 0, 0), (2.0, 0, 1), (3.0, 1, 0), (3.0, 1, 1)]);
+        let t = RiskTable::build(&o, true);
+        let lr = test(&t, Weights::LOGRANK);
+        assert!(lr.z.abs() < 1e-12);
+        assert!((lr.p_value - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn no_events_is_no_evidence() {
+        let o = obs(&[(1.0, 0, 0), (2.0, 0, 1)]);
+        let lr = test(&RiskTable::build(&o, true), Weights::LOGRANK);
+        assert_eq!((lr.z, lr.p_value), (0.0, 1.0));
+    }
+}
