@@ -1,6 +1,6 @@
 //! The command line: clap definitions, and the dispatch from a command to the library.
 
-use crate::scenario;
+use crate::{report, scenario};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -170,7 +170,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Run { .. } => Err(CliError::NotImplemented("run")),
-        Command::Analyze { .. } => Err(CliError::NotImplemented("analyze")),
+        Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
         Command::Size { .. } => Err(CliError::NotImplemented("size")),
         Command::Sweep { .. } => Err(CliError::NotImplemented("sweep")),
         Command::Sample { .. } => Err(CliError::NotImplemented("sample")),
@@ -188,4 +188,16 @@ fn validate(files: &[PathBuf], sets: &[String]) -> Result<(), CliError> {
         }
     }
     if messages.is_empty() { Ok(()) } else { Err(CliError::Input(messages.join("\n"))) }
+}
+
+fn analyze(data: &std::path::Path, milestones: &[f64], tau: f64) -> Result<(), CliError> {
+    if let Some(m) = milestones.iter().find(|m| !(m.is_finite() && **m > 0.0)) {
+        return Err(CliError::Input(format!("--milestones: {m} is not a positive number of months")));
+    }
+    if !(tau.is_finite() && tau > 0.0) {
+        return Err(CliError::Input(format!("--tau: {tau} is not a positive number of months")));
+    }
+    let obs = crate::data::read_csv(data).map_err(|e| CliError::Input(e.0))?;
+    let result = crate::stats::trial::analyze(&obs, milestones, tau);
+    report::emit(&report::analyze::json(&result, milestones, tau), None).map_err(|e| CliError::Failure(e.to_string()))
 }

@@ -424,3 +424,40 @@ fn rejects_a_block_size_that_breaks_the_allocation() {
     let text = canonical_with("sample_size = 600", "sample_size = 600\nblock_size = 3");
     assert_rejected(&text, &["enrollment.block_size", "multiple of 2"]);
 }
+
+// ---- analyze on malformed data ----
+
+fn analyze_text(text: &str) -> (i32, String) {
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    let out = peritrial().arg("analyze").arg(f.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+#[test]
+fn analyze_rejects_bad_csv_naming_the_line() {
+    for (text, needle) in [
+        ("", "empty"),
+        ("time,status\n1,1\n", "lacks column(s) arm"),
+        ("time,status,arm\n1,1,0\n-2,1,1\n", ":3: time = -2"),
+        ("time,status,arm\n1,2,0\n", ":2: status = \"2\""),
+        ("time,status,arm\n1,1,0\nabc,1,1\n", ":3: time = \"abc\""),
+        ("time,status,arm\n1,1,3\n", ":2: arm = \"3\""),
+        ("time,status,arm\n1,1\n", ":2: expected 3 columns"),
+        ("time,status,arm\nnan,1,0\n", ":2: time = nan"),
+        ("time,status,arm\n", "no patients"),
+        ("time,status,arm,stratum\n1,1,0,x\n", ":2: stratum"),
+    ] {
+        let (code, stderr) = analyze_text(text);
+        assert_eq!(code, 2, "{text:?}: {stderr}");
+        assert!(stderr.contains(needle), "{text:?}: expected {needle:?} in {stderr}");
+    }
+}
+
+#[test]
+fn analyze_accepts_columns_in_any_order() {
+    let (code, stderr) = analyze_text("arm,time,status\n0,1,1\n1,2,0\n0,3,1\n1,4,1\n");
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -23,8 +23,9 @@ pub enum Cox {
         /// Iterations used.
         iterations: u32,
     },
-    /// The maximum likelihood estimate does not exist (no events, or all events in one arm,
-    /// so the likelihood is monotone in the log hazard ratio).
+    /// The maximum likelihood estimate does not exist: the partial likelihood is monotone in
+    /// the log hazard ratio (no events; or no control event while a treated patient was at
+    /// risk, or no treated event while a control patient was at risk, within strata).
     NotEstimable,
 }
 
@@ -99,7 +100,19 @@ fn derivatives(table: &RiskTable, beta: f64, ties: Ties) -> (f64, f64, f64) {
 
 /// Fits the treatment effect on a (possibly stratified) risk table.
 pub fn fit(table: &RiskTable, ties: Ties) -> Cox {
-    if table.events[0] + table.events[1] == 0 || table.events[0] == 0 || table.events[1] == 0 {
+    // The score's limits: U(+∞) = −Σ d0 over times with treated patients at risk, and
+    // U(−∞) = Σ d1 over times with control patients at risk. The likelihood is strictly
+    // concave, so a finite maximum exists exactly when both limits are non-zero.
+    let (mut d0_facing_treated, mut d1_facing_control) = (0u64, 0u64);
+    for r in &table.rows {
+        if r.n[1] > 0 {
+            d0_facing_treated += r.d[0] as u64;
+        }
+        if r.n[0] > 0 {
+            d1_facing_control += r.d[1] as u64;
+        }
+    }
+    if d0_facing_treated == 0 || d1_facing_control == 0 {
         return Cox::NotEstimable;
     }
     let mut beta = 0.0;
@@ -121,7 +134,8 @@ pub fn fit(table: &RiskTable, ties: Ties) -> Cox {
             halvings += 1;
         }
         beta += step;
-        let converged = step.abs() < 1e-10 * (1.0 + beta.abs()) || (ll_new - ll).abs() < 1e-13 * ll.abs().max(1.0) && step.abs() < 1e-7;
+        let converged = step.abs() < 1e-10 * (1.0 + beta.abs())
+            || (ll_new - ll).abs() < 1e-13 * ll.abs().max(1.0) && step.abs() < 1e-7;
         (ll, u, info) = (ll_new, u_new, info_new);
         if converged {
             if !(info > 0.0) || !beta.is_finite() {

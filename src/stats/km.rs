@@ -104,11 +104,13 @@ impl KmCurve {
         let se_log = |i: usize| self.greenwood[i].sqrt();
         // survfit's log interval: S·exp(±z·se(log S)), upper capped at 1; NA where S = 0.
         let lower = cdf(&|i| if self.surv[i] > 0.0 { self.surv[i] * (-z * se_log(i)).exp() } else { f64::NAN });
-        let upper = cdf(&|i| if self.surv[i] > 0.0 { (self.surv[i] * (z * se_log(i)).exp()).min(1.0) } else { f64::NAN });
+        let upper =
+            cdf(&|i| if self.surv[i] > 0.0 { (self.surv[i] * (z * se_log(i)).exp()).min(1.0) } else { f64::NAN });
         Quantile {
             estimate: findq(&self.times, &est, p, self.last_time),
-            lower: findq(&self.times, &upper, p, self.last_time),
-            upper: findq(&self.times, &lower, p, self.last_time),
+            // The lower survival limit reaches p first: it gives the lower limit of the quantile.
+            lower: findq(&self.times, &lower, p, self.last_time),
+            upper: findq(&self.times, &upper, p, self.last_time),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod km;
 pub mod logrank;
 pub mod normal;
 pub mod simon;
+pub mod trial;
 
 /// One patient's observation for a time-to-event analysis.
 #[derive(Debug, Clone, Copy, PartialEq)]

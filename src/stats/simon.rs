@@ -31,7 +31,11 @@ pub struct Designs {
 
 /// Probability of declaring the treatment promising: Σ_{x1 > r1} b(x1; n1, p) P(X2 > r − x1).
 pub fn reject_probability(r1: u32, n1: u32, r: u32, n: u32, p: f64) -> f64 {
-    (r1 + 1..=n1).map(|x1| binom_pmf(x1 as u64, n1 as u64, p) * binom_upper((r + 1).saturating_sub(x1) as u64, (n - n1) as u64, p)).sum()
+    (r1 + 1..=n1)
+        .map(|x1| {
+            binom_pmf(x1 as u64, n1 as u64, p) * binom_upper((r + 1).saturating_sub(x1) as u64, (n - n1) as u64, p)
+        })
+        .sum()
 }
 
 /// Probability of stopping after stage 1.
@@ -44,7 +48,9 @@ pub fn search(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32) -> Option<Des
     let mut optimal: Option<Design> = None;
     let mut minimax: Option<Design> = None;
     // Binomial pmfs by stage size, for p0 and p1.
-    let pmf = |p: f64| -> Vec<Vec<f64>> { (0..=n_max).map(|m| (0..=m).map(|k| binom_pmf(k as u64, m as u64, p)).collect()).collect() };
+    let pmf = |p: f64| -> Vec<Vec<f64>> {
+        (0..=n_max).map(|m| (0..=m).map(|k| binom_pmf(k as u64, m as u64, p)).collect()).collect()
+    };
     let (f0, f1) = (pmf(p0), pmf(p1));
     // upper[m][k] = P(X ≥ k), X ~ Bin(m, p), for k in 0..=m+1.
     let upper = |f: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {

@@ -1,0 +1,75 @@
+//! JSON for `peritrial analyze`.
+
+use super::key_number;
+use crate::stats::cox::Cox;
+use crate::stats::logrank::Logrank;
+use crate::stats::trial::{ArmSummary, TrialAnalysis};
+use serde_json::{Map, Value, json};
+
+fn num(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+fn opt(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, num)
+}
+
+fn cox(c: &Cox) -> Value {
+    match c {
+        Cox::Estimate { log_hr, se, .. } => {
+            let (lo, hi) = c.ci(0.95).expect("estimable");
+            json!({ "estimable": true, "log_hr": num(*log_hr), "se": num(*se), "hazard_ratio": num(log_hr.exp()),
+                    "ci_lower": num(lo), "ci_upper": num(hi) })
+        }
+        Cox::NotEstimable => json!({ "estimable": false,
+            "reason": "no finite maximum likelihood estimate: an arm has no events" }),
+    }
+}
+
+fn logrank(l: &Logrank, with_z: bool) -> Value {
+    let mut m = Map::new();
+    m.insert("chisq".into(), num(l.chisq));
+    m.insert("p_value".into(), num(l.p_value));
+    if with_z {
+        m.insert("z".into(), num(l.z));
+        m.insert("p_one_sided".into(), num(l.p_one_sided()));
+    }
+    Value::Object(m)
+}
+
+fn arm(a: &ArmSummary, milestones: &[f64], tau: f64) -> Value {
+    let km: Vec<Value> = milestones
+        .iter()
+        .zip(&a.km)
+        .map(|(&m, s)| match s {
+            Some(s) => json!({ "time": num(m), "survival": num(s.survival), "std_err": num(s.std_err) }),
+            None => json!({ "time": num(m), "survival": null, "std_err": null }),
+        })
+        .collect();
+    let mut o = Map::new();
+    o.insert("n".into(), json!(a.n));
+    o.insert("events".into(), json!(a.events));
+    o.insert("median".into(), opt(a.median.estimate));
+    o.insert("median_ci".into(), json!([opt(a.median.lower), opt(a.median.upper)]));
+    o.insert("km".into(), Value::Array(km));
+    o.insert(format!("rmst{}", key_number(tau)), num(a.rmst.estimate));
+    o.insert(format!("rmst{}_se", key_number(tau)), num(a.rmst.std_err));
+    Value::Object(o)
+}
+
+pub fn json(t: &TrialAnalysis, milestones: &[f64], tau: f64) -> String {
+    let mut o = Map::new();
+    o.insert("n".into(), json!(t.n));
+    o.insert("events".into(), json!(t.events));
+    o.insert("logrank".into(), logrank(&t.logrank, true));
+    if let Some(s) = &t.logrank_stratified {
+        o.insert("logrank_stratified".into(), logrank(s, true));
+    }
+    o.insert("fh_rho1".into(), logrank(&t.fh_rho1, true));
+    o.insert("cox_efron".into(), cox(&t.cox_efron));
+    o.insert("cox_breslow".into(), cox(&t.cox_breslow));
+    o.insert("arms".into(), json!({ "0": arm(&t.arms[0], milestones, tau), "1": arm(&t.arms[1], milestones, tau) }));
+    let mut s = serde_json::to_string_pretty(&Value::Object(o)).expect("JSON values serialise");
+    s.push('\n');
+    s
+}
