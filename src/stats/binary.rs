@@ -31,9 +31,7 @@ pub fn binom_pmf(k: u64, n: u64, p: f64) -> f64 {
 pub fn binom_upper(k: u64, n: u64, p: f64) -> f64 {
     if k == 0 {
         1.0
-    } else if k > n {
-        0.0
-    } else if p <= 0.0 {
+    } else if k > n || p <= 0.0 {
         0.0
     } else if p >= 1.0 {
         1.0
