@@ -169,7 +169,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             print!("{}", scenario::to_toml(&s));
             Ok(())
         }
-        Command::Run { .. } => Err(CliError::NotImplemented("run")),
+        Command::Run { scenario, replicates, seed, threads, out, format, shard, quiet } => {
+            run_scenario(&scenario, replicates, seed, threads, out.as_deref(), format, shard.as_deref(), quiet)
+        }
         Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
         Command::Size { .. } => Err(CliError::NotImplemented("size")),
         Command::Sweep { .. } => Err(CliError::NotImplemented("sweep")),
@@ -200,4 +202,82 @@ fn analyze(data: &std::path::Path, milestones: &[f64], tau: f64) -> Result<(), C
     let obs = crate::data::read_csv(data).map_err(|e| CliError::Input(e.0))?;
     let result = crate::stats::trial::analyze(&obs, milestones, tau);
     report::emit(&report::analyze::json(&result, milestones, tau), None).map_err(|e| CliError::Failure(e.to_string()))
+}
+
+/// Parses `K/N` (1 ≤ K ≤ N).
+fn parse_shard(s: &str) -> Result<(u64, u64), CliError> {
+    let bad = || CliError::Input(format!("--shard {s}: expected K/N with 1 <= K <= N, e.g. --shard 3/8"));
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_scenario(
+    args: &ScenarioArgs,
+    replicates: Option<u64>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    out: Option<&std::path::Path>,
+    format: Format,
+    shard: Option<&str>,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let mut s = scenario::load(&args.scenario, &args.sets)?;
+    if let Some(r) = replicates {
+        if r == 0 || r > scenario::MAX_REPLICATES as u64 {
+            return Err(CliError::Input(format!("--replicates {r}: expected 1 to {}", scenario::MAX_REPLICATES)));
+        }
+        s.replicates = r;
+    }
+    if let Some(seed) = seed {
+        s.seed = seed;
+    }
+    if let Some(crate::scenario::Futility::BetaSpending(_)) = s.analysis.futility {
+        return Err(CliError::NotImplemented("run with beta-spending futility"));
+    }
+    let range = match shard {
+        Some(sh) => {
+            let (k, n) = parse_shard(sh)?;
+            crate::engine::shard_range(s.replicates, k, n)
+        }
+        None => 0..s.replicates,
+    };
+    let threads = match threads {
+        Some(0) => return Err(CliError::Input("--threads 0: expected at least 1".into())),
+        Some(t) => t,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
+    let bar = progress_bar(range.end - range.start, quiet);
+    let started = std::time::Instant::now();
+    let summary = pool.install(|| crate::engine::run(&s, range.clone(), |done| bar.set_position(done)));
+    let seconds = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let complete = range.start == 0 && range.end == s.replicates;
+    let value = report::run::json(&s, &summary, complete, Some(report::run::Timing { seconds, threads }));
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&value).expect("JSON values serialise") + "\n",
+        Format::Table => report::run::table(&value),
+        Format::Csv => report::run::csv(&value),
+    };
+    report::emit(&text, out).map_err(|e| CliError::Failure(format!("cannot write the report: {e}")))
+}
+
+fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} virtual trials, {eta} left") {
+        bar.set_style(style);
+    }
+    bar
 }

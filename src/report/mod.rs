@@ -1,6 +1,7 @@
 //! Formatting results for people and programs: the only place that writes output formats.
 
 pub mod analyze;
+pub mod run;
 
 use std::io::Write;
 use std::path::Path;

@@ -304,6 +304,14 @@ fn read_cohorts(
             }
         }
     }
+    for (list, what) in
+        [(&*event_names, "event causes"), (&*response_names, "responses"), (&*ae_names, "adverse events")]
+    {
+        if list.len() > 64 {
+            r.error(node, "cohorts", format!("at most 64 distinct {what} (found {})", list.len()));
+            return None;
+        }
+    }
     let mut cohorts = Vec::new();
     let before = r.errors.len();
     for e in t {

@@ -1,0 +1,540 @@
+//! The planned analysis of one virtual trial: cut the data at each look, test the primary
+//! endpoint group-sequentially, analyse every endpoint at the cut where the trial stops, and
+//! apply the multiplicity procedure. Writes a fixed-size record of numbers (see [`Layout`]);
+//! the statistics come from `stats`, the cuts from `cut`. No I/O.
+
+use crate::cut::{self, TteSpec};
+use crate::design::spending;
+use crate::scenario::*;
+use crate::simulate::Patient;
+use crate::stats::cox::{self, Ties};
+use crate::stats::km::KmCurve;
+use crate::stats::logrank::{self, OneSample, Weights};
+use crate::stats::{Obs, RiskTable, binary, cif, normal};
+
+/// Where each number of a replicate's record sits.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub stride: usize,
+    /// Start of each endpoint's fields.
+    pub endpoint: Vec<usize>,
+    /// Start of the per-look fields (cut month, primary z, boundary, events) × looks.
+    pub looks: usize,
+    pub n_looks: usize,
+}
+
+/// Field offsets within an endpoint's block.
+pub mod field {
+    /// 1 when the planned test rejects (at any look, for the primary), before multiplicity.
+    pub const REJECTED: usize = 0;
+    /// 1 when rejected after the multiplicity procedure.
+    pub const ADJUSTED: usize = 1;
+    /// The test statistic (positive = treatment better) at the analysis cut.
+    pub const Z: usize = 2;
+    /// The endpoint's estimate (NaN when not estimable).
+    pub const ESTIMATE: usize = 3;
+    /// Events (time to event), responders (binary) or patients with the event (safety), in
+    /// the treatment arm for binary and safety endpoints.
+    pub const EVENTS: usize = 4;
+    /// One-sided p-value of the planned test (NaN where it has none).
+    pub const P: usize = 5;
+    /// Safety: 1 when at least one grade ≥ 3 event occurred in the treatment arm.
+    pub const EXTRA: usize = 6;
+    /// Milestones × [treatment, control]: survival, or cumulative incidence with competing
+    /// events (NaN beyond follow-up or for an absent arm).
+    pub const MILESTONES: usize = 7;
+}
+
+/// Global fields.
+pub mod global {
+    /// Calendar month of the analysis (the look where the trial stops).
+    pub const CUT_MONTH: usize = 0;
+    /// 1-based look at which the trial stopped.
+    pub const STOP_LOOK: usize = 1;
+    /// Patients enrolled by the analysis cut.
+    pub const PATIENTS: usize = 2;
+    /// 1 when the primary endpoint stopped for futility.
+    pub const FUTILITY: usize = 3;
+    pub const COUNT: usize = 4;
+}
+
+/// Per-look fields (after `Layout::looks`).
+pub mod look {
+    pub const CUT_MONTH: usize = 0;
+    pub const Z: usize = 1;
+    pub const BOUNDARY: usize = 2;
+    pub const EVENTS: usize = 3;
+    pub const COUNT: usize = 4;
+}
+
+/// A scenario's analysis plan, precomputed once.
+pub struct Plan<'a> {
+    pub scenario: &'a Scenario,
+    pub layout: Layout,
+    tte: Vec<Option<TteSpec>>,
+    /// The endpoint monitored at the looks (the cut's endpoint, or the first tested one).
+    pub primary: Option<EndpointId>,
+    /// Boundaries at the planned information fractions, per endpoint.
+    planned: Vec<Vec<f64>>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(s: &'a Scenario) -> Plan<'a> {
+        let n_looks = s.analysis.looks.len();
+        let mut endpoint = Vec::new();
+        let mut at = global::COUNT + look::COUNT * n_looks;
+        for e in &s.endpoints {
+            endpoint.push(at);
+            at += field::MILESTONES + 2 * milestones(e).len();
+        }
+        let primary = match s.analysis.cut {
+            Cut::Events { endpoint, .. } => Some(endpoint),
+            _ => s.endpoints.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
+        };
+        Plan {
+            scenario: s,
+            layout: Layout { stride: at, endpoint, looks: global::COUNT, n_looks },
+            tte: s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect(),
+            primary,
+            planned: s
+                .endpoints
+                .iter()
+                .map(|e| spending::boundaries(s.analysis.spending, e.alpha, &s.analysis.looks))
+                .collect(),
+        }
+    }
+}
+
+fn milestones(e: &Endpoint) -> &[f64] {
+    match &e.kind {
+        EndpointKind::TimeToEvent { milestones, .. } => milestones,
+        _ => &[],
+    }
+}
+
+/// Reusable per-thread buffers.
+#[derive(Default)]
+pub struct Scratch {
+    outcomes: Vec<Vec<(f64, u8)>>,
+    obs: Vec<Obs>,
+    table: RiskTable,
+    months: Vec<f64>,
+    order: Vec<usize>,
+    /// Boundaries by (endpoint, observed fractions), for looks at unplanned fractions.
+    cache: Vec<(usize, Vec<f64>, Vec<f64>)>,
+}
+
+/// The result of one time-to-event analysis at a cut.
+struct TteResult {
+    z: f64,
+    p: f64,
+    estimate: f64,
+    events: u32,
+}
+
+impl Plan<'_> {
+    /// Analyses one trial, writing `record` (length `layout.stride`).
+    pub fn analyze(&self, patients: &[Patient], scratch: &mut Scratch, record: &mut [f64]) {
+        let s = self.scenario;
+        record.fill(f64::NAN);
+        scratch.outcomes.resize_with(s.endpoints.len(), Vec::new);
+        for (i, spec) in self.tte.iter().enumerate() {
+            let out = &mut scratch.outcomes[i];
+            out.clear();
+            if let Some(spec) = spec {
+                out.extend(patients.iter().map(|p| spec.outcome(p, s.assessments.as_ref())));
+            }
+        }
+        let looks = self.look_months(patients, scratch);
+        let n_looks = looks.len();
+        // Group-sequential monitoring of the primary endpoint.
+        let mut stop = n_looks - 1;
+        let mut futility = false;
+        let monitored = self.primary.filter(|&pe| self.tte[pe].is_some() && n_looks > 1);
+        if let Some(pe) = monitored {
+            let mut z = [0.0f64; 16];
+            let mut events = [0u32; 16];
+            for (k, &month) in looks.iter().enumerate() {
+                let r = self.tte_at(pe, patients, month, scratch, false);
+                z[k] = r.z;
+                events[k] = r.events;
+            }
+            let bounds = self.boundaries(pe, &events[..n_looks], scratch);
+            for k in 0..n_looks {
+                let base = self.layout.looks + look::COUNT * k;
+                record[base + look::CUT_MONTH] = looks[k];
+                record[base + look::Z] = z[k];
+                record[base + look::BOUNDARY] = bounds[k];
+                record[base + look::EVENTS] = events[k] as f64;
+            }
+            stop = n_looks - 1;
+            for k in 0..n_looks {
+                if z[k] >= bounds[k] {
+                    stop = k;
+                    break;
+                }
+                if k + 1 < n_looks {
+                    if let Some(Futility::Z(f)) = s.analysis.futility {
+                        if z[k] < f {
+                            stop = k;
+                            futility = true;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let cut_month = looks[stop];
+        if monitored.is_none() {
+            record[self.layout.looks + look::CUT_MONTH] = cut_month;
+        }
+        record[global::CUT_MONTH] = cut_month;
+        record[global::STOP_LOOK] = (stop + 1) as f64;
+        record[global::FUTILITY] = futility as u8 as f64;
+        record[global::PATIENTS] = patients.iter().filter(|p| p.entry <= cut_month).count() as f64;
+        // Every endpoint at the analysis cut.
+        for (i, e) in s.endpoints.iter().enumerate() {
+            let base = self.layout.endpoint[i];
+            match &e.kind {
+                EndpointKind::TimeToEvent { milestones, competing, .. } => {
+                    let r = self.tte_at(i, patients, cut_month, scratch, true);
+                    record[base + field::Z] = r.z;
+                    record[base + field::P] = r.p;
+                    record[base + field::ESTIMATE] = r.estimate;
+                    record[base + field::EVENTS] = r.events as f64;
+                    let rejected = if Some(i) == monitored {
+                        let b = self.layout.looks + look::COUNT * stop + look::BOUNDARY;
+                        !futility && r.z >= record[b]
+                    } else {
+                        r.z >= self.planned[i][n_looks - 1]
+                    };
+                    if Some(i) == self.primary && monitored.is_none() {
+                        let lb = self.layout.looks;
+                        record[lb + look::Z] = r.z;
+                        record[lb + look::BOUNDARY] = self.planned[i][0];
+                        record[lb + look::EVENTS] = r.events as f64;
+                    }
+                    record[base + field::REJECTED] = rejected as u8 as f64;
+                    // Milestones from the table left by tte_at (pooled over strata).
+                    self.milestones(
+                        e,
+                        milestones,
+                        !competing.is_empty(),
+                        scratch,
+                        &mut record[base + field::MILESTONES..],
+                    );
+                }
+                EndpointKind::Binary { response, test } => {
+                    self.binary_at(e, *response, test, patients, cut_month, scratch, &mut record[base..]);
+                }
+                EndpointKind::Safety { adverse_event } => {
+                    let bit = 1u64 << adverse_event;
+                    let (mut n, mut x, mut g3) = (0u32, 0u32, 0u32);
+                    for p in patients.iter().filter(|p| p.entry <= cut_month && p.arm as usize == e.treatment) {
+                        n += 1;
+                        x += (p.adverse & bit != 0) as u32;
+                        g3 += (p.adverse_g3 & bit != 0) as u32;
+                    }
+                    record[base + field::ESTIMATE] = if n > 0 { x as f64 / n as f64 } else { f64::NAN };
+                    record[base + field::EVENTS] = x as f64;
+                    record[base + field::EXTRA] = (g3 > 0) as u8 as f64;
+                    record[base + field::REJECTED] = 0.0;
+                }
+            }
+        }
+        self.multiplicity(record);
+    }
+
+    /// Calendar months of the looks.
+    fn look_months(&self, patients: &[Patient], scratch: &mut Scratch) -> Vec<f64> {
+        let s = self.scenario;
+        let last_entry = patients.iter().map(|p| p.entry).fold(0.0, f64::max);
+        let final_month = match s.analysis.cut {
+            Cut::Month(m) => m,
+            Cut::MinFollowUp(m) => last_entry + m,
+            Cut::Events { endpoint, events } => {
+                cut::month_of_event(patients, &scratch.outcomes[endpoint], events as usize, &mut scratch.months)
+                    .unwrap_or_else(|| cut::month_of_last_observation(patients, &scratch.outcomes[endpoint]))
+            }
+        };
+        let looks = &s.analysis.looks;
+        if looks.len() == 1 {
+            return vec![final_month];
+        }
+        let Some(pe) = self.primary.filter(|&pe| self.tte[pe].is_some()) else {
+            return vec![final_month; looks.len()];
+        };
+        let outcomes = &scratch.outcomes[pe];
+        let total = match s.analysis.cut {
+            Cut::Events { events, .. } => events as usize,
+            _ => patients
+                .iter()
+                .zip(outcomes)
+                .filter(|(p, o)| o.1 == 1 && o.0 <= p.dropout && p.entry + o.0 <= final_month)
+                .count(),
+        };
+        looks
+            .iter()
+            .map(|&f| {
+                let k = (f * total as f64 - 1e-9).ceil().max(1.0) as usize;
+                if f >= 1.0 {
+                    final_month
+                } else {
+                    cut::month_of_event(patients, outcomes, k, &mut scratch.months)
+                        .map_or(final_month, |m| m.min(final_month))
+                }
+            })
+            .collect()
+    }
+
+    /// Boundaries from the information fractions actually observed (events at each look over
+    /// events at the last); the planned ones when they match.
+    fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Vec<f64> {
+        let s = self.scenario;
+        let n = events.len();
+        if n == 1 {
+            return self.planned[e].clone();
+        }
+        let last = events[n - 1].max(1) as f64;
+        let fractions: Vec<f64> = events.iter().map(|&d| d as f64 / last).collect();
+        if fractions.iter().zip(&s.analysis.looks).all(|(a, b)| (a - b).abs() < 1e-12) {
+            return self.planned[e].clone();
+        }
+        if let Some((_, _, b)) = scratch.cache.iter().find(|(i, f, _)| *i == e && *f == fractions) {
+            return b.clone();
+        }
+        // Looks without new information get no test (boundary +∞).
+        let mut keep = Vec::new();
+        let mut prev = 0.0;
+        for (k, &f) in fractions.iter().enumerate() {
+            if f > prev + 1e-12 {
+                keep.push(k);
+                prev = f;
+            }
+        }
+        let t: Vec<f64> = keep.iter().map(|&k| fractions[k]).collect();
+        let computed = spending::boundaries(s.analysis.spending, s.endpoints[e].alpha, &t);
+        let mut b = vec![f64::INFINITY; n];
+        for (j, &k) in keep.iter().enumerate() {
+            b[k] = computed[j];
+        }
+        if scratch.cache.len() >= 64 {
+            scratch.cache.remove(0);
+        }
+        scratch.cache.push((e, fractions, b.clone()));
+        b
+    }
+
+    /// The planned test of a time-to-event endpoint at a cut; the pooled risk table is left
+    /// in `scratch.table`.
+    fn tte_at(
+        &self,
+        i: usize,
+        patients: &[Patient],
+        cut_month: f64,
+        scratch: &mut Scratch,
+        estimate: bool,
+    ) -> TteResult {
+        let s = self.scenario;
+        let e = &s.endpoints[i];
+        let EndpointKind::TimeToEvent { test, .. } = &e.kind else { unreachable!("time-to-event endpoint") };
+        let outcomes = &scratch.outcomes[i];
+        scratch.obs.clear();
+        if let TimeToEventTest::OneSampleLogrank { null_hazard } = test {
+            let (mut events, mut exposure) = (0u64, 0.0);
+            for (p, &o) in patients.iter().zip(outcomes) {
+                if p.arm as usize != e.treatment {
+                    continue;
+                }
+                if let Some((t, st)) = cut::observe(p, o, cut_month) {
+                    events += (st == 1) as u64;
+                    exposure += t;
+                    scratch.obs.push(Obs { time: t, status: st, arm: 1, stratum: 0 });
+                }
+            }
+            let os = OneSample::new(events, exposure, *null_hazard);
+            crate::stats::sort_by_stratum_time(&mut scratch.obs);
+            scratch.table.fill(&scratch.obs, true);
+            let est = if exposure > 0.0 { events as f64 / exposure / null_hazard } else { f64::NAN };
+            return TteResult { z: os.z, p: os.p_one_sided(), estimate: est, events: events as u32 };
+        }
+        let control = e.control.expect("validated: a two-arm test has a control");
+        let stratified = matches!(test, TimeToEventTest::StratifiedLogrank);
+        for (p, &o) in patients.iter().zip(outcomes) {
+            let arm = p.arm as usize;
+            let a = if arm == e.treatment {
+                1
+            } else if arm == control {
+                0
+            } else {
+                continue;
+            };
+            if let Some((t, st)) = cut::observe(p, o, cut_month) {
+                scratch.obs.push(Obs { time: t, status: st, arm: a, stratum: if stratified { p.cohort } else { 0 } });
+            }
+        }
+        crate::stats::sort_by_stratum_time(&mut scratch.obs);
+        scratch.table.fill(&scratch.obs, !stratified);
+        let events = scratch.table.events[0] + scratch.table.events[1];
+        let (z, p, est) = match test {
+            TimeToEventTest::Cox => {
+                let c = cox::fit(&scratch.table, Ties::Efron);
+                let z = c.z().unwrap_or(0.0);
+                (z, normal::upper_tail(z), c.hazard_ratio().unwrap_or(f64::NAN))
+            }
+            _ => {
+                let w = match test {
+                    TimeToEventTest::FlemingHarrington { rho, gamma } => Weights { rho: *rho, gamma: *gamma },
+                    _ => Weights::LOGRANK,
+                };
+                let l = logrank::test(&scratch.table, w);
+                let est = if estimate {
+                    cox::fit(&scratch.table, Ties::Efron).hazard_ratio().unwrap_or(f64::NAN)
+                } else {
+                    f64::NAN
+                };
+                (l.z, l.p_one_sided(), est)
+            }
+        };
+        if stratified && estimate {
+            // Milestones are per arm over all strata: rebuild the pooled table.
+            for o in scratch.obs.iter_mut() {
+                o.stratum = 0;
+            }
+            crate::stats::sort_by_stratum_time(&mut scratch.obs);
+            scratch.table.fill(&scratch.obs, true);
+        }
+        TteResult { z, p, estimate: est, events }
+    }
+
+    /// Survival (or cumulative incidence) by arm at the milestones, from the pooled table
+    /// and observations that `tte_at` left in `scratch`.
+    fn milestones(&self, e: &Endpoint, ms: &[f64], competing: bool, scratch: &Scratch, out: &mut [f64]) {
+        if ms.is_empty() {
+            return;
+        }
+        // The last observed time of each arm (0 = control side, 1 = treatment side).
+        let mut last = [f64::NEG_INFINITY; 2];
+        for o in &scratch.obs {
+            last[o.arm as usize] = last[o.arm as usize].max(o.time);
+        }
+        for (j, &m) in ms.iter().enumerate() {
+            for (slot, arm) in [(0usize, 1usize), (1, 0)] {
+                if arm == 0 && e.control.is_none() {
+                    continue;
+                }
+                let v = if competing {
+                    cif::cumulative_incidence(&scratch.table.rows, Some(arm), m, last[arm])
+                } else {
+                    let curve = KmCurve::from_rows(&scratch.table.rows, Some(arm), last[arm]);
+                    curve.at(m).map(|s| s.survival)
+                };
+                out[2 * j + slot] = v.unwrap_or(f64::NAN);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn binary_at(
+        &self,
+        e: &Endpoint,
+        response: ResponseId,
+        test: &BinaryTest,
+        patients: &[Patient],
+        cut_month: f64,
+        scratch: &mut Scratch,
+        out: &mut [f64],
+    ) {
+        let s = self.scenario;
+        let bit = 1u64 << response;
+        // Patients evaluable at the cut: assessed by then; a patient lost before the
+        // assessment counts as a non-responder (intention to treat).
+        let assessed = |p: &Patient| -> Option<bool> {
+            let at = s.cohorts[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months);
+            (p.entry + at <= cut_month).then_some(p.responses & bit != 0 && p.dropout >= at)
+        };
+        let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
+        for p in patients {
+            let Some(r) = assessed(p) else { continue };
+            if p.arm as usize == e.treatment {
+                n1 += 1;
+                x1 += r as u64;
+            } else if Some(p.arm as usize) == e.control {
+                n0 += 1;
+                x0 += r as u64;
+            }
+        }
+        let rate1 = if n1 > 0 { x1 as f64 / n1 as f64 } else { f64::NAN };
+        out[field::EVENTS] = x1 as f64;
+        let (p, z, rejected, estimate) = match test {
+            BinaryTest::ExactBinomial { null_rate } => {
+                let b = binary::binom_test(x1, n1, *null_rate);
+                (
+                    b.p_greater,
+                    normal::quantile(1.0 - b.p_greater.clamp(1e-300, 1.0)).min(40.0),
+                    b.p_greater <= e.alpha,
+                    rate1,
+                )
+            }
+            BinaryTest::SimonTwoStage { stage1_patients, stage1_max_responses, max_responses, .. } => {
+                // Stage 1 is the first n1 patients to enter.
+                scratch.order.clear();
+                scratch.order.extend((0..patients.len()).filter(|&j| patients[j].arm as usize == e.treatment));
+                scratch.order.sort_unstable_by(|&a, &b| patients[a].entry.total_cmp(&patients[b].entry));
+                let responders =
+                    |js: &[usize]| js.iter().filter(|&&j| assessed(&patients[j]) == Some(true)).count() as u32;
+                let n1s = (*stage1_patients as usize).min(scratch.order.len());
+                let x_stage1 = responders(&scratch.order[..n1s]);
+                let promising = x_stage1 > *stage1_max_responses && responders(&scratch.order) > *max_responses;
+                (f64::NAN, f64::NAN, promising, rate1)
+            }
+            BinaryTest::Fisher | BinaryTest::ChiSquare => {
+                let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
+                let rate0 = if n0 > 0 { x0 as f64 / n0 as f64 } else { f64::NAN };
+                let c = binary::chi_square(t);
+                let p = if matches!(test, BinaryTest::Fisher) { binary::fisher(t).p_greater } else { c.p_greater() };
+                (p, c.z, p <= e.alpha, rate1 - rate0)
+            }
+        };
+        out[field::P] = p;
+        out[field::Z] = z;
+        out[field::ESTIMATE] = estimate;
+        out[field::REJECTED] = rejected as u8 as f64;
+    }
+
+    fn multiplicity(&self, record: &mut [f64]) {
+        let s = self.scenario;
+        for b in &self.layout.endpoint {
+            record[b + field::ADJUSTED] = record[b + field::REJECTED];
+        }
+        let Some(m) = &s.analysis.multiplicity else { return };
+        let base = |e: usize| self.layout.endpoint[e];
+        match m.method {
+            MultiplicityMethod::FixedSequence => {
+                let mut open = true;
+                for &e in &m.endpoints {
+                    let r = open && record[base(e) + field::REJECTED] == 1.0;
+                    record[base(e) + field::ADJUSTED] = r as u8 as f64;
+                    open = r;
+                }
+            }
+            MultiplicityMethod::Bonferroni => {
+                let level = m.alpha / m.endpoints.len() as f64;
+                for &e in &m.endpoints {
+                    let p = record[base(e) + field::P];
+                    record[base(e) + field::ADJUSTED] = (p <= level) as u8 as f64;
+                }
+            }
+            MultiplicityMethod::Holm => {
+                let mut ps: Vec<(f64, usize)> = m.endpoints.iter().map(|&e| (record[base(e) + field::P], e)).collect();
+                ps.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let k = ps.len();
+                let mut open = true;
+                for (j, (p, e)) in ps.into_iter().enumerate() {
+                    open = open && p <= m.alpha / (k - j) as f64;
+                    record[base(e) + field::ADJUSTED] = open as u8 as f64;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Data cuts: when each analysis happens (at a calendar month, when an endpoint reaches an
+//! event count, or when every patient has a minimum follow-up; and at each interim look), and
+//! what each patient contributes to a time-to-event endpoint at a cut: a patient enrolled after
+//! the cut is not in the data; the others are censored at the cut or at dropout.
+
+use crate::scenario::{EndpointKind, EventId, Scenario, Schedule};
+use crate::simulate::{NO_EVENT, Patient};
+
+/// A time-to-event endpoint as the cut sees it.
+#[derive(Debug, Clone)]
+pub struct TteSpec {
+    /// Bit e: event cause e ends the endpoint.
+    pub events: u64,
+    /// Bit e: cause e is a competing event.
+    pub competing: u64,
+    pub death: Option<EventId>,
+}
+
+impl TteSpec {
+    pub fn new(s: &Scenario, kind: &EndpointKind) -> Option<TteSpec> {
+        let EndpointKind::TimeToEvent { events, competing, .. } = kind else { return None };
+        let mask = |ids: &[EventId]| ids.iter().fold(0u64, |m, &e| m | 1 << e);
+        Some(TteSpec { events: mask(events), competing: mask(competing), death: s.event_index(crate::scenario::DEATH) })
+    }
+
+    fn has(mask: u64, cause: usize) -> bool {
+        mask & (1 << cause) != 0
+    }
+
+    /// The patient's outcome for this endpoint, in months from entry, with unlimited
+    /// follow-up: (time, 1) the endpoint's event, (time, 2) a competing event, (time, 0) a
+    /// first event that ends the patient's risk of the endpoint without being either, or
+    /// (∞, 0) nothing ever. A non-fatal event is seen at the first scheduled visit at or after
+    /// it when there is a schedule; death is seen when it happens.
+    #[inline]
+    pub fn outcome(&self, p: &Patient, schedule: Option<&Schedule>) -> (f64, u8) {
+        let death_in = |mask: u64| self.death.is_some_and(|d| Self::has(mask, d));
+        if p.first_cause == NO_EVENT {
+            return (f64::INFINITY, 0);
+        }
+        let cause = p.first_cause as usize;
+        let is_death = Some(cause) == self.death;
+        let seen = if is_death { p.first_time } else { schedule.map_or(p.first_time, |s| next_visit(s, p.first_time)) };
+        // A recurrence whose visit comes after death is never seen.
+        let seen_before_death = is_death || seen <= p.death_time;
+        if Self::has(self.events, cause) && seen_before_death {
+            return (seen, 1);
+        }
+        if death_in(self.events) && p.death_time.is_finite() {
+            // Death after a non-endpoint first event (or before the visit) ends the endpoint.
+            let competing_first = Self::has(self.competing, cause) && seen_before_death && seen < p.death_time;
+            return if competing_first { (seen, 2) } else { (p.death_time, 1) };
+        }
+        if Self::has(self.competing, cause) && seen_before_death {
+            return (seen, 2);
+        }
+        if death_in(self.competing) && p.death_time.is_finite() {
+            return (p.death_time, 2);
+        }
+        if seen_before_death { (seen, 0) } else { (p.death_time, 0) }
+    }
+}
+
+/// The first visit at or after `t` (months from entry) on a schedule.
+pub fn next_visit(s: &Schedule, t: f64) -> f64 {
+    let k = s.starts.partition_point(|&x| x <= t).max(1) - 1;
+    let (start, every) = (s.starts[k], s.every[k]);
+    let v = start + ((t - start) / every).ceil() * every;
+    match s.starts.get(k + 1) {
+        Some(&next) if v > next => next,
+        _ => v,
+    }
+}
+
+/// What a patient contributes at a calendar cut: `None` if enrolled after it, else the
+/// observed time from entry and status (0 censored, 1 event, 2 competing).
+#[inline]
+pub fn observe(p: &Patient, outcome: (f64, u8), cut: f64) -> Option<(f64, u8)> {
+    if p.entry > cut {
+        return None;
+    }
+    let (t, status) = outcome;
+    // Compare calendar months as the cut does (entry + t), so an event exactly at an
+    // event-driven cut is in the data whatever the rounding of cut − entry.
+    Some(if t <= p.dropout && p.entry + t <= cut { (t, status) } else { ((cut - p.entry).min(p.dropout), 0) })
+}
+
+/// Calendar month at which the endpoint's k-th event (1-based) is observed, given the outcomes
+/// of all patients; `None` when fewer than k events ever happen. `scratch` is reused.
+pub fn month_of_event(patients: &[Patient], outcomes: &[(f64, u8)], k: usize, scratch: &mut Vec<f64>) -> Option<f64> {
+    scratch.clear();
+    scratch.extend(
+        patients.iter().zip(outcomes).filter(|(p, o)| o.1 == 1 && o.0 <= p.dropout).map(|(p, o)| p.entry + o.0),
+    );
+    if k == 0 || scratch.len() < k {
+        return None;
+    }
+    let (_, kth, _) = scratch.select_nth_unstable_by(k - 1, |a, b| a.total_cmp(b));
+    Some(*kth)
+}
+
+/// The calendar month at which everything that will ever be observed has been: the last
+/// event, competing event, dropout or entry (used when an event count is never reached).
+pub fn month_of_last_observation(patients: &[Patient], outcomes: &[(f64, u8)]) -> f64 {
+    patients
+        .iter()
+        .zip(outcomes)
+        .map(|(p, o)| {
+            let end = o.0.min(p.dropout);
+            if end.is_finite() { p.entry + end } else { p.entry }
+        })
+        .fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visits_follow_the_schedule() {
+        let s = Schedule { starts: vec![0.0, 24.0], every: vec![3.0, 6.0] };
+        assert_eq!(next_visit(&s, 0.5), 3.0);
+        assert_eq!(next_visit(&s, 3.0), 3.0);
+        assert_eq!(next_visit(&s, 22.1), 24.0);
+        assert_eq!(next_visit(&s, 24.5), 30.0);
+    }
+
+    #[test]
+    fn patients_after_the_cut_are_out_and_others_censored() {
+        let p = Patient { entry: 10.0, dropout: f64::INFINITY, ..Patient::default() };
+        assert_eq!(observe(&p, (5.0, 1), 9.0), None);
+        assert_eq!(observe(&p, (5.0, 1), 20.0), Some((5.0, 1)));
+        assert_eq!(observe(&p, (15.0, 1), 20.0), Some((10.0, 0)));
+        let q = Patient { entry: 0.0, dropout: 3.0, ..Patient::default() };
+        assert_eq!(observe(&q, (5.0, 1), 20.0), Some((3.0, 0)));
+    }
+}

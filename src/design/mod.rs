@@ -1,0 +1,2 @@
+//! Trial design: spending functions and group-sequential boundaries.
+pub mod spending;

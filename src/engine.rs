@@ -1,0 +1,79 @@
+//! The parallel replicate loop. Replicates run in batches; within a batch each replicate
+//! writes its fixed-size record into its own slot of a shared buffer (rayon, one worker's
+//! buffers reused across replicates: no heap allocation per patient); the batch is then folded
+//! into the [`Summary`] in replicate order. Replicate i depends only on (scenario, seed, i),
+//! so the result is the same for any thread count.
+
+use crate::analyze::{self, Plan};
+use crate::scenario::{EndpointKind, Scenario};
+use crate::simulate::{Patient, SimBuffers, Simulator};
+use crate::summary::Summary;
+use rayon::prelude::*;
+use std::ops::Range;
+
+/// Replicates per batch: bounds memory (batch × record) and sets the progress granularity.
+const BATCH: u64 = 2048;
+
+/// One worker's reusable buffers.
+#[derive(Default)]
+struct Worker {
+    sim: SimBuffers,
+    patients: Vec<Patient>,
+    scratch: analyze::Scratch,
+}
+
+/// The endpoints whose joint rejection is reported as "all" / "at least one": the
+/// multiplicity family, or else every endpoint with a test.
+pub fn family(s: &Scenario) -> Vec<usize> {
+    match &s.analysis.multiplicity {
+        Some(m) => m.endpoints.clone(),
+        None => s
+            .endpoints
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !matches!(e.kind, EndpointKind::Safety { .. }))
+            .map(|(i, _)| i)
+            .collect(),
+    }
+}
+
+/// Simulates and analyses replicates `range` of the scenario; `progress` is called with the
+/// number of replicates finished after each batch.
+pub fn run(s: &Scenario, range: Range<u64>, mut progress: impl FnMut(u64)) -> Summary {
+    let sim = Simulator::new(s);
+    let plan = Plan::new(s);
+    let layout = plan.layout.clone();
+    let milestones: Vec<usize> = s
+        .endpoints
+        .iter()
+        .map(|e| match &e.kind {
+            EndpointKind::TimeToEvent { milestones, .. } => milestones.len(),
+            _ => 0,
+        })
+        .collect();
+    let family = family(s);
+    let mut summary = Summary::new(&layout, &milestones);
+    let mut buffer: Vec<f64> = Vec::new();
+    let mut start = range.start;
+    while start < range.end {
+        let end = (start + BATCH).min(range.end);
+        buffer.clear();
+        buffer.resize(((end - start) as usize) * layout.stride, 0.0);
+        buffer.par_chunks_mut(layout.stride).enumerate().for_each_init(Worker::default, |w, (j, record)| {
+            sim.simulate_trial(start + j as u64, &mut w.sim, &mut w.patients);
+            plan.analyze(&w.patients, &mut w.scratch, record);
+        });
+        for record in buffer.chunks(layout.stride) {
+            summary.add(&layout, &family, record);
+        }
+        progress(end - range.start);
+        start = end;
+    }
+    summary
+}
+
+/// Replicates of shard k of n (1-based): an even split of 0..replicates.
+pub fn shard_range(replicates: u64, k: u64, n: u64) -> Range<u64> {
+    let at = |i: u64| ((i as u128 * replicates as u128) / n as u128) as u64;
+    at(k - 1)..at(k)
+}

@@ -1,0 +1,286 @@
+//! The report of `peritrial run`: JSON with the keys of DESIGN.md (Report), a terminal table
+//! for people, and CSV (one row per endpoint).
+
+use super::key_number;
+use crate::scenario::{BinaryTest, EndpointKind, Scenario, TimeToEventTest};
+use crate::stats::{binary, normal};
+use crate::summary::{ExactSum, Summary, Values};
+use serde_json::{Map, Value, json};
+
+/// How long the run took, for the `timing` key (the only key that is not a pure function of
+/// scenario, seed and replicates).
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    pub seconds: f64,
+    pub threads: usize,
+}
+
+fn num(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+fn mean(s: &ExactSum) -> Value {
+    s.mean().map_or(Value::Null, num)
+}
+
+fn test_name(kind: &EndpointKind) -> &'static str {
+    match kind {
+        EndpointKind::TimeToEvent { test, .. } => match test {
+            TimeToEventTest::Logrank => "logrank",
+            TimeToEventTest::StratifiedLogrank => "stratified_logrank",
+            TimeToEventTest::FlemingHarrington { .. } => "fleming_harrington",
+            TimeToEventTest::Cox => "cox",
+            TimeToEventTest::OneSampleLogrank { .. } => "one_sample_logrank",
+        },
+        EndpointKind::Binary { test, .. } => match test {
+            BinaryTest::ExactBinomial { .. } => "exact_binomial",
+            BinaryTest::SimonTwoStage { .. } => "simon_two_stage",
+            BinaryTest::Fisher => "fisher",
+            BinaryTest::ChiSquare => "chi_square",
+        },
+        EndpointKind::Safety { .. } => "none",
+    }
+}
+
+fn estimate_name(kind: &EndpointKind) -> &'static str {
+    match kind {
+        EndpointKind::TimeToEvent { test: TimeToEventTest::OneSampleLogrank { .. }, .. } => "hazard_ratio_vs_null",
+        EndpointKind::TimeToEvent { .. } => "hazard_ratio",
+        EndpointKind::Binary { test: BinaryTest::Fisher | BinaryTest::ChiSquare, .. } => "response_rate_difference",
+        EndpointKind::Binary { .. } => "response_rate",
+        EndpointKind::Safety { .. } => "adverse_event_rate",
+    }
+}
+
+/// Power, its Monte Carlo standard error sqrt(p(1 − p)/R) and Wilson 95% interval.
+fn power(rejections: u64, r: u64) -> (f64, f64, (f64, f64)) {
+    let p = rejections as f64 / r as f64;
+    (p, (p * (1.0 - p) / r as f64).sqrt(), binary::wilson(rejections, r, 0.95))
+}
+
+fn distribution(v: &Values) -> Value {
+    match v.describe() {
+        Some(d) => {
+            json!({ "mean": num(d.mean), "sd": num(d.sd), "q025": num(d.q025), "q500": num(d.q500), "q975": num(d.q975) })
+        }
+        None => Value::Null,
+    }
+}
+
+/// The report as a JSON value.
+pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timing>) -> Value {
+    let r = summary.replicates.max(1);
+    let mut endpoints = Map::new();
+    for (i, (e, es)) in s.endpoints.iter().zip(&summary.endpoints).enumerate() {
+        let mut o = Map::new();
+        let kind = match &e.kind {
+            EndpointKind::TimeToEvent { .. } => "time_to_event",
+            EndpointKind::Binary { .. } => "binary",
+            EndpointKind::Safety { .. } => "safety",
+        };
+        o.insert("kind".into(), json!(kind));
+        o.insert("test".into(), json!(test_name(&e.kind)));
+        if let EndpointKind::Safety { .. } = e.kind {
+            o.insert("power".into(), Value::Null);
+            o.insert("p_any_grade3".into(), num(es.any_grade3 as f64 / r as f64));
+        } else {
+            let (p, mcse, (lo, hi)) = power(es.rejections, r);
+            o.insert("power".into(), num(p));
+            o.insert("power_mcse".into(), num(mcse));
+            o.insert("power_ci".into(), json!([num(lo), num(hi)]));
+            o.insert("rejections".into(), json!(es.rejections));
+            if s.analysis.multiplicity.as_ref().is_some_and(|m| m.endpoints.contains(&i)) {
+                o.insert("power_unadjusted".into(), num(es.rejections_unadjusted as f64 / r as f64));
+            }
+        }
+        let mut est = Map::new();
+        est.insert("name".into(), json!(estimate_name(&e.kind)));
+        if let Value::Object(d) = distribution(&es.estimates) {
+            est.extend(d);
+        }
+        est.insert("not_estimable".into(), json!(es.not_estimable));
+        o.insert("estimate".into(), Value::Object(est));
+        let ev = es.events.describe();
+        o.insert(
+            "events".into(),
+            ev.map_or(Value::Null, |d| json!({ "mean": num(d.mean), "q025": num(d.q025), "q975": num(d.q975) })),
+        );
+        if let EndpointKind::TimeToEvent { milestones, competing, .. } = &e.kind {
+            if !milestones.is_empty() {
+                let mut ms = Map::new();
+                for (j, &m) in milestones.iter().enumerate() {
+                    let mut arms = Map::new();
+                    arms.insert(s.arms[e.treatment].name.clone(), json!({ "mean": mean(&es.milestones[j][0]) }));
+                    if let Some(c) = e.control {
+                        arms.insert(s.arms[c].name.clone(), json!({ "mean": mean(&es.milestones[j][1]) }));
+                    }
+                    ms.insert(key_number(m), Value::Object(arms));
+                }
+                o.insert(
+                    "milestone_measure".into(),
+                    json!(if competing.is_empty() { "survival" } else { "cumulative_incidence" }),
+                );
+                o.insert("milestones".into(), Value::Object(ms));
+            }
+        }
+        if Some(i) == crate::analyze::Plan::new(s).primary {
+            let looks: Vec<Value> = summary
+                .looks
+                .iter()
+                .enumerate()
+                .map(|(k, l)| {
+                    json!({ "look": k + 1, "information": num(s.analysis.looks[k]), "boundary_z": mean(&l.boundary),
+                            "rejections": l.efficacy_stops, "futility_stops": l.futility_stops,
+                            "stop_probability": num((l.efficacy_stops + l.futility_stops) as f64 / r as f64),
+                            "events": mean(&l.events), "cut_month": mean(&l.cut_month) })
+                })
+                .collect();
+            o.insert("looks".into(), Value::Array(looks));
+        }
+        endpoints.insert(e.name.clone(), Value::Object(o));
+    }
+    let cut = summary.cut_month.describe();
+    let mut analysis = Map::new();
+    analysis.insert(
+        "cut_month".into(),
+        cut.map_or(Value::Null, |d| json!({ "mean": num(d.mean), "q025": num(d.q025), "q975": num(d.q975) })),
+    );
+    analysis.insert("expected_patients".into(), mean(&summary.patients));
+    let family = crate::engine::family(s);
+    if family.len() > 1 {
+        analysis.insert(
+            "multiplicity".into(),
+            json!({
+                "method": match s.analysis.multiplicity.as_ref().map(|m| m.method) {
+                    Some(crate::scenario::MultiplicityMethod::FixedSequence) => "fixed_sequence",
+                    Some(crate::scenario::MultiplicityMethod::Holm) => "holm",
+                    Some(crate::scenario::MultiplicityMethod::Bonferroni) => "bonferroni",
+                    None => "none",
+                },
+                "endpoints": family.iter().map(|&i| s.endpoints[i].name.clone()).collect::<Vec<_>>(),
+                "power_all": num(summary.all_rejected as f64 / r as f64),
+                "power_at_least_one": num(summary.any_rejected as f64 / r as f64),
+            }),
+        );
+    }
+    let mut top = Map::new();
+    top.insert("scenario".into(), json!(s.name));
+    top.insert("replicates".into(), json!(summary.replicates));
+    top.insert("seed".into(), json!(s.seed));
+    top.insert("complete".into(), json!(complete));
+    top.insert("endpoints".into(), Value::Object(endpoints));
+    top.insert("analysis".into(), Value::Object(analysis));
+    if let Some(t) = timing {
+        let patients = summary.replicates as f64 * s.enrollment.sample_size as f64;
+        top.insert(
+            "timing".into(),
+            json!({ "seconds": num(t.seconds), "patients_per_second": num(patients / t.seconds.max(1e-9)), "threads": t.threads }),
+        );
+    }
+    Value::Object(top)
+}
+
+fn fmt(x: &Value, digits: usize) -> String {
+    match x.as_f64() {
+        Some(v) => format!("{v:.digits$}"),
+        None => "—".into(),
+    }
+}
+
+/// A table for people.
+pub fn table(report: &Value) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", report["scenario"].as_str().unwrap_or("")));
+    out.push_str(&format!("{} virtual trials, seed {}\n\n", report["replicates"], report["seed"]));
+    out.push_str(&format!(
+        "{:<24} {:<20} {:>8} {:>18} {:<26} {:>12}\n",
+        "endpoint", "test", "power", "95% CI", "estimate (2.5%, 97.5%)", "events"
+    ));
+    if let Some(eps) = report["endpoints"].as_object() {
+        for (name, e) in eps {
+            let ci = match e["power_ci"].as_array() {
+                Some(c) => format!("[{}, {}]", fmt(&c[0], 3), fmt(&c[1], 3)),
+                None => "—".into(),
+            };
+            let est = &e["estimate"];
+            let est_s = format!(
+                "{} {} ({}, {})",
+                est["name"].as_str().unwrap_or(""),
+                fmt(&est["q500"], 3),
+                fmt(&est["q025"], 3),
+                fmt(&est["q975"], 3)
+            );
+            out.push_str(&format!(
+                "{:<24} {:<20} {:>8} {:>18} {:<26} {:>12}\n",
+                name,
+                e["test"].as_str().unwrap_or(""),
+                fmt(&e["power"], 3),
+                ci,
+                est_s,
+                fmt(&e["events"]["mean"], 1)
+            ));
+        }
+    }
+    let c = &report["analysis"]["cut_month"];
+    out.push_str(&format!(
+        "\nanalysis at month {} (2.5%: {}, 97.5%: {}), {} patients on average\n",
+        fmt(&c["mean"], 1),
+        fmt(&c["q025"], 1),
+        fmt(&c["q975"], 1),
+        fmt(&report["analysis"]["expected_patients"], 1)
+    ));
+    if let Some(m) = report["analysis"]["multiplicity"].as_object() {
+        out.push_str(&format!(
+            "multiplicity ({}): all rejected {}, at least one {}\n",
+            m["method"].as_str().unwrap_or(""),
+            fmt(&m["power_all"], 3),
+            fmt(&m["power_at_least_one"], 3)
+        ));
+    }
+    if let Some(t) = report.get("timing") {
+        out.push_str(&format!(
+            "{} s on {} threads, {:.3e} patients/s\n",
+            fmt(&t["seconds"], 3),
+            t["threads"],
+            t["patients_per_second"].as_f64().unwrap_or(0.0)
+        ));
+    }
+    out
+}
+
+/// One CSV row per endpoint.
+pub fn csv(report: &Value) -> String {
+    let mut out = String::from(
+        "endpoint,kind,test,power,power_mcse,power_ci_lower,power_ci_upper,rejections,estimate_name,estimate_mean,estimate_sd,estimate_q025,estimate_q500,estimate_q975,events_mean\n",
+    );
+    let v = |x: &Value| x.as_f64().map_or(String::new(), |f| f.to_string());
+    if let Some(eps) = report["endpoints"].as_object() {
+        for (name, e) in eps {
+            let est = &e["estimate"];
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                name,
+                e["kind"].as_str().unwrap_or(""),
+                e["test"].as_str().unwrap_or(""),
+                v(&e["power"]),
+                v(&e["power_mcse"]),
+                v(&e["power_ci"][0]),
+                v(&e["power_ci"][1]),
+                e["rejections"].as_u64().map_or(String::new(), |x| x.to_string()),
+                est["name"].as_str().unwrap_or(""),
+                v(&est["mean"]),
+                v(&est["sd"]),
+                v(&est["q025"]),
+                v(&est["q500"]),
+                v(&est["q975"]),
+                v(&e["events"]["mean"])
+            ));
+        }
+    }
+    out
+}
+
+/// The z critical value of a one-sided level (for messages and tables).
+pub fn critical_z(alpha: f64) -> f64 {
+    normal::quantile(1.0 - alpha)
+}

@@ -1,0 +1,267 @@
+//! Virtual patients and virtual trials: enrolment over calendar time, cohort by share,
+//! permuted-block randomisation stratified by cohort, a gamma frailty, and each patient's
+//! event history drawn as a discrete-event process from surgery: the competing causes race
+//! (the first wins; its time and cause are recorded); after a non-fatal first event, death
+//! follows the cohort's `after_recurrence` hazard with the clock reset (or, without one, the
+//! death hazard goes on); dropout is an independent exponential; binary responses and 24-hour
+//! adverse events are drawn per patient. Pure computation, no I/O.
+
+pub mod hazard;
+
+use crate::rng::{PatientDraws, ReplicateStream, slot};
+use crate::scenario::{Accrual, DEATH, Scenario};
+use hazard::Hazard;
+use rand::RngExt;
+use rand_distr::{Distribution as _, Gamma};
+
+/// No event cause (the patient has no event of any cause, ever).
+pub const NO_EVENT: u16 = u16::MAX;
+
+/// One virtual patient. Times of events are in months from entry (surgery).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Patient {
+    /// Calendar month of entry (the first patient's accrual clock starts at 0).
+    pub entry: f64,
+    pub arm: u8,
+    pub cohort: u16,
+    /// Time of the first event of any cause (∞ if none) and its cause.
+    pub first_time: f64,
+    pub first_cause: u16,
+    /// Time of death (∞ if never).
+    pub death_time: f64,
+    /// Time of loss to follow-up (∞ if never).
+    pub dropout: f64,
+    /// Bit r set: response r happened.
+    pub responses: u64,
+    /// Bit a set: adverse event a within 24 h; grade ≥ 3 in `adverse_g3`.
+    pub adverse: u64,
+    pub adverse_g3: u64,
+}
+
+/// Precomputed samplers of a scenario.
+pub struct Simulator<'a> {
+    pub scenario: &'a Scenario,
+    /// [cohort][event][arm]
+    hazards: Vec<Vec<Vec<Option<Hazard>>>>,
+    /// [cohort][arm]: death after a non-fatal first event.
+    after_recurrence: Vec<Vec<Option<Hazard>>>,
+    /// [cohort][event][arm] probability of cure.
+    cure: Vec<Vec<Vec<f64>>>,
+    cohort_cdf: Vec<f64>,
+    frailty: Vec<Option<Gamma<f64>>>,
+    death: Option<usize>,
+    /// The arms of one permuted block, in allocation order.
+    block_template: Vec<u8>,
+}
+
+/// Reusable per-thread buffers for simulating trials.
+#[derive(Default)]
+pub struct SimBuffers {
+    /// Per cohort: the current block and the position in it.
+    blocks: Vec<(Vec<u8>, usize, rand_chacha::ChaCha8Rng)>,
+}
+
+impl<'a> Simulator<'a> {
+    pub fn new(scenario: &'a Scenario) -> Simulator<'a> {
+        let n_arms = scenario.arms.len();
+        let hazards = scenario
+            .cohorts
+            .iter()
+            .map(|c| {
+                c.events
+                    .iter()
+                    .map(|m| {
+                        (0..n_arms)
+                            .map(|a| m.as_ref().map(|m| Hazard::new(&m.distribution, &m.hazard_ratio[a])))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let after_recurrence = scenario
+            .cohorts
+            .iter()
+            .map(|c| {
+                (0..n_arms)
+                    .map(|a| {
+                        c.death_after_recurrence.as_ref().map(|m| Hazard::new(&m.distribution, &m.hazard_ratio[a]))
+                    })
+                    .collect()
+            })
+            .collect();
+        let cure = scenario
+            .cohorts
+            .iter()
+            .map(|c| {
+                c.events.iter().map(|m| m.as_ref().map_or(vec![0.0; n_arms], |m| m.cure_fraction.clone())).collect()
+            })
+            .collect();
+        let mut acc = 0.0;
+        let cohort_cdf = scenario
+            .cohorts
+            .iter()
+            .map(|c| {
+                acc += c.share;
+                acc
+            })
+            .collect();
+        let frailty = scenario
+            .cohorts
+            .iter()
+            .map(|c| c.frailty_variance.map(|v| Gamma::new(1.0 / v, v).expect("validated: variance in (0, 100]")))
+            .collect();
+        let total: u32 = scenario.arms.iter().map(|a| a.allocation).sum();
+        let copies = scenario.block_size / total;
+        let block_template = scenario
+            .arms
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| std::iter::repeat_n(i as u8, (a.allocation * copies) as usize))
+            .collect();
+        Simulator {
+            scenario,
+            hazards,
+            after_recurrence,
+            cure,
+            cohort_cdf,
+            frailty,
+            death: scenario.event_index(DEATH),
+            block_template,
+        }
+    }
+
+    fn cohort_of(&self, u: f64) -> usize {
+        let k = self.cohort_cdf.partition_point(|&c| c <= u);
+        k.min(self.cohort_cdf.len() - 1)
+    }
+
+    /// Simulates the patients of replicate `replicate` into `out` (cleared first), in
+    /// randomisation order.
+    pub fn simulate_trial(&self, replicate: u64, buffers: &mut SimBuffers, out: &mut Vec<Patient>) {
+        let s = self.scenario;
+        let n = s.enrollment.sample_size as usize;
+        out.clear();
+        let mut stream = ReplicateStream::new(s.seed, replicate);
+        buffers.blocks.clear();
+        for c in 0..s.cohorts.len() {
+            buffers.blocks.push((Vec::with_capacity(self.block_template.len()), usize::MAX, stream.randomisation(c)));
+        }
+        stream.seek_patient(0);
+        let mut accrual_clock = 0.0; // cumulative hazard of the arrival process
+        for _ in 0..n {
+            let draws = stream.next_patient();
+            let entry = match &s.enrollment.accrual {
+                Accrual::Uniform { months } => draws.uniform(slot::ENTRY) * months,
+                Accrual::Piecewise { starts, rates } => {
+                    accrual_clock += draws.exponential(slot::ENTRY);
+                    invert_accrual(starts, rates, accrual_clock)
+                }
+            };
+            let cohort = self.cohort_of(draws.uniform(slot::COHORT));
+            let arm = self.next_arm(&mut buffers.blocks[cohort]);
+            out.push(self.patient(draws, entry, cohort, arm));
+        }
+    }
+
+    fn next_arm(&self, (block, pos, rng): &mut (Vec<u8>, usize, rand_chacha::ChaCha8Rng)) -> u8 {
+        if *pos >= block.len() {
+            block.clear();
+            block.extend_from_slice(&self.block_template);
+            // Fisher–Yates.
+            for i in (1..block.len()).rev() {
+                let j = rng.random_range(0..=i);
+                block.swap(i, j);
+            }
+            *pos = 0;
+        }
+        let a = block[*pos];
+        *pos += 1;
+        a
+    }
+
+    /// One patient's history.
+    pub fn patient(&self, draws: PatientDraws, entry: f64, cohort: usize, arm: u8) -> Patient {
+        let s = self.scenario;
+        let a = arm as usize;
+        let z = match &self.frailty[cohort] {
+            Some(g) => g.sample(&mut draws.stream(slot::FRAILTY_STREAM)),
+            None => 1.0,
+        };
+        let mut first_time = f64::INFINITY;
+        let mut first_cause = NO_EVENT;
+        let mut latent_death = f64::INFINITY;
+        for (e, hz) in self.hazards[cohort].iter().enumerate() {
+            let Some(h) = &hz[a] else { continue };
+            let base = slot::EVENT + 4 * e as u64;
+            let cure = self.cure[cohort][e][a];
+            if cure > 0.0 && draws.uniform(base + 1) < cure {
+                continue;
+            }
+            let t = h.invert(draws.exponential(base) / z);
+            if Some(e) == self.death {
+                latent_death = t;
+            }
+            if t < first_time {
+                first_time = t;
+                first_cause = e as u16;
+            }
+        }
+        let death_time = if first_cause == NO_EVENT || Some(first_cause as usize) == self.death {
+            latent_death
+        } else {
+            match (&self.after_recurrence[cohort][a], self.death) {
+                (Some(h), Some(d)) => first_time + h.invert(draws.exponential(slot::EVENT + 4 * d as u64 + 2) / z),
+                _ => latent_death,
+            }
+        };
+        let h_drop = s.dropout_hazard[a];
+        let dropout = if h_drop > 0.0 { draws.exponential(slot::DROPOUT) / h_drop } else { f64::INFINITY };
+        let mut responses = 0u64;
+        for (r, resp) in s.cohorts[cohort].responses.iter().enumerate() {
+            if let Some(resp) = resp {
+                if draws.uniform(slot::RESPONSE + r as u64) < resp.probability[a] {
+                    responses |= 1 << r;
+                }
+            }
+        }
+        let (mut adverse, mut adverse_g3) = (0u64, 0u64);
+        for (k, ae) in s.cohorts[cohort].adverse_events.iter().enumerate() {
+            if let Some(ae) = ae {
+                let base = slot::ADVERSE_EVENT + 2 * k as u64;
+                if draws.uniform(base) < ae.probability[a] {
+                    adverse |= 1 << k;
+                    if draws.uniform(base + 1) < ae.grade3_share {
+                        adverse_g3 |= 1 << k;
+                    }
+                }
+            }
+        }
+        Patient {
+            entry,
+            arm,
+            cohort: cohort as u16,
+            first_time,
+            first_cause,
+            death_time,
+            dropout,
+            responses,
+            adverse,
+            adverse_g3,
+        }
+    }
+}
+
+/// The calendar month at which the arrival process with piecewise rates reaches cumulative
+/// intensity `a`.
+fn invert_accrual(starts: &[f64], rates: &[f64], a: f64) -> f64 {
+    let mut acc = 0.0;
+    for k in 0..starts.len() {
+        let end = starts.get(k + 1).copied().unwrap_or(f64::INFINITY);
+        let seg = rates[k] * (end - starts[k]);
+        if rates[k] > 0.0 && a <= acc + seg {
+            return starts[k] + (a - acc) / rates[k];
+        }
+        acc += seg;
+    }
+    unreachable!("validated: the last accrual rate is positive")
+}
