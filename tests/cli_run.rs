@@ -1,0 +1,112 @@
+//! `peritrial run` end to end: reproducibility and the report's keys.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn run_json(args: &[&str]) -> Value {
+    let out = Command::cargo_bin("peritrial")
+        .unwrap()
+        .arg("run")
+        .args(args)
+        .args(["--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn without_timing(mut v: Value) -> Value {
+    v.as_object_mut().unwrap().remove("timing");
+    v
+}
+
+#[test]
+fn one_and_two_threads_give_identical_reports() {
+    for scenario in
+        ["scenarios/two-arm-efs-logrank.toml", "scenarios/gastric-adjuvant.toml", "scenarios/colorectal-adjuvant.toml"]
+    {
+        let a = run_json(&[scenario, "--replicates", "3000", "--threads", "1"]);
+        let b = run_json(&[scenario, "--replicates", "3000", "--threads", "2"]);
+        let c = run_json(&[scenario, "--replicates", "3000", "--threads", "3"]);
+        assert!(a.get("timing").is_some());
+        let (a, b, c) = (without_timing(a), without_timing(b), without_timing(c));
+        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap(), "{scenario}");
+        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&c).unwrap(), "{scenario}");
+    }
+}
+
+#[test]
+fn the_report_has_the_documented_keys() {
+    let v = run_json(&["scenarios/gastric-adjuvant.toml", "--replicates", "200"]);
+    for k in ["scenario", "replicates", "seed", "complete", "endpoints", "analysis", "timing"] {
+        assert!(v.get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(v["replicates"], 200);
+    assert_eq!(v["complete"], true);
+    let efs = &v["endpoints"]["efs"];
+    for k in
+        ["kind", "test", "power", "power_mcse", "power_ci", "rejections", "estimate", "events", "milestones", "looks"]
+    {
+        assert!(efs.get(k).is_some(), "missing endpoints.efs.{k}");
+    }
+    for k in ["name", "mean", "sd", "q025", "q500", "q975"] {
+        assert!(efs["estimate"].get(k).is_some(), "missing estimate.{k}");
+    }
+    assert!(efs["milestones"]["12"]["control"]["mean"].is_number());
+    assert!(v["analysis"]["cut_month"]["mean"].is_number());
+    let p = efs["power"].as_f64().unwrap();
+    let mcse = efs["power_mcse"].as_f64().unwrap();
+    assert!((mcse - (p * (1.0 - p) / 200.0).sqrt()).abs() < 1e-12);
+    assert!(v["timing"]["patients_per_second"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn seed_and_replicates_flags_override_the_scenario() {
+    let a = without_timing(run_json(&["scenarios/null-efs-logrank.toml", "--replicates", "300", "--seed", "5"]));
+    let b = without_timing(run_json(&["scenarios/null-efs-logrank.toml", "--replicates", "300", "--seed", "6"]));
+    assert_eq!(a["seed"], 5);
+    assert_ne!(a, b);
+}
+
+#[test]
+fn a_shard_reports_itself_incomplete() {
+    let v = run_json(&["scenarios/null-efs-logrank.toml", "--replicates", "300", "--shard", "2/3"]);
+    assert_eq!(v["complete"], false);
+    assert_eq!(v["replicates"], 100);
+}
+
+#[test]
+fn bad_run_flags_exit_2() {
+    for args in [
+        vec!["--shard", "0/3"],
+        vec!["--shard", "4/3"],
+        vec!["--shard", "x"],
+        vec!["--replicates", "0"],
+        vec!["--threads", "0"],
+    ] {
+        let out = Command::cargo_bin("peritrial")
+            .unwrap()
+            .args(["run", "scenarios/null-efs-logrank.toml"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn out_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    let out = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", "scenarios/ascites-dcr-single-arm.toml", "--replicates", "100", "--format", "json", "--out"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(v["replicates"], 100);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+}

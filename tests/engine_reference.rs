@@ -1,0 +1,114 @@
+//! The engine against rpact's simulation (tests/reference/make_rpact_refs.R made
+//! tests/reference/rpact_refs.json with getSimulationSurvival, 20,000 iterations each).
+//! Powers must agree within 4 Monte Carlo standard errors, ours and rpact's combined.
+
+use peritrial::engine;
+use peritrial::scenario;
+use serde_json::Value;
+
+fn refs() -> Value {
+    serde_json::from_str(&std::fs::read_to_string("tests/reference/rpact_refs.json").unwrap()).unwrap()
+}
+
+/// The scenario of one rpact simulation, in peritrial's language.
+fn scenario_text(r: &Value) -> String {
+    let events: Vec<f64> = r["events"]
+        .as_array()
+        .map_or_else(|| vec![r["events"].as_f64().unwrap()], |a| a.iter().map(|x| x.as_f64().unwrap()).collect());
+    let last = *events.last().unwrap();
+    let looks: Vec<String> = events.iter().map(|e| format!("{}", e / last)).collect();
+    let spending = if r["spending"] == "asP" { "pocock" } else { "obrien_fleming" };
+    format!(
+        r#"
+[study]
+name = "rpact reference"
+replicates = 10000
+seed = 11
+
+[arms]
+control = {{ allocation = {ac} }}
+rmhtnf = {{ allocation = {at} }}
+
+[enrollment]
+sample_size = {n}
+accrual = {{ months = {accrual} }}
+
+[dropout]
+hazard_per_month = {dropout}
+
+[cohorts.all]
+share = 1.0
+
+[cohorts.all.events.pm]
+distribution = "exponential"
+median_months = {median}
+hazard_ratio = {{ rmhtnf = {hr} }}
+
+[endpoints.efs]
+kind = "time_to_event"
+events = ["pm"]
+test = "logrank"
+treatment = "rmhtnf"
+control = "control"
+alpha = 0.025
+
+[analysis]
+cut = {{ endpoint = "efs", events = {last} }}
+looks = [{looks}]
+spending = "{spending}"
+"#,
+        ac = r["allocation_control"],
+        at = r["allocation_treatment"],
+        n = r["sample_size"],
+        accrual = r["accrual_months"],
+        dropout = r["dropout_per_month"],
+        median = r["median_months"],
+        hr = r["hazard_ratio"],
+        looks = looks.join(", "),
+    )
+}
+
+#[test]
+fn power_agrees_with_rpact_simulation_within_four_monte_carlo_errors() {
+    let refs = refs();
+    let mut failures = Vec::new();
+    for (name, r) in refs["simulations"].as_object().unwrap() {
+        let s = scenario::from_str(&scenario_text(r), name, &[]).unwrap();
+        let summary = engine::run(&s, 0..s.replicates, |_| {});
+        let ours_n = s.replicates as f64;
+        let theirs_n = r["iterations"].as_f64().unwrap();
+        let check = |what: &str, ours: f64, theirs: f64, failures: &mut Vec<String>| {
+            let se = (ours * (1.0 - ours) / ours_n + theirs * (1.0 - theirs) / theirs_n).sqrt();
+            eprintln!("{name}: {what}: peritrial {ours:.4} vs rpact {theirs:.4} (4 MCSE {:.4})", 4.0 * se);
+            if (ours - theirs).abs() > 4.0 * se {
+                failures.push(format!(
+                    "{name}: {what}: peritrial {ours:.4} vs rpact {theirs:.4} (4 MCSE = {:.4})",
+                    4.0 * se
+                ));
+            }
+        };
+        let power = summary.endpoints[0].rejections as f64 / ours_n;
+        check("power", power, r["power"].as_f64().unwrap(), &mut failures);
+        let stages: Vec<f64> = r["reject_per_stage"].as_array().map_or_else(
+            || vec![r["reject_per_stage"].as_f64().unwrap()],
+            |a| a.iter().map(|x| x.as_f64().unwrap()).collect(),
+        );
+        for (k, &theirs) in stages.iter().enumerate() {
+            let ours = summary.looks[k].efficacy_stops as f64 / ours_n;
+            check(&format!("rejections at look {}", k + 1), ours, theirs, &mut failures);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn canonical_power_is_near_schoenfeld() {
+    // Schoenfeld: power = Φ(√(D/4)·|ln HR| − z_{0.975}) for D = 300, HR = 0.7: 0.8720.
+    let s = scenario::load(std::path::Path::new("scenarios/two-arm-efs-logrank.toml"), &[]).unwrap();
+    let summary = engine::run(&s, 0..s.replicates, |_| {});
+    let p = summary.endpoints[0].rejections as f64 / s.replicates as f64;
+    let schoenfeld = peritrial::stats::normal::cdf((300.0f64 / 4.0).sqrt() * 0.7f64.ln().abs() - 1.959963984540054);
+    let mcse = (p * (1.0 - p) / s.replicates as f64).sqrt();
+    // Schoenfeld's approximation is within about 0.005 of the exact power here.
+    assert!((p - schoenfeld).abs() < 4.0 * mcse + 0.005, "power {p} vs Schoenfeld {schoenfeld}");
+}
