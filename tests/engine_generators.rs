@@ -102,7 +102,7 @@ fn piecewise_exponential_survival() {
     );
     let ps = simulate(&s);
     for (t, h) in [(3.0, 0.15), (6.0, 0.3), (12.0, 0.36), (30.0, 0.3 + 0.18 + 0.18)] {
-        assert_share(&format!("S({t})"), ps.iter().filter(|p| p.first_time > t).count(), ps.len(), (-h as f64).exp());
+        assert_share(&format!("S({t})"), ps.iter().filter(|p| p.first_time > t).count(), ps.len(), (-h).exp());
     }
 }
 
@@ -153,7 +153,7 @@ fn competing_exponentials_shares_and_cumulative_incidence() {
             rate / total,
         );
         for t in [12.0, 36.0] {
-            let cif = rate / total * (1.0 - (-total * t as f64).exp());
+            let cif = rate / total * (1.0 - (-total * t).exp());
             assert_share(
                 &format!("CIF of cause {cause} at {t}"),
                 ps.iter().filter(|p| p.first_cause == cause && p.first_time <= t).count(),
@@ -190,7 +190,7 @@ fn gamma_frailty_gives_the_marginal_survival() {
     );
     let ps = simulate(&s);
     for t in [6.0, 24.0, 60.0] {
-        let p = (1.0 + 0.5 * 0.03 * t as f64).powf(-2.0);
+        let p = (1.0 + 0.5 * 0.03 * t).powf(-2.0);
         assert_share(&format!("S({t}) with frailty"), ps.iter().filter(|p| p.first_time > t).count(), ps.len(), p);
     }
 }
