@@ -101,7 +101,7 @@ fn piecewise_exponential_survival() {
         "",
     );
     let ps = simulate(&s);
-    for (t, h) in [(3.0, 0.15), (6.0, 0.3), (12.0, 0.36), (30.0, 0.3 + 0.18 + 0.18)] {
+    for (t, h) in [(3.0f64, 0.15f64), (6.0, 0.3), (12.0, 0.36), (30.0, 0.3 + 0.18 + 0.18)] {
         assert_share(&format!("S({t})"), ps.iter().filter(|p| p.first_time > t).count(), ps.len(), (-h).exp());
     }
 }
@@ -189,7 +189,7 @@ fn gamma_frailty_gives_the_marginal_survival() {
         "",
     );
     let ps = simulate(&s);
-    for t in [6.0, 24.0, 60.0] {
+    for t in [6.0f64, 24.0, 60.0] {
         let p = (1.0 + 0.5 * 0.03 * t).powf(-2.0);
         assert_share(&format!("S({t}) with frailty"), ps.iter().filter(|p| p.first_time > t).count(), ps.len(), p);
     }
