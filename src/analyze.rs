@@ -117,6 +117,7 @@ fn milestones(e: &Endpoint) -> &[f64] {
 pub struct Scratch {
     outcomes: Vec<Vec<(f64, u8)>>,
     obs: Vec<Obs>,
+    sorter: crate::stats::RadixSorter,
     table: RiskTable,
     months: Vec<f64>,
     order: Vec<usize>,
@@ -353,7 +354,7 @@ impl Plan<'_> {
                 }
             }
             let os = OneSample::new(events, exposure, *null_hazard);
-            crate::stats::sort_by_stratum_time(&mut scratch.obs);
+            scratch.sorter.sort(&mut scratch.obs);
             scratch.table.fill(&scratch.obs, true);
             let est = if exposure > 0.0 { events as f64 / exposure / null_hazard } else { f64::NAN };
             return TteResult { z: os.z, p: os.p_one_sided(), estimate: est, events: events as u32 };
@@ -373,7 +374,7 @@ impl Plan<'_> {
                 scratch.obs.push(Obs { time: t, status: st, arm: a, stratum: if stratified { p.cohort } else { 0 } });
             }
         }
-        crate::stats::sort_by_stratum_time(&mut scratch.obs);
+        scratch.sorter.sort(&mut scratch.obs);
         scratch.table.fill(&scratch.obs, !stratified);
         let events = scratch.table.events[0] + scratch.table.events[1];
         let (z, p, est) = match test {
@@ -401,7 +402,7 @@ impl Plan<'_> {
             for o in scratch.obs.iter_mut() {
                 o.stratum = 0;
             }
-            crate::stats::sort_by_stratum_time(&mut scratch.obs);
+            scratch.sorter.sort(&mut scratch.obs);
             scratch.table.fill(&scratch.obs, true);
         }
         TteResult { z, p, estimate: est, events }

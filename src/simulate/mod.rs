@@ -157,7 +157,7 @@ impl<'a> Simulator<'a> {
                     invert_accrual(starts, rates, accrual_clock)
                 }
             };
-            let cohort = self.cohort_of(draws.uniform(slot::COHORT));
+            let cohort = if self.cohort_cdf.len() == 1 { 0 } else { self.cohort_of(draws.uniform(slot::COHORT)) };
             let arm = self.next_arm(&mut buffers.blocks[cohort]);
             out.push(self.patient(draws, entry, cohort, arm));
         }
@@ -180,6 +180,7 @@ impl<'a> Simulator<'a> {
     }
 
     /// One patient's history.
+    #[inline(always)]
     pub fn patient(&self, draws: PatientDraws, entry: f64, cohort: usize, arm: u8) -> Patient {
         let s = self.scenario;
         let a = arm as usize;
@@ -197,7 +198,7 @@ impl<'a> Simulator<'a> {
             if cure > 0.0 && draws.uniform(base + 1) < cure {
                 continue;
             }
-            let t = h.invert(draws.exponential(base) / z);
+            let t = h.invert(draws.fast_exponential(base) / z);
             if Some(e) == self.death {
                 latent_death = t;
             }
@@ -210,12 +211,12 @@ impl<'a> Simulator<'a> {
             latent_death
         } else {
             match (&self.after_recurrence[cohort][a], self.death) {
-                (Some(h), Some(d)) => first_time + h.invert(draws.exponential(slot::EVENT + 4 * d as u64 + 2) / z),
+                (Some(h), Some(d)) => first_time + h.invert(draws.fast_exponential(slot::EVENT + 4 * d as u64 + 2) / z),
                 _ => latent_death,
             }
         };
         let h_drop = s.dropout_hazard[a];
-        let dropout = if h_drop > 0.0 { draws.exponential(slot::DROPOUT) / h_drop } else { f64::INFINITY };
+        let dropout = if h_drop > 0.0 { draws.fast_exponential(slot::DROPOUT) / h_drop } else { f64::INFINITY };
         let mut responses = 0u64;
         for (r, resp) in s.cohorts[cohort].responses.iter().enumerate() {
             if let Some(resp) = resp {

@@ -1,5 +1,6 @@
 //! Cox proportional hazards for the treatment effect (one binary covariate: arm 1 vs arm 0),
-//! optionally stratified, by Newton–Raphson with step halving on the partial likelihood
+//! optionally stratified, by Newton–Raphson (safeguarded by bisection, which plays the part of
+//! step halving: the likelihood is concave in one dimension) on the partial likelihood
 //! (Cox 1972), ties by Efron (1977, R `coxph`'s default) or Breslow (1974). Wald standard
 //! error and 95% interval. With a single binary covariate the partial likelihood depends on
 //! the data only through the numbers at risk and the events by arm at each distinct time, so
@@ -57,10 +58,10 @@ impl Cox {
     }
 }
 
-/// Log partial likelihood, score and information at β.
-fn derivatives(table: &RiskTable, beta: f64, ties: Ties) -> (f64, f64, f64) {
+/// Score U(β) and information I(β) of the partial likelihood.
+fn score(table: &RiskTable, beta: f64, ties: Ties) -> (f64, f64) {
     let eb = beta.exp();
-    let (mut ll, mut u, mut info) = (0.0, 0.0, 0.0);
+    let (mut u, mut info) = (0.0, 0.0);
     for r in &table.rows {
         let d = r.d_total();
         if d == 0 {
@@ -70,36 +71,34 @@ fn derivatives(table: &RiskTable, beta: f64, ties: Ties) -> (f64, f64, f64) {
         let (d0, d1) = (r.d[0] as f64, r.d[1] as f64);
         let s0 = n0 + n1 * eb; // Σ_risk exp(βx)
         let s1 = n1 * eb; // Σ_risk x exp(βx) (= Σ x² exp(βx) for binary x)
-        ll += d1 * beta;
         u += d1;
-        match ties {
-            Ties::Breslow => {
-                let df = d as f64;
-                ll -= df * s0.ln();
-                let m = s1 / s0;
-                u -= df * m;
-                info += df * (m - m * m);
-            }
-            Ties::Efron => {
-                let e0 = d0 + d1 * eb; // Σ_tied exp(βx)
-                let e1 = d1 * eb;
-                for k in 0..d {
-                    let f = k as f64 / d as f64;
-                    let a0 = s0 - f * e0;
-                    let a1 = s1 - f * e1;
-                    ll -= a0.ln();
-                    let m = a1 / a0;
-                    u -= m;
-                    info += m - m * m;
-                }
+        if d == 1 || ties == Ties::Breslow {
+            let df = d as f64;
+            let m = s1 / s0;
+            u -= df * m;
+            info += df * (m - m * m);
+        } else {
+            let e0 = d0 + d1 * eb; // Σ_tied exp(βx)
+            let e1 = d1 * eb;
+            for k in 0..d {
+                let f = k as f64 / d as f64;
+                let m = (s1 - f * e1) / (s0 - f * e0);
+                u -= m;
+                info += m - m * m;
             }
         }
     }
-    (ll, u, info)
+    (u, info)
 }
 
 /// Fits the treatment effect on a (possibly stratified) risk table.
 pub fn fit(table: &RiskTable, ties: Ties) -> Cox {
+    fit_from(table, ties, 0.0)
+}
+
+/// Fits from a starting log hazard ratio (e.g. the log-rank one-step estimate (O − E)/V,
+/// which saves an iteration); the answer does not depend on it.
+pub fn fit_from(table: &RiskTable, ties: Ties, start: f64) -> Cox {
     // The score's limits: U(+∞) = −Σ d0 over times with treated patients at risk, and
     // U(−∞) = Σ d1 over times with control patients at risk. The likelihood is strictly
     // concave, so a finite maximum exists exactly when both limits are non-zero.
@@ -115,28 +114,29 @@ pub fn fit(table: &RiskTable, ties: Ties) -> Cox {
     if d0_facing_treated == 0 || d1_facing_control == 0 {
         return Cox::NotEstimable;
     }
-    let mut beta = 0.0;
-    let (mut ll, mut u, mut info) = derivatives(table, beta, ties);
-    for iteration in 1..=50u32 {
-        if !(info > 0.0) {
+    // The log partial likelihood is strictly concave in β, so U is strictly decreasing:
+    // Newton's method, safeguarded by bisection of the bracket [lo, hi] around the root. The
+    // first step from 0 is the one-step (Peto-type) estimate (O − E)/V.
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    let mut beta = if start.is_finite() { start.clamp(-20.0, 20.0) } else { 0.0 };
+    let (mut u, mut info) = score(table, beta, ties);
+    for iteration in 1..=200u32 {
+        if !(info > 0.0) || !u.is_finite() {
             return Cox::NotEstimable;
         }
-        let mut step = u / info;
-        // Step halving: never accept a step that lowers the likelihood.
-        let mut halvings = 0;
-        let (mut ll_new, mut u_new, mut info_new);
-        loop {
-            (ll_new, u_new, info_new) = derivatives(table, beta + step, ties);
-            if ll_new >= ll - 1e-12 * ll.abs() || halvings >= 30 {
-                break;
-            }
-            step /= 2.0;
-            halvings += 1;
+        if u > 0.0 {
+            lo = beta;
+        } else {
+            hi = beta;
         }
-        beta += step;
-        let converged = step.abs() < 1e-10 * (1.0 + beta.abs())
-            || (ll_new - ll).abs() < 1e-13 * ll.abs().max(1.0) && step.abs() < 1e-7;
-        (ll, u, info) = (ll_new, u_new, info_new);
+        let step = u / info;
+        let converged = step.abs() <= 1e-11 * (1.0 + beta.abs());
+        let mut next = beta + step;
+        if !converged && !(next > lo && next < hi) {
+            next = 0.5 * (lo + hi);
+        }
+        beta = next;
+        (u, info) = score(table, beta, ties);
         if converged {
             if !(info > 0.0) || !beta.is_finite() {
                 return Cox::NotEstimable;
