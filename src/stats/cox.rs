@@ -132,7 +132,7 @@ pub fn fit_from(table: &RiskTable, ties: Ties, start: f64) -> Cox {
         let step = u / info;
         let converged = step.abs() <= 1e-11 * (1.0 + beta.abs());
         let mut next = beta + step;
-        if !converged && !(next > lo && next < hi) {
+        if !(converged || next > lo && next < hi) {
             next = 0.5 * (lo + hi);
         }
         beta = next;

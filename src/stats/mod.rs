@@ -77,7 +77,7 @@ pub struct RadixSorter {
 }
 
 impl RadixSorter {
-    pub fn sort(&mut self, obs: &mut Vec<Obs>) {
+    pub fn sort(&mut self, obs: &mut [Obs]) {
         let n = obs.len();
         if n < 64 {
             sort_by_stratum_time(obs);
@@ -150,35 +150,6 @@ impl RadixSorter {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn radix_sort_matches_the_comparison_sort() {
-        let mut state = 12345u64;
-        let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            state >> 11
-        };
-        for n in [0usize, 1, 63, 64, 65, 600, 5000] {
-            let mut a: Vec<Obs> = (0..n)
-                .map(|_| Obs {
-                    time: (next() % 1000) as f64 / 7.0,
-                    status: (next() % 3) as u8,
-                    arm: (next() % 2) as u8,
-                    stratum: (next() % 3) as u16,
-                })
-                .collect();
-            let mut b = a.clone();
-            sort_by_stratum_time(&mut a);
-            RadixSorter::default().sort(&mut b);
-            let key = |o: &Obs| (o.stratum, o.time.to_bits());
-            assert_eq!(a.iter().map(key).collect::<Vec<_>>(), b.iter().map(key).collect::<Vec<_>>());
-        }
-    }
-}
-
 impl RiskTable {
     /// Builds the table from observations sorted by (stratum, time); with `pool_strata`, all
     /// observations form one stratum (they must then be sorted by time alone).
@@ -246,5 +217,34 @@ impl RiskTable {
     pub fn stratum(&self, k: usize) -> &[Row] {
         let (a, b) = self.strata[k];
         &self.rows[a..b]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn radix_sort_matches_the_comparison_sort() {
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state >> 11
+        };
+        for n in [0usize, 1, 63, 64, 65, 600, 5000] {
+            let mut a: Vec<Obs> = (0..n)
+                .map(|_| Obs {
+                    time: (next() % 1000) as f64 / 7.0,
+                    status: (next() % 3) as u8,
+                    arm: (next() % 2) as u8,
+                    stratum: (next() % 3) as u16,
+                })
+                .collect();
+            let mut b = a.clone();
+            sort_by_stratum_time(&mut a);
+            RadixSorter::default().sort(&mut b);
+            let key = |o: &Obs| (o.stratum, o.time.to_bits());
+            assert_eq!(a.iter().map(key).collect::<Vec<_>>(), b.iter().map(key).collect::<Vec<_>>());
+        }
     }
 }
