@@ -157,6 +157,9 @@ pub enum Command {
         alpha: f64,
         #[arg(long)]
         beta: f64,
+        /// Largest total sample size searched.
+        #[arg(long, default_value_t = 100)]
+        n_max: u32,
     },
 }
 
@@ -177,7 +180,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sweep { .. } => Err(CliError::NotImplemented("sweep")),
         Command::Sample { .. } => Err(CliError::NotImplemented("sample")),
         Command::Merge { .. } => Err(CliError::NotImplemented("merge")),
-        Command::Simon { .. } => Err(CliError::NotImplemented("simon")),
+        Command::Simon { p0, p1, alpha, beta, n_max } => simon(p0, p1, alpha, beta, n_max),
     }
 }
 
@@ -280,4 +283,25 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+fn simon(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32) -> Result<(), CliError> {
+    let in_unit = |x: f64| x > 0.0 && x < 1.0;
+    if !(in_unit(p0) && in_unit(p1) && p0 < p1) {
+        return Err(CliError::Input(format!("--p0 {p0} --p1 {p1}: expected 0 < p0 < p1 < 1")));
+    }
+    if !(in_unit(alpha) && in_unit(beta)) {
+        return Err(CliError::Input(format!("--alpha {alpha} --beta {beta}: expected both in (0, 1)")));
+    }
+    if !(2..=500).contains(&n_max) {
+        return Err(CliError::Input(format!("--n-max {n_max}: expected 2 to 500")));
+    }
+    let designs = crate::stats::simon::search(p0, p1, alpha, beta, n_max).ok_or_else(|| {
+        CliError::Input(format!(
+            "no two-stage design with n <= {n_max} reaches alpha {alpha} and power {}; raise --n-max",
+            1.0 - beta
+        ))
+    })?;
+    report::emit(&report::simon::json(&designs, p0, p1, alpha, beta), None)
+        .map_err(|e| CliError::Failure(e.to_string()))
 }

@@ -83,7 +83,7 @@ for (name in names(datasets)) {
   }
   for (ties in c("efron", "breslow")) {
     fit <- suppressWarnings(coxph(Surv(time, status) ~ arm, data = d, ties = ties,
-                                   control = coxph.control(eps = 1e-12, iter.max = 100)))
+                                   control = coxph.control(eps = 1e-12, toler.chol = 1e-13, iter.max = 100)))
     key <- paste0("cox_", ties)
     if (sum(d$status[d$arm == 0]) == 0 || sum(d$status[d$arm == 1]) == 0) {
       r[[key]] <- "not_estimable"

@@ -1,0 +1,100 @@
+//! Binary tests, stratified Cox and Aalen–Johansen incidence against R
+//! (tests/reference/make_binary_refs.R made tests/reference/binary_refs.json).
+
+use peritrial::data::read_csv;
+use peritrial::stats::binary::{self, TwoByTwo};
+use peritrial::stats::cif::cumulative_incidence;
+use peritrial::stats::cox::{self, Cox, Ties};
+use peritrial::stats::{Obs, RiskTable, sort_by_stratum_time};
+use serde_json::Value;
+
+fn refs() -> Value {
+    serde_json::from_str(&std::fs::read_to_string("tests/reference/binary_refs.json").unwrap()).unwrap()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+fn rel(what: &str, got: f64, want: f64) {
+    assert!((got - want).abs() <= 1e-6 * want.abs().max(1e-300), "{what}: peritrial {got} vs R {want}");
+}
+
+fn abs(what: &str, got: f64, want: f64) {
+    assert!((got - want).abs() <= 1e-9, "{what}: peritrial {got} vs R {want}");
+}
+
+#[test]
+fn exact_binomial_clopper_pearson_and_wilson_agree_with_r() {
+    for c in refs()["one_sample"].as_array().unwrap() {
+        let (x, n, p0) = (f(&c["x"]) as u64, f(&c["n"]) as u64, f(&c["p0"]));
+        let t = binary::binom_test(x, n, p0);
+        abs(&format!("binom.test({x}, {n}, {p0}) two-sided"), t.p_two_sided, f(&c["p_two_sided"]));
+        abs(&format!("binom.test({x}, {n}, {p0}) greater"), t.p_greater, f(&c["p_greater"]));
+        let (lo, hi) = binary::clopper_pearson(x, n, 0.95);
+        abs(&format!("Clopper-Pearson lower {x}/{n}"), lo, f(&c["cp_lower"]));
+        abs(&format!("Clopper-Pearson upper {x}/{n}"), hi, f(&c["cp_upper"]));
+        let (lo, hi) = binary::wilson(x, n, 0.95);
+        abs(&format!("Wilson lower {x}/{n}"), lo, f(&c["wilson_lower"]));
+        abs(&format!("Wilson upper {x}/{n}"), hi, f(&c["wilson_upper"]));
+    }
+}
+
+#[test]
+fn fisher_and_chi_square_agree_with_r() {
+    for c in refs()["two_by_two"].as_array().unwrap() {
+        let t = TwoByTwo {
+            x_treatment: f(&c["x_treatment"]) as u64,
+            n_treatment: f(&c["n_treatment"]) as u64,
+            x_control: f(&c["x_control"]) as u64,
+            n_control: f(&c["n_control"]) as u64,
+        };
+        let fi = binary::fisher(t);
+        abs(&format!("fisher.test {t:?} two-sided"), fi.p_two_sided, f(&c["fisher_two_sided"]));
+        abs(&format!("fisher.test {t:?} greater"), fi.p_greater, f(&c["fisher_greater"]));
+        let ch = binary::chi_square(t);
+        rel(&format!("prop.test {t:?} chisq"), ch.chisq, f(&c["chisq"]));
+        abs(&format!("prop.test {t:?} p"), ch.p_two_sided, f(&c["chisq_p"]));
+    }
+}
+
+#[test]
+fn stratified_cox_agrees_with_r() {
+    let r = refs();
+    for name in ["strata", "lung"] {
+        let mut obs = read_csv(std::path::Path::new(&format!("tests/reference/data/{name}.csv"))).unwrap();
+        sort_by_stratum_time(&mut obs);
+        let table = RiskTable::build(&obs, false);
+        for (ties, key) in [(Ties::Efron, "efron"), (Ties::Breslow, "breslow")] {
+            let want = &r["stratified_cox"][format!("{name}_{key}")];
+            let Cox::Estimate { log_hr, se, .. } = cox::fit(&table, ties) else { panic!("{name}: not estimable") };
+            rel(&format!("{name} {key} log HR"), log_hr, f(&want["log_hr"]));
+            rel(&format!("{name} {key} se"), se, f(&want["se"]));
+        }
+    }
+}
+
+#[test]
+fn aalen_johansen_agrees_with_r_survfit() {
+    let r = refs();
+    // status 2 (competing) is read by the CSV reader only as 0/1, so build the data here.
+    let text = std::fs::read_to_string("tests/reference/data/competing.csv").unwrap();
+    let mut obs: Vec<Obs> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            Obs { time: c[0].parse().unwrap(), status: c[1].parse().unwrap(), arm: c[2].parse().unwrap(), stratum: 0 }
+        })
+        .collect();
+    sort_by_stratum_time(&mut obs);
+    let table = RiskTable::build(&obs, true);
+    for a in 0..2usize {
+        let want = &r["cumulative_incidence"][a.to_string()];
+        let last = obs.iter().filter(|o| o.arm as usize == a).map(|o| o.time).fold(0.0, f64::max);
+        for (t, w) in want["times"].as_array().unwrap().iter().zip(want["incidence"].as_array().unwrap()) {
+            let got = cumulative_incidence(&table.rows, Some(a), f(t), last).unwrap();
+            rel(&format!("arm {a} CIF({t})"), got, f(w));
+        }
+    }
+}
