@@ -10,7 +10,7 @@ use crate::simulate::Patient;
 use crate::stats::cox::{self, Ties};
 use crate::stats::km::KmCurve;
 use crate::stats::logrank::{self, OneSample, Weights};
-use crate::stats::{Obs, RiskTable, binary, cif, normal};
+use crate::stats::{Obs, RiskTable, binary, cif, maxcombo, normal};
 
 /// Where each number of a replicate's record sits.
 #[derive(Debug, Clone)]
@@ -378,6 +378,26 @@ impl Plan<'_> {
         scratch.table.fill(&scratch.obs, !stratified);
         let events = scratch.table.events[0] + scratch.table.events[1];
         let (z, p, est) = match test {
+            TimeToEventTest::MaxCombo => {
+                // Bonferroni brackets the p-value: 1 − Φ(z_max) ≤ p ≤ 4(1 − Φ(z_max)); the
+                // lattice integration runs only when the bracket straddles the level.
+                let quick = maxcombo::test_with(&scratch.table, 0);
+                let level = s.analysis.multiplicity.as_ref().map_or(e.alpha, |m| m.alpha.max(e.alpha));
+                let lower = normal::upper_tail(quick.z_max);
+                let p = if lower > level || 4.0 * lower <= level {
+                    lower.max(0.0)
+                } else {
+                    maxcombo::test_with(&scratch.table, 1 << 12).p_one_sided
+                };
+                // The engine rejects on p; z carries the normal quantile of p.
+                let z = normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0);
+                let est = if estimate {
+                    cox::fit(&scratch.table, Ties::Efron).hazard_ratio().unwrap_or(f64::NAN)
+                } else {
+                    f64::NAN
+                };
+                (z, p, est)
+            }
             TimeToEventTest::Cox => {
                 let c = cox::fit(&scratch.table, Ties::Efron);
                 let z = c.z().unwrap_or(0.0);

@@ -66,6 +66,11 @@ pub fn json(t: &TrialAnalysis, milestones: &[f64], tau: f64) -> String {
         o.insert("logrank_stratified".into(), logrank(s, true));
     }
     o.insert("fh_rho1".into(), logrank(&t.fh_rho1, true));
+    o.insert(
+        "maxcombo".into(),
+        json!({ "components": ["FH(0,0)", "FH(0,1)", "FH(1,0)", "FH(1,1)"], "z": t.maxcombo.z.map(num).to_vec(),
+                "z_max": num(t.maxcombo.z_max), "p_one_sided": num(t.maxcombo.p_one_sided) }),
+    );
     o.insert("cox_efron".into(), cox(&t.cox_efron));
     o.insert("cox_breslow".into(), cox(&t.cox_breslow));
     o.insert("arms".into(), json!({ "0": arm(&t.arms[0], milestones, tau), "1": arm(&t.arms[1], milestones, tau) }));

@@ -30,6 +30,7 @@ fn test_name(kind: &EndpointKind) -> &'static str {
             TimeToEventTest::StratifiedLogrank => "stratified_logrank",
             TimeToEventTest::FlemingHarrington { .. } => "fleming_harrington",
             TimeToEventTest::Cox => "cox",
+            TimeToEventTest::MaxCombo => "maxcombo",
             TimeToEventTest::OneSampleLogrank { .. } => "one_sample_logrank",
         },
         EndpointKind::Binary { test, .. } => match test {

@@ -169,6 +169,8 @@ pub enum TimeToEventTest {
         rho: f64,
         gamma: f64,
     },
+    /// The maximum of FH(0,0), FH(0,1), FH(1,0), FH(1,1), p-value from their joint normal law.
+    MaxCombo,
     Cox,
     /// Against a reference exponential hazard per month.
     OneSampleLogrank {

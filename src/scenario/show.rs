@@ -209,6 +209,7 @@ pub fn to_toml(s: &Scenario) -> String {
                     TimeToEventTest::Logrank => t.insert("test", value("logrank")),
                     TimeToEventTest::StratifiedLogrank => t.insert("test", value("stratified_logrank")),
                     TimeToEventTest::Cox => t.insert("test", value("cox")),
+                    TimeToEventTest::MaxCombo => t.insert("test", value("maxcombo")),
                     TimeToEventTest::FlemingHarrington { rho, gamma } => {
                         t.insert("rho", value(*rho));
                         t.insert("gamma", value(*gamma));

@@ -685,7 +685,7 @@ fn read_endpoints(
                 "time_to_event" => r.choice(
                     n,
                     &join(&path, "test"),
-                    &["logrank", "stratified_logrank", "fleming_harrington", "cox", "one_sample_logrank"],
+                    &["logrank", "stratified_logrank", "fleming_harrington", "maxcombo", "cox", "one_sample_logrank"],
                 ),
                 "binary" => {
                     r.choice(n, &join(&path, "test"), &["exact_binomial", "simon_two_stage", "fisher", "chi_square"])
@@ -917,6 +917,7 @@ fn read_tte(
         "logrank" => Some(TimeToEventTest::Logrank),
         "stratified_logrank" => Some(TimeToEventTest::StratifiedLogrank),
         "cox" => Some(TimeToEventTest::Cox),
+        "maxcombo" => Some(TimeToEventTest::MaxCombo),
         "fleming_harrington" => {
             let mut param = |k: &str| match get(et, k) {
                 None => Some(0.0),
@@ -1112,6 +1113,22 @@ fn read_analysis(
             Some(Some(Multiplicity { method: method?, endpoints: eps?, alpha: alpha? }))
         }),
     };
+    if let (Some(ls), Some(Cut::Events { endpoint, .. }), Some(eps)) = (&looks, &cut, endpoints) {
+        let test = match &eps[*endpoint].kind {
+            EndpointKind::TimeToEvent { test, .. } => Some(test),
+            _ => None,
+        };
+        if ls.len() > 1 && matches!(test, Some(TimeToEventTest::MaxCombo)) {
+            r.error(get(t, "looks").expect("looks were read"), "analysis.looks", "interim looks need a test whose statistic is standard normal under the null; the MaxCombo test of the cut endpoint is analysed once");
+            return None;
+        }
+    }
+    if let (Some(ls), Some(m)) = (&looks, multiplicity.as_ref().and_then(|m| m.as_ref())) {
+        if ls.len() > 1 && m.method != MultiplicityMethod::FixedSequence {
+            r.error(get(t, "multiplicity").expect("multiplicity was read"), "analysis.multiplicity", "with interim looks only \"fixed_sequence\" is supported (Holm and Bonferroni need p-values that a group-sequential test does not define)");
+            return None;
+        }
+    }
     Some(Analysis { cut: cut?, looks: looks?, spending: spending?, futility: futility?, multiplicity: multiplicity? })
 }
 

@@ -12,6 +12,7 @@ pub mod cif;
 pub mod cox;
 pub mod km;
 pub mod logrank;
+pub mod maxcombo;
 pub mod normal;
 pub mod simon;
 pub mod trial;

@@ -1,10 +1,11 @@
 //! The full set of analyses of one two-arm trial's time-to-event data (`peritrial analyze`):
-//! log-rank (plain, stratified, Harrington–Fleming ρ = 1), Cox (Efron and Breslow), and by arm
+//! log-rank (plain, stratified, Harrington–Fleming ρ = 1), MaxCombo, Cox (Efron and Breslow), and by arm
 //! Kaplan–Meier at milestones, the median and the restricted mean survival time.
 
 use super::cox::{self, Cox, Ties};
 use super::km::{KmCurve, Quantile, Rmst, SurvivalAt};
 use super::logrank::{self, Logrank, Weights};
+use super::maxcombo::{self, MaxCombo};
 use super::{Obs, RiskTable, sort_by_stratum_time};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +26,7 @@ pub struct TrialAnalysis {
     /// Present when the data have more than one stratum.
     pub logrank_stratified: Option<Logrank>,
     pub fh_rho1: Logrank,
+    pub maxcombo: MaxCombo,
     pub cox_efron: Cox,
     pub cox_breslow: Cox,
     pub arms: [ArmSummary; 2],
@@ -58,6 +60,7 @@ pub fn analyze(obs: &[Obs], milestones: &[f64], tau: f64) -> TrialAnalysis {
         logrank: logrank::test(&table, Weights::LOGRANK),
         logrank_stratified: stratified,
         fh_rho1: logrank::test(&table, Weights { rho: 1.0, gamma: 0.0 }),
+        maxcombo: maxcombo::test(&table),
         cox_efron: cox::fit(&table, Ties::Efron),
         cox_breslow: cox::fit(&table, Ties::Breslow),
         arms: [arm(0), arm(1)],
