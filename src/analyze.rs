@@ -40,9 +40,12 @@ pub mod field {
     pub const P: usize = 5;
     /// Safety: 1 when at least one grade ≥ 3 event occurred in the treatment arm.
     pub const EXTRA: usize = 6;
+    /// With an assessment schedule: the estimate had recurrences been seen when they happened
+    /// (same patients, same cut), to show how much scheduled imaging shifts it.
+    pub const EXACT_ESTIMATE: usize = 7;
     /// Milestones × [treatment, control]: survival, or cumulative incidence with competing
     /// events (NaN beyond follow-up or for an absent arm).
-    pub const MILESTONES: usize = 7;
+    pub const MILESTONES: usize = 8;
 }
 
 /// Global fields.
@@ -120,6 +123,7 @@ pub struct Scratch {
     sorter: crate::stats::RadixSorter,
     table: RiskTable,
     months: Vec<f64>,
+    exact: Vec<(f64, u8)>,
     order: Vec<usize>,
     /// Boundaries by (endpoint, observed fractions), for looks at unplanned fractions.
     cache: Vec<(usize, Vec<f64>, Vec<f64>)>,
@@ -224,6 +228,15 @@ impl Plan<'_> {
                         scratch,
                         &mut record[base + field::MILESTONES..],
                     );
+                    if s.assessments.is_some() {
+                        let spec = self.tte[i].as_ref().expect("time-to-event endpoint");
+                        scratch.exact.clear();
+                        scratch.exact.extend(patients.iter().map(|p| spec.outcome(p, None)));
+                        std::mem::swap(&mut scratch.exact, &mut scratch.outcomes[i]);
+                        record[base + field::EXACT_ESTIMATE] =
+                            self.tte_at(i, patients, cut_month, scratch, true).estimate;
+                        std::mem::swap(&mut scratch.exact, &mut scratch.outcomes[i]);
+                    }
                 }
                 EndpointKind::Binary { response, test } => {
                     self.binary_at(e, *response, test, patients, cut_month, scratch, &mut record[base..]);

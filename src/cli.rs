@@ -140,12 +140,14 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Combine shard outputs into one report.
+    /// Combine shard outputs (`run --shard K/N --format json`) into one report.
     Merge {
         #[arg(required = true)]
         parts: Vec<PathBuf>,
         #[arg(long)]
         out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: Format,
     },
     /// Simon's optimal and minimax two-stage designs.
     Simon {
@@ -179,7 +181,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Size { .. } => Err(CliError::NotImplemented("size")),
         Command::Sweep { .. } => Err(CliError::NotImplemented("sweep")),
         Command::Sample { .. } => Err(CliError::NotImplemented("sample")),
-        Command::Merge { .. } => Err(CliError::NotImplemented("merge")),
+        Command::Merge { parts, out, format } => merge(&parts, out.as_deref(), format),
         Command::Simon { p0, p1, alpha, beta, n_max } => simon(p0, p1, alpha, beta, n_max),
     }
 }
@@ -242,11 +244,9 @@ fn run_scenario(
     if let Some(crate::scenario::Futility::BetaSpending(_)) = s.analysis.futility {
         return Err(CliError::NotImplemented("run with beta-spending futility"));
     }
+    let shard = shard.map(parse_shard).transpose()?;
     let range = match shard {
-        Some(sh) => {
-            let (k, n) = parse_shard(sh)?;
-            crate::engine::shard_range(s.replicates, k, n)
-        }
+        Some((k, n)) => crate::engine::shard_range(s.replicates, k, n),
         None => 0..s.replicates,
     };
     let threads = match threads {
@@ -264,13 +264,80 @@ fn run_scenario(
     let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let complete = range.start == 0 && range.end == s.replicates;
-    let value = report::run::json(&s, &summary, complete, Some(report::run::Timing { seconds, threads }));
+    let mut value = report::run::json(&s, &summary, complete, Some(report::run::Timing { seconds, threads }));
+    if let Some((k, n)) = shard {
+        // A shard's output is for `merge`: JSON with the state merging needs.
+        let section =
+            report::shard::shard_section(&scenario::to_toml(&s), k, n, range.start, range.end, s.replicates, &summary);
+        value.as_object_mut().expect("the report is an object").insert("shard".into(), section);
+        if format != Format::Json {
+            eprintln!("note: a shard's report is written as JSON (for peritrial merge)");
+        }
+        return emit_report(&value, Format::Json, out);
+    }
+    emit_report(&value, format, out)
+}
+
+fn emit_report(value: &serde_json::Value, format: Format, out: Option<&std::path::Path>) -> Result<(), CliError> {
     let text = match format {
-        Format::Json => serde_json::to_string_pretty(&value).expect("JSON values serialise") + "\n",
-        Format::Table => report::run::table(&value),
-        Format::Csv => report::run::csv(&value),
+        Format::Json => serde_json::to_string_pretty(value).expect("JSON values serialise") + "\n",
+        Format::Table => report::run::table(value),
+        Format::Csv => report::run::csv(value),
     };
     report::emit(&text, out).map_err(|e| CliError::Failure(format!("cannot write the report: {e}")))
+}
+
+fn merge(parts: &[PathBuf], out: Option<&std::path::Path>, format: Format) -> Result<(), CliError> {
+    let mut shards = Vec::new();
+    for p in parts {
+        let name = p.display().to_string();
+        let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+        let v: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| CliError::Input(format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column())))?;
+        let sh = v
+            .get("shard")
+            .ok_or_else(|| CliError::Input(format!("{name}: not a shard report (run with --shard K/N)")))?;
+        let field =
+            |k: &str| sh[k].as_u64().ok_or_else(|| CliError::Input(format!("{name}: shard.{k}: expected an integer")));
+        let (start, end, total) = (field("start")?, field("end")?, field("total_replicates")?);
+        let toml = sh["scenario_toml"]
+            .as_str()
+            .ok_or_else(|| CliError::Input(format!("{name}: shard.scenario_toml missing")))?
+            .to_string();
+        let state = report::shard::read_state(&sh["state"]).map_err(|e| CliError::Input(format!("{name}: {e}")))?;
+        let seconds = v["timing"]["seconds"].as_f64().unwrap_or(0.0);
+        let threads = v["timing"]["threads"].as_u64().unwrap_or(1) as usize;
+        shards.push((start, end, total, toml, state, seconds, threads, name));
+    }
+    shards.sort_by_key(|s| s.0);
+    let (total, toml) = (shards[0].2, shards[0].3.clone());
+    for s in &shards {
+        if s.2 != total || s.3 != toml {
+            return Err(CliError::Input(format!(
+                "{}: a shard of another run (different scenario, seed or replicates)",
+                s.7
+            )));
+        }
+    }
+    let mut next = 0;
+    for s in &shards {
+        if s.0 != next {
+            return Err(CliError::Input(format!(
+                "{}: replicates {}..{} do not follow {next}: a shard is missing or repeated",
+                s.7, s.0, s.1
+            )));
+        }
+        next = s.1;
+    }
+    let scenario = scenario::from_str(&toml, "shard scenario", &[])?;
+    let mut summary = shards[0].4.clone();
+    for s in &shards[1..] {
+        summary.merge(&s.4);
+    }
+    let seconds = shards.iter().map(|s| s.5).sum();
+    let threads = shards.iter().map(|s| s.6).max().unwrap_or(1);
+    let value = report::run::json(&scenario, &summary, next == total, Some(report::run::Timing { seconds, threads }));
+    emit_report(&value, format, out)
 }
 
 fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {

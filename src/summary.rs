@@ -34,6 +34,15 @@ impl ExactSum {
         self.count += other.count;
     }
 
+    /// The fixed-point total as a decimal string (for shard files).
+    pub fn total_string(&self) -> String {
+        self.total.to_string()
+    }
+
+    pub fn from_parts(total: &str, count: u64) -> Option<ExactSum> {
+        Some(ExactSum { total: total.parse().ok()?, count })
+    }
+
     pub fn mean(&self) -> Option<f64> {
         (self.count > 0).then(|| self.total as f64 / SCALE / self.count as f64)
     }
@@ -99,6 +108,8 @@ pub struct EndpointSummary {
     pub rejections_unadjusted: u64,
     pub estimates: Values,
     pub not_estimable: u64,
+    /// With an assessment schedule: the estimate with recurrences seen when they happen.
+    pub exact_estimates: ExactSum,
     pub events: Values,
     /// [milestone][treatment, control]
     pub milestones: Vec<[ExactSum; 2]>,
@@ -145,6 +156,35 @@ impl Summary {
         }
     }
 
+    /// Adds another summary of the same scenario (a shard): exact, and independent of order.
+    pub fn merge(&mut self, other: &Summary) {
+        self.replicates += other.replicates;
+        for (e, o) in self.endpoints.iter_mut().zip(&other.endpoints) {
+            e.rejections += o.rejections;
+            e.rejections_unadjusted += o.rejections_unadjusted;
+            e.estimates.0.extend_from_slice(&o.estimates.0);
+            e.not_estimable += o.not_estimable;
+            e.exact_estimates.merge(&o.exact_estimates);
+            e.events.0.extend_from_slice(&o.events.0);
+            for (m, om) in e.milestones.iter_mut().zip(&o.milestones) {
+                m[0].merge(&om[0]);
+                m[1].merge(&om[1]);
+            }
+            e.any_grade3 += o.any_grade3;
+        }
+        for (l, o) in self.looks.iter_mut().zip(&other.looks) {
+            l.efficacy_stops += o.efficacy_stops;
+            l.futility_stops += o.futility_stops;
+            l.boundary.merge(&o.boundary);
+            l.events.merge(&o.events);
+            l.cut_month.merge(&o.cut_month);
+        }
+        self.cut_month.0.extend_from_slice(&other.cut_month.0);
+        self.patients.merge(&other.patients);
+        self.all_rejected += other.all_rejected;
+        self.any_rejected += other.any_rejected;
+    }
+
     /// Adds one replicate's record. `family`: the endpoints whose joint rejection is counted.
     pub fn add(&mut self, layout: &Layout, family: &[usize], record: &[f64]) {
         self.replicates += 1;
@@ -158,6 +198,7 @@ impl Summary {
             } else {
                 e.not_estimable += 1;
             }
+            e.exact_estimates.add(record[b + field::EXACT_ESTIMATE]);
             e.events.0.push(record[b + field::EVENTS]);
             for (j, m) in e.milestones.iter_mut().enumerate() {
                 m[0].add(record[b + field::MILESTONES + 2 * j]);

@@ -129,7 +129,6 @@ fn commands_without_their_engine_say_so_and_exit_1() {
     for args in [
         vec!["size", "scenarios/two-arm-efs-logrank.toml", "--endpoint", "efs", "--target-power", "0.9"],
         vec!["sweep", "scenarios/two-arm-efs-logrank.toml", "--vary", "enrollment.sample_size=400,500"],
-        vec!["merge", "a.json"],
     ] {
         let out = peritrial().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod run;
+pub mod shard;
 pub mod simon;
 
 use std::io::Write;

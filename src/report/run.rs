@@ -100,6 +100,14 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
             est.extend(d);
         }
         est.insert("not_estimable".into(), json!(es.not_estimable));
+        if s.assessments.is_some() {
+            if let (Some(exact), Some(d)) = (es.exact_estimates.mean(), es.estimates.describe()) {
+                // Scheduled imaging delays when recurrences are seen; the same trials analysed
+                // with recurrences seen when they happen show how much that moves the estimate.
+                est.insert("mean_with_exact_event_times".into(), num(exact));
+                est.insert("shift_from_assessment_schedule".into(), num(d.mean - exact));
+            }
+        }
         o.insert("estimate".into(), Value::Object(est));
         let ev = es.events.describe();
         o.insert(

@@ -1,0 +1,117 @@
+//! Shard files and `peritrial merge`. A shard's JSON is its own report plus what merging
+//! needs: the effective scenario (as `show` writes it), the replicate range, and the summary
+//! state (kept values, exact sums as decimal strings, counts). Merging adds the states of
+//! shards that tile 0..R; because every statistic of a summary depends only on the set of
+//! values and on exact sums, the merged report equals a single run's, byte for byte apart
+//! from `timing`.
+
+use crate::summary::{EndpointSummary, ExactSum, LookSummary, Summary, Values};
+use serde_json::{Map, Value, json};
+
+fn sum(s: &ExactSum) -> Value {
+    json!([s.total_string(), s.count])
+}
+
+fn values(v: &Values) -> Value {
+    Value::Array(v.0.iter().map(|&x| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)).collect())
+}
+
+/// The summary state as JSON.
+pub fn state(s: &Summary) -> Value {
+    json!({
+        "replicates": s.replicates,
+        "endpoints": s.endpoints.iter().map(|e| json!({
+            "rejections": e.rejections, "rejections_unadjusted": e.rejections_unadjusted,
+            "estimates": values(&e.estimates), "not_estimable": e.not_estimable,
+            "exact_estimates": sum(&e.exact_estimates), "events": values(&e.events),
+            "milestones": e.milestones.iter().map(|m| json!([sum(&m[0]), sum(&m[1])])).collect::<Vec<_>>(),
+            "any_grade3": e.any_grade3,
+        })).collect::<Vec<_>>(),
+        "looks": s.looks.iter().map(|l| json!({
+            "efficacy_stops": l.efficacy_stops, "futility_stops": l.futility_stops,
+            "boundary": sum(&l.boundary), "events": sum(&l.events), "cut_month": sum(&l.cut_month),
+        })).collect::<Vec<_>>(),
+        "cut_month": values(&s.cut_month),
+        "patients": sum(&s.patients),
+        "all_rejected": s.all_rejected,
+        "any_rejected": s.any_rejected,
+    })
+}
+
+fn bad(what: &str) -> String {
+    format!("the shard's state is malformed at {what}")
+}
+
+fn u(v: &Value, what: &str) -> Result<u64, String> {
+    v.as_u64().ok_or_else(|| bad(what))
+}
+
+fn read_sum(v: &Value, what: &str) -> Result<ExactSum, String> {
+    let total = v[0].as_str().ok_or_else(|| bad(what))?;
+    ExactSum::from_parts(total, u(&v[1], what)?).ok_or_else(|| bad(what))
+}
+
+fn read_values(v: &Value, what: &str) -> Result<Values, String> {
+    let a = v.as_array().ok_or_else(|| bad(what))?;
+    Ok(Values(a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()))
+}
+
+/// Reads a summary state written by [`state`].
+pub fn read_state(v: &Value) -> Result<Summary, String> {
+    let mut s = Summary { replicates: u(&v["replicates"], "replicates")?, ..Summary::default() };
+    for (i, e) in v["endpoints"].as_array().ok_or_else(|| bad("endpoints"))?.iter().enumerate() {
+        let w = |k: &str| format!("endpoints[{i}].{k}");
+        let milestones = e["milestones"]
+            .as_array()
+            .ok_or_else(|| bad(&w("milestones")))?
+            .iter()
+            .map(|m| Ok([read_sum(&m[0], &w("milestones"))?, read_sum(&m[1], &w("milestones"))?]))
+            .collect::<Result<Vec<_>, String>>()?;
+        s.endpoints.push(EndpointSummary {
+            rejections: u(&e["rejections"], &w("rejections"))?,
+            rejections_unadjusted: u(&e["rejections_unadjusted"], &w("rejections_unadjusted"))?,
+            estimates: read_values(&e["estimates"], &w("estimates"))?,
+            not_estimable: u(&e["not_estimable"], &w("not_estimable"))?,
+            exact_estimates: read_sum(&e["exact_estimates"], &w("exact_estimates"))?,
+            events: read_values(&e["events"], &w("events"))?,
+            milestones,
+            any_grade3: u(&e["any_grade3"], &w("any_grade3"))?,
+        });
+    }
+    for (k, l) in v["looks"].as_array().ok_or_else(|| bad("looks"))?.iter().enumerate() {
+        let w = |x: &str| format!("looks[{k}].{x}");
+        s.looks.push(LookSummary {
+            efficacy_stops: u(&l["efficacy_stops"], &w("efficacy_stops"))?,
+            futility_stops: u(&l["futility_stops"], &w("futility_stops"))?,
+            boundary: read_sum(&l["boundary"], &w("boundary"))?,
+            events: read_sum(&l["events"], &w("events"))?,
+            cut_month: read_sum(&l["cut_month"], &w("cut_month"))?,
+        });
+    }
+    s.cut_month = read_values(&v["cut_month"], "cut_month")?;
+    s.patients = read_sum(&v["patients"], "patients")?;
+    s.all_rejected = u(&v["all_rejected"], "all_rejected")?;
+    s.any_rejected = u(&v["any_rejected"], "any_rejected")?;
+    Ok(s)
+}
+
+/// The shard section added to a shard's report.
+pub fn shard_section(
+    scenario_toml: &str,
+    k: u64,
+    n: u64,
+    start: u64,
+    end: u64,
+    total: u64,
+    summary: &Summary,
+) -> Value {
+    let mut m = Map::new();
+    m.insert("k".into(), json!(k));
+    m.insert("n".into(), json!(n));
+    m.insert("start".into(), json!(start));
+    m.insert("end".into(), json!(end));
+    m.insert("total_replicates".into(), json!(total));
+    m.insert("scenario_toml".into(), json!(scenario_toml));
+    m.insert("state".into(), state(summary));
+    Value::Object(m)
+}
