@@ -122,14 +122,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
-    /// Power and estimates across a grid of values.
+    /// Power and estimates across a one- or two-dimensional grid of values.
     Sweep {
         #[command(flatten)]
         scenario: ScenarioArgs,
+        /// A dotted path and its values in TOML syntax, comma-separated (repeat for a 2-D grid).
         #[arg(long, required = true, value_name = "PATH=V1,V2,…")]
         vary: Vec<String>,
+        /// Trials per grid point (default: study.replicates).
+        #[arg(long)]
+        replicates: Option<u64>,
         #[arg(long)]
         out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        quiet: bool,
     },
     /// Write patient-level datasets of K virtual trials.
     Sample {
@@ -178,8 +186,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             run_scenario(&scenario, replicates, seed, threads, out.as_deref(), format, shard.as_deref(), quiet)
         }
         Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
-        Command::Size { .. } => Err(CliError::NotImplemented("size")),
-        Command::Sweep { .. } => Err(CliError::NotImplemented("sweep")),
+        Command::Size { scenario, endpoint, target_power, vary, format } => {
+            size(&scenario, &endpoint, target_power, vary.as_deref(), format)
+        }
+        Command::Sweep { scenario, vary, replicates, out, format, quiet } => {
+            sweep(&scenario, &vary, replicates, out.as_deref(), format, quiet)
+        }
         Command::Sample { .. } => Err(CliError::NotImplemented("sample")),
         Command::Merge { parts, out, format } => merge(&parts, out.as_deref(), format),
         Command::Simon { p0, p1, alpha, beta, n_max } => simon(p0, p1, alpha, beta, n_max),
@@ -371,4 +383,185 @@ fn simon(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32) -> Result<(), CliE
     })?;
     report::emit(&report::simon::json(&designs, p0, p1, alpha, beta), None)
         .map_err(|e| CliError::Failure(e.to_string()))
+}
+
+/// Power of one endpoint for a scenario with extra `--set` overrides, on `replicates` trials.
+fn power_with(args: &ScenarioArgs, extra: &[String], endpoint: usize, replicates: u64) -> Result<f64, CliError> {
+    let mut sets = args.sets.clone();
+    sets.extend_from_slice(extra);
+    let mut s = scenario::load(&args.scenario, &sets)?;
+    s.replicates = replicates;
+    let summary = crate::engine::run(&s, 0..replicates, |_| {});
+    Ok(summary.endpoints[endpoint].rejections as f64 / replicates as f64)
+}
+
+fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, format: Format) -> Result<(), CliError> {
+    use crate::design::{analytic, size as sz};
+    if !(target > 0.0 && target < 1.0) {
+        return Err(CliError::Input(format!("--target-power {target}: expected a power in (0, 1)")));
+    }
+    let s = scenario::load(&args.scenario, &args.sets)?;
+    let e = s.endpoint_index(endpoint).ok_or_else(|| {
+        let names: Vec<&str> = s.endpoints.iter().map(|e| e.name.as_str()).collect();
+        CliError::Input(format!("--endpoint {endpoint}: no such endpoint; the endpoints are {}", names.join(", ")))
+    })?;
+    if matches!(s.endpoints[e].kind, scenario::EndpointKind::Safety { .. }) {
+        return Err(CliError::Input(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));
+    }
+    let event_cut = matches!(s.analysis.cut, scenario::Cut::Events { .. });
+    let path = vary.unwrap_or(if event_cut { "analysis.cut.events" } else { "enrollment.sample_size" });
+    let current = scenario::integer_at(&args.scenario, &args.sets, path)?;
+    let n = s.enrollment.sample_size as u64;
+    let (min, max) = if path == "analysis.cut.events" { (1, n) } else { (1, scenario::MAX_SAMPLE_SIZE as u64) };
+    // The analytic answer, where a closed form applies.
+    let mut analytic_answer: Option<(u64, &str)> = None;
+    if let Some(a) = analytic::tte_assumptions(&s, e) {
+        let d = analytic::schoenfeld_events(s.endpoints[e].alpha, target, a.hazard_ratio, a.ratio);
+        if path == "analysis.cut.events" {
+            analytic_answer = Some((d.ceil() as u64, "schoenfeld"));
+        } else if path == "enrollment.sample_size" {
+            if let (Some(h), scenario::Accrual::Uniform { months }, scenario::Cut::Month(cut)) =
+                (a.control_hazard, &s.enrollment.accrual, &s.analysis.cut)
+            {
+                let ep = &s.endpoints[e];
+                let c = ep.control.expect("two-arm");
+                let arms = [
+                    (s.arms[c].allocation as f64, h, s.dropout_hazard[c]),
+                    (s.arms[ep.treatment].allocation as f64, h * a.hazard_ratio, s.dropout_hazard[ep.treatment]),
+                ];
+                let follow_up = (cut - months).max(0.0);
+                analytic_answer = Some((
+                    analytic::sample_size_for_events(d, &arms, *months, follow_up).ceil() as u64,
+                    "schoenfeld + lachin_foulkes",
+                ));
+            }
+        }
+    } else if let (Some((_, _, _)), "enrollment.sample_size") = (analytic::binary_companion(&s, e), path) {
+        if let scenario::EndpointKind::Binary {
+            response,
+            test: scenario::BinaryTest::ExactBinomial { null_rate },
+            ..
+        } = &s.endpoints[e].kind
+        {
+            let p1 = analytic::mean_response(&s, *response, s.endpoints[e].treatment);
+            let found = (1..=5000u64)
+                .find(|&m| analytic::exact_binomial_power(m, *null_rate, p1, s.endpoints[e].alpha).1 >= target);
+            analytic_answer = found.map(|m| (m, "exact_binomial"));
+        }
+    }
+    let start = analytic_answer.map_or(current.max(1) as u64, |a| a.0);
+    let result =
+        sz::search(target, start, min, max, s.replicates, |v, r| power_with(args, &[format!("{path}={v}")], e, r));
+    let result = match result {
+        Ok(r) => r,
+        Err(sz::SizeError::Evaluation(err)) => return Err(err),
+        Err(sz::SizeError::Unreachable { max, power }) => {
+            return Err(CliError::Input(format!(
+                "{path}: the target power {target} is not reached even at {max} (power {power:.4})"
+            )));
+        }
+    };
+    let value = serde_json::json!({
+        "parameter": path,
+        "endpoint": endpoint,
+        "target_power": target,
+        "value": result.value,
+        "power": result.power,
+        "power_mcse": result.power_mcse,
+        "replicates": result.replicates,
+        "analytic": analytic_answer.map(|(v, m)| serde_json::json!({ "value": v, "method": m })),
+        "evaluations": result.evaluations.iter().map(|x| serde_json::json!({ "value": x.value, "replicates": x.replicates, "power": x.power })).collect::<Vec<_>>(),
+    });
+    let text = match format {
+        Format::Json | Format::Csv => serde_json::to_string_pretty(&value).expect("JSON values serialise") + "\n",
+        Format::Table => format!(
+            "{path} = {} reaches power {:.4} (Monte Carlo SE {:.4}, {} trials) for {endpoint} (target {target}){}\n",
+            result.value,
+            result.power,
+            result.power_mcse,
+            result.replicates,
+            analytic_answer.map_or(String::new(), |(v, m)| format!("; analytic ({m}): {v}"))
+        ),
+    };
+    report::emit(&text, None).map_err(|e| CliError::Failure(e.to_string()))
+}
+
+/// Splits `V1,V2,…` at commas outside brackets and braces (values are TOML).
+fn split_values(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth) = (Vec::new(), String::new(), 0i32);
+    for ch in s.chars() {
+        match ch {
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        if ch == ',' && depth == 0 {
+            out.push(cur.trim().to_string());
+            cur.clear();
+        } else {
+            cur.push(ch);
+        }
+    }
+    out.push(cur.trim().to_string());
+    out
+}
+
+fn sweep(
+    args: &ScenarioArgs,
+    vary: &[String],
+    replicates: Option<u64>,
+    out: Option<&std::path::Path>,
+    format: Format,
+    quiet: bool,
+) -> Result<(), CliError> {
+    if vary.len() > 2 {
+        return Err(CliError::Input("--vary: a sweep has one or two dimensions".into()));
+    }
+    let mut dims: Vec<(String, Vec<String>)> = Vec::new();
+    for v in vary {
+        let (path, values) =
+            v.split_once('=').ok_or_else(|| CliError::Input(format!("--vary {v}: expected PATH=V1,V2,…")))?;
+        let values = split_values(values);
+        if values.iter().any(|x| x.is_empty()) {
+            return Err(CliError::Input(format!("--vary {v}: an empty value")));
+        }
+        dims.push((path.trim().to_string(), values));
+    }
+    let grid: Vec<Vec<(String, String)>> = match dims.as_slice() {
+        [(p, vs)] => vs.iter().map(|v| vec![(p.clone(), v.clone())]).collect(),
+        [(p, vs), (q, ws)] => vs
+            .iter()
+            .flat_map(|v| ws.iter().map(move |w| vec![(p.clone(), v.clone()), (q.clone(), w.clone())]))
+            .collect(),
+        _ => unreachable!("one or two dimensions"),
+    };
+    // Validate every grid point before simulating any.
+    let mut scenarios = Vec::new();
+    for point in &grid {
+        let mut sets = args.sets.clone();
+        sets.extend(point.iter().map(|(p, v)| format!("{p}={v}")));
+        let mut s = scenario::load(&args.scenario, &sets)?;
+        if let Some(r) = replicates {
+            if r == 0 || r > scenario::MAX_REPLICATES as u64 {
+                return Err(CliError::Input(format!("--replicates {r}: expected 1 to {}", scenario::MAX_REPLICATES)));
+            }
+            s.replicates = r;
+        }
+        scenarios.push(s);
+    }
+    let bar = progress_bar(grid.len() as u64, quiet);
+    let started = std::time::Instant::now();
+    let mut rows = Vec::new();
+    for (k, (point, s)) in grid.iter().zip(&scenarios).enumerate() {
+        let summary = crate::engine::run(s, 0..s.replicates, |_| {});
+        rows.push((point.clone(), report::run::json(s, &summary, true, None)));
+        bar.set_position(k as u64 + 1);
+    }
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let text = match format {
+        Format::Csv | Format::Table => report::sweep::csv(&rows),
+        Format::Json => report::sweep::json(&rows, seconds),
+    };
+    report::emit(&text, out).map_err(|e| CliError::Failure(format!("cannot write the sweep: {e}")))
 }

@@ -126,14 +126,12 @@ fn validate_reports_every_error_not_only_the_first() {
 
 #[test]
 fn commands_without_their_engine_say_so_and_exit_1() {
-    for args in [
-        vec!["size", "scenarios/two-arm-efs-logrank.toml", "--endpoint", "efs", "--target-power", "0.9"],
-        vec!["sweep", "scenarios/two-arm-efs-logrank.toml", "--vary", "enrollment.sample_size=400,500"],
-    ] {
-        let out = peritrial().args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("not yet implemented"), "{args:?}");
-    }
+    let out = peritrial()
+        .args(["sample", "scenarios/two-arm-efs-logrank.toml", "--trials", "2", "--out", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not yet implemented"));
 }
 
 #[test]

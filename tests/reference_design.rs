@@ -72,3 +72,88 @@ fn simon_command_prints_both_designs() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
 }
+
+#[test]
+fn analytic_power_and_sample_size_agree_with_rpact() {
+    use peritrial::design::analytic;
+    let refs: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/reference/rpact_refs.json").unwrap()).unwrap();
+    let a = &refs["analytic"];
+    // getPowerSurvival: 300 events, HR 0.7, one-sided 0.025 (Schoenfeld's formula in rpact).
+    let p = analytic::schoenfeld_power(0.025, 300.0, 0.7, 1.0);
+    assert!((p - a["power_canonical"]["power"].as_f64().unwrap()).abs() < 1e-3, "{p}");
+    // getSampleSizeSurvival: beta 0.1, accrual 24, follow-up 24.
+    let d = analytic::schoenfeld_events(0.025, 0.9, 0.7, 1.0);
+    assert!((d - a["sample_size_90"]["events"].as_f64().unwrap()).abs() < 1e-3);
+    let l2 = 2f64.ln() / 24.0;
+    let n = analytic::sample_size_for_events(d, &[(1.0, l2, 0.0), (1.0, 0.7 * l2, 0.0)], 24.0, 24.0);
+    assert!((n - a["sample_size_90"]["subjects"].as_f64().unwrap()).abs() < 1e-3);
+}
+
+#[test]
+fn size_finds_the_event_count_within_monte_carlo_error_of_schoenfeld() {
+    let out = assert_cmd::Command::cargo_bin("peritrial")
+        .unwrap()
+        .args([
+            "size",
+            "scenarios/two-arm-efs-logrank.toml",
+            "--endpoint",
+            "efs",
+            "--target-power",
+            "0.9",
+            "--vary",
+            "analysis.cut.events",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["parameter"], "analysis.cut.events");
+    assert_eq!(v["analytic"]["value"], 331);
+    assert_eq!(v["analytic"]["method"], "schoenfeld");
+    let value = v["value"].as_u64().unwrap() as f64;
+    // Power rises by about 0.00086 per event near 331 (Schoenfeld's slope); with 10,000 trials
+    // the Monte Carlo SE of power (0.003) is about 3.5 events. Allow 4 SE (14 events) plus 6
+    // for the approximation error of Schoenfeld's formula (about 0.005 in power here).
+    assert!((value - 331.0).abs() <= 20.0, "size found {value}");
+    let (p, se) = (v["power"].as_f64().unwrap(), v["power_mcse"].as_f64().unwrap());
+    assert!(p >= 0.9 && se > 0.0 && se < 0.004);
+}
+
+#[test]
+fn sweep_writes_one_row_per_point_and_endpoint() {
+    let out = assert_cmd::Command::cargo_bin("peritrial")
+        .unwrap()
+        .args([
+            "sweep",
+            "scenarios/two-arm-efs-logrank.toml",
+            "--vary",
+            "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=0.7,1.0",
+            "--vary",
+            "enrollment.sample_size=400,600",
+            "--replicates",
+            "400",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(lines[0].starts_with(
+        "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf,enrollment.sample_size,endpoint,power"
+    ));
+    // Null rows have low power, the alternative high.
+    let power = |l: &str| l.split(',').nth(3).unwrap().parse::<f64>().unwrap();
+    assert!(power(lines[1]) > 0.7 && power(lines[3]) < 0.1);
+    // A bad value is rejected before anything runs.
+    let out = assert_cmd::Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sweep", "scenarios/two-arm-efs-logrank.toml", "--vary", "enrollment.sample_size=400,-3"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

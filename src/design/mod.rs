@@ -1,2 +1,4 @@
 //! Trial design: spending functions and group-sequential boundaries.
+pub mod analytic;
+pub mod size;
 pub mod spending;

@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod run;
 pub mod shard;
 pub mod simon;
+pub mod sweep;
 
 use std::io::Write;
 use std::path::Path;

@@ -110,6 +110,25 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
         }
         o.insert("estimate".into(), Value::Object(est));
         let ev = es.events.describe();
+        if let Some(a) = crate::design::analytic::tte_assumptions(s, i) {
+            // Events: the cut's count when the cut waits for this endpoint, else the simulated mean.
+            let (events, source) = match s.analysis.cut {
+                crate::scenario::Cut::Events { endpoint, events } if endpoint == i => (events as f64, "cut"),
+                _ => (ev.map_or(0.0, |d| d.mean), "simulated_mean"),
+            };
+            use crate::design::analytic as an;
+            o.insert(
+                "analytic".into(),
+                json!({ "hazard_ratio": num(a.hazard_ratio), "events": num(events), "events_source": source,
+                        "schoenfeld_power": num(an::schoenfeld_power(e.alpha, events, a.hazard_ratio, a.ratio)),
+                        "freedman_power": num(an::freedman_power(e.alpha, events, a.hazard_ratio, a.ratio)),
+                        "schoenfeld_events_80": num(an::schoenfeld_events(e.alpha, 0.8, a.hazard_ratio, a.ratio)),
+                        "schoenfeld_events_90": num(an::schoenfeld_events(e.alpha, 0.9, a.hazard_ratio, a.ratio)) }),
+            );
+        }
+        if let Some((method, k, power)) = crate::design::analytic::binary_companion(s, i) {
+            o.insert("analytic".into(), json!({ "method": method, "critical_responses": k, "power": num(power) }));
+        }
         o.insert(
             "events".into(),
             ev.map_or(Value::Null, |d| json!({ "mean": num(d.mean), "q025": num(d.q025), "q975": num(d.q975) })),

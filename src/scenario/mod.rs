@@ -33,6 +33,37 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// The integer written at a dotted path of a scenario file (after `--set` overrides), for
+/// `size` and `sweep`; an error names what is there instead.
+pub fn integer_at(path: &Path, sets: &[String], dotted: &str) -> Result<i64, ScenarioError> {
+    let file = path.display().to_string();
+    let fail = |m: String| ScenarioError { file: file.clone(), messages: vec![m] };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{file}: cannot read the scenario: {e}")))?;
+    let mut root =
+        tree::parse_document(&text).map_err(|e| fail(format!("{}: {}", e.origin.locate(&file), e.message)))?;
+    for arg in sets {
+        tree::apply_set(&mut root, arg).map_err(|e| fail(format!("{file}: {e}")))?;
+    }
+    let keys = tree::parse_path(dotted).map_err(|e| fail(format!("{file}: {e}")))?;
+    let mut node = &root;
+    for (i, k) in keys.iter().enumerate() {
+        node = node.get(k).ok_or_else(|| {
+            let here = keys[..i].join(".");
+            let names: Vec<&str> = node.table().map(|t| t.iter().map(|e| e.key.as_str()).collect()).unwrap_or_default();
+            let hint = nearest(k, &names)
+                .map(|n| {
+                    format!("; did you mean {}{n}?", if here.is_empty() { String::new() } else { format!("{here}.") })
+                })
+                .unwrap_or_default();
+            fail(format!("{file}: {dotted}: the scenario has no such value{hint}"))
+        })?;
+    }
+    match node.value {
+        tree::Value::Integer(i) => Ok(i),
+        ref v => Err(fail(format!("{file}: {dotted} is {}, not a count that can be sized", v.describe()))),
+    }
+}
+
 /// Reads, overrides and validates a scenario file.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();

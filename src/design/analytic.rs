@@ -1,0 +1,183 @@
+//! Analytic companions printed beside Monte Carlo results.
+//!
+//! - Schoenfeld (1981): events D = (z_{1−α} + z_{1−β})² (1 + r)² / (r (ln HR)²) for allocation
+//!   ratio r = treatment : control; power Φ(√(D r)/(1 + r) · |ln HR| − z_{1−α}).
+//! - Freedman (1982): D = (z_{1−α} + z_{1−β})² (1 + r HR)² / (r (1 − HR)²); power
+//!   Φ(√(D r) |1 − HR| / (1 + r HR) − z_{1−α}).
+//! - The sample size that yields D events (Lachin & Foulkes 1986, their probability of an
+//!   event): uniform accrual over A months, analysis F months after the end of accrual,
+//!   exponential hazard λ and dropout η: P = λ/(λ+η) · [1 − (e^{−(λ+η)F} − e^{−(λ+η)(A+F)}) /
+//!   ((λ+η)A)]; N = D / Σ_arms w_arm P_arm. This is rpact's `getSampleSizeSurvival`.
+//! - Exact binomial power of a single-arm test: the smallest k with P(X ≥ k | p0) ≤ α, and
+//!   P(X ≥ k | p1).
+
+use crate::stats::binary::binom_upper;
+use crate::stats::normal;
+
+fn z(p: f64) -> f64 {
+    normal::quantile(p)
+}
+
+pub fn schoenfeld_events(alpha: f64, power: f64, hr: f64, r: f64) -> f64 {
+    let zz = z(1.0 - alpha) + z(power);
+    zz * zz * (1.0 + r).powi(2) / (r * hr.ln().powi(2))
+}
+
+pub fn schoenfeld_power(alpha: f64, events: f64, hr: f64, r: f64) -> f64 {
+    normal::cdf((events * r).sqrt() / (1.0 + r) * hr.ln().abs() - z(1.0 - alpha))
+}
+
+pub fn freedman_events(alpha: f64, power: f64, hr: f64, r: f64) -> f64 {
+    let zz = z(1.0 - alpha) + z(power);
+    zz * zz * (1.0 + r * hr).powi(2) / (r * (1.0 - hr).powi(2))
+}
+
+pub fn freedman_power(alpha: f64, events: f64, hr: f64, r: f64) -> f64 {
+    normal::cdf((events * r).sqrt() * (1.0 - hr).abs() / (1.0 + r * hr) - z(1.0 - alpha))
+}
+
+/// Probability that a patient's event is observed by the analysis: uniform entry over
+/// `accrual` months, analysis `follow_up` months after the last entry, exponential hazard and
+/// dropout.
+pub fn event_probability(hazard: f64, dropout: f64, accrual: f64, follow_up: f64) -> f64 {
+    let total = hazard + dropout;
+    if total <= 0.0 {
+        return 0.0;
+    }
+    let tail = if accrual > 0.0 {
+        ((-total * follow_up).exp() - (-total * (accrual + follow_up)).exp()) / (total * accrual)
+    } else {
+        (-total * follow_up).exp()
+    };
+    hazard / total * (1.0 - tail)
+}
+
+/// The sample size that yields `events` in expectation: N = D / Σ w_arm P_arm.
+pub fn sample_size_for_events(events: f64, arms: &[(f64, f64, f64)], accrual: f64, follow_up: f64) -> f64 {
+    // arms: (allocation weight, hazard, dropout hazard)
+    let w: f64 = arms.iter().map(|a| a.0).sum();
+    let p: f64 = arms.iter().map(|&(wa, h, d)| wa / w * event_probability(h, d, accrual, follow_up)).sum();
+    events / p
+}
+
+/// The exact single-arm binomial test: (critical responses k, power P(X ≥ k | p1)).
+pub fn exact_binomial_power(n: u64, p0: f64, p1: f64, alpha: f64) -> (u64, f64) {
+    let k = (0..=n + 1).find(|&k| binom_upper(k, n, p0) <= alpha).unwrap_or(n + 1);
+    (k, binom_upper(k, n, p1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rpact_sample_size() {
+        // rpact getSampleSizeSurvival(alpha 0.025, beta 0.1, median 24, HR 0.7, accrual 24,
+        // follow-up 24): 330.3779 events, 573.7687 subjects (tests/reference/rpact_refs.json).
+        let d = schoenfeld_events(0.025, 0.9, 0.7, 1.0);
+        assert!((d - 330.37791396381).abs() < 1e-6);
+        let l2 = 2f64.ln() / 24.0;
+        let n = sample_size_for_events(d, &[(1.0, l2, 0.0), (1.0, 0.7 * l2, 0.0)], 24.0, 24.0);
+        assert!((n - 573.768725652107).abs() < 1e-6);
+    }
+
+    #[test]
+    fn schoenfeld_inverts() {
+        let d = schoenfeld_events(0.025, 0.8, 0.75, 2.0);
+        assert!((schoenfeld_power(0.025, d, 0.75, 2.0) - 0.8).abs() < 1e-12);
+        let d = freedman_events(0.025, 0.8, 0.75, 1.0);
+        assert!((freedman_power(0.025, d, 0.75, 1.0) - 0.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn exact_binomial_design() {
+        // 40 patients, p0 = 0.1, one-sided 0.05: reject with 8 or more responses.
+        let (k, power) = exact_binomial_power(40, 0.1, 0.3, 0.05);
+        assert_eq!(k, 8);
+        assert!(power > 0.9 && power < 0.96);
+    }
+}
+
+use crate::scenario::{BinaryTest, Distribution, EndpointKind, Scenario, TimeToEventTest};
+
+/// What the closed forms need from a two-arm time-to-event endpoint, when the scenario is
+/// simple enough for them: one constant hazard ratio (treatment : control) shared by every
+/// cause of the endpoint in every cohort, no cure fraction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TteAssumptions {
+    pub hazard_ratio: f64,
+    /// Allocation ratio treatment : control.
+    pub ratio: f64,
+    /// The control arm's hazard of the endpoint when it is one exponential cause in one cohort.
+    pub control_hazard: Option<f64>,
+}
+
+pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> {
+    let e = &s.endpoints[endpoint];
+    let EndpointKind::TimeToEvent { events, test, .. } = &e.kind else { return None };
+    if matches!(test, TimeToEventTest::OneSampleLogrank { .. }) {
+        return None;
+    }
+    let (t, c) = (e.treatment, e.control?);
+    let mut hr: Option<f64> = None;
+    for cohort in &s.cohorts {
+        for &ev in events {
+            let Some(m) = &cohort.events[ev] else { continue };
+            if m.cure_fraction.iter().any(|&x| x > 0.0)
+                || m.hazard_ratio[t].ratios.len() > 1
+                || m.hazard_ratio[c].ratios.len() > 1
+            {
+                return None;
+            }
+            let ratio = m.hazard_ratio[t].ratios[0] / m.hazard_ratio[c].ratios[0];
+            match hr {
+                Some(h) if (h - ratio).abs() > 1e-12 * h => return None,
+                _ => hr = Some(ratio),
+            }
+        }
+    }
+    let control_hazard = match (s.cohorts.as_slice(), events.as_slice()) {
+        ([cohort], [ev]) => match cohort.events[*ev].as_ref().map(|m| (&m.distribution, m.hazard_ratio[c].ratios[0])) {
+            Some((Distribution::Exponential { rate }, h)) if cohort.frailty_variance.is_none() => Some(rate * h),
+            _ => None,
+        },
+        _ => None,
+    };
+    Some(TteAssumptions {
+        hazard_ratio: hr?,
+        ratio: s.arms[t].allocation as f64 / s.arms[c].allocation as f64,
+        control_hazard,
+    })
+}
+
+/// The response probability of an arm averaged over cohorts (each patient's cohort is drawn
+/// by share, so the number of responders is exactly binomial with this probability).
+pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
+    s.cohorts.iter().map(|c| c.share * c.responses[response].as_ref().map_or(0.0, |r| r.probability[arm])).sum()
+}
+
+/// A binary endpoint's closed-form operating characteristics, if it has one.
+pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, u64, f64)> {
+    let e = &s.endpoints[endpoint];
+    let EndpointKind::Binary { response, test } = &e.kind else { return None };
+    let p1 = mean_response(s, *response, e.treatment);
+    let n = s.enrollment.sample_size as u64;
+    match test {
+        BinaryTest::ExactBinomial { null_rate } => {
+            let (k, power) = exact_binomial_power(n, *null_rate, p1, e.alpha);
+            Some(("exact_binomial", k, power))
+        }
+        BinaryTest::SimonTwoStage { stage1_patients, stage1_max_responses, max_responses, .. } => Some((
+            "simon_two_stage",
+            *max_responses as u64 + 1,
+            crate::stats::simon::reject_probability(
+                *stage1_max_responses,
+                *stage1_patients,
+                *max_responses,
+                n as u32,
+                p1,
+            ),
+        )),
+        _ => None,
+    }
+}
