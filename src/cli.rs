@@ -192,7 +192,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sweep { scenario, vary, replicates, out, format, quiet } => {
             sweep(&scenario, &vary, replicates, out.as_deref(), format, quiet)
         }
-        Command::Sample { .. } => Err(CliError::NotImplemented("sample")),
+        Command::Sample { scenario, trials, out } => sample(&scenario, trials, &out),
         Command::Merge { parts, out, format } => merge(&parts, out.as_deref(), format),
         Command::Simon { p0, p1, alpha, beta, n_max } => simon(p0, p1, alpha, beta, n_max),
     }
@@ -564,4 +564,22 @@ fn sweep(
         Format::Json => report::sweep::json(&rows, seconds),
     };
     report::emit(&text, out).map_err(|e| CliError::Failure(format!("cannot write the sweep: {e}")))
+}
+
+fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path) -> Result<(), CliError> {
+    let s = scenario::load(&args.scenario, &args.sets)?;
+    if trials == 0 || trials > 100_000 {
+        return Err(CliError::Input(format!("--trials {trials}: expected 1 to 100000")));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| CliError::Failure(format!("{}: cannot create: {e}", dir.display())))?;
+    let mut index = String::from("trial,file,cut_month\n");
+    for i in 0..trials {
+        let (patients, cut) = crate::engine::sample_trial(&s, i);
+        let name = format!("trial_{:05}.csv", i + 1);
+        report::emit(&report::sample::csv(&s, &patients, cut), Some(&dir.join(&name)))
+            .map_err(|e| CliError::Failure(format!("{}: {e}", dir.join(&name).display())))?;
+        index.push_str(&format!("{},{name},{cut}\n", i + 1));
+    }
+    report::emit(&index, Some(&dir.join("trials.csv")))
+        .map_err(|e| CliError::Failure(format!("{}: {e}", dir.display())))
 }

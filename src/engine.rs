@@ -77,3 +77,15 @@ pub fn shard_range(replicates: u64, k: u64, n: u64) -> Range<u64> {
     let at = |i: u64| ((i as u128 * replicates as u128) / n as u128) as u64;
     at(k - 1)..at(k)
 }
+
+/// The patients of replicate `i` (the same virtual trial `run` analyses as replicate i) and
+/// the calendar month of its analysis.
+pub fn sample_trial(s: &Scenario, i: u64) -> (Vec<Patient>, f64) {
+    let sim = Simulator::new(s);
+    let plan = Plan::new(s);
+    let mut patients = Vec::new();
+    sim.simulate_trial(i, &mut SimBuffers::default(), &mut patients);
+    let mut record = vec![0.0; plan.layout.stride];
+    plan.analyze(&patients, &mut analyze::Scratch::default(), &mut record);
+    (patients, record[analyze::global::CUT_MONTH])
+}

@@ -183,3 +183,52 @@ fn assessment_schedule_shift_is_reported() {
     // Death is observed exactly: the schedule cannot move the OS estimate.
     assert!(v["endpoints"]["os"]["estimate"]["shift_from_assessment_schedule"].as_f64().unwrap().abs() < 1e-9);
 }
+
+#[test]
+fn sampled_trials_reanalysed_give_the_engines_statistics() {
+    // Double programming: the engine's log-rank z for replicate i equals the one computed by
+    // the statistics library on the patient-level data that `sample` writes for trial i + 1.
+    use peritrial::analyze::{Plan, Scratch, field};
+    use peritrial::simulate::{SimBuffers, Simulator};
+    let dir = tempfile::tempdir().unwrap();
+    for scenario in ["scenarios/two-arm-efs-logrank.toml", "scenarios/gastric-adjuvant.toml"] {
+        let out = Command::cargo_bin("peritrial")
+            .unwrap()
+            .args(["sample", scenario, "--trials", "3", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let s = peritrial::scenario::load(std::path::Path::new(scenario), &[]).unwrap();
+        let (sim, plan) = (Simulator::new(&s), Plan::new(&s));
+        let t = s.arm_index("rmhtnf").unwrap();
+        for i in 0..3u64 {
+            let mut patients = Vec::new();
+            sim.simulate_trial(i, &mut SimBuffers::default(), &mut patients);
+            let mut record = vec![0.0; plan.layout.stride];
+            plan.analyze(&patients, &mut Scratch::default(), &mut record);
+            let z_engine = record[plan.layout.endpoint[0] + field::Z];
+            let text = std::fs::read_to_string(dir.path().join(format!("trial_{:05}.csv", i + 1))).unwrap();
+            let mut lines = text.lines();
+            let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+            let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
+            let (ct, cs, ca) = (col("efs_time"), col("efs_status"), col("arm"));
+            let obs: Vec<peritrial::stats::Obs> = lines
+                .filter_map(|l| {
+                    let c: Vec<&str> = l.split(',').collect();
+                    if c[ct].is_empty() {
+                        return None;
+                    }
+                    Some(peritrial::stats::Obs {
+                        time: c[ct].parse().unwrap(),
+                        status: (c[cs] == "1") as u8, // competing events count as censored
+                        arm: (c[ca] == s.arms[t].name) as u8,
+                        stratum: 0,
+                    })
+                })
+                .collect();
+            let a = peritrial::stats::trial::analyze(&obs, &[], 36.0);
+            assert!((a.logrank.z - z_engine).abs() < 1e-9, "{scenario} trial {}: {} vs {z_engine}", i + 1, a.logrank.z);
+        }
+    }
+}

@@ -125,16 +125,6 @@ fn validate_reports_every_error_not_only_the_first() {
 }
 
 #[test]
-fn commands_without_their_engine_say_so_and_exit_1() {
-    let out = peritrial()
-        .args(["sample", "scenarios/two-arm-efs-logrank.toml", "--trials", "2", "--out", "x"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not yet implemented"));
-}
-
-#[test]
 fn bad_flags_exit_2() {
     peritrial().args(["run"]).assert().code(2);
     peritrial().args(["frobnicate"]).assert().code(2);

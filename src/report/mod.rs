@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod run;
+pub mod sample;
 pub mod shard;
 pub mod simon;
 pub mod sweep;
