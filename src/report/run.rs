@@ -247,6 +247,21 @@ pub fn table(report: &Value) -> String {
                 est_s,
                 fmt(&e["events"]["mean"], 1)
             ));
+            let a = &e["analytic"];
+            if a["schoenfeld_power"].is_number() {
+                out.push_str(&format!(
+                    "{:<24} analytic at {} events: Schoenfeld {}, Freedman {}\n",
+                    "",
+                    fmt(&a["events"], 0),
+                    fmt(&a["schoenfeld_power"], 3),
+                    fmt(&a["freedman_power"], 3)
+                ));
+            } else if a["power"].is_number() {
+                out.push_str(&format!("{:<24} analytic ({}): power {}\n", "", a["method"].as_str().unwrap_or(""), fmt(&a["power"], 3)));
+            }
+            if e["p_any_grade3"].is_number() {
+                out.push_str(&format!("{:<24} P(at least one grade >= 3 event) {}\n", "", fmt(&e["p_any_grade3"], 3)));
+            }
         }
     }
     let c = &report["analysis"]["cut_month"];
