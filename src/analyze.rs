@@ -367,8 +367,7 @@ impl Plan<'_> {
                 }
             }
             let os = OneSample::new(events, exposure, *null_hazard);
-            scratch.sorter.sort(&mut scratch.obs);
-            scratch.table.fill(&scratch.obs, true);
+            scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
             let est = if exposure > 0.0 { events as f64 / exposure / null_hazard } else { f64::NAN };
             return TteResult { z: os.z, p: os.p_one_sided(), estimate: est, events: events as u32 };
         }
@@ -387,8 +386,12 @@ impl Plan<'_> {
                 scratch.obs.push(Obs { time: t, status: st, arm: a, stratum: if stratified { p.cohort } else { 0 } });
             }
         }
-        scratch.sorter.sort(&mut scratch.obs);
-        scratch.table.fill(&scratch.obs, !stratified);
+        if stratified {
+            scratch.sorter.sort(&mut scratch.obs);
+            scratch.table.fill(&scratch.obs, false);
+        } else {
+            scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
+        }
         let events = scratch.table.events[0] + scratch.table.events[1];
         let (z, p, est) = match test {
             TimeToEventTest::MaxCombo => {
@@ -432,11 +435,7 @@ impl Plan<'_> {
         };
         if stratified && estimate {
             // Milestones are per arm over all strata: rebuild the pooled table.
-            for o in scratch.obs.iter_mut() {
-                o.stratum = 0;
-            }
-            scratch.sorter.sort(&mut scratch.obs);
-            scratch.table.fill(&scratch.obs, true);
+            scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
         }
         TteResult { z, p, estimate: est, events }
     }

@@ -257,7 +257,12 @@ pub fn table(report: &Value) -> String {
                     fmt(&a["freedman_power"], 3)
                 ));
             } else if a["power"].is_number() {
-                out.push_str(&format!("{:<24} analytic ({}): power {}\n", "", a["method"].as_str().unwrap_or(""), fmt(&a["power"], 3)));
+                out.push_str(&format!(
+                    "{:<24} analytic ({}): power {}\n",
+                    "",
+                    a["method"].as_str().unwrap_or(""),
+                    fmt(&a["power"], 3)
+                ));
             }
             if e["p_any_grade3"].is_number() {
                 out.push_str(&format!("{:<24} P(at least one grade >= 3 event) {}\n", "", fmt(&e["p_any_grade3"], 3)));

@@ -80,8 +80,8 @@ pub struct Hazard {
     starts: Vec<f64>,
     ratios: Vec<f64>,
     h_at_start: Vec<f64>,
-    /// Fast path: exponential with a constant ratio: T = E / rate.
-    constant_rate: Option<f64>,
+    /// Fast path: exponential with a constant ratio: T = E · (1 / rate).
+    constant_inverse_rate: Option<f64>,
 }
 
 impl Hazard {
@@ -94,11 +94,11 @@ impl Hazard {
                 prev + hr.ratios[k - 1] * (baseline.cumulative(hr.starts[k]) - baseline.cumulative(hr.starts[k - 1])),
             );
         }
-        let constant_rate = match (&baseline, hr.ratios.as_slice()) {
-            (Baseline::Exponential { rate }, [r]) => Some(rate * r),
+        let constant_inverse_rate = match (&baseline, hr.ratios.as_slice()) {
+            (Baseline::Exponential { rate }, [r]) => Some(1.0 / (rate * r)),
             _ => None,
         };
-        Hazard { baseline, starts: hr.starts.clone(), ratios: hr.ratios.clone(), h_at_start, constant_rate }
+        Hazard { baseline, starts: hr.starts.clone(), ratios: hr.ratios.clone(), h_at_start, constant_inverse_rate }
     }
 
     /// H(t).
@@ -110,8 +110,9 @@ impl Hazard {
     /// H⁻¹(e): the time at which the cumulative hazard reaches e (∞ if never).
     #[inline]
     pub fn invert(&self, e: f64) -> f64 {
-        if let Some(rate) = self.constant_rate {
-            return e / rate;
+        if let Some(inverse) = self.constant_inverse_rate {
+            // A multiplication, not a division: this runs once per patient and cause.
+            return e * inverse;
         }
         let k = self.h_at_start.partition_point(|&h| h <= e).max(1) - 1;
         let base_start = self.baseline.cumulative(self.starts[k]);

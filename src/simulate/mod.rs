@@ -52,6 +52,8 @@ pub struct Simulator<'a> {
     death: Option<usize>,
     /// The arms of one permuted block, in allocation order.
     block_template: Vec<u8>,
+    /// Per arm: 1 / dropout hazard, or None without dropout.
+    inverse_dropout: Vec<Option<f64>>,
 }
 
 /// Reusable per-thread buffers for simulating trials.
@@ -127,6 +129,7 @@ impl<'a> Simulator<'a> {
             frailty,
             death: scenario.event_index(DEATH),
             block_template,
+            inverse_dropout: scenario.dropout_hazard.iter().map(|&h| (h > 0.0).then(|| 1.0 / h)).collect(),
         }
     }
 
@@ -184,8 +187,9 @@ impl<'a> Simulator<'a> {
     pub fn patient(&self, draws: PatientDraws, entry: f64, cohort: usize, arm: u8) -> Patient {
         let s = self.scenario;
         let a = arm as usize;
-        let z = match &self.frailty[cohort] {
-            Some(g) => g.sample(&mut draws.stream(slot::FRAILTY_STREAM)),
+        // 1 / frailty: cumulative hazards are scaled by it (a multiplication per cause).
+        let inv_z = match &self.frailty[cohort] {
+            Some(g) => 1.0 / g.sample(&mut draws.stream(slot::FRAILTY_STREAM)),
             None => 1.0,
         };
         let mut first_time = f64::INFINITY;
@@ -198,7 +202,7 @@ impl<'a> Simulator<'a> {
             if cure > 0.0 && draws.uniform(base + 1) < cure {
                 continue;
             }
-            let t = h.invert(draws.fast_exponential(base) / z);
+            let t = h.invert(draws.fast_exponential(base) * inv_z);
             if Some(e) == self.death {
                 latent_death = t;
             }
@@ -211,12 +215,16 @@ impl<'a> Simulator<'a> {
             latent_death
         } else {
             match (&self.after_recurrence[cohort][a], self.death) {
-                (Some(h), Some(d)) => first_time + h.invert(draws.fast_exponential(slot::EVENT + 4 * d as u64 + 2) / z),
+                (Some(h), Some(d)) => {
+                    first_time + h.invert(draws.fast_exponential(slot::EVENT + 4 * d as u64 + 2) * inv_z)
+                }
                 _ => latent_death,
             }
         };
-        let h_drop = s.dropout_hazard[a];
-        let dropout = if h_drop > 0.0 { draws.fast_exponential(slot::DROPOUT) / h_drop } else { f64::INFINITY };
+        let dropout = match self.inverse_dropout[a] {
+            Some(inverse) => draws.fast_exponential(slot::DROPOUT) * inverse,
+            None => f64::INFINITY,
+        };
         let mut responses = 0u64;
         for (r, resp) in s.cohorts[cohort].responses.iter().enumerate() {
             if let Some(resp) = resp {

@@ -75,9 +75,101 @@ pub fn sort_by_stratum_time(obs: &mut [Obs]) {
 pub struct RadixSorter {
     buffer: Vec<Obs>,
     counts: Vec<u32>,
+    buckets: Vec<u32>,
 }
 
 impl RadixSorter {
+    /// Builds the pooled (one-stratum) risk table of unsorted observations: a bucket sort
+    /// (one counting pass into n buckets proportional to time, insertion sort within the small
+    /// buckets) fused with the table's scan, which is written without data-dependent branches.
+    /// Ties share a bucket, since the bucket is a function of the time. Equal to sorting and
+    /// `RiskTable::fill(…, true)`.
+    pub fn pooled_table(&mut self, obs: &[Obs], table: &mut RiskTable) {
+        let n = obs.len();
+        let tmax = obs.iter().fold(0.0f64, |m, o| m.max(o.time));
+        if n < 64 || !(tmax > 0.0 && tmax.is_finite()) {
+            self.buffer.clear();
+            self.buffer.extend(obs.iter().map(|o| Obs { stratum: 0, ..*o }));
+            sort_by_stratum_time(&mut self.buffer);
+            table.fill(&self.buffer, true);
+            return;
+        }
+        let scale = (n - 1) as f64 / tmax;
+        self.counts.clear();
+        self.counts.resize(n + 1, 0);
+        self.buckets.clear();
+        let mut at_risk = [0u32; 2];
+        let mut events = [0u32; 2];
+        for o in obs {
+            let b = ((o.time * scale) as usize).min(n - 1);
+            self.buckets.push(b as u32);
+            self.counts[b + 1] += 1;
+            at_risk[o.arm as usize] += 1;
+            events[o.arm as usize] += (o.status == 1) as u32;
+        }
+        let mut running = 0u32;
+        let mut largest = 0u32;
+        for c in self.counts.iter_mut() {
+            largest = largest.max(*c);
+            running += *c;
+            *c = running;
+        }
+        if self.buffer.len() < n {
+            self.buffer.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
+        }
+        for (o, &b) in obs.iter().zip(&self.buckets) {
+            let at = &mut self.counts[b as usize];
+            self.buffer[*at as usize] = *o;
+            *at += 1;
+        }
+        // Buckets are in order; within them (about one element each) an insertion pass over
+        // the whole array restores exact order: its test is false for most elements. A bucket
+        // with many elements (times piled on a few values) makes that quadratic: sort then.
+        let v = &mut self.buffer[..n];
+        if largest > 32 {
+            v.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
+        } else {
+            for i in 1..n {
+                if v[i - 1].time > v[i].time {
+                    let x = v[i];
+                    let mut j = i;
+                    while j > 0 && v[j - 1].time > x.time {
+                        v[j] = v[j - 1];
+                        j -= 1;
+                    }
+                    v[j] = x;
+                }
+            }
+        }
+        table.rows.clear();
+        table.rows.reserve(n);
+        table.strata.clear();
+        table.n = at_risk;
+        table.events = events;
+        let mut i = 0;
+        while i < n {
+            let time = v[i].time;
+            let mut row = Row { time, n: at_risk, ..Row::default() };
+            loop {
+                let o = v[i];
+                let a = o.arm as usize;
+                row.d[a] += (o.status == 1) as u32;
+                row.dc[a] += (o.status == 2) as u32;
+                at_risk[a] -= 1;
+                i += 1;
+                if i == n || v[i].time != time {
+                    break;
+                }
+            }
+            // Write the row, keep it only if something happened (no branch on the data).
+            let len = table.rows.len();
+            table.rows.push(row);
+            let keep = (row.d_total() + row.dc[0] + row.dc[1] > 0) as usize;
+            table.rows.truncate(len + keep);
+        }
+        table.strata.push((0, table.rows.len()));
+    }
+
     pub fn sort(&mut self, obs: &mut [Obs]) {
         let n = obs.len();
         if n < 64 {
@@ -246,6 +338,13 @@ mod tests {
             RadixSorter::default().sort(&mut b);
             let key = |o: &Obs| (o.stratum, o.time.to_bits());
             assert_eq!(a.iter().map(key).collect::<Vec<_>>(), b.iter().map(key).collect::<Vec<_>>());
+            // The fused table equals sort-then-fill on pooled data.
+            let mut pooled: Vec<Obs> = a.iter().map(|o| Obs { stratum: 0, ..*o }).collect();
+            sort_by_stratum_time(&mut pooled);
+            let want = RiskTable::build(&pooled, true);
+            let mut got = RiskTable::default();
+            RadixSorter::default().pooled_table(&b, &mut got);
+            assert_eq!((got.rows, got.strata, got.n, got.events), (want.rows, want.strata, want.n, want.events));
         }
     }
 }
