@@ -92,9 +92,15 @@ fn aalen_johansen_agrees_with_r_survfit() {
     for a in 0..2usize {
         let want = &r["cumulative_incidence"][a.to_string()];
         let last = obs.iter().filter(|o| o.arm as usize == a).map(|o| o.time).fold(0.0, f64::max);
-        for (t, w) in want["times"].as_array().unwrap().iter().zip(want["incidence"].as_array().unwrap()) {
+        for (k, (t, w)) in
+            want["times"].as_array().unwrap().iter().zip(want["incidence"].as_array().unwrap()).enumerate()
+        {
             let got = cumulative_incidence(&table.rows, Some(a), f(t), last).unwrap();
             rel(&format!("arm {a} CIF({t})"), got, f(w));
+            let (est, var) =
+                peritrial::stats::cif::cumulative_incidence_with_variance(&table.rows, Some(a), f(t), last).unwrap();
+            rel(&format!("arm {a} cuminc({t})"), est, f(&want["cmprsk_incidence"][k]));
+            rel(&format!("arm {a} cuminc variance({t})"), var, f(&want["cmprsk_variance"][k]));
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Cumulative incidence of the event of interest with competing events, by the
 //! Aalen–Johansen estimator (Aalen & Johansen 1978): F(t) = Σ_{t_i ≤ t} S(t_i−) d_i / n_i,
 //! with S the Kaplan–Meier estimate of being free of any event. Its point estimate is what R
-//! `survfit` computes for a multi-state (competing risks) outcome.
+//! `survfit` computes for a multi-state (competing risks) outcome; its variance is the
+//! Aalen-type estimator of Gray's `cmprsk::cuminc` (with its correction for tied events).
 
 use super::Row;
 
@@ -28,6 +29,54 @@ pub fn cumulative_incidence(rows: &[Row], arm: Option<usize>, t: f64, last_time:
         s *= 1.0 - (d + dc) / n;
     }
     Some(f)
+}
+
+/// F(t) and its variance as `cmprsk::cuminc` (Gray 1988); `None` beyond `last_time`.
+pub fn cumulative_incidence_with_variance(
+    rows: &[Row],
+    arm: Option<usize>,
+    t: f64,
+    last_time: f64,
+) -> Option<(f64, f64)> {
+    if t > last_time {
+        return None;
+    }
+    let (mut fk, mut f) = (1.0f64, 0.0f64);
+    let (mut v1, mut v2, mut v3) = (0.0f64, 0.0f64, 0.0f64);
+    // One event type's contribution: t6 = S(t−)² · c · nd / n², c the tie correction.
+    let add = |nd: f64, rs: f64, fk: f64, t3: f64, t4: f64, v: &mut (f64, f64, f64)| {
+        let c = if nd > 1.0 { 1.0 - (nd - 1.0) / (rs - 1.0) } else { 1.0 };
+        let t6 = fk * fk * c * nd / (rs * rs);
+        v.0 += t4 * t4 * t6;
+        v.1 += t3 * t4 * t6;
+        v.2 += t3 * t3 * t6;
+    };
+    for r in rows {
+        if r.time > t {
+            break;
+        }
+        let (rs, nd1, nd2) = match arm {
+            Some(a) => (r.n[a] as f64, r.d[a] as f64, r.dc[a] as f64),
+            None => (r.n_total() as f64, r.d_total() as f64, (r.dc[0] + r.dc[1]) as f64),
+        };
+        let nd = nd1 + nd2;
+        if nd == 0.0 || rs == 0.0 {
+            continue;
+        }
+        let fkn = fk * (rs - nd) / rs;
+        f += fk * nd1 / rs;
+        let mut v = (v1, v2, v3);
+        if nd2 > 0.0 && fkn > 0.0 {
+            add(nd2, rs, fk, 1.0 / fkn, f / fkn, &mut v);
+        }
+        if nd1 > 0.0 {
+            let t3 = if fkn > 0.0 { 1.0 / fkn } else { 0.0 };
+            add(nd1, rs, fk, t3, 1.0 + t3 * f, &mut v);
+        }
+        (v1, v2, v3) = v;
+        fk = fkn;
+    }
+    Some((f, v1 + f * f * v3 - 2.0 * f * v2))
 }
 
 #[cfg(test)]

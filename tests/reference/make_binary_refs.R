@@ -2,7 +2,8 @@
 # library that `peritrial analyze` does not print (stratified Cox, Aalen–Johansen incidence).
 # Run from the repository root:  Rscript tests/reference/make_binary_refs.R
 # Writes tests/reference/binary_refs.json. R 4.x, survival 3.5.3.
-suppressPackageStartupMessages({ library(survival); library(jsonlite) })
+# The variance of the cumulative incidence comes from cmprsk::cuminc (Debian r-cran-cmprsk).
+suppressPackageStartupMessages({ library(survival); library(jsonlite); library(cmprsk) })
 
 one <- list()
 for (case in list(c(0, 10, 0.1), c(3, 10, 0.1), c(12, 40, 0.1), c(17, 43, 0.2), c(40, 40, 0.9),
@@ -49,7 +50,9 @@ cif <- list()
 for (a in 0:1) {
   f <- survfit(Surv(time, factor(status, 0:2)) ~ 1, data = cr[cr$arm == a, ])
   s <- summary(f, times = c(6, 12, 24, 36))
-  cif[[as.character(a)]] <- list(times = s$time, incidence = unname(s$pstate[, 2]))
+  g <- timepoints(cuminc(cr$time[cr$arm == a], cr$status[cr$arm == a], cencode = 0), c(6, 12, 24, 36))
+  cif[[as.character(a)]] <- list(times = s$time, incidence = unname(s$pstate[, 2]),
+                                 cmprsk_incidence = unname(g$est[1, ]), cmprsk_variance = unname(g$var[1, ]))
 }
 
 writeLines(toJSON(list(one_sample = one, two_by_two = twobytwo, stratified_cox = strat, cumulative_incidence = cif),
