@@ -127,3 +127,18 @@ fn maxcombo_agrees_with_r_and_mvtnorm() {
         assert!((got - want).abs() < 5e-6, "{name}: MaxCombo p {got} vs R {want}");
     }
 }
+
+#[test]
+fn one_sample_logrank_agrees_with_survdiff_with_an_offset() {
+    for c in refs()["one_sample_logrank"].as_array().unwrap() {
+        let obs = read_csv(std::path::Path::new(&format!("tests/reference/data/{}.csv", c["data"].as_str().unwrap())))
+            .unwrap();
+        let treated: Vec<&Obs> = obs.iter().filter(|o| o.arm == 1).collect();
+        let events = treated.iter().filter(|o| o.status == 1).count() as u64;
+        let exposure: f64 = treated.iter().map(|o| o.time).sum();
+        let t = peritrial::stats::logrank::OneSample::new(events, exposure, f(&c["null_hazard"]));
+        rel("observed", t.observed, f(&c["observed"]));
+        rel("expected", t.expected, f(&c["expected"]));
+        rel("chisq", t.z * t.z, f(&c["chisq"]));
+    }
+}

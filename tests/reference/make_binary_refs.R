@@ -55,6 +55,21 @@ for (a in 0:1) {
                                  cmprsk_incidence = unname(g$est[1, ]), cmprsk_variance = unname(g$var[1, ]))
 }
 
-writeLines(toJSON(list(one_sample = one, two_by_two = twobytwo, stratified_cox = strat, cumulative_incidence = cif),
+# One-sample log-rank test against an exponential reference (survdiff with an offset of the
+# expected survival probabilities): chisq = (O - E)^2 / E.
+onesample <- list()
+for (name in c("basic", "trial600", "tiny")) {
+  d <- read.csv(file.path("tests/reference/data", paste0(name, ".csv")))
+  d1 <- d[d$arm == 1, ]
+  for (lambda0 in c(log(2) / 20, 0.05)) {
+    d1$psurv <- exp(-lambda0 * d1$time)  # survdiff takes the expected survival probability
+    sd <- survdiff(Surv(time, status) ~ offset(psurv), data = d1)
+    onesample[[length(onesample) + 1]] <- list(data = name, null_hazard = lambda0, observed = sd$obs,
+                                               expected = sd$exp, chisq = sd$chisq)
+  }
+}
+
+writeLines(toJSON(list(one_sample = one, two_by_two = twobytwo, stratified_cox = strat, cumulative_incidence = cif,
+                       one_sample_logrank = onesample),
                   auto_unbox = TRUE, digits = NA, pretty = TRUE), "tests/reference/binary_refs.json")
 cat("done\n")
