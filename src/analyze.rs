@@ -373,15 +373,15 @@ impl Plan<'_> {
         }
         let control = e.control.expect("validated: a two-arm test has a control");
         let stratified = matches!(test, TimeToEventTest::StratifiedLogrank);
+        // Arm code by scenario arm: 1 treatment, 0 control, 2 not in this comparison.
+        let mut code = [2u8; 256];
+        code[e.treatment] = 1;
+        code[control] = 0;
         for (p, &o) in patients.iter().zip(outcomes) {
-            let arm = p.arm as usize;
-            let a = if arm == e.treatment {
-                1
-            } else if arm == control {
-                0
-            } else {
+            let a = code[p.arm as usize];
+            if a == 2 {
                 continue;
-            };
+            }
             if let Some((t, st)) = cut::observe(p, o, cut_month) {
                 scratch.obs.push(Obs { time: t, status: st, arm: a, stratum: if stratified { p.cohort } else { 0 } });
             }

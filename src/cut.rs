@@ -81,8 +81,11 @@ pub fn observe(p: &Patient, outcome: (f64, u8), cut: f64) -> Option<(f64, u8)> {
     }
     let (t, status) = outcome;
     // Compare calendar months as the cut does (entry + t), so an event exactly at an
-    // event-driven cut is in the data whatever the rounding of cut − entry.
-    Some(if t <= p.dropout && p.entry + t <= cut { (t, status) } else { ((cut - p.entry).min(p.dropout), 0) })
+    // event-driven cut is in the data whatever the rounding of cut − entry. Written as
+    // selections, not branches: whether a patient's event is seen is a coin flip to the CPU.
+    let seen = t <= p.dropout && p.entry + t <= cut;
+    let censored = (cut - p.entry).min(p.dropout);
+    Some((if seen { t } else { censored }, if seen { status } else { 0 }))
 }
 
 /// Calendar month at which the endpoint's k-th event (1-based) is observed, given the outcomes

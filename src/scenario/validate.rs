@@ -160,6 +160,10 @@ fn read_arms(r: &mut Reader, root: &Node, top: &[Entry]) -> Vec<Arm> {
     if t.is_empty() {
         r.error(node, "arms", "expected at least one arm, e.g. rmhtnf = { allocation = 1 }");
     }
+    if t.len() > 64 {
+        r.error(node, "arms", format!("at most 64 arms (found {})", t.len()));
+        return Vec::new();
+    }
     let mut arms = Vec::new();
     for e in t {
         let path = join("arms", &e.key);
