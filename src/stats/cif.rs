@@ -9,26 +9,7 @@ use super::Row;
 /// F(t) for one arm (`Some(arm)`) or pooled, from the rows of one stratum; `None` beyond
 /// `last_time` (the group's largest observed time).
 pub fn cumulative_incidence(rows: &[Row], arm: Option<usize>, t: f64, last_time: f64) -> Option<f64> {
-    if t > last_time {
-        return None;
-    }
-    let mut s = 1.0;
-    let mut f = 0.0;
-    for r in rows {
-        if r.time > t {
-            break;
-        }
-        let (n, d, dc) = match arm {
-            Some(a) => (r.n[a] as f64, r.d[a] as f64, r.dc[a] as f64),
-            None => (r.n_total() as f64, r.d_total() as f64, (r.dc[0] + r.dc[1]) as f64),
-        };
-        if n == 0.0 {
-            continue;
-        }
-        f += s * d / n;
-        s *= 1.0 - (d + dc) / n;
-    }
-    Some(f)
+    cumulative_incidence_with_variance(rows, arm, t, last_time).map(|(f, _)| f)
 }
 
 /// F(t) and its variance as `cmprsk::cuminc` (Gray 1988); `None` beyond `last_time`.

@@ -67,10 +67,13 @@ pub fn sort_by_stratum_time(obs: &mut [Obs]) {
     obs.sort_unstable_by(|a, b| a.stratum.cmp(&b.stratum).then(a.time.total_cmp(&b.time)));
 }
 
-/// A bucket sort of observations by (stratum, time) for the engine's hot loop: one counting
-/// pass into n buckets proportional to time, insertion sort within the (small) buckets, then a
-/// stable pass by stratum when there are several. Linear time for the spread-out times of a
-/// trial; buckets that come out large fall back to the comparison sort. Keeps its buffers.
+/// Sorting and tabulating observations in the engine's hot loop, reusing its buffers.
+///
+/// The sort is a bucket sort by time: one counting pass into n buckets proportional to time,
+/// then an insertion pass over the whole array, whose test is false for most elements since
+/// buckets hold about one each (ties share a bucket: the bucket is a function of the time).
+/// Linear for the spread-out times of a trial; when a bucket holds many values (times piled on
+/// a few values) it falls back to the comparison sort.
 #[derive(Debug, Clone, Default)]
 pub struct RadixSorter {
     buffer: Vec<Obs>,
@@ -79,68 +82,89 @@ pub struct RadixSorter {
 }
 
 impl RadixSorter {
-    /// Builds the pooled (one-stratum) risk table of unsorted observations: a bucket sort
-    /// (one counting pass into n buckets proportional to time, insertion sort within the small
-    /// buckets) fused with the table's scan, which is written without data-dependent branches.
-    /// Ties share a bucket, since the bucket is a function of the time. Equal to sorting and
-    /// `RiskTable::fill(…, true)`.
-    pub fn pooled_table(&mut self, obs: &[Obs], table: &mut RiskTable) {
+    /// Leaves `obs` sorted by time in `self.buffer[..obs.len()]`.
+    fn sort_into_buffer(&mut self, obs: &[Obs]) {
         let n = obs.len();
+        self.buffer.clear();
         let tmax = obs.iter().fold(0.0f64, |m, o| m.max(o.time));
         if n < 64 || !(tmax > 0.0 && tmax.is_finite()) {
-            self.buffer.clear();
-            self.buffer.extend(obs.iter().map(|o| Obs { stratum: 0, ..*o }));
-            sort_by_stratum_time(&mut self.buffer);
-            table.fill(&self.buffer, true);
+            self.buffer.extend_from_slice(obs);
+            self.buffer.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
             return;
         }
         let scale = (n - 1) as f64 / tmax;
         self.counts.clear();
         self.counts.resize(n + 1, 0);
         self.buckets.clear();
-        let mut at_risk = [0u32; 2];
-        let mut events = [0u32; 2];
         for o in obs {
             let b = ((o.time * scale) as usize).min(n - 1);
             self.buckets.push(b as u32);
             self.counts[b + 1] += 1;
-            at_risk[o.arm as usize] += 1;
-            events[o.arm as usize] += (o.status == 1) as u32;
         }
-        let mut running = 0u32;
-        let mut largest = 0u32;
+        let (mut running, mut largest) = (0u32, 0u32);
         for c in self.counts.iter_mut() {
             largest = largest.max(*c);
             running += *c;
             *c = running;
         }
-        if self.buffer.len() < n {
-            self.buffer.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
-        }
+        self.buffer.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
         for (o, &b) in obs.iter().zip(&self.buckets) {
             let at = &mut self.counts[b as usize];
             self.buffer[*at as usize] = *o;
             *at += 1;
         }
-        // Buckets are in order; within them (about one element each) an insertion pass over
-        // the whole array restores exact order: its test is false for most elements. A bucket
-        // with many elements (times piled on a few values) makes that quadratic: sort then.
         let v = &mut self.buffer[..n];
         if largest > 32 {
             v.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
-        } else {
-            for i in 1..n {
-                if v[i - 1].time > v[i].time {
-                    let x = v[i];
-                    let mut j = i;
-                    while j > 0 && v[j - 1].time > x.time {
-                        v[j] = v[j - 1];
-                        j -= 1;
-                    }
-                    v[j] = x;
+            return;
+        }
+        for i in 1..n {
+            if v[i - 1].time > v[i].time {
+                let x = v[i];
+                let mut j = i;
+                while j > 0 && v[j - 1].time > x.time {
+                    v[j] = v[j - 1];
+                    j -= 1;
                 }
+                v[j] = x;
             }
         }
+    }
+
+    /// Sorts by (stratum, time).
+    pub fn sort(&mut self, obs: &mut [Obs]) {
+        self.sort_into_buffer(obs);
+        let s0 = obs.first().map_or(0, |o| o.stratum);
+        if obs.iter().all(|o| o.stratum == s0) {
+            obs.copy_from_slice(&self.buffer[..obs.len()]);
+            return;
+        }
+        // Stable by stratum on top of the time order.
+        let mut ids: Vec<u16> = obs.iter().map(|o| o.stratum).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut at = 0;
+        for s in ids {
+            for o in self.buffer.iter().filter(|o| o.stratum == s) {
+                obs[at] = *o;
+                at += 1;
+            }
+        }
+    }
+
+    /// The pooled (one-stratum) risk table of unsorted observations: the sort, then the
+    /// table's scan written without data-dependent branches. Equal to sorting and
+    /// `RiskTable::fill(…, true)`.
+    pub fn pooled_table(&mut self, obs: &[Obs], table: &mut RiskTable) {
+        let n = obs.len();
+        let mut at_risk = [0u32; 2];
+        let mut events = [0u32; 2];
+        for o in obs {
+            at_risk[o.arm as usize] += 1;
+            events[o.arm as usize] += (o.status == 1) as u32;
+        }
+        self.sort_into_buffer(obs);
+        let v = &self.buffer[..n];
         table.rows.clear();
         table.rows.reserve(n);
         table.strata.clear();
@@ -167,78 +191,8 @@ impl RadixSorter {
             let keep = (row.d_total() + row.dc[0] + row.dc[1] > 0) as usize;
             table.rows.truncate(len + keep);
         }
-        table.strata.push((0, table.rows.len()));
-    }
-
-    pub fn sort(&mut self, obs: &mut [Obs]) {
-        let n = obs.len();
-        if n < 64 {
-            sort_by_stratum_time(obs);
-            return;
-        }
-        let s0 = obs[0].stratum;
-        let (mut tmax, mut strata) = (0.0f64, false);
-        for o in obs.iter() {
-            tmax = tmax.max(o.time);
-            strata |= o.stratum != s0;
-        }
-        if !(tmax > 0.0 && tmax.is_finite()) {
-            sort_by_stratum_time(obs);
-            return;
-        }
-        let scale = (n - 1) as f64 / tmax;
-        let bucket = |o: &Obs| ((o.time * scale) as usize).min(n - 1);
-        self.counts.clear();
-        self.counts.resize(n + 1, 0);
-        for o in obs.iter() {
-            self.counts[bucket(o) + 1] += 1;
-        }
-        let mut running = 0u32;
-        for c in self.counts.iter_mut() {
-            running += *c;
-            *c = running;
-        }
-        self.buffer.clear();
-        self.buffer.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
-        for o in obs.iter() {
-            let b = bucket(o);
-            self.buffer[self.counts[b] as usize] = *o;
-            self.counts[b] += 1;
-        }
-        // counts[b] is now the end of bucket b (and the start of bucket b + 1).
-        let mut start = 0usize;
-        for b in 0..n {
-            let end = self.counts[b] as usize;
-            let part = &mut self.buffer[start..end];
-            if part.len() > 32 {
-                part.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
-            } else {
-                for i in 1..part.len() {
-                    let x = part[i];
-                    let mut j = i;
-                    while j > 0 && part[j - 1].time > x.time {
-                        part[j] = part[j - 1];
-                        j -= 1;
-                    }
-                    part[j] = x;
-                }
-            }
-            start = end;
-        }
-        if strata {
-            // Stable by stratum on top of the time order.
-            let mut ids: Vec<u16> = self.buffer.iter().map(|o| o.stratum).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let mut at = 0;
-            for s in ids {
-                for o in self.buffer.iter().filter(|o| o.stratum == s) {
-                    obs[at] = *o;
-                    at += 1;
-                }
-            }
-        } else {
-            obs.copy_from_slice(&self.buffer);
+        if n > 0 {
+            table.strata.push((0, table.rows.len()));
         }
     }
 }
