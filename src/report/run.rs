@@ -71,6 +71,7 @@ fn distribution(v: &Values) -> Value {
 /// The report as a JSON value.
 pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timing>) -> Value {
     let r = summary.replicates.max(1);
+    let primary = crate::analyze::Plan::new(s).primary;
     let mut endpoints = Map::new();
     for (i, (e, es)) in s.endpoints.iter().zip(&summary.endpoints).enumerate() {
         let mut o = Map::new();
@@ -151,7 +152,7 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
                 o.insert("milestones".into(), Value::Object(ms));
             }
         }
-        if Some(i) == crate::analyze::Plan::new(s).primary {
+        if Some(i) == primary {
             let looks: Vec<Value> = summary
                 .looks
                 .iter()

@@ -26,7 +26,7 @@ pub struct MaxCombo {
 /// Lattice points per shift for `peritrial analyze`: p-values to about 2e-6 (8 shifts).
 pub const ANALYZE_POINTS: usize = 1 << 17;
 
-/// The test with the p-value computed on `points` lattice points per shift.
+/// The test with the p-value computed on `points` lattice points per shift (0: no p-value).
 pub fn test(table: &RiskTable) -> MaxCombo {
     test_with(table, ANALYZE_POINTS)
 }
@@ -75,6 +75,9 @@ pub fn test_with(table: &RiskTable, points: usize) -> MaxCombo {
     let z_max = live.iter().map(|&j| z[j]).fold(f64::NEG_INFINITY, f64::max);
     let p_one_sided = if live.is_empty() {
         1.0
+    } else if points == 0 {
+        // The statistics only (callers that bracket the p-value themselves).
+        f64::NAN
     } else {
         let corr: Vec<Vec<f64>> = live.iter().map(|&a| live.iter().map(|&b| correlation[a][b]).collect()).collect();
         (1.0 - mvn_below(&corr, z_max, points)).clamp(0.0, 1.0)
