@@ -67,7 +67,9 @@ pub mod look {
     pub const Z: usize = 1;
     pub const BOUNDARY: usize = 2;
     pub const EVENTS: usize = 3;
-    pub const COUNT: usize = 4;
+    /// Patients enrolled by the look.
+    pub const PATIENTS: usize = 4;
+    pub const COUNT: usize = 5;
 }
 
 /// A scenario's analysis plan, precomputed once.
@@ -171,6 +173,7 @@ impl Plan<'_> {
                 record[base + look::Z] = z[k];
                 record[base + look::BOUNDARY] = bounds[k];
                 record[base + look::EVENTS] = events[k] as f64;
+                record[base + look::PATIENTS] = patients.iter().filter(|p| p.entry <= looks[k]).count() as f64;
             }
             stop = n_looks - 1;
             for k in 0..n_looks {
@@ -218,6 +221,7 @@ impl Plan<'_> {
                         record[lb + look::Z] = r.z;
                         record[lb + look::BOUNDARY] = self.planned[i][0];
                         record[lb + look::EVENTS] = r.events as f64;
+                        record[lb + look::PATIENTS] = record[global::PATIENTS];
                     }
                     record[base + field::REJECTED] = rejected as u8 as f64;
                     // Milestones from the table left by tte_at (pooled over strata).

@@ -125,6 +125,7 @@ pub struct LookSummary {
     pub boundary: ExactSum,
     pub events: ExactSum,
     pub cut_month: ExactSum,
+    pub patients: ExactSum,
 }
 
 /// Everything reported about a run, mergeable across shards.
@@ -178,6 +179,7 @@ impl Summary {
             l.boundary.merge(&o.boundary);
             l.events.merge(&o.events);
             l.cut_month.merge(&o.cut_month);
+            l.patients.merge(&o.patients);
         }
         self.cut_month.0.extend_from_slice(&other.cut_month.0);
         self.patients.merge(&other.patients);
@@ -212,6 +214,7 @@ impl Summary {
             l.boundary.add(record[base + look::BOUNDARY]);
             l.events.add(record[base + look::EVENTS]);
             l.cut_month.add(record[base + look::CUT_MONTH]);
+            l.patients.add(record[base + look::PATIENTS]);
             if k + 1 == stop {
                 if record[global::FUTILITY] == 1.0 {
                     l.futility_stops += 1;

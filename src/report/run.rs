@@ -153,15 +153,24 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
             }
         }
         if Some(i) == primary {
+            // The trial ends at the first look that crosses a boundary, else at the last one.
+            let last = summary.looks.len().saturating_sub(1);
+            let mut stopped_before = 0u64;
             let looks: Vec<Value> = summary
                 .looks
                 .iter()
                 .enumerate()
                 .map(|(k, l)| {
+                    let ends_here = if k == last {
+                        summary.replicates - stopped_before
+                    } else {
+                        l.efficacy_stops + l.futility_stops
+                    };
+                    stopped_before += ends_here;
                     json!({ "look": k + 1, "information": num(s.analysis.looks[k]), "boundary_z": mean(&l.boundary),
                             "rejections": l.efficacy_stops, "futility_stops": l.futility_stops,
-                            "stop_probability": num((l.efficacy_stops + l.futility_stops) as f64 / r as f64),
-                            "events": mean(&l.events), "cut_month": mean(&l.cut_month) })
+                            "stop_probability": num(ends_here as f64 / r as f64),
+                            "events": mean(&l.events), "cut_month": mean(&l.cut_month), "patients": mean(&l.patients) })
                 })
                 .collect();
             o.insert("looks".into(), Value::Array(looks));
@@ -175,6 +184,8 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
         cut.map_or(Value::Null, |d| json!({ "mean": num(d.mean), "q025": num(d.q025), "q975": num(d.q975) })),
     );
     analysis.insert("expected_patients".into(), mean(&summary.patients));
+    // Where the trial stops (efficacy or futility at a look, else the final analysis).
+    analysis.insert("expected_duration_months".into(), cut.map_or(Value::Null, |d| num(d.mean)));
     let family = crate::engine::family(s);
     if family.len() > 1 {
         analysis.insert(
