@@ -448,3 +448,17 @@ fn analyze_accepts_columns_in_any_order() {
     let (code, stderr) = analyze_text("arm,time,status\n0,1,1\n1,2,0\n0,3,1\n1,4,1\n");
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn analyze_reports_an_empty_arm_as_not_estimable() {
+    let (code, _) = analyze_text("time,status,arm\n1,1,0\n2,0,0\n3,1,0\n");
+    assert_eq!(code, 0);
+    let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    f.write_all(b"time,status,arm\n1,1,0\n2,0,0\n3,1,0\n").unwrap();
+    let out = peritrial().arg("analyze").arg(f.path()).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["arms"]["1"]["n"], 0);
+    assert!(v["arms"]["1"]["rmst36"].is_null() && v["arms"]["1"]["median"].is_null());
+    assert_eq!(v["cox_efron"]["estimable"], false);
+    assert_eq!(v["logrank"]["p_value"], 1.0);
+}

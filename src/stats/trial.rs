@@ -51,7 +51,8 @@ pub fn analyze(obs: &[Obs], milestones: &[f64], tau: f64) -> TrialAnalysis {
             events: table.events[a],
             median: curve.median(),
             km: milestones.iter().map(|&m| curve.at(m)).collect(),
-            rmst: curve.rmst(tau),
+            // An arm without patients has no curve, hence no restricted mean.
+            rmst: if table.n[a] > 0 { curve.rmst(tau) } else { Rmst { tau, estimate: f64::NAN, std_err: f64::NAN } },
         }
     };
     TrialAnalysis {
