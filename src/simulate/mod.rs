@@ -38,15 +38,22 @@ pub struct Patient {
     pub adverse_g3: u64,
 }
 
+/// One competing cause as a patient of a given cohort and arm meets it.
+struct Cause {
+    event: u16,
+    is_death: bool,
+    cure: f64,
+    hazard: Hazard,
+}
+
 /// Precomputed samplers of a scenario.
 pub struct Simulator<'a> {
     pub scenario: &'a Scenario,
-    /// [cohort][event][arm]
-    hazards: Vec<Vec<Vec<Option<Hazard>>>>,
+    /// [cohort × arms + arm]: the causes that cohort has, in event order.
+    causes: Vec<Vec<Cause>>,
+    n_arms: usize,
     /// [cohort][arm]: death after a non-fatal first event.
     after_recurrence: Vec<Vec<Option<Hazard>>>,
-    /// [cohort][event][arm] probability of cure.
-    cure: Vec<Vec<Vec<f64>>>,
     cohort_cdf: Vec<f64>,
     frailty: Vec<Option<Gamma<f64>>>,
     death: Option<usize>,
@@ -66,18 +73,25 @@ pub struct SimBuffers {
 impl<'a> Simulator<'a> {
     pub fn new(scenario: &'a Scenario) -> Simulator<'a> {
         let n_arms = scenario.arms.len();
-        let hazards = scenario
+        let death = scenario.event_index(DEATH);
+        let causes = scenario
             .cohorts
             .iter()
-            .map(|c| {
-                c.events
-                    .iter()
-                    .map(|m| {
-                        (0..n_arms)
-                            .map(|a| m.as_ref().map(|m| Hazard::new(&m.distribution, &m.hazard_ratio[a])))
-                            .collect()
-                    })
-                    .collect()
+            .flat_map(|c| {
+                (0..n_arms).map(move |a| {
+                    c.events
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(e, m)| {
+                            m.as_ref().map(|m| Cause {
+                                event: e as u16,
+                                is_death: Some(e) == death,
+                                cure: m.cure_fraction[a],
+                                hazard: Hazard::new(&m.distribution, &m.hazard_ratio[a]),
+                            })
+                        })
+                        .collect()
+                })
             })
             .collect();
         let after_recurrence = scenario
@@ -89,13 +103,6 @@ impl<'a> Simulator<'a> {
                         c.death_after_recurrence.as_ref().map(|m| Hazard::new(&m.distribution, &m.hazard_ratio[a]))
                     })
                     .collect()
-            })
-            .collect();
-        let cure = scenario
-            .cohorts
-            .iter()
-            .map(|c| {
-                c.events.iter().map(|m| m.as_ref().map_or(vec![0.0; n_arms], |m| m.cure_fraction.clone())).collect()
             })
             .collect();
         let mut acc = 0.0;
@@ -122,12 +129,12 @@ impl<'a> Simulator<'a> {
             .collect();
         Simulator {
             scenario,
-            hazards,
+            causes,
+            n_arms,
             after_recurrence,
-            cure,
             cohort_cdf,
             frailty,
-            death: scenario.event_index(DEATH),
+            death,
             block_template,
             inverse_dropout: scenario.dropout_hazard.iter().map(|&h| (h > 0.0).then(|| 1.0 / h)).collect(),
         }
@@ -195,20 +202,18 @@ impl<'a> Simulator<'a> {
         let mut first_time = f64::INFINITY;
         let mut first_cause = NO_EVENT;
         let mut latent_death = f64::INFINITY;
-        for (e, hz) in self.hazards[cohort].iter().enumerate() {
-            let Some(h) = &hz[a] else { continue };
-            let base = slot::EVENT + 4 * e as u64;
-            let cure = self.cure[cohort][e][a];
-            if cure > 0.0 && draws.uniform(base + 1) < cure {
+        for c in &self.causes[cohort * self.n_arms + a] {
+            let base = slot::EVENT + 4 * c.event as u64;
+            if c.cure > 0.0 && draws.uniform(base + 1) < c.cure {
                 continue;
             }
-            let t = h.invert(draws.fast_exponential(base) * inv_z);
-            if Some(e) == self.death {
+            let t = c.hazard.invert(draws.fast_exponential(base) * inv_z);
+            if c.is_death {
                 latent_death = t;
             }
             if t < first_time {
                 first_time = t;
-                first_cause = e as u16;
+                first_cause = c.event;
             }
         }
         let death_time = if first_cause == NO_EVENT || Some(first_cause as usize) == self.death {
