@@ -59,10 +59,14 @@ pub fn run(s: &Scenario, range: Range<u64>, mut progress: impl FnMut(u64)) -> Su
         let end = (start + BATCH).min(range.end);
         buffer.clear();
         buffer.resize(((end - start) as usize) * layout.stride, 0.0);
-        buffer.par_chunks_mut(layout.stride).enumerate().for_each_init(Worker::default, |w, (j, record)| {
-            sim.simulate_trial(start + j as u64, &mut w.sim, &mut w.patients);
-            plan.analyze(&w.patients, &mut w.scratch, record);
-        });
+        // At least 64 replicates per task, so that each worker's buffers serve many trials.
+        buffer.par_chunks_mut(layout.stride).enumerate().with_min_len(64).for_each_init(
+            Worker::default,
+            |w, (j, record)| {
+                sim.simulate_trial(start + j as u64, &mut w.sim, &mut w.patients);
+                plan.analyze(&w.patients, &mut w.scratch, record);
+            },
+        );
         for record in buffer.chunks(layout.stride) {
             summary.add(&layout, &family, record);
         }
