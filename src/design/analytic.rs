@@ -82,6 +82,13 @@ mod tests {
     }
 
     #[test]
+    fn freedman_closed_form() {
+        // (z_0.975 + z_0.9)² (1 + 0.7)² / (1 − 0.7)² = 10.50742 · 2.89 / 0.09.
+        let z = 1.959963984540054 + 1.2815515655446004;
+        assert!((freedman_events(0.025, 0.9, 0.7, 1.0) - z * z * 2.89 / 0.09).abs() < 1e-9);
+    }
+
+    #[test]
     fn schoenfeld_inverts() {
         let d = schoenfeld_events(0.025, 0.8, 0.75, 2.0);
         assert!((schoenfeld_power(0.025, d, 0.75, 2.0) - 0.8).abs() < 1e-12);

@@ -3,7 +3,7 @@
 
 use super::key_number;
 use crate::scenario::{BinaryTest, EndpointKind, Scenario, TimeToEventTest};
-use crate::stats::{binary, normal};
+use crate::stats::binary;
 use crate::summary::{ExactSum, Summary, Values};
 use serde_json::{Map, Value, json};
 
@@ -124,7 +124,9 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
                         "schoenfeld_power": num(an::schoenfeld_power(e.alpha, events, a.hazard_ratio, a.ratio)),
                         "freedman_power": num(an::freedman_power(e.alpha, events, a.hazard_ratio, a.ratio)),
                         "schoenfeld_events_80": num(an::schoenfeld_events(e.alpha, 0.8, a.hazard_ratio, a.ratio)),
-                        "schoenfeld_events_90": num(an::schoenfeld_events(e.alpha, 0.9, a.hazard_ratio, a.ratio)) }),
+                        "schoenfeld_events_90": num(an::schoenfeld_events(e.alpha, 0.9, a.hazard_ratio, a.ratio)),
+                        "freedman_events_80": num(an::freedman_events(e.alpha, 0.8, a.hazard_ratio, a.ratio)),
+                        "freedman_events_90": num(an::freedman_events(e.alpha, 0.9, a.hazard_ratio, a.ratio)) }),
             );
         }
         if let Some((method, k, power)) = crate::design::analytic::binary_companion(s, i) {
@@ -338,9 +340,4 @@ pub fn csv(report: &Value) -> String {
         }
     }
     out
-}
-
-/// The z critical value of a one-sided level (for messages and tables).
-pub fn critical_z(alpha: f64) -> f64 {
-    normal::quantile(1.0 - alpha)
 }
