@@ -70,6 +70,14 @@ impl Reader {
         });
     }
 
+    /// An error about `node` when it is there, else about the place `fallback` names.
+    pub fn error_on(&mut self, node: Option<&Node>, fallback: &Origin, path: &str, expected: impl Into<String>) {
+        match node {
+            Some(n) => self.error(n, path, expected),
+            None => self.error_at(fallback, path, expected),
+        }
+    }
+
     pub fn error_at(&mut self, origin: &Origin, path: &str, expected: impl Into<String>) {
         self.errors.push(Diagnostic {
             origin: origin.clone(),

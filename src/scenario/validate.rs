@@ -210,9 +210,9 @@ fn read_enrollment(r: &mut Reader, root: &Node, top: &[Entry], arms: &[Arm]) -> 
     let total: u32 = arms.iter().map(|a| a.allocation).sum();
     let block_size = match get(t, "block_size") {
         None => Some(2 * total.max(1)),
-        Some(b) => r.integer(b, "enrollment.block_size", 1, 100_000).and_then(|b| {
+        Some(node) => r.integer(node, "enrollment.block_size", 1, 100_000).and_then(|b| {
             if total > 0 && b as u32 % total != 0 {
-                r.error(b_node(t), "enrollment.block_size", format!("a block must hold a whole number of allocation cycles: expected a multiple of {total} (the sum of the arms' allocations)"));
+                r.error(node, "enrollment.block_size", format!("a block must hold a whole number of allocation cycles: expected a multiple of {total} (the sum of the arms' allocations)"));
                 None
             } else {
                 Some(b as u32)
@@ -220,10 +220,6 @@ fn read_enrollment(r: &mut Reader, root: &Node, top: &[Entry], arms: &[Arm]) -> 
         }),
     };
     Some((Enrollment { sample_size: sample_size? as u32, accrual: accrual? }, block_size?))
-}
-
-fn b_node(t: &[Entry]) -> &Node {
-    get(t, "block_size").expect("block_size was read from this table")
 }
 
 /// A value for every arm: a number for all arms, or a table naming arms. With `default`,
@@ -767,8 +763,9 @@ fn read_endpoints(
         };
         if let (Some(t), Some(Some(c))) = (treatment, control) {
             if t == c {
-                r.error(
-                    get(et, "control").expect("control was read"),
+                r.error_on(
+                    get(et, "control"),
+                    &e.node.origin,
                     &join(&path, "control"),
                     "the control arm must differ from the treatment arm",
                 );
@@ -788,8 +785,9 @@ fn read_endpoints(
                     .and_then(|n| ref_in(r, n, &join(&path, "response"), response_names, "response"));
                 if let (Some(id), Some(cs)) = (response, cohorts) {
                     for c in cs.iter().filter(|c| c.responses[id].is_none()) {
-                        r.error(
-                            get(et, "response").expect("read"),
+                        r.error_on(
+                            get(et, "response"),
+                            &e.node.origin,
                             &join(&path, "response"),
                             format!(
                                 "cohort {:?} does not define response {:?}: every cohort must, for a binary endpoint",
@@ -836,7 +834,7 @@ fn read_endpoints(
                     .and_then(|n| ref_in(r, n, &join(&path, "adverse_event"), ae_names, "adverse event"));
                 if let (Some(id), Some(cs)) = (ae, cohorts) {
                     for c in cs.iter().filter(|c| c.adverse_events[id].is_none()) {
-                        r.error(get(et, "adverse_event").expect("read"), &join(&path, "adverse_event"), format!("cohort {:?} does not define adverse event {:?}: every cohort must, for a safety endpoint", c.name, ae_names[id]));
+                        r.error_on(get(et, "adverse_event"), &e.node.origin, &join(&path, "adverse_event"), format!("cohort {:?} does not define adverse event {:?}: every cohort must, for a safety endpoint", c.name, ae_names[id]));
                     }
                 }
                 ae.map(|adverse_event| EndpointKind::Safety { adverse_event })
@@ -1123,13 +1121,13 @@ fn read_analysis(
             _ => None,
         };
         if ls.len() > 1 && matches!(test, Some(TimeToEventTest::MaxCombo)) {
-            r.error(get(t, "looks").expect("looks were read"), "analysis.looks", "interim looks need a test whose statistic is standard normal under the null; the MaxCombo test of the cut endpoint is analysed once");
+            r.error_on(get(t, "looks"), &node.origin, "analysis.looks", "interim looks need a test whose statistic is standard normal under the null; the MaxCombo test of the cut endpoint is analysed once");
             return None;
         }
     }
     if let (Some(ls), Some(m)) = (&looks, multiplicity.as_ref().and_then(|m| m.as_ref())) {
         if ls.len() > 1 && m.method != MultiplicityMethod::FixedSequence {
-            r.error(get(t, "multiplicity").expect("multiplicity was read"), "analysis.multiplicity", "with interim looks only \"fixed_sequence\" is supported (Holm and Bonferroni need p-values that a group-sequential test does not define)");
+            r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity", "with interim looks only \"fixed_sequence\" is supported (Holm and Bonferroni need p-values that a group-sequential test does not define)");
             return None;
         }
     }
