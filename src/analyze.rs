@@ -69,7 +69,9 @@ pub mod look {
     pub const EVENTS: usize = 3;
     /// Patients enrolled by the look.
     pub const PATIENTS: usize = 4;
-    pub const COUNT: usize = 5;
+    /// The non-binding futility boundary (−∞ where there is none).
+    pub const FUTILITY: usize = 5;
+    pub const COUNT: usize = 6;
 }
 
 /// A scenario's analysis plan, precomputed once.
@@ -79,8 +81,8 @@ pub struct Plan<'a> {
     tte: Vec<Option<TteSpec>>,
     /// The endpoint monitored at the looks (the cut's endpoint, or the first tested one).
     pub primary: Option<EndpointId>,
-    /// Boundaries at the planned information fractions, per endpoint.
-    planned: Vec<Vec<f64>>,
+    /// Efficacy and futility boundaries at the planned information fractions, per endpoint.
+    planned: Vec<(Vec<f64>, Vec<f64>)>,
 }
 
 impl<'a> Plan<'a> {
@@ -101,13 +103,26 @@ impl<'a> Plan<'a> {
             layout: Layout { stride: at, endpoint, looks: global::COUNT, n_looks },
             tte: s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect(),
             primary,
-            planned: s
-                .endpoints
-                .iter()
-                .map(|e| spending::boundaries(s.analysis.spending, e.alpha, &s.analysis.looks))
-                .collect(),
+            planned: s.endpoints.iter().map(|e| bounds_at(s, e.alpha, &s.analysis.looks)).collect(),
         }
     }
+}
+
+/// Efficacy and (non-binding) futility boundaries at information fractions `t`; the futility
+/// boundary is −∞ where there is none (and at the last look, where only efficacy is tested).
+fn bounds_at(s: &Scenario, alpha: f64, t: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let efficacy = spending::boundaries(s.analysis.spending, alpha, t);
+    let last = t.len() - 1;
+    let mut futility = match s.analysis.futility {
+        None => vec![f64::NEG_INFINITY; t.len()],
+        Some(Futility::Z(z)) => vec![z; t.len()],
+        Some(Futility::BetaSpending { spending, beta }) if t.len() > 1 => {
+            spending::futility_boundaries(s.analysis.spending, alpha, spending, beta, t).0
+        }
+        Some(Futility::BetaSpending { .. }) => vec![f64::NEG_INFINITY; t.len()],
+    };
+    futility[last] = f64::NEG_INFINITY;
+    (efficacy, futility)
 }
 
 fn milestones(e: &Endpoint) -> &[f64] {
@@ -128,7 +143,7 @@ pub struct Scratch {
     exact: Vec<(f64, u8)>,
     order: Vec<usize>,
     /// Boundaries by (endpoint, observed fractions), for looks at unplanned fractions.
-    cache: Vec<(usize, Vec<f64>, Vec<f64>)>,
+    cache: Vec<(usize, Vec<f64>, (Vec<f64>, Vec<f64>))>,
 }
 
 /// The result of one time-to-event analysis at a cut.
@@ -166,12 +181,13 @@ impl Plan<'_> {
                 z[k] = r.z;
                 events[k] = r.events;
             }
-            let bounds = self.boundaries(pe, &events[..n_looks], scratch);
+            let (bounds, futility_bounds) = self.boundaries(pe, &events[..n_looks], scratch);
             for k in 0..n_looks {
                 let base = self.layout.looks + look::COUNT * k;
                 record[base + look::CUT_MONTH] = looks[k];
                 record[base + look::Z] = z[k];
                 record[base + look::BOUNDARY] = bounds[k];
+                record[base + look::FUTILITY] = futility_bounds[k];
                 record[base + look::EVENTS] = events[k] as f64;
                 record[base + look::PATIENTS] = patients.iter().filter(|p| p.entry <= looks[k]).count() as f64;
             }
@@ -181,14 +197,10 @@ impl Plan<'_> {
                     stop = k;
                     break;
                 }
-                if k + 1 < n_looks {
-                    if let Some(Futility::Z(f)) = s.analysis.futility {
-                        if z[k] < f {
-                            stop = k;
-                            futility = true;
-                            break;
-                        }
-                    }
+                if k + 1 < n_looks && z[k] < futility_bounds[k] {
+                    stop = k;
+                    futility = true;
+                    break;
                 }
             }
         }
@@ -214,12 +226,12 @@ impl Plan<'_> {
                         let b = self.layout.looks + look::COUNT * stop + look::BOUNDARY;
                         !futility && r.z >= record[b]
                     } else {
-                        r.z >= self.planned[i][n_looks - 1]
+                        r.z >= self.planned[i].0[n_looks - 1]
                     };
                     if Some(i) == self.primary && monitored.is_none() {
                         let lb = self.layout.looks;
                         record[lb + look::Z] = r.z;
-                        record[lb + look::BOUNDARY] = self.planned[i][0];
+                        record[lb + look::BOUNDARY] = self.planned[i].0[0];
                         record[lb + look::EVENTS] = r.events as f64;
                         record[lb + look::PATIENTS] = record[global::PATIENTS];
                     }
@@ -305,23 +317,20 @@ impl Plan<'_> {
             .collect()
     }
 
-    /// Boundaries from the information fractions actually observed (events at each look over
-    /// events at the last); the planned ones when they match.
-    fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Vec<f64> {
+    /// Efficacy and futility boundaries from the information fractions actually observed
+    /// (events at each look over events at the last); the planned ones when they match.
+    fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> (Vec<f64>, Vec<f64>) {
         let s = self.scenario;
         let n = events.len();
-        if n == 1 {
-            return self.planned[e].clone();
-        }
         let last = events[n - 1].max(1) as f64;
         let fractions: Vec<f64> = events.iter().map(|&d| d as f64 / last).collect();
-        if fractions.iter().zip(&s.analysis.looks).all(|(a, b)| (a - b).abs() < 1e-12) {
+        if n == 1 || fractions.iter().zip(&s.analysis.looks).all(|(a, b)| (a - b).abs() < 1e-12) {
             return self.planned[e].clone();
         }
         if let Some((_, _, b)) = scratch.cache.iter().find(|(i, f, _)| *i == e && *f == fractions) {
             return b.clone();
         }
-        // Looks without new information get no test (boundary +∞).
+        // Looks without new information get no test (boundaries ±∞).
         let mut keep = Vec::new();
         let mut prev = 0.0;
         for (k, &f) in fractions.iter().enumerate() {
@@ -331,10 +340,11 @@ impl Plan<'_> {
             }
         }
         let t: Vec<f64> = keep.iter().map(|&k| fractions[k]).collect();
-        let computed = spending::boundaries(s.analysis.spending, s.endpoints[e].alpha, &t);
-        let mut b = vec![f64::INFINITY; n];
+        let (efficacy, futility) = bounds_at(s, s.endpoints[e].alpha, &t);
+        let mut b = (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]);
         for (j, &k) in keep.iter().enumerate() {
-            b[k] = computed[j];
+            b.0[k] = efficacy[j];
+            b.1[k] = futility[j];
         }
         if scratch.cache.len() >= 64 {
             scratch.cache.remove(0);

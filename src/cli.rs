@@ -10,9 +10,6 @@ pub enum CliError {
     /// Bad input (scenario, CSV, flags): exit code 2.
     #[error("{0}")]
     Input(String),
-    /// The command exists but its engine comes in a later release: exit code 1.
-    #[error("peritrial {0}: not yet implemented")]
-    NotImplemented(&'static str),
     /// Anything else (I/O on output, …): exit code 1.
     #[error("{0}")]
     Failure(String),
@@ -22,7 +19,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Input(_) => 2,
-            CliError::NotImplemented(_) | CliError::Failure(_) => 1,
+            CliError::Failure(_) => 1,
         }
     }
 }
@@ -252,9 +249,6 @@ fn run_scenario(
     }
     if let Some(seed) = seed {
         s.seed = seed;
-    }
-    if let Some(crate::scenario::Futility::BetaSpending(_)) = s.analysis.futility {
-        return Err(CliError::NotImplemented("run with beta-spending futility"));
     }
     let shard = shard.map(parse_shard).transpose()?;
     let range = match shard {

@@ -126,6 +126,7 @@ pub struct LookSummary {
     pub events: ExactSum,
     pub cut_month: ExactSum,
     pub patients: ExactSum,
+    pub futility: ExactSum,
 }
 
 /// Everything reported about a run, mergeable across shards.
@@ -180,6 +181,7 @@ impl Summary {
             l.events.merge(&o.events);
             l.cut_month.merge(&o.cut_month);
             l.patients.merge(&o.patients);
+            l.futility.merge(&o.futility);
         }
         self.cut_month.0.extend_from_slice(&other.cut_month.0);
         self.patients.merge(&other.patients);
@@ -215,6 +217,7 @@ impl Summary {
             l.events.add(record[base + look::EVENTS]);
             l.cut_month.add(record[base + look::CUT_MONTH]);
             l.patients.add(record[base + look::PATIENTS]);
+            l.futility.add(record[base + look::FUTILITY]);
             if k + 1 == stop {
                 if record[global::FUTILITY] == 1.0 {
                     l.futility_stops += 1;

@@ -18,6 +18,11 @@ fn scenario_text(r: &Value) -> String {
     let last = *events.last().unwrap();
     let looks: Vec<String> = events.iter().map(|e| format!("{}", e / last)).collect();
     let spending = if r["spending"] == "asP" { "pocock" } else { "obrien_fleming" };
+    let futility = match r["beta_spending"].as_str() {
+        Some("bsOF") => "futility = { beta_spending = \"obrien_fleming\", beta = 0.2 }",
+        Some("bsP") => "futility = { beta_spending = \"pocock\", beta = 0.2 }",
+        _ => "",
+    };
     format!(
         r#"
 [study]
@@ -56,6 +61,7 @@ alpha = 0.025
 cut = {{ endpoint = "efs", events = {last} }}
 looks = [{looks}]
 spending = "{spending}"
+{futility}
 "#,
         ac = r["allocation_control"],
         at = r["allocation_treatment"],
@@ -96,6 +102,16 @@ fn power_agrees_with_rpact_simulation_within_four_monte_carlo_errors() {
         for (k, &theirs) in stages.iter().enumerate() {
             let ours = summary.looks[k].efficacy_stops as f64 / ours_n;
             check(&format!("rejections at look {}", k + 1), ours, theirs, &mut failures);
+        }
+        if r.get("beta_spending").is_some() {
+            let theirs: Vec<f64> = r["futility_per_stage"].as_array().map_or_else(
+                || vec![r["futility_per_stage"].as_f64().unwrap()],
+                |a| a.iter().map(|x| x.as_f64().unwrap()).collect(),
+            );
+            for (k, &t) in theirs.iter().enumerate() {
+                let ours = summary.looks[k].futility_stops as f64 / ours_n;
+                check(&format!("futility stops at look {}", k + 1), ours, t, &mut failures);
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

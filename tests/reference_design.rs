@@ -157,3 +157,29 @@ fn sweep_writes_one_row_per_point_and_endpoint() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn beta_spending_futility_boundaries_agree_with_rpact() {
+    use peritrial::design::spending::futility_boundaries;
+    let refs: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/reference/rpact_refs.json").unwrap()).unwrap();
+    let floats = |v: &Value| -> Vec<f64> {
+        v.as_array().map_or_else(|| vec![v.as_f64().unwrap()], |a| a.iter().map(|x| x.as_f64().unwrap()).collect())
+    };
+    let cases = refs["futility"].as_array().unwrap();
+    assert!(cases.len() >= 6);
+    for c in cases {
+        let beta_spending = if c["beta_spending"] == "bsOF" { Spending::OBrienFleming } else { Spending::Pocock };
+        let t = floats(&c["information"]);
+        let (ours, _theta) =
+            futility_boundaries(Spending::OBrienFleming, 0.025, beta_spending, c["beta"].as_f64().unwrap(), &t);
+        for (k, want) in floats(&c["futility"]).iter().enumerate() {
+            assert!(
+                (ours[k] - want).abs() < 1e-4,
+                "{beta_spending:?} t {t:?} look {}: peritrial {} vs rpact {want}",
+                k + 1,
+                ours[k]
+            );
+        }
+    }
+}

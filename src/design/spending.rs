@@ -149,3 +149,121 @@ mod tests {
         }
     }
 }
+
+/// The density of the sequential z statistic on the continuation region of one look, carried
+/// to the next: grid points and weight × density.
+struct Stage {
+    z: Vec<f64>,
+    wh: Vec<f64>,
+}
+
+/// P(Z_k ≥ c) and the density on (lo, hi) at look k, given the previous stage (None at k = 0),
+/// for drift θ (the mean of Z_k is θ√t_k).
+fn step(prev: Option<&Stage>, t_prev: f64, tk: f64, theta: f64, lo: f64, hi: f64) -> Stage {
+    let (mut z, mut w) = (Vec::new(), Vec::new());
+    grid(theta * tk.sqrt(), lo, hi, &mut z, &mut w);
+    let wh = match prev {
+        None => z.iter().zip(&w).map(|(&x, &wi)| wi * normal::pdf(x - theta * tk.sqrt())).collect(),
+        Some(p) => {
+            let (sk, sp, sd) = (tk.sqrt(), t_prev.sqrt(), (tk - t_prev).sqrt());
+            let shift = theta * (tk - t_prev);
+            z.iter()
+                .zip(&w)
+                .map(|(&x, &wi)| {
+                    wi * p
+                        .z
+                        .iter()
+                        .zip(&p.wh)
+                        .map(|(&u, &g)| g * normal::pdf((x * sk - u * sp - shift) / sd))
+                        .sum::<f64>()
+                        * sk
+                        / sd
+                })
+                .collect()
+        }
+    };
+    Stage { z, wh }
+}
+
+/// P(Z_k < b) jointly with continuing through the previous looks (the previous stage's mass).
+fn below(prev: Option<&Stage>, t_prev: f64, tk: f64, theta: f64, b: f64) -> f64 {
+    match prev {
+        None => normal::cdf(b - theta * tk.sqrt()),
+        Some(p) => {
+            let (sk, sp, sd) = (tk.sqrt(), t_prev.sqrt(), (tk - t_prev).sqrt());
+            let shift = theta * (tk - t_prev);
+            p.z.iter().zip(&p.wh).map(|(&u, &g)| g * normal::cdf((b * sk - u * sp - shift) / sd)).sum()
+        }
+    }
+}
+
+/// Non-binding futility boundaries from beta spending, as rpact's `typeBetaSpending`: the
+/// efficacy boundaries are those of [`boundaries`] (computed without futility); under the drift
+/// θ the futility boundary at look k spends β(t_k) − β(t_{k−1}) of the type II error among
+/// trials still running, and θ is the drift at which the last futility boundary meets the last
+/// efficacy boundary (so the design has power 1 − β at θ). Returns (futility, θ); a futility
+/// boundary above the efficacy one at an interim is capped there.
+pub fn futility_boundaries(
+    spending: Spending,
+    alpha: f64,
+    beta_spending: Spending,
+    beta: f64,
+    t: &[f64],
+) -> (Vec<f64>, f64) {
+    let efficacy = boundaries(spending, alpha, t);
+    let k_last = t.len() - 1;
+    // For a drift θ: the futility bounds at the interims and the type II error at the end.
+    let run = |theta: f64| -> (Vec<f64>, f64) {
+        let mut f = Vec::with_capacity(t.len());
+        let mut prev: Option<Stage> = None;
+        let mut spent_before = 0.0;
+        let mut t_prev = 0.0;
+        for (k, &tk) in t.iter().enumerate() {
+            if k == k_last {
+                let miss = spent_before + below(prev.as_ref(), t_prev, tk, theta, efficacy[k]);
+                f.push(efficacy[k]);
+                return (f, miss);
+            }
+            let target = spent(beta_spending, beta, tk) - spent_before;
+            // below() rises with b: bisection for the bound that spends `target`.
+            let (mut lo, mut hi) = (-10.0f64 + theta * tk.sqrt(), efficacy[k]);
+            let fk = if below(prev.as_ref(), t_prev, tk, theta, hi) <= target {
+                hi
+            } else {
+                for _ in 0..100 {
+                    let mid = 0.5 * (lo + hi);
+                    if below(prev.as_ref(), t_prev, tk, theta, mid) > target {
+                        hi = mid
+                    } else {
+                        lo = mid
+                    }
+                    if hi - lo < 1e-12 {
+                        break;
+                    }
+                }
+                0.5 * (lo + hi)
+            };
+            spent_before += below(prev.as_ref(), t_prev, tk, theta, fk);
+            f.push(fk);
+            let next = step(prev.as_ref(), t_prev, tk, theta, fk, efficacy[k]);
+            prev = Some(next);
+            t_prev = tk;
+        }
+        unreachable!("the last look returns")
+    };
+    // The type II error falls as θ grows: bisection for the θ that makes it β.
+    let (mut lo, mut hi) = (0.0f64, 15.0f64);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if run(mid).1 > beta {
+            lo = mid
+        } else {
+            hi = mid
+        }
+        if hi - lo < 1e-10 {
+            break;
+        }
+    }
+    let theta = 0.5 * (lo + hi);
+    (run(theta).0, theta)
+}

@@ -170,7 +170,7 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
                     };
                     stopped_before += ends_here;
                     json!({ "look": k + 1, "information": num(s.analysis.looks[k]), "boundary_z": mean(&l.boundary),
-                            "rejections": l.efficacy_stops, "futility_stops": l.futility_stops,
+                            "rejections": l.efficacy_stops, "futility_z": mean(&l.futility), "futility_stops": l.futility_stops,
                             "stop_probability": num(ends_here as f64 / r as f64),
                             "events": mean(&l.events), "cut_month": mean(&l.cut_month), "patients": mean(&l.patients) })
                 })

@@ -30,7 +30,7 @@ pub fn state(s: &Summary) -> Value {
         "looks": s.looks.iter().map(|l| json!({
             "efficacy_stops": l.efficacy_stops, "futility_stops": l.futility_stops,
             "boundary": sum(&l.boundary), "events": sum(&l.events), "cut_month": sum(&l.cut_month),
-            "patients": sum(&l.patients),
+            "patients": sum(&l.patients), "futility": sum(&l.futility),
         })).collect::<Vec<_>>(),
         "cut_month": values(&s.cut_month),
         "patients": sum(&s.patients),
@@ -88,6 +88,7 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
             events: read_sum(&l["events"], &w("events"))?,
             cut_month: read_sum(&l["cut_month"], &w("cut_month"))?,
             patients: read_sum(&l["patients"], &w("patients"))?,
+            futility: read_sum(&l["futility"], &w("futility"))?,
         });
     }
     s.cut_month = read_values(&v["cut_month"], "cut_month")?;

@@ -226,8 +226,9 @@ pub enum Spending {
 pub enum Futility {
     /// Stop for futility when z is below this (non-binding).
     Z(f64),
-    /// Beta spending (non-binding).
-    BetaSpending(Spending),
+    /// Beta spending (non-binding), with the design's type II error β: the futility boundaries
+    /// of rpact's `typeBetaSpending` (the drift is the one at which the last boundaries meet).
+    BetaSpending { spending: Spending, beta: f64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]

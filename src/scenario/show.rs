@@ -291,7 +291,10 @@ pub fn to_toml(s: &Scenario) -> String {
         let mut ft = InlineTable::new();
         match f {
             Futility::Z(z) => ft.insert("z", z.into()),
-            Futility::BetaSpending(sp) => ft.insert("beta_spending", spending(sp)),
+            Futility::BetaSpending { spending: sp, beta } => {
+                ft.insert("beta_spending", spending(sp));
+                ft.insert("beta", beta.into())
+            }
         };
         at.insert("futility", Item::Value(Value::InlineTable(ft)));
     }

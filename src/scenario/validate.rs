@@ -1059,12 +1059,27 @@ fn read_analysis(
     };
     let futility = match get(t, "futility") {
         None => Some(None),
-        Some(n) => r.table(n, "analysis.futility", &["z", "beta_spending"]).and_then(|ft| match (get(ft, "z"), get(ft, "beta_spending")) {
-            (Some(z), None) => r.number(z, "analysis.futility.z", |x| if (-10.0..=10.0).contains(&x) { Ok(()) } else { Err("expected a z value in [-10, 10]".into()) }).map(|z| Some(Futility::Z(z))),
-            (None, Some(b)) => read_spending(r, b, "analysis.futility.beta_spending").map(|s| Some(Futility::BetaSpending(s))),
-            _ => {
-                r.error(n, "analysis.futility", "expected exactly one of z = Z (stop when z is below) or beta_spending = \"obrien_fleming\" | \"pocock\" | { hwang_shih_decani = G }");
-                None
+        Some(n) => r.table(n, "analysis.futility", &["z", "beta_spending", "beta"]).and_then(|ft| {
+            match (get(ft, "z"), get(ft, "beta_spending")) {
+                (Some(z), None) if get(ft, "beta").is_none() => r
+                    .number(z, "analysis.futility.z", |x| {
+                        if (-10.0..=10.0).contains(&x) { Ok(()) } else { Err("expected a z value in [-10, 10]".into()) }
+                    })
+                    .map(|z| Some(Futility::Z(z))),
+                (None, Some(b)) => {
+                    let spending = read_spending(r, b, "analysis.futility.beta_spending");
+                    let beta = match get(ft, "beta") {
+                        None => Some(0.2),
+                        Some(x) => r.number(x, "analysis.futility.beta", |v| {
+                            if v > 0.0 && v < 0.5 { Ok(()) } else { Err("a type II error must be in (0, 0.5)".into()) }
+                        }),
+                    };
+                    Some(Some(Futility::BetaSpending { spending: spending?, beta: beta? }))
+                }
+                _ => {
+                    r.error(n, "analysis.futility", "expected z = Z (stop when z is below), or beta_spending = \"obrien_fleming\" | \"pocock\" | { hwang_shih_decani = G } with an optional beta = 0.2");
+                    None
+                }
             }
         }),
     };

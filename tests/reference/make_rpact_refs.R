@@ -27,13 +27,28 @@ for (r in spacings) {
   add_design("asHSD", r, gamma = 1)
 }
 add_design("asOF", c(0.5, 1), alpha = 0.05)
+
+# Non-binding futility by beta spending (rpact typeBetaSpending): bounds at the interims.
+futility <- list()
+for (r in list(c(0.5, 1), c(0.3, 0.6, 1), c(0.25, 0.5, 0.75, 1))) {
+  for (bs in c("bsOF", "bsP")) {
+    d <- getDesignGroupSequential(kMax = length(r), alpha = 0.025, beta = 0.2, typeOfDesign = "asOF",
+                                  typeBetaSpending = bs, bindingFutility = FALSE, informationRates = r)
+    futility[[length(futility) + 1]] <- list(type = "asOF", beta_spending = bs, beta = 0.2, information = r,
+                                             critical = as.numeric(d$criticalValues),
+                                             futility = as.numeric(d$futilityBounds))
+  }
+}
 add_design("asP", c(0.4, 0.7, 1), alpha = 0.01)
 
 sims <- list()
 add_sim <- function(name, hr, events, looks = 1, type = "asOF", n = 600, accrual = 24, median = 24,
-                    dropout = 0.004, alloc = c(1, 1), iterations = 20000, seed = 20261126) {
+                    dropout = 0.004, alloc = c(1, 1), iterations = 20000, seed = 20261126, beta_spending = NA) {
   design <- if (looks == 1) getDesignGroupSequential(kMax = 1, alpha = 0.025)
-            else getDesignGroupSequential(kMax = length(events), alpha = 0.025, typeOfDesign = type,
+            else if (is.na(beta_spending)) getDesignGroupSequential(kMax = length(events), alpha = 0.025, typeOfDesign = type,
+                                          informationRates = events / max(events))
+            else getDesignGroupSequential(kMax = length(events), alpha = 0.025, beta = 0.2, typeOfDesign = type,
+                                          typeBetaSpending = beta_spending, bindingFutility = FALSE,
                                           informationRates = events / max(events))
   sim <- getSimulationSurvival(design, lambda2 = log(2) / median, hazardRatio = hr, directionUpper = FALSE,
                                allocation1 = alloc[2], allocation2 = alloc[1],
@@ -43,7 +58,9 @@ add_sim <- function(name, hr, events, looks = 1, type = "asOF", n = 600, accrual
   sims[[name]] <<- list(hazard_ratio = hr, events = events, sample_size = n, accrual_months = accrual,
                         median_months = median, dropout_per_month = dropout, allocation_control = alloc[1],
                         allocation_treatment = alloc[2], spending = type, iterations = iterations,
-                        power = sim$overallReject, reject_per_stage = as.numeric(sim$rejectPerStage))
+                        beta_spending = if (is.na(beta_spending)) NULL else beta_spending,
+                        power = sim$overallReject, reject_per_stage = as.numeric(sim$rejectPerStage),
+                        futility_per_stage = as.numeric(sim$futilityPerStage))
 }
 add_sim("canonical", 0.7, 300)
 add_sim("null", 1.0, 300)
@@ -51,6 +68,7 @@ add_sim("unequal_allocation", 0.7, 250, alloc = c(1, 2), n = 540)
 add_sim("two_looks_obf", 0.7, c(150, 300), looks = 2)
 add_sim("three_looks_pocock", 0.75, c(100, 200, 300), looks = 3, type = "asP")
 add_sim("small_slow", 0.6, 80, n = 200, accrual = 36, median = 30, dropout = 0.01)
+add_sim("two_looks_beta_spending_futility", 0.8, c(150, 300), looks = 2, beta_spending = "bsOF")
 
 analytic <- list()
 p <- getPowerSurvival(alpha = 0.025, directionUpper = FALSE, lambda2 = log(2) / 24, hazardRatio = 0.7,
@@ -61,6 +79,6 @@ s <- getSampleSizeSurvival(alpha = 0.025, beta = 0.1, lambda2 = log(2) / 24, haz
                            accrualTime = c(0, 24), followUpTime = 24)
 analytic$sample_size_90 <- list(events = s$maxNumberOfEvents, subjects = s$maxNumberOfSubjects)
 
-writeLines(toJSON(list(boundaries = boundaries, simulations = sims, analytic = analytic),
+writeLines(toJSON(list(boundaries = boundaries, futility = futility, simulations = sims, analytic = analytic),
                   auto_unbox = TRUE, digits = NA, pretty = TRUE), "tests/reference/rpact_refs.json")
 cat("done\n")
