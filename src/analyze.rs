@@ -74,6 +74,9 @@ pub mod look {
     pub const COUNT: usize = 6;
 }
 
+/// Efficacy and futility boundaries by look.
+type Bounds = (Vec<f64>, Vec<f64>);
+
 /// A scenario's analysis plan, precomputed once.
 pub struct Plan<'a> {
     pub scenario: &'a Scenario,
@@ -82,7 +85,7 @@ pub struct Plan<'a> {
     /// The endpoint monitored at the looks (the cut's endpoint, or the first tested one).
     pub primary: Option<EndpointId>,
     /// Efficacy and futility boundaries at the planned information fractions, per endpoint.
-    planned: Vec<(Vec<f64>, Vec<f64>)>,
+    planned: Vec<Bounds>,
 }
 
 impl<'a> Plan<'a> {
@@ -110,7 +113,7 @@ impl<'a> Plan<'a> {
 
 /// Efficacy and (non-binding) futility boundaries at information fractions `t`; the futility
 /// boundary is −∞ where there is none (and at the last look, where only efficacy is tested).
-fn bounds_at(s: &Scenario, alpha: f64, t: &[f64]) -> (Vec<f64>, Vec<f64>) {
+fn bounds_at(s: &Scenario, alpha: f64, t: &[f64]) -> Bounds {
     let efficacy = spending::boundaries(s.analysis.spending, alpha, t);
     let last = t.len() - 1;
     let mut futility = match s.analysis.futility {
@@ -143,7 +146,7 @@ pub struct Scratch {
     exact: Vec<(f64, u8)>,
     order: Vec<usize>,
     /// Boundaries by (endpoint, observed fractions), for looks at unplanned fractions.
-    cache: Vec<(usize, Vec<f64>, (Vec<f64>, Vec<f64>))>,
+    cache: Vec<(usize, Vec<f64>, Bounds)>,
 }
 
 /// The result of one time-to-event analysis at a cut.
@@ -319,7 +322,7 @@ impl Plan<'_> {
 
     /// Efficacy and futility boundaries from the information fractions actually observed
     /// (events at each look over events at the last); the planned ones when they match.
-    fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> (Vec<f64>, Vec<f64>) {
+    fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Bounds {
         let s = self.scenario;
         let n = events.len();
         let last = events[n - 1].max(1) as f64;

@@ -171,7 +171,8 @@ mod tests {
         assert_rule(&["analysis.looks=[0.6, 0.5, 1.0]"], "increase strictly");
         assert_rule(&["analysis.spending=\"haybittle\""], "expected one of");
         assert_rule(&["analysis.spending={ hwang_shih_decani = 100 }"], "gamma must be");
-        assert_rule(&["analysis.futility={ z = 0, beta_spending = \"pocock\" }"], "exactly one of z");
+        assert_rule(&["analysis.futility={ z = 0, beta_spending = \"pocock\" }"], "expected z = Z");
+        assert_rule(&["analysis.futility={ beta_spending = \"pocock\", beta = 0.7 }"], "type II error");
         assert_rule(&["analysis.multiplicity={ method = \"holm\", endpoints = [\"efs\"] }"], "at least two endpoints");
         assert_rule(&["assessments.schedule=[[0, 0]]"], "greater than 0");
     }
