@@ -114,6 +114,10 @@ impl<'a> Plan<'a> {
 /// Efficacy and (non-binding) futility boundaries at information fractions `t`; the futility
 /// boundary is −∞ where there is none (and at the last look, where only efficacy is tested).
 fn bounds_at(s: &Scenario, alpha: f64, t: &[f64]) -> Bounds {
+    if t.is_empty() {
+        // No look carries information (no events at all).
+        return (Vec::new(), Vec::new());
+    }
     let efficacy = spending::boundaries(s.analysis.spending, alpha, t);
     let last = t.len() - 1;
     let mut futility = match s.analysis.futility {

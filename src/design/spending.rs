@@ -130,26 +130,6 @@ pub fn boundaries(spending: Spending, alpha: f64, t: &[f64]) -> Vec<f64> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_look_is_the_fixed_design() {
-        let b = boundaries(Spending::OBrienFleming, 0.025, &[1.0]);
-        assert!((b[0] - 1.959963984540054).abs() < 1e-12);
-    }
-
-    #[test]
-    fn spending_ends_at_alpha() {
-        for s in
-            [Spending::OBrienFleming, Spending::Pocock, Spending::HwangShihDeCani(-4.0), Spending::HwangShihDeCani(1.0)]
-        {
-            assert!((spent(s, 0.025, 1.0) - 0.025).abs() < 1e-15, "{s:?}");
-        }
-    }
-}
-
 /// The density of the sequential z statistic on the continuation region of one look, carried
 /// to the next: grid points and weight × density.
 struct Stage {
@@ -266,4 +246,24 @@ pub fn futility_boundaries(
     }
     let theta = 0.5 * (lo + hi);
     (run(theta).0, theta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_look_is_the_fixed_design() {
+        let b = boundaries(Spending::OBrienFleming, 0.025, &[1.0]);
+        assert!((b[0] - 1.959963984540054).abs() < 1e-12);
+    }
+
+    #[test]
+    fn spending_ends_at_alpha() {
+        for s in
+            [Spending::OBrienFleming, Spending::Pocock, Spending::HwangShihDeCani(-4.0), Spending::HwangShihDeCani(1.0)]
+        {
+            assert!((spent(s, 0.025, 1.0) - 0.025).abs() < 1e-15, "{s:?}");
+        }
+    }
 }
