@@ -28,9 +28,10 @@ impl TteSpec {
     }
 
     /// The patient's outcome for this endpoint, in months from entry, with unlimited
-    /// follow-up: (time, 1) the endpoint's event, (time, 2) a competing event, (time, 0) a
-    /// first event that ends the patient's risk of the endpoint without being either, or
-    /// (∞, 0) nothing ever. A non-fatal event is seen at the first scheduled visit at or after
+    /// follow-up: (time, 1) the endpoint's event, (time, 2) a competing event (a listed one, or
+    /// any other first event that precludes the endpoint when the endpoint lists competing
+    /// events), (time, 0) a first event that ends the patient's risk of the endpoint without
+    /// being either, or (∞, 0) nothing ever. A non-fatal event is seen at the first scheduled visit at or after
     /// it when there is a schedule; death is seen when it happens.
     #[inline]
     pub fn outcome(&self, p: &Patient, schedule: Option<&Schedule>) -> (f64, u8) {
@@ -53,6 +54,13 @@ impl TteSpec {
         }
         if Self::has(self.competing, cause) && seen_before_death {
             return (seen, 2);
+        }
+        if seen_before_death && !is_death {
+            // A non-fatal first event that is neither the endpoint's nor listed: the first event
+            // wins, so the endpoint's events can no longer happen and the patient leaves the
+            // risk set here — as a competing event when the endpoint declares competing events
+            // (for its cumulative incidence), else as a censoring.
+            return (seen, if self.competing != 0 { 2 } else { 0 });
         }
         if death_in(self.competing) && p.death_time.is_finite() {
             return (p.death_time, 2);
@@ -118,6 +126,41 @@ pub fn month_of_last_observation(patients: &[Patient], outcomes: &[(f64, u8)]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_event_outside_the_endpoint_ends_its_risk() {
+        // Causes: 0 peritoneal metastasis, 1 regional recurrence, 2 death.
+        let efs = TteSpec { events: 1, competing: 1 << 2, death: Some(2) };
+        let pfs = TteSpec { events: 1 | 1 << 2, competing: 0, death: Some(2) };
+        let efs_no_competing = TteSpec { events: 1, competing: 0, death: Some(2) };
+        let p = Patient {
+            first_time: 10.0,
+            first_cause: 1,
+            death_time: 30.0,
+            dropout: f64::INFINITY,
+            ..Patient::default()
+        };
+        assert_eq!(efs.outcome(&p, None), (10.0, 2)); // regional recurrence precludes PM: competing
+        assert_eq!(efs_no_competing.outcome(&p, None), (10.0, 0)); // … or a censoring
+        assert_eq!(pfs.outcome(&p, None), (30.0, 1)); // death after recurrence ends PFS
+        let q = Patient {
+            first_time: 12.0,
+            first_cause: 0,
+            death_time: 40.0,
+            dropout: f64::INFINITY,
+            ..Patient::default()
+        };
+        assert_eq!(efs.outcome(&q, None), (12.0, 1));
+        let d =
+            Patient { first_time: 5.0, first_cause: 2, death_time: 5.0, dropout: f64::INFINITY, ..Patient::default() };
+        assert_eq!(efs.outcome(&d, None), (5.0, 2));
+        assert_eq!(efs_no_competing.outcome(&d, None), (5.0, 0));
+        // A recurrence seen at a visit after death is never seen; death competes.
+        let s = Schedule { starts: vec![0.0], every: vec![6.0] };
+        let r =
+            Patient { first_time: 7.0, first_cause: 0, death_time: 9.0, dropout: f64::INFINITY, ..Patient::default() };
+        assert_eq!(efs.outcome(&r, Some(&s)), (9.0, 2));
+    }
 
     #[test]
     fn visits_follow_the_schedule() {
