@@ -126,6 +126,12 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
         return None;
     }
     let (t, c) = (e.treatment, e.control?);
+    // Death after recurrence makes the hazard of an endpoint that counts death depend on the
+    // other causes: no single hazard ratio describes it.
+    let death = s.event_index(crate::scenario::DEATH);
+    if death.is_some_and(|d| events.contains(&d)) && s.cohorts.iter().any(|c| c.death_after_recurrence.is_some()) {
+        return None;
+    }
     let mut hr: Option<f64> = None;
     for cohort in &s.cohorts {
         for &ev in events {
