@@ -43,9 +43,13 @@ pub mod field {
     /// With an assessment schedule: the estimate had recurrences been seen when they happened
     /// (same patients, same cut), to show how much scheduled imaging shifts it.
     pub const EXACT_ESTIMATE: usize = 7;
+    /// Binary and safety endpoints: the Clopper–Pearson 95% interval of the treatment arm's
+    /// rate.
+    pub const CP_LOWER: usize = 8;
+    pub const CP_UPPER: usize = 9;
     /// Milestones × [treatment, control]: survival, or cumulative incidence with competing
     /// events (NaN beyond follow-up or for an absent arm).
-    pub const MILESTONES: usize = 8;
+    pub const MILESTONES: usize = 10;
 }
 
 /// Global fields.
@@ -276,6 +280,11 @@ impl Plan<'_> {
                     record[base + field::EVENTS] = x as f64;
                     record[base + field::EXTRA] = (g3 > 0) as u8 as f64;
                     record[base + field::REJECTED] = 0.0;
+                    if n > 0 {
+                        let (lo, hi) = binary::clopper_pearson(x as u64, n as u64, 0.95);
+                        record[base + field::CP_LOWER] = lo;
+                        record[base + field::CP_UPPER] = hi;
+                    }
                 }
             }
         }
@@ -554,6 +563,11 @@ impl Plan<'_> {
         out[field::Z] = z;
         out[field::ESTIMATE] = estimate;
         out[field::REJECTED] = rejected as u8 as f64;
+        if n1 > 0 {
+            let (lo, hi) = binary::clopper_pearson(x1, n1, 0.95);
+            out[field::CP_LOWER] = lo;
+            out[field::CP_UPPER] = hi;
+        }
     }
 
     fn multiplicity(&self, record: &mut [f64]) {

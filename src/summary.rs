@@ -110,6 +110,9 @@ pub struct EndpointSummary {
     pub not_estimable: u64,
     /// With an assessment schedule: the estimate with recurrences seen when they happen.
     pub exact_estimates: ExactSum,
+    /// Binary and safety endpoints: the Clopper–Pearson limits of the treatment arm's rate.
+    pub cp_lower: ExactSum,
+    pub cp_upper: ExactSum,
     pub events: Values,
     /// [milestone][treatment, control]
     pub milestones: Vec<[ExactSum; 2]>,
@@ -167,6 +170,8 @@ impl Summary {
             e.estimates.0.extend_from_slice(&o.estimates.0);
             e.not_estimable += o.not_estimable;
             e.exact_estimates.merge(&o.exact_estimates);
+            e.cp_lower.merge(&o.cp_lower);
+            e.cp_upper.merge(&o.cp_upper);
             e.events.0.extend_from_slice(&o.events.0);
             for (m, om) in e.milestones.iter_mut().zip(&o.milestones) {
                 m[0].merge(&om[0]);
@@ -203,6 +208,8 @@ impl Summary {
                 e.not_estimable += 1;
             }
             e.exact_estimates.add(record[b + field::EXACT_ESTIMATE]);
+            e.cp_lower.add(record[b + field::CP_LOWER]);
+            e.cp_upper.add(record[b + field::CP_UPPER]);
             e.events.0.push(record[b + field::EVENTS]);
             for (j, m) in e.milestones.iter_mut().enumerate() {
                 m[0].add(record[b + field::MILESTONES + 2 * j]);

@@ -232,3 +232,21 @@ fn sampled_trials_reanalysed_give_the_engines_statistics() {
         }
     }
 }
+
+#[test]
+fn safety_endpoints_report_rates_exact_intervals_and_serious_events() {
+    let v = run_json(&["scenarios/safety-24h.toml", "--replicates", "2000"]);
+    let pain = &v["endpoints"]["pain"];
+    assert!(pain["power"].is_null());
+    let rate = pain["estimate"]["mean"].as_f64().unwrap();
+    let (lo, hi) = (
+        pain["exact_interval"]["mean_lower"].as_f64().unwrap(),
+        pain["exact_interval"]["mean_upper"].as_f64().unwrap(),
+    );
+    assert!(lo < rate && rate < hi);
+    // 60 patients, grade >= 3 pain with probability 0.421 × 0.05 each: P(at least one) =
+    // 1 − (1 − 0.02105)^60 = 0.7209; within 4 MCSE.
+    let p = pain["p_any_grade3"].as_f64().unwrap();
+    let want = 1.0 - (1.0f64 - 0.421 * 0.05).powi(60);
+    assert!((p - want).abs() < 4.0 * (want * (1.0 - want) / 2000.0).sqrt(), "{p} vs {want}");
+}

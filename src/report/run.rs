@@ -109,6 +109,13 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
                 est.insert("shift_from_assessment_schedule".into(), num(d.mean - exact));
             }
         }
+        if let (Some(lo), Some(hi)) = (es.cp_lower.mean(), es.cp_upper.mean()) {
+            // The exact 95% interval a trial reports for the treatment arm's rate, on average.
+            o.insert(
+                "exact_interval".into(),
+                json!({ "method": "clopper_pearson", "mean_lower": num(lo), "mean_upper": num(hi) }),
+            );
+        }
         o.insert("estimate".into(), Value::Object(est));
         let ev = es.events.describe();
         if let Some(a) = crate::design::analytic::tte_assumptions(s, i) {
