@@ -75,59 +75,42 @@ fn grid(mean: f64, lo: f64, hi: f64, z: &mut Vec<f64>, w: &mut Vec<f64>) {
 /// given spending function and one-sided level.
 pub fn boundaries(spending: Spending, alpha: f64, t: &[f64]) -> Vec<f64> {
     let mut out = Vec::with_capacity(t.len());
-    let (mut z, mut w) = (Vec::new(), Vec::new());
-    let mut dens: Vec<f64> = Vec::new(); // h_{k−1} on z with weights w (continuation region)
-    let mut prev_z: Vec<f64> = Vec::new();
-    let mut prev_wh: Vec<f64> = Vec::new();
-    let mut spent_before = 0.0;
-    for (k, &tk) in t.iter().enumerate() {
+    let mut prev: Option<Stage> = None;
+    let (mut spent_before, mut t_prev) = (0.0, 0.0);
+    for &tk in t {
         let target = (spent(spending, alpha, tk) - spent_before).max(0.0);
         spent_before += target;
-        if k == 0 {
-            let c = if target > 0.0 { normal::quantile(1.0 - target) } else { f64::INFINITY };
-            out.push(c);
-            grid(0.0, f64::NEG_INFINITY, c, &mut z, &mut w);
-            dens.clear();
-            dens.extend(z.iter().map(|&x| normal::pdf(x)));
+        let c = if target <= 0.0 {
+            f64::INFINITY
+        } else if prev.is_none() {
+            normal::quantile(1.0 - target)
         } else {
-            let (ik, ip) = (tk, t[k - 1]);
-            let delta = ik - ip;
-            let (sk, sp, sd) = (ik.sqrt(), ip.sqrt(), delta.sqrt());
-            prev_z.clone_from(&z);
-            prev_wh.clear();
-            prev_wh.extend(w.iter().zip(&dens).map(|(a, b)| a * b));
-            let cross = |c: f64| -> f64 {
-                prev_z.iter().zip(&prev_wh).map(|(&zj, &wh)| wh * normal::upper_tail((c * sk - zj * sp) / sd)).sum()
-            };
-            let c = if target <= 0.0 {
-                f64::INFINITY
-            } else {
-                // cross() falls as c grows: bisection on a bracket.
-                let (mut lo, mut hi) = (-10.0f64, 20.0f64);
-                for _ in 0..100 {
-                    let mid = 0.5 * (lo + hi);
-                    if cross(mid) > target {
-                        lo = mid
-                    } else {
-                        hi = mid
-                    }
-                    if hi - lo < 1e-12 {
-                        break;
-                    }
-                }
-                0.5 * (lo + hi)
-            };
-            out.push(c);
-            grid(0.0, f64::NEG_INFINITY, c, &mut z, &mut w);
-            dens.clear();
-            dens.extend(z.iter().map(|&x| {
-                prev_z.iter().zip(&prev_wh).map(|(&zj, &wh)| wh * normal::pdf((x * sk - zj * sp) / sd)).sum::<f64>()
-                    * sk
-                    / sd
-            }));
-        }
+            // P(still running and Z_k ≥ c) falls as c grows.
+            let running = below(prev.as_ref(), t_prev, tk, 0.0, f64::INFINITY);
+            root(-10.0, 20.0, |c| running - below(prev.as_ref(), t_prev, tk, 0.0, c) > target)
+        };
+        out.push(c);
+        prev = Some(step(prev.as_ref(), t_prev, tk, 0.0, f64::NEG_INFINITY, c));
+        t_prev = tk;
     }
     out
+}
+
+/// Bisection on [lo, hi] for the point where `above_target` turns false (it must be true at
+/// lo and false at hi, and change once).
+fn root(mut lo: f64, mut hi: f64, above_target: impl Fn(f64) -> bool) -> f64 {
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if above_target(mid) {
+            lo = mid
+        } else {
+            hi = mid
+        }
+        if hi - lo < 1e-12 {
+            break;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// The density of the sequential z statistic on the continuation region of one look, carried
@@ -206,22 +189,12 @@ pub fn futility_boundaries(
             }
             let target = spent(beta_spending, beta, tk) - spent_before;
             // below() rises with b: bisection for the bound that spends `target`.
-            let (mut lo, mut hi) = (-10.0f64 + theta * tk.sqrt(), efficacy[k]);
+            // below() rises with the bound: the bound that spends `target`.
+            let hi = efficacy[k];
             let fk = if below(prev.as_ref(), t_prev, tk, theta, hi) <= target {
                 hi
             } else {
-                for _ in 0..100 {
-                    let mid = 0.5 * (lo + hi);
-                    if below(prev.as_ref(), t_prev, tk, theta, mid) > target {
-                        hi = mid
-                    } else {
-                        lo = mid
-                    }
-                    if hi - lo < 1e-12 {
-                        break;
-                    }
-                }
-                0.5 * (lo + hi)
+                root(-10.0 + theta * tk.sqrt(), hi, |b| below(prev.as_ref(), t_prev, tk, theta, b) <= target)
             };
             spent_before += below(prev.as_ref(), t_prev, tk, theta, fk);
             f.push(fk);
@@ -231,20 +204,8 @@ pub fn futility_boundaries(
         }
         unreachable!("the last look returns")
     };
-    // The type II error falls as θ grows: bisection for the θ that makes it β.
-    let (mut lo, mut hi) = (0.0f64, 15.0f64);
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if run(mid).1 > beta {
-            lo = mid
-        } else {
-            hi = mid
-        }
-        if hi - lo < 1e-10 {
-            break;
-        }
-    }
-    let theta = 0.5 * (lo + hi);
+    // The type II error falls as θ grows: the θ that makes it β.
+    let theta = root(0.0, 15.0, |th| run(th).1 > beta);
     (run(theta).0, theta)
 }
 
