@@ -5,7 +5,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use peritrial::stats::cox::{self, Ties};
 use peritrial::stats::km::KmCurve;
 use peritrial::stats::logrank::{self, Weights};
-use peritrial::stats::{Obs, RadixSorter, RiskTable};
+use peritrial::stats::{BucketSorter, Obs, RiskTable};
 use std::hint::black_box;
 
 /// A trial like the canonical one: 600 patients, exponential times, HR 0.7, cut at month 40.
@@ -28,7 +28,7 @@ fn trial() -> Vec<Obs> {
 
 fn analyses(c: &mut Criterion) {
     let data = trial();
-    let mut sorter = RadixSorter::default();
+    let mut sorter = BucketSorter::default();
     let mut table = RiskTable::default();
     c.bench_function("sort + log-rank + Cox + KM (600 patients)", |b| {
         b.iter(|| {
@@ -43,7 +43,7 @@ fn analyses(c: &mut Criterion) {
 
 fn table_only(c: &mut Criterion) {
     let data = trial();
-    let mut sorter = RadixSorter::default();
+    let mut sorter = BucketSorter::default();
     let mut table = RiskTable::default();
     c.bench_function("risk table from unsorted data (600 patients)", |b| {
         b.iter(|| {

@@ -148,7 +148,7 @@ fn milestones(e: &Endpoint) -> &[f64] {
 pub struct Scratch {
     outcomes: Vec<Vec<(f64, u8)>>,
     obs: Vec<Obs>,
-    sorter: crate::stats::RadixSorter,
+    sorter: crate::stats::BucketSorter,
     table: RiskTable,
     months: Vec<f64>,
     exact: Vec<(f64, u8)>,

@@ -75,13 +75,13 @@ pub fn sort_by_stratum_time(obs: &mut [Obs]) {
 /// Linear for the spread-out times of a trial; when a bucket holds many values (times piled on
 /// a few values) it falls back to the comparison sort.
 #[derive(Debug, Clone, Default)]
-pub struct RadixSorter {
+pub struct BucketSorter {
     buffer: Vec<Obs>,
     counts: Vec<u32>,
     buckets: Vec<u32>,
 }
 
-impl RadixSorter {
+impl BucketSorter {
     /// Leaves `obs` sorted by time in `self.buffer[..obs.len()]`.
     fn sort_into_buffer(&mut self, obs: &[Obs]) {
         let n = obs.len();
@@ -272,7 +272,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn radix_sort_matches_the_comparison_sort() {
+    fn bucket_sort_matches_the_comparison_sort() {
         let mut state = 12345u64;
         let mut next = || {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
@@ -289,7 +289,7 @@ mod tests {
                 .collect();
             let mut b = a.clone();
             sort_by_stratum_time(&mut a);
-            RadixSorter::default().sort(&mut b);
+            BucketSorter::default().sort(&mut b);
             let key = |o: &Obs| (o.stratum, o.time.to_bits());
             assert_eq!(a.iter().map(key).collect::<Vec<_>>(), b.iter().map(key).collect::<Vec<_>>());
             // The fused table equals sort-then-fill on pooled data.
@@ -297,7 +297,7 @@ mod tests {
             sort_by_stratum_time(&mut pooled);
             let want = RiskTable::build(&pooled, true);
             let mut got = RiskTable::default();
-            RadixSorter::default().pooled_table(&b, &mut got);
+            BucketSorter::default().pooled_table(&b, &mut got);
             assert_eq!((got.rows, got.strata, got.n, got.events), (want.rows, want.strata, want.n, want.events));
         }
     }
