@@ -299,7 +299,8 @@ impl Plan<'_> {
             Cut::Month(m) => m,
             Cut::MinFollowUp(m) => last_entry + m,
             Cut::Events { endpoint, events } => {
-                cut::month_of_event(patients, &scratch.outcomes[endpoint], events as usize, &mut scratch.months)
+                cut::event_months(patients, &scratch.outcomes[endpoint], &mut scratch.months);
+                cut::kth_month(&mut scratch.months, events as usize)
                     .unwrap_or_else(|| cut::month_of_last_observation(patients, &scratch.outcomes[endpoint]))
             }
         };
@@ -310,14 +311,13 @@ impl Plan<'_> {
         let Some(pe) = self.primary.filter(|&pe| self.tte[pe].is_some()) else {
             return vec![final_month; looks.len()];
         };
-        let outcomes = &scratch.outcomes[pe];
         let total = match s.analysis.cut {
+            // The months of the primary endpoint's events are already in `scratch.months`.
             Cut::Events { events, .. } => events as usize,
-            _ => patients
-                .iter()
-                .zip(outcomes)
-                .filter(|(p, o)| o.1 == 1 && o.0 <= p.dropout && p.entry + o.0 <= final_month)
-                .count(),
+            _ => {
+                cut::event_months(patients, &scratch.outcomes[pe], &mut scratch.months);
+                scratch.months.iter().filter(|&&m| m <= final_month).count()
+            }
         };
         looks
             .iter()
@@ -326,8 +326,7 @@ impl Plan<'_> {
                 if f >= 1.0 {
                     final_month
                 } else {
-                    cut::month_of_event(patients, outcomes, k, &mut scratch.months)
-                        .map_or(final_month, |m| m.min(final_month))
+                    cut::kth_month(&mut scratch.months, k).map_or(final_month, |m| m.min(final_month))
                 }
             })
             .collect()
@@ -407,20 +406,26 @@ impl Plan<'_> {
         let mut code = [2u8; 256];
         code[e.treatment] = 1;
         code[control] = 0;
-        for (p, &o) in patients.iter().zip(outcomes) {
-            let a = code[p.arm as usize];
-            if a == 2 {
-                continue;
-            }
-            if let Some((t, st)) = cut::observe(p, o, cut_month) {
-                scratch.obs.push(Obs { time: t, status: st, arm: a, stratum: if stratified { p.cohort } else { 0 } });
-            }
-        }
         if stratified {
+            for (p, &o) in patients.iter().zip(outcomes) {
+                let a = code[p.arm as usize];
+                if let (true, t, st) = cut::observe_at(p, o, cut_month)
+                    && a != 2
+                {
+                    scratch.obs.push(Obs { time: t, status: st, arm: a, stratum: p.cohort });
+                }
+            }
             scratch.sorter.sort(&mut scratch.obs);
             scratch.table.fill(&scratch.obs, false);
         } else {
-            scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
+            // Observed times are at most the cut month (entries are at or after month 0).
+            let observed = patients.iter().zip(outcomes).map(|(p, &o)| {
+                let a = code[p.arm as usize];
+                let (in_data, t, st) = cut::observe_at(p, o, cut_month);
+                (Obs { time: t, status: st, arm: a & 1, stratum: 0 }, in_data & (a != 2))
+            });
+            scratch.sorter.collect(patients.len(), cut_month, observed);
+            scratch.sorter.pooled_table_of_collected(&mut scratch.table);
         }
         let events = scratch.table.events[0] + scratch.table.events[1];
         let (z, p, est) = match test {
@@ -456,7 +461,14 @@ impl Plan<'_> {
                 };
                 let l = logrank::test(&scratch.table, w);
                 let est = if estimate {
-                    cox::fit(&scratch.table, Ties::Efron).hazard_ratio().unwrap_or(f64::NAN)
+                    // Newton starts from the log-rank one-step estimate (O − E)/V, which saves
+                    // an iteration (unweighted; the weighted tests start from 0).
+                    let start = if w == Weights::LOGRANK && l.variance > 0.0 {
+                        (l.observed - l.expected) / l.variance
+                    } else {
+                        0.0
+                    };
+                    cox::fit_from(&scratch.table, Ties::Efron, start).hazard_ratio().unwrap_or(f64::NAN)
                 } else {
                     f64::NAN
                 };
@@ -471,14 +483,14 @@ impl Plan<'_> {
     }
 
     /// Survival (or cumulative incidence) by arm at the milestones, from the pooled table
-    /// and observations that `tte_at` left in `scratch`.
+    /// and the sorted observations that `tte_at` left in `scratch`.
     fn milestones(&self, e: &Endpoint, ms: &[f64], competing: bool, scratch: &Scratch, out: &mut [f64]) {
         if ms.is_empty() {
             return;
         }
         // The last observed time of each arm (0 = control side, 1 = treatment side).
         let mut last = [f64::NEG_INFINITY; 2];
-        for o in &scratch.obs {
+        for o in scratch.sorter.sorted() {
             last[o.arm as usize] = last[o.arm as usize].max(o.time);
         }
         for (j, &m) in ms.iter().enumerate() {

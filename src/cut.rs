@@ -84,29 +84,47 @@ pub fn next_visit(s: &Schedule, t: f64) -> f64 {
 /// observed time from entry and status (0 censored, 1 event, 2 competing).
 #[inline]
 pub fn observe(p: &Patient, outcome: (f64, u8), cut: f64) -> Option<(f64, u8)> {
-    if p.entry > cut {
-        return None;
-    }
-    let (t, status) = outcome;
-    // Compare calendar months as the cut does (entry + t), so an event exactly at an
-    // event-driven cut is in the data whatever the rounding of cut − entry. Written as
-    // selections, not branches: whether a patient's event is seen is a coin flip to the CPU.
-    let seen = t <= p.dropout && p.entry + t <= cut;
-    let censored = (cut - p.entry).min(p.dropout);
-    Some((if seen { t } else { censored }, if seen { status } else { 0 }))
+    let (in_data, t, status) = observe_at(p, outcome, cut);
+    in_data.then_some((t, status))
 }
 
-/// Calendar month at which the endpoint's k-th event (1-based) is observed, given the outcomes
-/// of all patients; `None` when fewer than k events ever happen. `scratch` is reused.
-pub fn month_of_event(patients: &[Patient], outcomes: &[(f64, u8)], k: usize, scratch: &mut Vec<f64>) -> Option<f64> {
-    scratch.clear();
-    scratch.extend(
-        patients.iter().zip(outcomes).filter(|(p, o)| o.1 == 1 && o.0 <= p.dropout).map(|(p, o)| p.entry + o.0),
-    );
-    if k == 0 || scratch.len() < k {
+/// [`observe`] without a branch: whether the patient is in the data (enrolled by the cut),
+/// and the observed time and status (meaningful only if so). Whether a patient's event is
+/// seen is a coin flip to the CPU, so everything is computed and selected.
+#[inline(always)]
+pub fn observe_at(p: &Patient, outcome: (f64, u8), cut: f64) -> (bool, f64, u8) {
+    let (t, status) = outcome;
+    // Compare calendar months as the cut does (entry + t), so an event exactly at an
+    // event-driven cut is in the data whatever the rounding of cut − entry.
+    let seen = (t <= p.dropout) & (p.entry + t <= cut);
+    let censored = (cut - p.entry).min(p.dropout);
+    // Selection by a mask hidden from the optimiser, which would otherwise turn it (like an
+    // `if`, even `select_unpredictable`) back into a branch.
+    let mask = std::hint::black_box((seen as u64).wrapping_neg());
+    let time = f64::from_bits((t.to_bits() & mask) | (censored.to_bits() & !mask));
+    (p.entry <= cut, time, status & mask as u8)
+}
+
+/// The calendar months at which the endpoint's events are observed (with unlimited follow-up,
+/// before dropout), in patient order, into `months`.
+pub fn event_months(patients: &[Patient], outcomes: &[(f64, u8)], months: &mut Vec<f64>) {
+    months.clear();
+    months.resize(patients.len(), 0.0);
+    let mut len = 0;
+    for (p, o) in patients.iter().zip(outcomes) {
+        // Written unconditionally, kept by advancing: no branch on the data.
+        months[len] = p.entry + o.0;
+        len += ((o.1 == 1) & (o.0 <= p.dropout)) as usize;
+    }
+    months.truncate(len);
+}
+
+/// The k-th (1-based) smallest of `months` (reordered), or `None` when there are fewer.
+pub fn kth_month(months: &mut [f64], k: usize) -> Option<f64> {
+    if k == 0 || months.len() < k {
         return None;
     }
-    let (_, kth, _) = scratch.select_nth_unstable_by(k - 1, |a, b| a.total_cmp(b));
+    let (_, kth, _) = months.select_nth_unstable_by(k - 1, |a, b| a.total_cmp(b));
     Some(*kth)
 }
 

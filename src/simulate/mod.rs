@@ -41,26 +41,39 @@ pub struct Patient {
 /// One competing cause as a patient of a given cohort and arm meets it.
 struct Cause {
     event: u16,
+    /// The slots of its time (`slot::EVENT + 4 · event`) and cure draw (+ 1).
+    slot: u64,
     is_death: bool,
     cure: f64,
     hazard: Hazard,
 }
 
+/// Everything a patient of one cohort and arm meets, precomputed so that drawing a patient
+/// only loops over what the scenario has.
+struct Profile {
+    /// The causes the cohort has, in event order.
+    causes: Vec<Cause>,
+    /// Death after a non-fatal first event (clock reset), and the slot of its draw; only
+    /// when the scenario has death and the cohort `after_recurrence`.
+    after_recurrence: Option<(Hazard, u64)>,
+    /// 1 / dropout hazard, or None without dropout.
+    inverse_dropout: Option<f64>,
+    /// (response r, its probability) for the responses the cohort has.
+    responses: Vec<(u32, f64)>,
+    /// (adverse event a, its probability, its grade ≥ 3 share).
+    adverse_events: Vec<(u32, f64, f64)>,
+}
+
 /// Precomputed samplers of a scenario.
 pub struct Simulator<'a> {
     pub scenario: &'a Scenario,
-    /// [cohort × arms + arm]: the causes that cohort has, in event order.
-    causes: Vec<Vec<Cause>>,
+    /// [cohort × arms + arm].
+    profiles: Vec<Profile>,
     n_arms: usize,
-    /// [cohort][arm]: death after a non-fatal first event.
-    after_recurrence: Vec<Vec<Option<Hazard>>>,
     cohort_cdf: Vec<f64>,
     frailty: Vec<Option<Gamma<f64>>>,
-    death: Option<usize>,
     /// The arms of one permuted block, in allocation order.
     block_template: Vec<u8>,
-    /// Per arm: 1 / dropout hazard, or None without dropout.
-    inverse_dropout: Vec<Option<f64>>,
 }
 
 /// Reusable per-thread buffers for simulating trials.
@@ -74,35 +87,44 @@ impl<'a> Simulator<'a> {
     pub fn new(scenario: &'a Scenario) -> Simulator<'a> {
         let n_arms = scenario.arms.len();
         let death = scenario.event_index(DEATH);
-        let causes = scenario
+        let profiles = scenario
             .cohorts
             .iter()
             .flat_map(|c| {
-                (0..n_arms).map(move |a| {
-                    c.events
+                (0..n_arms).map(move |a| Profile {
+                    causes: c
+                        .events
                         .iter()
                         .enumerate()
                         .filter_map(|(e, m)| {
                             m.as_ref().map(|m| Cause {
                                 event: e as u16,
+                                slot: slot::EVENT + 4 * e as u64,
                                 is_death: Some(e) == death,
                                 cure: m.cure_fraction[a],
                                 hazard: Hazard::new(&m.distribution, &m.hazard_ratio[a]),
                             })
                         })
-                        .collect()
+                        .collect(),
+                    after_recurrence: death.and_then(|d| {
+                        c.death_after_recurrence
+                            .as_ref()
+                            .map(|m| (Hazard::new(&m.distribution, &m.hazard_ratio[a]), slot::EVENT + 4 * d as u64 + 2))
+                    }),
+                    inverse_dropout: (scenario.dropout_hazard[a] > 0.0).then(|| 1.0 / scenario.dropout_hazard[a]),
+                    responses: c
+                        .responses
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(r, resp)| resp.as_ref().map(|resp| (r as u32, resp.probability[a])))
+                        .collect(),
+                    adverse_events: c
+                        .adverse_events
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, ae)| ae.as_ref().map(|ae| (k as u32, ae.probability[a], ae.grade3_share)))
+                        .collect(),
                 })
-            })
-            .collect();
-        let after_recurrence = scenario
-            .cohorts
-            .iter()
-            .map(|c| {
-                (0..n_arms)
-                    .map(|a| {
-                        c.death_after_recurrence.as_ref().map(|m| Hazard::new(&m.distribution, &m.hazard_ratio[a]))
-                    })
-                    .collect()
             })
             .collect();
         let mut acc = 0.0;
@@ -127,17 +149,7 @@ impl<'a> Simulator<'a> {
             .enumerate()
             .flat_map(|(i, a)| std::iter::repeat_n(i as u8, (a.allocation * copies) as usize))
             .collect();
-        Simulator {
-            scenario,
-            causes,
-            n_arms,
-            after_recurrence,
-            cohort_cdf,
-            frailty,
-            death,
-            block_template,
-            inverse_dropout: scenario.dropout_hazard.iter().map(|&h| (h > 0.0).then(|| 1.0 / h)).collect(),
-        }
+        Simulator { scenario, profiles, n_arms, cohort_cdf, frailty, block_template }
     }
 
     fn cohort_of(&self, u: f64) -> usize {
@@ -192,8 +204,7 @@ impl<'a> Simulator<'a> {
     /// One patient's history.
     #[inline(always)]
     pub fn patient(&self, draws: PatientDraws, entry: f64, cohort: usize, arm: u8) -> Patient {
-        let s = self.scenario;
-        let a = arm as usize;
+        let profile = &self.profiles[cohort * self.n_arms + arm as usize];
         // 1 / frailty: cumulative hazards are scaled by it (a multiplication per cause).
         let inv_z = match &self.frailty[cohort] {
             Some(g) => 1.0 / g.sample(&mut draws.stream(slot::FRAILTY_STREAM)),
@@ -201,53 +212,44 @@ impl<'a> Simulator<'a> {
         };
         let mut first_time = f64::INFINITY;
         let mut first_cause = NO_EVENT;
+        let mut first_is_death = false;
         let mut latent_death = f64::INFINITY;
-        for c in &self.causes[cohort * self.n_arms + a] {
-            let base = slot::EVENT + 4 * c.event as u64;
-            if c.cure > 0.0 && draws.uniform(base + 1) < c.cure {
+        for c in &profile.causes {
+            if c.cure > 0.0 && draws.uniform(c.slot + 1) < c.cure {
                 continue;
             }
-            let t = c.hazard.invert(draws.fast_exponential(base) * inv_z);
+            let t = c.hazard.invert(draws.fast_exponential(c.slot) * inv_z);
             if c.is_death {
                 latent_death = t;
             }
             if t < first_time {
                 first_time = t;
                 first_cause = c.event;
+                first_is_death = c.is_death;
             }
         }
-        let death_time = if first_cause == NO_EVENT || Some(first_cause as usize) == self.death {
-            latent_death
-        } else {
-            match (&self.after_recurrence[cohort][a], self.death) {
-                (Some(h), Some(d)) => {
-                    first_time + h.invert(draws.fast_exponential(slot::EVENT + 4 * d as u64 + 2) * inv_z)
-                }
-                _ => latent_death,
+        // After a non-fatal first event, death follows `after_recurrence` with the clock reset
+        // (or, without one, the death hazard goes on).
+        let death_time = match &profile.after_recurrence {
+            Some((h, at)) if first_cause != NO_EVENT && !first_is_death => {
+                first_time + h.invert(draws.fast_exponential(*at) * inv_z)
             }
+            _ => latent_death,
         };
-        let dropout = match self.inverse_dropout[a] {
+        let dropout = match profile.inverse_dropout {
             Some(inverse) => draws.fast_exponential(slot::DROPOUT) * inverse,
             None => f64::INFINITY,
         };
         let mut responses = 0u64;
-        for (r, resp) in s.cohorts[cohort].responses.iter().enumerate() {
-            if let Some(resp) = resp {
-                if draws.uniform(slot::RESPONSE + r as u64) < resp.probability[a] {
-                    responses |= 1 << r;
-                }
-            }
+        for &(r, probability) in &profile.responses {
+            responses |= ((draws.uniform(slot::RESPONSE + r as u64) < probability) as u64) << r;
         }
         let (mut adverse, mut adverse_g3) = (0u64, 0u64);
-        for (k, ae) in s.cohorts[cohort].adverse_events.iter().enumerate() {
-            if let Some(ae) = ae {
-                let base = slot::ADVERSE_EVENT + 2 * k as u64;
-                if draws.uniform(base) < ae.probability[a] {
-                    adverse |= 1 << k;
-                    if draws.uniform(base + 1) < ae.grade3_share {
-                        adverse_g3 |= 1 << k;
-                    }
-                }
+        for &(k, probability, grade3_share) in &profile.adverse_events {
+            let base = slot::ADVERSE_EVENT + 2 * k as u64;
+            if draws.uniform(base) < probability {
+                adverse |= 1 << k;
+                adverse_g3 |= ((draws.uniform(base + 1) < grade3_share) as u64) << k;
             }
         }
         Patient {

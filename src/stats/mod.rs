@@ -69,55 +69,93 @@ pub fn sort_by_stratum_time(obs: &mut [Obs]) {
 
 /// Sorting and tabulating observations in the engine's hot loop, reusing its buffers.
 ///
-/// The sort is a bucket sort by time: one counting pass into n buckets proportional to time,
-/// then an insertion pass over the whole array, whose test is false for most elements since
-/// buckets hold about one each (ties share a bucket: the bucket is a function of the time).
-/// Linear for the spread-out times of a trial; when a bucket holds many values (times piled on
-/// a few values) it falls back to the comparison sort.
+/// The sort is a bucket sort by time: observations are bucketed as they are added (n buckets
+/// proportional to time over a known range), scattered into bucket order, and finished by an
+/// insertion pass over the whole array, whose test is false for most elements since buckets
+/// hold about one each (ties share a bucket: the bucket is a function of the time). Linear for
+/// the spread-out times of a trial; when a bucket holds many values (times piled on a few
+/// values) it falls back to the comparison sort.
+///
+/// Use: [`collect`](Self::collect) the observations with the most to come and a bound on
+/// their times, then [`pooled_table_of_collected`](Self::pooled_table_of_collected);
+/// [`pooled_table`](Self::pooled_table) and [`sort`](Self::sort) do both for a slice.
 #[derive(Debug, Clone, Default)]
 pub struct BucketSorter {
-    buffer: Vec<Obs>,
-    counts: Vec<u32>,
+    /// Observations as added, and their buckets.
+    input: Vec<Obs>,
     buckets: Vec<u32>,
+    /// Bucket b's observations go to `counts[b]..counts[b + 1]` once counted and summed.
+    counts: Vec<u32>,
+    /// The added observations sorted by time.
+    buffer: Vec<Obs>,
+    len: usize,
+    /// Patients and events of interest by arm among those collected.
+    at_risk: [u32; 2],
+    events: [u32; 2],
 }
 
+/// Below this many observations the comparison sort is as fast.
+const BUCKET_SORT_FROM: usize = 64;
+
 impl BucketSorter {
-    /// Leaves `obs` sorted by time in `self.buffer[..obs.len()]`.
-    fn sort_into_buffer(&mut self, obs: &[Obs]) {
-        let n = obs.len();
-        self.buffer.clear();
-        let tmax = obs.iter().fold(0.0f64, |m, o| m.max(o.time));
-        if n < 64 || !(tmax > 0.0 && tmax.is_finite()) {
-            self.buffer.extend_from_slice(obs);
-            self.buffer.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
-            return;
-        }
-        let scale = (n - 1) as f64 / tmax;
+    /// Takes the observations `items` yields while their flag is true (at most `capacity` of
+    /// them, times in [0, `upper`]; a time above `upper` is still sorted correctly, only more
+    /// slowly), bucketing each as it comes. Written without a branch on the flag, which is a
+    /// coin flip to the CPU.
+    pub fn collect(&mut self, capacity: usize, upper: f64, items: impl Iterator<Item = (Obs, bool)>) {
+        let n = capacity.max(1);
+        self.input.clear();
+        self.input.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
+        self.buckets.clear();
+        self.buckets.resize(n, 0);
         self.counts.clear();
         self.counts.resize(n + 1, 0);
-        self.buckets.clear();
-        for o in obs {
+        let scale = if upper > 0.0 && upper.is_finite() { (n - 1) as f64 / upper } else { 0.0 };
+        let (input, buckets, counts) = (&mut self.input[..n], &mut self.buckets[..n], &mut self.counts[..n + 1]);
+        // Kept observations, those of arm 1, events, events of arm 1.
+        let (mut len, mut arm1, mut events, mut events1) = (0usize, 0u32, 0u32, 0u32);
+        for (o, keep) in items.take(n) {
+            // NaN and negative times go to bucket 0, times beyond `upper` to the last bucket.
             let b = ((o.time * scale) as usize).min(n - 1);
-            self.buckets.push(b as u32);
-            self.counts[b + 1] += 1;
+            input[len] = o;
+            buckets[len] = b as u32;
+            let k = keep as u32;
+            let a = (o.arm & 1) as u32;
+            let e = k & (o.status == 1) as u32;
+            counts[b + 1] += k;
+            arm1 += k & a;
+            events += e;
+            events1 += e & a;
+            len += keep as usize;
         }
+        self.len = len;
+        self.at_risk = [len as u32 - arm1, arm1];
+        self.events = [events - events1, events1];
+    }
+
+    /// The collected observations, sorted by time, in `self.buffer[..self.len]`.
+    fn sort_collected(&mut self) {
+        let n = self.len;
+        self.buffer.clear();
+        let input = &self.input[..n];
         let (mut running, mut largest) = (0u32, 0u32);
         for c in self.counts.iter_mut() {
             largest = largest.max(*c);
             running += *c;
             *c = running;
         }
+        if n < BUCKET_SORT_FROM || largest > 32 {
+            self.buffer.extend_from_slice(input);
+            self.buffer.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
+            return;
+        }
         self.buffer.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
-        for (o, &b) in obs.iter().zip(&self.buckets) {
+        for (o, &b) in input.iter().zip(&self.buckets) {
             let at = &mut self.counts[b as usize];
             self.buffer[*at as usize] = *o;
             *at += 1;
         }
         let v = &mut self.buffer[..n];
-        if largest > 32 {
-            v.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
-            return;
-        }
         for i in 1..n {
             if v[i - 1].time > v[i].time {
                 let x = v[i];
@@ -131,9 +169,20 @@ impl BucketSorter {
         }
     }
 
+    /// The observations of the last table or sort, in time order.
+    pub fn sorted(&self) -> &[Obs] {
+        &self.buffer[..self.len]
+    }
+
+    fn add_all(&mut self, obs: &[Obs]) {
+        let tmax = obs.iter().fold(0.0f64, |m, o| m.max(o.time));
+        self.collect(obs.len(), tmax, obs.iter().map(|&o| (o, true)));
+    }
+
     /// Sorts by (stratum, time).
     pub fn sort(&mut self, obs: &mut [Obs]) {
-        self.sort_into_buffer(obs);
+        self.add_all(obs);
+        self.sort_collected();
         let s0 = obs.first().map_or(0, |o| o.stratum);
         if obs.iter().all(|o| o.stratum == s0) {
             obs.copy_from_slice(&self.buffer[..obs.len()]);
@@ -152,47 +201,55 @@ impl BucketSorter {
         }
     }
 
-    /// The pooled (one-stratum) risk table of unsorted observations: the sort, then the
-    /// table's scan written without data-dependent branches. Equal to sorting and
-    /// `RiskTable::fill(…, true)`.
+    /// The pooled (one-stratum) risk table of unsorted observations (arms 0 and 1). Equal to
+    /// sorting and `RiskTable::fill(…, true)`.
     pub fn pooled_table(&mut self, obs: &[Obs], table: &mut RiskTable) {
-        let n = obs.len();
-        let mut at_risk = [0u32; 2];
-        let mut events = [0u32; 2];
-        for o in obs {
-            at_risk[o.arm as usize] += 1;
-            events[o.arm as usize] += (o.status == 1) as u32;
-        }
-        self.sort_into_buffer(obs);
+        self.add_all(obs);
+        self.pooled_table_of_collected(table);
+    }
+
+    /// The pooled risk table of the observations collected: the sort, then the
+    /// table's scan written without data-dependent branches.
+    pub fn pooled_table_of_collected(&mut self, table: &mut RiskTable) {
+        self.sort_collected();
+        let n = self.len;
         let v = &self.buffer[..n];
-        table.rows.clear();
-        table.rows.reserve(n);
         table.strata.clear();
-        table.n = at_risk;
-        table.events = events;
-        let mut i = 0;
+        table.n = self.at_risk;
+        table.events = self.events;
+        // Rows are written in place and kept by advancing (no branch on the data); counts are
+        // kept in scalars (all, arm 1), not arrays indexed by arm, which the CPU would have to
+        // store and reload.
+        table.rows.resize(n, Row::default());
+        let rows = &mut table.rows[..n];
+        let (mut at_risk, mut at_risk1) = (self.at_risk[0] + self.at_risk[1], self.at_risk[1]);
+        let (mut i, mut len) = (0, 0);
         while i < n {
             let time = v[i].time;
-            let mut row = Row { time, n: at_risk, ..Row::default() };
+            let (n_all, n1) = (at_risk, at_risk1);
+            let (mut d, mut d1, mut c, mut c1) = (0u32, 0u32, 0u32, 0u32);
             loop {
                 let o = v[i];
-                let a = o.arm as usize;
-                row.d[a] += (o.status == 1) as u32;
-                row.dc[a] += (o.status == 2) as u32;
-                at_risk[a] -= 1;
+                let a = (o.arm & 1) as u32;
+                let event = (o.status == 1) as u32;
+                let competing = (o.status == 2) as u32;
+                d += event;
+                d1 += event & a;
+                c += competing;
+                c1 += competing & a;
+                at_risk -= 1;
+                at_risk1 -= a;
                 i += 1;
                 if i == n || v[i].time != time {
                     break;
                 }
             }
-            // Write the row, keep it only if something happened (no branch on the data).
-            let len = table.rows.len();
-            table.rows.push(row);
-            let keep = (row.d_total() + row.dc[0] + row.dc[1] > 0) as usize;
-            table.rows.truncate(len + keep);
+            rows[len] = Row { time, n: [n_all - n1, n1], d: [d - d1, d1], dc: [c - c1, c1] };
+            len += (d + c > 0) as usize;
         }
+        table.rows.truncate(len);
         if n > 0 {
-            table.strata.push((0, table.rows.len()));
+            table.strata.push((0, len));
         }
     }
 }
