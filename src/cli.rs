@@ -413,35 +413,31 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
         let d = analytic::schoenfeld_events(s.endpoints[e].alpha, target, a.hazard_ratio, a.ratio);
         if path == "analysis.cut.events" {
             analytic_answer = Some((d.ceil() as u64, "schoenfeld"));
-        } else if path == "enrollment.sample_size" {
-            if let (Some(h), scenario::Accrual::Uniform { months }, scenario::Cut::Month(cut)) =
+        } else if path == "enrollment.sample_size"
+            && let (Some(h), scenario::Accrual::Uniform { months }, scenario::Cut::Month(cut)) =
                 (a.control_hazard, &s.enrollment.accrual, &s.analysis.cut)
-            {
-                let ep = &s.endpoints[e];
-                let c = ep.control.expect("two-arm");
-                let arms = [
-                    (s.arms[c].allocation as f64, h, s.dropout_hazard[c]),
-                    (s.arms[ep.treatment].allocation as f64, h * a.hazard_ratio, s.dropout_hazard[ep.treatment]),
-                ];
-                let follow_up = (cut - months).max(0.0);
-                analytic_answer = Some((
-                    analytic::sample_size_for_events(d, &arms, *months, follow_up).ceil() as u64,
-                    "schoenfeld + lachin_foulkes",
-                ));
-            }
-        }
-    } else if let (Some((_, _, _)), "enrollment.sample_size") = (analytic::binary_companion(&s, e), path) {
-        if let scenario::EndpointKind::Binary {
-            response,
-            test: scenario::BinaryTest::ExactBinomial { null_rate },
-            ..
-        } = &s.endpoints[e].kind
         {
-            let p1 = analytic::mean_response(&s, *response, s.endpoints[e].treatment);
-            let found = (1..=5000u64)
-                .find(|&m| analytic::exact_binomial_power(m, *null_rate, p1, s.endpoints[e].alpha).1 >= target);
-            analytic_answer = found.map(|m| (m, "exact_binomial"));
+            let ep = &s.endpoints[e];
+            let c = ep.control.expect("two-arm");
+            let arms = [
+                (s.arms[c].allocation as f64, h, s.dropout_hazard[c]),
+                (s.arms[ep.treatment].allocation as f64, h * a.hazard_ratio, s.dropout_hazard[ep.treatment]),
+            ];
+            let follow_up = (cut - months).max(0.0);
+            analytic_answer = Some((
+                analytic::sample_size_for_events(d, &arms, *months, follow_up).ceil() as u64,
+                "schoenfeld + lachin_foulkes",
+            ));
         }
+    } else if let (Some((_, _, _)), "enrollment.sample_size") = (analytic::binary_companion(&s, e), path)
+        && let scenario::EndpointKind::Binary {
+            response, test: scenario::BinaryTest::ExactBinomial { null_rate }, ..
+        } = &s.endpoints[e].kind
+    {
+        let p1 = analytic::mean_response(&s, *response, s.endpoints[e].treatment);
+        let found = (1..=5000u64)
+            .find(|&m| analytic::exact_binomial_power(m, *null_rate, p1, s.endpoints[e].alpha).1 >= target);
+        analytic_answer = found.map(|m| (m, "exact_binomial"));
     }
     let start = analytic_answer.map_or(current.max(1) as u64, |a| a.0);
     let result =

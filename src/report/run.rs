@@ -101,13 +101,13 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
             est.extend(d);
         }
         est.insert("not_estimable".into(), json!(es.not_estimable));
-        if s.assessments.is_some() {
-            if let (Some(exact), Some(d)) = (es.exact_estimates.mean(), es.estimates.describe()) {
-                // Scheduled imaging delays when recurrences are seen; the same trials analysed
-                // with recurrences seen when they happen show how much that moves the estimate.
-                est.insert("mean_with_exact_event_times".into(), num(exact));
-                est.insert("shift_from_assessment_schedule".into(), num(d.mean - exact));
-            }
+        if s.assessments.is_some()
+            && let (Some(exact), Some(d)) = (es.exact_estimates.mean(), es.estimates.describe())
+        {
+            // Scheduled imaging delays when recurrences are seen; the same trials analysed
+            // with recurrences seen when they happen show how much that moves the estimate.
+            est.insert("mean_with_exact_event_times".into(), num(exact));
+            est.insert("shift_from_assessment_schedule".into(), num(d.mean - exact));
         }
         if let (Some(lo), Some(hi)) = (es.cp_lower.mean(), es.cp_upper.mean()) {
             // The exact 95% interval a trial reports for the treatment arm's rate, on average.
@@ -143,23 +143,23 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
             "events".into(),
             ev.map_or(Value::Null, |d| json!({ "mean": num(d.mean), "q025": num(d.q025), "q975": num(d.q975) })),
         );
-        if let EndpointKind::TimeToEvent { milestones, competing, .. } = &e.kind {
-            if !milestones.is_empty() {
-                let mut ms = Map::new();
-                for (j, &m) in milestones.iter().enumerate() {
-                    let mut arms = Map::new();
-                    arms.insert(s.arms[e.treatment].name.clone(), json!({ "mean": mean(&es.milestones[j][0]) }));
-                    if let Some(c) = e.control {
-                        arms.insert(s.arms[c].name.clone(), json!({ "mean": mean(&es.milestones[j][1]) }));
-                    }
-                    ms.insert(key_number(m), Value::Object(arms));
+        if let EndpointKind::TimeToEvent { milestones, competing, .. } = &e.kind
+            && !milestones.is_empty()
+        {
+            let mut ms = Map::new();
+            for (j, &m) in milestones.iter().enumerate() {
+                let mut arms = Map::new();
+                arms.insert(s.arms[e.treatment].name.clone(), json!({ "mean": mean(&es.milestones[j][0]) }));
+                if let Some(c) = e.control {
+                    arms.insert(s.arms[c].name.clone(), json!({ "mean": mean(&es.milestones[j][1]) }));
                 }
-                o.insert(
-                    "milestone_measure".into(),
-                    json!(if competing.is_empty() { "survival" } else { "cumulative_incidence" }),
-                );
-                o.insert("milestones".into(), Value::Object(ms));
+                ms.insert(key_number(m), Value::Object(arms));
             }
+            o.insert(
+                "milestone_measure".into(),
+                json!(if competing.is_empty() { "survival" } else { "cumulative_incidence" }),
+            );
+            o.insert("milestones".into(), Value::Object(ms));
         }
         if Some(i) == primary {
             // The trial ends at the first look that crosses a boundary, else at the last one.

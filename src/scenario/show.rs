@@ -150,15 +150,15 @@ pub fn to_toml(s: &Scenario) -> String {
             let Some(m) = m else { continue };
             let mut et = Table::new();
             event_model_into(s, &mut et, m);
-            if s.event_names[id] == DEATH {
-                if let Some(ar) = &c.death_after_recurrence {
-                    let mut it = InlineTable::new();
-                    event_model_into(s, &mut it, ar);
-                    for (_, v) in it.iter_mut() {
-                        v.decor_mut().set_suffix("");
-                    }
-                    et.insert("after_recurrence", Item::Value(Value::InlineTable(it)));
+            if s.event_names[id] == DEATH
+                && let Some(ar) = &c.death_after_recurrence
+            {
+                let mut it = InlineTable::new();
+                event_model_into(s, &mut it, ar);
+                for (_, v) in it.iter_mut() {
+                    v.decor_mut().set_suffix("");
                 }
+                et.insert("after_recurrence", Item::Value(Value::InlineTable(it)));
             }
             events.insert(&s.event_names[id], Item::Table(et));
         }

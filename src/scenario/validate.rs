@@ -133,10 +133,10 @@ fn read_study(r: &mut Reader, root: &Node, top: &[Entry]) -> (String, Option<u64
     let Some(t) = r.table(node, "study", &["name", "replicates", "seed"]) else {
         return (name, None, None);
     };
-    if let Some(n) = get(t, "name") {
-        if let Some(s) = r.string(n, "study.name") {
-            name = s.to_string();
-        }
+    if let Some(n) = get(t, "name")
+        && let Some(s) = r.string(n, "study.name")
+    {
+        name = s.to_string();
     }
     if let Some(n) = get(t, "replicates") {
         replicates = r.integer(n, "study.replicates", 1, MAX_REPLICATES).map(|x| x as u64);
@@ -211,7 +211,7 @@ fn read_enrollment(r: &mut Reader, root: &Node, top: &[Entry], arms: &[Arm]) -> 
     let block_size = match get(t, "block_size") {
         None => Some(2 * total.max(1)),
         Some(node) => r.integer(node, "enrollment.block_size", 1, 100_000).and_then(|b| {
-            if total > 0 && b as u32 % total != 0 {
+            if total > 0 && !(b as u32).is_multiple_of(total) {
                 r.error(node, "enrollment.block_size", format!("a block must hold a whole number of allocation cycles: expected a multiple of {total} (the sum of the arms' allocations)"));
                 None
             } else {
@@ -346,11 +346,9 @@ fn read_cohorts(
                         let id = event_names.iter().position(|n| *n == ev.key).expect("names were collected first");
                         events[id] = Some(m);
                     }
-                    if is_death {
-                        if let Some(ar) = ev.node.table().and_then(|t| get(t, "after_recurrence")) {
-                            death_after_recurrence =
-                                read_event_model(r, ar, &join(&p, "after_recurrence"), names, &[], true);
-                        }
+                    if is_death && let Some(ar) = ev.node.table().and_then(|t| get(t, "after_recurrence")) {
+                        death_after_recurrence =
+                            read_event_model(r, ar, &join(&p, "after_recurrence"), names, &[], true);
                     }
                 }
             }
@@ -761,15 +759,15 @@ fn read_endpoints(
                 None
             }
         };
-        if let (Some(t), Some(Some(c))) = (treatment, control) {
-            if t == c {
-                r.error_on(
-                    get(et, "control"),
-                    &e.node.origin,
-                    &join(&path, "control"),
-                    "the control arm must differ from the treatment arm",
-                );
-            }
+        if let (Some(t), Some(Some(c))) = (treatment, control)
+            && t == c
+        {
+            r.error_on(
+                get(et, "control"),
+                &e.node.origin,
+                &join(&path, "control"),
+                "the control arm must differ from the treatment arm",
+            );
         }
         let alpha = match get(et, "alpha") {
             None => Some(0.025),
@@ -883,15 +881,15 @@ fn read_tte(
     let competing = match get(et, "competing") {
         None => Some(Vec::new()),
         Some(n) => name_list(r, n, &join(path, "competing"), event_names, "event").and_then(|ids| {
-            if let Some(ev) = &events {
-                if let Some(&dup) = ids.iter().find(|i| ev.contains(i)) {
-                    r.error(
-                        n,
-                        &join(path, "competing"),
-                        format!("event {:?} is both an endpoint event and a competing one", event_names[dup]),
-                    );
-                    return None;
-                }
+            if let Some(ev) = &events
+                && let Some(&dup) = ids.iter().find(|i| ev.contains(i))
+            {
+                r.error(
+                    n,
+                    &join(path, "competing"),
+                    format!("event {:?} is both an endpoint event and a competing one", event_names[dup]),
+                );
+                return None;
             }
             Some(ids)
         }),
@@ -998,12 +996,11 @@ fn read_analysis(
             (None, None, None, Some(m)) => r.number(m, "analysis.cut.min_follow_up_months", months).map(Cut::MinFollowUp),
             (None, Some(en), Some(ev), None) => {
                 let events = r.integer(ev, "analysis.cut.events", 1, MAX_SAMPLE_SIZE);
-                if let (Some(n), Some(size)) = (events, sample_size) {
-                    if n > size as i64 {
+                if let (Some(n), Some(size)) = (events, sample_size)
+                    && n > size as i64 {
                         r.error(ev, "analysis.cut.events", format!("a cut cannot wait for more events than patients (enrollment.sample_size = {size})"));
                         return None;
                     }
-                }
                 let endpoints = endpoints.as_ref()?;
                 let id = ref_in_endpoints(r, en, "analysis.cut.endpoint", &endpoint_names)?;
                 if !matches!(endpoints[id].kind, EndpointKind::TimeToEvent { .. }) {
@@ -1109,15 +1106,15 @@ fn read_analysis(
                         );
                         return None;
                     }
-                    if let Some(eps) = endpoints {
-                        if let Some(&s) = ids.iter().find(|&&i| matches!(eps[i].kind, EndpointKind::Safety { .. })) {
-                            r.error(
-                                e,
-                                "analysis.multiplicity.endpoints",
-                                format!("{:?} is a safety endpoint, which has no test", eps[s].name),
-                            );
-                            return None;
-                        }
+                    if let Some(eps) = endpoints
+                        && let Some(&s) = ids.iter().find(|&&i| matches!(eps[i].kind, EndpointKind::Safety { .. }))
+                    {
+                        r.error(
+                            e,
+                            "analysis.multiplicity.endpoints",
+                            format!("{:?} is a safety endpoint, which has no test", eps[s].name),
+                        );
+                        return None;
                     }
                     Some(ids)
                 });
@@ -1140,11 +1137,12 @@ fn read_analysis(
             return None;
         }
     }
-    if let (Some(ls), Some(m)) = (&looks, multiplicity.as_ref().and_then(|m| m.as_ref())) {
-        if ls.len() > 1 && m.method != MultiplicityMethod::FixedSequence {
-            r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity", "with interim looks only \"fixed_sequence\" is supported (Holm and Bonferroni need p-values that a group-sequential test does not define)");
-            return None;
-        }
+    if let (Some(ls), Some(m)) = (&looks, multiplicity.as_ref().and_then(|m| m.as_ref()))
+        && ls.len() > 1
+        && m.method != MultiplicityMethod::FixedSequence
+    {
+        r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity", "with interim looks only \"fixed_sequence\" is supported (Holm and Bonferroni need p-values that a group-sequential test does not define)");
+        return None;
     }
     Some(Analysis { cut: cut?, looks: looks?, spending: spending?, futility: futility?, multiplicity: multiplicity? })
 }

@@ -174,10 +174,10 @@ fn findq(x: &[f64], y: &[f64], p: f64, xmax: f64) -> Option<f64> {
     let first_at_least = |shift: f64| (0..n).find(|&j| ys[j] + shift >= p);
     let i1 = first_at_least(tol);
     let i2 = first_at_least(-tol);
-    if (p - ys[n - 1]).abs() < tol {
-        if let Some(i1) = i1 {
-            return Some((xs[i1] + xmax) / 2.0);
-        }
+    if (p - ys[n - 1]).abs() < tol
+        && let Some(i1) = i1
+    {
+        return Some((xs[i1] + xmax) / 2.0);
     }
     match (i1, i2) {
         (Some(a), Some(b)) => Some((xs[a] + xs[b]) / 2.0),
