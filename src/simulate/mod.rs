@@ -8,7 +8,7 @@
 
 pub mod hazard;
 
-use crate::rng::{PatientDraws, ReplicateStream, slot};
+use crate::rng::{PatientDraws, ReplicateStream, SlotRng, slot};
 use crate::scenario::{Accrual, DEATH, Scenario};
 use hazard::Hazard;
 use rand::RngExt;
@@ -80,7 +80,7 @@ pub struct Simulator<'a> {
 #[derive(Default)]
 pub struct SimBuffers {
     /// Per cohort: the current block and the position in it.
-    blocks: Vec<(Vec<u8>, usize, rand_chacha::ChaCha8Rng)>,
+    blocks: Vec<(Vec<u8>, usize, SlotRng)>,
 }
 
 impl<'a> Simulator<'a> {
@@ -163,15 +163,14 @@ impl<'a> Simulator<'a> {
         let s = self.scenario;
         let n = s.enrollment.sample_size as usize;
         out.clear();
-        let mut stream = ReplicateStream::new(s.seed, replicate);
+        let stream = ReplicateStream::new(s.seed, replicate);
         buffers.blocks.clear();
         for c in 0..s.cohorts.len() {
             buffers.blocks.push((Vec::with_capacity(self.block_template.len()), usize::MAX, stream.randomisation(c)));
         }
-        stream.seek_patient(0);
         let mut accrual_clock = 0.0; // cumulative hazard of the arrival process
-        for _ in 0..n {
-            let draws = stream.next_patient();
+        for j in 0..n {
+            let draws = stream.patient(j as u64);
             let entry = match &s.enrollment.accrual {
                 Accrual::Uniform { months } => draws.uniform(slot::ENTRY) * months,
                 Accrual::Piecewise { starts, rates } => {
@@ -185,7 +184,7 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    fn next_arm(&self, (block, pos, rng): &mut (Vec<u8>, usize, rand_chacha::ChaCha8Rng)) -> u8 {
+    fn next_arm(&self, (block, pos, rng): &mut (Vec<u8>, usize, SlotRng)) -> u8 {
         if *pos >= block.len() {
             block.clear();
             block.extend_from_slice(&self.block_template);
