@@ -121,3 +121,30 @@ pub fn shard_section(
     m.insert("state".into(), state(summary));
     Value::Object(m)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kept values go through text: the merged report is byte-identical to a single run only
+    /// if every double comes back with the same bits (serde_json's default float parser can
+    /// be an ulp off; the `float_roundtrip` feature makes it exact).
+    #[test]
+    fn kept_values_round_trip_through_text_exactly() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let v: Vec<f64> = (0..200_000)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Uniform mantissas over a wide range of magnitudes, as estimates and months are.
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                u * 10f64.powi((i % 13) as i32 - 6)
+            })
+            .collect();
+        let text = values(&Values(v.clone())).to_string();
+        let back = read_values(&serde_json::from_str(&text).unwrap(), "test").unwrap();
+        let differing = v.iter().zip(&back.0).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+        assert_eq!(differing, 0);
+    }
+}
