@@ -164,9 +164,11 @@ impl<'a> Simulator<'a> {
         let n = s.enrollment.sample_size as usize;
         out.clear();
         let stream = ReplicateStream::new(s.seed, replicate);
-        buffers.blocks.clear();
-        for c in 0..s.cohorts.len() {
-            buffers.blocks.push((Vec::with_capacity(self.block_template.len()), usize::MAX, stream.randomisation(c)));
+        // Each cohort's block buffer is kept across trials; the position says it is used up.
+        buffers.blocks.resize_with(s.cohorts.len(), || (Vec::new(), 0, stream.randomisation(0)));
+        for (c, (_, pos, rng)) in buffers.blocks.iter_mut().enumerate() {
+            *pos = usize::MAX;
+            *rng = stream.randomisation(c);
         }
         let mut accrual_clock = 0.0; // cumulative hazard of the arrival process
         for j in 0..n {

@@ -58,26 +58,42 @@ impl Cox {
     }
 }
 
-/// Score U(β) and information I(β) of the partial likelihood.
-fn score(table: &RiskTable, beta: f64, ties: Ties) -> (f64, f64) {
+/// Score U(β), information I(β) = −U′(β) and J(β) = I′(β) of the partial likelihood.
+///
+/// With one binary covariate each event time contributes through m = S1/S0, the weighted
+/// share of treated patients among those at risk (for Efron, among those still at risk at each
+/// fraction of the tied events), and dm/dβ = m(1 − m): U = Σ (d1 − Σ m), I = Σ m(1 − m),
+/// J = Σ m(1 − m)(1 − 2m).
+fn score(table: &RiskTable, beta: f64, ties: Ties) -> (f64, f64, f64) {
     let eb = beta.exp();
-    let (mut u, mut info) = (0.0, 0.0);
+    let mut tied = false;
+    // Every row as if its events were untied (Breslow's form; a row of competing events only
+    // adds 0): no branch in the loop.
+    let (mut u, mut info, mut j) = (0.0, 0.0, 0.0);
     for r in &table.rows {
-        let d = r.d_total();
-        if d == 0 {
-            continue;
-        }
         let (n0, n1) = (r.n[0] as f64, r.n[1] as f64);
-        let (d0, d1) = (r.d[0] as f64, r.d[1] as f64);
-        let s0 = n0 + n1 * eb; // Σ_risk exp(βx)
-        let s1 = n1 * eb; // Σ_risk x exp(βx) (= Σ x² exp(βx) for binary x)
-        u += d1;
-        if d == 1 || ties == Ties::Breslow {
-            let df = d as f64;
+        let d = r.d_total();
+        tied |= d > 1;
+        let (df, d1) = (d as f64, r.d[1] as f64);
+        let m = n1 * eb / (n0 + n1 * eb);
+        let v = df * (m - m * m);
+        u += d1 - df * m;
+        info += v;
+        j += v * (1.0 - 2.0 * m);
+    }
+    if tied && ties == Ties::Efron {
+        // Efron's correction for tied events: replace those rows' Breslow terms.
+        for r in table.rows.iter().filter(|r| r.d_total() > 1) {
+            let (n0, n1) = (r.n[0] as f64, r.n[1] as f64);
+            let (d0, d1) = (r.d[0] as f64, r.d[1] as f64);
+            let d = r.d_total();
+            let s0 = n0 + n1 * eb; // Σ_risk exp(βx)
+            let s1 = n1 * eb; // Σ_risk x exp(βx)
             let m = s1 / s0;
-            u -= df * m;
-            info += df * (m - m * m);
-        } else {
+            let v = d as f64 * (m - m * m);
+            u += d as f64 * m;
+            info -= v;
+            j -= v * (1.0 - 2.0 * m);
             let e0 = d0 + d1 * eb; // Σ_tied exp(βx)
             let e1 = d1 * eb;
             for k in 0..d {
@@ -85,10 +101,11 @@ fn score(table: &RiskTable, beta: f64, ties: Ties) -> (f64, f64) {
                 let m = (s1 - f * e1) / (s0 - f * e0);
                 u -= m;
                 info += m - m * m;
+                j += (m - m * m) * (1.0 - 2.0 * m);
             }
         }
     }
-    (u, info)
+    (u, info, j)
 }
 
 /// Fits the treatment effect on a (possibly stratified) risk table.
@@ -104,22 +121,18 @@ pub fn fit_from(table: &RiskTable, ties: Ties, start: f64) -> Cox {
     // concave, so a finite maximum exists exactly when both limits are non-zero.
     let (mut d0_facing_treated, mut d1_facing_control) = (0u64, 0u64);
     for r in &table.rows {
-        if r.n[1] > 0 {
-            d0_facing_treated += r.d[0] as u64;
-        }
-        if r.n[0] > 0 {
-            d1_facing_control += r.d[1] as u64;
-        }
+        d0_facing_treated += r.d[0] as u64 * (r.n[1] > 0) as u64;
+        d1_facing_control += r.d[1] as u64 * (r.n[0] > 0) as u64;
     }
     if d0_facing_treated == 0 || d1_facing_control == 0 {
         return Cox::NotEstimable;
     }
     // The log partial likelihood is strictly concave in β, so U is strictly decreasing:
-    // Newton's method, safeguarded by bisection of the bracket [lo, hi] around the root. The
-    // first step from 0 is the one-step (Peto-type) estimate (O − E)/V.
+    // Halley's method (cubic convergence, with U″ = −J at hand), falling back to Newton's
+    // step, safeguarded by bisection of the bracket [lo, hi] around the root.
     let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
     let mut beta = if start.is_finite() { start.clamp(-20.0, 20.0) } else { 0.0 };
-    let (mut u, mut info) = score(table, beta, ties);
+    let (mut u, mut info, mut j) = score(table, beta, ties);
     for iteration in 1..=200u32 {
         if !(info > 0.0) || !u.is_finite() {
             return Cox::NotEstimable;
@@ -129,20 +142,23 @@ pub fn fit_from(table: &RiskTable, ties: Ties, start: f64) -> Cox {
         } else {
             hi = beta;
         }
-        let step = u / info;
-        let converged = step.abs() <= 1e-11 * (1.0 + beta.abs());
-        let mut next = beta + step;
-        if !(converged || next > lo && next < hi) {
-            next = 0.5 * (lo + hi);
-        }
-        beta = next;
-        (u, info) = score(table, beta, ties);
-        if converged {
-            if !(info > 0.0) || !beta.is_finite() {
+        let denominator = 2.0 * info * info + u * j;
+        let step = if denominator > 0.0 { 2.0 * u * info / denominator } else { u / info };
+        if step.abs() <= 1e-7 * (1.0 + beta.abs()) {
+            // Converged: the root is β + step to within a multiple of step³ (below 1e-20),
+            // where the information is I + J · step to within a multiple of step².
+            let (beta, info) = (beta + step, info + j * step);
+            if !beta.is_finite() || !(info > 0.0) {
                 return Cox::NotEstimable;
             }
             return Cox::Estimate { log_hr: beta, se: 1.0 / info.sqrt(), iterations: iteration };
         }
+        let mut next = beta + step;
+        if !(next > lo && next < hi) {
+            next = 0.5 * (lo + hi);
+        }
+        beta = next;
+        (u, info, j) = score(table, beta, ties);
     }
     Cox::NotEstimable
 }

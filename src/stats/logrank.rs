@@ -54,6 +54,23 @@ impl Logrank {
 
 /// Accumulates O, E and V over the rows of one stratum.
 fn accumulate(rows: &[Row], w: Weights, acc: &mut [f64; 3]) {
+    if w == Weights::LOGRANK {
+        // Unit weights: no Kaplan–Meier, and no branch on the rows (a row of competing events
+        // only, d = 0, adds nothing; V's term is 0 when n = 1, since then d = n).
+        let (mut o, mut e, mut v) = (0.0, 0.0, 0.0);
+        for r in rows {
+            let n = r.n_total() as f64;
+            let d = r.d_total() as f64;
+            let p1 = r.n[1] as f64 / n;
+            o += r.d[1] as f64;
+            e += d * p1;
+            v += d * p1 * (1.0 - p1) * (n - d) / (n - 1.0).max(1.0);
+        }
+        acc[0] += o;
+        acc[1] += e;
+        acc[2] += v;
+        return;
+    }
     let mut s_minus = 1.0; // pooled KM just before the current time
     for r in rows {
         let n = r.n_total() as f64;

@@ -97,6 +97,8 @@ pub struct BucketSorter {
 /// Below this many observations the comparison sort is as fast.
 const BUCKET_SORT_FROM: usize = 64;
 
+const BUCKETS_PER_OBSERVATION: usize = 2;
+
 impl BucketSorter {
     /// Takes the observations `items` yields while their flag is true (at most `capacity` of
     /// them, times in [0, `upper`]; a time above `upper` is still sorted correctly, only more
@@ -108,15 +110,16 @@ impl BucketSorter {
         self.input.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
         self.buckets.clear();
         self.buckets.resize(n, 0);
+        let nb = BUCKETS_PER_OBSERVATION * n;
         self.counts.clear();
-        self.counts.resize(n + 1, 0);
-        let scale = if upper > 0.0 && upper.is_finite() { (n - 1) as f64 / upper } else { 0.0 };
-        let (input, buckets, counts) = (&mut self.input[..n], &mut self.buckets[..n], &mut self.counts[..n + 1]);
+        self.counts.resize(nb + 1, 0);
+        let scale = if upper > 0.0 && upper.is_finite() { (nb - 1) as f64 / upper } else { 0.0 };
+        let (input, buckets, counts) = (&mut self.input[..n], &mut self.buckets[..n], &mut self.counts[..nb + 1]);
         // Kept observations, those of arm 1, events, events of arm 1.
         let (mut len, mut arm1, mut events, mut events1) = (0usize, 0u32, 0u32, 0u32);
         for (o, keep) in items.take(n) {
             // NaN and negative times go to bucket 0, times beyond `upper` to the last bucket.
-            let b = ((o.time * scale) as usize).min(n - 1);
+            let b = ((o.time * scale) as usize).min(nb - 1);
             input[len] = o;
             buckets[len] = b as u32;
             let k = keep as u32;
