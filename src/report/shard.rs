@@ -139,7 +139,7 @@ mod tests {
                 state ^= state << 17;
                 // Uniform mantissas over a wide range of magnitudes, as estimates and months are.
                 let u = (state >> 11) as f64 / (1u64 << 53) as f64;
-                u * 10f64.powi((i % 13) as i32 - 6)
+                u * 10f64.powi(i % 13 - 6)
             })
             .collect();
         let text = values(&Values(v.clone())).to_string();
