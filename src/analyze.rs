@@ -90,6 +90,8 @@ pub struct Plan<'a> {
     pub primary: Option<EndpointId>,
     /// Efficacy and futility boundaries at the planned information fractions, per endpoint.
     planned: Vec<Bounds>,
+    /// The endpoint whose event months the cut or the looks need (computed with its outcomes).
+    months_of: Option<EndpointId>,
 }
 
 impl<'a> Plan<'a> {
@@ -105,10 +107,17 @@ impl<'a> Plan<'a> {
             Cut::Events { endpoint, .. } => Some(endpoint),
             _ => s.endpoints.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
         };
+        let tte: Vec<Option<TteSpec>> = s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect();
+        let months_of = match s.analysis.cut {
+            Cut::Events { endpoint, .. } => Some(endpoint),
+            _ if n_looks > 1 => primary.filter(|&pe| tte[pe].is_some()),
+            _ => None,
+        };
         Plan {
             scenario: s,
+            months_of,
             layout: Layout { stride: at, endpoint, looks: global::COUNT, n_looks },
-            tte: s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect(),
+            tte,
             primary,
             planned: s.endpoints.iter().map(|e| bounds_at(s, e.alpha, &s.analysis.looks)).collect(),
         }
@@ -173,9 +182,12 @@ impl Plan<'_> {
         scratch.outcomes.resize_with(s.endpoints.len(), Vec::new);
         for (i, spec) in self.tte.iter().enumerate() {
             let out = &mut scratch.outcomes[i];
-            out.clear();
-            if let Some(spec) = spec {
-                out.extend(patients.iter().map(|p| spec.outcome(p, s.assessments.as_ref())));
+            match spec {
+                Some(spec) => {
+                    let months = (Some(i) == self.months_of).then_some(&mut scratch.months);
+                    cut::outcomes(spec, patients, s.assessments.as_ref(), out, months);
+                }
+                None => out.clear(),
             }
         }
         let looks = self.look_months(patients, scratch);
@@ -294,12 +306,11 @@ impl Plan<'_> {
     /// Calendar months of the looks.
     fn look_months(&self, patients: &[Patient], scratch: &mut Scratch) -> Vec<f64> {
         let s = self.scenario;
-        let last_entry = patients.iter().map(|p| p.entry).fold(0.0, f64::max);
         let final_month = match s.analysis.cut {
             Cut::Month(m) => m,
-            Cut::MinFollowUp(m) => last_entry + m,
+            Cut::MinFollowUp(m) => patients.iter().map(|p| p.entry).fold(0.0, f64::max) + m,
             Cut::Events { endpoint, events } => {
-                cut::event_months(patients, &scratch.outcomes[endpoint], &mut scratch.months);
+                // `scratch.months` holds the months of the endpoint's events (`months_of`).
                 cut::kth_month(&mut scratch.months, events as usize)
                     .unwrap_or_else(|| cut::month_of_last_observation(patients, &scratch.outcomes[endpoint]))
             }
@@ -311,13 +322,11 @@ impl Plan<'_> {
         let Some(pe) = self.primary.filter(|&pe| self.tte[pe].is_some()) else {
             return vec![final_month; looks.len()];
         };
+        // `scratch.months` holds the months of the primary endpoint's events (`months_of`).
+        debug_assert_eq!(self.months_of, Some(pe));
         let total = match s.analysis.cut {
-            // The months of the primary endpoint's events are already in `scratch.months`.
             Cut::Events { events, .. } => events as usize,
-            _ => {
-                cut::event_months(patients, &scratch.outcomes[pe], &mut scratch.months);
-                scratch.months.iter().filter(|&&m| m <= final_month).count()
-            }
+            _ => scratch.months.iter().filter(|&&m| m <= final_month).count(),
         };
         looks
             .iter()

@@ -105,13 +105,27 @@ pub fn observe_at(p: &Patient, outcome: (f64, u8), cut: f64) -> (bool, f64, u8) 
     (p.entry <= cut, time, status & mask as u8)
 }
 
-/// The calendar months at which the endpoint's events are observed (with unlimited follow-up,
-/// before dropout), in patient order, into `months`.
-pub fn event_months(patients: &[Patient], outcomes: &[(f64, u8)], months: &mut Vec<f64>) {
+/// Every patient's outcome for the endpoint ([`TteSpec::outcome`]) into `outcomes`, and with
+/// `months`, the calendar months at which the endpoint's events are observed (with unlimited
+/// follow-up, before dropout), in patient order: one pass over the patients.
+pub fn outcomes(
+    spec: &TteSpec,
+    patients: &[Patient],
+    schedule: Option<&Schedule>,
+    outcomes: &mut Vec<(f64, u8)>,
+    months: Option<&mut Vec<f64>>,
+) {
+    outcomes.clear();
+    let Some(months) = months else {
+        outcomes.extend(patients.iter().map(|p| spec.outcome(p, schedule)));
+        return;
+    };
     months.clear();
     months.resize(patients.len(), 0.0);
     let mut len = 0;
-    for (p, o) in patients.iter().zip(outcomes) {
+    for p in patients {
+        let o = spec.outcome(p, schedule);
+        outcomes.push(o);
         // Written unconditionally, kept by advancing: no branch on the data.
         months[len] = p.entry + o.0;
         len += ((o.1 == 1) & (o.0 <= p.dropout)) as usize;
