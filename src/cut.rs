@@ -33,7 +33,7 @@ impl TteSpec {
     /// events), (time, 0) a first event that ends the patient's risk of the endpoint without
     /// being either, or (∞, 0) nothing ever. A non-fatal event is seen at the first scheduled visit at or after
     /// it when there is a schedule; death is seen when it happens.
-    #[inline]
+    #[inline(always)]
     pub fn outcome(&self, p: &Patient, schedule: Option<&Schedule>) -> (f64, u8) {
         let death_in = |mask: u64| self.death.is_some_and(|d| Self::has(mask, d));
         if p.first_cause == NO_EVENT {

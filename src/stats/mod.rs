@@ -106,10 +106,11 @@ impl BucketSorter {
     /// coin flip to the CPU.
     pub fn collect(&mut self, capacity: usize, upper: f64, items: impl Iterator<Item = (Obs, bool)>) {
         let n = capacity.max(1);
-        self.input.clear();
-        self.input.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
-        self.buckets.clear();
-        self.buckets.resize(n, 0);
+        // Every slot is written before it is read: grown, never cleared.
+        if self.input.len() < n {
+            self.input.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
+            self.buckets.resize(n, 0);
+        }
         let nb = BUCKETS_PER_OBSERVATION * n;
         self.counts.clear();
         self.counts.resize(nb + 1, 0);
@@ -139,7 +140,10 @@ impl BucketSorter {
     /// The collected observations, sorted by time, in `self.buffer[..self.len]`.
     fn sort_collected(&mut self) {
         let n = self.len;
-        self.buffer.clear();
+        // Every slot of buffer[..n] is written below: grown, never cleared.
+        if self.buffer.len() < n {
+            self.buffer.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
+        }
         let input = &self.input[..n];
         let (mut running, mut largest) = (0u32, 0u32);
         for c in self.counts.iter_mut() {
@@ -148,11 +152,10 @@ impl BucketSorter {
             *c = running;
         }
         if n < BUCKET_SORT_FROM || largest > 32 {
-            self.buffer.extend_from_slice(input);
-            self.buffer.sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
+            self.buffer[..n].copy_from_slice(input);
+            self.buffer[..n].sort_unstable_by(|a, b| a.time.total_cmp(&b.time));
             return;
         }
-        self.buffer.resize(n, Obs { time: 0.0, status: 0, arm: 0, stratum: 0 });
         for (o, &b) in input.iter().zip(&self.buckets) {
             let at = &mut self.counts[b as usize];
             self.buffer[*at as usize] = *o;
@@ -197,7 +200,7 @@ impl BucketSorter {
         ids.dedup();
         let mut at = 0;
         for s in ids {
-            for o in self.buffer.iter().filter(|o| o.stratum == s) {
+            for o in self.buffer[..obs.len()].iter().filter(|o| o.stratum == s) {
                 obs[at] = *o;
                 at += 1;
             }
