@@ -250,3 +250,31 @@ fn safety_endpoints_report_rates_exact_intervals_and_serious_events() {
     let want = 1.0 - (1.0f64 - 0.421 * 0.05).powi(60);
     assert!((p - want).abs() < 4.0 * (want * (1.0 - want) / 2000.0).sqrt(), "{p} vs {want}");
 }
+
+/// Shards may run on machines whose CPUs differ: glibc then picks other versions of exp, log
+/// and pow (FMA, AVX, SSE2). The report must not change. GLIBC_TUNABLES makes this machine use
+/// the SSE2 versions (ignored where the C library is not glibc); frailty (gamma draws), Weibull
+/// and cure fractions, and the analyses, all go through those routines.
+#[test]
+fn reports_do_not_depend_on_the_cpus_math_routines() {
+    let dir = tempfile::tempdir().unwrap();
+    for scenario in ["scenarios/mixed-stratified.toml", "scenarios/gastric-delayed-effect-cure.toml"] {
+        let run = |name: &str, tunables: Option<&str>| {
+            let path = dir.path().join(name);
+            let mut cmd = Command::cargo_bin("peritrial").unwrap();
+            cmd.args(["run", scenario, "--replicates", "300", "--quiet", "--format", "json", "--out"]).arg(&path);
+            if let Some(t) = tunables {
+                cmd.env("GLIBC_TUNABLES", t);
+            }
+            let out = cmd.output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            text_without_timing(&path)
+        };
+        let native = run("native.json", None);
+        let sse2 = run(
+            "sse2.json",
+            Some("glibc.cpu.hwcaps=-AVX2_Usable,-FMA_Usable,-AVX2,-FMA,-AVX,-AVX_Usable,-FMA4,-AVX512F"),
+        );
+        assert_eq!(native, sse2, "{scenario}");
+    }
+}
