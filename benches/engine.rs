@@ -4,7 +4,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use peritrial::analyze::{Plan, Scratch};
 use peritrial::scenario;
-use peritrial::simulate::{SimBuffers, Simulator};
+use peritrial::simulate::{SimBuffers, Simulator, Trial};
 use std::hint::black_box;
 
 fn canonical() -> scenario::Scenario {
@@ -15,7 +15,7 @@ fn one_trial(c: &mut Criterion) {
     let s = canonical();
     let sim = Simulator::new(&s);
     let plan = Plan::new(&s);
-    let (mut buffers, mut patients, mut scratch) = (SimBuffers::default(), Vec::new(), Scratch::default());
+    let (mut buffers, mut patients, mut scratch) = (SimBuffers::default(), Trial::default(), Scratch::default());
     let mut record = vec![0.0; plan.layout.stride];
     let mut g = c.benchmark_group("canonical trial");
     g.throughput(Throughput::Elements(600));

@@ -6,7 +6,7 @@
 use crate::cut::{self, TteSpec};
 use crate::design::spending;
 use crate::scenario::*;
-use crate::simulate::Patient;
+use crate::simulate::{Marks, Patient, Trial};
 use crate::stats::cox::{self, Ties};
 use crate::stats::km::KmCurve;
 use crate::stats::logrank::{self, OneSample, Weights};
@@ -176,8 +176,9 @@ struct TteResult {
 
 impl Plan<'_> {
     /// Analyses one trial, writing `record` (length `layout.stride`).
-    pub fn analyze(&self, patients: &[Patient], scratch: &mut Scratch, record: &mut [f64]) {
+    pub fn analyze(&self, trial: &Trial, scratch: &mut Scratch, record: &mut [f64]) {
         let s = self.scenario;
+        let patients = &trial.patients[..];
         record.fill(f64::NAN);
         scratch.outcomes.resize_with(s.endpoints.len(), Vec::new);
         for (i, spec) in self.tte.iter().enumerate() {
@@ -278,15 +279,16 @@ impl Plan<'_> {
                     }
                 }
                 EndpointKind::Binary { response, test } => {
-                    self.binary_at(e, *response, test, patients, cut_month, scratch, &mut record[base..]);
+                    self.binary_at(e, *response, test, trial, cut_month, scratch, &mut record[base..]);
                 }
                 EndpointKind::Safety { adverse_event } => {
                     let bit = 1u64 << adverse_event;
                     let (mut n, mut x, mut g3) = (0u32, 0u32, 0u32);
-                    for p in patients.iter().filter(|p| p.entry <= cut_month && p.arm as usize == e.treatment) {
+                    let treated = patients.iter().zip(&trial.marks);
+                    for (_, m) in treated.filter(|(p, _)| p.entry <= cut_month && p.arm as usize == e.treatment) {
                         n += 1;
-                        x += (p.adverse & bit != 0) as u32;
-                        g3 += (p.adverse_g3 & bit != 0) as u32;
+                        x += (m.adverse & bit != 0) as u32;
+                        g3 += (m.adverse_g3 & bit != 0) as u32;
                     }
                     record[base + field::ESTIMATE] = if n > 0 { x as f64 / n as f64 } else { f64::NAN };
                     record[base + field::EVENTS] = x as f64;
@@ -524,22 +526,23 @@ impl Plan<'_> {
         e: &Endpoint,
         response: ResponseId,
         test: &BinaryTest,
-        patients: &[Patient],
+        trial: &Trial,
         cut_month: f64,
         scratch: &mut Scratch,
         out: &mut [f64],
     ) {
         let s = self.scenario;
+        let patients = &trial.patients[..];
         let bit = 1u64 << response;
         // Patients evaluable at the cut: assessed by then; a patient lost before the
         // assessment counts as a non-responder (intention to treat).
-        let assessed = |p: &Patient| -> Option<bool> {
+        let assessed = |p: &Patient, m: &Marks| -> Option<bool> {
             let at = s.cohorts[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months);
-            (p.entry + at <= cut_month).then_some(p.responses & bit != 0 && p.dropout >= at)
+            (p.entry + at <= cut_month).then_some(m.responses & bit != 0 && p.dropout >= at)
         };
         let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
-        for p in patients {
-            let Some(r) = assessed(p) else { continue };
+        for (p, m) in patients.iter().zip(&trial.marks) {
+            let Some(r) = assessed(p, m) else { continue };
             if p.arm as usize == e.treatment {
                 n1 += 1;
                 x1 += r as u64;
@@ -565,8 +568,9 @@ impl Plan<'_> {
                 scratch.order.clear();
                 scratch.order.extend((0..patients.len()).filter(|&j| patients[j].arm as usize == e.treatment));
                 scratch.order.sort_unstable_by(|&a, &b| patients[a].entry.total_cmp(&patients[b].entry));
-                let responders =
-                    |js: &[usize]| js.iter().filter(|&&j| assessed(&patients[j]) == Some(true)).count() as u32;
+                let responders = |js: &[usize]| {
+                    js.iter().filter(|&&j| assessed(&patients[j], &trial.marks[j]) == Some(true)).count() as u32
+                };
                 let n1s = (*stage1_patients as usize).min(scratch.order.len());
                 let x_stage1 = responders(&scratch.order[..n1s]);
                 let promising = x_stage1 > *stage1_max_responses && responders(&scratch.order) > *max_responses;

@@ -564,9 +564,9 @@ fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path) -> Result<(),
     std::fs::create_dir_all(dir).map_err(|e| CliError::Failure(format!("{}: cannot create: {e}", dir.display())))?;
     let mut index = String::from("trial,file,cut_month\n");
     for i in 0..trials {
-        let (patients, cut) = crate::engine::sample_trial(&s, i);
+        let (trial, cut) = crate::engine::sample_trial(&s, i);
         let name = format!("trial_{:05}.csv", i + 1);
-        report::emit(&report::sample::csv(&s, &patients, cut), Some(&dir.join(&name)))
+        report::emit(&report::sample::csv(&s, &trial, cut), Some(&dir.join(&name)))
             .map_err(|e| CliError::Failure(format!("{}: {e}", dir.join(&name).display())))?;
         index.push_str(&format!("{},{name},{cut}\n", i + 1));
     }

@@ -6,7 +6,7 @@
 
 use crate::analyze::{self, Plan};
 use crate::scenario::{EndpointKind, Scenario};
-use crate::simulate::{Patient, SimBuffers, Simulator};
+use crate::simulate::{SimBuffers, Simulator, Trial};
 use crate::summary::Summary;
 use rayon::prelude::*;
 use std::ops::Range;
@@ -18,7 +18,7 @@ const BATCH: u64 = 2048;
 #[derive(Default)]
 struct Worker {
     sim: SimBuffers,
-    patients: Vec<Patient>,
+    trial: Trial,
     scratch: analyze::Scratch,
 }
 
@@ -63,8 +63,8 @@ pub fn run(s: &Scenario, range: Range<u64>, mut progress: impl FnMut(u64)) -> Su
         buffer.par_chunks_mut(layout.stride).enumerate().with_min_len(64).for_each_init(
             Worker::default,
             |w, (j, record)| {
-                sim.simulate_trial(start + j as u64, &mut w.sim, &mut w.patients);
-                plan.analyze(&w.patients, &mut w.scratch, record);
+                sim.simulate_trial(start + j as u64, &mut w.sim, &mut w.trial);
+                plan.analyze(&w.trial, &mut w.scratch, record);
             },
         );
         for record in buffer.chunks(layout.stride) {
@@ -84,12 +84,12 @@ pub fn shard_range(replicates: u64, k: u64, n: u64) -> Range<u64> {
 
 /// The patients of replicate `i` (the same virtual trial `run` analyses as replicate i) and
 /// the calendar month of its analysis.
-pub fn sample_trial(s: &Scenario, i: u64) -> (Vec<Patient>, f64) {
+pub fn sample_trial(s: &Scenario, i: u64) -> (Trial, f64) {
     let sim = Simulator::new(s);
     let plan = Plan::new(s);
-    let mut patients = Vec::new();
-    sim.simulate_trial(i, &mut SimBuffers::default(), &mut patients);
+    let mut trial = Trial::default();
+    sim.simulate_trial(i, &mut SimBuffers::default(), &mut trial);
     let mut record = vec![0.0; plan.layout.stride];
-    plan.analyze(&patients, &mut analyze::Scratch::default(), &mut record);
-    (patients, record[analyze::global::CUT_MONTH])
+    plan.analyze(&trial, &mut analyze::Scratch::default(), &mut record);
+    (trial, record[analyze::global::CUT_MONTH])
 }

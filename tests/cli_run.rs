@@ -189,7 +189,7 @@ fn sampled_trials_reanalysed_give_the_engines_statistics() {
     // Double programming: the engine's log-rank z for replicate i equals the one computed by
     // the statistics library on the patient-level data that `sample` writes for trial i + 1.
     use peritrial::analyze::{Plan, Scratch, field};
-    use peritrial::simulate::{SimBuffers, Simulator};
+    use peritrial::simulate::{SimBuffers, Simulator, Trial};
     let dir = tempfile::tempdir().unwrap();
     for scenario in ["scenarios/two-arm-efs-logrank.toml", "scenarios/gastric-adjuvant.toml"] {
         let out = Command::cargo_bin("peritrial")
@@ -203,10 +203,10 @@ fn sampled_trials_reanalysed_give_the_engines_statistics() {
         let (sim, plan) = (Simulator::new(&s), Plan::new(&s));
         let t = s.arm_index("rmhtnf").unwrap();
         for i in 0..3u64 {
-            let mut patients = Vec::new();
-            sim.simulate_trial(i, &mut SimBuffers::default(), &mut patients);
+            let mut trial = Trial::default();
+            sim.simulate_trial(i, &mut SimBuffers::default(), &mut trial);
             let mut record = vec![0.0; plan.layout.stride];
-            plan.analyze(&patients, &mut Scratch::default(), &mut record);
+            plan.analyze(&trial, &mut Scratch::default(), &mut record);
             let z_engine = record[plan.layout.endpoint[0] + field::Z];
             let text = std::fs::read_to_string(dir.path().join(format!("trial_{:05}.csv", i + 1))).unwrap();
             let mut lines = text.lines();

@@ -2,7 +2,7 @@
 //! standard errors (binomial: sqrt(p(1 − p)/n)).
 
 use peritrial::scenario::{self, Scenario};
-use peritrial::simulate::{NO_EVENT, Patient, SimBuffers, Simulator};
+use peritrial::simulate::{Marks, NO_EVENT, Patient, SimBuffers, Simulator, Trial};
 use peritrial::stats::cox::{self, Cox, Ties};
 use peritrial::stats::{Obs, RiskTable, sort_by_stratum_time};
 
@@ -43,11 +43,15 @@ cut = {{ month = 1000 }}
     scenario::from_str(&text, "test", &[]).unwrap()
 }
 
-fn simulate(s: &Scenario) -> Vec<Patient> {
+fn simulate_trial(s: &Scenario) -> Trial {
     let sim = Simulator::new(s);
-    let mut out = Vec::new();
+    let mut out = Trial::default();
     sim.simulate_trial(0, &mut SimBuffers::default(), &mut out);
     out
+}
+
+fn simulate(s: &Scenario) -> Vec<Patient> {
+    simulate_trial(s).patients
 }
 
 /// Asserts that the share of `hits` among `n` is within 4 MCSE of `p`.
@@ -275,19 +279,22 @@ fn dropout_response_and_adverse_event_rates() {
         "",
     );
     let s = scenario::from_str(&scenario::to_toml(&s), "t", &["dropout.hazard_per_month=0.01".into()]).unwrap();
-    let ps = simulate(&s);
+    let trial = simulate_trial(&s);
+    let ps = &trial.patients;
     assert_share(
         "dropout by 12 months",
         ps.iter().filter(|p| p.dropout <= 12.0).count(),
         ps.len(),
         1.0 - (-0.12f64).exp(),
     );
-    let t: Vec<&Patient> = ps.iter().filter(|p| p.arm == 1).collect();
-    let c = control(&ps);
-    assert_share("response (treated)", t.iter().filter(|p| p.responses & 1 != 0).count(), t.len(), 0.35);
-    assert_share("response (control)", c.iter().filter(|p| p.responses & 1 != 0).count(), c.len(), 0.2);
-    assert_share("fever (treated)", t.iter().filter(|p| p.adverse & 1 != 0).count(), t.len(), 0.369);
-    assert_share("grade 3 fever (treated)", t.iter().filter(|p| p.adverse_g3 & 1 != 0).count(), t.len(), 0.369 * 0.2);
+    let by_arm = |arm: u8| -> Vec<&Marks> {
+        ps.iter().zip(&trial.marks).filter(|(p, _)| p.arm == arm).map(|(_, m)| m).collect()
+    };
+    let (t, c) = (by_arm(1), by_arm(0));
+    assert_share("response (treated)", t.iter().filter(|m| m.responses & 1 != 0).count(), t.len(), 0.35);
+    assert_share("response (control)", c.iter().filter(|m| m.responses & 1 != 0).count(), c.len(), 0.2);
+    assert_share("fever (treated)", t.iter().filter(|m| m.adverse & 1 != 0).count(), t.len(), 0.369);
+    assert_share("grade 3 fever (treated)", t.iter().filter(|m| m.adverse_g3 & 1 != 0).count(), t.len(), 0.369 * 0.2);
 }
 
 #[test]

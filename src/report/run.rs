@@ -242,8 +242,8 @@ pub fn table(report: &Value) -> String {
     out.push_str(&format!("{}\n", report["scenario"].as_str().unwrap_or("")));
     out.push_str(&format!("{} virtual trials, seed {}\n\n", report["replicates"], report["seed"]));
     out.push_str(&format!(
-        "{:<24} {:<20} {:>8} {:>18} {:<26} {:>12}\n",
-        "endpoint", "test", "power", "95% CI", "estimate (2.5%, 97.5%)", "events"
+        "{:<24} {:<20} {:>8} {:>18}  {:<38} {:>8}\n",
+        "endpoint", "test", "power", "95% CI", "estimate: median (2.5%, 97.5%)", "events"
     ));
     if let Some(eps) = report["endpoints"].as_object() {
         for (name, e) in eps {
@@ -260,7 +260,7 @@ pub fn table(report: &Value) -> String {
                 fmt(&est["q975"], 3)
             );
             out.push_str(&format!(
-                "{:<24} {:<20} {:>8} {:>18} {:<26} {:>12}\n",
+                "{:<24} {:<20} {:>8} {:>18}  {:<38} {:>8}\n",
                 name,
                 e["test"].as_str().unwrap_or(""),
                 fmt(&e["power"], 3),

@@ -5,13 +5,13 @@
 
 use crate::cut::{TteSpec, observe};
 use crate::scenario::Scenario;
-use crate::simulate::{NO_EVENT, Patient};
+use crate::simulate::{NO_EVENT, Trial};
 
 fn t(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
-pub fn csv(s: &Scenario, patients: &[Patient], cut_month: f64) -> String {
+pub fn csv(s: &Scenario, trial: &Trial, cut_month: f64) -> String {
     let specs: Vec<(String, TteSpec)> =
         s.endpoints.iter().filter_map(|e| TteSpec::new(s, &e.kind).map(|spec| (e.name.clone(), spec))).collect();
     let mut head = vec![
@@ -34,7 +34,7 @@ pub fn csv(s: &Scenario, patients: &[Patient], cut_month: f64) -> String {
     head.extend(s.response_names.iter().cloned());
     head.extend(s.adverse_event_names.iter().map(|a| format!("{a}_grade3")));
     let mut out = head.join(",") + "\n";
-    for (j, p) in patients.iter().enumerate() {
+    for (j, (p, m)) in trial.patients.iter().zip(&trial.marks).enumerate() {
         let mut row = vec![
             (j + 1).to_string(),
             format!("{}", p.entry),
@@ -58,11 +58,11 @@ pub fn csv(s: &Scenario, patients: &[Patient], cut_month: f64) -> String {
             }
         }
         for r in 0..s.response_names.len() {
-            row.push(((p.responses >> r) & 1).to_string());
+            row.push(((m.responses >> r) & 1).to_string());
         }
         for a in 0..s.adverse_event_names.len() {
             // 0 none, 1 grade 1–2, 3 grade ≥ 3.
-            let v = if p.adverse_g3 >> a & 1 == 1 { 3 } else { (p.adverse >> a & 1) as u8 };
+            let v = if m.adverse_g3 >> a & 1 == 1 { 3 } else { (m.adverse >> a & 1) as u8 };
             row.push(v.to_string());
         }
         out.push_str(&row.join(","));

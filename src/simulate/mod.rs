@@ -17,7 +17,8 @@ use rand_distr::{Distribution as _, Gamma};
 /// No event cause (the patient has no event of any cause, ever).
 pub const NO_EVENT: u16 = u16::MAX;
 
-/// One virtual patient. Times of events are in months from entry (surgery).
+/// One virtual patient: what every time-to-event analysis reads. Times of events are in months
+/// from entry (surgery). 40 bytes: the analyses pass over the patients several times per trial.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Patient {
     /// Calendar month of entry (the first patient's accrual clock starts at 0).
@@ -31,11 +32,24 @@ pub struct Patient {
     pub death_time: f64,
     /// Time of loss to follow-up (∞ if never).
     pub dropout: f64,
+}
+
+/// What a patient shows once: binary responses and adverse events within 24 h (kept apart
+/// from [`Patient`], since only binary and safety endpoints read them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Marks {
     /// Bit r set: response r happened.
     pub responses: u64,
     /// Bit a set: adverse event a within 24 h; grade ≥ 3 in `adverse_g3`.
     pub adverse: u64,
     pub adverse_g3: u64,
+}
+
+/// The patients of one virtual trial, in randomisation order, and their marks (same order).
+#[derive(Debug, Clone, Default)]
+pub struct Trial {
+    pub patients: Vec<Patient>,
+    pub marks: Vec<Marks>,
 }
 
 /// One competing cause as a patient of a given cohort and arm meets it.
@@ -159,10 +173,11 @@ impl<'a> Simulator<'a> {
 
     /// Simulates the patients of replicate `replicate` into `out` (cleared first), in
     /// randomisation order.
-    pub fn simulate_trial(&self, replicate: u64, buffers: &mut SimBuffers, out: &mut Vec<Patient>) {
+    pub fn simulate_trial(&self, replicate: u64, buffers: &mut SimBuffers, out: &mut Trial) {
         let s = self.scenario;
         let n = s.enrollment.sample_size as usize;
-        out.clear();
+        out.patients.clear();
+        out.marks.clear();
         let stream = ReplicateStream::new(s.seed, replicate);
         // Each cohort's block buffer is kept across trials; the position says it is used up.
         buffers.blocks.resize_with(s.cohorts.len(), || (Vec::new(), 0, stream.randomisation(0)));
@@ -182,7 +197,9 @@ impl<'a> Simulator<'a> {
             };
             let cohort = if self.cohort_cdf.len() == 1 { 0 } else { self.cohort_of(draws.uniform(slot::COHORT)) };
             let arm = self.next_arm(&mut buffers.blocks[cohort]);
-            out.push(self.patient(draws, entry, cohort, arm));
+            let (patient, marks) = self.patient(draws, entry, cohort, arm);
+            out.patients.push(patient);
+            out.marks.push(marks);
         }
     }
 
@@ -204,7 +221,7 @@ impl<'a> Simulator<'a> {
 
     /// One patient's history.
     #[inline(always)]
-    pub fn patient(&self, draws: PatientDraws, entry: f64, cohort: usize, arm: u8) -> Patient {
+    pub fn patient(&self, draws: PatientDraws, entry: f64, cohort: usize, arm: u8) -> (Patient, Marks) {
         let profile = &self.profiles[cohort * self.n_arms + arm as usize];
         // 1 / frailty: cumulative hazards are scaled by it (a multiplication per cause).
         let inv_z = match &self.frailty[cohort] {
@@ -253,18 +270,10 @@ impl<'a> Simulator<'a> {
                 adverse_g3 |= ((draws.uniform(base + 1) < grade3_share) as u64) << k;
             }
         }
-        Patient {
-            entry,
-            arm,
-            cohort: cohort as u16,
-            first_time,
-            first_cause,
-            death_time,
-            dropout,
-            responses,
-            adverse,
-            adverse_g3,
-        }
+        (
+            Patient { entry, arm, cohort: cohort as u16, first_time, first_cause, death_time, dropout },
+            Marks { responses, adverse, adverse_g3 },
+        )
     }
 }
 
