@@ -284,8 +284,9 @@ impl Plan<'_> {
                 EndpointKind::Safety { adverse_event } => {
                     let bit = 1u64 << adverse_event;
                     let (mut n, mut x, mut g3) = (0u32, 0u32, 0u32);
-                    let treated = patients.iter().zip(&trial.marks);
-                    for (_, m) in treated.filter(|(p, _)| p.entry <= cut_month && p.arm as usize == e.treatment) {
+                    let treated = patients.iter().enumerate();
+                    for (j, _) in treated.filter(|(_, p)| p.entry <= cut_month && p.arm as usize == e.treatment) {
+                        let m = trial.marks(j);
                         n += 1;
                         x += (m.adverse & bit != 0) as u32;
                         g3 += (m.adverse_g3 & bit != 0) as u32;
@@ -541,8 +542,8 @@ impl Plan<'_> {
             (p.entry + at <= cut_month).then_some(m.responses & bit != 0 && p.dropout >= at)
         };
         let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
-        for (p, m) in patients.iter().zip(&trial.marks) {
-            let Some(r) = assessed(p, m) else { continue };
+        for (j, p) in patients.iter().enumerate() {
+            let Some(r) = assessed(p, &trial.marks(j)) else { continue };
             if p.arm as usize == e.treatment {
                 n1 += 1;
                 x1 += r as u64;
@@ -569,7 +570,7 @@ impl Plan<'_> {
                 scratch.order.extend((0..patients.len()).filter(|&j| patients[j].arm as usize == e.treatment));
                 scratch.order.sort_unstable_by(|&a, &b| patients[a].entry.total_cmp(&patients[b].entry));
                 let responders = |js: &[usize]| {
-                    js.iter().filter(|&&j| assessed(&patients[j], &trial.marks[j]) == Some(true)).count() as u32
+                    js.iter().filter(|&&j| assessed(&patients[j], &trial.marks(j)) == Some(true)).count() as u32
                 };
                 let n1s = (*stage1_patients as usize).min(scratch.order.len());
                 let x_stage1 = responders(&scratch.order[..n1s]);

@@ -287,9 +287,8 @@ fn dropout_response_and_adverse_event_rates() {
         ps.len(),
         1.0 - (-0.12f64).exp(),
     );
-    let by_arm = |arm: u8| -> Vec<&Marks> {
-        ps.iter().zip(&trial.marks).filter(|(p, _)| p.arm == arm).map(|(_, m)| m).collect()
-    };
+    let by_arm =
+        |arm: u8| -> Vec<Marks> { (0..ps.len()).filter(|&j| ps[j].arm == arm).map(|j| trial.marks(j)).collect() };
     let (t, c) = (by_arm(1), by_arm(0));
     assert_share("response (treated)", t.iter().filter(|m| m.responses & 1 != 0).count(), t.len(), 0.35);
     assert_share("response (control)", c.iter().filter(|m| m.responses & 1 != 0).count(), c.len(), 0.2);

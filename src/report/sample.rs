@@ -34,7 +34,8 @@ pub fn csv(s: &Scenario, trial: &Trial, cut_month: f64) -> String {
     head.extend(s.response_names.iter().cloned());
     head.extend(s.adverse_event_names.iter().map(|a| format!("{a}_grade3")));
     let mut out = head.join(",") + "\n";
-    for (j, (p, m)) in trial.patients.iter().zip(&trial.marks).enumerate() {
+    for (j, p) in trial.patients.iter().enumerate() {
+        let m = trial.marks(j);
         let mut row = vec![
             (j + 1).to_string(),
             format!("{}", p.entry),

@@ -45,11 +45,21 @@ pub struct Marks {
     pub adverse_g3: u64,
 }
 
-/// The patients of one virtual trial, in randomisation order, and their marks (same order).
+/// The patients of one virtual trial, in randomisation order, and their marks (same order;
+/// none kept when the scenario has no responses or adverse events: read them with
+/// [`Trial::marks`]).
 #[derive(Debug, Clone, Default)]
 pub struct Trial {
     pub patients: Vec<Patient>,
-    pub marks: Vec<Marks>,
+    marks: Vec<Marks>,
+}
+
+impl Trial {
+    /// Patient j's marks (empty when the scenario has none).
+    #[inline]
+    pub fn marks(&self, j: usize) -> Marks {
+        self.marks.get(j).copied().unwrap_or_default()
+    }
 }
 
 /// One competing cause as a patient of a given cohort and arm meets it.
@@ -88,6 +98,8 @@ pub struct Simulator<'a> {
     frailty: Vec<Option<Gamma<f64>>>,
     /// The arms of one permuted block, in allocation order.
     block_template: Vec<u8>,
+    /// Whether the scenario has responses or adverse events (else no marks are kept).
+    marked: bool,
 }
 
 /// Reusable per-thread buffers for simulating trials.
@@ -101,7 +113,7 @@ impl<'a> Simulator<'a> {
     pub fn new(scenario: &'a Scenario) -> Simulator<'a> {
         let n_arms = scenario.arms.len();
         let death = scenario.event_index(DEATH);
-        let profiles = scenario
+        let profiles: Vec<Profile> = scenario
             .cohorts
             .iter()
             .flat_map(|c| {
@@ -163,7 +175,8 @@ impl<'a> Simulator<'a> {
             .enumerate()
             .flat_map(|(i, a)| std::iter::repeat_n(i as u8, (a.allocation * copies) as usize))
             .collect();
-        Simulator { scenario, profiles, n_arms, cohort_cdf, frailty, block_template }
+        let marked = profiles.iter().any(|p| !p.responses.is_empty() || !p.adverse_events.is_empty());
+        Simulator { scenario, profiles, n_arms, cohort_cdf, frailty, block_template, marked }
     }
 
     fn cohort_of(&self, u: f64) -> usize {
@@ -199,7 +212,9 @@ impl<'a> Simulator<'a> {
             let arm = self.next_arm(&mut buffers.blocks[cohort]);
             let (patient, marks) = self.patient(draws, entry, cohort, arm);
             out.patients.push(patient);
-            out.marks.push(marks);
+            if self.marked {
+                out.marks.push(marks);
+            }
         }
     }
 
