@@ -92,6 +92,10 @@ pub struct Plan<'a> {
     planned: Vec<Bounds>,
     /// The endpoint whose event months the cut or the looks need (computed with its outcomes).
     months_of: Option<EndpointId>,
+    /// Per endpoint, the levels its one-sided p-value is compared with (its α, its last
+    /// planned boundary's, and under a multiplicity procedure α/k … α); empty for the endpoint
+    /// monitored at several looks, whose boundaries depend on the information observed.
+    levels: Vec<Vec<f64>>,
 }
 
 impl<'a> Plan<'a> {
@@ -113,13 +117,31 @@ impl<'a> Plan<'a> {
             _ if n_looks > 1 => primary.filter(|&pe| tte[pe].is_some()),
             _ => None,
         };
+        let planned: Vec<Bounds> = s.endpoints.iter().map(|e| bounds_at(s, e.alpha, &s.analysis.looks)).collect();
+        let levels = s
+            .endpoints
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                if n_looks > 1 && primary == Some(i) && tte[i].is_some() {
+                    return Vec::new();
+                }
+                let mut levels = vec![e.alpha];
+                levels.extend(planned[i].0.last().map(|&b| normal::upper_tail(b)));
+                if let Some(m) = s.analysis.multiplicity.as_ref().filter(|m| m.endpoints.contains(&i)) {
+                    levels.extend((1..=m.endpoints.len()).map(|k| m.alpha / k as f64));
+                }
+                levels
+            })
+            .collect();
         Plan {
             scenario: s,
             months_of,
+            levels,
             layout: Layout { stride: at, endpoint, looks: global::COUNT, n_looks },
             tte,
             primary,
-            planned: s.endpoints.iter().map(|e| bounds_at(s, e.alpha, &s.analysis.looks)).collect(),
+            planned,
         }
     }
 }
@@ -442,15 +464,23 @@ impl Plan<'_> {
         let events = scratch.table.events[0] + scratch.table.events[1];
         let (z, p, est) = match test {
             TimeToEventTest::MaxCombo => {
-                // Bonferroni brackets the p-value: 1 − Φ(z_max) ≤ p ≤ 4(1 − Φ(z_max)); the
-                // lattice integration runs only when the bracket straddles the level.
-                let quick = maxcombo::test_with(&scratch.table, 0);
-                let level = s.analysis.multiplicity.as_ref().map_or(e.alpha, |m| m.alpha.max(e.alpha));
-                let lower = normal::upper_tail(quick.z_max);
-                let p = if lower > level || 4.0 * lower <= level {
-                    lower.max(0.0)
+                // The p-value is needed only as precisely as the decisions it makes: Bonferroni
+                // brackets it, 1 − Φ(z_max) ≤ p ≤ 4(1 − Φ(z_max)); when the bracket holds a
+                // level, a coarse lattice integration (8 × 256 points) decides unless within 6
+                // of its standard errors of a level; then the fine one (8 × 4096).
+                let levels = &self.levels[i];
+                let decided = |lo: f64, hi: f64| !levels.is_empty() && levels.iter().all(|&l| hi <= l || lo > l);
+                let lower = normal::upper_tail(maxcombo::test_with(&scratch.table, 0).z_max).max(0.0);
+                let p = if decided(lower, (4.0 * lower).min(1.0)) {
+                    lower
                 } else {
-                    maxcombo::test_with(&scratch.table, 1 << 12).p_one_sided
+                    let coarse = maxcombo::test_with(&scratch.table, 1 << 8);
+                    let margin = 6.0 * coarse.p_se;
+                    if decided(coarse.p_one_sided - margin, coarse.p_one_sided + margin) {
+                        coarse.p_one_sided
+                    } else {
+                        maxcombo::test_with(&scratch.table, 1 << 12).p_one_sided
+                    }
                 };
                 // The engine rejects on p; z carries the normal quantile of p.
                 let z = normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0);

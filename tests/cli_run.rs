@@ -278,3 +278,62 @@ fn reports_do_not_depend_on_the_cpus_math_routines() {
         assert_eq!(native, sse2, "{scenario}");
     }
 }
+
+/// A MaxCombo endpoint analysed once at the end of a two-look design is compared with the last
+/// look's boundary, not with its α: the engine's shortcuts (Bonferroni bracket, coarse
+/// integration) must give the decision that the p-value computed by the statistics library
+/// (8 × 2^14 lattice points) on the same data gives.
+#[test]
+fn maxcombo_decisions_match_the_precise_p_value() {
+    use peritrial::analyze::{Plan, Scratch, field, global};
+    use peritrial::cut::{TteSpec, observe};
+    use peritrial::simulate::{SimBuffers, Simulator, Trial};
+    use peritrial::stats::{Obs, RiskTable, maxcombo, normal, sort_by_stratum_time};
+    let sets = ["analysis.looks=[0.5, 1.0]".to_string()];
+    let s =
+        peritrial::scenario::load(std::path::Path::new("scenarios/gastric-delayed-effect-cure.toml"), &sets).unwrap();
+    let e = s.endpoints.iter().position(|e| e.name == "efs_maxcombo").unwrap();
+    let spec = TteSpec::new(&s, &s.endpoints[e].kind).unwrap();
+    let (sim, plan) = (Simulator::new(&s), Plan::new(&s));
+    let (t, c) = (s.endpoints[e].treatment, s.endpoints[e].control.unwrap());
+    let last = *peritrial::design::spending::boundaries(s.analysis.spending, 0.025, &[0.5, 1.0]).last().unwrap();
+    let mut near = 0;
+    for i in 0..400u64 {
+        let mut trial = Trial::default();
+        sim.simulate_trial(i, &mut SimBuffers::default(), &mut trial);
+        let mut record = vec![0.0; plan.layout.stride];
+        plan.analyze(&trial, &mut Scratch::default(), &mut record);
+        let month = record[global::CUT_MONTH];
+        let mut obs: Vec<Obs> = trial
+            .patients
+            .iter()
+            .filter(|p| p.arm as usize == t || p.arm as usize == c)
+            .filter_map(|p| {
+                observe(p, spec.outcome(p, s.assessments.as_ref()), month).map(|(time, status)| Obs {
+                    time,
+                    status,
+                    arm: (p.arm as usize == t) as u8,
+                    stratum: 0,
+                })
+            })
+            .collect();
+        sort_by_stratum_time(&mut obs);
+        let table = RiskTable::build(&obs, true);
+        let level = normal::upper_tail(last);
+        let lower = normal::upper_tail(maxcombo::test_with(&table, 0).z_max);
+        let rejected = record[plan.layout.endpoint[e] + field::REJECTED] == 1.0;
+        // Far from the level, the Bonferroni bracket decides: 1 − Φ(z_max) ≤ p ≤ 4(1 − Φ(z_max)).
+        if lower > level || 4.0 * lower <= level / 4.0 {
+            assert_eq!(rejected, lower <= level, "replicate {i}");
+            continue;
+        }
+        let p = maxcombo::test_with(&table, 1 << 14).p_one_sided;
+        if (p - level).abs() < 1e-4 {
+            continue; // within the fine integration's own error of the level
+        }
+        near += 1;
+        assert_eq!(rejected, p <= level, "replicate {i}: p {p}, level {level}");
+    }
+    // The check means something: many trials had p within the Bonferroni bracket of the level.
+    assert!(near > 30, "{near}");
+}

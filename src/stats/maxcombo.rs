@@ -21,6 +21,8 @@ pub struct MaxCombo {
     pub z_max: f64,
     /// P(max_k Z_k ≥ z_max) under the null.
     pub p_one_sided: f64,
+    /// The integration's standard error (from its 8 independently shifted lattices).
+    pub p_se: f64,
 }
 
 /// Lattice points per shift for `peritrial analyze`: p-values to about 2e-6 (8 shifts).
@@ -73,16 +75,17 @@ pub fn test_with(table: &RiskTable, points: usize) -> MaxCombo {
     // FH(1,0), and its constraint then joins the last free variable in closed form.
     let live: Vec<usize> = [1, 3, 2, 0].into_iter().filter(|&j| cov[j][j] > 0.0).collect();
     let z_max = live.iter().map(|&j| z[j]).fold(f64::NEG_INFINITY, f64::max);
-    let p_one_sided = if live.is_empty() {
-        1.0
+    let (p_one_sided, p_se) = if live.is_empty() {
+        (1.0, 0.0)
     } else if points == 0 {
         // The statistics only (callers that bracket the p-value themselves).
-        f64::NAN
+        (f64::NAN, f64::NAN)
     } else {
         let corr: Vec<Vec<f64>> = live.iter().map(|&a| live.iter().map(|&b| correlation[a][b]).collect()).collect();
-        (1.0 - mvn_below(&corr, z_max, points)).clamp(0.0, 1.0)
+        let (below, se) = mvn_below_se(&corr, z_max, points);
+        ((1.0 - below).clamp(0.0, 1.0), se)
     };
-    MaxCombo { z, correlation, z_max: if live.is_empty() { 0.0 } else { z_max }, p_one_sided }
+    MaxCombo { z, correlation, z_max: if live.is_empty() { 0.0 } else { z_max }, p_one_sided, p_se }
 }
 
 /// P(Z_k < b for all k), Z standard multivariate normal with correlation `corr` (which may be
@@ -90,9 +93,14 @@ pub fn test_with(table: &RiskTable, points: usize) -> MaxCombo {
 /// w(0,0) = w(0,1) + w(1,0), so Z(0,0) is a linear function of Z(0,1) and Z(1,0); callers put
 /// such a component last).
 pub fn mvn_below(corr: &[Vec<f64>], b: f64, points: usize) -> f64 {
+    mvn_below_se(corr, b, points).0
+}
+
+/// [`mvn_below`] and its standard error, from the spread of the 8 shifted lattices' estimates.
+pub fn mvn_below_se(corr: &[Vec<f64>], b: f64, points: usize) -> (f64, f64) {
     let m = corr.len();
     if m == 1 {
-        return normal::cdf(b);
+        return (normal::cdf(b), 0.0);
     }
     let mut l = vec![vec![0.0; m]; m];
     for i in 0..m {
@@ -116,9 +124,9 @@ pub fn mvn_below(corr: &[Vec<f64>], b: f64, points: usize) -> f64 {
     const SHIFTS: usize = 8;
     let alpha = [std::f64::consts::SQRT_2.fract(), 3f64.sqrt().fract(), 5f64.sqrt().fract()];
     let shift = [0.754_877_666_246_692_8, 0.569_840_290_998_053_3, 0.438_579_661_450_184_9];
-    let mut total = 0.0;
+    let mut estimates = [0.0f64; SHIFTS];
     let mut y = vec![0.0; m];
-    for s in 0..SHIFTS {
+    for (s, estimate) in estimates.iter_mut().enumerate() {
         let mut acc = 0.0;
         for i in 0..points {
             let mut f = 1.0;
@@ -154,9 +162,11 @@ pub fn mvn_below(corr: &[Vec<f64>], b: f64, points: usize) -> f64 {
             }
             acc += f;
         }
-        total += acc / points as f64;
+        *estimate = acc / points as f64;
     }
-    total / SHIFTS as f64
+    let mean = estimates.iter().sum::<f64>() / SHIFTS as f64;
+    let var = estimates.iter().map(|e| (e - mean) * (e - mean)).sum::<f64>() / (SHIFTS - 1) as f64;
+    (mean, (var / SHIFTS as f64).sqrt())
 }
 
 #[cfg(test)]
