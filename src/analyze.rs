@@ -186,6 +186,25 @@ pub struct Scratch {
     order: Vec<usize>,
     /// Boundaries by (endpoint, observed fractions), for looks at unplanned fractions.
     cache: Vec<(usize, Vec<f64>, Bounds)>,
+    /// Exact binomial results by (successes, trials, null rate's bits; 0 for the 95%
+    /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
+    /// trial, each costing a bisection over the incomplete beta function.
+    binomial: std::collections::HashMap<(u64, u64, u64), (f64, f64)>,
+}
+
+impl Scratch {
+    /// Memoised: cleared when it reaches 2^16 entries, so memory stays bounded.
+    fn binomial(&mut self, x: u64, n: u64, null_rate: Option<f64>, f: impl FnOnce() -> (f64, f64)) -> (f64, f64) {
+        if self.binomial.len() >= 1 << 16 {
+            self.binomial.clear();
+        }
+        *self.binomial.entry((x, n, null_rate.map_or(0, f64::to_bits))).or_insert_with(f)
+    }
+
+    /// The 95% Clopper–Pearson interval of x successes in n trials.
+    fn clopper_pearson(&mut self, x: u64, n: u64) -> (f64, f64) {
+        self.binomial(x, n, None, || binary::clopper_pearson(x, n, 0.95))
+    }
 }
 
 /// The result of one time-to-event analysis at a cut.
@@ -318,7 +337,7 @@ impl Plan<'_> {
                     record[base + field::EXTRA] = (g3 > 0) as u8 as f64;
                     record[base + field::REJECTED] = 0.0;
                     if n > 0 {
-                        let (lo, hi) = binary::clopper_pearson(x as u64, n as u64, 0.95);
+                        let (lo, hi) = scratch.clopper_pearson(x as u64, n as u64);
                         record[base + field::CP_LOWER] = lo;
                         record[base + field::CP_UPPER] = hi;
                     }
@@ -586,13 +605,11 @@ impl Plan<'_> {
         out[field::EVENTS] = x1 as f64;
         let (p, z, rejected, estimate) = match test {
             BinaryTest::ExactBinomial { null_rate } => {
-                let b = binary::binom_test(x1, n1, *null_rate);
-                (
-                    b.p_greater,
-                    normal::quantile(1.0 - b.p_greater.clamp(1e-300, 1.0)).min(40.0),
-                    b.p_greater <= e.alpha,
-                    rate1,
-                )
+                let (p_greater, z) = scratch.binomial(x1, n1, Some(*null_rate), || {
+                    let p = binary::binom_test(x1, n1, *null_rate).p_greater;
+                    (p, normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0))
+                });
+                (p_greater, z, p_greater <= e.alpha, rate1)
             }
             BinaryTest::SimonTwoStage { stage1_patients, stage1_max_responses, max_responses, .. } => {
                 // Stage 1 is the first n1 patients to enter.
@@ -620,7 +637,7 @@ impl Plan<'_> {
         out[field::ESTIMATE] = estimate;
         out[field::REJECTED] = rejected as u8 as f64;
         if n1 > 0 {
-            let (lo, hi) = binary::clopper_pearson(x1, n1, 0.95);
+            let (lo, hi) = scratch.clopper_pearson(x1, n1);
             out[field::CP_LOWER] = lo;
             out[field::CP_UPPER] = hi;
         }
