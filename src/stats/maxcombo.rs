@@ -158,7 +158,7 @@ pub fn mvn_below_se(corr: &[Vec<f64>], b: f64, points: usize) -> (f64, f64) {
                 let w = ((i as f64 * alpha[k]).fract() + shift[k] * (s + 1) as f64).fract();
                 // Baker's tent transform for a periodic integrand.
                 let w = 1.0 - (2.0 * w - 1.0).abs();
-                y[k] = normal::quantile((w * e).clamp(1e-300, 1.0 - 1e-16));
+                y[k] = normal::quantile_as241((w * e).clamp(1e-300, 1.0 - 1e-16));
             }
             acc += f;
         }
