@@ -566,8 +566,7 @@ impl Plan<'_> {
                 let v = if competing {
                     cif::cumulative_incidence(&scratch.table.rows, Some(arm), m, last[arm])
                 } else {
-                    let curve = KmCurve::from_rows(&scratch.table.rows, Some(arm), last[arm]);
-                    curve.at(m).map(|s| s.survival)
+                    KmCurve::survival_at(&scratch.table.rows, Some(arm), m, last[arm])
                 };
                 out[2 * j + slot] = v.unwrap_or(f64::NAN);
             }

@@ -68,6 +68,25 @@ impl KmCurve {
         c
     }
 
+    /// S(t) of one arm (or of all) as `from_rows(rows, arm, last_time).at(t)` gives it, without
+    /// building the curve (no allocation: the engine asks this of every trial).
+    pub fn survival_at(rows: &[Row], arm: Option<usize>, t: f64, last_time: f64) -> Option<f64> {
+        if t > last_time {
+            return None;
+        }
+        let mut s = 1.0;
+        for r in rows.iter().take_while(|r| r.time <= t) {
+            let (n, d) = match arm {
+                Some(a) => (r.n[a] as f64, r.d[a] as f64),
+                None => (r.n_total() as f64, r.d_total() as f64),
+            };
+            if d > 0.0 {
+                s *= 1.0 - d / n;
+            }
+        }
+        Some(s)
+    }
+
     /// Index of the last jump at or before `t`.
     fn index_at(&self, t: f64) -> Option<usize> {
         let k = self.times.partition_point(|&x| x <= t);
@@ -189,6 +208,33 @@ fn findq(x: &[f64], y: &[f64], p: f64, xmax: f64) -> Option<f64> {
 mod tests {
     use super::super::{Obs, RiskTable};
     use super::*;
+
+    #[test]
+    fn survival_at_equals_the_curve() {
+        let mut state = 99u64;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let mut obs: Vec<Obs> = (0..400)
+            .map(|_| Obs {
+                time: (next() % 120) as f64 / 4.0,
+                status: (next() % 3) as u8,
+                arm: (next() % 2) as u8,
+                stratum: 0,
+            })
+            .collect();
+        super::super::sort_by_stratum_time(&mut obs);
+        let table = RiskTable::build(&obs, true);
+        for arm in [Some(0), Some(1), None] {
+            let curve = KmCurve::from_rows(&table.rows, arm, 28.0);
+            for k in 0..130 {
+                let t = k as f64 / 4.0 - 0.1;
+                let want = curve.at(t).map(|s| s.survival.to_bits());
+                assert_eq!(KmCurve::survival_at(&table.rows, arm, t, 28.0).map(f64::to_bits), want, "{arm:?} {t}");
+            }
+        }
+    }
 
     fn curve(times: &[(f64, u8)]) -> KmCurve {
         let mut obs: Vec<Obs> = times.iter().map(|&(time, status)| Obs { time, status, arm: 0, stratum: 0 }).collect();
