@@ -540,7 +540,7 @@ impl Plan<'_> {
                 (l.z, l.p_one_sided(), est)
             }
         };
-        if stratified && estimate {
+        if stratified && estimate && !milestones(e).is_empty() {
             // Milestones are per arm over all strata: rebuild the pooled table.
             scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
         }

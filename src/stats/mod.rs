@@ -219,45 +219,51 @@ impl BucketSorter {
     pub fn pooled_table_of_collected(&mut self, table: &mut RiskTable) {
         self.sort_collected();
         let n = self.len;
-        let v = &self.buffer[..n];
+        table.rows.clear();
         table.strata.clear();
         table.n = self.at_risk;
         table.events = self.events;
-        // Rows are written in place and kept by advancing (no branch on the data); counts are
-        // kept in scalars (all, arm 1), not arrays indexed by arm, which the CPU would have to
-        // store and reload.
-        table.rows.resize(n, Row::default());
-        let rows = &mut table.rows[..n];
-        let (mut at_risk, mut at_risk1) = (self.at_risk[0] + self.at_risk[1], self.at_risk[1]);
-        let (mut i, mut len) = (0, 0);
-        while i < n {
-            let time = v[i].time;
-            let (n_all, n1) = (at_risk, at_risk1);
-            let (mut d, mut d1, mut c, mut c1) = (0u32, 0u32, 0u32, 0u32);
-            loop {
-                let o = v[i];
-                let a = (o.arm & 1) as u32;
-                let event = (o.status == 1) as u32;
-                let competing = (o.status == 2) as u32;
-                d += event;
-                d1 += event & a;
-                c += competing;
-                c1 += competing & a;
-                at_risk -= 1;
-                at_risk1 -= a;
-                i += 1;
-                if i == n || v[i].time != time {
-                    break;
-                }
-            }
-            rows[len] = Row { time, n: [n_all - n1, n1], d: [d - d1, d1], dc: [c - c1, c1] };
-            len += (d + c > 0) as usize;
-        }
-        table.rows.truncate(len);
+        scan(&self.buffer[..n], self.at_risk, &mut table.rows);
         if n > 0 {
-            table.strata.push((0, len));
+            table.strata.push((0, table.rows.len()));
         }
     }
+}
+
+/// Appends the rows of one stratum's observations `v`, sorted by time, with `at_risk` patients
+/// by arm before the first. Rows are written in place and kept by advancing (no branch on the
+/// data); counts are kept in scalars (all, arm 1), not arrays indexed by arm, which the CPU
+/// would have to store and reload.
+fn scan(v: &[Obs], at_risk: [u32; 2], rows: &mut Vec<Row>) {
+    let (start, n) = (rows.len(), v.len());
+    rows.resize(start + n, Row::default());
+    let out = &mut rows[start..];
+    let (mut all, mut arm1) = (at_risk[0] + at_risk[1], at_risk[1]);
+    let (mut i, mut len) = (0, 0);
+    while i < n {
+        let time = v[i].time;
+        let (n_all, n1) = (all, arm1);
+        let (mut d, mut d1, mut c, mut c1) = (0u32, 0u32, 0u32, 0u32);
+        loop {
+            let o = v[i];
+            let a = (o.arm & 1) as u32;
+            let event = (o.status == 1) as u32;
+            let competing = (o.status == 2) as u32;
+            d += event;
+            d1 += event & a;
+            c += competing;
+            c1 += competing & a;
+            all -= 1;
+            arm1 -= a;
+            i += 1;
+            if i == n || v[i].time != time {
+                break;
+            }
+        }
+        out[len] = Row { time, n: [n_all - n1, n1], d: [d - d1, d1], dc: [c - c1, c1] };
+        len += (d + c > 0) as usize;
+    }
+    rows.truncate(start + len);
 }
 
 impl RiskTable {
@@ -295,32 +301,12 @@ impl RiskTable {
     fn add_stratum(&mut self, obs: &[Obs]) {
         let mut at_risk = [0u32; 2];
         for o in obs {
-            at_risk[o.arm as usize] += 1;
-            if o.status == 1 {
-                self.events[o.arm as usize] += 1;
-            }
+            at_risk[o.arm as usize & 1] += 1;
+            self.events[o.arm as usize & 1] += (o.status == 1) as u32;
         }
         self.n[0] += at_risk[0];
         self.n[1] += at_risk[1];
-        let mut i = 0;
-        while i < obs.len() {
-            let time = obs[i].time;
-            let mut row = Row { time, n: at_risk, ..Row::default() };
-            while i < obs.len() && obs[i].time == time {
-                let o = obs[i];
-                let a = o.arm as usize;
-                match o.status {
-                    1 => row.d[a] += 1,
-                    2 => row.dc[a] += 1,
-                    _ => {}
-                }
-                at_risk[a] -= 1;
-                i += 1;
-            }
-            if row.d_total() + row.dc[0] + row.dc[1] > 0 {
-                self.rows.push(row);
-            }
-        }
+        scan(obs, at_risk, &mut self.rows);
     }
 
     /// The rows of stratum k.
