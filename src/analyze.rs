@@ -186,10 +186,10 @@ pub struct Scratch {
     order: Vec<usize>,
     /// Boundaries by (endpoint, observed fractions), for looks at unplanned fractions.
     cache: Vec<(usize, Vec<f64>, Bounds)>,
-    /// Exact binomial results by (successes, trials, null rate's bits; 0 for the 95%
+    /// Exact binomial results by (successes, trials, null rate's bits, or none for the 95%
     /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
     /// trial, each costing a bisection over the incomplete beta function.
-    binomial: std::collections::HashMap<(u64, u64, u64), (f64, f64)>,
+    binomial: std::collections::HashMap<(u64, u64, Option<u64>), (f64, f64)>,
 }
 
 impl Scratch {
@@ -198,7 +198,7 @@ impl Scratch {
         if self.binomial.len() >= 1 << 16 {
             self.binomial.clear();
         }
-        *self.binomial.entry((x, n, null_rate.map_or(0, f64::to_bits))).or_insert_with(f)
+        *self.binomial.entry((x, n, null_rate.map(f64::to_bits))).or_insert_with(f)
     }
 
     /// The 95% Clopper–Pearson interval of x successes in n trials.

@@ -52,42 +52,28 @@ impl Logrank {
     }
 }
 
-/// Accumulates O, E and V over the rows of one stratum.
+/// Accumulates O, E and V over the rows of one stratum. No branch on the rows: a row of
+/// competing events only (d = 0) adds nothing, and V's term is 0 when n = 1 (then d = n).
+/// Unit weights (the log-rank test) need no Kaplan–Meier estimate.
 fn accumulate(rows: &[Row], w: Weights, acc: &mut [f64; 3]) {
-    if w == Weights::LOGRANK {
-        // Unit weights: no Kaplan–Meier, and no branch on the rows (a row of competing events
-        // only, d = 0, adds nothing; V's term is 0 when n = 1, since then d = n).
-        let (mut o, mut e, mut v) = (0.0, 0.0, 0.0);
-        for r in rows {
-            let n = r.n_total() as f64;
-            let d = r.d_total() as f64;
-            let p1 = r.n[1] as f64 / n;
-            o += r.d[1] as f64;
-            e += d * p1;
-            v += d * p1 * (1.0 - p1) * (n - d) / (n - 1.0).max(1.0);
-        }
-        acc[0] += o;
-        acc[1] += e;
-        acc[2] += v;
-        return;
-    }
+    let weighted = w != Weights::LOGRANK;
     let mut s_minus = 1.0; // pooled KM just before the current time
+    let (mut o, mut e, mut v) = (0.0, 0.0, 0.0);
     for r in rows {
         let n = r.n_total() as f64;
         let d = r.d_total() as f64;
-        if d == 0.0 {
-            continue;
+        let p1 = r.n[1] as f64 / n;
+        let wt = if weighted { w.at(s_minus) } else { 1.0 };
+        o += wt * r.d[1] as f64;
+        e += wt * d * p1;
+        v += wt * wt * d * p1 * (1.0 - p1) * (n - d) / (n - 1.0).max(1.0);
+        if weighted {
+            s_minus *= 1.0 - d / n;
         }
-        let wt = w.at(s_minus);
-        let n1 = r.n[1] as f64;
-        let e1 = d * n1 / n;
-        acc[0] += wt * r.d[1] as f64;
-        acc[1] += wt * e1;
-        if n > 1.0 {
-            acc[2] += wt * wt * d * (n1 / n) * (1.0 - n1 / n) * (n - d) / (n - 1.0);
-        }
-        s_minus *= 1.0 - d / n;
     }
+    acc[0] += o;
+    acc[1] += e;
+    acc[2] += v;
 }
 
 /// The test from a risk table, summing over its strata (one stratum: the plain test).
