@@ -62,7 +62,10 @@ pub mod global {
     pub const PATIENTS: usize = 2;
     /// 1 when the primary endpoint stopped for futility.
     pub const FUTILITY: usize = 3;
-    pub const COUNT: usize = 4;
+    /// 0 when the final cut's event target was not reached (the analysis then falls at the
+    /// last observation of the trial), 1 otherwise.
+    pub const CUT_REACHED: usize = 4;
+    pub const COUNT: usize = 5;
 }
 
 /// Per-look fields (after `Layout::looks`).
@@ -75,7 +78,10 @@ pub mod look {
     pub const PATIENTS: usize = 4;
     /// The non-binding futility boundary (−∞ where there is none).
     pub const FUTILITY: usize = 5;
-    pub const COUNT: usize = 6;
+    /// 0 when the look's event target was not reached (the look then falls at the final cut),
+    /// 1 otherwise.
+    pub const REACHED: usize = 6;
+    pub const COUNT: usize = 7;
 }
 
 /// Efficacy and futility boundaries by look.
@@ -232,8 +238,12 @@ impl Plan<'_> {
                 None => out.clear(),
             }
         }
-        let looks = self.look_months(patients, scratch);
+        let (looks, reached, cut_reached) = self.look_months(patients, scratch);
         let n_looks = looks.len();
+        record[global::CUT_REACHED] = cut_reached as u8 as f64;
+        for (k, &r) in reached.iter().enumerate() {
+            record[self.layout.looks + look::COUNT * k + look::REACHED] = r as u8 as f64;
+        }
         // Group-sequential monitoring of the primary endpoint.
         let mut stop = n_looks - 1;
         let mut futility = false;
@@ -347,24 +357,28 @@ impl Plan<'_> {
         self.multiplicity(record);
     }
 
-    /// Calendar months of the looks.
-    fn look_months(&self, patients: &[Patient], scratch: &mut Scratch) -> Vec<f64> {
+    /// Calendar months of the looks, whether each look's event target was reached, and whether
+    /// the final cut's was. A target that is not reached puts the look (or the analysis) at the
+    /// last observation of the trial; the record says so, and the report counts it.
+    fn look_months(&self, patients: &[Patient], scratch: &mut Scratch) -> (Vec<f64>, Vec<bool>, bool) {
         let s = self.scenario;
-        let final_month = match s.analysis.cut {
-            Cut::Month(m) => m,
-            Cut::MinFollowUp(m) => patients.iter().map(|p| p.entry).fold(0.0, f64::max) + m,
+        let (final_month, cut_reached) = match s.analysis.cut {
+            Cut::Month(m) => (m, true),
+            Cut::MinFollowUp(m) => (patients.iter().map(|p| p.entry).fold(0.0, f64::max) + m, true),
             Cut::Events { endpoint, events } => {
                 // `scratch.months` holds the months of the endpoint's events (`months_of`).
-                cut::kth_month(&mut scratch.months, events as usize)
-                    .unwrap_or_else(|| cut::month_of_last_observation(patients, &scratch.outcomes[endpoint]))
+                match cut::kth_month(&mut scratch.months, events as usize) {
+                    Some(m) => (m, true),
+                    None => (cut::month_of_last_observation(patients, &scratch.outcomes[endpoint]), false),
+                }
             }
         };
         let looks = &s.analysis.looks;
         if looks.len() == 1 {
-            return vec![final_month];
+            return (vec![final_month], vec![cut_reached], cut_reached);
         }
         let Some(pe) = self.primary.filter(|&pe| self.tte[pe].is_some()) else {
-            return vec![final_month; looks.len()];
+            return (vec![final_month; looks.len()], vec![cut_reached; looks.len()], cut_reached);
         };
         // `scratch.months` holds the months of the primary endpoint's events (`months_of`).
         debug_assert_eq!(self.months_of, Some(pe));
@@ -372,17 +386,22 @@ impl Plan<'_> {
             Cut::Events { events, .. } => events as usize,
             _ => scratch.months.iter().filter(|&&m| m <= final_month).count(),
         };
-        looks
+        let mut reached = Vec::with_capacity(looks.len());
+        let months = looks
             .iter()
             .map(|&f| {
                 let k = (f * total as f64 - 1e-9).ceil().max(1.0) as usize;
                 if f >= 1.0 {
+                    reached.push(cut_reached);
                     final_month
                 } else {
-                    cut::kth_month(&mut scratch.months, k).map_or(final_month, |m| m.min(final_month))
+                    let m = cut::kth_month(&mut scratch.months, k);
+                    reached.push(m.is_some());
+                    m.map_or(final_month, |m| m.min(final_month))
                 }
             })
-            .collect()
+            .collect();
+        (months, reached, cut_reached)
     }
 
     /// Efficacy and futility boundaries from the information fractions actually observed

@@ -285,6 +285,12 @@ fn run_scenario(
 }
 
 fn emit_report(value: &serde_json::Value, format: Format, out: Option<&std::path::Path>) -> Result<(), CliError> {
+    // Warnings also go to stderr, unless the table already puts them on the terminal.
+    if format != Format::Table || out.is_some() {
+        for w in value["warnings"].as_array().into_iter().flatten() {
+            eprintln!("warning: {}", w.as_str().unwrap_or(""));
+        }
+    }
     let text = match format {
         Format::Json => serde_json::to_string_pretty(value).expect("JSON values serialise") + "\n",
         Format::Table => report::run::table(value),

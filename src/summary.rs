@@ -130,6 +130,8 @@ pub struct LookSummary {
     pub cut_month: ExactSum,
     pub patients: ExactSum,
     pub futility: ExactSum,
+    /// Replicates in which this look's event target was not reached.
+    pub not_reached: u64,
 }
 
 /// Everything reported about a run, mergeable across shards.
@@ -144,6 +146,9 @@ pub struct Summary {
     /// endpoint) is rejected, and in which at least one is.
     pub all_rejected: u64,
     pub any_rejected: u64,
+    /// Replicates whose final cut's event target was not reached (analysed at their last
+    /// observation instead).
+    pub cut_not_reached: u64,
 }
 
 impl Summary {
@@ -187,11 +192,13 @@ impl Summary {
             l.cut_month.merge(&o.cut_month);
             l.patients.merge(&o.patients);
             l.futility.merge(&o.futility);
+            l.not_reached += o.not_reached;
         }
         self.cut_month.0.extend_from_slice(&other.cut_month.0);
         self.patients.merge(&other.patients);
         self.all_rejected += other.all_rejected;
         self.any_rejected += other.any_rejected;
+        self.cut_not_reached += other.cut_not_reached;
     }
 
     /// Adds one replicate's record. `family`: the endpoints whose joint rejection is counted.
@@ -225,6 +232,7 @@ impl Summary {
             l.cut_month.add(record[base + look::CUT_MONTH]);
             l.patients.add(record[base + look::PATIENTS]);
             l.futility.add(record[base + look::FUTILITY]);
+            l.not_reached += (record[base + look::REACHED] == 0.0) as u64;
             if k + 1 == stop {
                 if record[global::FUTILITY] == 1.0 {
                     l.futility_stops += 1;
@@ -235,6 +243,7 @@ impl Summary {
         }
         self.cut_month.0.push(record[global::CUT_MONTH]);
         self.patients.add(record[global::PATIENTS]);
+        self.cut_not_reached += (record[global::CUT_REACHED] == 0.0) as u64;
         if !family.is_empty() {
             let rejected = family.iter().filter(|&&i| record[layout.endpoint[i] + field::ADJUSTED] == 1.0).count();
             self.all_rejected += (rejected == family.len()) as u64;

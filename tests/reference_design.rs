@@ -171,7 +171,7 @@ fn beta_spending_futility_boundaries_agree_with_rpact() {
     for c in cases {
         let beta_spending = if c["beta_spending"] == "bsOF" { Spending::OBrienFleming } else { Spending::Pocock };
         let t = floats(&c["information"]);
-        let (ours, _theta) =
+        let (ours, _theta, _) =
             futility_boundaries(Spending::OBrienFleming, 0.025, beta_spending, c["beta"].as_f64().unwrap(), &t);
         for (k, want) in floats(&c["futility"]).iter().enumerate() {
             assert!(
@@ -182,4 +182,60 @@ fn beta_spending_futility_boundaries_agree_with_rpact() {
             );
         }
     }
+}
+
+/// Early and late looks (information 0.01 to 0.99; two to four looks): rpact's futility bounds
+/// by beta spending (its floor of −6 included) and critical values (+∞ where the spending
+/// underflows, as in rpact), and the designs rpact refuses because a futility bound would pass
+/// the efficacy bound are the ones peritrial reports as crossing
+/// (tests/reference/make_rpact_early_refs.R).
+#[test]
+fn futility_bounds_match_rpact_at_early_and_late_looks() {
+    use peritrial::design::spending::{boundaries, futility_boundaries};
+    let refs: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/reference/rpact_early_refs.json").unwrap()).unwrap();
+    let floats = |v: &Value| -> Vec<f64> {
+        v.as_array().map_or_else(
+            || vec![v.as_f64().unwrap()],
+            |a| a.iter().map(|x| x.as_f64().unwrap_or(f64::INFINITY)).collect(),
+        )
+    };
+    let cases = refs["futility"].as_array().unwrap();
+    assert!(cases.len() >= 70);
+    let mut worst = 0.0f64;
+    for c in cases {
+        let spending = if c["type"] == "asOF" { Spending::OBrienFleming } else { Spending::Pocock };
+        let beta_spending = if c["beta_spending"] == "bsOF" { Spending::OBrienFleming } else { Spending::Pocock };
+        let t = floats(&c["information"]);
+        let (alpha, beta) = (c["alpha"].as_f64().unwrap(), c["beta"].as_f64().unwrap());
+        let (ours, _theta, crossing) = futility_boundaries(spending, alpha, beta_spending, beta, &t);
+        if c["refused"] == true {
+            assert!(crossing.is_some(), "{spending:?}/{beta_spending:?} t {t:?}: rpact refuses, peritrial does not");
+            continue;
+        }
+        assert_eq!(crossing, None, "{spending:?}/{beta_spending:?} t {t:?}");
+        for (k, want) in floats(&c["futility"]).iter().enumerate() {
+            let d = (ours[k] - want).abs();
+            worst = worst.max(d);
+            assert!(
+                d < 1e-4,
+                "{spending:?}/{beta_spending:?} t {t:?} look {}: futility {} vs rpact {want}",
+                k + 1,
+                ours[k]
+            );
+        }
+        let efficacy = boundaries(spending, alpha, &t);
+        let mut critical = floats(&c["critical"]);
+        if let Some(m) = c["final_critical_mvtnorm"].as_f64() {
+            // peritrial agrees with mvtnorm to 2e-6 everywhere; rpact's grid is 4e-4 off it at
+            // (0.99, 1), where the two looks are almost the same: mvtnorm is the reference.
+            assert!((efficacy[1] - m).abs() < 1e-5, "t {t:?}: final critical {} vs mvtnorm {m}", efficacy[1]);
+            critical[1] = m;
+        }
+        for (k, want) in critical.iter().enumerate() {
+            let ok = if want.is_infinite() { efficacy[k].is_infinite() } else { (efficacy[k] - want).abs() < 1e-4 };
+            assert!(ok, "{spending:?} t {t:?} look {}: critical {} vs rpact {want}", k + 1, efficacy[k]);
+        }
+    }
+    eprintln!("largest futility difference from rpact: {worst:e}");
 }

@@ -160,23 +160,29 @@ fn below(prev: Option<&Stage>, t_prev: f64, tk: f64, theta: f64, b: f64) -> f64 
     }
 }
 
+/// The lowest futility bound, as rpact's: a bound that spending puts below it is raised to it.
+pub const FUTILITY_FLOOR: f64 = -6.0;
+
 /// Non-binding futility boundaries from beta spending, as rpact's `typeBetaSpending`: the
 /// efficacy boundaries are those of [`boundaries`] (computed without futility); under the drift
 /// θ the futility boundary at look k spends β(t_k) − β(t_{k−1}) of the type II error among
 /// trials still running, and θ is the drift at which the last futility boundary meets the last
-/// efficacy boundary (so the design has power 1 − β at θ). Returns (futility, θ); a futility
-/// boundary above the efficacy one at an interim is capped there.
+/// efficacy boundary (so the design has power 1 − β at θ). Returns (futility, θ, the first
+/// interim whose futility boundary comes within 0.01 of its efficacy boundary, if any: rpact
+/// refuses such a design as "too extreme", and so does validation; a futility boundary above
+/// the efficacy one is capped there).
 pub fn futility_boundaries(
     spending: Spending,
     alpha: f64,
     beta_spending: Spending,
     beta: f64,
     t: &[f64],
-) -> (Vec<f64>, f64) {
+) -> (Vec<f64>, f64, Option<usize>) {
     let efficacy = boundaries(spending, alpha, t);
     let k_last = t.len() - 1;
     // For a drift θ: the futility bounds at the interims and the type II error at the end.
-    let run = |theta: f64| -> (Vec<f64>, f64) {
+    let run = |theta: f64| -> (Vec<f64>, f64, Option<usize>) {
+        let mut capped = None;
         let mut f = Vec::with_capacity(t.len());
         let mut prev: Option<Stage> = None;
         let mut spent_before = 0.0;
@@ -185,17 +191,22 @@ pub fn futility_boundaries(
             if k == k_last {
                 let miss = spent_before + below(prev.as_ref(), t_prev, tk, theta, efficacy[k]);
                 f.push(efficacy[k]);
-                return (f, miss);
+                return (f, miss, capped);
             }
             let target = spent(beta_spending, beta, tk) - spent_before;
-            // below() rises with b: bisection for the bound that spends `target`.
-            // below() rises with the bound: the bound that spends `target`.
-            let hi = efficacy[k];
+            // below() rises with the bound: bisection for the bound that spends `target`. An
+            // early look can have no efficacy test (its boundary is +∞: the spending there
+            // underflows); the search is then bounded 40 SD above the look's mean.
+            let hi = efficacy[k].min(theta * tk.sqrt() + 40.0);
             let fk = if below(prev.as_ref(), t_prev, tk, theta, hi) <= target {
+                capped = capped.or(Some(k));
                 hi
             } else {
-                root(-10.0 + theta * tk.sqrt(), hi, |b| below(prev.as_ref(), t_prev, tk, theta, b) <= target)
+                root(-40.0 + theta * tk.sqrt(), hi, |b| below(prev.as_ref(), t_prev, tk, theta, b) <= target)
             };
+            // rpact's floor on futility bounds (C_FUTILITY_BOUNDS_DEFAULT): an early look that
+            // spends almost no β would otherwise get a bound far in the tail.
+            let fk = fk.max(FUTILITY_FLOOR);
             spent_before += below(prev.as_ref(), t_prev, tk, theta, fk);
             f.push(fk);
             let next = step(prev.as_ref(), t_prev, tk, theta, fk, efficacy[k]);
@@ -206,7 +217,9 @@ pub fn futility_boundaries(
     };
     // The type II error falls as θ grows: the θ that makes it β.
     let theta = root(0.0, 15.0, |th| run(th).1 > beta);
-    (run(theta).0, theta)
+    let (f, _, capped) = run(theta);
+    let crossing = (0..k_last).find(|&k| f[k] > efficacy[k] - 0.01).or(capped);
+    (f, theta, crossing)
 }
 
 #[cfg(test)]

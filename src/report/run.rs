@@ -121,7 +121,9 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
         if let Some(a) = crate::design::analytic::tte_assumptions(s, i) {
             // Events: the cut's count when the cut waits for this endpoint, else the simulated mean.
             let (events, source) = match s.analysis.cut {
-                crate::scenario::Cut::Events { endpoint, events } if endpoint == i => (events as f64, "cut"),
+                crate::scenario::Cut::Events { endpoint, events } if endpoint == i && summary.cut_not_reached == 0 => {
+                    (events as f64, "cut")
+                }
                 _ => (ev.map_or(0.0, |d| d.mean), "simulated_mean"),
             };
             use crate::design::analytic as an;
@@ -179,7 +181,8 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
                     json!({ "look": k + 1, "information": num(s.analysis.looks[k]), "boundary_z": mean(&l.boundary),
                             "rejections": l.efficacy_stops, "futility_z": mean(&l.futility), "futility_stops": l.futility_stops,
                             "stop_probability": num(ends_here as f64 / r as f64),
-                            "events": mean(&l.events), "cut_month": mean(&l.cut_month), "patients": mean(&l.patients) })
+                            "events": mean(&l.events), "cut_month": mean(&l.cut_month), "patients": mean(&l.patients),
+                            "target_not_reached": l.not_reached })
                 })
                 .collect();
             o.insert("looks".into(), Value::Array(looks));
@@ -193,6 +196,9 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
         cut.map_or(Value::Null, |d| json!({ "mean": num(d.mean), "q025": num(d.q025), "q975": num(d.q975) })),
     );
     analysis.insert("expected_patients".into(), mean(&summary.patients));
+    if let crate::scenario::Cut::Events { .. } = s.analysis.cut {
+        analysis.insert("cut_target_not_reached".into(), json!(summary.cut_not_reached));
+    }
     // Where the trial stops (efficacy or futility at a look, else the final analysis).
     analysis.insert("expected_duration_months".into(), cut.map_or(Value::Null, |d| num(d.mean)));
     let family = crate::engine::family(s);
@@ -217,6 +223,7 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
     top.insert("replicates".into(), json!(summary.replicates));
     top.insert("seed".into(), json!(s.seed));
     top.insert("complete".into(), json!(complete));
+    top.insert("warnings".into(), json!(warnings(s, summary)));
     top.insert("endpoints".into(), Value::Object(endpoints));
     top.insert("analysis".into(), Value::Object(analysis));
     if let Some(t) = timing {
@@ -227,6 +234,34 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
         );
     }
     Value::Object(top)
+}
+
+/// What the design did not do as it says, in words: every output carries these.
+pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
+    let mut out = Vec::new();
+    let r = summary.replicates;
+    if let crate::scenario::Cut::Events { endpoint, events } = s.analysis.cut
+        && summary.cut_not_reached > 0
+    {
+        out.push(format!(
+            "the cut's target of {events} {} events was not reached in {} of {r} trials ({:.1}%); those trials were analysed at their last observation",
+            s.endpoints[endpoint].name,
+            summary.cut_not_reached,
+            100.0 * summary.cut_not_reached as f64 / r.max(1) as f64
+        ));
+    }
+    let n_looks = summary.looks.len();
+    for (k, l) in summary.looks.iter().enumerate() {
+        if k + 1 < n_looks && l.not_reached > 0 {
+            out.push(format!(
+                "look {}'s event target (information {}) was not reached in {} of {r} trials; it fell at the final cut",
+                k + 1,
+                s.analysis.looks[k],
+                l.not_reached
+            ));
+        }
+    }
+    out
 }
 
 fn fmt(x: &Value, digits: usize) -> String {
@@ -305,6 +340,11 @@ pub fn table(report: &Value) -> String {
             fmt(&m["power_all"], 3),
             fmt(&m["power_at_least_one"], 3)
         ));
+    }
+    if let Some(w) = report["warnings"].as_array() {
+        for w in w {
+            out.push_str(&format!("warning: {}\n", w.as_str().unwrap_or("")));
+        }
     }
     if let Some(t) = report.get("timing") {
         out.push_str(&format!(

@@ -31,12 +31,13 @@ pub fn state(s: &Summary) -> Value {
         "looks": s.looks.iter().map(|l| json!({
             "efficacy_stops": l.efficacy_stops, "futility_stops": l.futility_stops,
             "boundary": sum(&l.boundary), "events": sum(&l.events), "cut_month": sum(&l.cut_month),
-            "patients": sum(&l.patients), "futility": sum(&l.futility),
+            "patients": sum(&l.patients), "futility": sum(&l.futility), "not_reached": l.not_reached,
         })).collect::<Vec<_>>(),
         "cut_month": values(&s.cut_month),
         "patients": sum(&s.patients),
         "all_rejected": s.all_rejected,
         "any_rejected": s.any_rejected,
+        "cut_not_reached": s.cut_not_reached,
     })
 }
 
@@ -92,12 +93,14 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
             cut_month: read_sum(&l["cut_month"], &w("cut_month"))?,
             patients: read_sum(&l["patients"], &w("patients"))?,
             futility: read_sum(&l["futility"], &w("futility"))?,
+            not_reached: u(&l["not_reached"], &w("not_reached"))?,
         });
     }
     s.cut_month = read_values(&v["cut_month"], "cut_month")?;
     s.patients = read_sum(&v["patients"], "patients")?;
     s.all_rejected = u(&v["all_rejected"], "all_rejected")?;
     s.any_rejected = u(&v["any_rejected"], "any_rejected")?;
+    s.cut_not_reached = u(&v["cut_not_reached"], "cut_not_reached")?;
     Ok(s)
 }
 

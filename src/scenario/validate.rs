@@ -1137,6 +1137,25 @@ fn read_analysis(
             return None;
         }
     }
+    // rpact refuses a beta-spending design whose futility bound comes within 0.01 of the
+    // efficacy bound at an interim (the futility rule would then decide the trial); so do we.
+    if let (Some(ls), Some(sp), Some(Some(Futility::BetaSpending { spending: bs, beta })), Some(eps)) =
+        (&looks, spending, futility, endpoints)
+        && ls.len() > 1
+    {
+        let primary = match &cut {
+            Some(Cut::Events { endpoint, .. }) => Some(*endpoint),
+            _ => eps.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
+        };
+        if let Some(pe) = primary {
+            let (f, _, crossing) = crate::design::spending::futility_boundaries(sp, eps[pe].alpha, bs, beta, ls);
+            if let Some(k) = crossing {
+                let e = crate::design::spending::boundaries(sp, eps[pe].alpha, ls);
+                r.error_on(get(t, "futility"), &node.origin, "analysis.futility", format!("the beta-spending futility bound at look {} (information {}) is {:.4}, within 0.01 of the efficacy bound {:.4}: the futility rule would decide the trial (rpact refuses this design too); move the look earlier, or use a smaller beta or another beta_spending", k + 1, ls[k], f[k], e[k]));
+                return None;
+            }
+        }
+    }
     if let (Some(ls), Some(m)) = (&looks, multiplicity.as_ref().and_then(|m| m.as_ref()))
         && ls.len() > 1
         && m.method != MultiplicityMethod::FixedSequence

@@ -1,0 +1,103 @@
+//! Regression tests for plausible-looking wrong numbers with exit code 0: each test is named
+//! after what it pins, and runs the real binary.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const CANONICAL: &str = "scenarios/two-arm-efs-logrank.toml";
+
+fn peritrial(args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("peritrial").unwrap().args(args).output().unwrap()
+}
+
+fn run_json(args: &[&str]) -> (Value, String) {
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json", "--quiet"]);
+    let out = peritrial(&all);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (serde_json::from_slice(&out.stdout).unwrap(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Item 2: a look at information 0.03 or 0.05 with O'Brien–Fleming alpha spending has no
+/// efficacy test (the spending underflows, as in rpact) and rpact's futility bound (−6 and
+/// −4.986 with bsOF, −1.835 with bsP at 0.03): it must not stop every trial for futility.
+#[test]
+fn early_futility_looks_keep_the_power_of_the_design() {
+    for (t, bs, want) in
+        [("0.03", "obrien_fleming", -6.0), ("0.05", "obrien_fleming", -4.98610), ("0.03", "pocock", -1.83498)]
+    {
+        let (v, _) = run_json(&[
+            CANONICAL,
+            "--replicates",
+            "1000",
+            "--set",
+            &format!("analysis.looks=[{t}, 1.0]"),
+            "--set",
+            &format!("analysis.futility={{ beta_spending = \"{bs}\", beta = 0.2 }}"),
+        ]);
+        let e = &v["endpoints"]["efs"];
+        let f = e["looks"][0]["futility_z"].as_f64().expect("a futility bound");
+        assert!((f - want).abs() < 1e-4, "t {t} {bs}: futility bound {f}, rpact {want}");
+        // Power without the look is 0.863 (MCSE 0.011 at 1,000 trials); the look stops at most
+        // a few percent of trials.
+        let p = e["power"].as_f64().unwrap();
+        assert!(p > 0.80, "t {t} {bs}: power {p}");
+    }
+}
+
+/// Item 2: a design whose futility bound meets its efficacy bound is refused, as rpact does.
+#[test]
+fn a_futility_bound_that_meets_the_efficacy_bound_is_refused() {
+    let out = peritrial(&[
+        "validate",
+        CANONICAL,
+        "--set",
+        "analysis.looks=[0.99, 1.0]",
+        "--set",
+        "analysis.futility={ beta_spending = \"pocock\" }",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("analysis.futility") && err.contains("within 0.01 of the efficacy bound"), "{err}");
+}
+
+/// Item 5: an event target the trials do not reach is counted and said, in JSON, on stderr
+/// and in the table; the analytic companion then uses the events the trials had.
+#[test]
+fn an_unreached_event_target_is_reported_in_every_output() {
+    let (v, stderr) = run_json(&[CANONICAL, "--replicates", "200", "--set", "analysis.cut.events=600"]);
+    assert_eq!(v["analysis"]["cut_target_not_reached"], 200);
+    let w = v["warnings"].as_array().unwrap();
+    assert!(w.iter().any(|w| w.as_str().unwrap().contains("not reached in 200 of 200")), "{w:?}");
+    assert!(stderr.contains("warning: the cut's target of 600 efs events was not reached"), "{stderr}");
+    assert_eq!(v["endpoints"]["efs"]["analytic"]["events_source"], "simulated_mean");
+    let out = peritrial(&["run", CANONICAL, "--replicates", "200", "--set", "analysis.cut.events=600", "--quiet"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("warning: the cut's target of 600 efs events was not reached in 200 of 200"), "{table}");
+    assert!(!table.contains("analytic at 600 events"), "{table}");
+    // A reachable target has no warning, and the count is 0.
+    let (v, stderr) = run_json(&[CANONICAL, "--replicates", "200"]);
+    assert_eq!(v["analysis"]["cut_target_not_reached"], 0);
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 0);
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+/// Item 5: a look whose event target is not reached is counted per look.
+#[test]
+fn an_unreached_look_target_is_counted_per_look() {
+    // A hazard that stops after month 6: few events, so neither look target (of 300) is reached.
+    let (v, _) = run_json(&[
+        CANONICAL,
+        "--replicates",
+        "100",
+        "--set",
+        "cohorts.gastric.events.peritoneal_metastasis={ distribution = \"piecewise_exponential\", rates = [[0, 0.01], [6, 1e-9]], hazard_ratio = { rmhtnf = 0.7 } }",
+        "--set",
+        "analysis.looks=[0.5, 1.0]",
+    ]);
+    let looks = v["endpoints"]["efs"]["looks"].as_array().unwrap();
+    assert_eq!(looks[0]["target_not_reached"], 100);
+    assert_eq!(v["analysis"]["cut_target_not_reached"], 100);
+    assert!(v["warnings"].as_array().unwrap().len() >= 2);
+}
