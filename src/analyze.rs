@@ -102,6 +102,9 @@ pub struct Plan<'a> {
     /// planned boundary's, and under a multiplicity procedure α/k … α); empty for the endpoint
     /// monitored at several looks, whose boundaries depend on the information observed.
     levels: Vec<Vec<f64>>,
+    /// With interim looks and a multiplicity family: every member is tested at every look
+    /// (see [`Plan::family_at_looks`]).
+    family_looks: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -140,8 +143,11 @@ impl<'a> Plan<'a> {
                 levels
             })
             .collect();
+        let family_looks =
+            n_looks > 1 && s.analysis.multiplicity.is_some() && primary.is_some_and(|pe| tte[pe].is_some());
         Plan {
             scenario: s,
+            family_looks,
             months_of,
             levels,
             layout: Layout { stride: at, endpoint, looks: global::COUNT, n_looks },
@@ -180,6 +186,9 @@ fn milestones(e: &Endpoint) -> &[f64] {
     }
 }
 
+/// Efficacy boundaries of family members by (endpoint, level's bits, fractions' bits).
+type FamilyCache = std::collections::HashMap<(usize, u64, Vec<u64>), Vec<f64>>;
+
 /// Reusable per-thread buffers.
 #[derive(Default)]
 pub struct Scratch {
@@ -192,6 +201,10 @@ pub struct Scratch {
     order: Vec<usize>,
     /// Boundaries by (endpoint, observed fractions), for looks at unplanned fractions.
     cache: Vec<(usize, Vec<f64>, Bounds)>,
+    /// Events of each family member at each look.
+    family_events: Vec<Vec<u32>>,
+    /// Efficacy boundaries of family members by (endpoint, level's bits, fractions' bits).
+    family_cache: FamilyCache,
     /// Exact binomial results by (successes, trials, null rate's bits, or none for the 95%
     /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
     /// trial, each costing a bisection over the incomplete beta function.
@@ -248,7 +261,12 @@ impl Plan<'_> {
         let mut stop = n_looks - 1;
         let mut futility = false;
         let monitored = self.primary.filter(|&pe| self.tte[pe].is_some() && n_looks > 1);
-        if let Some(pe) = monitored {
+        let mut family_rejected: Option<[bool; 8]> = None;
+        if self.family_looks {
+            let pe = monitored.expect("a family at looks has a monitored endpoint");
+            let (st, fu, rejected) = self.family_at_looks(pe, patients, &looks, scratch, record);
+            (stop, futility, family_rejected) = (st, fu, Some(rejected));
+        } else if let Some(pe) = monitored {
             let mut z = [0.0f64; 16];
             let mut events = [0u32; 16];
             for (k, &month) in looks.iter().enumerate() {
@@ -297,7 +315,21 @@ impl Plan<'_> {
                     record[base + field::P] = r.p;
                     record[base + field::ESTIMATE] = r.estimate;
                     record[base + field::EVENTS] = r.events as f64;
-                    let rejected = if Some(i) == monitored {
+                    let member =
+                        s.analysis.multiplicity.as_ref().and_then(|m| m.endpoints.iter().position(|&x| x == i));
+                    let rejected = if let (Some(_), Some(j)) = (family_rejected, member) {
+                        // Unadjusted: the endpoint's own group-sequential test at its own α,
+                        // at the look where the trial stopped.
+                        let m = s.analysis.multiplicity.as_ref().expect("a family");
+                        let b = self.member_bounds(
+                            i,
+                            m.spending[j],
+                            e.alpha,
+                            &scratch.family_events[j],
+                            &mut scratch.family_cache,
+                        );
+                        r.z >= b[stop]
+                    } else if Some(i) == monitored {
                         let b = self.layout.looks + look::COUNT * stop + look::BOUNDARY;
                         !futility && r.z >= record[b]
                     } else {
@@ -354,7 +386,164 @@ impl Plan<'_> {
                 }
             }
         }
-        self.multiplicity(record);
+        match family_rejected {
+            Some(rejected) => {
+                let m = s.analysis.multiplicity.as_ref().expect("a family");
+                for b in &self.layout.endpoint {
+                    record[b + field::ADJUSTED] = record[b + field::REJECTED];
+                }
+                for (j, &i) in m.endpoints.iter().enumerate() {
+                    record[self.layout.endpoint[i] + field::ADJUSTED] = rejected[j] as u8 as f64;
+                }
+            }
+            None => self.multiplicity(record),
+        }
+    }
+
+    /// The multiplicity family tested group-sequentially (Glimm, Maurer & Bretz 2010; Tamhane,
+    /// Mehta & Liu 2010; Maurer & Bretz 2013): at each look every member not yet rejected is
+    /// tested against the efficacy boundary of its own spending function at its own
+    /// information fractions (its events at each look over its events at the final cut), at
+    /// the level the procedure gives it now — fixed sequence: the family's α for the first
+    /// member not rejected, 0 for the rest; Bonferroni: α/m each; Holm: α/(members left) each —
+    /// and rejections pass their level on within the look until none is added. A hypothesis
+    /// rejected at a look stays rejected. The trial stops at the first look at which the
+    /// monitored endpoint is rejected, or for (non-binding) futility, which looks at the
+    /// monitored endpoint's statistic against the futility bound of its own design. Returns
+    /// (stop look, futility, rejected by member); the per-look fields of `record` are those of
+    /// the monitored endpoint, with the boundary it was last tested against at each look.
+    fn family_at_looks(
+        &self,
+        pe: usize,
+        patients: &[Patient],
+        looks: &[f64],
+        scratch: &mut Scratch,
+        record: &mut [f64],
+    ) -> (usize, bool, [bool; 8]) {
+        let s = self.scenario;
+        let m = s.analysis.multiplicity.as_ref().expect("a family");
+        let n_looks = looks.len();
+        let members = &m.endpoints;
+        let p = members.iter().position(|&i| i == pe).expect("validated: the monitored endpoint is in the family");
+        let mut z = [[0.0f64; 16]; 8];
+        scratch.family_events.resize_with(members.len(), Vec::new);
+        for (j, &i) in members.iter().enumerate() {
+            scratch.family_events[j].clear();
+            for (k, &month) in looks.iter().enumerate() {
+                let r = self.tte_at(i, patients, month, scratch, false);
+                z[j][k] = r.z;
+                scratch.family_events[j].push(r.events);
+            }
+        }
+        let primary_events: Vec<u32> = scratch.family_events[p].clone();
+        let (_, futility_bounds) = self.boundaries(pe, &primary_events, scratch);
+        let level = |j: usize, rejected: &[bool]| -> f64 {
+            let open = members.iter().enumerate().filter(|&(q, _)| !rejected[q]).count().max(1);
+            match m.method {
+                MultiplicityMethod::FixedSequence => {
+                    if (0..j).all(|q| rejected[q]) {
+                        m.alpha
+                    } else {
+                        0.0
+                    }
+                }
+                MultiplicityMethod::Bonferroni => m.alpha / members.len() as f64,
+                MultiplicityMethod::Holm => m.alpha / open as f64,
+            }
+        };
+        let mut rejected = [false; 8];
+        let (mut stop, mut futility) = (n_looks - 1, false);
+        for k in 0..n_looks {
+            let mut primary_boundary = f64::INFINITY;
+            loop {
+                let mut added = false;
+                for j in 0..members.len() {
+                    if rejected[j] {
+                        continue;
+                    }
+                    let a = level(j, &rejected[..members.len()]);
+                    let c = if a > 0.0 {
+                        self.member_bounds(
+                            members[j],
+                            m.spending[j],
+                            a,
+                            &scratch.family_events[j],
+                            &mut scratch.family_cache,
+                        )[k]
+                    } else {
+                        f64::INFINITY
+                    };
+                    if j == p {
+                        primary_boundary = c;
+                    }
+                    if z[j][k] >= c {
+                        rejected[j] = true;
+                        added = true;
+                    }
+                }
+                if !added {
+                    break;
+                }
+            }
+            let base = self.layout.looks + look::COUNT * k;
+            record[base + look::CUT_MONTH] = looks[k];
+            record[base + look::Z] = z[p][k];
+            record[base + look::BOUNDARY] = primary_boundary;
+            record[base + look::FUTILITY] = futility_bounds[k];
+            record[base + look::EVENTS] = primary_events[k] as f64;
+            record[base + look::PATIENTS] = patients.iter().filter(|q| q.entry <= looks[k]).count() as f64;
+            if rejected[p] {
+                stop = k;
+                break;
+            }
+            if k + 1 < n_looks && z[p][k] < futility_bounds[k] {
+                (stop, futility) = (k, true);
+                break;
+            }
+        }
+        (stop, futility, rejected)
+    }
+
+    /// Efficacy boundaries of endpoint `i` at level `alpha` with its spending function, at the
+    /// information fractions its event counts give (events at each look over events at the
+    /// last); looks without new information get no test (+∞). Memoised per worker.
+    fn member_bounds(
+        &self,
+        i: usize,
+        spending: Spending,
+        alpha: f64,
+        events: &[u32],
+        cache: &mut FamilyCache,
+    ) -> Vec<f64> {
+        let n = events.len();
+        let last = events[n - 1];
+        if last == 0 {
+            return vec![f64::INFINITY; n];
+        }
+        let fractions: Vec<f64> = events.iter().map(|&d| d as f64 / last as f64).collect();
+        let key = (i, alpha.to_bits(), fractions.iter().map(|f| f.to_bits()).collect::<Vec<u64>>());
+        if let Some(b) = cache.get(&key) {
+            return b.clone();
+        }
+        let mut keep = Vec::new();
+        let mut prev = 0.0;
+        for (k, &f) in fractions.iter().enumerate() {
+            if f > prev {
+                keep.push(k);
+                prev = f;
+            }
+        }
+        let t: Vec<f64> = keep.iter().map(|&k| fractions[k]).collect();
+        let efficacy = spending::boundaries_at_resolution(spending, alpha, &t, 16);
+        let mut b = vec![f64::INFINITY; n];
+        for (j, &k) in keep.iter().enumerate() {
+            b[k] = efficacy[j];
+        }
+        if cache.len() >= 1 << 14 {
+            cache.clear();
+        }
+        cache.insert(key, b.clone());
+        b
     }
 
     /// Calendar months of the looks, whether each look's event target was reached, and whether

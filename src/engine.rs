@@ -39,7 +39,19 @@ pub fn family(s: &Scenario) -> Vec<usize> {
 
 /// Simulates and analyses replicates `range` of the scenario; `progress` is called with the
 /// number of replicates finished after each batch.
-pub fn run(s: &Scenario, range: Range<u64>, mut progress: impl FnMut(u64)) -> Summary {
+pub fn run(s: &Scenario, range: Range<u64>, progress: impl FnMut(u64)) -> Summary {
+    run_observed(s, range, progress, |_, _| {})
+}
+
+/// [`run`], also handing each replicate's record to `observe` in replicate order (with the
+/// plan's layout), for calibrations that need joint per-trial outcomes the summary does not
+/// keep.
+pub fn run_observed(
+    s: &Scenario,
+    range: Range<u64>,
+    mut progress: impl FnMut(u64),
+    mut observe: impl FnMut(&analyze::Layout, &[f64]),
+) -> Summary {
     let sim = Simulator::new(s);
     let plan = Plan::new(s);
     let layout = plan.layout.clone();
@@ -69,6 +81,7 @@ pub fn run(s: &Scenario, range: Range<u64>, mut progress: impl FnMut(u64)) -> Su
         );
         for record in buffer.chunks(layout.stride) {
             summary.add(&layout, &family, record);
+            observe(&layout, record);
         }
         progress(end - range.start);
         start = end;

@@ -101,3 +101,85 @@ fn an_unreached_look_target_is_counted_per_look() {
     assert_eq!(v["analysis"]["cut_target_not_reached"], 100);
     assert!(v["warnings"].as_array().unwrap().len() >= 2);
 }
+
+fn refused(args: &[&str], must_name: &[&str]) {
+    let out = peritrial(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    for m in must_name {
+        assert!(err.contains(m), "{args:?}: the error does not name {m:?}: {err}");
+    }
+}
+
+/// Item 7: derived quantities that are infinite or out of range are refused, naming the value
+/// the user gave.
+#[test]
+fn derived_infinities_are_refused_naming_the_users_value() {
+    let ev = "cohorts.gastric.events.peritoneal_metastasis";
+    refused(
+        &[
+            "validate",
+            CANONICAL,
+            "--set",
+            &format!("{ev}={{ distribution = \"exponential\", median_months = 5e-324 }}"),
+        ],
+        &["median_months", "rate of inf"],
+    );
+    refused(
+        &[
+            "validate",
+            CANONICAL,
+            "--set",
+            &format!("{ev}={{ distribution = \"exponential\", rate_per_month = 1e-300 }}"),
+        ],
+        &["rate_per_month"],
+    );
+    refused(
+        &[
+            "validate",
+            CANONICAL,
+            "--set",
+            &format!("{ev}={{ distribution = \"weibull\", shape = 1e-4, median_months = 24 }}"),
+        ],
+        &["median_months", "shape = 0.0001", "Weibull scale of inf"],
+    );
+    refused(
+        &[
+            "validate",
+            CANONICAL,
+            "--set",
+            &format!("{ev}={{ distribution = \"weibull\", shape = 0.01, scale_months = 24 }}"),
+        ],
+        &["scale_months"],
+    );
+    refused(
+        &["validate", CANONICAL, "--set", "enrollment.accrual={ rates = [[0, 1e-300]] }"],
+        &["enrollment.accrual.rates", "months on average"],
+    );
+    // A sensible Weibull and a slow but finite accrual are accepted.
+    for ok in [
+        format!("{ev}={{ distribution = \"weibull\", shape = 0.5, median_months = 24 }}"),
+        "enrollment.accrual={ rates = [[0, 0.1]] }".to_string(),
+    ] {
+        let out = peritrial(&["validate", CANONICAL, "--set", &ok]);
+        assert!(out.status.success(), "{ok}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+/// Item 8: Holm and Bonferroni need p-values, which Simon's design does not give: refused.
+#[test]
+fn holm_or_bonferroni_with_a_simon_endpoint_is_refused() {
+    for method in ["holm", "bonferroni"] {
+        refused(
+            &[
+                "validate",
+                "scenarios/pm-orr-simon.toml",
+                "--set",
+                "endpoints.orr2={ kind = \"binary\", response = \"objective_response\", test = \"exact_binomial\", null_rate = 0.2, treatment = \"rmhtnf\" }",
+                "--set",
+                &format!("analysis.multiplicity={{ method = \"{method}\", endpoints = [\"orr\", \"orr2\"] }}"),
+            ],
+            &["analysis.multiplicity.endpoints", "Simon"],
+        );
+    }
+}

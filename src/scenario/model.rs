@@ -237,6 +237,10 @@ pub struct Multiplicity {
     pub endpoints: Vec<EndpointId>,
     /// Family-wise one-sided level.
     pub alpha: f64,
+    /// With interim looks: each member's alpha-spending function (parallel to `endpoints`;
+    /// default `analysis.spending`), from which its boundaries at its own information
+    /// fractions are computed at the level the procedure gives it.
+    pub spending: Vec<Spending>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

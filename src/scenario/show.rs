@@ -311,6 +311,11 @@ pub fn to_toml(s: &Scenario) -> String {
         );
         mt.insert("endpoints", Value::Array(m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect()));
         mt.insert("alpha", m.alpha.into());
+        let mut sp = InlineTable::new();
+        for (&i, &f) in m.endpoints.iter().zip(&m.spending) {
+            sp.insert(&s.endpoints[i].name, spending(f));
+        }
+        mt.insert("spending", Value::InlineTable(sp));
         at.insert("multiplicity", Item::Value(Value::InlineTable(mt)));
     }
     doc.insert("analysis", Item::Table(at));

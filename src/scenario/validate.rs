@@ -199,6 +199,24 @@ fn read_enrollment(r: &mut Reader, root: &Node, top: &[Entry], arms: &[Arm]) -> 
                     r.error(a, "enrollment.accrual.rates", "the last accrual rate must be greater than 0, or enrolment never ends");
                     return None;
                 }
+                // The expected month at which the sample size is enrolled must be finite and in range.
+                if let Some(n) = sample_size {
+                    let mut left = n as f64;
+                    let mut end = f64::INFINITY;
+                    for (k, (&from, &rate)) in starts.iter().zip(&rates).enumerate() {
+                        let until = starts.get(k + 1).copied().unwrap_or(f64::INFINITY);
+                        let expected = rate * (until - from);
+                        if expected >= left {
+                            end = from + left / rate;
+                            break;
+                        }
+                        left -= expected;
+                    }
+                    if !(end.is_finite() && end <= MAX_MONTHS) {
+                        r.error(a, "enrollment.accrual.rates", format!("enrolling {n} patients at these rates takes {end:e} months on average: expected at most {MAX_MONTHS} months"));
+                        return None;
+                    }
+                }
                 Some(Accrual::Piecewise { starts, rates })
             }
             _ => {
@@ -523,11 +541,26 @@ fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist:
     match dist {
         "exponential" => {
             let (is_median, x) = exactly_one(r, "median_months", "rate_per_month")?;
-            if !is_median && x > 1e6 {
+            // The rate is what the simulation uses: finite and in range, whichever was given.
+            let min_rate = std::f64::consts::LN_2 / MAX_MONTHS;
+            if !is_median && !(min_rate..=1e6).contains(&x) {
                 r.error(
                     get(t, "rate_per_month")?,
                     &join(path, "rate_per_month"),
-                    "expected a rate per month in (0, 1e6]",
+                    format!(
+                        "expected a rate per month in [{min_rate:.3e}, 1e6] (a median of at most {MAX_MONTHS} months)"
+                    ),
+                );
+                return None;
+            }
+            if is_median && std::f64::consts::LN_2 / x > 1e6 {
+                r.error(
+                    get(t, "median_months")?,
+                    &join(path, "median_months"),
+                    format!(
+                        "gives a rate of {} per month: expected a median of at least ln 2 / 1e6 = 6.93e-7 months",
+                        std::f64::consts::LN_2 / x
+                    ),
                 );
                 return None;
             }
@@ -565,6 +598,21 @@ fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist:
             let (is_median, x) = scale?;
             // median = scale · ln(2)^(1/shape)
             let scale = if is_median { x / std::f64::consts::LN_2.powf(1.0 / shape) } else { x };
+            let median = scale * std::f64::consts::LN_2.powf(1.0 / shape);
+            // The derived scale and median (and the 1% and 99% quantiles the simulation draws)
+            // must be finite months, or every time is 0 or infinite.
+            let q01 = scale * (-(0.99f64.ln())).powf(1.0 / shape);
+            let q99 = scale * (-(0.01f64.ln())).powf(1.0 / shape);
+            let ok = |v: f64| v.is_finite() && v > 0.0;
+            if !(ok(scale) && ok(median) && ok(q01) && ok(q99) && median <= MAX_MONTHS && q99 <= 1e12) {
+                let key = if is_median { "median_months" } else { "scale_months" };
+                r.error(
+                    get(t, key)?,
+                    &join(path, key),
+                    format!("with shape = {shape} gives a Weibull scale of {scale:e} months, median {median:e}, 99th percentile {q99:e}: expected a finite scale, a median of at most {MAX_MONTHS} months and a 99th percentile of at most 1e12 months (raise the shape)"),
+                );
+                return None;
+            }
             Some(Distribution::Weibull { shape, scale })
         }
     }
@@ -1082,7 +1130,7 @@ fn read_analysis(
     };
     let multiplicity = match get(t, "multiplicity") {
         None => Some(None),
-        Some(n) => r.table(n, "analysis.multiplicity", &["method", "endpoints", "alpha"]).and_then(|mt| {
+        Some(n) => r.table(n, "analysis.multiplicity", &["method", "endpoints", "alpha", "spending"]).and_then(|mt| {
             let method = r
                 .required(n, mt, "analysis.multiplicity", "method", "\"fixed_sequence\", \"holm\" or \"bonferroni\"")
                 .and_then(|m| {
@@ -1124,7 +1172,28 @@ fn read_analysis(
                     if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
                 }),
             };
-            Some(Some(Multiplicity { method: method?, endpoints: eps?, alpha: alpha? }))
+            let eps = eps?;
+            // Per-member spending functions: { endpoint = spending, … }, default the analysis'.
+            let mut member_spending = vec![spending.unwrap_or(Spending::OBrienFleming); eps.len()];
+            if let Some(sn) = get(mt, "spending") {
+                let st = r.named_table(sn, "analysis.multiplicity.spending", "endpoint")?;
+                for entry in st {
+                    let path = join("analysis.multiplicity.spending", &entry.key);
+                    let Some(j) = eps.iter().position(|&i| endpoint_names.get(i) == Some(&entry.key)) else {
+                        let names: Vec<&str> = eps.iter().map(|&i| endpoint_names[i].as_str()).collect();
+                        r.error(
+                            &entry.node,
+                            &path,
+                            format!("not an endpoint of the family (expected one of {})", names.join(", ")),
+                        );
+                        continue;
+                    };
+                    if let Some(sp) = read_spending(r, &entry.node, &path) {
+                        member_spending[j] = sp;
+                    }
+                }
+            }
+            Some(Some(Multiplicity { method: method?, endpoints: eps, alpha: alpha?, spending: member_spending }))
         }),
     };
     if let (Some(ls), Some(Cut::Events { endpoint, .. }), Some(eps)) = (&looks, &cut, endpoints) {
@@ -1156,12 +1225,71 @@ fn read_analysis(
             }
         }
     }
-    if let (Some(ls), Some(m)) = (&looks, multiplicity.as_ref().and_then(|m| m.as_ref()))
-        && ls.len() > 1
+    // Holm and Bonferroni compare p-values; Simon's two-stage design gives a decision, not a
+    // p-value (its ordering of outcomes over two stages is not the one a level α/k needs).
+    if let (Some(m), Some(eps)) = (multiplicity.as_ref().and_then(|m| m.as_ref()), endpoints)
         && m.method != MultiplicityMethod::FixedSequence
+        && let Some(&i) = m
+            .endpoints
+            .iter()
+            .find(|&&i| matches!(eps[i].kind, EndpointKind::Binary { test: BinaryTest::SimonTwoStage { .. }, .. }))
     {
-        r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity", "with interim looks only \"fixed_sequence\" is supported (Holm and Bonferroni need p-values that a group-sequential test does not define)");
+        r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses Simon's two-stage design, which decides at its own fixed levels and has no p-value for Holm or Bonferroni to compare with alpha/k; use method = \"fixed_sequence\" (Simon's design last), or test the endpoint with exact_binomial", eps[i].name));
         return None;
+    }
+    // A family tested group-sequentially: every member needs a z statistic at every look
+    // (time to event, a test that is standard normal under the null), and the monitored
+    // endpoint must be in the family (first, for a fixed sequence).
+    if let (Some(ls), Some(m), Some(eps)) = (&looks, multiplicity.as_ref().and_then(|m| m.as_ref()), endpoints)
+        && ls.len() > 1
+    {
+        let at = get(t, "multiplicity");
+        let primary = match &cut {
+            Some(Cut::Events { endpoint, .. }) => Some(*endpoint),
+            _ => eps.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
+        };
+        for &i in &m.endpoints {
+            match &eps[i].kind {
+                EndpointKind::TimeToEvent { test: TimeToEventTest::MaxCombo, .. } => {
+                    r.error_on(at, &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses the MaxCombo test, whose statistic is not standard normal under the null: it cannot be tested at interim looks", eps[i].name));
+                    return None;
+                }
+                EndpointKind::TimeToEvent { .. } => {}
+                _ => {
+                    r.error_on(at, &node.origin, "analysis.multiplicity.endpoints", format!("{:?} is not a time-to-event endpoint: with interim looks every endpoint of the family is tested group-sequentially, which needs a time-to-event test", eps[i].name));
+                    return None;
+                }
+            }
+        }
+        if let Some(pe) = primary {
+            let position = m.endpoints.iter().position(|&i| i == pe);
+            let ok = match m.method {
+                MultiplicityMethod::FixedSequence => position == Some(0),
+                _ => position.is_some(),
+            };
+            if !ok {
+                r.error_on(
+                    at,
+                    &node.origin,
+                    "analysis.multiplicity.endpoints",
+                    format!(
+                        "with interim looks the endpoint monitored at the looks ({:?}) must be {} the family",
+                        eps[pe].name,
+                        if m.method == MultiplicityMethod::FixedSequence { "the first of" } else { "in" }
+                    ),
+                );
+                return None;
+            }
+        }
+        if m.endpoints.len() > 8 {
+            r.error_on(
+                at,
+                &node.origin,
+                "analysis.multiplicity.endpoints",
+                "with interim looks a family has at most 8 endpoints",
+            );
+            return None;
+        }
     }
     Some(Analysis { cut: cut?, looks: looks?, spending: spending?, futility: futility?, multiplicity: multiplicity? })
 }
