@@ -357,7 +357,7 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(len);
+    let bar = if len == 0 { indicatif::ProgressBar::new_spinner() } else { indicatif::ProgressBar::new(len) };
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} virtual trials, {eta} left") {
         bar.set_style(style);
     }
@@ -385,20 +385,28 @@ fn simon(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32) -> Result<(), CliE
         .map_err(|e| CliError::Failure(e.to_string()))
 }
 
-/// Power of one endpoint for a scenario with extra `--set` overrides, on `replicates` trials.
-fn power_with(args: &ScenarioArgs, extra: &[String], endpoint: usize, replicates: u64) -> Result<f64, CliError> {
+/// Power of one endpoint for a scenario with extra `--set` overrides, on `replicates` trials,
+/// and the share of trials that missed an event target (of the cut or of a look).
+fn power_with(args: &ScenarioArgs, extra: &[String], endpoint: usize, replicates: u64) -> Result<(f64, f64), CliError> {
     let mut sets = args.sets.clone();
     sets.extend_from_slice(extra);
     let mut s = scenario::load(&args.scenario, &sets)?;
     s.replicates = replicates;
     let summary = crate::engine::run(&s, 0..replicates, |_| {});
-    Ok(summary.endpoints[endpoint].rejections as f64 / replicates as f64)
+    let missed = summary.looks.iter().map(|l| l.not_reached).chain([summary.cut_not_reached]).max().unwrap_or(0);
+    Ok((summary.endpoints[endpoint].rejections as f64 / replicates as f64, missed as f64 / replicates as f64))
 }
+
+/// The counts `size` may vary: power depends on them, and the search knows their bounds.
+const SIZE_PATHS: [&str; 2] = ["analysis.cut.events", "enrollment.sample_size"];
 
 fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, format: Format) -> Result<(), CliError> {
     use crate::design::{analytic, size as sz};
     if !(target > 0.0 && target < 1.0) {
         return Err(CliError::Input(format!("--target-power {target}: expected a power in (0, 1)")));
+    }
+    if format == Format::Csv {
+        return Err(CliError::Input("--format csv: size writes a table or JSON (--format table|json)".into()));
     }
     let s = scenario::load(&args.scenario, &args.sets)?;
     let e = s.endpoint_index(endpoint).ok_or_else(|| {
@@ -408,17 +416,34 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
     if matches!(s.endpoints[e].kind, scenario::EndpointKind::Safety { .. }) {
         return Err(CliError::Input(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));
     }
-    let event_cut = matches!(s.analysis.cut, scenario::Cut::Events { .. });
-    let path = vary.unwrap_or(if event_cut { "analysis.cut.events" } else { "enrollment.sample_size" });
+    let event_cut = match s.analysis.cut {
+        scenario::Cut::Events { events, .. } => Some(events as u64),
+        _ => None,
+    };
+    let path = vary.unwrap_or(if event_cut.is_some() { "analysis.cut.events" } else { "enrollment.sample_size" });
+    if !SIZE_PATHS.contains(&path) {
+        return Err(CliError::Input(format!(
+            "--vary {path}: size varies a count that power depends on: {} (use sweep for other values)",
+            SIZE_PATHS.join(" or ")
+        )));
+    }
+    if path == "analysis.cut.events" && event_cut.is_none() {
+        return Err(CliError::Input(
+            "--vary analysis.cut.events: the scenario's cut is not event-driven (analysis.cut = { endpoint = …, events = … })".into(),
+        ));
+    }
     let current = scenario::integer_at(&args.scenario, &args.sets, path)?;
     let n = s.enrollment.sample_size as u64;
-    let (min, max) = if path == "analysis.cut.events" { (1, n) } else { (1, scenario::MAX_SAMPLE_SIZE as u64) };
+    let looks = s.analysis.looks.len() as u64;
     // The analytic answer, where a closed form applies.
     let mut analytic_answer: Option<(u64, &str)> = None;
     if let Some(a) = analytic::tte_assumptions(&s, e) {
-        let d = analytic::schoenfeld_events(s.endpoints[e].alpha, target, a.hazard_ratio, a.ratio);
+        let (d, method) = match analytic::GroupSequential::of(&s, e) {
+            Some(gs) => (gs.events(target, a.hazard_ratio, a.ratio), "schoenfeld + group_sequential"),
+            None => (analytic::schoenfeld_events(s.endpoints[e].alpha, target, a.hazard_ratio, a.ratio), "schoenfeld"),
+        };
         if path == "analysis.cut.events" {
-            analytic_answer = Some((d.ceil() as u64, "schoenfeld"));
+            analytic_answer = Some((d.ceil() as u64, method));
         } else if path == "enrollment.sample_size"
             && let (Some(h), scenario::Accrual::Uniform { months }, scenario::Cut::Month(cut)) =
                 (a.control_hazard, &s.enrollment.accrual, &s.analysis.cut)
@@ -430,10 +455,13 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
                 (s.arms[ep.treatment].allocation as f64, h * a.hazard_ratio, s.dropout_hazard[ep.treatment]),
             ];
             let follow_up = (cut - months).max(0.0);
-            analytic_answer = Some((
-                analytic::sample_size_for_events(d, &arms, *months, follow_up).ceil() as u64,
-                "schoenfeld + lachin_foulkes",
-            ));
+            let method = if method == "schoenfeld" {
+                "schoenfeld + lachin_foulkes"
+            } else {
+                "schoenfeld + group_sequential + lachin_foulkes"
+            };
+            analytic_answer =
+                Some((analytic::sample_size_for_events(d, &arms, *months, follow_up).ceil() as u64, method));
         }
     } else if let (Some((_, _, _)), "enrollment.sample_size") = (analytic::binary_companion(&s, e), path)
         && let scenario::EndpointKind::Binary {
@@ -445,15 +473,63 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
             .find(|&m| analytic::exact_binomial_power(m, *null_rate, p1, s.endpoints[e].alpha).1 >= target);
         analytic_answer = found.map(|m| (m, "exact_binomial"));
     }
+    // A closed form that is infinite (a hazard ratio of 1) or beyond the language's limits is
+    // no answer and no start.
+    analytic_answer = analytic_answer.filter(|a| a.0 >= 1 && a.0 <= scenario::MAX_SAMPLE_SIZE as u64);
     let start = analytic_answer.map_or(current.max(1) as u64, |a| a.0);
-    let result =
-        sz::search(target, start, min, max, s.replicates, |v, r| power_with(args, &[format!("{path}={v}")], e, r));
+    // Bounds from the scenario: at least one event per look and at most one per patient; under
+    // an event-driven cut at least as many patients as events; at most 64 times the start
+    // (a search that climbs further is chasing a plateau).
+    let (min, max) = match path {
+        "analysis.cut.events" => (looks.max(2), n),
+        _ => (
+            event_cut.unwrap_or(2).max(2),
+            start.max(current as u64).saturating_mul(64).min(scenario::MAX_SAMPLE_SIZE as u64),
+        ),
+    };
+    let bar = progress_bar(0, false);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} size: {pos} evaluations, {elapsed} elapsed")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let result = sz::search(
+        target,
+        start,
+        min,
+        max,
+        s.replicates,
+        |v, r| power_with(args, &[format!("{path}={v}")], e, r),
+        |k| bar.set_position(k as u64),
+    );
+    bar.finish_and_clear();
     let result = match result {
         Ok(r) => r,
         Err(sz::SizeError::Evaluation(err)) => return Err(err),
         Err(sz::SizeError::Unreachable { max, power }) => {
             return Err(CliError::Input(format!(
-                "{path}: the target power {target} is not reached even at {max} (power {power:.4})"
+                "{path}: the target power {target} is not reached even at {max}, the largest value searched (power {power:.4})"
+            )));
+        }
+        Err(sz::SizeError::Plateau { values, powers }) => {
+            return Err(CliError::Input(format!(
+                "{path}: power does not rise with {path} (power {:.4} at {}, {:.4} at {}, {:.4} at {}): the target {target} cannot be reached by varying it",
+                powers.0, values.0, powers.1, values.1, powers.2, values.2
+            )));
+        }
+        Err(sz::SizeError::TargetMissed { value, share }) => {
+            return Err(CliError::Input(format!(
+                "{path} = {value}: {:.1}% of trials do not reach their event target, so the power there is not that of the design; no answer{}",
+                100.0 * share,
+                if path == "analysis.cut.events" {
+                    " (the trials cannot reach that many events: raise enrollment.sample_size)"
+                } else {
+                    ""
+                }
+            )));
+        }
+        Err(sz::SizeError::NoFit { lo, hi }) => {
+            return Err(CliError::Input(format!(
+                "{path}: between {lo} and {hi} power does not rise measurably with {path}; the target {target} is not identified (a plateau near the target)"
             )));
         }
     };
@@ -464,18 +540,24 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
         "value": result.value,
         "power": result.power,
         "power_mcse": result.power_mcse,
+        "fitted_power": result.fitted_power,
+        "interval_95": [result.interval.0, result.interval.1],
+        "method": "probit fit of power against the value over the evaluations with every trial (common random numbers)",
         "replicates": result.replicates,
         "analytic": analytic_answer.map(|(v, m)| serde_json::json!({ "value": v, "method": m })),
-        "evaluations": result.evaluations.iter().map(|x| serde_json::json!({ "value": x.value, "replicates": x.replicates, "power": x.power })).collect::<Vec<_>>(),
+        "evaluations": result.evaluations.iter().map(|x| serde_json::json!({ "value": x.value, "replicates": x.replicates, "power": x.power, "target_not_reached": x.not_reached })).collect::<Vec<_>>(),
     });
     let text = match format {
         Format::Json | Format::Csv => serde_json::to_string_pretty(&value).expect("JSON values serialise") + "\n",
         Format::Table => format!(
-            "{path} = {} reaches power {:.4} (Monte Carlo SE {:.4}, {} trials) for {endpoint} (target {target}){}\n",
+            "{path} = {} reaches power {:.4} (Monte Carlo SE {:.4}, {} trials; fitted {:.4}, 95% interval of the answer {:.1} to {:.1}) for {endpoint} (target {target}){}\n",
             result.value,
             result.power,
             result.power_mcse,
             result.replicates,
+            result.fitted_power,
+            result.interval.0,
+            result.interval.1,
             analytic_answer.map_or(String::new(), |(v, m)| format!("; analytic ({m}): {v}"))
         ),
     };

@@ -78,7 +78,10 @@ fn generator_draws_are_stable() {
         eprintln!("const GOLDEN_DRAWS: [u64; {}] = {:#018x?};", got.len(), got);
         return;
     }
-    assert_eq!(got, want, "the generators' draws changed: every report changes; if deliberate, update GOLDEN_DRAWS and CHANGELOG.md");
+    assert_eq!(
+        got, want,
+        "the generators' draws changed: every report changes; if deliberate, update GOLDEN_DRAWS and CHANGELOG.md"
+    );
 }
 
 const GOLDEN_DRAWS: [u64; 7] = [

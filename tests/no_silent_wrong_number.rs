@@ -183,3 +183,75 @@ fn holm_or_bonferroni_with_a_simon_endpoint_is_refused() {
         );
     }
 }
+
+/// Item 6: `size` detects plateaus and unreachable targets, refuses paths that are not counts,
+/// and never answers a value whose event target is missed.
+#[test]
+fn size_says_when_the_target_cannot_be_reached() {
+    // Varying the sample size under an event-driven cut: power does not move.
+    refused(
+        &["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.9", "--vary", "enrollment.sample_size"],
+        &["power does not rise with enrollment.sample_size"],
+    );
+    // A hazard ratio of 1 under a calendar cut: power stays at alpha.
+    refused(
+        &[
+            "size",
+            CANONICAL,
+            "--set",
+            "analysis.cut={ month = 48 }",
+            "--set",
+            "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1.0",
+            "--endpoint",
+            "efs",
+            "--target-power",
+            "0.9",
+        ],
+        &["cannot be reached"],
+    );
+    // Simon's design: power is capped by the first stage's stop.
+    refused(
+        &["size", "scenarios/pm-orr-simon.toml", "--endpoint", "orr", "--target-power", "0.99"],
+        &["cannot be reached"],
+    );
+    // 0.98 needs more events than 600 patients give: no answer from trials that missed the cut.
+    refused(&["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.98"], &["do not reach their event target"]);
+    // Not a count.
+    refused(
+        &["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.9", "--vary", "study.seed"],
+        &["--vary study.seed"],
+    );
+    refused(&["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.9", "--format", "csv"], &["--format csv"]);
+}
+
+/// Items 4 and 6: with looks, the analytic companion and the start of `size` are those of the
+/// group-sequential design; the answer comes with the fit's interval, which holds it.
+#[test]
+fn size_with_looks_starts_from_the_group_sequential_companion() {
+    let out = peritrial(&[
+        "size",
+        CANONICAL,
+        "--set",
+        "analysis.looks=[0.5, 1.0]",
+        "--endpoint",
+        "efs",
+        "--target-power",
+        "0.9",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["analytic"]["method"], "schoenfeld + group_sequential");
+    // Fixed design 331; O'Brien–Fleming at 0.5 inflates by 0.3% (rpact 331.4 → 332.4).
+    assert_eq!(v["analytic"]["value"], 332);
+    let (lo, hi) = (v["interval_95"][0].as_f64().unwrap(), v["interval_95"][1].as_f64().unwrap());
+    let value = v["value"].as_f64().unwrap();
+    assert!(lo <= value && value <= hi + 1.0 && hi - lo < 20.0, "{value} in [{lo}, {hi}]");
+    assert!((value - 332.0).abs() <= 20.0);
+    // The run's companion says what it assumes.
+    let (r, _) = run_json(&[CANONICAL, "--replicates", "200", "--set", "analysis.looks=[0.5, 1.0]"]);
+    let a = &r["endpoints"]["efs"]["analytic"];
+    assert!(a["group_sequential_power"].as_f64().unwrap() < a["schoenfeld_power"].as_f64().unwrap());
+    assert!(a["assumes"].as_str().unwrap().starts_with("group-sequential: 2 looks"));
+}

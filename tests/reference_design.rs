@@ -239,3 +239,29 @@ fn futility_bounds_match_rpact_at_early_and_late_looks() {
     }
     eprintln!("largest futility difference from rpact: {worst:e}");
 }
+
+/// Item 4: the analytic companion of a group-sequential design: events for a power and power at
+/// 300 events against rpact's getSampleSizeSurvival(design, …) and getPowerSurvival(design, …)
+/// (tests/reference/make_rpact_early_refs.R), within 1e-3 relative.
+#[test]
+fn group_sequential_companion_agrees_with_rpact() {
+    use peritrial::design::analytic::GroupSequential;
+    use peritrial::design::spending::boundaries;
+    let refs: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/reference/rpact_early_refs.json").unwrap()).unwrap();
+    let cases = refs["sample_size"].as_array().unwrap();
+    assert!(cases.len() >= 5);
+    for c in cases {
+        let spending = if c["type"] == "asOF" { Spending::OBrienFleming } else { Spending::Pocock };
+        let t: Vec<f64> = c["information"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let (alpha, beta, hr) =
+            (c["alpha"].as_f64().unwrap(), c["beta"].as_f64().unwrap(), c["hazard_ratio"].as_f64().unwrap());
+        let gs = GroupSequential { looks: t.clone(), efficacy: boundaries(spending, alpha, &t), futility: None };
+        let events = gs.events(1.0 - beta, hr, 1.0);
+        let want = c["events"].as_f64().unwrap();
+        assert!((events - want).abs() / want < 1e-3, "{spending:?} {t:?}: events {events} vs rpact {want}");
+        let power = gs.power(300.0, hr, 1.0);
+        let want = c["power_at_300_events"].as_f64().unwrap();
+        assert!((power - want).abs() < 1e-3, "{spending:?} {t:?}: power {power} vs rpact {want}");
+    }
+}

@@ -11,6 +11,7 @@
 //! - Exact binomial power of a single-arm test: the smallest k with P(X ≥ k | p0) ≤ α, and
 //!   P(X ≥ k | p1).
 
+use crate::design::spending;
 use crate::stats::binary::binom_upper;
 use crate::stats::normal;
 
@@ -192,5 +193,64 @@ pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, 
             ),
         )),
         _ => None,
+    }
+}
+
+/// The group-sequential design of the endpoint monitored at the looks, at its planned
+/// information fractions: efficacy boundaries and (when the scenario has a futility rule) the
+/// futility bounds, which the companion counts as stopping the trial, as the simulation does.
+pub struct GroupSequential {
+    pub looks: Vec<f64>,
+    pub efficacy: Vec<f64>,
+    pub futility: Option<Vec<f64>>,
+}
+
+impl GroupSequential {
+    /// The design of endpoint `e` when it is the one monitored at several looks.
+    pub fn of(s: &Scenario, e: usize) -> Option<GroupSequential> {
+        use crate::scenario::{Cut, Futility};
+        let looks = &s.analysis.looks;
+        let monitored = match s.analysis.cut {
+            Cut::Events { endpoint, .. } => endpoint,
+            _ => s.endpoints.iter().position(|x| !matches!(x.kind, EndpointKind::Safety { .. }))?,
+        };
+        if looks.len() < 2 || monitored != e || !matches!(s.endpoints[e].kind, EndpointKind::TimeToEvent { .. }) {
+            return None;
+        }
+        // Under a multiplicity family the monitored endpoint starts at its share of the family's α.
+        let alpha = match &s.analysis.multiplicity {
+            Some(m) if m.method != crate::scenario::MultiplicityMethod::FixedSequence => {
+                m.alpha / m.endpoints.len() as f64
+            }
+            Some(m) => m.alpha,
+            None => s.endpoints[e].alpha,
+        };
+        let efficacy = spending::boundaries(s.analysis.spending, alpha, looks);
+        let last = looks.len() - 1;
+        let futility = match s.analysis.futility {
+            None => None,
+            Some(Futility::Z(z)) => {
+                Some((0..looks.len()).map(|k| if k < last { z } else { f64::NEG_INFINITY }).collect())
+            }
+            Some(Futility::BetaSpending { spending: bs, beta }) => {
+                let mut f = spending::futility_boundaries(s.analysis.spending, alpha, bs, beta, looks).0;
+                f[last] = f64::NEG_INFINITY;
+                Some(f)
+            }
+        };
+        Some(GroupSequential { looks: looks.clone(), efficacy, futility })
+    }
+
+    /// Power at `events` events (Schoenfeld's drift √(D r)/(1 + r) |ln HR|).
+    pub fn power(&self, events: f64, hr: f64, r: f64) -> f64 {
+        let theta = (events * r).sqrt() / (1.0 + r) * hr.ln().abs();
+        spending::rejection_probability(&self.efficacy, &self.looks, theta, self.futility.as_deref())
+    }
+
+    /// Events for the power: θ²(1 + r)²/(r ln² HR) at the drift θ that gives it — the fixed
+    /// design's Schoenfeld events times the inflation (θ/(z_α + z_β))².
+    pub fn events(&self, power: f64, hr: f64, r: f64) -> f64 {
+        let theta = spending::drift_for_power(&self.efficacy, &self.looks, power, self.futility.as_deref());
+        theta * theta * (1.0 + r).powi(2) / (r * hr.ln().powi(2))
     }
 }

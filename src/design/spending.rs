@@ -103,6 +103,34 @@ pub fn boundaries_at_resolution(spending: Spending, alpha: f64, t: &[f64], res: 
     out
 }
 
+/// P(a look's z crosses its efficacy boundary before any futility stop) under drift θ (the
+/// mean of Z_k is θ√t_k): the power of a group-sequential design. `futility`, when given, is
+/// treated as stopping the trial (a non-binding bound lowers the power that counts it so).
+pub fn rejection_probability(efficacy: &[f64], t: &[f64], theta: f64, futility: Option<&[f64]>) -> f64 {
+    let mut prev: Option<Stage> = None;
+    let (mut t_prev, mut power) = (0.0, 0.0);
+    for (k, &tk) in t.iter().enumerate() {
+        let c = efficacy[k];
+        let lo = futility.map_or(f64::NEG_INFINITY, |f| f[k]);
+        let running = below(prev.as_ref(), t_prev, tk, theta, f64::INFINITY);
+        if c.is_finite() {
+            power += running - below(prev.as_ref(), t_prev, tk, theta, c);
+        }
+        if k + 1 < t.len() {
+            prev = Some(step(R, prev.as_ref(), t_prev, tk, theta, lo, c));
+            t_prev = tk;
+        }
+    }
+    power
+}
+
+/// The drift θ at which the design's efficacy boundaries (and futility bounds, if given) give
+/// the power `power`: a group-sequential design needs (θ / (z_α + z_β))² times the events of the
+/// fixed design (rpact's `getSampleSizeSurvival(design, …)`).
+pub fn drift_for_power(efficacy: &[f64], t: &[f64], power: f64, futility: Option<&[f64]>) -> f64 {
+    root(0.0, 15.0, |th| rejection_probability(efficacy, t, th, futility) < power)
+}
+
 /// Bisection on [lo, hi] for the point where `above_target` turns false (it must be true at
 /// lo and false at hi, and change once).
 fn root(mut lo: f64, mut hi: f64, above_target: impl Fn(f64) -> bool) -> f64 {

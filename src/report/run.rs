@@ -127,16 +127,32 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
                 _ => (ev.map_or(0.0, |d| d.mean), "simulated_mean"),
             };
             use crate::design::analytic as an;
-            o.insert(
-                "analytic".into(),
-                json!({ "hazard_ratio": num(a.hazard_ratio), "events": num(events), "events_source": source,
+            let mut analytic = json!({ "hazard_ratio": num(a.hazard_ratio), "events": num(events), "events_source": source,
                         "schoenfeld_power": num(an::schoenfeld_power(e.alpha, events, a.hazard_ratio, a.ratio)),
                         "freedman_power": num(an::freedman_power(e.alpha, events, a.hazard_ratio, a.ratio)),
                         "schoenfeld_events_80": num(an::schoenfeld_events(e.alpha, 0.8, a.hazard_ratio, a.ratio)),
                         "schoenfeld_events_90": num(an::schoenfeld_events(e.alpha, 0.9, a.hazard_ratio, a.ratio)),
                         "freedman_events_80": num(an::freedman_events(e.alpha, 0.8, a.hazard_ratio, a.ratio)),
-                        "freedman_events_90": num(an::freedman_events(e.alpha, 0.9, a.hazard_ratio, a.ratio)) }),
-            );
+                        "freedman_events_90": num(an::freedman_events(e.alpha, 0.9, a.hazard_ratio, a.ratio)) });
+            // With looks, the companion of the design the trials run: the same boundaries at the
+            // planned information fractions, futility counted as stopping.
+            let assumes = match an::GroupSequential::of(s, i) {
+                Some(gs) => {
+                    analytic["group_sequential_power"] = num(gs.power(events, a.hazard_ratio, a.ratio));
+                    analytic["group_sequential_events_80"] = num(gs.events(0.8, a.hazard_ratio, a.ratio));
+                    analytic["group_sequential_events_90"] = num(gs.events(0.9, a.hazard_ratio, a.ratio));
+                    format!(
+                        "group-sequential: {} looks at information {:?}, {} spending{}, the efficacy boundaries at the planned fractions; constant hazard ratio, Schoenfeld's drift. The schoenfeld_* and freedman_* values are of a fixed design without looks",
+                        gs.looks.len(),
+                        gs.looks,
+                        s.analysis.spending.name(),
+                        if gs.futility.is_some() { ", futility bounds counted as stopping" } else { "" }
+                    )
+                }
+                None => "fixed design (one analysis); constant hazard ratio".to_string(),
+            };
+            analytic["assumes"] = json!(assumes);
+            o.insert("analytic".into(), analytic);
         }
         if let Some((method, k, power)) = crate::design::analytic::binary_companion(s, i) {
             o.insert("analytic".into(), json!({ "method": method, "critical_responses": k, "power": num(power) }));
@@ -304,7 +320,16 @@ pub fn table(report: &Value) -> String {
                 fmt(&e["events"]["mean"], 1)
             ));
             let a = &e["analytic"];
-            if a["schoenfeld_power"].is_number() {
+            if a["group_sequential_power"].is_number() {
+                out.push_str(&format!(
+                    "{:<24} analytic at {} events: group-sequential {}; without looks: Schoenfeld {}, Freedman {}\n",
+                    "",
+                    fmt(&a["events"], 0),
+                    fmt(&a["group_sequential_power"], 3),
+                    fmt(&a["schoenfeld_power"], 3),
+                    fmt(&a["freedman_power"], 3)
+                ));
+            } else if a["schoenfeld_power"].is_number() {
                 out.push_str(&format!(
                     "{:<24} analytic at {} events: Schoenfeld {}, Freedman {}\n",
                     "",

@@ -222,6 +222,17 @@ pub enum Spending {
     HwangShihDeCani(f64),
 }
 
+impl Spending {
+    /// The name the scenario language gives it (with γ for Hwang–Shih–DeCani), for reports.
+    pub fn name(&self) -> String {
+        match self {
+            Spending::OBrienFleming => "obrien_fleming".into(),
+            Spending::Pocock => "pocock".into(),
+            Spending::HwangShihDeCani(g) => format!("hwang_shih_decani({g})"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Futility {
     /// Stop for futility when z is below this (non-binding).
