@@ -835,10 +835,11 @@ impl Plan<'_> {
                 let promising = x_stage1 > *stage1_max_responses && responders(&scratch.order) > *max_responses;
                 (f64::NAN, f64::NAN, promising, rate1)
             }
-            BinaryTest::Fisher | BinaryTest::ChiSquare => {
+            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
                 let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
                 let rate0 = if n0 > 0 { x0 as f64 / n0 as f64 } else { f64::NAN };
-                let c = binary::chi_square(t);
+                let correct = matches!(test, BinaryTest::ChiSquare { continuity_correction: true });
+                let c = if correct { binary::chi_square_corrected(t) } else { binary::chi_square(t) };
                 let p = if matches!(test, BinaryTest::Fisher) { binary::fisher(t).p_greater } else { c.p_greater() };
                 (p, c.z, p <= e.alpha, rate1 - rate0)
             }

@@ -96,7 +96,9 @@ pub enum Command {
         #[command(flatten)]
         scenario: ScenarioArgs,
     },
-    /// Run the analyses on one trial's data (CSV columns time,status,arm[,stratum]).
+    /// Run the analyses on one trial's data (CSV columns time,status,arm[,stratum]; status 1 =
+    /// event, 0 = censored; arm 1 = treatment, 0 = control). Medians follow survival's
+    /// quantile.survfit (the midpoint of a stretch where the curve is flat at 0.5).
     Analyze {
         data: PathBuf,
         /// Milestone months for survival estimates.
@@ -154,14 +156,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
-    /// Simon's optimal and minimax two-stage designs.
+    /// Simon's optimal and minimax two-stage designs (alpha is one-sided).
     Simon {
+        /// Response rate under the null (uninteresting rate).
         #[arg(long)]
         p0: f64,
+        /// Response rate under the alternative.
         #[arg(long)]
         p1: f64,
+        /// One-sided type I error (P(reject) at p0), as in Simon (1989).
         #[arg(long)]
         alpha: f64,
+        /// Type II error at p1 (power 1 − beta).
         #[arg(long)]
         beta: f64,
         /// Largest total sample size searched.

@@ -255,3 +255,60 @@ fn size_with_looks_starts_from_the_group_sequential_companion() {
     assert!(a["group_sequential_power"].as_f64().unwrap() < a["schoenfeld_power"].as_f64().unwrap());
     assert!(a["assumes"].as_str().unwrap().starts_with("group-sequential: 2 looks"));
 }
+
+fn analyze_csv(text: &str) -> (Option<i32>, Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("data.csv");
+    std::fs::write(&f, text).unwrap();
+    let out = peritrial(&["analyze", f.to_str().unwrap()]);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.code(), v, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Item 9: two-sample tests on one arm or without events are "not estimable" with a true
+/// reason, never p = 1; a duplicated header is an error; a BOM is accepted.
+#[test]
+fn analyze_says_not_estimable_on_degenerate_data() {
+    let (code, v, _) = analyze_csv("time,status,arm\n1,1,1\n2,0,1\n3,1,1\n");
+    assert_eq!(code, Some(0));
+    for k in ["logrank", "fh_rho1", "maxcombo", "cox_efron", "cox_breslow"] {
+        assert_eq!(v[k]["estimable"], false, "{k}: {}", v[k]);
+        assert!(v[k]["reason"].as_str().unwrap().contains("no control (arm 0) patients"), "{k}");
+        assert!(v[k].get("p_value").is_none() && v[k].get("p_one_sided").is_none(), "{k}");
+    }
+    let (_, v, _) = analyze_csv("time,status,arm\n1,0,1\n2,0,0\n3,0,1\n");
+    assert_eq!(v["logrank"]["estimable"], false);
+    assert!(v["logrank"]["reason"].as_str().unwrap().contains("no events"));
+    // One event per arm, both at risk: estimable, and the Cox reason is never "no events".
+    let (_, v, _) = analyze_csv("time,status,arm\n1,1,1\n2,1,0\n3,0,1\n4,0,0\n");
+    assert_eq!(v["logrank"]["estimable"], true);
+    assert_eq!(v["cox_efron"]["estimable"], true);
+    let (code, _, err) = analyze_csv("time,status,arm,time\n1,0,1,2\n");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("names column \"time\" twice"), "{err}");
+    let (code, v, err) = analyze_csv("\u{feff}time,status,arm\n1,1,1\n2,1,0\n3,0,1\n4,0,0\n");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["n"], 4);
+}
+
+/// Item 10: chi_square takes continuity_correction (R's prop.test(correct = TRUE)); the
+/// default stays the uncorrected test, and show says which.
+#[test]
+fn chi_square_continuity_correction_is_a_choice_shown_in_the_scenario() {
+    let out = peritrial(&["show", "scenarios/mixed-stratified.toml"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    if text.contains("chi_square") {
+        assert!(text.contains("continuity_correction = false"), "{text}");
+    }
+    refused(
+        &[
+            "validate",
+            "scenarios/pm-orr-simon.toml",
+            "--set",
+            "endpoints.orr.test=\"chi_square\"",
+            "--set",
+            "endpoints.orr.continuity_correction=1",
+        ],
+        &["continuity_correction"],
+    );
+}

@@ -142,3 +142,29 @@ fn one_sample_logrank_agrees_with_survdiff_with_an_offset() {
         rel("chisq", t.z * t.z, f(&c["chisq"]));
     }
 }
+
+/// Item 10: chi_square with continuity_correction = true is R's prop.test(correct = TRUE)
+/// (tests/reference/make_prop_test_refs.R): statistic to 1e-10 relative, p-values to 1e-12.
+#[test]
+fn chi_square_with_continuity_correction_agrees_with_prop_test() {
+    let refs: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/reference/prop_test_refs.json").unwrap()).unwrap();
+    for c in refs.as_array().unwrap() {
+        let g = |k: &str| c[k].as_f64().unwrap();
+        let t = binary::TwoByTwo {
+            x_treatment: g("x_treatment") as u64,
+            n_treatment: g("n_treatment") as u64,
+            x_control: g("x_control") as u64,
+            n_control: g("n_control") as u64,
+        };
+        let ch = binary::chi_square_corrected(t);
+        assert!(
+            (ch.chisq - g("chisq")).abs() <= 1e-10 * g("chisq").max(1e-300),
+            "{t:?}: {} vs {}",
+            ch.chisq,
+            g("chisq")
+        );
+        assert!((ch.p_two_sided - g("p_two_sided")).abs() < 1e-12, "{t:?}");
+        assert!((ch.p_greater() - g("p_greater")).abs() < 1e-12, "{t:?}: {} vs {}", ch.p_greater(), g("p_greater"));
+    }
+}

@@ -30,7 +30,19 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Obs>, DataError> {
             "{file}: the file is empty; expected a header time,status,arm[,stratum] and one line per patient"
         )));
     };
+    // A UTF-8 byte-order mark (as spreadsheet programs write) is not part of the first name.
+    let header = header.strip_prefix('\u{feff}').unwrap_or(header);
     let names: Vec<String> = header.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
+    for (j, n) in names.iter().enumerate() {
+        if let Some(k) = names[..j].iter().position(|m| m == n) {
+            return Err(DataError(format!(
+                "{file}:{}: the header names column {n:?} twice (columns {} and {}): which one is meant is not clear",
+                h + 1,
+                k + 1,
+                j + 1
+            )));
+        }
+    }
     let col = |name: &str| names.iter().position(|n| n == name);
     let (Some(ti), Some(si), Some(ai)) = (col("time"), col("status"), col("arm")) else {
         let missing: Vec<&str> = ["time", "status", "arm"].into_iter().filter(|n| col(n).is_none()).collect();

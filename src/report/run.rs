@@ -37,7 +37,7 @@ fn test_name(kind: &EndpointKind) -> &'static str {
             BinaryTest::ExactBinomial { .. } => "exact_binomial",
             BinaryTest::SimonTwoStage { .. } => "simon_two_stage",
             BinaryTest::Fisher => "fisher",
-            BinaryTest::ChiSquare => "chi_square",
+            BinaryTest::ChiSquare { .. } => "chi_square",
         },
         EndpointKind::Safety { .. } => "none",
     }
@@ -47,7 +47,9 @@ fn estimate_name(kind: &EndpointKind) -> &'static str {
     match kind {
         EndpointKind::TimeToEvent { test: TimeToEventTest::OneSampleLogrank { .. }, .. } => "hazard_ratio_vs_null",
         EndpointKind::TimeToEvent { .. } => "hazard_ratio",
-        EndpointKind::Binary { test: BinaryTest::Fisher | BinaryTest::ChiSquare, .. } => "response_rate_difference",
+        EndpointKind::Binary { test: BinaryTest::Fisher | BinaryTest::ChiSquare { .. }, .. } => {
+            "response_rate_difference"
+        }
         EndpointKind::Binary { .. } => "response_rate",
         EndpointKind::Safety { .. } => "adverse_event_rate",
     }

@@ -192,7 +192,12 @@ pub enum BinaryTest {
         max_responses: u32,
     },
     Fisher,
-    ChiSquare,
+    /// The chi-square test of two proportions, one-sided through z = sign(difference)·√χ²;
+    /// without continuity correction by default (R's `prop.test(correct = FALSE)`), with Yates'
+    /// correction when asked (`prop.test(correct = TRUE)`).
+    ChiSquare {
+        continuity_correction: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -245,8 +245,9 @@ pub fn to_toml(s: &Scenario) -> String {
                     BinaryTest::Fisher => {
                         t.insert("test", value("fisher"));
                     }
-                    BinaryTest::ChiSquare => {
+                    BinaryTest::ChiSquare { continuity_correction } => {
                         t.insert("test", value("chi_square"));
+                        t.insert("continuity_correction", value(*continuity_correction));
                     }
                 }
             }

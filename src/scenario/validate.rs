@@ -758,6 +758,7 @@ fn read_endpoints(
             ("binary", "simon_two_stage") => {
                 &["response", "null_rate", "stage1_patients", "stage1_max_responses", "max_responses"][..]
             }
+            ("binary", "chi_square") => &["response", "continuity_correction"][..],
             ("binary", _) => &["response"][..],
             _ => &["adverse_event"][..],
         });
@@ -864,7 +865,20 @@ fn read_endpoints(
                         })
                     }),
                     "fisher" => Some(BinaryTest::Fisher),
-                    _ => Some(BinaryTest::ChiSquare),
+                    _ => {
+                        match get(et, "continuity_correction") {
+                            None => Some(BinaryTest::ChiSquare { continuity_correction: false }),
+                            Some(n) => {
+                                match n.value {
+                                    Value::Boolean(b) => Some(BinaryTest::ChiSquare { continuity_correction: b }),
+                                    _ => {
+                                        r.error(n, &join(&path, "continuity_correction"), "expected true or false (Yates' correction, as R's prop.test(correct = TRUE))");
+                                        None
+                                    }
+                                }
+                            }
+                        }
+                    }
                 };
                 response.zip(test).map(|(response, test)| EndpointKind::Binary { response, test })
             }

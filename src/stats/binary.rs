@@ -151,6 +151,25 @@ pub fn chi_square(t: TwoByTwo) -> ChiSquare {
     ChiSquare { z, chisq: z * z, p_two_sided: normal::chisq1_upper(z * z) }
 }
 
+/// The chi-square test with Yates' continuity correction, as R's `prop.test(correct = TRUE)`:
+/// χ² = Σ (|O − E| − Y)²/E over the 2 × 2 table with Y = min(1/2, |p̂₁ − p̂₀|/(1/n₁ + 1/n₀)),
+/// and z = sign(p̂₁ − p̂₀)·√χ² for the one-sided p-value.
+pub fn chi_square_corrected(t: TwoByTwo) -> ChiSquare {
+    let (n1, n0) = (t.n_treatment as f64, t.n_control as f64);
+    let (x1, x0) = (t.x_treatment as f64, t.x_control as f64);
+    let n = n1 + n0;
+    let pooled = (x1 + x0) / n;
+    if !(pooled > 0.0 && pooled < 1.0 && n1 > 0.0 && n0 > 0.0) {
+        return ChiSquare { z: 0.0, chisq: 0.0, p_two_sided: 1.0 };
+    }
+    let delta = x1 / n1 - x0 / n0;
+    let yates = 0.5f64.min(delta.abs() / (1.0 / n1 + 1.0 / n0));
+    let cells = [(x1, n1 * pooled), (n1 - x1, n1 * (1.0 - pooled)), (x0, n0 * pooled), (n0 - x0, n0 * (1.0 - pooled))];
+    let chisq: f64 = cells.iter().map(|&(o, e)| ((o - e).abs() - yates).powi(2) / e).sum();
+    let z = delta.signum() * chisq.sqrt();
+    ChiSquare { z, chisq, p_two_sided: normal::chisq1_upper(chisq) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
