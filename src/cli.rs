@@ -24,6 +24,15 @@ impl CliError {
     }
 }
 
+impl From<report::output::OutputError> for CliError {
+    fn from(e: report::output::OutputError) -> Self {
+        match e {
+            report::output::OutputError::Io(m) => CliError::Failure(m),
+            other => CliError::Input(other.to_string()),
+        }
+    }
+}
+
 impl From<scenario::ScenarioError> for CliError {
     fn from(e: scenario::ScenarioError) -> Self {
         CliError::Input(e.to_string())
@@ -72,17 +81,28 @@ pub enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
-        /// Write the report here instead of stdout.
+        /// Write the report here instead of stdout (`-`: stdout).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing file given to --out.
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         /// Run shard K of N (1-based), for `merge`.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
-        /// No progress bar.
+        /// No progress bar (and no progress lines when stderr is not a terminal).
         #[arg(long)]
         quiet: bool,
+        /// Save the mergeable state of the finished replicates here, at most every 10 s and on
+        /// interruption (atomically, with the scenario's checksum).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// Continue from a checkpoint of the same run; the report is the one an uninterrupted
+        /// run gives, byte for byte outside `timing`.
+        #[arg(long, value_name = "FILE")]
+        resume: Option<PathBuf>,
     },
     /// Check scenarios; report every error, not just the first.
     Validate {
@@ -131,8 +151,12 @@ pub enum Command {
         /// Trials per grid point (default: study.replicates).
         #[arg(long)]
         replicates: Option<u64>,
+        /// Write the sweep here instead of stdout (`-`: stdout).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing file given to --out.
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
         #[arg(long)]
@@ -144,15 +168,23 @@ pub enum Command {
         scenario: ScenarioArgs,
         #[arg(long)]
         trials: u64,
+        /// The folder to write (created if absent; refused if not empty, unless --force).
         #[arg(long)]
         out: PathBuf,
+        /// Write into a folder that is not empty, replacing files of the same names.
+        #[arg(long)]
+        force: bool,
     },
     /// Combine shard outputs (`run --shard K/N --format json`) into one report.
     Merge {
         #[arg(required = true)]
         parts: Vec<PathBuf>,
+        /// Write the merged report here instead of stdout (`-`: stdout).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an existing file given to --out.
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
     },
@@ -185,18 +217,22 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             print!("{}", scenario::to_toml(&s));
             Ok(())
         }
-        Command::Run { scenario, replicates, seed, threads, out, format, shard, quiet } => {
-            run_scenario(&scenario, replicates, seed, threads, out.as_deref(), format, shard.as_deref(), quiet)
+        Command::Run { scenario, replicates, seed, threads, out, force, format, shard, quiet, checkpoint, resume } => {
+            let target = report::output::Target::of(out.as_deref(), force);
+            let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
+            run_scenario(&scenario, replicates, seed, threads, target, format, shard.as_deref(), quiet, resumable)
         }
         Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
         Command::Size { scenario, endpoint, target_power, vary, format } => {
             size(&scenario, &endpoint, target_power, vary.as_deref(), format)
         }
-        Command::Sweep { scenario, vary, replicates, out, format, quiet } => {
-            sweep(&scenario, &vary, replicates, out.as_deref(), format, quiet)
+        Command::Sweep { scenario, vary, replicates, out, force, format, quiet } => {
+            sweep(&scenario, &vary, replicates, report::output::Target::of(out.as_deref(), force), format, quiet)
         }
-        Command::Sample { scenario, trials, out } => sample(&scenario, trials, &out),
-        Command::Merge { parts, out, format } => merge(&parts, out.as_deref(), format),
+        Command::Sample { scenario, trials, out, force } => sample(&scenario, trials, &out, force),
+        Command::Merge { parts, out, force, format } => {
+            merge(&parts, report::output::Target::of(out.as_deref(), force), format)
+        }
         Command::Simon { p0, p1, alpha, beta, n_max } => simon(p0, p1, alpha, beta, n_max),
     }
 }
@@ -221,7 +257,7 @@ fn analyze(data: &std::path::Path, milestones: &[f64], tau: f64) -> Result<(), C
     }
     let obs = crate::data::read_csv(data).map_err(|e| CliError::Input(e.0))?;
     let result = crate::stats::trial::analyze(&obs, milestones, tau);
-    report::emit(&report::analyze::json(&result, milestones, tau), None).map_err(|e| CliError::Failure(e.to_string()))
+    Ok(report::emit(&report::analyze::json(&result, milestones, tau), None, false)?)
 }
 
 /// Parses `K/N` (1 ≤ K ≤ N).
@@ -235,18 +271,80 @@ fn parse_shard(s: &str) -> Result<(u64, u64), CliError> {
     Ok((k, n))
 }
 
+/// `--checkpoint` and `--resume`.
+#[derive(Clone, Copy)]
+pub struct Resumable<'a> {
+    pub checkpoint: Option<&'a std::path::Path>,
+    pub resume: Option<&'a std::path::Path>,
+}
+
+/// Worker threads: the machine's cores by default; at most 4 per core.
+fn thread_count(threads: Option<usize>) -> Result<usize, CliError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match threads {
+        Some(0) => Err(CliError::Input("--threads 0: expected at least 1".into())),
+        Some(t) if t > 4 * cores => Err(CliError::Input(format!(
+            "--threads {t}: expected at most {} (4 per core; this machine has {cores})",
+            4 * cores
+        ))),
+        Some(t) => Ok(t),
+        None => Ok(cores),
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP set the returned flag (a run then stops within a batch and
+/// reports what it finished); a second signal ends the process at once.
+fn stop_on_signals() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+        // Registration fails only for forbidden signals, which these are not.
+        let _ = signal_hook::flag::register_conditional_shutdown(sig, 130, std::sync::Arc::clone(&flag));
+        let _ = signal_hook::flag::register(sig, std::sync::Arc::clone(&flag));
+    }
+    flag
+}
+
+/// A progress line every 10 s when stderr is not a terminal (a batch job's log).
+struct LogProgress {
+    enabled: bool,
+    started: std::time::Instant,
+    last: std::time::Instant,
+    total: u64,
+}
+
+impl LogProgress {
+    fn new(total: u64, quiet: bool) -> LogProgress {
+        use std::io::IsTerminal;
+        let now = std::time::Instant::now();
+        LogProgress { enabled: !quiet && !std::io::stderr().is_terminal(), started: now, last: now, total }
+    }
+
+    fn update(&mut self, done: u64) {
+        if !self.enabled || self.last.elapsed().as_secs_f64() < 10.0 {
+            return;
+        }
+        self.last = std::time::Instant::now();
+        let rate = done as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+        let left = (self.total - done) as f64 / rate.max(1e-9);
+        eprintln!("peritrial: {done} of {} virtual trials, {rate:.0} per second, about {left:.0} s left", self.total);
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_scenario(
     args: &ScenarioArgs,
     replicates: Option<u64>,
     seed: Option<u64>,
     threads: Option<usize>,
-    out: Option<&std::path::Path>,
+    out: report::output::Target,
     format: Format,
     shard: Option<&str>,
     quiet: bool,
+    resumable: Resumable,
 ) -> Result<(), CliError> {
     let mut s = scenario::load(&args.scenario, &args.sets)?;
+    out.check()?;
     if let Some(r) = replicates {
         if r == 0 || r > scenario::MAX_REPLICATES as u64 {
             return Err(CliError::Input(format!("--replicates {r}: expected 1 to {}", scenario::MAX_REPLICATES)));
@@ -261,26 +359,97 @@ fn run_scenario(
         Some((k, n)) => crate::engine::shard_range(s.replicates, k, n),
         None => 0..s.replicates,
     };
-    let threads = match threads {
-        Some(0) => return Err(CliError::Input("--threads 0: expected at least 1".into())),
-        Some(t) => t,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    let threads = thread_count(threads)?;
+    let toml = scenario::to_toml(&s);
+    let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
+    if let Some(t) = &checkpoint_target {
+        t.check()?;
+    }
+    // Resume: the checkpoint's replicates, then the rest of the range.
+    let (prefix, from) = match resumable.resume {
+        None => (None, range.start),
+        Some(p) => {
+            let name = p.display().to_string();
+            let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+            let c = report::checkpoint::read(&text, &name, &toml, range.start, range.end).map_err(CliError::Input)?;
+            (Some(c.summary), c.start + c.done)
+        }
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
-    let bar = progress_bar(range.end - range.start, quiet);
+    let total = range.end - range.start;
+    let before = from - range.start;
+    let bar = progress_bar(total, quiet);
+    bar.set_position(before);
+    let mut log = LogProgress::new(total, quiet);
+    let stop = stop_on_signals();
     let started = std::time::Instant::now();
-    let summary = pool.install(|| crate::engine::run(&s, range.clone(), |done| bar.set_position(done)));
+    let mut last_save = std::time::Instant::now();
+    // Seconds between checkpoints: 10, or PERITRIAL_CHECKPOINT_SECONDS (for tests).
+    let every: f64 = std::env::var("PERITRIAL_CHECKPOINT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10.0);
+    let mut save_error: Option<CliError> = None;
+    let save = |summary: &crate::summary::Summary, done: u64| -> Result<(), CliError> {
+        let Some(t) = &checkpoint_target else { return Ok(()) };
+        let mut all = prefix.clone().unwrap_or_else(|| summary.clone());
+        if prefix.is_some() {
+            all.merge(summary);
+        }
+        Ok(t.write(report::checkpoint::write(&toml, range.start, range.end, done, &all).as_bytes())?)
+    };
+    let outcome = pool.install(|| {
+        crate::engine::run_controlled(
+            &s,
+            from..range.end,
+            &stop,
+            |summary, done| {
+                bar.set_position(before + done);
+                log.update(before + done);
+                if checkpoint_target.is_some() && last_save.elapsed().as_secs_f64() >= every && save_error.is_none() {
+                    save_error = save(summary, before + done).err();
+                    last_save = std::time::Instant::now();
+                }
+            },
+            |_, _| {},
+        )
+    });
     let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    let complete = range.start == 0 && range.end == s.replicates;
+    if let Some(e) = save_error {
+        return Err(e);
+    }
+    let done = before + outcome.done;
+    let mut summary = outcome.summary;
+    if let Some(p) = &prefix {
+        let mut all = p.clone();
+        all.merge(&summary);
+        summary = all;
+    }
+    // The last checkpoint holds every replicate finished (checkpoint resumed from + this run).
+    if let Some(t) = &checkpoint_target {
+        t.write(report::checkpoint::write(&toml, range.start, range.end, done, &summary).as_bytes())?;
+    }
+    let complete = !outcome.interrupted && range.start == 0 && range.end == s.replicates;
     let mut value = report::run::json(&s, &summary, complete, Some(report::run::Timing { seconds, threads }));
+    if outcome.interrupted {
+        value.as_object_mut().expect("the report is an object").insert(
+            "interrupted".into(),
+            serde_json::json!({ "after": done, "of": total, "resume": resumable.checkpoint.map(|p| p.display().to_string()) }),
+        );
+        emit_report(&value, if shard.is_some() { Format::Json } else { format }, out)?;
+        return Err(CliError::Failure(format!(
+            "interrupted after {done} of {total} virtual trials; the report of those was written{}",
+            resumable.checkpoint.map_or(String::new(), |p| format!(
+                ", and the checkpoint {} (resume with --resume {})",
+                p.display(),
+                p.display()
+            ))
+        )));
+    }
     if let Some((k, n)) = shard {
         // A shard's output is for `merge`: JSON with the state merging needs.
-        let section =
-            report::shard::shard_section(&scenario::to_toml(&s), k, n, range.start, range.end, s.replicates, &summary);
+        let section = report::shard::shard_section(&toml, k, n, range.start, range.end, s.replicates, &summary);
         value.as_object_mut().expect("the report is an object").insert("shard".into(), section);
         if format != Format::Json {
             eprintln!("note: a shard's report is written as JSON (for peritrial merge)");
@@ -290,9 +459,9 @@ fn run_scenario(
     emit_report(&value, format, out)
 }
 
-fn emit_report(value: &serde_json::Value, format: Format, out: Option<&std::path::Path>) -> Result<(), CliError> {
+fn emit_report(value: &serde_json::Value, format: Format, out: report::output::Target) -> Result<(), CliError> {
     // Warnings also go to stderr, unless the table already puts them on the terminal.
-    if format != Format::Table || out.is_some() {
+    if format != Format::Table || !matches!(out, report::output::Target::Stdout) {
         for w in value["warnings"].as_array().into_iter().flatten() {
             eprintln!("warning: {}", w.as_str().unwrap_or(""));
         }
@@ -302,10 +471,11 @@ fn emit_report(value: &serde_json::Value, format: Format, out: Option<&std::path
         Format::Table => report::run::table(value),
         Format::Csv => report::run::csv(value),
     };
-    report::emit(&text, out).map_err(|e| CliError::Failure(format!("cannot write the report: {e}")))
+    Ok(out.write(text.as_bytes())?)
 }
 
-fn merge(parts: &[PathBuf], out: Option<&std::path::Path>, format: Format) -> Result<(), CliError> {
+fn merge(parts: &[PathBuf], out: report::output::Target, format: Format) -> Result<(), CliError> {
+    out.check()?;
     let mut shards = Vec::new();
     for p in parts {
         let name = p.display().to_string();
@@ -387,8 +557,7 @@ fn simon(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32) -> Result<(), CliE
             1.0 - beta
         ))
     })?;
-    report::emit(&report::simon::json(&designs, p0, p1, alpha, beta), None)
-        .map_err(|e| CliError::Failure(e.to_string()))
+    Ok(report::emit(&report::simon::json(&designs, p0, p1, alpha, beta), None, false)?)
 }
 
 /// Power of one endpoint for a scenario with extra `--set` overrides, on `replicates` trials,
@@ -567,7 +736,7 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
             analytic_answer.map_or(String::new(), |(v, m)| format!("; analytic ({m}): {v}"))
         ),
     };
-    report::emit(&text, None).map_err(|e| CliError::Failure(e.to_string()))
+    Ok(report::emit(&text, None, false)?)
 }
 
 /// Splits `V1,V2,…` at commas outside brackets and braces (values are TOML).
@@ -594,10 +763,11 @@ fn sweep(
     args: &ScenarioArgs,
     vary: &[String],
     replicates: Option<u64>,
-    out: Option<&std::path::Path>,
+    out: report::output::Target,
     format: Format,
     quiet: bool,
 ) -> Result<(), CliError> {
+    out.check()?;
     if vary.len() > 2 {
         return Err(CliError::Input("--vary: a sweep has one or two dimensions".into()));
     }
@@ -647,23 +817,34 @@ fn sweep(
         Format::Csv | Format::Table => report::sweep::csv(&rows),
         Format::Json => report::sweep::json(&rows, seconds),
     };
-    report::emit(&text, out).map_err(|e| CliError::Failure(format!("cannot write the sweep: {e}")))
+    Ok(out.write(text.as_bytes())?)
 }
 
-fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path) -> Result<(), CliError> {
+fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path, force: bool) -> Result<(), CliError> {
     let s = scenario::load(&args.scenario, &args.sets)?;
     if trials == 0 || trials > 100_000 {
         return Err(CliError::Input(format!("--trials {trials}: expected 1 to 100000")));
     }
-    std::fs::create_dir_all(dir).map_err(|e| CliError::Failure(format!("{}: cannot create: {e}", dir.display())))?;
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() && !force {
+                return Err(CliError::Input(format!(
+                    "{}: the folder is not empty; add --force to write into it (files of the same names are replaced)",
+                    dir.display()
+                )));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::Failure(format!("cannot create the folder {}: {e}", dir.display())))?,
+        Err(e) => return Err(CliError::Input(format!("{}: not a folder that can be read: {e}", dir.display()))),
+    }
+    // The index is written last: a folder without trials.csv is an interrupted export.
     let mut index = String::from("trial,file,cut_month\n");
     for i in 0..trials {
         let (trial, cut) = crate::engine::sample_trial(&s, i);
         let name = format!("trial_{:05}.csv", i + 1);
-        report::emit(&report::sample::csv(&s, &trial, cut), Some(&dir.join(&name)))
-            .map_err(|e| CliError::Failure(format!("{}: {e}", dir.join(&name).display())))?;
+        report::emit(&report::sample::csv(&s, &trial, cut), Some(&dir.join(&name)), true)?;
         index.push_str(&format!("{},{name},{cut}\n", i + 1));
     }
-    report::emit(&index, Some(&dir.join("trials.csv")))
-        .map_err(|e| CliError::Failure(format!("{}: {e}", dir.display())))
+    Ok(report::emit(&index, Some(&dir.join("trials.csv")), true)?)
 }

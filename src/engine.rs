@@ -10,9 +10,10 @@ use crate::simulate::{SimBuffers, Simulator, Trial};
 use crate::summary::Summary;
 use rayon::prelude::*;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Replicates per batch: bounds memory (batch × record) and sets the progress granularity.
-const BATCH: u64 = 2048;
+/// The largest batch of replicates: bounds memory (batch × record).
+const BATCH: u64 = 8192;
 
 /// One worker's reusable buffers.
 #[derive(Default)]
@@ -50,8 +51,33 @@ pub fn run_observed(
     s: &Scenario,
     range: Range<u64>,
     mut progress: impl FnMut(u64),
-    mut observe: impl FnMut(&analyze::Layout, &[f64]),
+    observe: impl FnMut(&analyze::Layout, &[f64]),
 ) -> Summary {
+    let never = AtomicBool::new(false);
+    run_controlled(s, range, &never, |_, done| progress(done), observe).summary
+}
+
+/// What a run that can be stopped returns.
+pub struct Outcome {
+    /// The summary of replicates `range.start .. range.start + done`.
+    pub summary: Summary,
+    pub done: u64,
+    /// True when `stop` ended the run before the range did.
+    pub interrupted: bool,
+}
+
+/// The replicate loop. `stop` is read between replicates: once it is set, workers skip what
+/// they have not started, and the summary keeps the replicates finished before the first
+/// skipped one (a prefix of the range, so the result is reproducible and resumable).
+/// `after_batch(summary so far, replicates done)` is called after each batch (progress,
+/// checkpoints).
+pub fn run_controlled(
+    s: &Scenario,
+    range: Range<u64>,
+    stop: &AtomicBool,
+    mut after_batch: impl FnMut(&Summary, u64),
+    mut observe: impl FnMut(&analyze::Layout, &[f64]),
+) -> Outcome {
     let sim = Simulator::new(s);
     let plan = Plan::new(s);
     let layout = plan.layout.clone();
@@ -66,27 +92,47 @@ pub fn run_observed(
     let family = family(s);
     let mut summary = Summary::new(&layout, &milestones);
     let mut buffer: Vec<f64> = Vec::new();
+    let mut finished: Vec<AtomicBool> = Vec::new();
     let mut start = range.start;
+    // Batches start small and double while they take under half a second, so that progress,
+    // checkpoints and interruption come often even when a trial is slow.
+    let mut batch = 256u64;
     while start < range.end {
-        let end = (start + BATCH).min(range.end);
+        let began = std::time::Instant::now();
+        let end = (start + batch).min(range.end);
+        let n = (end - start) as usize;
         buffer.clear();
-        buffer.resize(((end - start) as usize) * layout.stride, 0.0);
+        buffer.resize(n * layout.stride, 0.0);
+        finished.clear();
+        finished.resize_with(n, || AtomicBool::new(false));
         // At least 64 replicates per task, so that each worker's buffers serve many trials.
         buffer.par_chunks_mut(layout.stride).enumerate().with_min_len(64).for_each_init(
             Worker::default,
             |w, (j, record)| {
+                if stop.load(Ordering::Relaxed) {
+                    return;
+                }
                 sim.simulate_trial(start + j as u64, &mut w.sim, &mut w.trial);
                 plan.analyze(&w.trial, &mut w.scratch, record);
+                finished[j].store(true, Ordering::Relaxed);
             },
         );
-        for record in buffer.chunks(layout.stride) {
+        let complete = finished.iter().take_while(|f| f.load(Ordering::Relaxed)).count();
+        for record in buffer.chunks(layout.stride).take(complete) {
             summary.add(&layout, &family, record);
             observe(&layout, record);
         }
-        progress(end - range.start);
+        if complete < n {
+            let done = start + complete as u64 - range.start;
+            return Outcome { summary, done, interrupted: true };
+        }
+        after_batch(&summary, end - range.start);
         start = end;
+        if began.elapsed().as_secs_f64() < 0.5 {
+            batch = (batch * 2).min(BATCH);
+        }
     }
-    summary
+    Outcome { summary, done: range.end - range.start, interrupted: false }
 }
 
 /// Replicates of shard k of n (1-based): an even split of 0..replicates.

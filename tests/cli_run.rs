@@ -138,6 +138,7 @@ fn merged_shards_equal_a_single_run_byte_for_byte() {
                     threads,
                     "--shard",
                     &format!("{k}/4"),
+                    "--force",
                     "--out",
                 ])
                 .arg(&path)
@@ -152,7 +153,7 @@ fn merged_shards_equal_a_single_run_byte_for_byte() {
             .unwrap()
             .arg("merge")
             .args(&parts)
-            .arg("--out")
+            .args(["--force", "--out"])
             .arg(&merged)
             .output()
             .unwrap();
@@ -160,7 +161,7 @@ fn merged_shards_equal_a_single_run_byte_for_byte() {
         let single = dir.path().join("single.json");
         let out = Command::cargo_bin("peritrial")
             .unwrap()
-            .args(["run", scenario, "--replicates", "2001", "--quiet", "--format", "json", "--out"])
+            .args(["run", scenario, "--replicates", "2001", "--quiet", "--format", "json", "--force", "--out"])
             .arg(&single)
             .output()
             .unwrap();
@@ -194,7 +195,7 @@ fn sampled_trials_reanalysed_give_the_engines_statistics() {
     for scenario in ["scenarios/two-arm-efs-logrank.toml", "scenarios/gastric-adjuvant.toml"] {
         let out = Command::cargo_bin("peritrial")
             .unwrap()
-            .args(["sample", scenario, "--trials", "3", "--out"])
+            .args(["sample", scenario, "--trials", "3", "--force", "--out"])
             .arg(dir.path())
             .output()
             .unwrap();
@@ -262,7 +263,8 @@ fn reports_do_not_depend_on_the_cpus_math_routines() {
         let run = |name: &str, tunables: Option<&str>| {
             let path = dir.path().join(name);
             let mut cmd = Command::cargo_bin("peritrial").unwrap();
-            cmd.args(["run", scenario, "--replicates", "300", "--quiet", "--format", "json", "--out"]).arg(&path);
+            cmd.args(["run", scenario, "--replicates", "300", "--quiet", "--format", "json", "--force", "--out"])
+                .arg(&path);
             if let Some(t) = tunables {
                 cmd.env("GLIBC_TUNABLES", t);
             }

@@ -460,5 +460,7 @@ fn analyze_reports_an_empty_arm_as_not_estimable() {
     assert_eq!(v["arms"]["1"]["n"], 0);
     assert!(v["arms"]["1"]["rmst36"].is_null() && v["arms"]["1"]["median"].is_null());
     assert_eq!(v["cox_efron"]["estimable"], false);
-    assert_eq!(v["logrank"]["p_value"], 1.0);
+    // No p = 1 on one arm: the comparison is not estimable, and says why.
+    assert_eq!(v["logrank"]["estimable"], false);
+    assert!(v["logrank"]["p_value"].is_null());
 }

@@ -293,7 +293,14 @@ fn fmt(x: &Value, digits: usize) -> String {
 pub fn table(report: &Value) -> String {
     let mut out = String::new();
     out.push_str(&format!("{}\n", report["scenario"].as_str().unwrap_or("")));
-    out.push_str(&format!("{} virtual trials, seed {}\n\n", report["replicates"], report["seed"]));
+    out.push_str(&format!("{} virtual trials, seed {}\n", report["replicates"], report["seed"]));
+    if let Some(i) = report.get("interrupted") {
+        out.push_str(&format!(
+            "INTERRUPTED after {} of {} virtual trials: the numbers below are of those only\n",
+            i["after"], i["of"]
+        ));
+    }
+    out.push('\n');
     out.push_str(&format!(
         "{:<24} {:<20} {:>8} {:>18}  {:<38} {:>8}\n",
         "endpoint", "test", "power", "95% CI", "estimate: median (2.5%, 97.5%)", "events"

@@ -1,0 +1,79 @@
+//! Checkpoints of a run (`--checkpoint FILE`, `--resume FILE`): the mergeable state of the
+//! replicates finished so far (a prefix of the run's range), with the effective scenario, a
+//! format version, the peritrial version and SHA-256 checksums of the scenario and of the
+//! state, so that a resumed run refuses a checkpoint of another scenario, another version or
+//! a damaged file. Resuming merges the checkpoint's state with the rest of the range; since a
+//! summary depends only on the set of per-replicate values and exact sums, the final report is
+//! byte-identical (outside `timing`) to an uninterrupted run.
+
+use super::shard::{read_state, state};
+use crate::summary::Summary;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+pub const FORMAT: &str = "peritrial-checkpoint";
+pub const FORMAT_VERSION: u64 = 1;
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A checkpoint as JSON text.
+pub fn write(scenario_toml: &str, start: u64, end: u64, done: u64, summary: &Summary) -> String {
+    let st = state(summary);
+    let st_text = serde_json::to_string(&st).expect("JSON values serialise");
+    let v = json!({
+        "format": FORMAT, "format_version": FORMAT_VERSION, "peritrial": env!("CARGO_PKG_VERSION"),
+        "scenario_sha256": sha256_hex(scenario_toml.as_bytes()), "scenario_toml": scenario_toml,
+        "start": start, "end": end, "done": done,
+        "state_sha256": sha256_hex(st_text.as_bytes()), "state": st_text,
+    });
+    serde_json::to_string_pretty(&v).expect("JSON values serialise") + "\n"
+}
+
+/// What a checkpoint holds: the replicates done from `start` and their summary.
+pub struct Checkpoint {
+    pub start: u64,
+    pub end: u64,
+    pub done: u64,
+    pub summary: Summary,
+}
+
+/// Reads a checkpoint and checks it belongs to this run (same scenario, range, version).
+pub fn read(text: &str, name: &str, scenario_toml: &str, start: u64, end: u64) -> Result<Checkpoint, String> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("{name}:{}:{}: not a checkpoint (not JSON: {e})", e.line(), e.column()))?;
+    if v["format"] != FORMAT {
+        return Err(format!("{name}: not a peritrial checkpoint"));
+    }
+    if v["format_version"] != FORMAT_VERSION || v["peritrial"] != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "{name}: a checkpoint of peritrial {} (format {}); this is peritrial {} (format {FORMAT_VERSION}): resume with that version",
+            v["peritrial"],
+            v["format_version"],
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if v["scenario_sha256"] != sha256_hex(scenario_toml.as_bytes()).as_str() || v["scenario_toml"] != scenario_toml {
+        return Err(format!("{name}: a checkpoint of another scenario, seed or replicate count"));
+    }
+    let st_text = v["state"].as_str().ok_or_else(|| format!("{name}: the checkpoint has no state"))?;
+    if v["state_sha256"] != sha256_hex(st_text.as_bytes()).as_str() {
+        return Err(format!("{name}: the checkpoint's state fails its SHA-256 checksum (the file is damaged)"));
+    }
+    let (s0, e0, done) = (v["start"].as_u64(), v["end"].as_u64(), v["done"].as_u64());
+    if (s0, e0) != (Some(start), Some(end)) {
+        return Err(format!("{name}: a checkpoint of replicates {:?}..{:?}, not of this run's {start}..{end}", s0, e0));
+    }
+    let done =
+        done.filter(|&d| d <= end - start).ok_or_else(|| format!("{name}: done is not a count within the range"))?;
+    let st: Value = serde_json::from_str(st_text).map_err(|e| format!("{name}: the state is not JSON: {e}"))?;
+    let summary = read_state(&st).map_err(|e| format!("{name}: {e}"))?;
+    if summary.replicates != done {
+        return Err(format!(
+            "{name}: the state holds {} replicates, not the {done} the checkpoint says",
+            summary.replicates
+        ));
+    }
+    Ok(Checkpoint { start, end, done, summary })
+}

@@ -1,0 +1,141 @@
+//! The one way every command writes a file. A regular file is written whole or not at all: a
+//! temporary file created exclusively, with an unpredictable name, in the target's folder
+//! (`tempfile`, so a planted symlink is never followed), flushed to disk, then renamed over the
+//! target; on any error, or if the process is interrupted before the rename, the target is
+//! untouched and the temporary file is removed (it is deleted when dropped). A target that
+//! exists and is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO, a process
+//! substitution) is written in place, never replaced. An existing regular file is replaced
+//! only with `--force`. `-` is stdout.
+
+use std::io::Write;
+use std::path::Path;
+
+/// Why an output could not be written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The target exists and `--force` was not given: bad input (exit 2).
+    Exists(String),
+    /// The folder does not exist or is not a folder: bad input (exit 2).
+    BadFolder(String),
+    /// The write itself failed (permissions, a full disk, …): exit 1.
+    Io(String),
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::Exists(m) | OutputError::BadFolder(m) | OutputError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Where an output goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Stdout,
+    File { path: &'a Path, force: bool },
+}
+
+impl<'a> Target<'a> {
+    /// `--out PATH` (with `--force`), `--out -` or no `--out`.
+    pub fn of(path: Option<&'a Path>, force: bool) -> Target<'a> {
+        match path {
+            None => Target::Stdout,
+            Some(p) if p.as_os_str() == "-" => Target::Stdout,
+            Some(p) => Target::File { path: p, force },
+        }
+    }
+
+    /// Fails early (before a long run) when the target could not be written.
+    pub fn check(&self) -> Result<(), OutputError> {
+        match *self {
+            Target::Stdout => Ok(()),
+            Target::File { path, force } => {
+                folder(path)?;
+                match std::fs::metadata(path) {
+                    Ok(m) if m.is_file() && !force => Err(exists(path)),
+                    Ok(m) if m.is_dir() => {
+                        Err(OutputError::BadFolder(format!("cannot write {}: it is a folder", path.display())))
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
+    pub fn write(&self, bytes: &[u8]) -> Result<(), OutputError> {
+        match *self {
+            Target::Stdout => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes)
+                    .and_then(|_| out.flush())
+                    .map_err(|e| OutputError::Io(format!("cannot write to stdout: {e}")))
+            }
+            Target::File { path, force } => write_file(path, bytes, force),
+        }
+    }
+}
+
+fn exists(path: &Path) -> OutputError {
+    OutputError::Exists(format!("{} exists; add --force to replace it", path.display()))
+}
+
+/// The folder a target goes in; it must exist.
+fn folder(path: &Path) -> Result<&Path, OutputError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(dir),
+        Ok(_) => {
+            Err(OutputError::BadFolder(format!("cannot write {}: {} is not a folder", path.display(), dir.display())))
+        }
+        Err(e) => Err(OutputError::BadFolder(format!(
+            "cannot write {}: {} (the folder {} does not exist)",
+            path.display(),
+            plain(&e),
+            dir.display()
+        ))),
+    }
+}
+
+/// The OS message without Rust's "(os error N)".
+fn plain(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_string()
+}
+
+fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
+    let io = |e: std::io::Error| OutputError::Io(format!("cannot write {}: {}", path.display(), plain(&e)));
+    match std::fs::metadata(path) {
+        // Not a regular file: a device, a FIFO, a terminal. Written in place, never replaced.
+        Ok(m) if !m.is_file() && !m.is_dir() => {
+            let mut f = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+            return f.write_all(bytes).and_then(|_| f.flush()).map_err(io);
+        }
+        Ok(m) if m.is_dir() => {
+            return Err(OutputError::BadFolder(format!("cannot write {}: it is a folder", path.display())));
+        }
+        Ok(_) if !force => return Err(exists(path)),
+        _ => {}
+    }
+    let dir = folder(path)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".peritrial-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        // Readable as an ordinary output (the umask applies), not tempfile's private 0600.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    if force {
+        tmp.persist(path).map_err(|e| io(e.error))?;
+    } else {
+        // Without --force, a file that appeared meanwhile is not replaced.
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists { exists(path) } else { io(e.error) }
+        })?;
+    }
+    Ok(())
+}

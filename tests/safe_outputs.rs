@@ -1,0 +1,210 @@
+//! Outputs, interruption and resume through the real binary (issue: nothing lost, nothing
+//! forged).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::process::Stdio;
+
+const CANONICAL: &str = "scenarios/two-arm-efs-logrank.toml";
+/// Slow enough (about 1 ms a trial) to be interrupted midway.
+const SLOW: &str = "scenarios/three-endpoint-family.toml";
+
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("peritrial")
+}
+
+fn without_timing(path: &std::path::Path) -> String {
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("timing");
+    serde_json::to_string(&v).unwrap()
+}
+
+#[test]
+fn an_existing_file_is_not_replaced_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    std::fs::write(&out, "precious").unwrap();
+    let run = |force: bool| {
+        let mut c = Command::cargo_bin("peritrial").unwrap();
+        c.args(["run", CANONICAL, "--replicates", "50", "--quiet", "--format", "json", "--out"]).arg(&out);
+        if force {
+            c.arg("--force");
+        }
+        c.output().unwrap()
+    };
+    let o = run(false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("exists; add --force"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
+    assert!(run(true).status.success());
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
+    // No temporary file is left behind.
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, vec!["r.json".to_string()]);
+}
+
+#[test]
+fn special_files_are_written_in_place_and_missing_folders_named() {
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--replicates", "50", "--quiet", "--out", "/dev/null"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m = std::fs::metadata("/dev/null").unwrap();
+    assert!(!m.is_file(), "/dev/null was replaced by a regular file");
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--replicates", "50", "--quiet", "--out", "/nonexistent-dir/x.json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(
+        "cannot write /nonexistent-dir/x.json: No such file or directory (the folder /nonexistent-dir does not exist)"
+    ));
+    // `--out -` is stdout.
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--replicates", "50", "--quiet", "--out", "-", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(serde_json::from_slice::<Value>(&o.stdout).is_ok());
+}
+
+#[test]
+fn a_planted_symlink_at_the_target_is_replaced_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let link = dir.path().join("r.json");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--replicates", "50", "--quiet", "--force", "--out"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn too_many_threads_are_refused() {
+    let o = Command::cargo_bin("peritrial").unwrap().args(["run", CANONICAL, "--threads", "100000"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--threads 100000: expected at most"));
+}
+
+#[test]
+fn sample_refuses_a_folder_that_is_not_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mine.txt"), "x").unwrap();
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sample", CANONICAL, "--trials", "1", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sample", CANONICAL, "--trials", "1", "--force", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(dir.path().join("trials.csv").exists());
+}
+
+/// Starts a real run, interrupts it (SIGINT or SIGKILL) after `after`, resumes it from its
+/// checkpoint, and compares with an uninterrupted run.
+fn interrupt_and_resume(signal: &str, after: std::time::Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let (ck, part, resumed, whole) = (
+        dir.path().join("ck.json"),
+        dir.path().join("part.json"),
+        dir.path().join("resumed.json"),
+        dir.path().join("whole.json"),
+    );
+    let args = ["run", SLOW, "--replicates", "6000", "--threads", "2", "--quiet", "--format", "json"];
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .arg("--checkpoint")
+        .arg(&ck)
+        .arg("--out")
+        .arg(&part)
+        .env("PERITRIAL_CHECKPOINT_SECONDS", "0.5")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let killed_at = std::time::Instant::now();
+    assert!(std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    if signal == "-INT" {
+        // It stopped within a second and wrote the report of what it finished.
+        assert!(killed_at.elapsed().as_secs_f64() < 1.5, "took {:?} to stop", killed_at.elapsed());
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&part).unwrap()).unwrap();
+        assert_eq!(v["complete"], false);
+        let after = v["interrupted"]["after"].as_u64().unwrap();
+        assert!(after > 0 && after < 6000, "{after}");
+        assert_eq!(v["replicates"], after);
+    }
+    assert!(ck.exists(), "no checkpoint was written");
+    let o = std::process::Command::new(bin())
+        .args(args)
+        .arg("--resume")
+        .arg(&ck)
+        .arg("--out")
+        .arg(&resumed)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = std::process::Command::new(bin()).args(args).arg("--out").arg(&whole).output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(without_timing(&resumed), without_timing(&whole));
+}
+
+#[test]
+fn sigint_midway_then_resume_gives_the_uninterrupted_report() {
+    interrupt_and_resume("-INT", std::time::Duration::from_millis(2500));
+}
+
+#[test]
+fn sigkill_then_resume_from_the_last_checkpoint_gives_the_uninterrupted_report() {
+    interrupt_and_resume("-KILL", std::time::Duration::from_millis(3000));
+}
+
+#[test]
+fn a_checkpoint_of_another_run_or_damaged_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ck = dir.path().join("ck.json");
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--replicates", "300", "--quiet", "--checkpoint"])
+        .arg(&ck)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--replicates", "300", "--seed", "7", "--quiet", "--resume"])
+        .arg(&ck)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another scenario"));
+    let text = std::fs::read_to_string(&ck).unwrap().replacen("\\\"rejections\\\":", "\\\"rejections\\\":1", 1);
+    std::fs::write(&ck, text).unwrap();
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--replicates", "300", "--quiet", "--resume"])
+        .arg(&ck)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("checksum"), "{}", String::from_utf8_lossy(&o.stderr));
+}
