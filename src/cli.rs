@@ -187,6 +187,9 @@ pub enum Command {
         force: bool,
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
+        /// Merge shards that do not cover every replicate (the report says which are missing).
+        #[arg(long)]
+        allow_partial: bool,
     },
     /// Simon's optimal and minimax two-stage designs (alpha is one-sided).
     Simon {
@@ -230,8 +233,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             sweep(&scenario, &vary, replicates, report::output::Target::of(out.as_deref(), force), format, quiet)
         }
         Command::Sample { scenario, trials, out, force } => sample(&scenario, trials, &out, force),
-        Command::Merge { parts, out, force, format } => {
-            merge(&parts, report::output::Target::of(out.as_deref(), force), format)
+        Command::Merge { parts, out, force, format, allow_partial } => {
+            merge(&parts, report::output::Target::of(out.as_deref(), force), format, allow_partial)
         }
         Command::Simon { p0, p1, alpha, beta, n_max } => simon(p0, p1, alpha, beta, n_max),
     }
@@ -352,6 +355,11 @@ fn run_scenario(
         s.replicates = r;
     }
     if let Some(seed) = seed {
+        // The scenario language's seeds are TOML integers (shards and checkpoints carry the
+        // scenario as TOML), so the flag takes the same range.
+        if seed > i64::MAX as u64 {
+            return Err(CliError::Input(format!("--seed {seed}: expected an integer from 0 to {}", i64::MAX)));
+        }
         s.seed = seed;
     }
     let shard = shard.map(parse_shard).transpose()?;
@@ -474,57 +482,105 @@ fn emit_report(value: &serde_json::Value, format: Format, out: report::output::T
     Ok(out.write(text.as_bytes())?)
 }
 
-fn merge(parts: &[PathBuf], out: report::output::Target, format: Format) -> Result<(), CliError> {
+fn merge(parts: &[PathBuf], out: report::output::Target, format: Format, allow_partial: bool) -> Result<(), CliError> {
     out.check()?;
+    struct Part {
+        start: u64,
+        end: u64,
+        total: u64,
+        toml: String,
+        state: crate::summary::Summary,
+        seconds: f64,
+        threads: usize,
+        name: String,
+    }
     let mut shards = Vec::new();
     for p in parts {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| CliError::Input(format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column())))?;
-        let sh = v
-            .get("shard")
-            .ok_or_else(|| CliError::Input(format!("{name}: not a shard report (run with --shard K/N)")))?;
-        let field =
-            |k: &str| sh[k].as_u64().ok_or_else(|| CliError::Input(format!("{name}: shard.{k}: expected an integer")));
+        let bad = |m: String| CliError::Input(format!("{name}: {m}"));
+        let text = std::fs::read_to_string(p).map_err(|e| bad(format!("cannot read: {e}")))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| bad(format!("{}:{}: not JSON: {e}", e.line(), e.column())))?;
+        let sh = v.get("shard").ok_or_else(|| bad("not a shard report (run with --shard K/N)".into()))?;
+        if sh["format_version"] != report::shard::FORMAT_VERSION || sh["peritrial"] != env!("CARGO_PKG_VERSION") {
+            return Err(bad(format!(
+                "a shard of peritrial {} (shard format {}); this is peritrial {} (format {}): merge with that version",
+                sh["peritrial"],
+                sh["format_version"],
+                env!("CARGO_PKG_VERSION"),
+                report::shard::FORMAT_VERSION
+            )));
+        }
+        if sh["state_sha256"].as_str() != Some(report::shard::state_checksum(&sh["state"]).as_str()) {
+            return Err(bad("the shard's state fails its SHA-256 checksum (the file was changed or damaged)".into()));
+        }
+        let field = |k: &str| sh[k].as_u64().ok_or_else(|| bad(format!("shard.{k}: expected an integer")));
         let (start, end, total) = (field("start")?, field("end")?, field("total_replicates")?);
-        let toml = sh["scenario_toml"]
-            .as_str()
-            .ok_or_else(|| CliError::Input(format!("{name}: shard.scenario_toml missing")))?
-            .to_string();
-        let state = report::shard::read_state(&sh["state"]).map_err(|e| CliError::Input(format!("{name}: {e}")))?;
+        if !(start < end && end <= total) {
+            return Err(bad(format!("replicates {start}..{end} of {total}: not a range of the run")));
+        }
+        let toml = sh["scenario_toml"].as_str().ok_or_else(|| bad("shard.scenario_toml missing".into()))?.to_string();
+        let state = report::shard::read_state(&sh["state"]).map_err(bad)?;
         let seconds = v["timing"]["seconds"].as_f64().unwrap_or(0.0);
         let threads = v["timing"]["threads"].as_u64().unwrap_or(1) as usize;
-        shards.push((start, end, total, toml, state, seconds, threads, name));
+        shards.push(Part { start, end, total, toml, state, seconds, threads, name });
     }
-    shards.sort_by_key(|s| s.0);
-    let (total, toml) = (shards[0].2, shards[0].3.clone());
+    shards.sort_by_key(|s| (s.start, s.end));
+    let (total, toml) = (shards[0].total, shards[0].toml.clone());
     for s in &shards {
-        if s.2 != total || s.3 != toml {
+        if s.total != total || s.toml != toml {
             return Err(CliError::Input(format!(
                 "{}: a shard of another run (different scenario, seed or replicates)",
-                s.7
+                s.name
             )));
         }
-    }
-    let mut next = 0;
-    for s in &shards {
-        if s.0 != next {
-            return Err(CliError::Input(format!(
-                "{}: replicates {}..{} do not follow {next}: a shard is missing or repeated",
-                s.7, s.0, s.1
-            )));
-        }
-        next = s.1;
     }
     let scenario = scenario::from_str(&toml, "shard scenario", &[])?;
-    let mut summary = shards[0].4.clone();
-    for s in &shards[1..] {
-        summary.merge(&s.4);
+    let fresh = crate::engine::run(&scenario, 0..0, |_| {});
+    for s in &shards {
+        report::shard::check_state(&s.state, &fresh, s.end - s.start)
+            .map_err(|e| CliError::Input(format!("{}: {e}", s.name)))?;
     }
-    let seconds = shards.iter().map(|s| s.5).sum();
-    let threads = shards.iter().map(|s| s.6).max().unwrap_or(1);
-    let value = report::run::json(&scenario, &summary, next == total, Some(report::run::Timing { seconds, threads }));
+    let mut next = 0;
+    let mut gaps = Vec::new();
+    for (i, s) in shards.iter().enumerate() {
+        if s.start < next {
+            let other = &shards[i - 1];
+            return Err(CliError::Input(format!(
+                "{}: replicates {}..{} overlap {}'s {}..{} (a shard given twice, or of another split)",
+                s.name, s.start, s.end, other.name, other.start, other.end
+            )));
+        }
+        if s.start > next {
+            gaps.push(format!("{next}..{}", s.start));
+        }
+        next = s.end;
+    }
+    if next < total {
+        gaps.push(format!("{next}..{total}"));
+    }
+    if !gaps.is_empty() && !allow_partial {
+        return Err(CliError::Input(format!(
+            "replicates {} of {total} are missing: a shard is missing (merge them all, or add --allow-partial for a report of those given)",
+            gaps.join(", ")
+        )));
+    }
+    let mut summary = shards[0].state.clone();
+    for s in &shards[1..] {
+        summary.merge(&s.state);
+    }
+    let seconds = shards.iter().map(|s| s.seconds).sum();
+    let threads = shards.iter().map(|s| s.threads).max().unwrap_or(1);
+    let mut value =
+        report::run::json(&scenario, &summary, gaps.is_empty(), Some(report::run::Timing { seconds, threads }));
+    if !gaps.is_empty() {
+        let w = format!(
+            "partial merge: replicates {} of {total} are missing; this report is of {} trials",
+            gaps.join(", "),
+            summary.replicates
+        );
+        value["warnings"].as_array_mut().expect("warnings").push(serde_json::json!(w));
+    }
     emit_report(&value, format, out)
 }
 

@@ -171,7 +171,7 @@ fn merged_shards_equal_a_single_run_byte_for_byte() {
         let gap = [parts[0].clone(), parts[2].clone(), parts[3].clone()];
         let out = Command::cargo_bin("peritrial").unwrap().arg("merge").args(&gap).output().unwrap();
         assert_eq!(out.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("missing or repeated"));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("are missing"));
     }
 }
 

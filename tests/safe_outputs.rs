@@ -208,3 +208,125 @@ fn a_checkpoint_of_another_run_or_damaged_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("checksum"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+fn shards(dir: &std::path::Path, n: u64) -> Vec<std::path::PathBuf> {
+    (1..=n)
+        .map(|k| {
+            let p = dir.join(format!("part{k}.json"));
+            let o = Command::cargo_bin("peritrial")
+                .unwrap()
+                .args([
+                    "run",
+                    CANONICAL,
+                    "--replicates",
+                    "400",
+                    "--quiet",
+                    "--format",
+                    "json",
+                    "--shard",
+                    &format!("{k}/{n}"),
+                    "--out",
+                ])
+                .arg(&p)
+                .output()
+                .unwrap();
+            assert!(o.status.success());
+            p
+        })
+        .collect()
+}
+
+fn merge(parts: &[&std::path::Path], extra: &[&str]) -> std::process::Output {
+    Command::cargo_bin("peritrial").unwrap().arg("merge").args(parts).args(extra).output().unwrap()
+}
+
+#[test]
+fn merge_refuses_damaged_impossible_missing_and_repeated_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = shards(dir.path(), 3);
+    let all: Vec<&std::path::Path> = p.iter().map(|x| x.as_path()).collect();
+    assert!(merge(&all, &[]).status.success());
+    let err = |o: std::process::Output| {
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    // The last shard missing: refused, unless --allow-partial, and then the report says so.
+    assert!(err(merge(&all[..2], &[])).contains("replicates 266..400 of 400 are missing"));
+    let o = merge(&all[..2], &["--allow-partial"]);
+    assert!(o.status.success());
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["complete"], false);
+    assert!(v["warnings"][0].as_str().unwrap().contains("partial merge"));
+    // Given twice.
+    assert!(err(merge(&[all[0], all[0], all[1], all[2]], &[])).contains("overlap"));
+    // A changed number without a new checksum.
+    let text = std::fs::read_to_string(all[1]).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["shard"]["state"]["all_rejected"] = serde_json::json!(v["shard"]["state"]["all_rejected"].as_u64().unwrap() + 1);
+    let damaged = dir.path().join("damaged.json");
+    std::fs::write(&damaged, serde_json::to_string(&v).unwrap()).unwrap();
+    assert!(err(merge(&[all[0], &damaged, all[2]], &[])).contains("checksum"));
+    // Impossible counts with a matching checksum (forged): more rejections than replicates.
+    v["shard"]["state"]["endpoints"][0]["rejections"] = serde_json::json!(10_000);
+    v["shard"]["state_sha256"] = serde_json::json!(peritrial::report::shard::state_checksum(&v["shard"]["state"]));
+    std::fs::write(&damaged, serde_json::to_string(&v).unwrap()).unwrap();
+    assert!(err(merge(&[all[0], &damaged, all[2]], &[])).contains("more than the"));
+    // A state of the wrong shape (one endpoint fewer than the scenario has): refused, no panic.
+    v["shard"]["state"]["endpoints"] = serde_json::json!([]);
+    v["shard"]["state_sha256"] = serde_json::json!(peritrial::report::shard::state_checksum(&v["shard"]["state"]));
+    std::fs::write(&damaged, serde_json::to_string(&v).unwrap()).unwrap();
+    assert!(err(merge(&[all[0], &damaged, all[2]], &[])).contains("endpoints"));
+}
+
+#[test]
+fn seeds_beyond_the_languages_range_are_refused() {
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--seed", "18446744073709551615", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--seed 18446744073709551615: expected an integer from 0 to 9223372036854775807")
+    );
+}
+
+#[test]
+fn set_refuses_line_breaks_and_paths_through_missing_tables() {
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["validate", CANONICAL, "--set", "enrollment.sample_size=400\n# the rest"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line break"));
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["validate", CANONICAL, "--set", "cohorts.gastric.events.pm.median_months=20"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cohorts.gastric.events has no \"pm\" (it has peritoneal_metastasis)"), "{err}");
+}
+
+/// Locations come from a line index: right on long lines with multi-byte characters too.
+#[test]
+fn errors_in_a_large_scenario_are_located_exactly() {
+    let base = std::fs::read_to_string(CANONICAL).unwrap();
+    let pieces: Vec<String> = (0..20_000).map(|i| format!("[{}, 0.02]", i as f64 * 0.5)).collect();
+    let text = base.replace(
+        "distribution = \"exponential\"\nmedian_months = 24.0",
+        &format!("distribution = \"piecewise_exponential\"\nrates = [{}, [10000.5, -1]] # é", pieces.join(", ")),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("big.toml");
+    std::fs::write(&f, &text).unwrap();
+    let o = Command::cargo_bin("peritrial").unwrap().arg("validate").arg(&f).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let line = text.lines().position(|l| l.starts_with("rates = [")).unwrap() + 1;
+    let col = text.lines().nth(line - 1).unwrap().find("-1").unwrap() + 1;
+    assert!(err.contains(&format!("big.toml:{line}:{col}:")), "expected line {line} column {col}: {err}");
+}

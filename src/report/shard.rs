@@ -8,6 +8,74 @@
 use crate::summary::{EndpointSummary, ExactSum, LookSummary, Summary, Values};
 use serde_json::{Map, Value, json};
 
+/// The version of the shard format; `merge` refuses others.
+pub const FORMAT_VERSION: u64 = 2;
+
+/// SHA-256 of the state's compact JSON text (the same text for a state written and read back:
+/// numbers round-trip exactly and key order is kept).
+pub fn state_checksum(state: &Value) -> String {
+    super::checkpoint::sha256_hex(serde_json::to_string(state).expect("JSON values serialise").as_bytes())
+}
+
+/// Checks that a state read from a shard has the shape its scenario implies and counts that
+/// can be: `replicates` trials of the scenario whose `fresh` summary is given.
+pub fn check_state(s: &Summary, fresh: &Summary, replicates: u64) -> Result<(), String> {
+    if s.replicates != replicates {
+        return Err(format!("the state holds {} replicates, but its range has {replicates}", s.replicates));
+    }
+    if s.endpoints.len() != fresh.endpoints.len() || s.looks.len() != fresh.looks.len() {
+        return Err(format!(
+            "the state has {} endpoints and {} looks; its scenario has {} and {}",
+            s.endpoints.len(),
+            s.looks.len(),
+            fresh.endpoints.len(),
+            fresh.looks.len()
+        ));
+    }
+    let r = replicates;
+    let too_many =
+        |what: &str, n: u64| if n > r { Err(format!("{what} = {n}, more than the {r} replicates")) } else { Ok(()) };
+    for (i, (e, f)) in s.endpoints.iter().zip(&fresh.endpoints).enumerate() {
+        if e.milestones.len() != f.milestones.len() {
+            return Err(format!(
+                "endpoint {i} has {} milestones; its scenario has {}",
+                e.milestones.len(),
+                f.milestones.len()
+            ));
+        }
+        too_many(&format!("endpoints[{i}].rejections"), e.rejections)?;
+        too_many(&format!("endpoints[{i}].rejections_unadjusted"), e.rejections_unadjusted)?;
+        too_many(&format!("endpoints[{i}].any_grade3"), e.any_grade3)?;
+        if e.estimates.0.len() as u64 + e.not_estimable != r || e.events.0.len() as u64 != r {
+            return Err(format!("endpoint {i}'s kept values do not number one per replicate"));
+        }
+        for (k, m) in e.milestones.iter().enumerate() {
+            too_many(&format!("endpoints[{i}].milestones[{k}] count"), m[0].count.max(m[1].count))?;
+        }
+        too_many(
+            &format!("endpoints[{i}] interval count"),
+            e.cp_lower.count.max(e.cp_upper.count).max(e.exact_estimates.count),
+        )?;
+    }
+    let mut stops = 0;
+    for (k, l) in s.looks.iter().enumerate() {
+        too_many(&format!("looks[{k}] stops"), l.efficacy_stops + l.futility_stops)?;
+        too_many(&format!("looks[{k}].not_reached"), l.not_reached)?;
+        stops += l.efficacy_stops + l.futility_stops;
+    }
+    too_many("stops over all looks", stops)?;
+    if s.cut_month.0.len() as u64 != r {
+        return Err("the kept cut months do not number one per replicate".into());
+    }
+    too_many("all_rejected", s.all_rejected)?;
+    too_many("any_rejected", s.any_rejected)?;
+    too_many("cut_not_reached", s.cut_not_reached)?;
+    if s.all_rejected > s.any_rejected {
+        return Err("all_rejected exceeds any_rejected".into());
+    }
+    Ok(())
+}
+
 fn sum(s: &ExactSum) -> Value {
     json!([s.total_string(), s.count])
 }
@@ -121,7 +189,11 @@ pub fn shard_section(
     m.insert("end".into(), json!(end));
     m.insert("total_replicates".into(), json!(total));
     m.insert("scenario_toml".into(), json!(scenario_toml));
-    m.insert("state".into(), state(summary));
+    m.insert("format_version".into(), json!(FORMAT_VERSION));
+    m.insert("peritrial".into(), json!(env!("CARGO_PKG_VERSION")));
+    let st = state(summary);
+    m.insert("state_sha256".into(), json!(state_checksum(&st)));
+    m.insert("state".into(), st);
     Value::Object(m)
 }
 

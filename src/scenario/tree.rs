@@ -18,15 +18,43 @@ pub enum Origin {
     Nowhere,
 }
 
+/// A document's text with an index built once, so that a span's line and column are found in
+/// logarithmic time (a search over line starts) whatever the size of the file or its lines.
+pub struct Source<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+    /// Characters before each byte offset that starts a character (and at the end).
+    chars_before: Vec<u32>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(text: &'a str) -> Source<'a> {
+        let mut line_starts = vec![0];
+        let mut chars_before = vec![0u32; text.len() + 1];
+        let mut n = 0u32;
+        for (i, b) in text.bytes().enumerate() {
+            chars_before[i] = n;
+            if b & 0xC0 != 0x80 {
+                n += 1;
+            }
+            if b == b'\n' {
+                line_starts.push(i + 1);
+            }
+        }
+        chars_before[text.len()] = n;
+        Source { text, line_starts, chars_before }
+    }
+}
+
 impl Origin {
-    fn from_span(text: &str, span: Option<std::ops::Range<usize>>) -> Origin {
+    fn from_span(src: &Source, span: Option<std::ops::Range<usize>>) -> Origin {
         match span {
             Some(r) => {
-                let start = r.start.min(text.len());
-                let before = &text.as_bytes()[..start];
-                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-                let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-                let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+                let start = r.start.min(src.text.len());
+                let line = src.line_starts.partition_point(|&s| s <= start);
+                let line_start = src.line_starts[line - 1];
+                let column = (src.chars_before[start] - src.chars_before[line_start]) as usize + 1;
                 Origin::File { line, column }
             }
             None => Origin::Nowhere,
@@ -140,7 +168,9 @@ impl fmt::Display for SyntaxError {
 
 /// Parses a TOML document into a tree.
 pub fn parse_document(text: &str) -> Result<Node, SyntaxError> {
-    let doc = toml_edit::Document::parse(text).map_err(|e| SyntaxError {
+    let src = Source::new(text);
+    let text = &src;
+    let doc = toml_edit::Document::parse(src.text).map_err(|e| SyntaxError {
         origin: Origin::from_span(text, e.span()),
         message: format!("not valid TOML: {}", e.message().trim()),
     })?;
@@ -153,7 +183,7 @@ pub fn parse_set_value(value: &str, arg: &str) -> Result<Node, String> {
     let doc = toml_edit::Document::parse(text.as_str())
         .map_err(|e| format!("the value {value:?} is not a TOML value: {}", e.message().trim()))?;
     let item = doc.as_table().get("v").ok_or_else(|| format!("the value {value:?} is empty"))?;
-    let mut node = convert_item(&text, item, Origin::Nowhere);
+    let mut node = convert_item(&Source::new(&text), item, Origin::Nowhere);
     set_origin(&mut node, &Origin::Set(arg.to_string()));
     Ok(node)
 }
@@ -172,7 +202,7 @@ fn set_origin(node: &mut Node, origin: &Origin) {
     }
 }
 
-fn convert_table(text: &str, table: &toml_edit::Table) -> Value {
+fn convert_table(text: &Source, table: &toml_edit::Table) -> Value {
     let mut entries = Vec::new();
     for (key, item) in table.iter() {
         let key_origin = Origin::from_span(text, table.key(key).and_then(|k| k.span()));
@@ -182,7 +212,7 @@ fn convert_table(text: &str, table: &toml_edit::Table) -> Value {
     Value::Table(entries)
 }
 
-fn convert_item(text: &str, item: &toml_edit::Item, fallback: Origin) -> Node {
+fn convert_item(text: &Source, item: &toml_edit::Item, fallback: Origin) -> Node {
     let origin = match Origin::from_span(text, item.span()) {
         Origin::Nowhere => fallback,
         o => o,
@@ -206,7 +236,7 @@ fn convert_item(text: &str, item: &toml_edit::Item, fallback: Origin) -> Node {
     Node { value, origin }
 }
 
-fn convert_value(text: &str, v: &toml_edit::Value, fallback: Origin) -> Node {
+fn convert_value(text: &Source, v: &toml_edit::Value, fallback: Origin) -> Node {
     let origin = match Origin::from_span(text, v.span()) {
         Origin::Nowhere => fallback,
         o => o,
@@ -237,6 +267,12 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), String> {
     let (path, value) = arg
         .split_once('=')
         .ok_or_else(|| format!("--set {arg}: expected PATH=VALUE, e.g. enrollment.sample_size=400"))?;
+    if arg.contains(['\n', '\r']) {
+        return Err(format!(
+            "--set {:?}: the value holds a line break; give a value on one line (TOML inline tables and arrays fit on one)",
+            arg
+        ));
+    }
     let path = path.trim();
     let keys = parse_path(path).map_err(|e| format!("--set {arg}: {e}"))?;
     let new = parse_set_value(value.trim(), arg).map_err(|e| format!("--set {arg}: {e}"))?;
@@ -261,21 +297,22 @@ pub fn apply_set(root: &mut Node, arg: &str) -> Result<(), String> {
                 walked.push(key);
                 node = &mut entries[p].node;
             }
+            None if last => {
+                // A new key in an existing table: validation says whether it is allowed (an
+                // unknown key is an error naming the nearest valid one).
+                entries.push(Entry { key: key.clone(), key_origin: new.origin.clone(), node: new });
+                return Ok(());
+            }
             None => {
-                // A new key: tables along the path are created, and validation says whether
-                // the key is allowed (an unknown key is an error naming the nearest valid one).
-                let fresh = if last {
-                    new.clone()
-                } else {
-                    Node { value: Value::Table(Vec::new()), origin: new.origin.clone() }
-                };
-                entries.push(Entry { key: key.clone(), key_origin: new.origin.clone(), node: fresh });
-                if last {
-                    return Ok(());
-                }
-                walked.push(key);
-                let n = entries.len() - 1;
-                node = &mut entries[n].node;
+                // A table that does not exist is not created by a path through it: a typo
+                // (`events.pm.median_months`) would otherwise start a new entry silently.
+                let names: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+                let here = if walked.is_empty() { String::from("the scenario") } else { walked.join(".") };
+                return Err(format!(
+                    "--set {arg}: {here} has no {key:?} (it has {}); to add a table, set it whole: --set {}={{ … }}",
+                    if names.is_empty() { "nothing".to_string() } else { names.join(", ") },
+                    keys[..=i].join(".")
+                ));
             }
         }
     }
