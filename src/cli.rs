@@ -295,6 +295,41 @@ fn thread_count(threads: Option<usize>) -> Result<usize, CliError> {
     }
 }
 
+/// The bytes a run keeps: 8 per replicate for each quantity with quantiles (each endpoint's
+/// estimate and events, the cut month), the rest being fixed-size sums.
+pub fn kept_bytes(s: &scenario::Scenario, replicates: u64) -> u64 {
+    replicates.saturating_mul(8 * (2 * s.endpoints.len() as u64 + 1))
+}
+
+fn out_force(out: report::output::Target) -> bool {
+    matches!(out, report::output::Target::File { force: true, .. })
+}
+
+/// The machine's memory, from /proc/meminfo (None where there is none).
+fn machine_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let kb: u64 = text.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Refuses, before any allocation, a run whose kept values would take more than half the
+/// machine's memory, unless --force.
+fn refuse_if_too_large(s: &scenario::Scenario, replicates: u64, force: bool) -> Result<(), CliError> {
+    let bytes = kept_bytes(s, replicates);
+    if let Some(mem) = machine_memory()
+        && bytes > mem / 2
+        && !force
+    {
+        return Err(CliError::Input(format!(
+            "{replicates} replicates would keep {:.1} GB of values ({} bytes per replicate: 8 per endpoint estimate, per endpoint event count and for the cut month), more than half of this machine's {:.1} GB; split the run with --shard K/N, or add --force",
+            bytes as f64 / 1e9,
+            bytes / replicates.max(1),
+            mem as f64 / 1e9
+        )));
+    }
+    Ok(())
+}
+
 /// SIGINT, SIGTERM and SIGHUP set the returned flag (a run then stops within a batch and
 /// reports what it finished); a second signal ends the process at once.
 fn stop_on_signals() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
@@ -368,6 +403,7 @@ fn run_scenario(
         None => 0..s.replicates,
     };
     let threads = thread_count(threads)?;
+    refuse_if_too_large(&s, range.end - range.start, out_force(out))?;
     let toml = scenario::to_toml(&s);
     let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
     if let Some(t) = &checkpoint_target {

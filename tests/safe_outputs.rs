@@ -330,3 +330,29 @@ fn errors_in_a_large_scenario_are_located_exactly() {
     let col = text.lines().nth(line - 1).unwrap().find("-1").unwrap() + 1;
     assert!(err.contains(&format!("big.toml:{line}:{col}:")), "expected line {line} column {col}: {err}");
 }
+
+/// A run whose kept values would exceed half the machine's memory is refused before it
+/// allocates them (8 bytes per replicate per endpoint estimate and event count, and the cut).
+#[test]
+fn a_run_that_cannot_fit_in_memory_is_refused_before_it_starts() {
+    let mem: u64 = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines().find(|l| l.starts_with("MemTotal:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .map_or(u64::MAX, |kb: u64| kb * 1024);
+    // gastric-adjuvant: 4 endpoints, 72 bytes per replicate; 10^9 replicates keep 72 GB.
+    let kept = 1_000_000_000u64 * 72;
+    if kept <= mem / 2 {
+        eprintln!("this machine has {mem} bytes: a run of 10^9 replicates fits; nothing to check");
+        return;
+    }
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", "scenarios/gastric-adjuvant.toml", "--replicates", "1000000000", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("would keep 72.0 GB") && err.contains("--shard"), "{err}");
+}

@@ -28,7 +28,7 @@ fn assert_near(what: &str, got: f64, level: f64) {
 fn logrank_family_cox_and_maxcombo_hold_their_level() {
     let hr1 = [
         "cohorts.gastric_t4.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1.0",
-        "cohorts.gastric_t4.events.death.hazard_ratio.rmhtnf=1.0",
+        "cohorts.gastric_t4.events.death.hazard_ratio={ rmhtnf = 1.0 }",
     ];
     for (name, r) in rate("scenarios/gastric-delayed-effect-cure.toml", &hr1) {
         assert_near(&format!("delayed-effect scenario, {name}"), r, 0.025);

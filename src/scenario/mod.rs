@@ -174,7 +174,7 @@ mod tests {
         assert_rule(&["analysis.futility={ z = 0, beta_spending = \"pocock\" }"], "expected z = Z");
         assert_rule(&["analysis.futility={ beta_spending = \"pocock\", beta = 0.7 }"], "type II error");
         assert_rule(&["analysis.multiplicity={ method = \"holm\", endpoints = [\"efs\"] }"], "at least two endpoints");
-        assert_rule(&["assessments.schedule=[[0, 0]]"], "greater than 0");
+        assert_rule(&["assessments={ schedule = [[0, 0]] }"], "greater than 0");
     }
 
     #[test]
