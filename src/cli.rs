@@ -871,6 +871,9 @@ fn sweep(
         if values.iter().any(|x| x.is_empty()) {
             return Err(CliError::Input(format!("--vary {v}: an empty value")));
         }
+        if dims.iter().any(|(p, _)| p == path.trim()) {
+            return Err(CliError::Input(format!("--vary {}: the same path is given twice", path.trim())));
+        }
         dims.push((path.trim().to_string(), values));
     }
     let grid: Vec<Vec<(String, String)>> = match dims.as_slice() {

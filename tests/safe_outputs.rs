@@ -356,3 +356,21 @@ fn a_run_that_cannot_fit_in_memory_is_refused_before_it_starts() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("would keep 72.0 GB") && err.contains("--shard"), "{err}");
 }
+
+#[test]
+fn sweep_refuses_a_path_given_twice_and_spending_lists_every_form() {
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sweep", CANONICAL, "--vary", "enrollment.sample_size=400,500", "--vary", "enrollment.sample_size=600"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("the same path is given twice"));
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["validate", CANONICAL, "--set", "analysis.spending=\"pocok\""])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("hwang_shih_decani"));
+}

@@ -1014,9 +1014,13 @@ fn read_tte(
 
 fn read_spending(r: &mut Reader, node: &Node, path: &str) -> Option<Spending> {
     match &node.value {
-        Value::String(_) => match r.choice(node, path, &["obrien_fleming", "pocock"])? {
+        Value::String(name) => match name.as_str() {
             "obrien_fleming" => Some(Spending::OBrienFleming),
-            _ => Some(Spending::Pocock),
+            "pocock" => Some(Spending::Pocock),
+            _ => {
+                r.error(node, path, "expected \"obrien_fleming\", \"pocock\" or { hwang_shih_decani = GAMMA }");
+                None
+            }
         },
         Value::Table(_) => {
             let t = r.table(node, path, &["hwang_shih_decani"])?;
