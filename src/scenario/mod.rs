@@ -169,7 +169,7 @@ mod tests {
         assert_rule(&[&format!("{ep}.kind=\"binary\"")], "\"exact_binomial\"");
         assert_rule(&["analysis.cut={ month = 12, min_follow_up_months = 3 }"], "exactly one of");
         assert_rule(&["analysis.looks=[0.6, 0.5, 1.0]"], "increase strictly");
-        assert_rule(&["analysis.spending=\"haybittle\""], "expected one of");
+        assert_rule(&["analysis.spending=\"haybittle\""], "or { hwang_shih_decani = GAMMA }");
         assert_rule(&["analysis.spending={ hwang_shih_decani = 100 }"], "gamma must be");
         assert_rule(&["analysis.futility={ z = 0, beta_spending = \"pocock\" }"], "expected z = Z");
         assert_rule(&["analysis.futility={ beta_spending = \"pocock\", beta = 0.7 }"], "type II error");
