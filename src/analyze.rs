@@ -105,34 +105,113 @@ pub struct Plan<'a> {
     /// With interim looks and a multiplicity family: every member is tested at every look
     /// (see [`Plan::family_at_looks`]).
     family_looks: bool,
+    /// The information the looks plan for.
+    pub planning: cut::Planning,
+}
+
+/// The endpoint whose test is the primary one: the cut's endpoint, or the first endpoint with a
+/// test.
+pub fn primary(s: &Scenario) -> Option<EndpointId> {
+    match s.analysis.cut {
+        Cut::Events { endpoint, .. } => Some(endpoint),
+        _ => s.endpoints.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
+    }
+}
+
+/// The endpoint monitored at interim looks (the primary one, when there are looks and it is
+/// time to event; validation refuses looks otherwise).
+pub fn monitored(s: &Scenario) -> Option<EndpointId> {
+    primary(s).filter(|&pe| s.analysis.looks.count() > 1 && TteSpec::new(s, &s.endpoints[pe].kind).is_some())
+}
+
+/// One group-sequential test: its spending function, level, whether it has the scenario's
+/// futility rule, and the grid resolution of its boundaries.
+#[derive(Debug, Clone, Copy)]
+struct Design {
+    spending: Spending,
+    alpha: f64,
+    futility: bool,
+    resolution: usize,
+}
+
+/// Looks at which the information grows over every later look's (those without new
+/// information get no test), the information fractions there (over the last look's, which
+/// give the correlation), and the fractions at which each spends alpha: its information over
+/// the planned information, the look with the final information all that is left.
+fn information(info: &[f64], planned: f64) -> (Vec<usize>, Vec<f64>, Vec<f64>) {
+    let last = info.last().copied().unwrap_or(0.0);
+    let mut keep = Vec::new();
+    let mut next = f64::INFINITY;
+    for (k, &d) in info.iter().enumerate().rev() {
+        if d > 0.0 && d < next {
+            keep.push(k);
+            next = d;
+        }
+    }
+    keep.reverse();
+    let t = keep.iter().map(|&k| info[k] / last).collect();
+    let spend = keep.iter().map(|&k| if info[k] >= last { 1.0 } else { (info[k] / planned).min(1.0) }).collect();
+    (keep, t, spend)
+}
+
+/// Efficacy and (non-binding) futility boundaries of `design` at the kept looks `keep` of `n`,
+/// with information fractions `t` and spending fractions `spend`; ±∞ at the other looks, and
+/// no futility bound at the last kept one (where only efficacy is tested).
+fn design_bounds(s: &Scenario, d: Design, n: usize, keep: &[usize], t: &[f64], spend: &[f64]) -> Bounds {
+    let mut b = (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]);
+    if keep.is_empty() {
+        return b;
+    }
+    let efficacy = spending::boundaries_spending_at(d.spending, d.alpha, t, spend, d.resolution);
+    let last = keep.len() - 1;
+    let futility = match s.analysis.futility {
+        _ if !d.futility || last == 0 => vec![f64::NEG_INFINITY; keep.len()],
+        None => vec![f64::NEG_INFINITY; keep.len()],
+        Some(Futility::Z(z)) => vec![z; keep.len()],
+        Some(Futility::BetaSpending { spending: bs, beta }) => {
+            spending::futility_boundaries(d.spending, d.alpha, bs, beta, t).0
+        }
+    };
+    for (j, &k) in keep.iter().enumerate() {
+        b.0[k] = efficacy[j];
+        b.1[k] = if j < last { futility[j] } else { f64::NEG_INFINITY };
+    }
+    b
 }
 
 impl<'a> Plan<'a> {
     pub fn new(s: &'a Scenario) -> Plan<'a> {
-        let n_looks = s.analysis.looks.len();
+        let n_looks = s.analysis.looks.count();
         let mut endpoint = Vec::new();
         let mut at = global::COUNT + look::COUNT * n_looks;
         for e in &s.endpoints {
             endpoint.push(at);
             at += field::MILESTONES + 2 * milestones(e).len();
         }
-        let primary = match s.analysis.cut {
-            Cut::Events { endpoint, .. } => Some(endpoint),
-            _ => s.endpoints.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
-        };
+        let primary = primary(s);
+        let monitored = monitored(s);
         let tte: Vec<Option<TteSpec>> = s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect();
         let months_of = match s.analysis.cut {
             Cut::Events { endpoint, .. } => Some(endpoint),
-            _ if n_looks > 1 => primary.filter(|&pe| tte[pe].is_some()),
-            _ => None,
+            _ => monitored,
         };
-        let planned: Vec<Bounds> = s.endpoints.iter().map(|e| bounds_at(s, e.alpha, &s.analysis.looks)).collect();
+        let planning = cut::Planning::of(s, monitored);
+        // Each endpoint's own design at the planned fractions.
+        let (keep, t, _) = information(&planning.fractions, 1.0);
+        let planned: Vec<Bounds> = s
+            .endpoints
+            .iter()
+            .map(|e| {
+                let d = Design { spending: s.analysis.spending, alpha: e.alpha, futility: true, resolution: spending::R };
+                design_bounds(s, d, n_looks, &keep, &t, &t)
+            })
+            .collect();
         let levels = s
             .endpoints
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                if n_looks > 1 && primary == Some(i) && tte[i].is_some() {
+                if monitored == Some(i) {
                     return Vec::new();
                 }
                 let mut levels = vec![e.alpha];
@@ -143,8 +222,7 @@ impl<'a> Plan<'a> {
                 levels
             })
             .collect();
-        let family_looks =
-            n_looks > 1 && s.analysis.multiplicity.is_some() && primary.is_some_and(|pe| tte[pe].is_some());
+        let family_looks = monitored.is_some() && s.analysis.multiplicity.is_some();
         Plan {
             scenario: s,
             family_looks,
@@ -154,29 +232,9 @@ impl<'a> Plan<'a> {
             tte,
             primary,
             planned,
+            planning,
         }
     }
-}
-
-/// Efficacy and (non-binding) futility boundaries at information fractions `t`; the futility
-/// boundary is −∞ where there is none (and at the last look, where only efficacy is tested).
-fn bounds_at(s: &Scenario, alpha: f64, t: &[f64]) -> Bounds {
-    if t.is_empty() {
-        // No look carries information (no events at all).
-        return (Vec::new(), Vec::new());
-    }
-    let efficacy = spending::boundaries(s.analysis.spending, alpha, t);
-    let last = t.len() - 1;
-    let mut futility = match s.analysis.futility {
-        None => vec![f64::NEG_INFINITY; t.len()],
-        Some(Futility::Z(z)) => vec![z; t.len()],
-        Some(Futility::BetaSpending { spending, beta }) if t.len() > 1 => {
-            spending::futility_boundaries(s.analysis.spending, alpha, spending, beta, t).0
-        }
-        Some(Futility::BetaSpending { .. }) => vec![f64::NEG_INFINITY; t.len()],
-    };
-    futility[last] = f64::NEG_INFINITY;
-    (efficacy, futility)
 }
 
 fn milestones(e: &Endpoint) -> &[f64] {
@@ -186,8 +244,18 @@ fn milestones(e: &Endpoint) -> &[f64] {
     }
 }
 
-/// Efficacy boundaries of family members by (endpoint, level's bits, fractions' bits).
-type FamilyCache = std::collections::HashMap<(usize, u64, Vec<u64>), Vec<f64>>;
+/// Boundaries by (endpoint, spending function, level's bits, with futility, events at each
+/// look): memoised per worker.
+type BoundsCache = std::collections::HashMap<(usize, (u8, u64), u64, bool, Vec<u32>), Bounds>;
+
+/// A spending function as a hashable key.
+fn spending_key(sp: Spending) -> (u8, u64) {
+    match sp {
+        Spending::OBrienFleming => (0, 0),
+        Spending::Pocock => (1, 0),
+        Spending::HwangShihDeCani(g) => (2, g.to_bits()),
+    }
+}
 
 /// Reusable per-thread buffers.
 #[derive(Default)]
@@ -199,12 +267,10 @@ pub struct Scratch {
     months: Vec<f64>,
     exact: Vec<(f64, u8)>,
     order: Vec<usize>,
-    /// Boundaries by (endpoint, observed fractions), for looks at unplanned fractions.
-    cache: Vec<(usize, Vec<f64>, Bounds)>,
+    /// Boundaries from the information observed at the looks.
+    bounds: BoundsCache,
     /// Events of each family member at each look.
     family_events: Vec<Vec<u32>>,
-    /// Efficacy boundaries of family members by (endpoint, level's bits, fractions' bits).
-    family_cache: FamilyCache,
     /// Exact binomial results by (successes, trials, null rate's bits, or none for the 95%
     /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
     /// trial, each costing a bisection over the incomplete beta function.
@@ -321,14 +387,9 @@ impl Plan<'_> {
                         // Unadjusted: the endpoint's own group-sequential test at its own α,
                         // at the look where the trial stopped.
                         let m = s.analysis.multiplicity.as_ref().expect("a family");
-                        let b = self.member_bounds(
-                            i,
-                            m.spending[j],
-                            e.alpha,
-                            &scratch.family_events[j],
-                            &mut scratch.family_cache,
-                        );
-                        r.z >= b[stop]
+                        let d = Design { spending: m.spending[j], alpha: e.alpha, futility: false, resolution: 16 };
+                        let b = self.observed_bounds(i, d, &scratch.family_events[j], &mut scratch.bounds);
+                        r.z >= b.0[stop]
                     } else if Some(i) == monitored {
                         let b = self.layout.looks + look::COUNT * stop + look::BOUNDARY;
                         !futility && r.z >= record[b]
@@ -463,13 +524,8 @@ impl Plan<'_> {
                     }
                     let a = level(j, &rejected[..members.len()]);
                     let c = if a > 0.0 {
-                        self.member_bounds(
-                            members[j],
-                            m.spending[j],
-                            a,
-                            &scratch.family_events[j],
-                            &mut scratch.family_cache,
-                        )[k]
+                        let d = Design { spending: m.spending[j], alpha: a, futility: false, resolution: 16 };
+                        self.observed_bounds(members[j], d, &scratch.family_events[j], &mut scratch.bounds).0[k]
                     } else {
                         f64::INFINITY
                     };
@@ -504,51 +560,10 @@ impl Plan<'_> {
         (stop, futility, rejected)
     }
 
-    /// Efficacy boundaries of endpoint `i` at level `alpha` with its spending function, at the
-    /// information fractions its event counts give (events at each look over events at the
-    /// last); looks without new information get no test (+∞). Memoised per worker.
-    fn member_bounds(
-        &self,
-        i: usize,
-        spending: Spending,
-        alpha: f64,
-        events: &[u32],
-        cache: &mut FamilyCache,
-    ) -> Vec<f64> {
-        let n = events.len();
-        let last = events[n - 1];
-        if last == 0 {
-            return vec![f64::INFINITY; n];
-        }
-        let fractions: Vec<f64> = events.iter().map(|&d| d as f64 / last as f64).collect();
-        let key = (i, alpha.to_bits(), fractions.iter().map(|f| f.to_bits()).collect::<Vec<u64>>());
-        if let Some(b) = cache.get(&key) {
-            return b.clone();
-        }
-        let mut keep = Vec::new();
-        let mut prev = 0.0;
-        for (k, &f) in fractions.iter().enumerate() {
-            if f > prev {
-                keep.push(k);
-                prev = f;
-            }
-        }
-        let t: Vec<f64> = keep.iter().map(|&k| fractions[k]).collect();
-        let efficacy = spending::boundaries_at_resolution(spending, alpha, &t, 16);
-        let mut b = vec![f64::INFINITY; n];
-        for (j, &k) in keep.iter().enumerate() {
-            b[k] = efficacy[j];
-        }
-        if cache.len() >= 1 << 14 {
-            cache.clear();
-        }
-        cache.insert(key, b.clone());
-        b
-    }
-
-    /// Calendar months of the looks, whether each look's event target was reached, and whether
-    /// the final cut's was. A target that is not reached puts the look (or the analysis) at the
-    /// last observation of the trial; the record says so, and the report counts it.
+    /// Calendar months of the looks, whether each look's target was reached, and whether the
+    /// final cut's was. A look whose target is not reached by the final cut (or, for an
+    /// event-driven cut, by the last observation) is at the final cut, with no test of its own;
+    /// the record says so, and the report counts it.
     fn look_months(&self, patients: &[Patient], scratch: &mut Scratch) -> (Vec<f64>, Vec<bool>, bool) {
         let s = self.scenario;
         let (final_month, cut_reached) = match s.analysis.cut {
@@ -562,70 +577,75 @@ impl Plan<'_> {
                 }
             }
         };
-        let looks = &s.analysis.looks;
-        if looks.len() == 1 {
-            return (vec![final_month], vec![cut_reached], cut_reached);
-        }
-        let Some(pe) = self.primary.filter(|&pe| self.tte[pe].is_some()) else {
-            return (vec![final_month; looks.len()], vec![cut_reached; looks.len()], cut_reached);
+        let n = s.analysis.looks.count();
+        let Some(pe) = self.months_of.filter(|_| n > 1) else {
+            return (vec![final_month; n], vec![cut_reached; n], cut_reached);
         };
-        // `scratch.months` holds the months of the primary endpoint's events (`months_of`).
-        debug_assert_eq!(self.months_of, Some(pe));
-        let total = match s.analysis.cut {
-            Cut::Events { events, .. } => events as usize,
-            _ => scratch.months.iter().filter(|&&m| m <= final_month).count(),
-        };
-        let mut reached = Vec::with_capacity(looks.len());
-        let months = looks
-            .iter()
-            .map(|&f| {
-                let k = (f * total as f64 - 1e-9).ceil().max(1.0) as usize;
-                if f >= 1.0 {
-                    reached.push(cut_reached);
-                    final_month
-                } else {
-                    let m = cut::kth_month(&mut scratch.months, k);
+        debug_assert_eq!(monitored(s), Some(pe));
+        let mut months = Vec::with_capacity(n);
+        let mut reached = Vec::with_capacity(n);
+        match &s.analysis.looks {
+            Looks::Information(fractions) => {
+                // Of the planned events: the cut's target, or those expected at a calendar cut;
+                // `scratch.months` holds the months of the monitored endpoint's events.
+                let planned = self.planning.events[pe];
+                for &f in &fractions[..n - 1] {
+                    let k = (f * planned - 1e-9).ceil().max(1.0) as usize;
+                    let m = cut::kth_month(&mut scratch.months, k).filter(|&m| m <= final_month);
                     reached.push(m.is_some());
-                    m.map_or(final_month, |m| m.min(final_month))
+                    months.push(m.unwrap_or(final_month));
                 }
-            })
-            .collect();
+            }
+            Looks::Months(interim) => {
+                for &m in interim {
+                    reached.push(m < final_month);
+                    months.push(m.min(final_month));
+                }
+            }
+        }
+        months.push(final_month);
+        reached.push(cut_reached);
         (months, reached, cut_reached)
     }
 
-    /// Efficacy and futility boundaries from the information fractions actually observed
-    /// (events at each look over events at the last); the planned ones when they match.
+    /// The boundaries of the monitored endpoint's own design (the scenario's spending, its α,
+    /// the futility rule) from the information observed at the looks.
     fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Bounds {
         let s = self.scenario;
+        let d = Design { spending: s.analysis.spending, alpha: s.endpoints[e].alpha, futility: true, resolution: spending::R };
+        self.observed_bounds(e, d, events, &mut scratch.bounds)
+    }
+
+    /// Boundaries of a group-sequential test of endpoint `e` from the events it has observed at
+    /// each look: each look spends alpha at its events over the endpoint's planned events, the
+    /// look with the final events all that is left, with the correlation of the events
+    /// observed (Lan & DeMets); looks without new events get no test (±∞). The planned
+    /// boundaries when the looks came exactly at the planned fractions. Memoised per worker.
+    fn observed_bounds(&self, e: usize, d: Design, events: &[u32], cache: &mut BoundsCache) -> Bounds {
+        let s = self.scenario;
         let n = events.len();
-        let last = events[n - 1].max(1) as f64;
-        let fractions: Vec<f64> = events.iter().map(|&d| d as f64 / last).collect();
-        if n == 1 || fractions.iter().zip(&s.analysis.looks).all(|(a, b)| (a - b).abs() < 1e-12) {
+        let info: Vec<f64> = events.iter().map(|&x| x as f64).collect();
+        let planned = self.planning.events[e];
+        let (keep, t, spend) = information(&info, planned);
+        let at_plan = keep.len() == n
+            && t.iter().zip(&spend).zip(&self.planning.fractions).all(|((a, b), f)| a == f && b == f);
+        if at_plan
+            && d.spending == s.analysis.spending
+            && d.alpha == s.endpoints[e].alpha
+            && d.futility
+            && d.resolution == spending::R
+        {
             return self.planned[e].clone();
         }
-        if let Some((_, _, b)) = scratch.cache.iter().find(|(i, f, _)| *i == e && *f == fractions) {
+        let key = (e, spending_key(d.spending), d.alpha.to_bits(), d.futility, events.to_vec());
+        if let Some(b) = cache.get(&key) {
             return b.clone();
         }
-        // Looks without new information get no test (boundaries ±∞).
-        let mut keep = Vec::new();
-        let mut prev = 0.0;
-        for (k, &f) in fractions.iter().enumerate() {
-            if f > prev + 1e-12 {
-                keep.push(k);
-                prev = f;
-            }
+        let b = design_bounds(s, d, n, &keep, &t, &spend);
+        if cache.len() >= 1 << 14 {
+            cache.clear();
         }
-        let t: Vec<f64> = keep.iter().map(|&k| fractions[k]).collect();
-        let (efficacy, futility) = bounds_at(s, s.endpoints[e].alpha, &t);
-        let mut b = (vec![f64::INFINITY; n], vec![f64::NEG_INFINITY; n]);
-        for (j, &k) in keep.iter().enumerate() {
-            b.0[k] = efficacy[j];
-            b.1[k] = futility[j];
-        }
-        if scratch.cache.len() >= 64 {
-            scratch.cache.remove(0);
-        }
-        scratch.cache.push((e, fractions, b.clone()));
+        cache.insert(key, b.clone());
         b
     }
 

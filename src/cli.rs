@@ -701,7 +701,7 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
     }
     let current = scenario::integer_at(&args.scenario, &args.sets, path)?;
     let n = s.enrollment.sample_size as u64;
-    let looks = s.analysis.looks.len() as u64;
+    let looks = s.analysis.looks.count() as u64;
     // The analytic answer, where a closed form applies.
     let mut analytic_answer: Option<(u64, &str)> = None;
     if let Some(a) = analytic::tte_assumptions(&s, e) {

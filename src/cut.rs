@@ -3,7 +3,7 @@
 //! what each patient contributes to a time-to-event endpoint at a cut: a patient enrolled after
 //! the cut is not in the data; the others are censored at the cut or at dropout.
 
-use crate::scenario::{EndpointKind, EventId, Scenario, Schedule};
+use crate::scenario::{EndpointId, EndpointKind, EventId, Scenario, Schedule};
 use crate::simulate::{NO_EVENT, Patient};
 
 /// A time-to-event endpoint as the cut sees it.
@@ -153,6 +153,131 @@ pub fn month_of_last_observation(patients: &[Patient], outcomes: &[(f64, u8)]) -
             if end.is_finite() { p.entry + end } else { p.entry }
         })
         .fold(0.0, f64::max)
+}
+
+/// Trials of the planning simulation.
+pub const PLANNING_TRIALS: u64 = 4000;
+/// Its seed: fixed, so that what a design plans depends on its assumptions only, not on the
+/// study's seed (as the figure a protocol states would).
+pub const PLANNING_SEED: u64 = 0x5045_5249_504c_414e;
+
+/// The information a group-sequential design plans for, computed once from the scenario: per
+/// time-to-event endpoint the events expected at the final cut — the cut's target for its
+/// endpoint; otherwise the mean over [`PLANNING_TRIALS`] trials simulated from the scenario's
+/// assumptions with [`PLANNING_SEED`] — and the monitored endpoint's expected information
+/// fraction at each look. Each look spends alpha at its observed events over these planned
+/// events, so no trial uses information from after its look.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planning {
+    /// Per endpoint (NaN for endpoints that are not time to event).
+    pub events: Vec<f64>,
+    /// Per look: the monitored endpoint's expected events over its planned events (the last 1).
+    pub fractions: Vec<f64>,
+    /// Trials simulated to plan (0 when the plan needed none).
+    pub trials: u64,
+}
+
+impl Planning {
+    /// The plan of scenario `s` whose looks are monitored on `monitored` (a time-to-event
+    /// endpoint), or of its single analysis.
+    pub fn of(s: &Scenario, monitored: Option<EndpointId>) -> Planning {
+        use crate::scenario::{Cut, Looks};
+        let n_looks = s.analysis.looks.count();
+        let target = match s.analysis.cut {
+            Cut::Events { endpoint, events } => Some((endpoint, events as f64)),
+            _ => None,
+        };
+        let mut events: Vec<f64> = s.endpoints.iter().map(|_| f64::NAN).collect();
+        if let Some((e, d)) = target {
+            events[e] = d;
+        }
+        let simulate = n_looks > 1
+            && monitored.is_some()
+            && (target.is_none()
+                || matches!(s.analysis.looks, Looks::Months(_))
+                || s.analysis.multiplicity.is_some());
+        let fractions = match &s.analysis.looks {
+            Looks::Information(f) => f.clone(),
+            Looks::Months(m) => vec![f64::NAN; m.len() + 1],
+        };
+        if !simulate {
+            return Planning { events, fractions, trials: 0 };
+        }
+        let pe = monitored.expect("checked");
+        let (sums, at_looks) = planning_sums(s, pe);
+        let n = PLANNING_TRIALS as f64;
+        for (i, e) in events.iter_mut().enumerate() {
+            if e.is_nan() && TteSpec::new(s, &s.endpoints[i].kind).is_some() {
+                *e = sums[i] as f64 / n;
+            }
+        }
+        let fractions = match &s.analysis.looks {
+            Looks::Information(f) => f.clone(),
+            Looks::Months(_) => {
+                let d = events[pe];
+                let mut f: Vec<f64> =
+                    at_looks.iter().map(|&x| if d > 0.0 { (x as f64 / n / d).min(1.0) } else { 0.0 }).collect();
+                f.push(1.0);
+                f
+            }
+        };
+        Planning { events, fractions, trials: PLANNING_TRIALS }
+    }
+}
+
+/// Events summed over the planning trials: per endpoint at the final cut, and of the monitored
+/// endpoint at each interim month look (capped at the final cut).
+fn planning_sums(s: &Scenario, pe: EndpointId) -> (Vec<u64>, Vec<u64>) {
+    use crate::scenario::{Cut, Looks};
+    use crate::simulate::{SimBuffers, Simulator, Trial};
+    use rayon::prelude::*;
+    let sim = Simulator::new(s).with_seed(PLANNING_SEED);
+    let specs: Vec<Option<TteSpec>> = s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect();
+    let interim: &[f64] = match &s.analysis.looks {
+        Looks::Months(m) => m,
+        Looks::Information(_) => &[],
+    };
+    let count = |patients: &[Patient], out: &[(f64, u8)], month: f64| {
+        patients.iter().zip(out).filter(|(p, o)| observe(p, **o, month).is_some_and(|(_, st)| st == 1)).count() as u64
+    };
+    let zero = || (vec![0u64; s.endpoints.len()], vec![0u64; interim.len()]);
+    (0..PLANNING_TRIALS as usize)
+        .into_par_iter()
+        .with_min_len(64)
+        .fold(
+            || (SimBuffers::default(), Trial::default(), Vec::new(), Vec::new(), zero()),
+            |(mut buf, mut trial, mut out, mut months, (mut sums, mut at)), i| {
+                sim.simulate_trial(i as u64, &mut buf, &mut trial);
+                let patients = &trial.patients[..];
+                let final_month = match s.analysis.cut {
+                    Cut::Month(m) => m,
+                    Cut::MinFollowUp(m) => patients.iter().map(|p| p.entry).fold(0.0, f64::max) + m,
+                    Cut::Events { endpoint, events } => {
+                        let spec = specs[endpoint].as_ref().expect("validated: the cut's endpoint is time to event");
+                        outcomes(spec, patients, s.assessments.as_ref(), &mut out, Some(&mut months));
+                        kth_month(&mut months, events as usize)
+                            .unwrap_or_else(|| month_of_last_observation(patients, &out))
+                    }
+                };
+                for (i, spec) in specs.iter().enumerate() {
+                    let Some(spec) = spec else { continue };
+                    outcomes(spec, patients, s.assessments.as_ref(), &mut out, None);
+                    sums[i] += count(patients, &out, final_month);
+                    if i == pe {
+                        for (k, &m) in interim.iter().enumerate() {
+                            at[k] += count(patients, &out, m.min(final_month));
+                        }
+                    }
+                }
+                (buf, trial, out, months, (sums, at))
+            },
+        )
+        .map(|(_, _, _, _, sums)| sums)
+        .reduce(zero, |(mut a, mut b), (c, d)| {
+            a.iter_mut().zip(c).for_each(|(x, y)| *x += y);
+            b.iter_mut().zip(d).for_each(|(x, y)| *x += y);
+            (a, b)
+        })
 }
 
 #[cfg(test)]

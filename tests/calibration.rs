@@ -149,3 +149,208 @@ fn calibration_table() {
     std::fs::write("target/calibration.md", &out).unwrap();
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every test and design feature under its null.
+
+/// What a feature's type I error must be.
+#[derive(Clone, Copy)]
+enum Level {
+    /// Asymptotically exact or exact: within 4 MCSE of the level on both sides.
+    Nominal(f64),
+    /// Conservative by construction (non-binding futility, Bonferroni, Holm, a continuity
+    /// correction, a conditional exact test): at most the level + 4 MCSE.
+    AtMost(f64),
+}
+
+struct Feature {
+    label: &'static str,
+    scenario: &'static str,
+    /// Replacements in the scenario's text (for designs no shipped scenario has).
+    edits: &'static [(&'static str, &'static str)],
+    sets: &'static [&'static str],
+    /// The endpoint whose unadjusted rejection rate is checked, or "FWER" for the family's
+    /// adjusted rejections (all hypotheses true).
+    endpoint: &'static str,
+    level: Level,
+}
+
+const GASTRIC_NULL: &[&str] = &[
+    "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1.0",
+    "cohorts.gastric.events.regional_recurrence.hazard_ratio.rmhtnf=1.0",
+];
+const COLORECTAL_NULL: &[&str] = &[
+    "cohorts.colorectal.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1.0",
+    "cohorts.colorectal.events.death.hazard_ratio={ rmhtnf = 1.0 }",
+];
+const TWO_ARM_BINARY: &[(&str, &str)] = &[
+    ("rmhtnf = { allocation = 1 }", "control = { allocation = 1 }\nrmhtnf = { allocation = 1 }"),
+    ("sample_size = 40", "sample_size = 160"),
+    ("probability = { rmhtnf = 0.30 }", "probability = 0.30"),
+    ("null_rate = 0.10                     # historical control rate", "control = \"control\""),
+    ("alpha = 0.05                         # one-sided", "alpha = 0.025"),
+];
+
+fn features() -> Vec<Feature> {
+    let f = |label, scenario, edits, sets, endpoint, level| Feature { label, scenario, edits, sets, endpoint, level };
+    use Level::*;
+    let canonical = "scenarios/null-efs-logrank.toml";
+    let gastric = "scenarios/gastric-adjuvant.toml";
+    let with = |extra: &'static [&'static str]| -> &'static [&'static str] {
+        Box::leak([GASTRIC_NULL, extra].concat().into_boxed_slice())
+    };
+    let colorectal = |extra: &'static [&'static str]| -> &'static [&'static str] {
+        Box::leak([COLORECTAL_NULL, extra].concat().into_boxed_slice())
+    };
+    vec![
+        f("log-rank, event-driven cut", canonical, &[], &[], "efs", Nominal(0.025)),
+        f("Fleming–Harrington (0, 1)", canonical, &[], &["endpoints.efs.test=\"fleming_harrington\"", "endpoints.efs.rho=0", "endpoints.efs.gamma=1"], "efs", Nominal(0.025)),
+        f("MaxCombo", canonical, &[], &["endpoints.efs.test=\"maxcombo\""], "efs", Nominal(0.025)),
+        f("Cox score (Wald)", canonical, &[], &["endpoints.efs.test=\"cox\""], "efs", Nominal(0.025)),
+        f("stratified log-rank, two cohorts", "scenarios/mixed-stratified.toml", &[], &["cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1.0", "cohorts.colorectal.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1.0"], "efs", Nominal(0.025)),
+        f("competing death, visit schedule, calendar cut: EFS", gastric, &[], with(&[]), "efs", Nominal(0.025)),
+        f("competing death, visit schedule, calendar cut: regional recurrence", gastric, &[], with(&[]), "regional_recurrence", Nominal(0.025)),
+        f("visit schedule, calendar cut: PFS", gastric, &[], with(&[]), "pfs", Nominal(0.025)),
+        f("calendar cut: OS", gastric, &[], with(&[]), "os", Nominal(0.025)),
+        f("2 looks, O'Brien–Fleming, event-driven cut", "scenarios/colorectal-adjuvant.toml", &[], colorectal(&[]), "efs", Nominal(0.025)),
+        f("3 looks, Pocock", canonical, &[], &["analysis.looks=[0.33, 0.67, 1.0]", "analysis.spending=\"pocock\""], "efs", Nominal(0.025)),
+        f("4 looks, Hwang–Shih–DeCani(−4)", canonical, &[], &["analysis.looks=[0.25, 0.5, 0.75, 1.0]", "analysis.spending={ hwang_shih_decani = -4 }"], "efs", Nominal(0.025)),
+        f("2 looks + beta-spending futility (non-binding)", canonical, &[], &["analysis.looks=[0.5, 1.0]", "analysis.futility={ beta_spending = \"obrien_fleming\", beta = 0.2 }"], "efs", AtMost(0.025)),
+        f("2 looks + futility at z < 0 (non-binding)", canonical, &[], &["analysis.looks=[0.5, 1.0]", "analysis.futility={ z = 0.0 }"], "efs", AtMost(0.025)),
+        f("calendar cut, looks at planned information [0.5, 1]", gastric, &[], with(&["analysis.looks=[0.5, 1.0]"]), "efs", Nominal(0.025)),
+        f("calendar cut, looks at months 30 and 45", gastric, &[], with(&["analysis.looks={ months = [30, 45] }"]), "efs", Nominal(0.025)),
+        f("follow-up cut (12 months), looks at planned information [0.4, 0.7, 1]", gastric, &[], with(&["analysis.cut={ min_follow_up_months = 12 }", "analysis.looks=[0.4, 0.7, 1.0]"]), "efs", Nominal(0.025)),
+        f("fixed sequence, 3 endpoints, no looks: FWER", gastric, &[], with(&[]), "FWER", AtMost(0.025)),
+        f("Holm, 3 endpoints, no looks: FWER", gastric, &[], with(&["analysis.multiplicity.method=\"holm\""]), "FWER", AtMost(0.025)),
+        f("Bonferroni, 3 endpoints, no looks: FWER", gastric, &[], with(&["analysis.multiplicity.method=\"bonferroni\""]), "FWER", AtMost(0.025)),
+        f("fixed sequence with looks at planned information, calendar cut: FWER", gastric, &[], with(&["analysis.looks=[0.5, 1.0]"]), "FWER", AtMost(0.025)),
+        f("Fisher's exact test, two arms", "scenarios/ascites-dcr-single-arm.toml", TWO_ARM_BINARY, &["endpoints.dcr.test=\"fisher\""], "dcr", AtMost(0.025)),
+        f("chi-square, uncorrected, two arms", "scenarios/ascites-dcr-single-arm.toml", TWO_ARM_BINARY, &["endpoints.dcr.test=\"chi_square\""], "dcr", Nominal(0.025)),
+        f("chi-square, Yates-corrected, two arms", "scenarios/ascites-dcr-single-arm.toml", TWO_ARM_BINARY, &["endpoints.dcr.test=\"chi_square\"", "endpoints.dcr.continuity_correction=true"], "dcr", AtMost(0.025)),
+    ]
+}
+
+/// (type I error, trials): the endpoint's unadjusted rejections, or the family's FWER.
+fn feature_rate(f: &Feature, replicates: u64) -> f64 {
+    let mut text = std::fs::read_to_string(f.scenario).unwrap();
+    for (from, to) in f.edits {
+        assert!(text.contains(from), "{}: {from:?} not in {}", f.label, f.scenario);
+        text = text.replace(from, to);
+    }
+    let sets: Vec<String> = f.sets.iter().map(|s| s.to_string()).collect();
+    let s = scenario::from_str(&text, f.scenario, &sets).unwrap_or_else(|e| panic!("{}: {e:?}", f.label));
+    if f.endpoint == "FWER" {
+        let family = s.analysis.multiplicity.as_ref().expect("a family").endpoints.clone();
+        let mut any = 0u64;
+        engine::run_observed(
+            &s,
+            0..replicates,
+            |_| {},
+            |layout, record| {
+                any += family.iter().any(|&e| record[layout.endpoint[e] + field::ADJUSTED] == 1.0) as u64;
+            },
+        );
+        return any as f64 / replicates as f64;
+    }
+    let e = s.endpoint_index(f.endpoint).unwrap_or_else(|| panic!("{}: no endpoint {}", f.label, f.endpoint));
+    let summary = engine::run(&s, 0..replicates, |_| {});
+    summary.endpoints[e].rejections_unadjusted as f64 / replicates as f64
+}
+
+fn feature_check(f: &Feature, rate: f64, replicates: u64) -> Option<String> {
+    let (level, two_sided) = match f.level {
+        Level::Nominal(a) => (a, true),
+        Level::AtMost(a) => (a, false),
+    };
+    let tol = four_se(level, replicates);
+    let bad = rate > level + tol || (two_sided && rate < level - tol);
+    bad.then(|| format!("{}: type I error {rate:.4}, level {level} ± {tol:.4} (4 MCSE, {replicates} trials)", f.label))
+}
+
+/// The new features (looks under calendar and follow-up cuts) at 4,000 trials, in `cargo test`.
+#[test]
+fn looks_under_calendar_cuts_hold_their_level_fast() {
+    let failures: Vec<String> = features()
+        .iter()
+        .filter(|f| f.label.contains("calendar cut, looks") || f.label.contains("follow-up cut"))
+        .filter_map(|f| feature_check(f, feature_rate(f, 4000), 4000))
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The 95% Clopper–Pearson interval a trial reports for a binary rate covers the true rate at
+/// least 95% of the time (it is exact, hence conservative); the Wilson interval the report
+/// gives for each power covers the exact power of Simon's design about 95% of the time.
+fn coverage(replicates: u64) -> Vec<(String, f64, u64, Option<String>)> {
+    let mut out = Vec::new();
+    let s = scenario::load(std::path::Path::new("scenarios/ascites-dcr-single-arm.toml"), &[]).unwrap();
+    let (mut covered, mut n) = (0u64, 0u64);
+    engine::run_observed(
+        &s,
+        0..replicates,
+        |_| {},
+        |layout, record| {
+            let b = layout.endpoint[0];
+            let (lo, hi) = (record[b + field::CP_LOWER], record[b + field::CP_UPPER]);
+            covered += (lo <= 0.30 && 0.30 <= hi) as u64;
+            n += 1;
+        },
+    );
+    let c = covered as f64 / n as f64;
+    let bad = (c < 0.95 - four_se(0.95, n)).then(|| format!("Clopper–Pearson coverage {c}"));
+    out.push(("Clopper–Pearson 95% interval of the response rate (n = 40, p = 0.30)".into(), c, n, bad));
+    // Wilson: runs of 200 trials of the Simon design, against its exact power.
+    let mut s = scenario::load(std::path::Path::new("scenarios/pm-orr-simon.toml"), &[]).unwrap();
+    let (_, _, power) = peritrial::design::analytic::binary_companion(&s, 0).expect("Simon's exact power");
+    let runs = (replicates / 200).max(20);
+    let mut covered = 0u64;
+    for k in 0..runs {
+        s.seed = 1000 + k;
+        let summary = engine::run(&s, 0..200, |_| {});
+        let (lo, hi) = peritrial::stats::binary::wilson(summary.endpoints[0].rejections, 200, 0.95);
+        covered += (lo <= power && power <= hi) as u64;
+    }
+    let c = covered as f64 / runs as f64;
+    let bad = ((c - 0.95).abs() > four_se(0.95, runs)).then(|| format!("Wilson coverage {c}"));
+    out.push((format!("Wilson 95% interval of a power (runs of 200 trials, exact power {power:.4})"), c, runs, bad));
+    out
+}
+
+#[test]
+#[ignore = "every test and design feature under its null: 24 cases (PERITRIAL_CALIBRATION_REPLICATES, default 20,000)"]
+fn feature_calibration_table() {
+    let replicates: u64 =
+        std::env::var("PERITRIAL_CALIBRATION_REPLICATES").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
+    let mut out = String::from("| feature | test level | trials | type I error ± MCSE | 95% interval | verdict |\n|---|---|---|---|---|---|\n");
+    let mut failures = Vec::new();
+    for f in features() {
+        let rate = feature_rate(&f, replicates);
+        let se = (rate * (1.0 - rate) / replicates as f64).sqrt();
+        let (lo, hi) = peritrial::stats::binary::wilson((rate * replicates as f64).round() as u64, replicates, 0.95);
+        let fail = feature_check(&f, rate, replicates);
+        let level = match f.level {
+            Level::Nominal(a) => format!("{a}"),
+            Level::AtMost(a) => format!("≤ {a}"),
+        };
+        let row = format!(
+            "| {} | {level} | {replicates} | {rate:.4} ± {se:.4} | [{lo:.4}, {hi:.4}] | {} |",
+            f.label,
+            if fail.is_some() { "FAIL" } else { "within 4 MCSE" }
+        );
+        println!("{row}");
+        out.push_str(&row);
+        out.push('\n');
+        failures.extend(fail);
+    }
+    out.push_str("\n| interval | coverage | trials or runs | verdict |\n|---|---|---|---|\n");
+    for (label, c, n, bad) in coverage(replicates) {
+        let row = format!("| {label} | {c:.4} | {n} | {} |", if bad.is_some() { "FAIL" } else { "within 4 MCSE" });
+        println!("{row}");
+        out.push_str(&row);
+        out.push('\n');
+        failures.extend(bad);
+    }
+    std::fs::create_dir_all("target").unwrap();
+    std::fs::write("target/calibration-features.md", &out).unwrap();
+    assert!(failures.is_empty(), "{failures:#?}");
+}

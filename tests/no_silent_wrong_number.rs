@@ -312,3 +312,106 @@ fn chi_square_continuity_correction_is_a_choice_shown_in_the_scenario() {
         &["continuity_correction"],
     );
 }
+
+/// Item 3: under a calendar cut, an interim look defined by information comes when the
+/// monitored endpoint reaches its share of the *planned* events (those expected at the final
+/// cut, computed once from the scenario), and spends alpha at its observed events over the
+/// planned ones: the first look's boundary is a function of its own events only, never of the
+/// trial's final event count (which a real trial does not know at the look).
+#[test]
+fn looks_under_a_calendar_cut_use_only_what_is_known_at_the_look() {
+    use peritrial::analyze::{Plan, look};
+    use peritrial::design::spending;
+    use peritrial::scenario::{Spending, load};
+    let s = load(std::path::Path::new("scenarios/gastric-adjuvant.toml"), &["analysis.looks=[0.5, 1.0]".into()])
+        .unwrap();
+    let planned = Plan::new(&s).planning.events[0];
+    // The expected EFS events at month 60, from the planning simulation (150.5 here; the
+    // simulated trials have 150.7 on average at the cut).
+    assert!((planned - 150.5).abs() < 3.0, "planned EFS events {planned}");
+    let target = (0.5 * planned).ceil();
+    let (mut trials, mut by_final) = (0u64, std::collections::BTreeMap::<i64, Vec<f64>>::new());
+    let alpha = s.analysis.multiplicity.as_ref().unwrap().alpha;
+    peritrial::engine::run_observed(
+        &s,
+        0..400,
+        |_| {},
+        |layout, record| {
+            let b = layout.looks;
+            assert_eq!(record[b + look::REACHED], 1.0);
+            let d1 = record[b + look::EVENTS];
+            assert_eq!(d1, target, "look 1 at ceil(0.5 x planned) events");
+            let want = peritrial::stats::normal::quantile(
+                1.0 - spending::spent(Spending::OBrienFleming, alpha, d1 / planned),
+            );
+            let c1 = record[b + look::BOUNDARY];
+            assert!((c1 - want).abs() < 1e-9, "look 1 boundary {c1}, spent at {d1}/{planned}: {want}");
+            let stopped = record[peritrial::analyze::global::STOP_LOOK] == 1.0;
+            if !stopped {
+                by_final.entry(record[b + look::COUNT + look::EVENTS] as i64).or_default().push(c1);
+            }
+            trials += 1;
+        },
+    );
+    assert_eq!(trials, 400);
+    // Trials with different final event counts share the same first boundary.
+    assert!(by_final.len() > 10, "final event counts vary");
+    let firsts: std::collections::BTreeSet<u64> = by_final.values().flatten().map(|c| c.to_bits()).collect();
+    assert_eq!(firsts.len(), 1, "the first look's boundary depends on the final events: {firsts:?}");
+}
+
+/// Item 3: looks at calendar months (`looks = { months = [...] }`) happen at those months, the
+/// report gives their planned information, and they are refused where they cannot be.
+#[test]
+fn looks_at_calendar_months_happen_at_those_months() {
+    let (v, _) =
+        run_json(&["scenarios/gastric-adjuvant.toml", "--replicates", "500", "--set", "analysis.looks={ months = [30, 45] }"]);
+    let looks = v["endpoints"]["efs"]["looks"].as_array().unwrap();
+    assert_eq!(looks.len(), 3);
+    assert_eq!(looks[0]["cut_month"].as_f64(), Some(30.0));
+    assert_eq!(looks[0]["month"].as_f64(), Some(30.0));
+    let f1 = looks[0]["information"].as_f64().unwrap();
+    let f2 = looks[1]["information"].as_f64().unwrap();
+    assert!(0.2 < f1 && f1 < f2 && f2 < 1.0, "planned information {f1}, {f2}");
+    assert_eq!(looks[2]["information"].as_f64(), Some(1.0));
+    assert!(v["analysis"]["planned_events"]["events"]["efs"].as_f64().is_some());
+    assert!(v["endpoints"]["efs"]["analytic"]["assumes"].as_str().unwrap().contains("group-sequential"));
+    let show = peritrial(&["show", "scenarios/gastric-adjuvant.toml", "--set", "analysis.looks={ months = [30, 45] }"]);
+    assert!(String::from_utf8_lossy(&show.stdout).contains("looks = { months = [30.0, 45.0] }"));
+    refused(
+        &["validate", "scenarios/gastric-adjuvant.toml", "--set", "analysis.looks={ months = [30, 60] }"],
+        &["analysis.looks.months", "before the final analysis at month 60"],
+    );
+    refused(
+        &["validate", "scenarios/gastric-adjuvant.toml", "--set", "analysis.looks={ months = [40, 30] }"],
+        &["analysis.looks.months", "increase strictly"],
+    );
+    refused(
+        &["validate", "scenarios/gastric-adjuvant.toml", "--set", "analysis.looks={ weeks = [3] }"],
+        &["analysis.looks"],
+    );
+    refused(
+        &["validate", "scenarios/pm-orr-simon.toml", "--set", "analysis.looks=[0.5, 1.0]"],
+        &["analysis.looks", "not a time-to-event endpoint"],
+    );
+}
+
+/// Item 3: a look whose calendar month comes after the final cut (here a follow-up cut that
+/// ends earlier) does not happen, and every output says so.
+#[test]
+fn a_month_look_after_the_final_cut_is_reported() {
+    let (v, stderr) = run_json(&[
+        "scenarios/gastric-adjuvant.toml",
+        "--replicates",
+        "200",
+        "--set",
+        "analysis.cut={ min_follow_up_months = 6 }",
+        "--set",
+        "analysis.looks={ months = [24, 200] }",
+    ]);
+    let looks = v["endpoints"]["efs"]["looks"].as_array().unwrap();
+    assert!(looks[1]["target_not_reached"].as_u64().unwrap() > 0);
+    let w = v["warnings"].as_array().unwrap();
+    assert!(w.iter().any(|w| w.as_str().unwrap().contains("look 2's month (200)")), "{w:?}");
+    assert!(stderr.contains("look 2's month (200)"), "{stderr}");
+}

@@ -208,13 +208,27 @@ pub struct GroupSequential {
 impl GroupSequential {
     /// The design of endpoint `e` when it is the one monitored at several looks.
     pub fn of(s: &Scenario, e: usize) -> Option<GroupSequential> {
-        use crate::scenario::{Cut, Futility};
-        let looks = &s.analysis.looks;
-        let monitored = match s.analysis.cut {
-            Cut::Events { endpoint, .. } => endpoint,
-            _ => s.endpoints.iter().position(|x| !matches!(x.kind, EndpointKind::Safety { .. }))?,
+        use crate::scenario::{Futility, Looks};
+        if crate::analyze::monitored(s) != Some(e) {
+            return None;
+        }
+        // The planned fractions; under looks at calendar months, the expected ones, without the
+        // looks at which no information is expected.
+        let mut looks = match &s.analysis.looks {
+            Looks::Information(f) => f.clone(),
+            Looks::Months(_) => crate::cut::Planning::of(s, Some(e)).fractions,
         };
-        if looks.len() < 2 || monitored != e || !matches!(s.endpoints[e].kind, EndpointKind::TimeToEvent { .. }) {
+        let mut next = f64::INFINITY;
+        for f in looks.iter_mut().rev() {
+            if *f > 0.0 && *f < next {
+                next = *f;
+            } else {
+                *f = f64::NAN;
+            }
+        }
+        looks.retain(|f| !f.is_nan());
+        let looks = &looks;
+        if looks.len() < 2 {
             return None;
         }
         // Under a multiplicity family the monitored endpoint starts at its share of the family's α.

@@ -27,7 +27,7 @@ pub fn spent(spending: Spending, alpha: f64, t: f64) -> f64 {
 
 /// Grid resolution parameter r of Jennison & Turnbull (points per stage: 12r − 3 with
 /// Simpson midpoints). r = 32 gives boundaries accurate to well under 1e-6 on the z scale.
-const R: usize = 32;
+pub const R: usize = 32;
 
 /// Grid points and Simpson weights on (lo, hi) for a standard normal centred at `mean`.
 fn grid(res: usize, mean: f64, lo: f64, hi: f64, z: &mut Vec<f64>, w: &mut Vec<f64>) {
@@ -81,11 +81,23 @@ pub fn boundaries(spending: Spending, alpha: f64, t: &[f64]) -> Vec<f64> {
 /// grows as r²; r = 16 agrees with r = 32 to 1e-5 on the z scale (2e-6 for looks at 0.93 and 0.97; unit test), and is what
 /// the engine uses for the boundaries it recomputes in every trial.
 pub fn boundaries_at_resolution(spending: Spending, alpha: f64, t: &[f64], res: usize) -> Vec<f64> {
+    boundaries_spending_at(spending, alpha, t, t, res)
+}
+
+/// Efficacy boundaries when the alpha spent by each look is not read at the information
+/// fraction that gives the correlation: look k spends α(`spend_at[k]`) cumulatively, and the z
+/// statistics have the correlation √(t_j/t_k) of the information `t` actually observed (the
+/// last 1). This is how a trial spends alpha when its looks come at information it did not
+/// plan exactly (Lan & DeMets 1983): an interim spends at its observed information over the
+/// planned maximum (`spend_at[k]` < 1), the final look spends what is left (`spend_at` = 1),
+/// whatever information it ends with.
+pub fn boundaries_spending_at(spending: Spending, alpha: f64, t: &[f64], spend_at: &[f64], res: usize) -> Vec<f64> {
+    debug_assert_eq!(t.len(), spend_at.len());
     let mut out = Vec::with_capacity(t.len());
     let mut prev: Option<Stage> = None;
     let (mut spent_before, mut t_prev) = (0.0, 0.0);
-    for &tk in t {
-        let target = (spent(spending, alpha, tk) - spent_before).max(0.0);
+    for (&tk, &sk) in t.iter().zip(spend_at) {
+        let target = (spent(spending, alpha, sk) - spent_before).max(0.0);
         spent_before += target;
         let c = if target <= 0.0 {
             f64::INFINITY

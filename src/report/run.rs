@@ -2,7 +2,7 @@
 //! for people, and CSV (one row per endpoint).
 
 use super::key_number;
-use crate::scenario::{BinaryTest, EndpointKind, Scenario, TimeToEventTest};
+use crate::scenario::{BinaryTest, EndpointKind, Looks, Scenario, TimeToEventTest};
 use crate::stats::binary;
 use crate::summary::{ExactSum, Summary, Values};
 use serde_json::{Map, Value, json};
@@ -73,7 +73,8 @@ fn distribution(v: &Values) -> Value {
 /// The report as a JSON value.
 pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timing>) -> Value {
     let r = summary.replicates.max(1);
-    let primary = crate::analyze::Plan::new(s).primary;
+    let primary = crate::analyze::primary(s);
+    let planning = crate::cut::Planning::of(s, crate::analyze::monitored(s));
     let mut endpoints = Map::new();
     for (i, (e, es)) in s.endpoints.iter().zip(&summary.endpoints).enumerate() {
         let mut o = Map::new();
@@ -126,6 +127,8 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
                 crate::scenario::Cut::Events { endpoint, events } if endpoint == i && summary.cut_not_reached == 0 => {
                     (events as f64, "cut")
                 }
+                // With looks, the trials stop at different cuts: the design's planned events.
+                _ if planning.trials > 0 && planning.events[i].is_finite() => (planning.events[i], "planned"),
                 _ => (ev.map_or(0.0, |d| d.mean), "simulated_mean"),
             };
             use crate::design::analytic as an;
@@ -196,11 +199,16 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
                         l.efficacy_stops + l.futility_stops
                     };
                     stopped_before += ends_here;
-                    json!({ "look": k + 1, "information": num(s.analysis.looks[k]), "boundary_z": mean(&l.boundary),
+                    let mut look = json!({ "look": k + 1, "information": num(planning.fractions[k]), "boundary_z": mean(&l.boundary),
                             "rejections": l.efficacy_stops, "futility_z": mean(&l.futility), "futility_stops": l.futility_stops,
                             "stop_probability": num(ends_here as f64 / r as f64),
                             "events": mean(&l.events), "cut_month": mean(&l.cut_month), "patients": mean(&l.patients),
-                            "target_not_reached": l.not_reached })
+                            "target_not_reached": l.not_reached });
+                    if let Looks::Months(m) = &s.analysis.looks {
+                        // The planned calendar month (the final look's is the cut's).
+                        look["month"] = m.get(k).map_or(Value::Null, |&m| num(m));
+                    }
+                    look
                 })
                 .collect();
             o.insert("looks".into(), Value::Array(looks));
@@ -214,6 +222,21 @@ pub fn json(s: &Scenario, summary: &Summary, complete: bool, timing: Option<Timi
         cut.map_or(Value::Null, |d| json!({ "mean": num(d.mean), "q025": num(d.q025), "q975": num(d.q975) })),
     );
     analysis.insert("expected_patients".into(), mean(&summary.patients));
+    if planning.trials > 0 {
+        // What the looks spend alpha against: the events each endpoint is expected to have at
+        // the final cut, from a simulation of the scenario's assumptions.
+        let mut planned = Map::new();
+        for (e, &d) in s.endpoints.iter().zip(&planning.events) {
+            if d.is_finite() {
+                planned.insert(e.name.clone(), num(d));
+            }
+        }
+        analysis.insert(
+            "planned_events".into(),
+            json!({ "events": planned, "trials": planning.trials, "seed": crate::cut::PLANNING_SEED,
+                    "method": "the mean events at the final cut over the planning trials (a fixed seed, not the study's); a cut's own event target is used as it is" }),
+        );
+    }
     if let crate::scenario::Cut::Events { .. } = s.analysis.cut {
         analysis.insert("cut_target_not_reached".into(), json!(summary.cut_not_reached));
     }
@@ -271,10 +294,13 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
     let n_looks = summary.looks.len();
     for (k, l) in summary.looks.iter().enumerate() {
         if k + 1 < n_looks && l.not_reached > 0 {
+            let target = match &s.analysis.looks {
+                Looks::Information(f) => format!("event target (information {})", f[k]),
+                Looks::Months(m) => format!("month ({})", m[k]),
+            };
             out.push(format!(
-                "look {}'s event target (information {}) was not reached in {} of {r} trials; it fell at the final cut",
+                "look {}'s {target} was not reached before the final cut in {} of {r} trials; it fell at the final cut, with no test of its own",
                 k + 1,
-                s.analysis.looks[k],
                 l.not_reached
             ));
         }

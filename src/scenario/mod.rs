@@ -134,7 +134,7 @@ mod tests {
         assert_eq!(m.hazard_ratio[1], HazardRatio::constant(0.7));
         assert_eq!(m.hazard_ratio[0], HazardRatio::constant(1.0));
         assert_eq!(s.analysis.cut, Cut::Events { endpoint: 0, events: 300 });
-        assert_eq!(s.analysis.looks, vec![1.0]);
+        assert_eq!(s.analysis.looks, Looks::Information(vec![1.0]));
     }
 
     #[test]

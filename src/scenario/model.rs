@@ -203,11 +203,45 @@ pub enum BinaryTest {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analysis {
     pub cut: Cut,
-    /// Information fractions, increasing, the last one 1.
-    pub looks: Vec<f64>,
+    pub looks: Looks,
     pub spending: Spending,
     pub futility: Option<Futility>,
     pub multiplicity: Option<Multiplicity>,
+}
+
+/// When the analyses of a group-sequential design happen. The monitored endpoint is the cut's
+/// endpoint (event-driven cut) or the first endpoint with a test. Under every rule a look
+/// spends alpha at the information it has observed over the information planned at the final
+/// cut — the cut's event target, or under a calendar or follow-up cut the events expected
+/// there ([`crate::cut::Planning`]) — and the final analysis spends what is left, with the
+/// correlation of the information actually observed: nothing a real trial would not know at
+/// the look is used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Looks {
+    /// Information fractions of the monitored endpoint's planned events, increasing, the last 1
+    /// (the final analysis at the cut): look k comes when the endpoint reaches ⌈f_k·D⌉ events.
+    Information(Vec<f64>),
+    /// Calendar months from the first entry of the interim looks, increasing; the final
+    /// analysis is at the cut.
+    Months(Vec<f64>),
+}
+
+impl Looks {
+    /// Analyses, the final one included.
+    pub fn count(&self) -> usize {
+        match self {
+            Looks::Information(f) => f.len(),
+            Looks::Months(m) => m.len() + 1,
+        }
+    }
+
+    /// The scenario language's form, for `show` and reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Looks::Information(f) => format!("information fractions {f:?}"),
+            Looks::Months(m) => format!("interim looks at months {m:?}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

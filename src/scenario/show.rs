@@ -286,7 +286,14 @@ pub fn to_toml(s: &Scenario) -> String {
         }
     }
     at.insert("cut", Item::Value(Value::InlineTable(cut)));
-    at.insert("looks", Item::Value(arr(&a.looks)));
+    match &a.looks {
+        Looks::Information(f) => at.insert("looks", Item::Value(arr(f))),
+        Looks::Months(m) => {
+            let mut t = InlineTable::new();
+            t.insert("months", arr(m));
+            at.insert("looks", Item::Value(Value::InlineTable(t)))
+        }
+    };
     at.insert("spending", Item::Value(spending(a.spending)));
     if let Some(f) = a.futility {
         let mut ft = InlineTable::new();

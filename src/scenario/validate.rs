@@ -1082,39 +1082,42 @@ fn read_analysis(
         }
     });
     let looks = match get(t, "looks") {
-        None => Some(vec![1.0]),
-        Some(n) => r.array(n, "analysis.looks", "information fractions").and_then(|items| {
-            let before = r.errors.len();
-            let ls: Vec<f64> = items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, x)| {
-                    r.number(x, &format!("analysis.looks[{i}]"), |f| {
-                        if f > 0.0 && f <= 1.0 {
-                            Ok(())
-                        } else {
-                            Err("an information fraction must be in (0, 1]".into())
-                        }
+        None => Some(Looks::Information(vec![1.0])),
+        Some(n) if n.table().is_some() => read_month_looks(r, n, cut.as_ref()),
+        Some(n) => r
+            .array(n, "analysis.looks", "information fractions, or a table { months = [...] } of calendar months")
+            .and_then(|items| {
+                let before = r.errors.len();
+                let ls: Vec<f64> = items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, x)| {
+                        r.number(x, &format!("analysis.looks[{i}]"), |f| {
+                            if f > 0.0 && f <= 1.0 {
+                                Ok(())
+                            } else {
+                                Err("an information fraction must be in (0, 1]".into())
+                            }
+                        })
                     })
-                })
-                .collect();
-            if r.errors.len() > before {
-                return None;
-            }
-            if ls.is_empty() || ls.windows(2).any(|w| w[1] <= w[0]) || *ls.last().expect("not empty") != 1.0 {
-                r.error(
-                    n,
-                    "analysis.looks",
-                    "information fractions must increase strictly and end at 1.0 (the final analysis)",
-                );
-                return None;
-            }
-            if ls.len() > 10 {
-                r.error(n, "analysis.looks", "at most 10 looks");
-                return None;
-            }
-            Some(ls)
-        }),
+                    .collect();
+                if r.errors.len() > before {
+                    return None;
+                }
+                if ls.is_empty() || ls.windows(2).any(|w| w[1] <= w[0]) || *ls.last().expect("not empty") != 1.0 {
+                    r.error(
+                        n,
+                        "analysis.looks",
+                        "information fractions must increase strictly and end at 1.0 (the final analysis)",
+                    );
+                    return None;
+                }
+                if ls.len() > 10 {
+                    r.error(n, "analysis.looks", "at most 10 looks");
+                    return None;
+                }
+                Some(Looks::Information(ls))
+            }),
     };
     let spending = match get(t, "spending") {
         None => Some(Spending::OBrienFleming),
@@ -1214,27 +1217,34 @@ fn read_analysis(
             Some(Some(Multiplicity { method: method?, endpoints: eps, alpha: alpha?, spending: member_spending }))
         }),
     };
-    if let (Some(ls), Some(Cut::Events { endpoint, .. }), Some(eps)) = (&looks, &cut, endpoints) {
-        let test = match &eps[*endpoint].kind {
-            EndpointKind::TimeToEvent { test, .. } => Some(test),
-            _ => None,
+    // The endpoint monitored at the looks: the cut's, or the first endpoint with a test.
+    let monitored = match (&cut, endpoints) {
+        (Some(Cut::Events { endpoint, .. }), _) => Some(*endpoint),
+        (Some(_), Some(eps)) => eps.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
+        _ => None,
+    };
+    if let (Some(ls), Some(pe), Some(eps)) = (&looks, monitored, endpoints)
+        && ls.count() > 1
+    {
+        let why = match &eps[pe].kind {
+            EndpointKind::TimeToEvent { test: TimeToEventTest::MaxCombo, .. } => Some("its MaxCombo test has a statistic that is not standard normal under the null and is analysed once"),
+            EndpointKind::TimeToEvent { .. } => None,
+            _ => Some("it is not a time-to-event endpoint (group-sequential boundaries need a statistic that is standard normal under the null, with information from events)"),
         };
-        if ls.len() > 1 && matches!(test, Some(TimeToEventTest::MaxCombo)) {
-            r.error_on(get(t, "looks"), &node.origin, "analysis.looks", "interim looks need a test whose statistic is standard normal under the null; the MaxCombo test of the cut endpoint is analysed once");
+        if let Some(why) = why {
+            r.error_on(get(t, "looks"), &node.origin, "analysis.looks", format!("interim looks are monitored on {:?} (the cut's endpoint, or the first endpoint with a test), but {why}", eps[pe].name));
             return None;
         }
     }
     // rpact refuses a beta-spending design whose futility bound comes within 0.01 of the
     // efficacy bound at an interim (the futility rule would then decide the trial); so do we.
-    if let (Some(ls), Some(sp), Some(Some(Futility::BetaSpending { spending: bs, beta })), Some(eps)) =
+    // (Under looks at calendar months the planned fractions are known only from the planning
+    // simulation; a bound that crosses is capped at the efficacy bound there.)
+    if let (Some(Looks::Information(ls)), Some(sp), Some(Some(Futility::BetaSpending { spending: bs, beta })), Some(eps)) =
         (&looks, spending, futility, endpoints)
         && ls.len() > 1
     {
-        let primary = match &cut {
-            Some(Cut::Events { endpoint, .. }) => Some(*endpoint),
-            _ => eps.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
-        };
-        if let Some(pe) = primary {
+        if let Some(pe) = monitored {
             let (f, _, crossing) = crate::design::spending::futility_boundaries(sp, eps[pe].alpha, bs, beta, ls);
             if let Some(k) = crossing {
                 let e = crate::design::spending::boundaries(sp, eps[pe].alpha, ls);
@@ -1259,13 +1269,10 @@ fn read_analysis(
     // (time to event, a test that is standard normal under the null), and the monitored
     // endpoint must be in the family (first, for a fixed sequence).
     if let (Some(ls), Some(m), Some(eps)) = (&looks, multiplicity.as_ref().and_then(|m| m.as_ref()), endpoints)
-        && ls.len() > 1
+        && ls.count() > 1
     {
         let at = get(t, "multiplicity");
-        let primary = match &cut {
-            Some(Cut::Events { endpoint, .. }) => Some(*endpoint),
-            _ => eps.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
-        };
+        let primary = monitored;
         for &i in &m.endpoints {
             match &eps[i].kind {
                 EndpointKind::TimeToEvent { test: TimeToEventTest::MaxCombo, .. } => {
@@ -1310,6 +1317,42 @@ fn read_analysis(
         }
     }
     Some(Analysis { cut: cut?, looks: looks?, spending: spending?, futility: futility?, multiplicity: multiplicity? })
+}
+
+/// `looks = { months = [m1, m2, …] }`: the calendar months of the interim looks, increasing,
+/// before the cut when the cut is a calendar month.
+fn read_month_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<Looks> {
+    let t = r.table(node, "analysis.looks", &["months"])?;
+    let Some(m) = get(t, "months") else {
+        r.error(node, "analysis.looks", "expected { months = [m1, m2, ...] }, the calendar months of the interim looks");
+        return None;
+    };
+    let items = r.array(m, "analysis.looks.months", "the calendar months of the interim looks")?;
+    let before = r.errors.len();
+    let ms: Vec<f64> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| r.number(x, &format!("analysis.looks.months[{i}]"), positive_months))
+        .collect();
+    if r.errors.len() > before {
+        return None;
+    }
+    if ms.is_empty() || ms.windows(2).any(|w| w[1] <= w[0]) {
+        r.error(m, "analysis.looks.months", "the months of the interim looks must increase strictly (at least one; the final analysis is the cut)");
+        return None;
+    }
+    if ms.len() > 9 {
+        r.error(m, "analysis.looks.months", "at most 9 interim looks (10 analyses with the final one)");
+        return None;
+    }
+    if let Some(&Cut::Month(end)) = cut
+        && let Some(&last) = ms.last()
+        && last >= end
+    {
+        r.error(m, "analysis.looks.months", format!("an interim look must come before the final analysis at month {end} (analysis.cut.month); found {last}"));
+        return None;
+    }
+    Some(Looks::Months(ms))
 }
 
 fn ref_in_endpoints(r: &mut Reader, node: &Node, path: &str, names: &[String]) -> Option<usize> {

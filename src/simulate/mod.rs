@@ -100,6 +100,8 @@ pub struct Simulator<'a> {
     block_template: Vec<u8>,
     /// Whether the scenario has responses or adverse events (else no marks are kept).
     marked: bool,
+    /// The seed of the replicate streams: the study's, or the planning simulation's.
+    seed: u64,
 }
 
 /// Reusable per-thread buffers for simulating trials.
@@ -176,7 +178,13 @@ impl<'a> Simulator<'a> {
             .flat_map(|(i, a)| std::iter::repeat_n(i as u8, (a.allocation * copies) as usize))
             .collect();
         let marked = profiles.iter().any(|p| !p.responses.is_empty() || !p.adverse_events.is_empty());
-        Simulator { scenario, profiles, n_arms, cohort_cdf, frailty, block_template, marked }
+        Simulator { scenario, profiles, n_arms, cohort_cdf, frailty, block_template, marked, seed: scenario.seed }
+    }
+
+    /// The simulator of the same assumptions with another seed (the planning simulation's,
+    /// whose trials are not the study's replicates).
+    pub fn with_seed(self, seed: u64) -> Simulator<'a> {
+        Simulator { seed, ..self }
     }
 
     fn cohort_of(&self, u: f64) -> usize {
@@ -191,7 +199,7 @@ impl<'a> Simulator<'a> {
         let n = s.enrollment.sample_size as usize;
         out.patients.clear();
         out.marks.clear();
-        let stream = ReplicateStream::new(s.seed, replicate);
+        let stream = ReplicateStream::new(self.seed, replicate);
         // Each cohort's block buffer is kept across trials; the position says it is used up.
         buffers.blocks.resize_with(s.cohorts.len(), || (Vec::new(), 0, stream.randomisation(0)));
         for (c, (_, pos, rng)) in buffers.blocks.iter_mut().enumerate() {
