@@ -206,7 +206,7 @@ fn features() -> Vec<Feature> {
         f("log-rank, event-driven cut", canonical, &[], &[], "efs", Nominal(0.025)),
         f("Fleming–Harrington (0, 1)", canonical, &[], &["endpoints.efs.test=\"fleming_harrington\"", "endpoints.efs.rho=0", "endpoints.efs.gamma=1"], "efs", Nominal(0.025)),
         f("MaxCombo", canonical, &[], &["endpoints.efs.test=\"maxcombo\""], "efs", Nominal(0.025)),
-        f("Cox score (Wald)", canonical, &[], &["endpoints.efs.test=\"cox\""], "efs", Nominal(0.025)),
+        f("Cox, Wald z (Efron ties)", canonical, &[], &["endpoints.efs.test=\"cox\""], "efs", Nominal(0.025)),
         f("stratified log-rank, two cohorts", "scenarios/mixed-stratified.toml", &[], &["cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1.0", "cohorts.colorectal.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1.0"], "efs", Nominal(0.025)),
         f("competing death, visit schedule, calendar cut: EFS", gastric, &[], with(&[]), "efs", Nominal(0.025)),
         f("competing death, visit schedule, calendar cut: regional recurrence", gastric, &[], with(&[]), "regional_recurrence", Nominal(0.025)),
