@@ -374,3 +374,58 @@ fn sweep_refuses_a_path_given_twice_and_spending_lists_every_form() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("hwang_shih_decani"));
 }
+
+/// Ten million bad rows: the first 20 errors with their lines, the rest counted, in bounded
+/// memory (the process runs under a 100 MB address-space limit; keeping every message would
+/// take about a gigabyte).
+#[test]
+fn ten_million_bad_rows_give_the_first_twenty_errors_in_bounded_memory() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    f.write_all(b"time,status,arm\n").unwrap();
+    for _ in 0..10_000_000 {
+        f.write_all(b"x,1,0\n").unwrap();
+    }
+    f.into_inner().unwrap().sync_all().unwrap();
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v 100000; exec {} analyze {}", bin().display(), path.display()))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 21, "{err}");
+    assert!(lines[0].ends_with("bad.csv:2: time = \"x\": expected a number"), "{}", lines[0]);
+    assert!(lines[19].contains("bad.csv:21: time"), "{}", lines[19]);
+    assert!(lines[20].ends_with("… and 9999980 more"), "{}", lines[20]);
+}
+
+/// RFC 4180: quoted fields (with commas and doubled quotes inside), CRLF line ends and a BOM.
+#[test]
+fn analyze_reads_rfc_4180_quoting() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.csv");
+    let quoted = dir.path().join("quoted.csv");
+    let mut a = String::from("time,status,arm,stratum\n");
+    let mut b = String::from("\u{feff}\"time\",\"status\",\"arm\",\"stratum\"\r\n");
+    for i in 0..60 {
+        let (t, s, arm) = (1.0 + (i * 7 % 23) as f64, (i % 3 != 0) as u8, i % 2);
+        a.push_str(&format!("{t},{s},{arm},{}\n", i % 2));
+        b.push_str(&format!("\"{t}\",{s},\"{arm}\",{}\r\n", i % 2));
+    }
+    std::fs::write(&plain, a).unwrap();
+    std::fs::write(&quoted, b).unwrap();
+    let run = |p: &std::path::Path| Command::cargo_bin("peritrial").unwrap().arg("analyze").arg(p).output().unwrap();
+    let (x, y) = (run(&plain), run(&quoted));
+    assert!(x.status.success() && y.status.success(), "{}", String::from_utf8_lossy(&y.stderr));
+    assert_eq!(x.stdout, y.stdout);
+    std::fs::write(&quoted, "time,status,arm\n\"1,5\",1,0\n\"a \"\"b\"\"\",1,0\n").unwrap();
+    let e = run(&quoted);
+    let err = String::from_utf8_lossy(&e.stderr);
+    assert_eq!(e.status.code(), Some(2));
+    assert!(err.contains(":2: time = \"1,5\": expected a number"), "{err}");
+    assert!(err.contains(":3: time = \"a \\\"b\\\"\": expected a number"), "{err}");
+}
