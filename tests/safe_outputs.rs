@@ -429,3 +429,29 @@ fn analyze_reads_rfc_4180_quoting() {
     assert!(err.contains(":2: time = \"1,5\": expected a number"), "{err}");
     assert!(err.contains(":3: time = \"a \\\"b\\\"\": expected a number"), "{err}");
 }
+
+/// Every independent error once, and none caused by another: a bad alpha of an endpoint does
+/// not also make the multiplicity family's reference to it "no endpoint efs"; a bad test name
+/// and a bad cohort both appear, each once.
+#[test]
+fn one_error_is_reported_once_without_cascades() {
+    let errors = |sets: &[&str]| {
+        let mut c = Command::cargo_bin("peritrial").unwrap();
+        c.args(["validate", "scenarios/gastric-adjuvant.toml"]);
+        for s in sets {
+            c.args(["--set", s]);
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).lines().map(str::to_string).collect::<Vec<String>>()
+    };
+    let e = errors(&["endpoints.efs.alpha=2"]);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("endpoints.efs.alpha = 2"));
+    let e = errors(&["endpoints.efs.test=\"nope\"", "arms.rmhtnf.allocation=0", "cohorts.gastric.share=2"]);
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert!(e.iter().all(|l| !l.contains("there is no endpoint")), "{e:#?}");
+    let e = errors(&["analysis.cut={ endpoint = \"efx\", events = 10 }"]);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(e[0].contains("the endpoints are efs, pfs, os, regional_recurrence"), "{e:#?}");
+}

@@ -668,10 +668,11 @@ fn name_list(r: &mut Reader, node: &Node, path: &str, defined: &[String], what: 
             Some(id) if out.contains(&id) => r.error(item, &p, format!("{what} {s:?} is listed twice")),
             Some(id) => out.push(id),
             None => {
+                let place = if what == "endpoint" { "under [endpoints]" } else { "in the cohorts" };
                 let list = if defined.is_empty() {
-                    format!("no {what}s are defined in any cohort")
+                    format!("no {what}s are defined {place}")
                 } else {
-                    format!("the {what}s defined in the cohorts are {}", defined.join(", "))
+                    format!("the {what}s defined {place} are {}", defined.join(", "))
                 };
                 r.error(item, &p, format!("there is no {what} {s:?}; {list}"));
             }
@@ -1054,7 +1055,12 @@ fn read_analysis(
         return None;
     };
     let t = r.table(node, "analysis", &["cut", "looks", "spending", "futility", "multiplicity"])?;
-    let endpoint_names: Vec<String> = endpoints.iter().flatten().map(|e| e.name.clone()).collect();
+    // Endpoint names are known even where an endpoint's settings are wrong, so references to it
+    // resolve (no second error caused by the first).
+    let endpoint_names: Vec<String> = match get(top, "endpoints").and_then(Node::table) {
+        Some(t) => t.iter().map(|e| e.key.clone()).collect(),
+        None => Vec::new(),
+    };
     let cut = r.required(node, t, "analysis", "cut", "{ month = 48 }, { endpoint = \"efs\", events = 300 } or { min_follow_up_months = 1.0 }").and_then(|c| {
         let ct = r.table(c, "analysis.cut", &["month", "endpoint", "events", "min_follow_up_months"])?;
         match (get(ct, "month"), get(ct, "endpoint"), get(ct, "events"), get(ct, "min_follow_up_months")) {
@@ -1067,8 +1073,8 @@ fn read_analysis(
                         r.error(ev, "analysis.cut.events", format!("a cut cannot wait for more events than patients (enrollment.sample_size = {size})"));
                         return None;
                     }
-                let endpoints = endpoints.as_ref()?;
                 let id = ref_in_endpoints(r, en, "analysis.cut.endpoint", &endpoint_names)?;
+                let endpoints = endpoints.as_ref()?;
                 if !matches!(endpoints[id].kind, EndpointKind::TimeToEvent { .. }) {
                     r.error(en, "analysis.cut.endpoint", "an event-driven cut needs a time_to_event endpoint");
                     return None;
