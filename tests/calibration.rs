@@ -302,7 +302,7 @@ fn coverage(replicates: u64) -> Vec<(String, f64, u64, Option<String>)> {
     // Wilson: runs of 200 trials of the Simon design, against its exact power.
     let mut s = scenario::load(std::path::Path::new("scenarios/pm-orr-simon.toml"), &[]).unwrap();
     let (_, _, power) = peritrial::design::analytic::binary_companion(&s, 0).expect("Simon's exact power");
-    let runs = (replicates / 200).max(20);
+    let runs = (replicates / 50).max(20);
     let mut covered = 0u64;
     for k in 0..runs {
         s.seed = 1000 + k;
