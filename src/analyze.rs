@@ -202,7 +202,8 @@ impl<'a> Plan<'a> {
             .endpoints
             .iter()
             .map(|e| {
-                let d = Design { spending: s.analysis.spending, alpha: e.alpha, futility: true, resolution: spending::R };
+                let d =
+                    Design { spending: s.analysis.spending, alpha: e.alpha, futility: true, resolution: spending::R };
                 design_bounds(s, d, n_looks, &keep, &t, &t)
             })
             .collect();
@@ -612,7 +613,12 @@ impl Plan<'_> {
     /// the futility rule) from the information observed at the looks.
     fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Bounds {
         let s = self.scenario;
-        let d = Design { spending: s.analysis.spending, alpha: s.endpoints[e].alpha, futility: true, resolution: spending::R };
+        let d = Design {
+            spending: s.analysis.spending,
+            alpha: s.endpoints[e].alpha,
+            futility: true,
+            resolution: spending::R,
+        };
         self.observed_bounds(e, d, events, &mut scratch.bounds)
     }
 
@@ -627,8 +633,8 @@ impl Plan<'_> {
         let info: Vec<f64> = events.iter().map(|&x| x as f64).collect();
         let planned = self.planning.events[e];
         let (keep, t, spend) = information(&info, planned);
-        let at_plan = keep.len() == n
-            && t.iter().zip(&spend).zip(&self.planning.fractions).all(|((a, b), f)| a == f && b == f);
+        let at_plan =
+            keep.len() == n && t.iter().zip(&spend).zip(&self.planning.fractions).all(|((a, b), f)| a == f && b == f);
         if at_plan
             && d.spending == s.analysis.spending
             && d.alpha == s.endpoints[e].alpha

@@ -381,22 +381,8 @@ fn run_scenario(
     quiet: bool,
     resumable: Resumable,
 ) -> Result<(), CliError> {
-    let mut s = scenario::load(&args.scenario, &args.sets)?;
+    let s = scenario::load(&args.scenario, &with_study_flags(&args.sets, replicates, seed)?)?;
     out.check()?;
-    if let Some(r) = replicates {
-        if r == 0 || r > scenario::MAX_REPLICATES as u64 {
-            return Err(CliError::Input(format!("--replicates {r}: expected 1 to {}", scenario::MAX_REPLICATES)));
-        }
-        s.replicates = r;
-    }
-    if let Some(seed) = seed {
-        // The scenario language's seeds are TOML integers (shards and checkpoints carry the
-        // scenario as TOML), so the flag takes the same range.
-        if seed > i64::MAX as u64 {
-            return Err(CliError::Input(format!("--seed {seed}: expected an integer from 0 to {}", i64::MAX)));
-        }
-        s.seed = seed;
-    }
     let shard = shard.map(parse_shard).transpose()?;
     let range = match shard {
         Some((k, n)) => crate::engine::shard_range(s.replicates, k, n),
@@ -652,13 +638,34 @@ fn simon(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32) -> Result<(), CliE
     Ok(report::emit(&report::simon::json(&designs, p0, p1, alpha, beta), None, false)?)
 }
 
+/// The `--set` overrides with `--replicates` and `--seed` as `study.replicates` and
+/// `study.seed`, so that the flags go through validation like the scenario's own values and the
+/// validated scenario is never changed afterwards.
+fn with_study_flags(sets: &[String], replicates: Option<u64>, seed: Option<u64>) -> Result<Vec<String>, CliError> {
+    let mut sets = sets.to_vec();
+    if let Some(r) = replicates {
+        if r == 0 || r > scenario::MAX_REPLICATES as u64 {
+            return Err(CliError::Input(format!("--replicates {r}: expected 1 to {}", scenario::MAX_REPLICATES)));
+        }
+        sets.push(format!("study.replicates={r}"));
+    }
+    if let Some(seed) = seed {
+        // The scenario language's seeds are TOML integers (shards and checkpoints carry the
+        // scenario as TOML), so the flag takes the same range.
+        if seed > i64::MAX as u64 {
+            return Err(CliError::Input(format!("--seed {seed}: expected an integer from 0 to {}", i64::MAX)));
+        }
+        sets.push(format!("study.seed={seed}"));
+    }
+    Ok(sets)
+}
+
 /// Power of one endpoint for a scenario with extra `--set` overrides, on `replicates` trials,
 /// and the share of trials that missed an event target (of the cut or of a look).
 fn power_with(args: &ScenarioArgs, extra: &[String], endpoint: usize, replicates: u64) -> Result<(f64, f64), CliError> {
     let mut sets = args.sets.clone();
     sets.extend_from_slice(extra);
-    let mut s = scenario::load(&args.scenario, &sets)?;
-    s.replicates = replicates;
+    let s = scenario::load(&args.scenario, &with_study_flags(&sets, Some(replicates), None)?)?;
     let summary = crate::engine::run(&s, 0..replicates, |_| {});
     let missed = summary.looks.iter().map(|l| l.not_reached).chain([summary.cut_not_reached]).max().unwrap_or(0);
     Ok((summary.endpoints[endpoint].rejections as f64 / replicates as f64, missed as f64 / replicates as f64))
@@ -889,14 +896,7 @@ fn sweep(
     for point in &grid {
         let mut sets = args.sets.clone();
         sets.extend(point.iter().map(|(p, v)| format!("{p}={v}")));
-        let mut s = scenario::load(&args.scenario, &sets)?;
-        if let Some(r) = replicates {
-            if r == 0 || r > scenario::MAX_REPLICATES as u64 {
-                return Err(CliError::Input(format!("--replicates {r}: expected 1 to {}", scenario::MAX_REPLICATES)));
-            }
-            s.replicates = r;
-        }
-        scenarios.push(s);
+        scenarios.push(scenario::load(&args.scenario, &with_study_flags(&sets, replicates, None)?)?);
     }
     let bar = progress_bar(grid.len() as u64, quiet);
     let started = std::time::Instant::now();

@@ -193,9 +193,7 @@ impl Planning {
         }
         let simulate = n_looks > 1
             && monitored.is_some()
-            && (target.is_none()
-                || matches!(s.analysis.looks, Looks::Months(_))
-                || s.analysis.multiplicity.is_some());
+            && (target.is_none() || matches!(s.analysis.looks, Looks::Months(_)) || s.analysis.multiplicity.is_some());
         let fractions = match &s.analysis.looks {
             Looks::Information(f) => f.clone(),
             Looks::Months(m) => vec![f64::NAN; m.len() + 1],

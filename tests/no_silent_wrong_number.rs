@@ -323,8 +323,8 @@ fn looks_under_a_calendar_cut_use_only_what_is_known_at_the_look() {
     use peritrial::analyze::{Plan, look};
     use peritrial::design::spending;
     use peritrial::scenario::{Spending, load};
-    let s = load(std::path::Path::new("scenarios/gastric-adjuvant.toml"), &["analysis.looks=[0.5, 1.0]".into()])
-        .unwrap();
+    let s =
+        load(std::path::Path::new("scenarios/gastric-adjuvant.toml"), &["analysis.looks=[0.5, 1.0]".into()]).unwrap();
     let planned = Plan::new(&s).planning.events[0];
     // The expected EFS events at month 60, from the planning simulation (150.5 here; the
     // simulated trials have 150.7 on average at the cut).
@@ -341,9 +341,8 @@ fn looks_under_a_calendar_cut_use_only_what_is_known_at_the_look() {
             assert_eq!(record[b + look::REACHED], 1.0);
             let d1 = record[b + look::EVENTS];
             assert_eq!(d1, target, "look 1 at ceil(0.5 x planned) events");
-            let want = peritrial::stats::normal::quantile(
-                1.0 - spending::spent(Spending::OBrienFleming, alpha, d1 / planned),
-            );
+            let want =
+                peritrial::stats::normal::quantile(1.0 - spending::spent(Spending::OBrienFleming, alpha, d1 / planned));
             let c1 = record[b + look::BOUNDARY];
             assert!((c1 - want).abs() < 1e-9, "look 1 boundary {c1}, spent at {d1}/{planned}: {want}");
             let stopped = record[peritrial::analyze::global::STOP_LOOK] == 1.0;
@@ -364,8 +363,13 @@ fn looks_under_a_calendar_cut_use_only_what_is_known_at_the_look() {
 /// report gives their planned information, and they are refused where they cannot be.
 #[test]
 fn looks_at_calendar_months_happen_at_those_months() {
-    let (v, _) =
-        run_json(&["scenarios/gastric-adjuvant.toml", "--replicates", "500", "--set", "analysis.looks={ months = [30, 45] }"]);
+    let (v, _) = run_json(&[
+        "scenarios/gastric-adjuvant.toml",
+        "--replicates",
+        "500",
+        "--set",
+        "analysis.looks={ months = [30, 45] }",
+    ]);
     let looks = v["endpoints"]["efs"]["looks"].as_array().unwrap();
     assert_eq!(looks.len(), 3);
     assert_eq!(looks[0]["cut_month"].as_f64(), Some(30.0));

@@ -75,11 +75,7 @@ fn csv_problem(file: &str, e: &csv::Error) -> (String, bool) {
 }
 
 fn parse_reader<R: Read>(input: R, file: &str) -> Result<Vec<Obs>, DataError> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(input);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(input);
     let mut rec = csv::StringRecord::new();
     // The header: the first record that is not blank.
     loop {
@@ -184,10 +180,12 @@ fn record(
         "0" => Some(0u8),
         "1" => Some(1u8),
         other => {
-            errors.push(|| format!(
-                "{file}:{line_no}: {what} = {other:?}: expected 0 or 1{}",
-                if what == "status" { " (1 = event, 0 = censored)" } else { " (0 = control, 1 = treatment)" }
-            ));
+            errors.push(|| {
+                format!(
+                    "{file}:{line_no}: {what} = {other:?}: expected 0 or 1{}",
+                    if what == "status" { " (1 = event, 0 = censored)" } else { " (0 = control, 1 = treatment)" }
+                )
+            });
             None
         }
     };
@@ -198,7 +196,9 @@ fn record(
         Some(j) => match rec[j].parse::<u16>() {
             Ok(s) => Some(s),
             Err(_) => {
-                errors.push(|| format!("{file}:{line_no}: stratum = {:?}: expected a whole number from 0 to 65535", &rec[j]));
+                errors.push(|| {
+                    format!("{file}:{line_no}: stratum = {:?}: expected a whole number from 0 to 65535", &rec[j])
+                });
                 None
             }
         },

@@ -419,32 +419,60 @@ pub fn table(report: &Value) -> String {
 
 /// One CSV row per endpoint.
 pub fn csv(report: &Value) -> String {
-    let mut out = String::from(
-        "endpoint,kind,test,power,power_mcse,power_ci_lower,power_ci_upper,rejections,estimate_name,estimate_mean,estimate_sd,estimate_q025,estimate_q500,estimate_q975,events_mean\n",
-    );
+    // Every row says whether the run is complete and repeats the report's warnings, so that a
+    // table read alone still says when the design did not do what it says (RFC 4180 quoting).
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "endpoint",
+        "kind",
+        "test",
+        "power",
+        "power_mcse",
+        "power_ci_lower",
+        "power_ci_upper",
+        "rejections",
+        "estimate_name",
+        "estimate_mean",
+        "estimate_sd",
+        "estimate_q025",
+        "estimate_q500",
+        "estimate_q975",
+        "events_mean",
+        "complete",
+        "warnings",
+    ];
     let v = |x: &Value| x.as_f64().map_or(String::new(), |f| f.to_string());
+    let warnings: Vec<&str> =
+        report["warnings"].as_array().map_or(Vec::new(), |w| w.iter().filter_map(Value::as_str).collect());
+    let complete = report["complete"].as_bool().map_or(String::new(), |c| c.to_string());
+    let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<String>>()];
     if let Some(eps) = report["endpoints"].as_object() {
         for (name, e) in eps {
             let est = &e["estimate"];
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                name,
-                e["kind"].as_str().unwrap_or(""),
-                e["test"].as_str().unwrap_or(""),
+            let s = |x: &Value| x.as_str().unwrap_or("").to_string();
+            rows.push(vec![
+                name.clone(),
+                s(&e["kind"]),
+                s(&e["test"]),
                 v(&e["power"]),
                 v(&e["power_mcse"]),
                 v(&e["power_ci"][0]),
                 v(&e["power_ci"][1]),
                 e["rejections"].as_u64().map_or(String::new(), |x| x.to_string()),
-                est["name"].as_str().unwrap_or(""),
+                s(&est["name"]),
                 v(&est["mean"]),
                 v(&est["sd"]),
                 v(&est["q025"]),
                 v(&est["q500"]),
                 v(&est["q975"]),
-                v(&e["events"]["mean"])
-            ));
+                v(&e["events"]["mean"]),
+                complete.clone(),
+                warnings.join("; "),
+            ]);
         }
     }
-    out
+    for r in rows {
+        w.write_record(&r).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 fields")
 }

@@ -14,12 +14,20 @@ fn quote(s: &str) -> String {
     if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
+/// The point's warnings, joined: a row read alone still says when its design did not do what
+/// it says.
+fn warnings(report: &Value) -> String {
+    let w: Vec<&str> =
+        report["warnings"].as_array().map_or(Vec::new(), |w| w.iter().filter_map(Value::as_str).collect());
+    w.join("; ")
+}
+
 pub fn csv(rows: &[Row]) -> String {
     let mut out = String::new();
     if let Some((point, _)) = rows.first() {
         let paths: Vec<String> = point.iter().map(|(p, _)| quote(p)).collect();
         out.push_str(&format!(
-            "{},endpoint,power,power_mcse,power_ci_lower,power_ci_upper,estimate_name,estimate_mean,estimate_q025,estimate_q975,events_mean,cut_month_mean\n",
+            "{},endpoint,power,power_mcse,power_ci_lower,power_ci_upper,estimate_name,estimate_mean,estimate_q025,estimate_q975,events_mean,cut_month_mean,warnings\n",
             paths.join(",")
         ));
     }
@@ -29,7 +37,7 @@ pub fn csv(rows: &[Row]) -> String {
             for (name, e) in eps {
                 let est = &e["estimate"];
                 out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                     values.join(","),
                     quote(name),
                     cell(&e["power"]),
@@ -42,6 +50,7 @@ pub fn csv(rows: &[Row]) -> String {
                     cell(&est["q975"]),
                     cell(&e["events"]["mean"]),
                     cell(&report["analysis"]["cut_month"]["mean"]),
+                    quote(&warnings(report)),
                 ));
             }
         }

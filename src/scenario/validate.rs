@@ -1233,9 +1233,13 @@ fn read_analysis(
         && ls.count() > 1
     {
         let why = match &eps[pe].kind {
-            EndpointKind::TimeToEvent { test: TimeToEventTest::MaxCombo, .. } => Some("its MaxCombo test has a statistic that is not standard normal under the null and is analysed once"),
+            EndpointKind::TimeToEvent { test: TimeToEventTest::MaxCombo, .. } => Some(
+                "its MaxCombo test has a statistic that is not standard normal under the null and is analysed once",
+            ),
             EndpointKind::TimeToEvent { .. } => None,
-            _ => Some("it is not a time-to-event endpoint (group-sequential boundaries need a statistic that is standard normal under the null, with information from events)"),
+            _ => Some(
+                "it is not a time-to-event endpoint (group-sequential boundaries need a statistic that is standard normal under the null, with information from events)",
+            ),
         };
         if let Some(why) = why {
             r.error_on(get(t, "looks"), &node.origin, "analysis.looks", format!("interim looks are monitored on {:?} (the cut's endpoint, or the first endpoint with a test), but {why}", eps[pe].name));
@@ -1246,8 +1250,12 @@ fn read_analysis(
     // efficacy bound at an interim (the futility rule would then decide the trial); so do we.
     // (Under looks at calendar months the planned fractions are known only from the planning
     // simulation; a bound that crosses is capped at the efficacy bound there.)
-    if let (Some(Looks::Information(ls)), Some(sp), Some(Some(Futility::BetaSpending { spending: bs, beta })), Some(eps)) =
-        (&looks, spending, futility, endpoints)
+    if let (
+        Some(Looks::Information(ls)),
+        Some(sp),
+        Some(Some(Futility::BetaSpending { spending: bs, beta })),
+        Some(eps),
+    ) = (&looks, spending, futility, endpoints)
         && ls.len() > 1
     {
         if let Some(pe) = monitored {
@@ -1330,7 +1338,11 @@ fn read_analysis(
 fn read_month_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<Looks> {
     let t = r.table(node, "analysis.looks", &["months"])?;
     let Some(m) = get(t, "months") else {
-        r.error(node, "analysis.looks", "expected { months = [m1, m2, ...] }, the calendar months of the interim looks");
+        r.error(
+            node,
+            "analysis.looks",
+            "expected { months = [m1, m2, ...] }, the calendar months of the interim looks",
+        );
         return None;
     };
     let items = r.array(m, "analysis.looks.months", "the calendar months of the interim looks")?;
@@ -1344,7 +1356,11 @@ fn read_month_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<Lo
         return None;
     }
     if ms.is_empty() || ms.windows(2).any(|w| w[1] <= w[0]) {
-        r.error(m, "analysis.looks.months", "the months of the interim looks must increase strictly (at least one; the final analysis is the cut)");
+        r.error(
+            m,
+            "analysis.looks.months",
+            "the months of the interim looks must increase strictly (at least one; the final analysis is the cut)",
+        );
         return None;
     }
     if ms.len() > 9 {
@@ -1355,7 +1371,13 @@ fn read_month_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<Lo
         && let Some(&last) = ms.last()
         && last >= end
     {
-        r.error(m, "analysis.looks.months", format!("an interim look must come before the final analysis at month {end} (analysis.cut.month); found {last}"));
+        r.error(
+            m,
+            "analysis.looks.months",
+            format!(
+                "an interim look must come before the final analysis at month {end} (analysis.cut.month); found {last}"
+            ),
+        );
         return None;
     }
     Some(Looks::Months(ms))
