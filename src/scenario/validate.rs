@@ -1257,14 +1257,13 @@ fn read_analysis(
         Some(eps),
     ) = (&looks, spending, futility, endpoints)
         && ls.len() > 1
+        && let Some(pe) = monitored
     {
-        if let Some(pe) = monitored {
-            let (f, _, crossing) = crate::design::spending::futility_boundaries(sp, eps[pe].alpha, bs, beta, ls);
-            if let Some(k) = crossing {
-                let e = crate::design::spending::boundaries(sp, eps[pe].alpha, ls);
-                r.error_on(get(t, "futility"), &node.origin, "analysis.futility", format!("the beta-spending futility bound at look {} (information {}) is {:.4}, within 0.01 of the efficacy bound {:.4}: the futility rule would decide the trial (rpact refuses this design too); move the look earlier, or use a smaller beta or another beta_spending", k + 1, ls[k], f[k], e[k]));
-                return None;
-            }
+        let (f, _, crossing) = crate::design::spending::futility_boundaries(sp, eps[pe].alpha, bs, beta, ls);
+        if let Some(k) = crossing {
+            let e = crate::design::spending::boundaries(sp, eps[pe].alpha, ls);
+            r.error_on(get(t, "futility"), &node.origin, "analysis.futility", format!("the beta-spending futility bound at look {} (information {}) is {:.4}, within 0.01 of the efficacy bound {:.4}: the futility rule would decide the trial (rpact refuses this design too); move the look earlier, or use a smaller beta or another beta_spending", k + 1, ls[k], f[k], e[k]));
+            return None;
         }
     }
     // Holm and Bonferroni compare p-values; Simon's two-stage design gives a decision, not a
