@@ -57,6 +57,13 @@ pub enum Format {
     Csv,
 }
 
+/// The formats of `verify`'s report.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum VerifyFormat {
+    Table,
+    Json,
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub struct ScenarioArgs {
     /// The scenario file (TOML).
@@ -68,6 +75,19 @@ pub struct ScenarioArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Installation qualification: re-run the comparisons with the bundled R survival and
+    /// rpact references, the golden reports and a short calibration on this machine, and print
+    /// a dated report of each check with its tolerance and result (exit 1 if any fails).
+    Verify {
+        /// Write the report here as well as printing it (`-`: stdout only).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing file given to --out.
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: VerifyFormat,
+    },
     /// Simulate the scenario's virtual trials and report every endpoint.
     Run {
         #[command(flatten)]
@@ -237,6 +257,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             merge(&parts, report::output::Target::of(out.as_deref(), force), format, allow_partial)
         }
         Command::Simon { p0, p1, alpha, beta, n_max } => simon(p0, p1, alpha, beta, n_max),
+        Command::Verify { out, force, format } => verify(report::output::Target::of(out.as_deref(), force), format),
     }
 }
 
@@ -261,6 +282,28 @@ fn analyze(data: &std::path::Path, milestones: &[f64], tau: f64) -> Result<(), C
     let obs = crate::data::read_csv(data).map_err(|e| CliError::Input(e.0))?;
     let result = crate::stats::trial::analyze(&obs, milestones, tau);
     Ok(report::emit(&report::analyze::json(&result, milestones, tau), None, false)?)
+}
+
+fn verify(out: report::output::Target, format: VerifyFormat) -> Result<(), CliError> {
+    out.check()?;
+    eprintln!("peritrial verify: the R and rpact references, 7 golden reports and a short calibration…");
+    let v = crate::verify::run();
+    let text = match format {
+        VerifyFormat::Table => crate::verify::table(&v),
+        VerifyFormat::Json => {
+            serde_json::to_string_pretty(&crate::verify::json(&v)).expect("JSON values serialise") + "\n"
+        }
+    };
+    if !matches!(out, report::output::Target::Stdout) {
+        out.write(text.as_bytes())?;
+    }
+    print!("{text}");
+    if v.passed() {
+        Ok(())
+    } else {
+        let failed: Vec<&str> = v.checks.iter().filter(|c| !c.passed()).map(|c| c.name.as_str()).collect();
+        Err(CliError::Failure(format!("verification failed: {}", failed.join("; "))))
+    }
 }
 
 /// Parses `K/N` (1 ≤ K ≤ N).

@@ -14,3 +14,4 @@ pub mod scenario;
 pub mod simulate;
 pub mod stats;
 pub mod summary;
+pub mod verify;

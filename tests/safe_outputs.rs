@@ -455,3 +455,33 @@ fn one_error_is_reported_once_without_cascades() {
     assert_eq!(e.len(), 1, "{e:#?}");
     assert!(e[0].contains("the endpoints are efs, pfs, os, regional_recurrence"), "{e:#?}");
 }
+
+/// Installation qualification: `verify` re-runs the references, golden reports and a short
+/// calibration, passes on a correct build, and writes its dated report with --out (never over
+/// an existing file without --force).
+#[test]
+fn verify_qualifies_the_installation_and_writes_a_dated_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("iq.json");
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["verify", "--format", "json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["passed"], true);
+    assert_eq!(v["peritrial"], env!("CARGO_PKG_VERSION"));
+    assert!(v["date"].as_str().unwrap().starts_with("20"));
+    let checks = v["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 5);
+    for c in checks {
+        assert_eq!(c["passed"], true, "{c}");
+        assert!(c["compared"].as_u64().unwrap() > 0, "{c}");
+        assert!(c["tolerance"].as_str().is_some());
+    }
+    assert_eq!(serde_json::from_slice::<Value>(&o.stdout).unwrap()["checks"], v["checks"]);
+    let again = Command::cargo_bin("peritrial").unwrap().args(["verify", "--out"]).arg(&out).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}

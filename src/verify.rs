@@ -1,0 +1,403 @@
+//! `peritrial verify`: installation qualification. Re-runs on this machine the comparisons
+//! with the bundled R (`survival`) and rpact references, the golden reports and a short
+//! calibration, and reports each check with its tolerance and result, dated, with the version
+//! and platform — what regulated users run before a tool's numbers go into a protocol. The
+//! references, data sets and golden reports are compiled into the binary (the same files the
+//! test suite uses, `tests/reference/` and `tests/golden/`), so the check needs nothing else.
+
+use crate::design::spending;
+use crate::scenario::{self, Spending};
+use serde_json::{Value, json};
+
+/// The data sets of the `survival` references.
+const DATA: &[(&str, &str)] = &[
+    ("basic", include_str!("../tests/reference/data/basic.csv")),
+    ("competing", include_str!("../tests/reference/data/competing.csv")),
+    ("crossing", include_str!("../tests/reference/data/crossing.csv")),
+    ("flat_half", include_str!("../tests/reference/data/flat_half.csv")),
+    ("heavy_censoring", include_str!("../tests/reference/data/heavy_censoring.csv")),
+    ("lung", include_str!("../tests/reference/data/lung.csv")),
+    ("one_arm_no_events", include_str!("../tests/reference/data/one_arm_no_events.csv")),
+    ("same_time", include_str!("../tests/reference/data/same_time.csv")),
+    ("strata", include_str!("../tests/reference/data/strata.csv")),
+    ("ties", include_str!("../tests/reference/data/ties.csv")),
+    ("tiny", include_str!("../tests/reference/data/tiny.csv")),
+    ("trial600", include_str!("../tests/reference/data/trial600.csv")),
+    ("unbalanced", include_str!("../tests/reference/data/unbalanced.csv")),
+];
+const SURVIVAL_REFS: &str = include_str!("../tests/reference/survival_refs.json");
+const RPACT_REFS: &str = include_str!("../tests/reference/rpact_refs.json");
+const RPACT_EARLY_REFS: &str = include_str!("../tests/reference/rpact_early_refs.json");
+/// (name, scenario, golden report at 2,000 trials without `timing`).
+const GOLDEN: &[(&str, &str, &str)] = &[
+    (
+        "two-arm-efs-logrank",
+        include_str!("../scenarios/two-arm-efs-logrank.toml"),
+        include_str!("../tests/golden/two-arm-efs-logrank.json"),
+    ),
+    (
+        "gastric-adjuvant",
+        include_str!("../scenarios/gastric-adjuvant.toml"),
+        include_str!("../tests/golden/gastric-adjuvant.json"),
+    ),
+    (
+        "colorectal-adjuvant",
+        include_str!("../scenarios/colorectal-adjuvant.toml"),
+        include_str!("../tests/golden/colorectal-adjuvant.json"),
+    ),
+    (
+        "mixed-stratified",
+        include_str!("../scenarios/mixed-stratified.toml"),
+        include_str!("../tests/golden/mixed-stratified.json"),
+    ),
+    ("pm-orr-simon", include_str!("../scenarios/pm-orr-simon.toml"), include_str!("../tests/golden/pm-orr-simon.json")),
+    ("safety-24h", include_str!("../scenarios/safety-24h.toml"), include_str!("../tests/golden/safety-24h.json")),
+    (
+        "three-endpoint-family",
+        include_str!("../scenarios/three-endpoint-family.toml"),
+        include_str!("../tests/golden/three-endpoint-family.json"),
+    ),
+];
+const CANONICAL_NULL: &str = include_str!("../scenarios/null-efs-logrank.toml");
+
+/// One check: what was compared with what, at which tolerance, and how it came out.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: String,
+    pub against: String,
+    pub tolerance: String,
+    /// Values (or reports) compared.
+    pub compared: usize,
+    /// The largest deviation seen, in the check's own units.
+    pub largest_deviation: f64,
+    /// What disagreed (empty when the check passed).
+    pub failures: Vec<String>,
+}
+
+impl Check {
+    fn new(name: &str, against: &str, tolerance: &str) -> Check {
+        Check {
+            name: name.into(),
+            against: against.into(),
+            tolerance: tolerance.into(),
+            compared: 0,
+            largest_deviation: 0.0,
+            failures: Vec::new(),
+        }
+    }
+
+    /// Compares `got` with `want`: |got − want| ≤ `abs` + `rel`·|want|.
+    fn close(&mut self, what: &str, got: Option<f64>, want: Option<f64>, abs: f64, rel: f64) {
+        self.compared += 1;
+        match (got, want) {
+            (Some(g), Some(w)) if g.is_finite() && w.is_finite() => {
+                let d = (g - w).abs();
+                let scaled = d / (abs + rel * w.abs()).max(f64::MIN_POSITIVE);
+                self.largest_deviation =
+                    self.largest_deviation.max(if rel > 0.0 { d / w.abs().max(1e-300) } else { d });
+                if scaled > 1.0 {
+                    self.failures.push(format!("{what}: {g} vs {w}"));
+                }
+            }
+            (None, None) => {}
+            (Some(g), Some(w)) if g == w => {}
+            _ => self.failures.push(format!("{what}: {got:?} vs {want:?}")),
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && self.compared > 0
+    }
+}
+
+/// The qualification report.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub version: &'static str,
+    /// UTC, ISO 8601.
+    pub date: String,
+    pub platform: String,
+    pub threads: usize,
+    pub seconds: f64,
+    pub checks: Vec<Check>,
+}
+
+impl Verification {
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(Check::passed)
+    }
+}
+
+/// Runs every check.
+pub fn run() -> Verification {
+    let began = std::time::Instant::now();
+    let checks = vec![survival(), rpact_boundaries(), rpact_futility(), golden(), calibration()];
+    Verification {
+        version: env!("CARGO_PKG_VERSION"),
+        date: utc_now(),
+        platform: format!(
+            "{} {} ({} logical CPUs)",
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        ),
+        threads: rayon::current_num_threads(),
+        seconds: began.elapsed().as_secs_f64(),
+        checks,
+    }
+}
+
+fn survival() -> Check {
+    let mut c = Check::new(
+        "survival analyses of 13 data sets: log-rank, Fleming–Harrington ρ = 1, stratified log-rank, Cox (Efron, Breslow), Kaplan–Meier with Greenwood SE, medians with CI, RMST",
+        "R survival 3.5.3 (tests/reference/make_refs.R)",
+        "relative 1e-6; p-values absolute 1e-9",
+    );
+    let refs: Value = serde_json::from_str(SURVIVAL_REFS).expect("bundled references are JSON");
+    for (name, text) in DATA {
+        let Some(r) = refs.get(*name) else { continue };
+        let obs = match crate::data::parse_csv(text, name) {
+            Ok(o) => o,
+            Err(e) => {
+                c.failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let floats = |v: &Value| v.as_array().map_or(Vec::new(), |a| a.iter().filter_map(Value::as_f64).collect());
+        let (ms, tau) = (floats(&r["milestones"]), r["tau"].as_f64().unwrap_or(36.0));
+        let text = crate::report::analyze::json(&crate::stats::trial::analyze(&obs, &ms, tau), &ms, tau);
+        let g: Value = serde_json::from_str(&text).expect("the analysis report is JSON");
+        let rel = |c: &mut Check, what: &str, got: &Value, want: &Value| {
+            c.close(&format!("{name}: {what}"), got.as_f64(), want.as_f64(), 0.0, 1e-6)
+        };
+        let p = |c: &mut Check, what: &str, got: &Value, want: &Value| {
+            c.close(&format!("{name}: {what}"), got.as_f64(), want.as_f64(), 1e-9, 0.0)
+        };
+        rel(&mut c, "log-rank chi-square", &g["logrank"]["chisq"], &r["logrank"]["chisq"]);
+        rel(&mut c, "log-rank z", &g["logrank"]["z"], &r["logrank"]["z"]);
+        p(&mut c, "log-rank p", &g["logrank"]["p_value"], &r["logrank"]["p_value"]);
+        rel(&mut c, "FH rho=1 chi-square", &g["fh_rho1"]["chisq"], &r["fh_rho1"]["chisq"]);
+        p(&mut c, "FH rho=1 p", &g["fh_rho1"]["p_value"], &r["fh_rho1"]["p_value"]);
+        if let Some(s) = r.get("logrank_stratified") {
+            rel(&mut c, "stratified chi-square", &g["logrank_stratified"]["chisq"], &s["chisq"]);
+            p(&mut c, "stratified p", &g["logrank_stratified"]["p_value"], &s["p_value"]);
+        }
+        for key in ["cox_efron", "cox_breslow"] {
+            if r[key] == "not_estimable" {
+                c.compared += 1;
+                if g[key]["estimable"] != false {
+                    c.failures.push(format!("{name}: {key}: estimable, R says not"));
+                }
+                continue;
+            }
+            for f in ["log_hr", "se", "hazard_ratio", "ci_lower", "ci_upper"] {
+                rel(&mut c, &format!("{key}.{f}"), &g[key][f], &r[key][f]);
+            }
+        }
+        let rk = if tau == tau.trunc() { format!("rmst{}", tau as i64) } else { format!("rmst{tau}") };
+        for a in ["0", "1"] {
+            let (ga, wa) = (&g["arms"][a], &r["arms"][a]);
+            rel(&mut c, &format!("arm {a} median"), &ga["median"], &wa["median"]);
+            rel(&mut c, &format!("arm {a} median lower"), &ga["median_ci"][0], &wa["median_lower"]);
+            rel(&mut c, &format!("arm {a} median upper"), &ga["median_ci"][1], &wa["median_upper"]);
+            rel(&mut c, &format!("arm {a} RMST"), &ga[&rk], &wa["rmst"]);
+            rel(&mut c, &format!("arm {a} RMST SE"), &ga[format!("{rk}_se")], &wa["rmst_se"]);
+            for (i, k) in wa["km"].as_array().into_iter().flatten().enumerate() {
+                if k.is_null() {
+                    continue;
+                }
+                rel(&mut c, &format!("arm {a} KM[{i}]"), &ga["km"][i]["survival"], &k["survival"]);
+                rel(&mut c, &format!("arm {a} KM[{i}] SE"), &ga["km"][i]["std_err"], &k["std_err"]);
+            }
+        }
+    }
+    c
+}
+
+fn rpact_spending(kind: &Value, gamma: &Value) -> Option<Spending> {
+    match kind.as_str()? {
+        "asOF" => Some(Spending::OBrienFleming),
+        "asP" => Some(Spending::Pocock),
+        "asHSD" => Some(Spending::HwangShihDeCani(gamma.as_f64()?)),
+        _ => None,
+    }
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().map_or_else(
+        || v.as_f64().into_iter().collect(),
+        |a| a.iter().map(|x| x.as_f64().unwrap_or(f64::INFINITY)).collect(),
+    )
+}
+
+fn rpact_boundaries() -> Check {
+    let mut c = Check::new(
+        "group-sequential efficacy boundaries (O'Brien–Fleming, Pocock, Hwang–Shih–DeCani spending)",
+        "rpact 3.3.4 getDesignGroupSequential (tests/reference/make_rpact_refs.R)",
+        "absolute 1e-4 on the z scale",
+    );
+    let refs: Value = serde_json::from_str(RPACT_REFS).expect("bundled references are JSON");
+    for b in refs["boundaries"].as_array().into_iter().flatten() {
+        let Some(sp) = rpact_spending(&b["type"], &b["gamma"]) else { continue };
+        let (t, alpha) = (floats(&b["information"]), b["alpha"].as_f64().unwrap_or(0.025));
+        let ours = spending::boundaries(sp, alpha, &t);
+        for (k, want) in floats(&b["critical"]).iter().enumerate() {
+            c.close(&format!("{} {t:?} look {}", sp.name(), k + 1), Some(ours[k]), Some(*want), 1e-4, 0.0);
+        }
+    }
+    c
+}
+
+fn rpact_futility() -> Check {
+    let mut c = Check::new(
+        "beta-spending futility bounds at information 0.01–0.99 (2–4 looks)",
+        "rpact 3.3.4 getDesignGroupSequential(typeBetaSpending) (tests/reference/make_rpact_early_refs.R)",
+        "absolute 1e-4 on the z scale; designs rpact refuses are refused",
+    );
+    let refs: Value = serde_json::from_str(RPACT_EARLY_REFS).expect("bundled references are JSON");
+    for f in refs["futility"].as_array().into_iter().flatten() {
+        let sp = if f["type"] == "asOF" { Spending::OBrienFleming } else { Spending::Pocock };
+        let bs = if f["beta_spending"] == "bsOF" { Spending::OBrienFleming } else { Spending::Pocock };
+        let t = floats(&f["information"]);
+        let (alpha, beta) = (f["alpha"].as_f64().unwrap_or(0.025), f["beta"].as_f64().unwrap_or(0.2));
+        let (ours, _, crossing) = spending::futility_boundaries(sp, alpha, bs, beta, &t);
+        if f["refused"] == true {
+            c.compared += 1;
+            if crossing.is_none() {
+                c.failures.push(format!("{t:?}: rpact refuses the design, peritrial does not"));
+            }
+            continue;
+        }
+        for (k, want) in floats(&f["futility"]).iter().enumerate() {
+            c.close(
+                &format!("{}/{} {t:?} look {}", sp.name(), bs.name(), k + 1),
+                Some(ours[k]),
+                Some(*want),
+                1e-4,
+                0.0,
+            );
+        }
+    }
+    c
+}
+
+fn golden() -> Check {
+    let mut c = Check::new(
+        "golden reports: 7 shipped scenarios at 2,000 trials, every byte of the JSON report (without timing)",
+        "the reports pinned when this version was built (tests/golden/)",
+        "identical bytes",
+    );
+    for (name, text, want) in GOLDEN {
+        c.compared += 1;
+        let file = format!("scenarios/{name}.toml");
+        let s = match scenario::from_str(text, &file, &["study.replicates=2000".into()]) {
+            Ok(s) => s,
+            Err(e) => {
+                c.failures.push(format!("{file}: {}", e.messages.join("; ")));
+                continue;
+            }
+        };
+        let summary = crate::engine::run(&s, 0..s.replicates, |_| {});
+        let got = serde_json::to_string_pretty(&crate::report::run::json(&s, &summary, true, None))
+            .expect("JSON values serialise")
+            + "\n";
+        if got != *want {
+            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).map_or(0, |i| i + 1);
+            c.largest_deviation += 1.0;
+            c.failures.push(format!("{name}: the report differs from the golden one (first at line {line})"));
+        }
+    }
+    c
+}
+
+fn calibration() -> Check {
+    let mut c = Check::new(
+        "type I error under the null: log-rank at an event-driven cut, fixed and with 2 O'Brien–Fleming looks (4,000 trials each)",
+        "the nominal one-sided level 0.025",
+        "within 4 Monte Carlo standard errors (±0.0099)",
+    );
+    for (label, sets) in [("fixed design", vec![]), ("looks [0.5, 1]", vec!["analysis.looks=[0.5, 1.0]".to_string()])] {
+        let mut sets = sets;
+        sets.push("study.replicates=4000".into());
+        let s = scenario::from_str(CANONICAL_NULL, "scenarios/null-efs-logrank.toml", &sets)
+            .expect("the bundled null scenario is valid");
+        let summary = crate::engine::run(&s, 0..s.replicates, |_| {});
+        let rate = summary.endpoints[0].rejections as f64 / s.replicates as f64;
+        let four_se = 4.0 * (0.025f64 * 0.975 / s.replicates as f64).sqrt();
+        c.close(&format!("{label}: type I error"), Some(rate), Some(0.025), four_se, 0.0);
+    }
+    c
+}
+
+/// The date and time now, UTC, as 2026-12-01T13:03:15Z.
+fn utc_now() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // Days to civil date (Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// The report as JSON.
+pub fn json(v: &Verification) -> Value {
+    json!({
+        "peritrial": v.version,
+        "date": v.date,
+        "platform": v.platform,
+        "threads": v.threads,
+        "seconds": v.seconds,
+        "passed": v.passed(),
+        "checks": v.checks.iter().map(|c| json!({
+            "check": c.name, "against": c.against, "tolerance": c.tolerance, "compared": c.compared,
+            "largest_deviation": c.largest_deviation, "passed": c.passed(), "failures": c.failures,
+        })).collect::<Vec<Value>>(),
+    })
+}
+
+/// The report as text.
+pub fn table(v: &Verification) -> String {
+    let mut out = format!(
+        "peritrial {} installation qualification\ndate {}\nplatform {}, {} threads\n\n",
+        v.version, v.date, v.platform, v.threads
+    );
+    for c in &v.checks {
+        out.push_str(&format!(
+            "{}  {}\n      against {}\n      tolerance {}; {} compared, largest deviation {:.3e}\n",
+            if c.passed() { "PASS" } else { "FAIL" },
+            c.name,
+            c.against,
+            c.tolerance,
+            c.compared,
+            c.largest_deviation
+        ));
+        for f in c.failures.iter().take(10) {
+            out.push_str(&format!("      ! {f}\n"));
+        }
+        if c.failures.len() > 10 {
+            out.push_str(&format!("      ! … and {} more\n", c.failures.len() - 10));
+        }
+    }
+    out.push_str(&format!(
+        "\n{} ({} checks, {:.1} s)\n",
+        if v.passed() { "PASSED: every check within its tolerance" } else { "FAILED: see the checks marked FAIL" },
+        v.checks.len(),
+        v.seconds
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_are_civil() {
+        assert_eq!(super::utc_now().len(), 20);
+    }
+}
