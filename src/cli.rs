@@ -549,46 +549,11 @@ fn emit_report(value: &serde_json::Value, format: Format, out: report::output::T
 
 fn merge(parts: &[PathBuf], out: report::output::Target, format: Format, allow_partial: bool) -> Result<(), CliError> {
     out.check()?;
-    struct Part {
-        start: u64,
-        end: u64,
-        total: u64,
-        toml: String,
-        state: crate::summary::Summary,
-        seconds: f64,
-        threads: usize,
-        name: String,
-    }
     let mut shards = Vec::new();
     for p in parts {
         let name = p.display().to_string();
-        let bad = |m: String| CliError::Input(format!("{name}: {m}"));
-        let text = std::fs::read_to_string(p).map_err(|e| bad(format!("cannot read: {e}")))?;
-        let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| bad(format!("{}:{}: not JSON: {e}", e.line(), e.column())))?;
-        let sh = v.get("shard").ok_or_else(|| bad("not a shard report (run with --shard K/N)".into()))?;
-        if sh["format_version"] != report::shard::FORMAT_VERSION || sh["peritrial"] != env!("CARGO_PKG_VERSION") {
-            return Err(bad(format!(
-                "a shard of peritrial {} (shard format {}); this is peritrial {} (format {}): merge with that version",
-                sh["peritrial"],
-                sh["format_version"],
-                env!("CARGO_PKG_VERSION"),
-                report::shard::FORMAT_VERSION
-            )));
-        }
-        if sh["state_sha256"].as_str() != Some(report::shard::state_checksum(&sh["state"]).as_str()) {
-            return Err(bad("the shard's state fails its SHA-256 checksum (the file was changed or damaged)".into()));
-        }
-        let field = |k: &str| sh[k].as_u64().ok_or_else(|| bad(format!("shard.{k}: expected an integer")));
-        let (start, end, total) = (field("start")?, field("end")?, field("total_replicates")?);
-        if !(start < end && end <= total) {
-            return Err(bad(format!("replicates {start}..{end} of {total}: not a range of the run")));
-        }
-        let toml = sh["scenario_toml"].as_str().ok_or_else(|| bad("shard.scenario_toml missing".into()))?.to_string();
-        let state = report::shard::read_state(&sh["state"]).map_err(bad)?;
-        let seconds = v["timing"]["seconds"].as_f64().unwrap_or(0.0);
-        let threads = v["timing"]["threads"].as_u64().unwrap_or(1) as usize;
-        shards.push(Part { start, end, total, toml, state, seconds, threads, name });
+        let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+        shards.push(report::shard::read_file(&text, &name).map_err(|m| CliError::Input(format!("{name}: {m}")))?);
     }
     shards.sort_by_key(|s| (s.start, s.end));
     let (total, toml) = (shards[0].total, shards[0].toml.clone());

@@ -223,3 +223,45 @@ mod tests {
         assert_eq!(differing, 0);
     }
 }
+
+/// A shard report as `merge` reads it.
+pub struct ShardFile {
+    pub start: u64,
+    pub end: u64,
+    pub total: u64,
+    /// The effective scenario, as TOML.
+    pub toml: String,
+    pub state: Summary,
+    pub seconds: f64,
+    pub threads: usize,
+    pub name: String,
+}
+
+/// Reads a shard report: JSON with a `shard` section of this peritrial and shard format, whose
+/// state passes its SHA-256 checksum, a range within the run and a state of the right form.
+/// (`check_state` then checks its shape against the scenario.)
+pub fn read_file(text: &str, name: &str) -> Result<ShardFile, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("{}:{}: not JSON: {e}", e.line(), e.column()))?;
+    let sh = v.get("shard").ok_or("not a shard report (run with --shard K/N)")?;
+    if sh["format_version"] != FORMAT_VERSION || sh["peritrial"] != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "a shard of peritrial {} (shard format {}); this is peritrial {} (format {FORMAT_VERSION}): merge with that version",
+            sh["peritrial"],
+            sh["format_version"],
+            env!("CARGO_PKG_VERSION"),
+        ));
+    }
+    if sh["state_sha256"].as_str() != Some(state_checksum(&sh["state"]).as_str()) {
+        return Err("the shard's state fails its SHA-256 checksum (the file was changed or damaged)".into());
+    }
+    let field = |k: &str| sh[k].as_u64().ok_or_else(|| format!("shard.{k}: expected an integer"));
+    let (start, end, total) = (field("start")?, field("end")?, field("total_replicates")?);
+    if !(start < end && end <= total) {
+        return Err(format!("replicates {start}..{end} of {total}: not a range of the run"));
+    }
+    let toml = sh["scenario_toml"].as_str().ok_or("shard.scenario_toml missing")?.to_string();
+    let state = read_state(&sh["state"])?;
+    let seconds = v["timing"]["seconds"].as_f64().unwrap_or(0.0);
+    let threads = v["timing"]["threads"].as_u64().unwrap_or(1) as usize;
+    Ok(ShardFile { start, end, total, toml, state, seconds, threads, name: name.to_string() })
+}
