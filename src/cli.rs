@@ -181,6 +181,13 @@ pub enum Command {
         format: Format,
         #[arg(long)]
         quiet: bool,
+        /// Save the reports of the grid points finished so far here, after each point
+        /// (atomically, with the sweep's checksum).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// Continue the sweep whose checkpoint this is: its finished points are not run again.
+        #[arg(long, value_name = "FILE")]
+        resume: Option<PathBuf>,
     },
     /// Write patient-level datasets of K virtual trials.
     Sample {
@@ -249,8 +256,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Size { scenario, endpoint, target_power, vary, format } => {
             size(&scenario, &endpoint, target_power, vary.as_deref(), format)
         }
-        Command::Sweep { scenario, vary, replicates, out, force, format, quiet } => {
-            sweep(&scenario, &vary, replicates, report::output::Target::of(out.as_deref(), force), format, quiet)
+        Command::Sweep { scenario, vary, replicates, out, force, format, quiet, checkpoint, resume } => {
+            let target = report::output::Target::of(out.as_deref(), force);
+            let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
+            sweep(&scenario, &vary, replicates, target, format, quiet, resumable)
         }
         Command::Sample { scenario, trials, out, force } => sample(&scenario, trials, &out, force),
         Command::Merge { parts, out, force, format, allow_partial } => {
@@ -373,6 +382,45 @@ fn refuse_if_too_large(s: &scenario::Scenario, replicates: u64, force: bool) -> 
     Ok(())
 }
 
+/// Seconds as "3 s", "4.2 min" or "5.1 h".
+fn duration(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 7200.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
+}
+
+/// The longest run started without --force.
+const MAX_SECONDS: f64 = 24.0 * 3600.0;
+
+/// The time a run of `replicates` would take on this machine, from a short calibration run of
+/// the scenario (two rounds of 8 replicates per worker, at most 64 each, 4% of the run at most), refused when above 24 h unless forced. Returns the estimate in seconds.
+fn refuse_if_too_long(
+    s: &scenario::Scenario,
+    start: u64,
+    replicates: u64,
+    threads: usize,
+    force: bool,
+) -> Result<Option<f64>, CliError> {
+    let n = (8 * threads as u64).min(64);
+    if force || replicates < 50 * n {
+        return Ok(None);
+    }
+    let per = crate::engine::seconds_per_replicate(s, start, n);
+    let estimate = per * replicates as f64;
+    if estimate > MAX_SECONDS {
+        return Err(CliError::Input(format!(
+            "{replicates} replicates would take about {:.0} h on this machine ({:.3} s per replicate on {threads} threads, measured on {n}); the limit is 24 h: use fewer --replicates, split the run with --shard K/N over machines, or add --force",
+            estimate / 3600.0,
+            per
+        )));
+    }
+    Ok(Some(estimate))
+}
+
 /// SIGINT, SIGTERM and SIGHUP set the returned flag (a run then stops within a batch and
 /// reports what it finished); a second signal ends the process at once.
 fn stop_on_signals() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
@@ -454,6 +502,10 @@ fn run_scenario(
         .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
     let total = range.end - range.start;
     let before = from - range.start;
+    let estimate = pool.install(|| refuse_if_too_long(&s, from, range.end - from, threads, out_force(out)))?;
+    if let (Some(e), false) = (estimate, quiet) {
+        eprintln!("peritrial: about {} for {} virtual trials on {threads} threads", duration(e), range.end - from);
+    }
     let bar = progress_bar(total, quiet);
     bar.set_position(before);
     let mut log = LogProgress::new(total, quiet);
@@ -873,6 +925,7 @@ fn sweep(
     out: report::output::Target,
     format: Format,
     quiet: bool,
+    resumable: Resumable,
 ) -> Result<(), CliError> {
     out.check()?;
     if vary.len() > 2 {
@@ -906,15 +959,60 @@ fn sweep(
         sets.extend(point.iter().map(|(p, v)| format!("{p}={v}")));
         scenarios.push(scenario::load(&args.scenario, &with_study_flags(&sets, replicates, None)?)?);
     }
+    let tomls: Vec<String> = scenarios.iter().map(scenario::to_toml).collect();
+    let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
+    if let Some(t) = &checkpoint_target {
+        t.check()?;
+    }
+    let mut reports: Vec<serde_json::Value> = match resumable.resume {
+        None => Vec::new(),
+        Some(p) => {
+            let name = p.display().to_string();
+            let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+            report::checkpoint::sweep_read(&text, &name, &tomls).map_err(CliError::Input)?
+        }
+    };
+    // The time of the points still to run, from a short calibration run of each.
+    let threads = rayon::current_num_threads();
+    let mut estimate = 0.0;
+    for s in &scenarios[reports.len()..] {
+        if let Some(e) = refuse_if_too_long(s, 0, s.replicates, threads, out_force(out))? {
+            estimate += e;
+        }
+    }
+    if estimate > MAX_SECONDS && !out_force(out) {
+        return Err(CliError::Input(format!(
+            "the sweep's {} points would take about {:.0} h on this machine; the limit is 24 h: use fewer points or --replicates, or add --force",
+            scenarios.len() - reports.len(),
+            estimate / 3600.0
+        )));
+    }
     let bar = progress_bar(grid.len() as u64, quiet);
+    bar.set_position(reports.len() as u64);
+    let stop = stop_on_signals();
     let started = std::time::Instant::now();
-    let mut rows = Vec::new();
-    for (k, (point, s)) in grid.iter().zip(&scenarios).enumerate() {
-        let summary = crate::engine::run(s, 0..s.replicates, |_| {});
-        rows.push((point.clone(), report::run::json(s, &summary, true, None)));
+    for k in reports.len()..scenarios.len() {
+        let s = &scenarios[k];
+        let outcome = crate::engine::run_controlled(s, 0..s.replicates, &stop, |_, _| {}, |_, _| {});
+        if outcome.interrupted {
+            bar.finish_and_clear();
+            let resume = match resumable.checkpoint {
+                Some(p) => format!("; resume with --resume {}", p.display()),
+                None => String::new(),
+            };
+            return Err(CliError::Failure(format!(
+                "interrupted after {k} of {} grid points (the sweep's output is not written){resume}",
+                scenarios.len()
+            )));
+        }
+        reports.push(report::run::json(s, &outcome.summary, true, None));
+        if let Some(t) = &checkpoint_target {
+            t.write(report::checkpoint::sweep_write(&tomls, &reports).as_bytes())?;
+        }
         bar.set_position(k as u64 + 1);
     }
     bar.finish_and_clear();
+    let rows: Vec<report::sweep::Row> = grid.iter().cloned().zip(reports).collect();
     let seconds = started.elapsed().as_secs_f64();
     let text = match format {
         Format::Csv | Format::Table => report::sweep::csv(&rows),

@@ -181,6 +181,26 @@ impl Planning {
     /// The plan of scenario `s` whose looks are monitored on `monitored` (a time-to-event
     /// endpoint), or of its single analysis.
     pub fn of(s: &Scenario, monitored: Option<EndpointId>) -> Planning {
+        // Memoised per process (by the effective scenario): a run, its time estimate, its
+        // report and its companion all ask for the same plan.
+        static PLANS: std::sync::Mutex<Vec<(String, Option<EndpointId>, Planning)>> = std::sync::Mutex::new(Vec::new());
+        let key = crate::scenario::to_toml(s);
+        if let Some((_, _, p)) =
+            PLANS.lock().map_or(None, |v| v.iter().find(|(k, m, _)| *k == key && *m == monitored).cloned())
+        {
+            return p;
+        }
+        let p = Self::compute(s, monitored);
+        if let Ok(mut v) = PLANS.lock() {
+            if v.len() >= 16 {
+                v.remove(0);
+            }
+            v.push((key, monitored, p.clone()));
+        }
+        p
+    }
+
+    fn compute(s: &Scenario, monitored: Option<EndpointId>) -> Planning {
         use crate::scenario::{Cut, Looks};
         let n_looks = s.analysis.looks.count();
         let target = match s.analysis.cut {

@@ -135,6 +135,29 @@ pub fn run_controlled(
     Outcome { summary, done: range.end - range.start, interrupted: false }
 }
 
+/// Wall-clock seconds per replicate on the current thread pool, measured on replicates
+/// `start + n .. start + 2n` after a first, untimed round on `start .. start + n`, the set-up
+/// of the plan (its planning simulation) excluded: for the estimate of a run's time before it starts.
+pub fn seconds_per_replicate(s: &Scenario, start: u64, n: u64) -> f64 {
+    let sim = Simulator::new(s);
+    let plan = Plan::new(s);
+    let n = n.max(1);
+    let round = |from: u64| {
+        (from..from + n).into_par_iter().for_each_init(
+            || (Worker::default(), vec![0.0; plan.layout.stride]),
+            |(w, record), i| {
+                sim.simulate_trial(i, &mut w.sim, &mut w.trial);
+                plan.analyze(&w.trial, &mut w.scratch, record);
+            },
+        )
+    };
+    // A first round warms the workers' buffers and caches; the second is timed.
+    round(start);
+    let began = std::time::Instant::now();
+    round(start + n);
+    began.elapsed().as_secs_f64() / n as f64
+}
+
 /// Replicates of shard k of n (1-based): an even split of 0..replicates.
 pub fn shard_range(replicates: u64, k: u64, n: u64) -> Range<u64> {
     let at = |i: u64| ((i as u128 * replicates as u128) / n as u128) as u64;

@@ -485,3 +485,86 @@ fn verify_qualifies_the_installation_and_writes_a_dated_report() {
     let again = Command::cargo_bin("peritrial").unwrap().args(["verify", "--out"]).arg(&out).output().unwrap();
     assert_eq!(again.status.code(), Some(2));
 }
+
+/// `sweep --checkpoint` saves the reports of the finished grid points after each; interrupted
+/// (a real SIGINT) it exits 1 without writing its output, and `--resume` runs only the points
+/// left, giving the same output as an uninterrupted sweep. A checkpoint of another sweep is
+/// refused.
+#[test]
+fn an_interrupted_sweep_resumes_from_its_last_grid_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ck, part, resumed, whole) = (
+        dir.path().join("ck.json"),
+        dir.path().join("part.csv"),
+        dir.path().join("resumed.csv"),
+        dir.path().join("whole.csv"),
+    );
+    let args = ["sweep", SLOW, "--replicates", "800", "--quiet", "--vary", "analysis.cut.events=150,200,250"];
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .arg("--checkpoint")
+        .arg(&ck)
+        .arg("--out")
+        .arg(&part)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait for the first point's checkpoint, then interrupt.
+    let began = std::time::Instant::now();
+    while !ck.exists() && began.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    let ckv: Value = serde_json::from_str(&std::fs::read_to_string(&ck).unwrap()).unwrap();
+    let done = ckv["done"].as_u64().unwrap();
+    if done < 3 {
+        assert_eq!(status.code(), Some(1));
+        assert!(!part.exists(), "an interrupted sweep wrote its output");
+    }
+    let o = std::process::Command::new(bin())
+        .args(args)
+        .arg("--resume")
+        .arg(&ck)
+        .arg("--out")
+        .arg(&resumed)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = std::process::Command::new(bin()).args(args).arg("--out").arg(&whole).output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(std::fs::read(&resumed).unwrap(), std::fs::read(&whole).unwrap());
+    // Another grid: refused.
+    let o = std::process::Command::new(bin())
+        .args(["sweep", SLOW, "--replicates", "800", "--quiet", "--vary", "analysis.cut.events=150,200"])
+        .arg("--resume")
+        .arg(&ck)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a checkpoint of another sweep"));
+}
+
+/// A run whose calibration says it would take more than 24 h is refused before it starts,
+/// with the estimate; --force overrides (not run here).
+#[test]
+fn a_run_that_would_take_days_is_refused_with_its_estimate() {
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args([
+            "run",
+            CANONICAL,
+            "--replicates",
+            "10000000",
+            "--set",
+            "enrollment.sample_size=1000000",
+            "--quiet",
+            "--out",
+        ])
+        .arg(tempfile::tempdir().unwrap().path().join("r.json"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("would take about") && err.contains("the limit is 24 h") && err.contains("--force"), "{err}");
+}

@@ -77,3 +77,52 @@ pub fn read(text: &str, name: &str, scenario_toml: &str, start: u64, end: u64) -
     }
     Ok(Checkpoint { start, end, done, summary })
 }
+
+pub const SWEEP_FORMAT: &str = "peritrial-sweep-checkpoint";
+
+/// The checksum of a sweep's definition: every grid point's effective scenario, in order.
+pub fn sweep_sha256(point_tomls: &[String]) -> String {
+    sha256_hex(point_tomls.join("\0").as_bytes())
+}
+
+/// A sweep checkpoint: the reports of the grid points finished so far (the first `rows.len()`).
+pub fn sweep_write(point_tomls: &[String], rows: &[Value]) -> String {
+    let rows_text = serde_json::to_string(rows).expect("JSON values serialise");
+    let v = json!({
+        "format": SWEEP_FORMAT, "format_version": FORMAT_VERSION, "peritrial": env!("CARGO_PKG_VERSION"),
+        "sweep_sha256": sweep_sha256(point_tomls), "points": point_tomls.len(), "done": rows.len(),
+        "rows_sha256": sha256_hex(rows_text.as_bytes()), "rows": rows_text,
+    });
+    serde_json::to_string_pretty(&v).expect("JSON values serialise") + "\n"
+}
+
+/// Reads a sweep checkpoint and checks it belongs to this sweep (same grid of scenarios,
+/// version); returns the reports of the points it finished.
+pub fn sweep_read(text: &str, name: &str, point_tomls: &[String]) -> Result<Vec<Value>, String> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("{name}:{}:{}: not a checkpoint (not JSON: {e})", e.line(), e.column()))?;
+    if v["format"] != SWEEP_FORMAT {
+        return Err(format!("{name}: not a peritrial sweep checkpoint"));
+    }
+    if v["format_version"] != FORMAT_VERSION || v["peritrial"] != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "{name}: a checkpoint of peritrial {} (format {}); this is peritrial {} (format {FORMAT_VERSION}): resume with that version",
+            v["peritrial"],
+            v["format_version"],
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if v["sweep_sha256"] != sweep_sha256(point_tomls).as_str() || v["points"] != point_tomls.len() {
+        return Err(format!("{name}: a checkpoint of another sweep (other grid, scenario, seed or replicates)"));
+    }
+    let rows_text = v["rows"].as_str().ok_or_else(|| format!("{name}: the checkpoint has no rows"))?;
+    if v["rows_sha256"] != sha256_hex(rows_text.as_bytes()).as_str() {
+        return Err(format!("{name}: the checkpoint's rows fail their SHA-256 checksum (the file is damaged)"));
+    }
+    let rows: Vec<Value> =
+        serde_json::from_str(rows_text).map_err(|e| format!("{name}: the rows are not JSON: {e}"))?;
+    if rows.len() > point_tomls.len() || v["done"] != rows.len() {
+        return Err(format!("{name}: done is not a count of the sweep's points"));
+    }
+    Ok(rows)
+}

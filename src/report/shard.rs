@@ -197,33 +197,6 @@ pub fn shard_section(
     Value::Object(m)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Kept values go through text: the merged report is byte-identical to a single run only
-    /// if every double comes back with the same bits (serde_json's default float parser can
-    /// be an ulp off; the `float_roundtrip` feature makes it exact).
-    #[test]
-    fn kept_values_round_trip_through_text_exactly() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let v: Vec<f64> = (0..200_000)
-            .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                // Uniform mantissas over a wide range of magnitudes, as estimates and months are.
-                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
-                u * 10f64.powi(i % 13 - 6)
-            })
-            .collect();
-        let text = values(&Values(v.clone())).to_string();
-        let back = read_values(&serde_json::from_str(&text).unwrap(), "test").unwrap();
-        let differing = v.iter().zip(&back.0).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
-        assert_eq!(differing, 0);
-    }
-}
-
 /// A shard report as `merge` reads it.
 pub struct ShardFile {
     pub start: u64,
@@ -264,4 +237,31 @@ pub fn read_file(text: &str, name: &str) -> Result<ShardFile, String> {
     let seconds = v["timing"]["seconds"].as_f64().unwrap_or(0.0);
     let threads = v["timing"]["threads"].as_u64().unwrap_or(1) as usize;
     Ok(ShardFile { start, end, total, toml, state, seconds, threads, name: name.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kept values go through text: the merged report is byte-identical to a single run only
+    /// if every double comes back with the same bits (serde_json's default float parser can
+    /// be an ulp off; the `float_roundtrip` feature makes it exact).
+    #[test]
+    fn kept_values_round_trip_through_text_exactly() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let v: Vec<f64> = (0..200_000)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // Uniform mantissas over a wide range of magnitudes, as estimates and months are.
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                u * 10f64.powi(i % 13 - 6)
+            })
+            .collect();
+        let text = values(&Values(v.clone())).to_string();
+        let back = read_values(&serde_json::from_str(&text).unwrap(), "test").unwrap();
+        let differing = v.iter().zip(&back.0).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+        assert_eq!(differing, 0);
+    }
 }

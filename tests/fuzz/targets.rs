@@ -1,0 +1,92 @@
+//! The fuzz targets: each takes arbitrary bytes and must never panic (a panic is a crash to
+//! AFL). Shared by the AFL harnesses in `fuzz/` (`cargo afl fuzz`, see fuzz/README.md) and by
+//! `tests/fuzz.rs`, which replays the committed corpus and runs a short mutation loop in
+//! `cargo test`.
+#![allow(dead_code)]
+
+use peritrial::{engine, report, scenario};
+
+/// The canonical scenario the `--set` target overrides.
+pub const CANONICAL: &str = include_str!("../../scenarios/two-arm-efs-logrank.toml");
+
+/// Simulates and reports a few replicates of a scenario small enough to be quick.
+fn exercise(s: &scenario::Scenario) {
+    // Small trials only, and no design whose looks need the planning simulation (4,000
+    // trials): a fuzzer needs executions in milliseconds.
+    let planned = s.analysis.looks.count() > 1
+        && (!matches!(s.analysis.cut, scenario::Cut::Events { .. }) || s.analysis.multiplicity.is_some());
+    if s.enrollment.sample_size > 300 || s.endpoints.len() > 8 || planned {
+        return;
+    }
+    let summary = engine::run(s, 0..2, |_| {});
+    let v = report::run::json(s, &summary, true, None);
+    let _ = report::run::table(&v);
+    let _ = report::run::csv(&v);
+}
+
+/// The scenario reader and validator on arbitrary text; a valid scenario is shown, read back
+/// (which must give the same scenario) and run.
+pub fn scenario_text(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(s) = scenario::from_str(&text, "fuzz.toml", &[]) {
+        let shown = scenario::to_toml(&s);
+        let back = scenario::from_str(&shown, "shown.toml", &[])
+            .unwrap_or_else(|e| panic!("show printed a scenario that does not validate: {e}\n{shown}"));
+        assert_eq!(scenario::to_toml(&back), shown, "show is not a fixed point");
+        exercise(&s);
+    }
+}
+
+/// `--set PATH=VALUE` overrides (one per line) of the canonical scenario.
+pub fn set_overrides(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let sets: Vec<String> = text.split('\n').take(16).map(str::to_string).collect();
+    if let Ok(s) = scenario::from_str(CANONICAL, "canonical.toml", &sets) {
+        exercise(&s);
+    }
+}
+
+/// The CSV reader of `analyze`, then the analyses.
+pub fn csv(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(obs) = peritrial::data::parse_csv(&text, "fuzz.csv") {
+        let r = peritrial::stats::trial::analyze(&obs, &[12.0, 24.0, 36.0], 36.0);
+        let _ = report::analyze::json(&r, &[12.0, 24.0, 36.0], 36.0);
+    }
+}
+
+/// The shard reader of `merge`. The checksum is recomputed after mutation, so that the fuzzer
+/// reaches the checks behind it (shape and counts against the scenario) and the merge.
+pub fn shard(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        let _ = report::shard::read_file(&text, "fuzz.json");
+        return;
+    };
+    if let Some(sh) = v.get_mut("shard").and_then(|s| s.as_object_mut())
+        && let Some(state) = sh.get("state")
+    {
+        let sum = report::shard::state_checksum(state);
+        sh.insert("state_sha256".into(), sum.into());
+    }
+    let text = v.to_string();
+    let Ok(f) = report::shard::read_file(&text, "fuzz.json") else { return };
+    let Ok(s) = scenario::from_str(&f.toml, "shard scenario", &[]) else { return };
+    if s.enrollment.sample_size > 300 {
+        return;
+    }
+    let fresh = engine::run(&s, 0..0, |_| {});
+    if report::shard::check_state(&f.state, &fresh, f.end - f.start).is_ok() {
+        let mut merged = fresh.clone();
+        merged.merge(&f.state);
+        let v = report::run::json(&s, &merged, false, None);
+        let _ = report::run::table(&v);
+    }
+}
+
+/// The targets by name (the corpus folders are named after them).
+/// A fuzz target.
+pub type Target = fn(&[u8]);
+
+pub const TARGETS: &[(&str, Target)] =
+    &[("scenario", scenario_text), ("set", set_overrides), ("csv", csv), ("shard", shard)];
