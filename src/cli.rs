@@ -1044,7 +1044,20 @@ fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path, force: bool) 
     for i in 0..trials {
         let (trial, cut) = crate::engine::sample_trial(&s, i);
         let name = format!("trial_{:05}.csv", i + 1);
-        report::emit(&report::sample::csv(&s, &trial, cut), Some(&dir.join(&name)), true)?;
+        let text = report::sample::csv(&s, &trial, cut);
+        if i == 0 {
+            // Every trial has the same patients' count and columns: the first one's size times
+            // the trials is what the export will write, stated before it writes more.
+            let bytes = text.len() as u64 * trials;
+            eprintln!(
+                "peritrial: writing {trials} trial{} of {} patients to {}: about {:.1} MB",
+                if trials == 1 { "" } else { "s" },
+                s.enrollment.sample_size,
+                dir.display(),
+                bytes as f64 / 1e6
+            );
+        }
+        report::emit(&text, Some(&dir.join(&name)), true)?;
         index.push_str(&format!("{},{name},{cut}\n", i + 1));
     }
     Ok(report::emit(&index, Some(&dir.join("trials.csv")), true)?)

@@ -568,3 +568,42 @@ fn a_run_that_would_take_days_is_refused_with_its_estimate() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("would take about") && err.contains("the limit is 24 h") && err.contains("--force"), "{err}");
 }
+
+/// A full disk is exit 1 naming the path and the cause, and leaves neither a partial file nor a
+/// temporary one: /dev/full (a special file, written in place) always; a 4 KB tmpfs where this
+/// test may mount one (root with CAP_SYS_ADMIN, as in CI containers), else that part is
+/// reported as not run.
+#[test]
+fn a_full_disk_is_exit_1_and_leaves_no_partial_or_temporary_file() {
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", CANONICAL, "--replicates", "50", "--quiet", "--out", "/dev/full"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write /dev/full: No space left on device"));
+    let dir = tempfile::tempdir().unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4k", "tmpfs"])
+        .arg(dir.path())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("note: cannot mount a tmpfs here; the full-filesystem part was not run");
+        return;
+    }
+    let out = dir.path().join("trials");
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sample", CANONICAL, "--trials", "2", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let left: Vec<_> = std::fs::read_dir(&out).map(|d| d.map(|e| e.unwrap().file_name()).collect()).unwrap_or_default();
+    let _ = std::process::Command::new("umount").arg(dir.path()).status();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("No space left on device") && err.contains("trial_00001.csv"), "{err}");
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
