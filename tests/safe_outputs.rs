@@ -607,3 +607,24 @@ fn a_full_disk_is_exit_1_and_leaves_no_partial_or_temporary_file() {
     assert!(err.contains("No space left on device") && err.contains("trial_00001.csv"), "{err}");
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+/// An allocation that fails (here under a 150 MB address-space limit) ends the run with exit 1
+/// and a message, not an abort, and writes nothing.
+#[test]
+fn an_allocation_failure_is_exit_1_not_an_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.json");
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 150000; exec {} run {CANONICAL} --replicates 3000000 --force --quiet --out {}",
+            bin().display(),
+            out.display()
+        ))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: out of memory (an allocation of"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "something was written");
+}
