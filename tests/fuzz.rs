@@ -80,7 +80,7 @@ fn short_mutation_run_without_a_panic() {
         let seeds = corpus(name);
         // The analyses take 0.2 s an input (MaxCombo's integral): fewer of them.
         let rounds =
-            if seeds.len() > 0 && std::ptr::fn_addr_eq(*f, targets::analyze as targets::Target) { 10 } else { 150 };
+            if !seeds.is_empty() && std::ptr::fn_addr_eq(*f, targets::analyze as targets::Target) { 10 } else { 150 };
         for _ in 0..rounds {
             let mut bytes = seeds[rng.random_range(0..seeds.len())].1.clone();
             for _ in 0..rng.random_range(1..6) {

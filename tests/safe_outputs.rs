@@ -617,7 +617,7 @@ fn an_allocation_failure_is_exit_1_not_an_abort() {
     let o = std::process::Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "ulimit -v 150000; exec {} run {CANONICAL} --replicates 3000000 --force --quiet --out {}",
+            "ulimit -v 150000; exec {} run {CANONICAL} --replicates 10 --set enrollment.sample_size=3000000 --force --quiet --out {}",
             bin().display(),
             out.display()
         ))
