@@ -18,6 +18,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A checkpoint (of a run or of a sweep) is resumed only by the version that wrote it.
+fn same_version(v: &Value, name: &str) -> Result<(), String> {
+    if v["format_version"] != FORMAT_VERSION || v["peritrial"] != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "{name}: a checkpoint of peritrial {} (format {}); this is peritrial {} (format {FORMAT_VERSION}): resume with that version",
+            v["peritrial"],
+            v["format_version"],
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    Ok(())
+}
+
 /// A checkpoint as JSON text.
 pub fn write(scenario_toml: &str, start: u64, end: u64, done: u64, summary: &Summary) -> String {
     let st = state(summary);
@@ -46,14 +59,7 @@ pub fn read(text: &str, name: &str, scenario_toml: &str, start: u64, end: u64) -
     if v["format"] != FORMAT {
         return Err(format!("{name}: not a peritrial checkpoint"));
     }
-    if v["format_version"] != FORMAT_VERSION || v["peritrial"] != env!("CARGO_PKG_VERSION") {
-        return Err(format!(
-            "{name}: a checkpoint of peritrial {} (format {}); this is peritrial {} (format {FORMAT_VERSION}): resume with that version",
-            v["peritrial"],
-            v["format_version"],
-            env!("CARGO_PKG_VERSION")
-        ));
-    }
+    same_version(&v, name)?;
     if v["scenario_sha256"] != sha256_hex(scenario_toml.as_bytes()).as_str() || v["scenario_toml"] != scenario_toml {
         return Err(format!("{name}: a checkpoint of another scenario, seed or replicate count"));
     }
@@ -104,14 +110,7 @@ pub fn sweep_read(text: &str, name: &str, point_tomls: &[String]) -> Result<Vec<
     if v["format"] != SWEEP_FORMAT {
         return Err(format!("{name}: not a peritrial sweep checkpoint"));
     }
-    if v["format_version"] != FORMAT_VERSION || v["peritrial"] != env!("CARGO_PKG_VERSION") {
-        return Err(format!(
-            "{name}: a checkpoint of peritrial {} (format {}); this is peritrial {} (format {FORMAT_VERSION}): resume with that version",
-            v["peritrial"],
-            v["format_version"],
-            env!("CARGO_PKG_VERSION")
-        ));
-    }
+    same_version(&v, name)?;
     if v["sweep_sha256"] != sweep_sha256(point_tomls).as_str() || v["points"] != point_tomls.len() {
         return Err(format!("{name}: a checkpoint of another sweep (other grid, scenario, seed or replicates)"));
     }
