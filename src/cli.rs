@@ -152,14 +152,43 @@ pub enum Command {
     Size {
         #[command(flatten)]
         scenario: ScenarioArgs,
+        /// The endpoint whose test is powered.
         #[arg(long)]
         endpoint: String,
+        /// The power sought, in (0, 1).
         #[arg(long)]
         target_power: f64,
-        #[arg(long)]
+        /// The count varied: analysis.cut.events (default under an event-driven cut) or
+        /// enrollment.sample_size.
+        #[arg(long, value_name = "PATH")]
         vary: Option<String>,
+        /// Trials per evaluation with every trial (default: study.replicates).
+        #[arg(long)]
+        replicates: Option<u64>,
+        /// Study seed (default: study.seed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Write the answer here instead of stdout (`-`: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing file given to --out; start a search estimated above 24 h.
+        #[arg(long)]
+        force: bool,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// No progress display.
+        #[arg(long)]
+        quiet: bool,
+        /// Save the finished evaluations here, at most every 10 s and on interruption.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// Continue the search whose checkpoint this is: its evaluations are not run again and
+        /// the answer is the one an uninterrupted search gives.
+        #[arg(long, value_name = "FILE")]
+        resume: Option<PathBuf>,
     },
     /// Power and estimates across a one- or two-dimensional grid of values.
     Sweep {
@@ -253,8 +282,27 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             run_scenario(&scenario, replicates, seed, threads, target, format, shard.as_deref(), quiet, resumable)
         }
         Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
-        Command::Size { scenario, endpoint, target_power, vary, format } => {
-            size(&scenario, &endpoint, target_power, vary.as_deref(), format)
+        Command::Size {
+            scenario,
+            endpoint,
+            target_power,
+            vary,
+            replicates,
+            seed,
+            threads,
+            out,
+            force,
+            format,
+            quiet,
+            checkpoint,
+            resume,
+        } => {
+            let study = with_study_flags(&scenario.sets, replicates, seed)?;
+            let args = ScenarioArgs { scenario: scenario.scenario, sets: study };
+            let target = report::output::Target::of(out.as_deref(), force);
+            let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
+            let search = SizeSearch { endpoint: &endpoint, target: target_power, vary: vary.as_deref() };
+            size(&args, search, thread_count(threads)?, target, format, quiet, resumable)
         }
         Command::Sweep { scenario, vary, replicates, out, force, format, quiet, checkpoint, resume } => {
             let target = report::output::Target::of(out.as_deref(), force);
@@ -720,22 +768,35 @@ fn with_study_flags(sets: &[String], replicates: Option<u64>, seed: Option<u64>)
     Ok(sets)
 }
 
-/// Power of one endpoint for a scenario with extra `--set` overrides, on `replicates` trials,
-/// and the share of trials that missed an event target (of the cut or of a look).
-fn power_with(args: &ScenarioArgs, extra: &[String], endpoint: usize, replicates: u64) -> Result<(f64, f64), CliError> {
-    let mut sets = args.sets.clone();
-    sets.extend_from_slice(extra);
-    let s = scenario::load(&args.scenario, &with_study_flags(&sets, Some(replicates), None)?)?;
-    let summary = crate::engine::run(&s, 0..replicates, |_| {});
-    let missed = summary.looks.iter().map(|l| l.not_reached).chain([summary.cut_not_reached]).max().unwrap_or(0);
-    Ok((summary.endpoints[endpoint].rejections as f64 / replicates as f64, missed as f64 / replicates as f64))
-}
-
 /// The counts `size` may vary: power depends on them, and the search knows their bounds.
 const SIZE_PATHS: [&str; 2] = ["analysis.cut.events", "enrollment.sample_size"];
 
-fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, format: Format) -> Result<(), CliError> {
+/// What `size` seeks: the endpoint, the target power and the varied count.
+#[derive(Clone, Copy)]
+struct SizeSearch<'a> {
+    endpoint: &'a str,
+    target: f64,
+    vary: Option<&'a str>,
+}
+
+/// The evaluations a search runs with every trial: one round of 7 fitted values and the
+/// answer (typical), up to 4 rounds and a plateau check (at most); the coarse evaluations add
+/// about a tenth of the trials each.
+const SIZE_EVALUATIONS: (f64, f64) = (8.5, 33.0);
+
+fn size(
+    args: &ScenarioArgs,
+    search: SizeSearch,
+    threads: usize,
+    out: report::output::Target,
+    format: Format,
+    quiet: bool,
+    resumable: Resumable,
+) -> Result<(), CliError> {
     use crate::design::{analytic, size as sz};
+    use report::checkpoint::SizeEvaluation;
+    let SizeSearch { endpoint, target, vary } = search;
+    out.check()?;
     if !(target > 0.0 && target < 1.0) {
         return Err(CliError::Input(format!("--target-power {target}: expected a power in (0, 1)")));
     }
@@ -821,21 +882,130 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
             start.max(current as u64).saturating_mul(64).min(scenario::MAX_SAMPLE_SIZE as u64),
         ),
     };
-    let bar = progress_bar(0, false);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
+    // The scenario of one evaluation: the value and the trials as `--set` overrides, validated.
+    let at = |v: u64, r: u64| -> Result<scenario::Scenario, CliError> {
+        let mut sets = args.sets.clone();
+        sets.extend([format!("{path}={v}"), format!("study.replicates={r}")]);
+        Ok(scenario::load(&args.scenario, &sets)?)
+    };
+    // The time the search would take, measured on the start value.
+    if !out_force(out) {
+        let s0 = at(start.clamp(min, max), s.replicates)?;
+        let per = pool.install(|| crate::engine::seconds_per_replicate(&s0, 0, (8 * threads as u64).min(64)));
+        let (typical, most) =
+            (per * s.replicates as f64 * SIZE_EVALUATIONS.0, per * s.replicates as f64 * SIZE_EVALUATIONS.1);
+        if typical > MAX_SECONDS {
+            return Err(CliError::Input(format!(
+                "the search would take about {} to {} on this machine ({:.3} s per trial at {path} = {start} on {threads} threads, {} trials per evaluation, {} to {} evaluations); the limit is 24 h: use fewer --replicates, or add --force",
+                duration(typical),
+                duration(most),
+                per,
+                s.replicates,
+                SIZE_EVALUATIONS.0,
+                SIZE_EVALUATIONS.1
+            )));
+        }
+        if !quiet && typical > 10.0 {
+            eprintln!(
+                "peritrial: the search takes about {} (at most {}) on {threads} threads",
+                duration(typical),
+                duration(most)
+            );
+        }
+    }
+    // Checkpoint and resume: finished evaluations, by value and trials.
+    let key = report::checkpoint::size_sha256(&scenario::to_toml(&s), path, endpoint);
+    let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
+    if let Some(t) = &checkpoint_target {
+        t.check()?;
+    }
+    let mut finished: Vec<SizeEvaluation> = match resumable.resume {
+        Some(p) => {
+            let name = p.display().to_string();
+            let text =
+                std::fs::read_to_string(p).map_err(|err| CliError::Input(format!("cannot read {name}: {err}")))?;
+            report::checkpoint::size_read(&text, &name, &key).map_err(CliError::Input)?
+        }
+        None => Vec::new(),
+    };
+    let resumed = finished.len();
+    let every: f64 = std::env::var("PERITRIAL_CHECKPOINT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(10.0);
+    let save = |finished: &[SizeEvaluation]| -> Result<(), CliError> {
+        match &checkpoint_target {
+            Some(t) => Ok(t.write(report::checkpoint::size_write(&key, finished).as_bytes())?),
+            None => Ok(()),
+        }
+    };
+    let bar = progress_bar(0, quiet);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} size: {pos} evaluations, {elapsed} elapsed")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
+    let stop = stop_on_signals();
+    let mut last_save = std::time::Instant::now();
+    let mut log_last = std::time::Instant::now();
+    let log = !quiet && {
+        use std::io::IsTerminal;
+        !std::io::stderr().is_terminal()
+    };
     let result = sz::search(
         target,
         start,
         min,
         max,
         s.replicates,
-        |v, r| power_with(args, &[format!("{path}={v}")], e, r),
+        |v, r| {
+            let share = |e: &SizeEvaluation| (e.rejections as f64 / r as f64, e.missed as f64 / r as f64);
+            if let Some(done) = finished.iter().find(|x| x.value == v && x.replicates == r) {
+                return Ok(share(done));
+            }
+            let s = at(v, r)?;
+            let outcome = pool.install(|| crate::engine::run_controlled(&s, 0..r, &stop, |_, _| {}, |_, _| {}));
+            if outcome.interrupted {
+                save(&finished)?;
+                return Err(CliError::Failure(format!(
+                    "interrupted after {} evaluations (the search's answer is not written){}",
+                    finished.len(),
+                    resumable.checkpoint.map_or(String::new(), |p| format!(
+                        "; the checkpoint {} holds them (resume with --resume {})",
+                        p.display(),
+                        p.display()
+                    ))
+                )));
+            }
+            let summary = outcome.summary;
+            let missed =
+                summary.looks.iter().map(|l| l.not_reached).chain([summary.cut_not_reached]).max().unwrap_or(0);
+            let done = SizeEvaluation { value: v, replicates: r, rejections: summary.endpoints[e].rejections, missed };
+            finished.push(done);
+            if last_save.elapsed().as_secs_f64() >= every {
+                save(&finished)?;
+                last_save = std::time::Instant::now();
+            }
+            if log && log_last.elapsed().as_secs_f64() >= 10.0 {
+                eprintln!(
+                    "peritrial: size: {} evaluations, the last {path} = {v} at power {:.4}",
+                    finished.len(),
+                    share(&done).0
+                );
+                log_last = std::time::Instant::now();
+            }
+            Ok(share(&done))
+        },
         |k| bar.set_position(k as u64),
     );
     bar.finish_and_clear();
+    // Every finished evaluation is kept, whatever the search concluded.
+    if !matches!(result, Err(sz::SizeError::Evaluation(_))) {
+        save(&finished)?;
+    }
+    if resumed > 0 && !quiet {
+        eprintln!("peritrial: {resumed} evaluations taken from the checkpoint");
+    }
     let result = match result {
         Ok(r) => r,
         Err(sz::SizeError::Evaluation(err)) => return Err(err),
@@ -895,7 +1065,7 @@ fn size(args: &ScenarioArgs, endpoint: &str, target: f64, vary: Option<&str>, fo
             analytic_answer.map_or(String::new(), |(v, m)| format!("; analytic ({m}): {v}"))
         ),
     };
-    Ok(report::emit(&text, None, false)?)
+    Ok(out.write(text.as_bytes())?)
 }
 
 /// Splits `V1,V2,…` at commas outside brackets and braces (values are TOML).

@@ -545,6 +545,93 @@ fn an_interrupted_sweep_resumes_from_its_last_grid_point() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("a checkpoint of another sweep"));
 }
 
+/// `size` saves its finished evaluations (here after each one); interrupted by a real SIGINT
+/// midway it exits 1 without an answer, and `--resume` runs only the evaluations left, giving
+/// the answer of an uninterrupted search byte for byte. A checkpoint of another search (another
+/// endpoint) is refused, and a checkpoint whose counts were edited fails its checksum.
+#[test]
+fn an_interrupted_size_search_resumes_from_its_last_evaluation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ck, part, resumed, whole) = (
+        dir.path().join("ck.json"),
+        dir.path().join("part.json"),
+        dir.path().join("resumed.json"),
+        dir.path().join("whole.json"),
+    );
+    let args = ["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.8", "--quiet", "--format", "json"];
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .env("PERITRIAL_CHECKPOINT_SECONDS", "0")
+        .arg("--checkpoint")
+        .arg(&ck)
+        .arg("--out")
+        .arg(&part)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let began = std::time::Instant::now();
+    while !ck.exists() && began.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    let text = std::fs::read_to_string(&ck).unwrap();
+    let ckv: Value = serde_json::from_str(&text).unwrap();
+    let done = ckv["done"].as_u64().unwrap();
+    assert!(done >= 1);
+    if status.code() == Some(1) {
+        assert!(!part.exists(), "an interrupted search wrote its answer");
+    }
+    let o = std::process::Command::new(bin())
+        .args(args)
+        .arg("--resume")
+        .arg(&ck)
+        .arg("--out")
+        .arg(&resumed)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = std::process::Command::new(bin()).args(args).arg("--out").arg(&whole).output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(std::fs::read(&resumed).unwrap(), std::fs::read(&whole).unwrap());
+    let answer: Value = serde_json::from_str(&std::fs::read_to_string(&whole).unwrap()).unwrap();
+    assert!(answer["evaluations"].as_array().unwrap().len() as u64 > done, "the interruption came after the search");
+    // Another endpoint's search: refused.
+    let o = std::process::Command::new(bin())
+        .args([
+            "size",
+            "scenarios/three-endpoint-family.toml",
+            "--endpoint",
+            "survival",
+            "--target-power",
+            "0.8",
+            "--quiet",
+        ])
+        .arg("--resume")
+        .arg(&ck)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a checkpoint of another search"));
+    // Edited counts: the checksum fails.
+    let forged = dir.path().join("forged.json");
+    let rows = ckv["evaluations"].as_str().unwrap();
+    let first: Vec<Vec<u64>> = serde_json::from_str(rows).unwrap();
+    let edited = rows.replacen(
+        &format!("[{},{},{}", first[0][0], first[0][1], first[0][2]),
+        &format!("[{},{},{}", first[0][0], first[0][1], first[0][2] + 1),
+        1,
+    );
+    std::fs::write(
+        &forged,
+        text.replace(&serde_json::to_string(rows).unwrap(), &serde_json::to_string(&edited).unwrap()),
+    )
+    .unwrap();
+    let o = std::process::Command::new(bin()).args(args).arg("--resume").arg(&forged).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("SHA-256"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// A run whose calibration says it would take more than 24 h is refused before it starts,
 /// with the estimate; --force overrides (not run here).
 #[test]
@@ -567,6 +654,19 @@ fn a_run_that_would_take_days_is_refused_with_its_estimate() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("would take about") && err.contains("the limit is 24 h") && err.contains("--force"), "{err}");
+    // A `size` search: its evaluations times the trials of each, measured at its start value.
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.8", "--replicates", "5000000"])
+        .args(["--set", "enrollment.sample_size=200000", "--set", "analysis.cut.events=1000"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("the search would take about") && err.contains("evaluations") && err.contains("--force"),
+        "{err}"
+    );
 }
 
 /// A full disk is exit 1 naming the path and the cause, and leaves neither a partial file nor a

@@ -125,3 +125,77 @@ pub fn sweep_read(text: &str, name: &str, point_tomls: &[String]) -> Result<Vec<
     }
     Ok(rows)
 }
+
+pub const SIZE_FORMAT: &str = "peritrial-size-checkpoint";
+
+/// One finished evaluation of a `size` search: the value, its trials, the trials that
+/// rejected and those that missed an event target. Counts, not shares, so that a resumed
+/// search divides exactly as the uninterrupted one did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeEvaluation {
+    pub value: u64,
+    pub replicates: u64,
+    pub rejections: u64,
+    pub missed: u64,
+}
+
+/// What an evaluation depends on: the effective scenario (seed included), the varied path and
+/// the endpoint. Not the target power: an evaluation is the same whatever the search seeks.
+pub fn size_sha256(scenario_toml: &str, path: &str, endpoint: &str) -> String {
+    sha256_hex(format!("{scenario_toml}\n--vary {path}\n--endpoint {endpoint}\n").as_bytes())
+}
+
+/// A `size` checkpoint as JSON text.
+pub fn size_write(key: &str, evaluations: &[SizeEvaluation]) -> String {
+    let rows: Vec<[u64; 4]> = evaluations.iter().map(|e| [e.value, e.replicates, e.rejections, e.missed]).collect();
+    let rows_text = serde_json::to_string(&rows).expect("JSON values serialise");
+    let v = json!({
+        "format": SIZE_FORMAT, "format_version": FORMAT_VERSION, "peritrial": env!("CARGO_PKG_VERSION"),
+        "size_sha256": key, "done": rows.len(),
+        "columns": ["value", "replicates", "rejections", "target_not_reached"],
+        "evaluations_sha256": sha256_hex(rows_text.as_bytes()), "evaluations": rows_text,
+    });
+    serde_json::to_string_pretty(&v).expect("JSON values serialise") + "\n"
+}
+
+/// Reads a `size` checkpoint and checks it belongs to this search (same scenario, path,
+/// endpoint, version) and that its counts are possible.
+pub fn size_read(text: &str, name: &str, key: &str) -> Result<Vec<SizeEvaluation>, String> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("{name}:{}:{}: not a checkpoint (not JSON: {e})", e.line(), e.column()))?;
+    if v["format"] != SIZE_FORMAT {
+        return Err(format!("{name}: not a peritrial size checkpoint"));
+    }
+    same_version(&v, name)?;
+    if v["size_sha256"] != key {
+        return Err(format!(
+            "{name}: a checkpoint of another search (other scenario, seed, replicates, --vary or --endpoint)"
+        ));
+    }
+    let rows_text = v["evaluations"].as_str().ok_or_else(|| format!("{name}: the checkpoint has no evaluations"))?;
+    if v["evaluations_sha256"] != sha256_hex(rows_text.as_bytes()).as_str() {
+        return Err(format!("{name}: the checkpoint's evaluations fail their SHA-256 checksum (the file is damaged)"));
+    }
+    let rows: Vec<[u64; 4]> = serde_json::from_str(rows_text)
+        .map_err(|e| format!("{name}: the evaluations are not rows of 4 counts: {e}"))?;
+    if v["done"] != rows.len() {
+        return Err(format!("{name}: done is not the number of evaluations"));
+    }
+    let mut out: Vec<SizeEvaluation> = Vec::with_capacity(rows.len());
+    for (i, &[value, replicates, rejections, missed]) in rows.iter().enumerate() {
+        if replicates == 0 || rejections > replicates || missed > replicates {
+            return Err(format!(
+                "{name}: evaluation {}: {rejections} rejections and {missed} missed targets in {replicates} trials are impossible",
+                i + 1
+            ));
+        }
+        if out.iter().any(|e| e.value == value && e.replicates == replicates) {
+            return Err(format!(
+                "{name}: evaluation {}: the value {value} at {replicates} trials is there twice",
+                i + 1
+            ));
+        }
+        out.push(SizeEvaluation { value, replicates, rejections, missed });
+    }
+    Ok(out)
+}
