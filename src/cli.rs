@@ -1,7 +1,7 @@
 //! The command line: clap definitions, and the dispatch from a command to the library.
 
 use crate::{report, scenario};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 /// What went wrong, and which exit code it gets.
@@ -50,12 +50,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-}
+pub use report::export::Format;
 
 /// The formats of `verify`'s report.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -604,12 +599,13 @@ fn run_scenario(
         t.write(report::checkpoint::write(&toml, range.start, range.end, done, &summary).as_bytes())?;
     }
     let complete = !outcome.interrupted && range.start == 0 && range.end == s.replicates;
-    let mut value = report::run::json(&s, &summary, complete, Some(report::run::Timing { seconds, threads }));
+    let mut value = report::model::RunReport::new(&s, &summary, complete).timed(&s, seconds, threads);
     if outcome.interrupted {
-        value.as_object_mut().expect("the report is an object").insert(
-            "interrupted".into(),
-            serde_json::json!({ "after": done, "of": total, "resume": resumable.checkpoint.map(|p| p.display().to_string()) }),
-        );
+        value.interrupted = Some(report::model::Interrupted {
+            after: done,
+            of: total,
+            resume: resumable.checkpoint.map(|p| p.display().to_string()),
+        });
         emit_report(&value, if shard.is_some() { Format::Json } else { format }, out)?;
         return Err(CliError::Failure(format!(
             "interrupted after {done} of {total} virtual trials; the report of those was written{}",
@@ -623,7 +619,7 @@ fn run_scenario(
     if let Some((k, n)) = shard {
         // A shard's output is for `merge`: JSON with the state merging needs.
         let section = report::shard::shard_section(&toml, k, n, range.start, range.end, s.replicates, &summary);
-        value.as_object_mut().expect("the report is an object").insert("shard".into(), section);
+        value.shard = Some(section);
         if format != Format::Json {
             eprintln!("note: a shard's report is written as JSON (for peritrial merge)");
         }
@@ -632,18 +628,14 @@ fn run_scenario(
     emit_report(&value, format, out)
 }
 
-fn emit_report(value: &serde_json::Value, format: Format, out: report::output::Target) -> Result<(), CliError> {
+fn emit_report(value: &report::model::RunReport, format: Format, out: report::output::Target) -> Result<(), CliError> {
     // Warnings also go to stderr, unless the table already puts them on the terminal.
     if format != Format::Table || !matches!(out, report::output::Target::Stdout) {
-        for w in value["warnings"].as_array().into_iter().flatten() {
-            eprintln!("warning: {}", w.as_str().unwrap_or(""));
+        for w in &value.warnings {
+            eprintln!("warning: {w}");
         }
     }
-    let text = match format {
-        Format::Json => serde_json::to_string_pretty(value).expect("JSON values serialise") + "\n",
-        Format::Table => report::run::table(value),
-        Format::Csv => report::run::csv(value),
-    };
+    let text = report::export::render(format, report::export::Report::Run(value));
     Ok(out.write(text.as_bytes())?)
 }
 
@@ -702,14 +694,14 @@ fn merge(parts: &[PathBuf], out: report::output::Target, format: Format, allow_p
     let seconds = shards.iter().map(|s| s.seconds).sum();
     let threads = shards.iter().map(|s| s.threads).max().unwrap_or(1);
     let mut value =
-        report::run::json(&scenario, &summary, gaps.is_empty(), Some(report::run::Timing { seconds, threads }));
+        report::model::RunReport::new(&scenario, &summary, gaps.is_empty()).timed(&scenario, seconds, threads);
     if !gaps.is_empty() {
         let w = format!(
             "partial merge: replicates {} of {total} are missing; this report is of {} trials",
             gaps.join(", "),
             summary.replicates
         );
-        value["warnings"].as_array_mut().expect("warnings").push(serde_json::json!(w));
+        value.warnings.push(w);
     }
     emit_report(&value, format, out)
 }
@@ -799,9 +791,6 @@ fn size(
     out.check()?;
     if !(target > 0.0 && target < 1.0) {
         return Err(CliError::Input(format!("--target-power {target}: expected a power in (0, 1)")));
-    }
-    if format == Format::Csv {
-        return Err(CliError::Input("--format csv: size writes a table or JSON (--format table|json)".into()));
     }
     let s = scenario::load(&args.scenario, &args.sets)?;
     let e = s.endpoint_index(endpoint).ok_or_else(|| {
@@ -1037,34 +1026,31 @@ fn size(
             )));
         }
     };
-    let value = serde_json::json!({
-        "parameter": path,
-        "endpoint": endpoint,
-        "target_power": target,
-        "value": result.value,
-        "power": result.power,
-        "power_mcse": result.power_mcse,
-        "fitted_power": result.fitted_power,
-        "interval_95": [result.interval.0, result.interval.1],
-        "method": "probit fit of power against the value over the evaluations with every trial (common random numbers)",
-        "replicates": result.replicates,
-        "analytic": analytic_answer.map(|(v, m)| serde_json::json!({ "value": v, "method": m })),
-        "evaluations": result.evaluations.iter().map(|x| serde_json::json!({ "value": x.value, "replicates": x.replicates, "power": x.power, "target_not_reached": x.not_reached })).collect::<Vec<_>>(),
-    });
-    let text = match format {
-        Format::Json | Format::Csv => serde_json::to_string_pretty(&value).expect("JSON values serialise") + "\n",
-        Format::Table => format!(
-            "{path} = {} reaches power {:.4} (Monte Carlo SE {:.4}, {} trials; fitted {:.4}, 95% interval of the answer {:.1} to {:.1}) for {endpoint} (target {target}){}\n",
-            result.value,
-            result.power,
-            result.power_mcse,
-            result.replicates,
-            result.fitted_power,
-            result.interval.0,
-            result.interval.1,
-            analytic_answer.map_or(String::new(), |(v, m)| format!("; analytic ({m}): {v}"))
-        ),
+    let value = report::model::SizeReport {
+        parameter: path.to_string(),
+        endpoint: endpoint.to_string(),
+        target_power: target,
+        value: result.value,
+        power: result.power,
+        power_mcse: result.power_mcse,
+        fitted_power: result.fitted_power,
+        interval_95: [result.interval.0, result.interval.1],
+        method: "probit fit of power against the value over the evaluations with every trial (common random numbers)"
+            .into(),
+        replicates: result.replicates,
+        analytic: analytic_answer.map(|(value, method)| report::model::SizeAnalytic { value, method: method.into() }),
+        evaluations: result
+            .evaluations
+            .iter()
+            .map(|x| report::model::SizeEvaluation {
+                value: x.value,
+                replicates: x.replicates,
+                power: x.power,
+                target_not_reached: x.not_reached,
+            })
+            .collect(),
     };
+    let text = report::export::render(format, report::export::Report::Size(&value));
     Ok(out.write(text.as_bytes())?)
 }
 
@@ -1134,7 +1120,7 @@ fn sweep(
     if let Some(t) = &checkpoint_target {
         t.check()?;
     }
-    let mut reports: Vec<serde_json::Value> = match resumable.resume {
+    let mut reports: Vec<report::model::RunReport> = match resumable.resume {
         None => Vec::new(),
         Some(p) => {
             let name = p.display().to_string();
@@ -1175,20 +1161,20 @@ fn sweep(
                 scenarios.len()
             )));
         }
-        reports.push(report::run::json(s, &outcome.summary, true, None));
+        reports.push(report::model::RunReport::new(s, &outcome.summary, true));
         if let Some(t) = &checkpoint_target {
             t.write(report::checkpoint::sweep_write(&tomls, &reports).as_bytes())?;
         }
         bar.set_position(k as u64 + 1);
     }
     bar.finish_and_clear();
-    let rows: Vec<report::sweep::Row> = grid.iter().cloned().zip(reports).collect();
-    let seconds = started.elapsed().as_secs_f64();
-    let text = match format {
-        Format::Csv | Format::Table => report::sweep::csv(&rows),
-        Format::Json => report::sweep::json(&rows, seconds),
-    };
-    Ok(out.write(text.as_bytes())?)
+    let points = grid
+        .iter()
+        .zip(reports)
+        .map(|(point, report)| report::model::SweepPoint { set: report::model::Named(point.clone()), report })
+        .collect();
+    let sweep = report::model::SweepReport { points, seconds: started.elapsed().as_secs_f64() };
+    Ok(out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?)
 }
 
 fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path, force: bool) -> Result<(), CliError> {

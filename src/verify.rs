@@ -298,9 +298,11 @@ fn golden() -> Check {
             }
         };
         let summary = crate::engine::run(&s, 0..s.replicates, |_| {});
-        let got = serde_json::to_string_pretty(&crate::report::run::json(&s, &summary, true, None))
-            .expect("JSON values serialise")
-            + "\n";
+        let report = crate::report::model::RunReport::new(&s, &summary, true);
+        let got = crate::report::export::render(
+            crate::report::export::Format::Json,
+            crate::report::export::Report::Run(&report),
+        );
         if got != *want {
             let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).map_or(0, |i| i + 1);
             c.largest_deviation += 1.0;

@@ -93,3 +93,19 @@ const GOLDEN_DRAWS: [u64; 7] = [
     0x3ff7353383fe1989,
     0x3f9bb6d47823ac20,
 ];
+
+/// The typed report reads every golden report back and writes it again byte for byte, so that
+/// checkpoints and `--from` carry reports through the type without loss.
+#[test]
+fn golden_reports_round_trip_through_the_typed_report() {
+    for name in SCENARIOS {
+        let path = format!("tests/golden/{name}.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let r: peritrial::report::model::RunReport = serde_json::from_str(&text).unwrap();
+        let again = peritrial::report::export::render(
+            peritrial::report::export::Format::Json,
+            peritrial::report::export::Report::Run(&r),
+        );
+        assert!(again == text, "{path}: the typed report does not write back the same JSON");
+    }
+}

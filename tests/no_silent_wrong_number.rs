@@ -221,7 +221,34 @@ fn size_says_when_the_target_cannot_be_reached() {
         &["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.9", "--vary", "study.seed"],
         &["--vary study.seed"],
     );
-    refused(&["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.9", "--format", "csv"], &["--format csv"]);
+}
+
+/// Every format of `size` is what it says: CSV is one row per evaluation, the answer marked,
+/// and agrees with the JSON answer.
+#[test]
+fn size_writes_each_format_it_is_asked_for() {
+    let args = ["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.8", "--replicates", "800"];
+    let json = peritrial(&[&args[..], &["--format", "json"]].concat());
+    assert!(json.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let csv = peritrial(&[&args[..], &["--format", "csv"]].concat());
+    assert!(csv.status.success());
+    let text = String::from_utf8(csv.stdout).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        rows.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["parameter", "value", "replicates", "power", "target_not_reached", "answer"]
+    );
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), v["evaluations"].as_array().unwrap().len());
+    let answer: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[5] == "true").collect();
+    assert_eq!(answer.len(), 1);
+    assert_eq!(answer[0][1], v["value"].to_string());
+    assert_eq!(answer[0][3].parse::<f64>().unwrap(), v["power"].as_f64().unwrap());
+    let table = peritrial(&[&args[..], &["--format", "table"]].concat());
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains(&format!("analysis.cut.events = {} reaches power", v["value"]))
+    );
 }
 
 /// Items 4 and 6: with looks, the analytic companion and the start of `size` are those of the

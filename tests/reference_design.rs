@@ -141,14 +141,24 @@ fn sweep_writes_one_row_per_point_and_endpoint() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 5);
-    assert!(lines[0].starts_with(
-        "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf,enrollment.sample_size,endpoint,power"
-    ));
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header[..4],
+        [
+            "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf",
+            "enrollment.sample_size",
+            "endpoint",
+            "kind"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
     // Null rows have low power, the alternative high.
-    let power = |l: &str| l.split(',').nth(3).unwrap().parse::<f64>().unwrap();
-    assert!(power(lines[1]) > 0.7 && power(lines[3]) < 0.1);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let power = |r: &csv::StringRecord| r[col("power")].parse::<f64>().unwrap();
+    assert!(power(&rows[0]) > 0.7 && power(&rows[2]) < 0.1);
+    assert!(rows.iter().all(|r| &r[col("complete")] == "true"));
     // A bad value is rejected before anything runs.
     let out = assert_cmd::Command::cargo_bin("peritrial")
         .unwrap()

@@ -115,12 +115,12 @@ proptest! {
             format!("{path}={}", values[v % values.len()])
         }).collect();
         let text = std::fs::read_to_string("scenarios/two-arm-efs-logrank.toml").unwrap();
+        let sets: Vec<String> = sets.into_iter().chain(["study.replicates=4".to_string()]).collect();
         match scenario::from_str(&text, "canonical", &sets) {
-            Ok(mut s) => {
-                s.replicates = 4;
+            Ok(s) => {
                 let summary = engine::run(&s, 0..4, |_| {});
-                let v = peritrial::report::run::json(&s, &summary, true, None);
-                let p = v["endpoints"]["efs"]["power"].as_f64().unwrap();
+                let r = peritrial::report::model::RunReport::new(&s, &summary, true);
+                let p = r.endpoint("efs").and_then(|e| e.power).unwrap();
                 prop_assert!((0.0..=1.0).contains(&p), "{sets:?}: power {p}");
             }
             Err(e) => prop_assert!(!e.messages.is_empty()),

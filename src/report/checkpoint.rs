@@ -6,6 +6,7 @@
 //! summary depends only on the set of per-replicate values and exact sums, the final report is
 //! byte-identical (outside `timing`) to an uninterrupted run.
 
+use super::model::RunReport;
 use super::shard::{read_state, state};
 use crate::summary::Summary;
 use serde_json::{Value, json};
@@ -92,7 +93,7 @@ pub fn sweep_sha256(point_tomls: &[String]) -> String {
 }
 
 /// A sweep checkpoint: the reports of the grid points finished so far (the first `rows.len()`).
-pub fn sweep_write(point_tomls: &[String], rows: &[Value]) -> String {
+pub fn sweep_write(point_tomls: &[String], rows: &[RunReport]) -> String {
     let rows_text = serde_json::to_string(rows).expect("JSON values serialise");
     let v = json!({
         "format": SWEEP_FORMAT, "format_version": FORMAT_VERSION, "peritrial": env!("CARGO_PKG_VERSION"),
@@ -104,7 +105,7 @@ pub fn sweep_write(point_tomls: &[String], rows: &[Value]) -> String {
 
 /// Reads a sweep checkpoint and checks it belongs to this sweep (same grid of scenarios,
 /// version); returns the reports of the points it finished.
-pub fn sweep_read(text: &str, name: &str, point_tomls: &[String]) -> Result<Vec<Value>, String> {
+pub fn sweep_read(text: &str, name: &str, point_tomls: &[String]) -> Result<Vec<RunReport>, String> {
     let v: Value = serde_json::from_str(text)
         .map_err(|e| format!("{name}:{}:{}: not a checkpoint (not JSON: {e})", e.line(), e.column()))?;
     if v["format"] != SWEEP_FORMAT {
@@ -118,8 +119,8 @@ pub fn sweep_read(text: &str, name: &str, point_tomls: &[String]) -> Result<Vec<
     if v["rows_sha256"] != sha256_hex(rows_text.as_bytes()).as_str() {
         return Err(format!("{name}: the checkpoint's rows fail their SHA-256 checksum (the file is damaged)"));
     }
-    let rows: Vec<Value> =
-        serde_json::from_str(rows_text).map_err(|e| format!("{name}: the rows are not JSON: {e}"))?;
+    let rows: Vec<RunReport> =
+        serde_json::from_str(rows_text).map_err(|e| format!("{name}: the rows are not reports: {e}"))?;
     if rows.len() > point_tomls.len() || v["done"] != rows.len() {
         return Err(format!("{name}: done is not a count of the sweep's points"));
     }

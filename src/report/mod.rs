@@ -2,12 +2,12 @@
 
 pub mod analyze;
 pub mod checkpoint;
+pub mod export;
+pub mod model;
 pub mod output;
-pub mod run;
 pub mod sample;
 pub mod shard;
 pub mod simon;
-pub mod sweep;
 
 use std::path::Path;
 
@@ -19,4 +19,14 @@ pub fn emit(text: &str, path: Option<&Path>, force: bool) -> Result<(), output::
 /// Formats a number as a JSON key part (36 → "36", 36.5 → "36.5").
 pub fn key_number(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+}
+
+/// RFC 4180 text of `rows` (the first is the header): the one CSV writer of every format and
+/// export.
+pub fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in rows {
+        w.write_record(&r).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 fields")
 }

@@ -318,3 +318,64 @@ impl Scenario {
         self.endpoints.iter().position(|e| e.name == name)
     }
 }
+
+/// The scenario language's names of each choice: the one table read by validation, `show`
+/// and the reports.
+impl EndpointKind {
+    pub const NAMES: [&'static str; 3] = ["time_to_event", "binary", "safety"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            EndpointKind::TimeToEvent { .. } => Self::NAMES[0],
+            EndpointKind::Binary { .. } => Self::NAMES[1],
+            EndpointKind::Safety { .. } => Self::NAMES[2],
+        }
+    }
+}
+
+impl TimeToEventTest {
+    pub const NAMES: [&'static str; 6] =
+        ["logrank", "stratified_logrank", "fleming_harrington", "maxcombo", "cox", "one_sample_logrank"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            TimeToEventTest::Logrank => Self::NAMES[0],
+            TimeToEventTest::StratifiedLogrank => Self::NAMES[1],
+            TimeToEventTest::FlemingHarrington { .. } => Self::NAMES[2],
+            TimeToEventTest::MaxCombo => Self::NAMES[3],
+            TimeToEventTest::Cox => Self::NAMES[4],
+            TimeToEventTest::OneSampleLogrank { .. } => Self::NAMES[5],
+        }
+    }
+}
+
+impl BinaryTest {
+    pub const NAMES: [&'static str; 4] = ["exact_binomial", "simon_two_stage", "fisher", "chi_square"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            BinaryTest::ExactBinomial { .. } => Self::NAMES[0],
+            BinaryTest::SimonTwoStage { .. } => Self::NAMES[1],
+            BinaryTest::Fisher => Self::NAMES[2],
+            BinaryTest::ChiSquare { .. } => Self::NAMES[3],
+        }
+    }
+}
+
+impl MultiplicityMethod {
+    pub const ALL: [MultiplicityMethod; 3] =
+        [MultiplicityMethod::FixedSequence, MultiplicityMethod::Holm, MultiplicityMethod::Bonferroni];
+    pub const NAMES: [&'static str; 3] = ["fixed_sequence", "holm", "bonferroni"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            MultiplicityMethod::FixedSequence => Self::NAMES[0],
+            MultiplicityMethod::Holm => Self::NAMES[1],
+            MultiplicityMethod::Bonferroni => Self::NAMES[2],
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<MultiplicityMethod> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+}

@@ -19,9 +19,10 @@ fn exercise(s: &scenario::Scenario) {
         return;
     }
     let summary = engine::run(s, 0..2, |_| {});
-    let v = report::run::json(s, &summary, true, None);
-    let _ = report::run::table(&v);
-    let _ = report::run::csv(&v);
+    let r = report::model::RunReport::new(s, &summary, true);
+    for f in [report::export::Format::Json, report::export::Format::Table, report::export::Format::Csv] {
+        let _ = report::export::render(f, report::export::Report::Run(&r));
+    }
 }
 
 /// The scenario reader and validator on arbitrary text; a valid scenario is shown, read back
@@ -85,8 +86,8 @@ pub fn shard(data: &[u8]) {
     if report::shard::check_state(&f.state, &fresh, f.end - f.start).is_ok() {
         let mut merged = fresh.clone();
         merged.merge(&f.state);
-        let v = report::run::json(&s, &merged, false, None);
-        let _ = report::run::table(&v);
+        let r = report::model::RunReport::new(&s, &merged, false);
+        let _ = report::export::render(report::export::Format::Table, report::export::Report::Run(&r));
     }
 }
 

@@ -1,0 +1,100 @@
+//! CSV (RFC 4180, one writer: [`crate::report::csv_text`]): one row per endpoint for `run`, per
+//! grid point and endpoint for `sweep`, per evaluation for `size`. Every row of `run` and
+//! `sweep` says whether the run is complete and repeats its warnings, so that a row read alone
+//! still says when the design did not do what it says.
+
+use super::Exporter;
+use crate::report::csv_text;
+use crate::report::model::{EndpointReport, RunReport, SizeReport, SweepReport};
+
+pub struct Csv;
+
+fn n(x: Option<f64>) -> String {
+    x.filter(|v| v.is_finite()).map_or(String::new(), |v| v.to_string())
+}
+
+const ENDPOINT_COLUMNS: [&str; 15] = [
+    "endpoint",
+    "kind",
+    "test",
+    "power",
+    "power_mcse",
+    "power_ci_lower",
+    "power_ci_upper",
+    "rejections",
+    "estimate_name",
+    "estimate_mean",
+    "estimate_sd",
+    "estimate_q025",
+    "estimate_q500",
+    "estimate_q975",
+    "events_mean",
+];
+
+fn endpoint_cells(e: &EndpointReport) -> Vec<String> {
+    let sp = e.estimate.spread;
+    vec![
+        e.name.clone(),
+        e.kind.clone(),
+        e.test.clone(),
+        n(e.power),
+        n(e.power_mcse),
+        n(e.power_ci.map(|c| c[0])),
+        n(e.power_ci.map(|c| c[1])),
+        e.rejections.map_or(String::new(), |x| x.to_string()),
+        e.estimate.name.clone(),
+        n(sp.map(|d| d.mean)),
+        n(sp.map(|d| d.sd)),
+        n(sp.map(|d| d.q025)),
+        n(sp.map(|d| d.q500)),
+        n(sp.map(|d| d.q975)),
+        n(e.events.map(|d| d.mean)),
+    ]
+}
+
+impl Exporter for Csv {
+    fn run(&self, report: &RunReport) -> String {
+        let mut header: Vec<String> = ENDPOINT_COLUMNS.iter().map(|c| c.to_string()).collect();
+        header.extend(["complete".to_string(), "warnings".to_string()]);
+        let rows = report.endpoints.iter().map(|e| {
+            let mut row = endpoint_cells(e);
+            row.extend([report.complete.to_string(), report.warnings.join("; ")]);
+            row
+        });
+        csv_text(std::iter::once(header).chain(rows))
+    }
+
+    fn sweep(&self, report: &SweepReport) -> String {
+        let mut header: Vec<String> = report.paths().iter().map(|p| p.to_string()).collect();
+        header.extend(ENDPOINT_COLUMNS.iter().map(|c| c.to_string()));
+        header.extend(["cut_month_mean".to_string(), "complete".to_string(), "warnings".to_string()]);
+        let rows = report.points.iter().flat_map(|p| {
+            p.report.endpoints.iter().map(move |e| {
+                let mut row: Vec<String> = p.set.0.iter().map(|(_, v)| v.clone()).collect();
+                row.extend(endpoint_cells(e));
+                row.extend([
+                    n(p.report.analysis.cut_month.map(|c| c.mean)),
+                    p.report.complete.to_string(),
+                    p.report.warnings.join("; "),
+                ]);
+                row
+            })
+        });
+        csv_text(std::iter::once(header).chain(rows))
+    }
+
+    fn size(&self, r: &SizeReport) -> String {
+        let header = ["parameter", "value", "replicates", "power", "target_not_reached", "answer"];
+        let rows = r.evaluations.iter().map(|e| {
+            vec![
+                r.parameter.clone(),
+                e.value.to_string(),
+                e.replicates.to_string(),
+                e.power.to_string(),
+                e.target_not_reached.to_string(),
+                (e.value == r.value && e.replicates == r.replicates).to_string(),
+            ]
+        });
+        csv_text(std::iter::once(header.iter().map(|h| h.to_string()).collect()).chain(rows))
+    }
+}

@@ -1,0 +1,59 @@
+//! The output formats. Each renders the typed reports of [`super::model`] and nothing else —
+//! no format recomputes a number or reads another format's output — one file per format behind
+//! one trait, as hyperfine's `export/` does.
+
+mod csv;
+mod json;
+mod table;
+
+use super::model::{RunReport, SizeReport, SweepReport};
+
+/// The formats of `run`, `merge`, `sweep` and `size`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// A report of any command, to render.
+#[derive(Clone, Copy)]
+pub enum Report<'a> {
+    Run(&'a RunReport),
+    Sweep(&'a SweepReport),
+    Size(&'a SizeReport),
+}
+
+trait Exporter {
+    fn run(&self, report: &RunReport) -> String;
+    fn sweep(&self, report: &SweepReport) -> String;
+    fn size(&self, report: &SizeReport) -> String;
+}
+
+fn exporter(format: Format) -> &'static dyn Exporter {
+    match format {
+        Format::Table => &table::Table,
+        Format::Json => &json::Json,
+        Format::Csv => &csv::Csv,
+    }
+}
+
+/// The text of `report` in `format`.
+pub fn render(format: Format, report: Report) -> String {
+    let e = exporter(format);
+    match report {
+        Report::Run(r) => e.run(r),
+        Report::Sweep(r) => e.sweep(r),
+        Report::Size(r) => e.size(r),
+    }
+}
