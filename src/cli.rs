@@ -85,8 +85,16 @@ pub enum Command {
     },
     /// Simulate the scenario's virtual trials and report every endpoint.
     Run {
-        #[command(flatten)]
-        scenario: ScenarioArgs,
+        /// The scenario file (TOML).
+        #[arg(required_unless_present = "from")]
+        scenario: Option<PathBuf>,
+        /// Override a value by its dotted path before validation (VALUE in TOML syntax); repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        /// Re-run exactly what produced this JSON report (its effective scenario, seed,
+        /// replicates and shard) and say whether the result is identical (exit 1 if not).
+        #[arg(long, value_name = "REPORT.json", conflicts_with_all = ["scenario", "sets", "replicates", "seed", "shard", "resume"])]
+        from: Option<PathBuf>,
         /// Number of virtual trials (default: study.replicates).
         #[arg(long)]
         replicates: Option<u64>,
@@ -271,10 +279,35 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             print!("{}", scenario::to_toml(&s));
             Ok(())
         }
-        Command::Run { scenario, replicates, seed, threads, out, force, format, shard, quiet, checkpoint, resume } => {
+        Command::Run {
+            scenario,
+            sets,
+            from,
+            replicates,
+            seed,
+            threads,
+            out,
+            force,
+            format,
+            shard,
+            quiet,
+            checkpoint,
+            resume,
+        } => {
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
-            run_scenario(&scenario, replicates, seed, threads, target, format, shard.as_deref(), quiet, resumable)
+            let (s, shard, original) = match (&from, scenario) {
+                (Some(f), _) => {
+                    let (s, shard, original) = from_report(f)?;
+                    (s, shard, Some(original))
+                }
+                (None, Some(path)) => {
+                    (scenario::load(&path, &with_study_flags(&sets, replicates, seed)?)?, shard, None)
+                }
+                (None, None) => return Err(CliError::Input("run: a scenario file or --from REPORT.json".into())),
+            };
+            let run = RunOptions { threads, out: target, format, quiet, resumable };
+            run_scenario(s, shard.as_deref(), run, original.as_ref().zip(from.as_deref()))
         }
         Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
         Command::Size {
@@ -503,19 +536,60 @@ impl LogProgress {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_scenario(
-    args: &ScenarioArgs,
-    replicates: Option<u64>,
-    seed: Option<u64>,
+/// How a run runs and where its report goes.
+struct RunOptions<'a> {
     threads: Option<usize>,
-    out: report::output::Target,
+    out: report::output::Target<'a>,
     format: Format,
-    shard: Option<&str>,
     quiet: bool,
-    resumable: Resumable,
+    resumable: Resumable<'a>,
+}
+
+/// What produced a report: its effective scenario, its shard (`K/N`) if it is one, and the
+/// report itself, for `run --from`.
+fn from_report(
+    path: &std::path::Path,
+) -> Result<(scenario::Scenario, Option<String>, report::model::RunReport), CliError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::Input(format!("cannot read {name}: {e}")))?;
+    let r: report::model::RunReport = serde_json::from_str(&text).map_err(|e| {
+        CliError::Input(format!("{name}:{}:{}: not a peritrial run report (--format json): {e}", e.line(), e.column()))
+    })?;
+    if r.provenance.peritrial != env!("CARGO_PKG_VERSION") {
+        eprintln!(
+            "note: {name} was written by peritrial {}; this is {}: a difference may come from the version",
+            r.provenance.peritrial,
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+    if r.provenance.scenario_sha256 != report::checkpoint::sha256_hex(r.provenance.scenario_toml.as_bytes()) {
+        return Err(CliError::Input(format!(
+            "{name}: the scenario fails its SHA-256 checksum (the report was edited)"
+        )));
+    }
+    if r.interrupted.is_some() {
+        return Err(CliError::Input(format!(
+            "{name}: the report of an interrupted run; resume that run with --resume and its checkpoint"
+        )));
+    }
+    let s = scenario::from_str(&r.provenance.scenario_toml, &format!("{name} (provenance.scenario_toml)"), &[])?;
+    let shard = match &r.shard {
+        Some(sh) => match (sh["k"].as_u64(), sh["n"].as_u64()) {
+            (Some(k), Some(n)) => Some(format!("{k}/{n}")),
+            _ => return Err(CliError::Input(format!("{name}: a shard report without its K/N"))),
+        },
+        None => None,
+    };
+    Ok((s, shard, r))
+}
+
+fn run_scenario(
+    s: scenario::Scenario,
+    shard: Option<&str>,
+    options: RunOptions,
+    original: Option<(&report::model::RunReport, &std::path::Path)>,
 ) -> Result<(), CliError> {
-    let s = scenario::load(&args.scenario, &with_study_flags(&args.sets, replicates, seed)?)?;
+    let RunOptions { threads, out, format, quiet, resumable } = options;
     out.check()?;
     let shard = shard.map(parse_shard).transpose()?;
     let range = match shard {
@@ -623,9 +697,27 @@ fn run_scenario(
         if format != Format::Json {
             eprintln!("note: a shard's report is written as JSON (for peritrial merge)");
         }
-        return emit_report(&value, Format::Json, out);
+        emit_report(&value, Format::Json, out)?;
+    } else {
+        emit_report(&value, format, out)?;
     }
-    emit_report(&value, format, out)
+    match original {
+        None => Ok(()),
+        Some((r, path)) => {
+            let (was, now) = (r.compared(), value.compared());
+            if was == now {
+                eprintln!("peritrial: identical to {} (outside timing and execution)", path.display());
+                return Ok(());
+            }
+            let line = now.lines().zip(was.lines()).position(|(a, b)| a != b).map_or(0, |i| i + 1);
+            Err(CliError::Failure(format!(
+                "the re-run differs from {} (first at line {line} of the JSON report: now {:?}, was {:?})",
+                path.display(),
+                now.lines().nth(line.saturating_sub(1)).unwrap_or("").trim(),
+                was.lines().nth(line.saturating_sub(1)).unwrap_or("").trim()
+            )))
+        }
+    }
 }
 
 fn emit_report(value: &report::model::RunReport, format: Format, out: report::output::Target) -> Result<(), CliError> {
@@ -1049,6 +1141,8 @@ fn size(
                 target_not_reached: x.not_reached,
             })
             .collect(),
+        provenance: report::model::Provenance::of(&s),
+        execution: Some(report::model::Execution::now()),
     };
     let text = report::export::render(format, report::export::Report::Size(&value));
     Ok(out.write(text.as_bytes())?)
@@ -1173,7 +1267,11 @@ fn sweep(
         .zip(reports)
         .map(|(point, report)| report::model::SweepPoint { set: report::model::Named(point.clone()), report })
         .collect();
-    let sweep = report::model::SweepReport { points, seconds: started.elapsed().as_secs_f64() };
+    let sweep = report::model::SweepReport {
+        points,
+        seconds: started.elapsed().as_secs_f64(),
+        execution: Some(report::model::Execution::now()),
+    };
     Ok(out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?)
 }
 

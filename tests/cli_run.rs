@@ -17,6 +17,7 @@ fn run_json(args: &[&str]) -> Value {
 
 fn without_timing(mut v: Value) -> Value {
     v.as_object_mut().unwrap().remove("timing");
+    v.as_object_mut().unwrap().remove("execution");
     v
 }
 
@@ -338,4 +339,149 @@ fn maxcombo_decisions_match_the_precise_p_value() {
     }
     // The check means something: many trials had p within the Bonferroni bracket of the level.
     assert!(near > 30, "{near}");
+}
+
+/// Provenance in every format: the JSON carries the version, seed, replicates, the effective
+/// scenario and its SHA-256 (which is the SHA-256 of what `show` prints), and the execution
+/// (command line, platform, date) beside `timing`; the CSV starts with a comment line and the
+/// table ends with one saying the same.
+#[test]
+fn every_format_says_what_produced_it() {
+    let args = ["scenarios/gastric-adjuvant.toml", "--replicates", "300", "--seed", "77"];
+    let v = run_json(&args);
+    let p = &v["provenance"];
+    assert_eq!(p["peritrial"], env!("CARGO_PKG_VERSION"));
+    assert_eq!((p["seed"].as_u64(), p["replicates"].as_u64()), (Some(77), Some(300)));
+    let shown = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["show", "scenarios/gastric-adjuvant.toml", "--set", "study.replicates=300", "--set", "study.seed=77"])
+        .output()
+        .unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert_eq!(p["scenario_toml"].as_str().unwrap(), shown);
+    assert_eq!(p["scenario_sha256"].as_str().unwrap(), peritrial::report::checkpoint::sha256_hex(shown.as_bytes()));
+    let e = &v["execution"];
+    assert!(e["command"].as_array().unwrap().iter().any(|a| a == "--seed"));
+    assert!(e["platform"].as_str().unwrap().contains('-'));
+    assert!(e["date"].as_str().unwrap().ends_with('Z'));
+    let line = format!(
+        "peritrial {}, seed 77, 300 replicates, scenario sha256 {}",
+        env!("CARGO_PKG_VERSION"),
+        p["scenario_sha256"].as_str().unwrap()
+    );
+    for (format, first) in [("csv", true), ("table", false)] {
+        let o = Command::cargo_bin("peritrial")
+            .unwrap()
+            .arg("run")
+            .args(args)
+            .args(["--quiet", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(o.stdout).unwrap();
+        if first {
+            assert_eq!(text.lines().next().unwrap(), format!("# {line}"));
+        } else {
+            // The table splits the line in two, to fit 100 columns.
+            let (version, sha) = line.split_once(", scenario sha256 ").unwrap();
+            assert!(text.lines().any(|l| l == version), "{text}");
+            assert!(text.lines().any(|l| l == format!("scenario sha256 {sha}")), "{text}");
+        }
+    }
+}
+
+/// `run --from REPORT.json` re-runs what produced a report (a whole run and a shard) and says
+/// it is identical; a report whose numbers were edited is re-run and found to differ (exit 1);
+/// one whose scenario was edited fails its checksum (exit 2).
+#[test]
+fn run_from_a_report_reproduces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.json");
+    let shard = dir.path().join("shard.json");
+    let bin = || Command::cargo_bin("peritrial").unwrap();
+    let base = ["run", "scenarios/three-endpoint-family.toml", "--replicates", "400", "--seed", "5", "--quiet"];
+    assert!(bin().args(base).args(["--format", "json", "--out"]).arg(&whole).output().unwrap().status.success());
+    assert!(bin().args(base).args(["--shard", "2/3", "--out"]).arg(&shard).output().unwrap().status.success());
+    for report in [&whole, &shard] {
+        let again = dir.path().join("again.json");
+        let o = bin()
+            .args(["run", "--quiet", "--format", "json", "--force", "--from"])
+            .arg(report)
+            .arg("--out")
+            .arg(&again)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("identical to"));
+        assert_eq!(text_without_timing(&again), text_without_timing(report));
+    }
+    let text = std::fs::read_to_string(&whole).unwrap();
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let rejections = v["endpoints"]["peritoneal_rfs"]["rejections"].as_u64().unwrap();
+    let edited = dir.path().join("edited.json");
+    std::fs::write(
+        &edited,
+        text.replacen(&format!("\"rejections\": {rejections},"), &format!("\"rejections\": {},", rejections + 1), 1),
+    )
+    .unwrap();
+    let o = bin().args(["run", "--quiet", "--format", "json", "--from"]).arg(&edited).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("differs from"), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(&edited, text.replacen("sample_size = 900", "sample_size = 901", 1)).unwrap();
+    let o = bin().args(["run", "--quiet", "--from"]).arg(&edited).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("SHA-256"));
+}
+
+/// The table fits 100 columns for every scenario of the library; a design with looks gets the
+/// per-look table (information, events, boundary on the z and hazard-ratio scales, planned
+/// cumulative alpha, stopping probabilities, cumulative power), whose numbers are the JSON's.
+#[test]
+fn the_table_fits_100_columns_and_shows_each_look() {
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let o = Command::cargo_bin("peritrial")
+            .unwrap()
+            .arg("run")
+            .arg(&path)
+            .args(["--replicates", "200", "--quiet"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", path.display());
+        let text = String::from_utf8(o.stdout).unwrap();
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "{}: a line of {} columns: {line}",
+                path.display(),
+                line.chars().count()
+            );
+        }
+    }
+    let args = ["scenarios/three-endpoint-family.toml", "--replicates", "400"];
+    let v = run_json(&args);
+    let o = Command::cargo_bin("peritrial").unwrap().arg("run").args(args).arg("--quiet").output().unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("bound HR") && text.contains("cum pow"), "{text}");
+    let looks = v["endpoints"]["peritoneal_rfs"]["looks"].as_array().unwrap();
+    for l in looks {
+        let row = text
+            .lines()
+            .find(|r| {
+                r.split_whitespace().next() == Some(&l["look"].to_string())
+                    && r.contains(&format!("{:.3}", l["information"].as_f64().unwrap()))
+            })
+            .unwrap_or_else(|| panic!("no row for look {}: {text}", l["look"]));
+        assert!(row.contains(&format!("{:.3}", l["boundary_z"].as_f64().unwrap())), "{row}");
+        assert!(row.contains(&format!("{:.3}", l["boundary_hazard_ratio"].as_f64().unwrap())), "{row}");
+        assert!(row.trim_end().ends_with(&format!("{:.3}", l["cumulative_power"].as_f64().unwrap())), "{row}");
+        // The hazard-ratio boundary is exp(-z (1 + r) / sqrt(r d)) with r = 1 at the look's mean events.
+        let (z, d) = (l["boundary_z"].as_f64().unwrap(), l["events"].as_f64().unwrap());
+        assert!((l["boundary_hazard_ratio"].as_f64().unwrap() - (-2.0 * z / d.sqrt()).exp()).abs() < 1e-12);
+    }
+    let last = looks.last().unwrap();
+    assert_eq!(last["cumulative_power"], v["endpoints"]["peritoneal_rfs"]["power"]);
+    assert_eq!(last["alpha_spent"].as_f64(), Some(0.025));
 }

@@ -149,11 +149,19 @@ pub struct Look {
     /// The planned information fraction.
     pub information: f64,
     pub boundary_z: Option<f64>,
+    /// The efficacy boundary on the hazard-ratio scale at the look's mean events:
+    /// exp(−z (1 + r) / √(r d)), r the allocation ratio (Schoenfeld's approximation).
+    pub boundary_hazard_ratio: Option<f64>,
+    /// The cumulative alpha the design plans to have spent at this look (the spending function
+    /// at the planned information; the endpoint's whole alpha at the final look).
+    pub alpha_spent: f64,
     pub rejections: u64,
     pub futility_z: Option<f64>,
     pub futility_stops: u64,
     /// Share of trials that end at this look (efficacy, futility, or the final analysis).
     pub stop_probability: f64,
+    /// Share of trials that have rejected by this look.
+    pub cumulative_power: f64,
     pub events: Option<f64>,
     pub cut_month: Option<f64>,
     pub patients: Option<f64>,
@@ -230,6 +238,75 @@ pub struct Analysis {
     pub multiplicity: Option<Multiplicity>,
 }
 
+/// What produced a report: the version, the seed, the replicates the study asks for and the
+/// effective scenario (as `show` prints it) with its SHA-256. A pure function of the inputs,
+/// so it is compared with the rest of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub peritrial: String,
+    pub seed: u64,
+    pub replicates: u64,
+    pub scenario_sha256: String,
+    pub scenario_toml: String,
+}
+
+impl Provenance {
+    pub fn of(s: &Scenario) -> Provenance {
+        let toml = crate::scenario::to_toml(s);
+        Provenance {
+            peritrial: env!("CARGO_PKG_VERSION").into(),
+            seed: s.seed,
+            replicates: s.replicates,
+            scenario_sha256: super::checkpoint::sha256_hex(toml.as_bytes()),
+            scenario_toml: toml,
+        }
+    }
+
+    /// One line: for the table's footer and the CSV's comment header.
+    pub fn line(&self) -> String {
+        format!(
+            "peritrial {}, seed {}, {} replicates, scenario sha256 {}",
+            self.peritrial, self.seed, self.replicates, self.scenario_sha256
+        )
+    }
+}
+
+/// What belongs to one execution rather than to the result: the command line, the platform
+/// and the date (UTC). Like `timing`, left out wherever reports are compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Execution {
+    pub command: Vec<String>,
+    pub platform: String,
+    pub date: String,
+}
+
+impl Execution {
+    /// This process's command line, platform and the time now.
+    pub fn now() -> Execution {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Execution {
+            command: std::env::args().collect(),
+            platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
+            date: utc_date(secs),
+        }
+    }
+}
+
+/// Seconds since 1970 as an ISO 8601 UTC date and time (Howard Hinnant's civil-from-days).
+pub fn utc_date(secs: u64) -> String {
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + (month <= 2) as i64;
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
 /// A run stopped by a signal: the report is of the trials finished.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interrupted {
@@ -250,8 +327,11 @@ pub struct RunReport {
     #[serde(serialize_with = "by_name", deserialize_with = "named_endpoints")]
     pub endpoints: Vec<EndpointReport>,
     pub analysis: Analysis,
+    pub provenance: Provenance,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timing: Option<Timing>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<Interrupted>,
     /// A shard's state, for `merge`.
@@ -377,7 +457,7 @@ impl RunReport {
                     events: range95(&es.events),
                     milestone_measure,
                     milestones,
-                    looks: (Some(i) == primary).then(|| looks(s, summary, &planning)),
+                    looks: (Some(i) == primary).then(|| looks(s, i, summary, &planning)),
                 }
             })
             .collect();
@@ -420,17 +500,27 @@ impl RunReport {
             warnings: warnings(s, summary),
             endpoints,
             analysis,
+            provenance: Provenance::of(s),
             timing: None,
+            execution: None,
             interrupted: None,
             shard: None,
         }
     }
 
-    /// With the run's wall-clock time.
+    /// With the run's wall-clock time and this execution's command line, platform and date.
     pub fn timed(mut self, s: &Scenario, seconds: f64, threads: usize) -> RunReport {
         let patients = self.replicates as f64 * s.enrollment.sample_size as f64;
         self.timing = Some(Timing { seconds, patients_per_second: patients / seconds.max(1e-9), threads });
+        self.execution = Some(Execution::now());
         self
+    }
+
+    /// The report as compared (merge, `--from`, golden tests): without `timing` and
+    /// `execution`, as JSON text.
+    pub fn compared(&self) -> String {
+        let r = RunReport { timing: None, execution: None, ..self.clone() };
+        serde_json::to_string_pretty(&r).expect("reports serialise") + "\n"
     }
 
     pub fn endpoint(&self, name: &str) -> Option<&EndpointReport> {
@@ -488,8 +578,11 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
     })
 }
 
-fn looks(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning) -> Vec<Look> {
+fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut::Planning) -> Vec<Look> {
     let r = summary.replicates.max(1);
+    let e = &s.endpoints[endpoint];
+    let ratio = e.control.map(|c| s.arms[e.treatment].allocation as f64 / s.arms[c].allocation as f64);
+    let mut rejected = 0u64;
     // The trial ends at the first look that crosses a boundary, else at the last one.
     let last = summary.looks.len().saturating_sub(1);
     let mut stopped_before = 0u64;
@@ -502,14 +595,26 @@ fn looks(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning) -> Ve
             let ends_here =
                 if k == last { summary.replicates - stopped_before } else { l.efficacy_stops + l.futility_stops };
             stopped_before += ends_here;
+            rejected += l.efficacy_stops;
+            let (z, d) = (mean(&l.boundary), mean(&l.events));
             Look {
                 look: k + 1,
                 information: planning.fractions[k],
-                boundary_z: mean(&l.boundary),
+                boundary_z: z,
+                boundary_hazard_ratio: match (z, d, ratio) {
+                    (Some(z), Some(d), Some(q)) if d > 0.0 => finite((-z * (1.0 + q) / (q * d).sqrt()).exp()),
+                    _ => None,
+                },
+                alpha_spent: if k == last {
+                    e.alpha
+                } else {
+                    crate::design::spending::spent(s.analysis.spending, e.alpha, planning.fractions[k])
+                },
                 rejections: l.efficacy_stops,
                 futility_z: mean(&l.futility),
                 futility_stops: l.futility_stops,
                 stop_probability: share(ends_here, r),
+                cumulative_power: share(rejected, r),
                 events: mean(&l.events),
                 cut_month: mean(&l.cut_month),
                 patients: mean(&l.patients),
@@ -566,6 +671,8 @@ pub struct SweepPoint {
 pub struct SweepReport {
     pub points: Vec<SweepPoint>,
     pub seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
 }
 
 impl SweepReport {
@@ -606,4 +713,19 @@ pub struct SizeReport {
     pub replicates: u64,
     pub analytic: Option<SizeAnalytic>,
     pub evaluations: Vec<SizeEvaluation>,
+    /// The scenario searched from (before the varied value is set).
+    pub provenance: Provenance,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn utc_dates_are_civil_dates() {
+        assert_eq!(super::utc_date(0), "1970-01-01T00:00:00Z");
+        // 2026-12-01T16:30:05Z and 2000-02-29T23:59:59Z (a leap day of a century year).
+        assert_eq!(super::utc_date(1_796_142_605), "2026-12-01T16:30:05Z");
+        assert_eq!(super::utc_date(951_868_799), "2000-02-29T23:59:59Z");
+    }
 }

@@ -1,7 +1,9 @@
 //! CSV (RFC 4180, one writer: [`crate::report::csv_text`]): one row per endpoint for `run`, per
 //! grid point and endpoint for `sweep`, per evaluation for `size`. Every row of `run` and
 //! `sweep` says whether the run is complete and repeats its warnings, so that a row read alone
-//! still says when the design did not do what it says.
+//! still says when the design did not do what it says. A comment line first (`#`, read by R's
+//! `read.csv(comment.char = "#")`, pandas' `comment="#"`) gives the provenance: version, seed,
+//! replicates and the effective scenario's SHA-256 (per row for a sweep, whose points differ).
 
 use super::Exporter;
 use crate::report::csv_text;
@@ -61,13 +63,13 @@ impl Exporter for Csv {
             row.extend([report.complete.to_string(), report.warnings.join("; ")]);
             row
         });
-        csv_text(std::iter::once(header).chain(rows))
+        format!("# {}\n", report.provenance.line()) + &csv_text(std::iter::once(header).chain(rows))
     }
 
     fn sweep(&self, report: &SweepReport) -> String {
         let mut header: Vec<String> = report.paths().iter().map(|p| p.to_string()).collect();
         header.extend(ENDPOINT_COLUMNS.iter().map(|c| c.to_string()));
-        header.extend(["cut_month_mean".to_string(), "complete".to_string(), "warnings".to_string()]);
+        header.extend(["cut_month_mean", "complete", "warnings", "scenario_sha256"].map(String::from));
         let rows = report.points.iter().flat_map(|p| {
             p.report.endpoints.iter().map(move |e| {
                 let mut row: Vec<String> = p.set.0.iter().map(|(_, v)| v.clone()).collect();
@@ -76,11 +78,16 @@ impl Exporter for Csv {
                     n(p.report.analysis.cut_month.map(|c| c.mean)),
                     p.report.complete.to_string(),
                     p.report.warnings.join("; "),
+                    p.report.provenance.scenario_sha256.clone(),
                 ]);
                 row
             })
         });
-        csv_text(std::iter::once(header).chain(rows))
+        let first = report.points.first().map(|p| &p.report.provenance);
+        let line = first.map_or(String::new(), |p| {
+            format!("# peritrial {}, seed {}, {} replicates per point\n", p.peritrial, p.seed, p.replicates)
+        });
+        line + &csv_text(std::iter::once(header).chain(rows))
     }
 
     fn size(&self, r: &SizeReport) -> String {
@@ -95,6 +102,7 @@ impl Exporter for Csv {
                 (e.value == r.value && e.replicates == r.replicates).to_string(),
             ]
         });
-        csv_text(std::iter::once(header.iter().map(|h| h.to_string()).collect()).chain(rows))
+        format!("# {}\n", r.provenance.line())
+            + &csv_text(std::iter::once(header.iter().map(|h| h.to_string()).collect()).chain(rows))
     }
 }

@@ -3,7 +3,7 @@
 //! looks; the analysis month; warnings last.
 
 use super::Exporter;
-use crate::report::model::{Analytic, RunReport, SizeReport, SweepReport};
+use crate::report::model::{Analytic, EndpointReport, RunReport, SizeReport, SweepReport};
 
 pub struct Table;
 
@@ -18,10 +18,173 @@ fn interval(ci: Option<[f64; 2]>) -> String {
     ci.map_or("—".into(), |c| format!("[{:.3}, {:.3}]", c[0], c[1]))
 }
 
+/// Wraps `text` at 100 columns (its leading spaces kept), continuation lines indented by
+/// `indent` spaces.
+fn wrap(text: &str, indent: usize) -> String {
+    let body = text.trim_start_matches(' ');
+    let (mut out, mut line) = (String::new(), " ".repeat(text.len() - body.len()));
+    let mut fresh = true;
+    for word in body.split(' ').filter(|w| !w.is_empty()) {
+        if !fresh && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+            line = " ".repeat(indent);
+            fresh = true;
+        }
+        if !fresh {
+            line.push(' ');
+        }
+        line.push_str(word);
+        fresh = false;
+    }
+    out + &line + "\n"
+}
+
+const WIDTH: usize = 100;
+
+/// What an endpoint's "events" count.
+fn counted(kind: &str) -> &'static str {
+    match kind {
+        "binary" => "responders",
+        "safety" => "adverse events",
+        _ => "events",
+    }
+}
+
+fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
+    let test = if e.kind == "safety" { "no test".to_string() } else { e.test.replace('_', " ") };
+    out.push_str(&format!("{} — {}, {test}\n", e.name, e.kind.replace('_', " ")));
+    if let (Some(p), Some(ci)) = (e.power, e.power_ci) {
+        out.push_str(&format!(
+            "  {:<22}{:.3}  (95% CI {:.3} to {:.3}; Monte Carlo SE {:.4}; {} rejections)\n",
+            "power",
+            p,
+            ci[0],
+            ci[1],
+            e.power_mcse.unwrap_or(f64::NAN),
+            e.rejections.unwrap_or(0)
+        ));
+    }
+    if let Some(p) = e.power_unadjusted {
+        out.push_str(&format!(
+            "  {:<22}{:.3}  (the test alone, before the multiplicity rule)\n",
+            "power unadjusted", p
+        ));
+    }
+    match &e.analytic {
+        Some(Analytic::TimeToEvent(a)) => {
+            let head = format!("analytic, {} events", f(Some(a.events), 0));
+            match a.group_sequential_power {
+                Some(gs) => out.push_str(&format!(
+                    "  {head:<22}group-sequential {}; without looks Schoenfeld {}, Freedman {}\n",
+                    f(gs, 3),
+                    f(Some(a.schoenfeld_power), 3),
+                    f(Some(a.freedman_power), 3)
+                )),
+                None => out.push_str(&format!(
+                    "  {head:<22}Schoenfeld {}, Freedman {}\n",
+                    f(Some(a.schoenfeld_power), 3),
+                    f(Some(a.freedman_power), 3)
+                )),
+            }
+        }
+        Some(Analytic::Binary { method, power, critical_responses }) => out.push_str(&format!(
+            "  {:<22}{} (reject with more than {critical_responses} responses; {})\n",
+            "analytic power",
+            f(Some(*power), 3),
+            method.replace('_', " ")
+        )),
+        None => {}
+    }
+    if let Some(p) = e.p_any_grade3 {
+        out.push_str(&format!("  {:<22}{:.3}\n", "P(any grade >= 3)", p));
+    }
+    let est = &e.estimate;
+    match est.spread {
+        Some(d) => out.push_str(&format!(
+            "  {:<22}median {:.3} (2.5% {:.3}, 97.5% {:.3}); mean {:.3}, sd {:.3}{}\n",
+            est.name.replace('_', " "),
+            d.q500,
+            d.q025,
+            d.q975,
+            d.mean,
+            d.sd,
+            if est.not_estimable > 0 { format!("; {} not estimable", est.not_estimable) } else { String::new() }
+        )),
+        None => out.push_str(&format!("  {:<22}not estimable in any trial\n", est.name.replace('_', " "))),
+    }
+    if let Some(x) = &e.exact_interval {
+        out.push_str(&format!(
+            "  {:<22}{:.3} to {:.3} on average (Clopper–Pearson)\n",
+            "exact 95% interval", x.mean_lower, x.mean_upper
+        ));
+    }
+    if let Some(d) = e.events {
+        out.push_str(&format!(
+            "  {:<22}mean {:.1} (2.5% {:.0}, 97.5% {:.0})\n",
+            counted(&e.kind),
+            d.mean,
+            d.q025,
+            d.q975
+        ));
+    }
+    if let (Some(measure), Some(ms)) = (&e.milestone_measure, &e.milestones) {
+        let arms: Vec<&str> = ms.0.first().map_or(Vec::new(), |(_, a)| a.0.iter().map(|(n, _)| n.as_str()).collect());
+        out.push_str(&format!("  {} at month (mean per arm: {})\n", measure.replace('_', " "), arms.join(", ")));
+        let cells: Vec<String> =
+            ms.0.iter()
+                .map(|(m, a)| {
+                    let v: Vec<String> = a.0.iter().map(|(_, x)| f(x.mean, 3)).collect();
+                    format!("{m}: {}", v.join(" vs "))
+                })
+                .collect();
+        out.push_str(&wrap(&format!("    {}", cells.join("; ")), 4));
+    }
+    if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
+        out.push_str(&format!(
+            "  {:>4} {:>5} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7}\n",
+            "look",
+            "info",
+            "events",
+            "month",
+            "patients",
+            "bound z",
+            "bound HR",
+            "alpha",
+            "P(eff)",
+            "P(fut)",
+            "cum pow"
+        ));
+        for l in looks {
+            out.push_str(&format!(
+                "  {:>4} {:>5.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8.5} {:>7} {:>7} {:>7.3}\n",
+                l.look,
+                l.information,
+                f(l.events, 1),
+                f(l.cut_month, 1),
+                f(l.patients, 1),
+                f(l.boundary_z, 3),
+                f(l.boundary_hazard_ratio, 3),
+                l.alpha_spent,
+                f(Some(share(l.rejections, replicates)), 3),
+                f(l.futility_z.map(|_| share(l.futility_stops, replicates)), 3),
+                l.cumulative_power
+            ));
+        }
+        out.push_str(
+            "  (info: planned information; alpha: cumulative planned; P(eff), P(fut): stopping at the look)\n",
+        );
+    }
+}
+
+fn share(count: u64, total: u64) -> f64 {
+    count as f64 / total.max(1) as f64
+}
+
 impl Exporter for Table {
     fn run(&self, report: &RunReport) -> String {
         let mut out = String::new();
-        out.push_str(&format!("{}\n", report.scenario));
+        out.push_str(&wrap(&report.scenario, 2));
         out.push_str(&format!("{} virtual trials, seed {}\n", report.replicates, report.seed));
         if let Some(i) = &report.interrupted {
             out.push_str(&format!(
@@ -29,56 +192,9 @@ impl Exporter for Table {
                 i.after, i.of
             ));
         }
-        out.push('\n');
-        out.push_str(&format!(
-            "{:<24} {:<20} {:>8} {:>18}  {:<38} {:>8}\n",
-            "endpoint", "test", "power", "95% CI", "estimate: median (2.5%, 97.5%)", "events"
-        ));
         for e in &report.endpoints {
-            let est = &e.estimate;
-            let sp = est.spread;
-            let est_s = format!(
-                "{} {} ({}, {})",
-                est.name,
-                f(sp.map(|d| d.q500), 3),
-                f(sp.map(|d| d.q025), 3),
-                f(sp.map(|d| d.q975), 3)
-            );
-            out.push_str(&format!(
-                "{:<24} {:<20} {:>8} {:>18}  {:<38} {:>8}\n",
-                e.name,
-                e.test,
-                f(e.power, 3),
-                interval(e.power_ci),
-                est_s,
-                f(e.events.map(|d| d.mean), 1)
-            ));
-            match &e.analytic {
-                Some(Analytic::TimeToEvent(a)) => match a.group_sequential_power {
-                    Some(gs) => out.push_str(&format!(
-                        "{:<24} analytic at {} events: group-sequential {}; without looks: Schoenfeld {}, Freedman {}\n",
-                        "",
-                        f(Some(a.events), 0),
-                        f(gs, 3),
-                        f(Some(a.schoenfeld_power), 3),
-                        f(Some(a.freedman_power), 3)
-                    )),
-                    None => out.push_str(&format!(
-                        "{:<24} analytic at {} events: Schoenfeld {}, Freedman {}\n",
-                        "",
-                        f(Some(a.events), 0),
-                        f(Some(a.schoenfeld_power), 3),
-                        f(Some(a.freedman_power), 3)
-                    )),
-                },
-                Some(Analytic::Binary { method, power, .. }) => {
-                    out.push_str(&format!("{:<24} analytic ({method}): power {}\n", "", f(Some(*power), 3)))
-                }
-                None => {}
-            }
-            if let Some(p) = e.p_any_grade3 {
-                out.push_str(&format!("{:<24} P(at least one grade >= 3 event) {}\n", "", f(Some(p), 3)));
-            }
+            out.push('\n');
+            endpoint_block(&mut out, e, report.replicates);
         }
         let c = report.analysis.cut_month;
         out.push_str(&format!(
@@ -97,8 +213,13 @@ impl Exporter for Table {
             ));
         }
         for w in &report.warnings {
-            out.push_str(&format!("warning: {w}\n"));
+            out.push_str(&wrap(&format!("warning: {w}"), 2));
         }
+        let p = &report.provenance;
+        out.push_str(&format!(
+            "peritrial {}, seed {}, {} replicates\nscenario sha256 {}\n",
+            p.peritrial, p.seed, p.replicates, p.scenario_sha256
+        ));
         if let Some(t) = &report.timing {
             out.push_str(&format!(
                 "{} s on {} threads, {:.3e} patients/s\n",
@@ -154,6 +275,12 @@ impl Exporter for Table {
             out.push_str(&w);
             out.push('\n');
         }
+        if let Some(p) = report.points.first().map(|p| &p.report.provenance) {
+            out.push_str(&format!(
+                "peritrial {}, seed {}, {} replicates per point\n",
+                p.peritrial, p.seed, p.replicates
+            ));
+        }
         out
     }
 
@@ -171,6 +298,6 @@ impl Exporter for Table {
             r.endpoint,
             r.target_power,
             r.analytic.as_ref().map_or(String::new(), |a| format!("; analytic ({}): {}", a.method, a.value))
-        )
+        ) + &format!("{}\n", r.provenance.line())
     }
 }
