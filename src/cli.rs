@@ -126,6 +126,14 @@ pub enum Command {
         /// run gives, byte for byte outside `timing`.
         #[arg(long, value_name = "FILE")]
         resume: Option<PathBuf>,
+        /// Also write one CSV row per virtual trial (replicate order; every statistic,
+        /// p-value, estimate, decision, stopping look, cut month, events and patients).
+        #[arg(long, value_name = "FILE", conflicts_with = "resume")]
+        replicates_csv: Option<PathBuf>,
+        /// Write the plots (SVG) into this folder (created if absent; refused if not empty,
+        /// unless --force).
+        #[arg(long, value_name = "DIR")]
+        plots: Option<PathBuf>,
     },
     /// Check scenarios; report every error, not just the first.
     Validate {
@@ -192,6 +200,10 @@ pub enum Command {
         /// the answer is the one an uninterrupted search gives.
         #[arg(long, value_name = "FILE")]
         resume: Option<PathBuf>,
+        /// Write the plots (SVG) into this folder (created if absent; refused if not empty,
+        /// unless --force).
+        #[arg(long, value_name = "DIR")]
+        plots: Option<PathBuf>,
     },
     /// Power and estimates across a one- or two-dimensional grid of values.
     Sweep {
@@ -220,6 +232,13 @@ pub enum Command {
         /// Continue the sweep whose checkpoint this is: its finished points are not run again.
         #[arg(long, value_name = "FILE")]
         resume: Option<PathBuf>,
+        /// Write the plots (SVG) into this folder (created if absent; refused if not empty,
+        /// unless --force).
+        #[arg(long, value_name = "DIR")]
+        plots: Option<PathBuf>,
+        /// A power to draw on the plots (the target line; cells reaching it outlined).
+        #[arg(long, value_name = "P")]
+        target_power: Option<f64>,
     },
     /// Write patient-level datasets of K virtual trials.
     Sample {
@@ -293,9 +312,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             quiet,
             checkpoint,
             resume,
+            replicates_csv,
+            plots,
         } => {
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
+            let rows = replicates_csv.as_deref().map(|p| report::output::Target::of(Some(p), force));
             let (s, shard, original) = match (&from, scenario) {
                 (Some(f), _) => {
                     let (s, shard, original) = from_report(f)?;
@@ -306,7 +328,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 }
                 (None, None) => return Err(CliError::Input("run: a scenario file or --from REPORT.json".into())),
             };
-            let run = RunOptions { threads, out: target, format, quiet, resumable };
+            let plots = plots.as_deref().map(|dir| (dir, force));
+            let run = RunOptions { threads, out: target, format, quiet, resumable, rows, plots };
             run_scenario(s, shard.as_deref(), run, original.as_ref().zip(from.as_deref()))
         }
         Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
@@ -324,18 +347,40 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             quiet,
             checkpoint,
             resume,
+            plots,
         } => {
             let study = with_study_flags(&scenario.sets, replicates, seed)?;
             let args = ScenarioArgs { scenario: scenario.scenario, sets: study };
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
-            let search = SizeSearch { endpoint: &endpoint, target: target_power, vary: vary.as_deref() };
+            let search = SizeSearch {
+                endpoint: &endpoint,
+                target: target_power,
+                vary: vary.as_deref(),
+                plots: plots.as_deref().map(|dir| (dir, force)),
+            };
             size(&args, search, thread_count(threads)?, target, format, quiet, resumable)
         }
-        Command::Sweep { scenario, vary, replicates, out, force, format, quiet, checkpoint, resume } => {
+        Command::Sweep {
+            scenario,
+            vary,
+            replicates,
+            out,
+            force,
+            format,
+            quiet,
+            checkpoint,
+            resume,
+            plots,
+            target_power,
+        } => {
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
-            sweep(&scenario, &vary, replicates, target, format, quiet, resumable)
+            if let Some(p) = target_power.filter(|p| !(*p > 0.0 && *p < 1.0)) {
+                return Err(CliError::Input(format!("--target-power {p}: expected a power in (0, 1)")));
+            }
+            let plots = plots.as_deref().map(|dir| (dir, force, target_power));
+            sweep(&scenario, &vary, replicates, target, format, quiet, resumable, plots)
         }
         Command::Sample { scenario, trials, out, force } => sample(&scenario, trials, &out, force),
         Command::Merge { parts, out, force, format, allow_partial } => {
@@ -543,6 +588,10 @@ struct RunOptions<'a> {
     format: Format,
     quiet: bool,
     resumable: Resumable<'a>,
+    /// `--replicates-csv`.
+    rows: Option<report::output::Target<'a>>,
+    /// `--plots DIR` and `--force`.
+    plots: Option<(&'a std::path::Path, bool)>,
 }
 
 /// What produced a report: its effective scenario, its shard (`K/N`) if it is one, and the
@@ -589,8 +638,14 @@ fn run_scenario(
     options: RunOptions,
     original: Option<(&report::model::RunReport, &std::path::Path)>,
 ) -> Result<(), CliError> {
-    let RunOptions { threads, out, format, quiet, resumable } = options;
+    let RunOptions { threads, out, format, quiet, resumable, rows, plots } = options;
     out.check()?;
+    if let Some((dir, force)) = plots {
+        plots_folder(dir, force)?;
+    }
+    if let Some(r) = &rows {
+        r.check()?;
+    }
     let shard = shard.map(parse_shard).transpose()?;
     let range = match shard {
         Some((k, n)) => crate::engine::shard_range(s.replicates, k, n),
@@ -640,6 +695,19 @@ fn run_scenario(
         }
         Ok(t.write(report::checkpoint::write(&toml, range.start, range.end, done, &all).as_bytes())?)
     };
+    // Per-replicate rows, streamed to a temporary file put in place at the end.
+    let per_trial = std::sync::Mutex::new(match &rows {
+        Some(t) => {
+            let mut stream = t.stream()?;
+            let layout = crate::analyze::Plan::new(&s).layout;
+            let mut text = report::replicates::Rows::default();
+            text.push(&report::replicates::header(&s, &layout));
+            stream.write_all(&text.take())?;
+            Some((stream, text, from))
+        }
+        None => None,
+    });
+    let mut row_error: Option<CliError> = None;
     let outcome = pool.install(|| {
         crate::engine::run_controlled(
             &s,
@@ -652,10 +720,29 @@ fn run_scenario(
                     save_error = save(summary, before + done).err();
                     last_save = std::time::Instant::now();
                 }
+                if let Some((stream, text, _)) =
+                    &mut *per_trial.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+                    && row_error.is_none()
+                {
+                    row_error = stream.write_all(&text.take()).err().map(CliError::from);
+                }
             },
-            |_, _| {},
+            |layout, record| {
+                if let Some((_, text, next)) = &mut *per_trial.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+                {
+                    text.push(&report::replicates::row(&s, layout, *next + 1, record));
+                    *next += 1;
+                }
+            },
         )
     });
+    if let Some(e) = row_error {
+        return Err(e);
+    }
+    if let Some((mut stream, mut text, _)) = per_trial.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        stream.write_all(&text.take())?;
+        stream.finish()?;
+    }
     let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     if let Some(e) = save_error {
@@ -681,6 +768,9 @@ fn run_scenario(
             resume: resumable.checkpoint.map(|p| p.display().to_string()),
         });
         emit_report(&value, if shard.is_some() { Format::Json } else { format }, out)?;
+        if let Some((dir, force)) = plots {
+            write_plots(dir, report::plot::run(&value), force)?;
+        }
         return Err(CliError::Failure(format!(
             "interrupted after {done} of {total} virtual trials; the report of those was written{}",
             resumable.checkpoint.map_or(String::new(), |p| format!(
@@ -701,6 +791,9 @@ fn run_scenario(
     } else {
         emit_report(&value, format, out)?;
     }
+    if let Some((dir, force)) = plots {
+        write_plots(dir, report::plot::run(&value), force)?;
+    }
     match original {
         None => Ok(()),
         Some((r, path)) => {
@@ -718,6 +811,37 @@ fn run_scenario(
             )))
         }
     }
+}
+
+/// A folder for plots: created if absent; one that is not empty is refused without --force.
+fn plots_folder(dir: &std::path::Path, force: bool) -> Result<(), CliError> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() && !force {
+                return Err(CliError::Input(format!(
+                    "{}: the folder is not empty; add --force to write the plots into it (files of the same names are replaced)",
+                    dir.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::Failure(format!("cannot create the folder {}: {e}", dir.display()))),
+        Err(e) => Err(CliError::Input(format!("{}: not a folder that can be read: {e}", dir.display()))),
+    }
+}
+
+/// Writes each plot into `dir` (atomically, as every output).
+fn write_plots(
+    dir: &std::path::Path,
+    plots: Result<Vec<report::plot::Plot>, String>,
+    force: bool,
+) -> Result<(), CliError> {
+    plots_folder(dir, force)?;
+    for (name, svg) in plots.map_err(CliError::Failure)? {
+        report::emit(&svg, Some(&dir.join(name)), true)?;
+    }
+    Ok(())
 }
 
 fn emit_report(value: &report::model::RunReport, format: Format, out: report::output::Target) -> Result<(), CliError> {
@@ -861,6 +985,8 @@ struct SizeSearch<'a> {
     endpoint: &'a str,
     target: f64,
     vary: Option<&'a str>,
+    /// `--plots DIR` and `--force`.
+    plots: Option<(&'a std::path::Path, bool)>,
 }
 
 /// The evaluations a search runs with every trial: one round of 7 fitted values and the
@@ -879,8 +1005,11 @@ fn size(
 ) -> Result<(), CliError> {
     use crate::design::{analytic, size as sz};
     use report::checkpoint::SizeEvaluation;
-    let SizeSearch { endpoint, target, vary } = search;
+    let SizeSearch { endpoint, target, vary, plots } = search;
     out.check()?;
+    if let Some((dir, force)) = plots {
+        plots_folder(dir, force)?;
+    }
     if !(target > 0.0 && target < 1.0) {
         return Err(CliError::Input(format!("--target-power {target}: expected a power in (0, 1)")));
     }
@@ -1127,6 +1256,8 @@ fn size(
         power_mcse: result.power_mcse,
         fitted_power: result.fitted_power,
         interval_95: [result.interval.0, result.interval.1],
+        fit_intercept: result.fit.0,
+        fit_slope: result.fit.1,
         method: "probit fit of power against the value over the evaluations with every trial (common random numbers)"
             .into(),
         replicates: result.replicates,
@@ -1145,6 +1276,9 @@ fn size(
         execution: Some(report::model::Execution::now()),
     };
     let text = report::export::render(format, report::export::Report::Size(&value));
+    if let Some((dir, force)) = plots {
+        write_plots(dir, report::plot::size(&value), force)?;
+    }
     Ok(out.write(text.as_bytes())?)
 }
 
@@ -1168,6 +1302,7 @@ fn split_values(s: &str) -> Vec<String> {
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sweep(
     args: &ScenarioArgs,
     vary: &[String],
@@ -1176,8 +1311,12 @@ fn sweep(
     format: Format,
     quiet: bool,
     resumable: Resumable,
+    plots: Option<(&std::path::Path, bool, Option<f64>)>,
 ) -> Result<(), CliError> {
     out.check()?;
+    if let Some((dir, force, _)) = plots {
+        plots_folder(dir, force)?;
+    }
     if vary.len() > 2 {
         return Err(CliError::Input("--vary: a sweep has one or two dimensions".into()));
     }
@@ -1272,7 +1411,11 @@ fn sweep(
         seconds: started.elapsed().as_secs_f64(),
         execution: Some(report::model::Execution::now()),
     };
-    Ok(out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?)
+    out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?;
+    if let Some((dir, force, target)) = plots {
+        write_plots(dir, report::plot::sweep(&sweep, target), force)?;
+    }
+    Ok(())
 }
 
 fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path, force: bool) -> Result<(), CliError> {

@@ -594,7 +594,7 @@ fn an_interrupted_size_search_resumes_from_its_last_evaluation() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = std::process::Command::new(bin()).args(args).arg("--out").arg(&whole).output().unwrap();
     assert!(o.status.success());
-    assert_eq!(std::fs::read(&resumed).unwrap(), std::fs::read(&whole).unwrap());
+    assert!(without_timing(&resumed) == without_timing(&whole), "the resumed answer differs (outside execution)");
     let answer: Value = serde_json::from_str(&std::fs::read_to_string(&whole).unwrap()).unwrap();
     assert!(answer["evaluations"].as_array().unwrap().len() as u64 > done, "the interruption came after the search");
     // Another endpoint's search: refused.

@@ -38,6 +38,8 @@ pub struct SizeResult {
     pub fitted_power: f64,
     /// 95% interval of the answer from the fit (delta method), in units of the varied value.
     pub interval: (f64, f64),
+    /// The fitted curve: power = Φ(intercept + slope × value).
+    pub fit: (f64, f64),
     pub replicates: u64,
     pub evaluations: Vec<Evaluation>,
 }
@@ -190,6 +192,7 @@ pub fn search<E>(
         power_mcse: (power * (1.0 - power) / r).sqrt(),
         fitted_power: normal::cdf(f.intercept + f.slope * value as f64),
         interval: (f.value - 1.96 * f.se, f.value + 1.96 * f.se),
+        fit: (f.intercept, f.slope),
         replicates,
         evaluations,
     })

@@ -5,6 +5,8 @@ pub mod checkpoint;
 pub mod export;
 pub mod model;
 pub mod output;
+pub mod plot;
+pub mod replicates;
 pub mod sample;
 pub mod shard;
 pub mod simon;

@@ -75,6 +75,79 @@ pub struct Range95 {
     pub q975: f64,
 }
 
+/// Counts of values in equal bins over [lo, hi] (the smallest and largest value): a picture of
+/// a distribution, a function of the set of values only (so shards merge into the same one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    pub lo: f64,
+    pub hi: f64,
+    pub counts: Vec<u64>,
+}
+
+/// Bins of a histogram.
+pub const BINS: usize = 40;
+
+impl Histogram {
+    pub fn of(v: &Values) -> Option<Histogram> {
+        let finite = v.0.iter().copied().filter(|x| x.is_finite());
+        let (lo, hi) = finite.clone().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        if !(lo <= hi) {
+            return None;
+        }
+        let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 0.5, hi + 0.5) };
+        let mut counts = vec![0u64; BINS];
+        for x in finite {
+            let k = (((x - lo) / (hi - lo)) * BINS as f64).floor() as usize;
+            counts[k.min(BINS - 1)] += 1;
+        }
+        Some(Histogram { lo, hi, counts })
+    }
+
+    pub fn width(&self) -> f64 {
+        (self.hi - self.lo) / self.counts.len().max(1) as f64
+    }
+}
+
+/// How the estimate does against the scenario's true value: bias and root mean squared error
+/// (on the estimate's scale), and the share of trials whose estimate lies on the wrong side of
+/// no effect.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Accuracy {
+    pub true_value: f64,
+    pub bias: f64,
+    pub bias_mcse: f64,
+    pub rmse: f64,
+}
+
+fn accuracy(v: &Values, truth: Option<f64>) -> Option<Accuracy> {
+    let truth = truth.filter(|t| t.is_finite())?;
+    let d = v.describe()?;
+    let xs: Vec<f64> = v.0.iter().copied().filter(|x| x.is_finite()).collect();
+    let n = xs.len() as f64;
+    let mut sorted = xs;
+    sorted.sort_by(f64::total_cmp);
+    let mse = sorted.iter().map(|x| (x - truth) * (x - truth)).sum::<f64>() / n;
+    Some(Accuracy { true_value: truth, bias: d.mean - truth, bias_mcse: d.sd / n.sqrt(), rmse: mse.sqrt() })
+}
+
+/// The value the estimate estimates, where the scenario states one: the hazard ratio of a
+/// time-to-event endpoint with a constant one, the treatment arm's response or adverse-event
+/// rate, the difference of response rates.
+fn true_value(s: &Scenario, i: usize) -> Option<f64> {
+    use crate::design::analytic as an;
+    let e = &s.endpoints[i];
+    match &e.kind {
+        EndpointKind::TimeToEvent { test: TimeToEventTest::OneSampleLogrank { .. }, .. } => None,
+        EndpointKind::TimeToEvent { .. } => an::tte_assumptions(s, i).map(|a| a.hazard_ratio),
+        EndpointKind::Binary { response, test: BinaryTest::Fisher | BinaryTest::ChiSquare { .. } } => {
+            let c = e.control?;
+            Some(an::mean_response(s, *response, e.treatment) - an::mean_response(s, *response, c))
+        }
+        EndpointKind::Binary { response, .. } => Some(an::mean_response(s, *response, e.treatment)),
+        EndpointKind::Safety { .. } => None,
+    }
+}
+
 fn spread(v: &Values) -> Option<Spread> {
     v.describe().map(|d| Spread { mean: d.mean, sd: d.sd, q025: d.q025, q500: d.q500, q975: d.q975 })
 }
@@ -89,6 +162,9 @@ pub struct Estimate {
     #[serde(flatten)]
     pub spread: Option<Spread>,
     pub not_estimable: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<Accuracy>,
+    pub histogram: Option<Histogram>,
     /// With an assessment schedule: the mean estimate of the same trials with recurrences seen
     /// when they happen, and how far the schedule moves the mean.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -228,6 +304,7 @@ pub struct Multiplicity {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub cut_month: Option<Range95>,
+    pub cut_month_histogram: Option<Histogram>,
     pub expected_patients: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub planned_events: Option<PlannedEvents>,
@@ -411,6 +488,8 @@ impl RunReport {
                     name: estimate_name(&e.kind).into(),
                     spread: spread(&es.estimates),
                     not_estimable: es.not_estimable,
+                    accuracy: accuracy(&es.estimates, true_value(s, i)),
+                    histogram: Histogram::of(&es.estimates),
                     mean_with_exact_event_times: exact,
                     shift_from_assessment_schedule: exact.zip(described).map(|(x, d)| d.mean - x),
                 };
@@ -465,6 +544,7 @@ impl RunReport {
         let family = crate::engine::family(s);
         let analysis = Analysis {
             cut_month: cut,
+            cut_month_histogram: Histogram::of(&summary.cut_month),
             expected_patients: summary.patients.mean(),
             // What the looks spend alpha against: the events each endpoint is expected to have
             // at the final cut, from a simulation of the scenario's assumptions.
@@ -709,6 +789,9 @@ pub struct SizeReport {
     pub power_mcse: f64,
     pub fitted_power: f64,
     pub interval_95: [f64; 2],
+    /// The fitted curve: power = Φ(intercept + slope × value).
+    pub fit_intercept: f64,
+    pub fit_slope: f64,
     pub method: String,
     pub replicates: u64,
     pub analytic: Option<SizeAnalytic>,

@@ -104,38 +104,108 @@ fn plain(e: &std::io::Error) -> String {
 }
 
 fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
-    let io = |e: std::io::Error| OutputError::Io(format!("cannot write {}: {}", path.display(), plain(&e)));
-    match std::fs::metadata(path) {
-        // Not a regular file: a device, a FIFO, a terminal. Written in place, never replaced.
-        Ok(m) if !m.is_file() && !m.is_dir() => {
-            let mut f = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
-            return f.write_all(bytes).and_then(|_| f.flush()).map_err(io);
+    let mut s = Stream::open(path, force)?;
+    s.write_all(bytes)?;
+    s.finish()
+}
+
+/// An output written piece by piece (rows of a large CSV) with the guarantees of
+/// [`Target::write`]: to a temporary file renamed over the target by [`Stream::finish`], so
+/// that memory does not grow with the output and an error or an interruption leaves the
+/// target untouched.
+pub struct Stream {
+    path: Option<std::path::PathBuf>,
+    force: bool,
+    sink: Sink,
+}
+
+enum Sink {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    InPlace(std::io::BufWriter<std::fs::File>),
+    Temporary(std::io::BufWriter<tempfile::NamedTempFile>),
+}
+
+impl Target<'_> {
+    /// A [`Stream`] to this target.
+    pub fn stream(&self) -> Result<Stream, OutputError> {
+        match *self {
+            Target::Stdout => {
+                Ok(Stream { path: None, force: false, sink: Sink::Stdout(std::io::BufWriter::new(std::io::stdout())) })
+            }
+            Target::File { path, force } => Stream::open(path, force),
         }
-        Ok(m) if m.is_dir() => {
-            return Err(OutputError::BadFolder(format!("cannot write {}: it is a folder", path.display())));
+    }
+}
+
+impl Stream {
+    fn open(path: &Path, force: bool) -> Result<Stream, OutputError> {
+        let io = |e: std::io::Error| OutputError::Io(format!("cannot write {}: {}", path.display(), plain(&e)));
+        let stream = |sink| Stream { path: Some(path.to_path_buf()), force, sink };
+        match std::fs::metadata(path) {
+            // Not a regular file: a device, a FIFO, a terminal. Written in place, never replaced.
+            Ok(m) if !m.is_file() && !m.is_dir() => {
+                let f = std::fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+                return Ok(stream(Sink::InPlace(std::io::BufWriter::new(f))));
+            }
+            Ok(m) if m.is_dir() => {
+                return Err(OutputError::BadFolder(format!("cannot write {}: it is a folder", path.display())));
+            }
+            Ok(_) if !force => return Err(exists(path)),
+            _ => {}
         }
-        Ok(_) if !force => return Err(exists(path)),
-        _ => {}
+        let dir = folder(path)?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".peritrial-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            // Readable as an ordinary output (the umask applies), not tempfile's private 0600.
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(dir).map_err(io)?;
+        Ok(stream(Sink::Temporary(std::io::BufWriter::with_capacity(1 << 16, tmp))))
     }
-    let dir = folder(path)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".peritrial-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        // Readable as an ordinary output (the umask applies), not tempfile's private 0600.
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+
+    fn error(&self, e: std::io::Error) -> OutputError {
+        match &self.path {
+            Some(p) => OutputError::Io(format!("cannot write {}: {}", p.display(), plain(&e))),
+            None => OutputError::Io(format!("cannot write to stdout: {e}")),
+        }
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    if force {
-        tmp.persist(path).map_err(|e| io(e.error))?;
-    } else {
-        // Without --force, a file that appeared meanwhile is not replaced.
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists { exists(path) } else { io(e.error) }
-        })?;
+
+    pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), OutputError> {
+        let r = match &mut self.sink {
+            Sink::Stdout(w) => w.write_all(bytes),
+            Sink::InPlace(w) => w.write_all(bytes),
+            Sink::Temporary(w) => w.write_all(bytes),
+        };
+        r.map_err(|e| self.error(e))
     }
-    Ok(())
+
+    /// Flushes, and puts a temporary file in place (fsync, rename; without `--force`, a file
+    /// that appeared meanwhile is not replaced).
+    pub fn finish(self) -> Result<(), OutputError> {
+        let Stream { path, force, sink } = self;
+        let named = |e: std::io::Error| match &path {
+            Some(p) => OutputError::Io(format!("cannot write {}: {}", p.display(), plain(&e))),
+            None => OutputError::Io(format!("cannot write to stdout: {e}")),
+        };
+        match sink {
+            Sink::Stdout(mut w) => w.flush().map_err(named),
+            Sink::InPlace(mut w) => w.flush().map_err(named),
+            Sink::Temporary(w) => {
+                let tmp = w.into_inner().map_err(|e| named(e.into_error()))?;
+                tmp.as_file().sync_all().map_err(named)?;
+                let path = path.as_deref().expect("a temporary file has a target");
+                if force {
+                    tmp.persist(path).map_err(|e| named(e.error))?;
+                } else {
+                    tmp.persist_noclobber(path).map_err(|e| {
+                        if e.error.kind() == std::io::ErrorKind::AlreadyExists { exists(path) } else { named(e.error) }
+                    })?;
+                }
+                Ok(())
+            }
+        }
+    }
 }

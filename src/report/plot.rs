@@ -1,0 +1,442 @@
+//! Plots as SVG (the `plotters` crate), rendered from the typed reports only (`--plots DIR`):
+//!
+//! - `run`: per endpoint the histogram of the effect estimate with the scenario's true value
+//!   marked; the distribution of the analysis month; for a design with looks the boundaries
+//!   on the z and hazard-ratio scales by look, with the probability of stopping at each.
+//! - `sweep`: power against the first varied value with its 95% Monte Carlo band, per
+//!   endpoint (one line per value of the second, for a 2-D grid), with the target line; a 2-D
+//!   grid also as a heat map of power with the cells that reach the target outlined.
+//! - `size`: power against the varied value (every evaluation with all the trials, with its
+//!   95% interval), the fitted probit curve, the target and the answer with its interval.
+
+use super::model::{Histogram, Look, RunReport, SizeReport, SweepReport};
+use plotters::prelude::*;
+
+/// A plot: its file name and its SVG text.
+pub type Plot = (String, String);
+
+const SIZE: (u32, u32) = (720, 440);
+const FONT: &str = "sans-serif";
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("cannot draw the plot: {e}")
+}
+
+/// A file name from an endpoint's name: letters, digits, `-` and `_` kept, the rest `_`.
+fn file_part(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+/// Colours of series, in order (colour-blind safe: Okabe–Ito).
+const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+fn histogram(title: &str, x_desc: &str, h: &Histogram, marks: &[(f64, &str)]) -> Result<String, String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let top = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.12;
+        let (mut lo, mut hi) = (h.lo, h.hi);
+        for (m, _) in marks {
+            lo = lo.min(*m);
+            hi = hi.max(*m);
+        }
+        let pad = (hi - lo) * 0.04;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)
+            .map_err(err)?;
+        chart.configure_mesh().x_desc(x_desc).y_desc("virtual trials").draw().map_err(err)?;
+        let w = h.width();
+        chart
+            .draw_series(h.counts.iter().enumerate().map(|(i, &c)| {
+                let x0 = h.lo + i as f64 * w;
+                Rectangle::new([(x0, 0.0), (x0 + w, c as f64)], PALETTE[0].mix(0.6).filled())
+            }))
+            .map_err(err)?
+            .label("trials per bin")
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], PALETTE[0].mix(0.6).filled()));
+        for (k, (m, label)) in marks.iter().enumerate() {
+            let colour = PALETTE[1 + k % (PALETTE.len() - 1)];
+            chart
+                .draw_series(LineSeries::new([(*m, 0.0), (*m, top)], colour.stroke_width(2)))
+                .map_err(err)?
+                .label(*label)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Boundaries by look on one scale, with the probability of stopping at each look.
+fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -> Result<String, String> {
+    let value = |l: &Look| if hazard_ratio { l.boundary_hazard_ratio } else { l.boundary_z };
+    let futility = |l: &Look| {
+        let z = l.futility_z.filter(|z| z.is_finite())?;
+        if !hazard_ratio {
+            return Some(z);
+        }
+        // The same transformation as the efficacy bound's, at the look's events.
+        let (b, hr) = (l.boundary_z?, l.boundary_hazard_ratio?);
+        Some((hr.ln() / b * z).exp())
+    };
+    let ys: Vec<f64> = looks.iter().flat_map(|l| [value(l), futility(l)]).flatten().collect();
+    let (lo, hi) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)));
+    let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 1.0) };
+    let pad = ((hi - lo) * 0.15).max(0.05);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let scale = if hazard_ratio { "hazard-ratio scale" } else { "z scale" };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{name}: boundaries by look ({scale})"), (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..1.08, (lo - pad)..(hi + pad))
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("planned information fraction")
+            .y_desc(if hazard_ratio { "hazard ratio at the boundary" } else { "z at the boundary" })
+            .draw()
+            .map_err(err)?;
+        let eff: Vec<(f64, f64)> = looks.iter().filter_map(|l| Some((l.information, value(l)?))).collect();
+        chart
+            .draw_series(LineSeries::new(eff.clone(), PALETTE[0].stroke_width(2)))
+            .map_err(err)?
+            .label("efficacy")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[0].stroke_width(2)));
+        chart.draw_series(eff.iter().map(|&p| Circle::new(p, 4, PALETTE[0].filled()))).map_err(err)?;
+        let fut: Vec<(f64, f64)> = looks.iter().filter_map(|l| Some((l.information, futility(l)?))).collect();
+        if !fut.is_empty() {
+            chart
+                .draw_series(LineSeries::new(fut.clone(), PALETTE[1].stroke_width(2)))
+                .map_err(err)?
+                .label("futility (non-binding)")
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[1].stroke_width(2)));
+        }
+        // P(stop for efficacy), P(stop for futility) at each look, beside its boundary.
+        let r = replicates.max(1) as f64;
+        chart
+            .draw_series(looks.iter().filter_map(|l| {
+                let y = value(l)?;
+                let text = format!(
+                    "P(eff) {:.3}{}",
+                    l.rejections as f64 / r,
+                    if l.futility_z.is_some_and(f64::is_finite) {
+                        format!(", P(fut) {:.3}", l.futility_stops as f64 / r)
+                    } else {
+                        String::new()
+                    }
+                );
+                Some(Text::new(text, (l.information - 0.1, y + pad * 0.4), (FONT, 13)))
+            }))
+            .map_err(err)?;
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerLeft)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The plots of a run.
+pub fn run(report: &RunReport) -> Result<Vec<Plot>, String> {
+    let mut out = Vec::new();
+    for e in &report.endpoints {
+        let Some(h) = &e.estimate.histogram else { continue };
+        let label = e.estimate.name.replace('_', " ");
+        let mut marks = Vec::new();
+        if let Some(a) = &e.estimate.accuracy {
+            marks.push((a.true_value, "true value"));
+        }
+        if let Some(d) = &e.estimate.spread {
+            marks.push((d.q500, "median estimate"));
+        }
+        let title = format!("{}: {label} across {} virtual trials", e.name, report.replicates);
+        out.push((format!("estimate-{}.svg", file_part(&e.name)), histogram(&title, &label, h, &marks)?));
+        if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
+            out.push((
+                format!("boundaries-z-{}.svg", file_part(&e.name)),
+                boundaries(&e.name, looks, report.replicates, false)?,
+            ));
+            if looks.iter().any(|l| l.boundary_hazard_ratio.is_some()) {
+                out.push((
+                    format!("boundaries-hr-{}.svg", file_part(&e.name)),
+                    boundaries(&e.name, looks, report.replicates, true)?,
+                ));
+            }
+        }
+    }
+    if let Some(h) = &report.analysis.cut_month_histogram {
+        let marks: Vec<(f64, &str)> = report.analysis.cut_month.iter().map(|c| (c.mean, "mean")).collect();
+        let title = format!("month of the analysis across {} virtual trials", report.replicates);
+        out.push((
+            "analysis-month.svg".into(),
+            histogram(&title, "month (from the first patient's entry)", h, &marks)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// A point of a power curve: the value, the power and its 95% interval.
+type PowerPoint = (f64, f64, f64, f64);
+
+/// A value of a sweep's grid as a number, if it is one.
+fn number(v: &str) -> Option<f64> {
+    v.trim().parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// The plots of a sweep; `target` draws the target power.
+pub fn sweep(report: &SweepReport, target: Option<f64>) -> Result<Vec<Plot>, String> {
+    let paths = report.paths();
+    let Some(first) = report.points.first() else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    let numeric = report.points.iter().all(|p| number(&p.set.0[0].1).is_some());
+    for e in first.report.endpoints.iter().filter(|e| e.power.is_some()) {
+        // Series: one per value of the second dimension (one series for a 1-D sweep).
+        let mut series: Vec<(String, Vec<PowerPoint>)> = Vec::new();
+        for (k, p) in report.points.iter().enumerate() {
+            let Some(pe) = p.report.endpoint(&e.name) else { continue };
+            let (Some(power), Some(ci)) = (pe.power, pe.power_ci) else { continue };
+            let x = if numeric { number(&p.set.0[0].1).unwrap_or(k as f64) } else { k as f64 };
+            let key = p.set.0.get(1).map_or(String::new(), |(q, v)| format!("{q} = {v}"));
+            match series.iter_mut().find(|(s, _)| *s == key) {
+                Some((_, pts)) => pts.push((x, power, ci[0], ci[1])),
+                None => series.push((key, vec![(x, power, ci[0], ci[1])])),
+            }
+        }
+        let xs: Vec<f64> = series.iter().flat_map(|(_, p)| p.iter().map(|q| q.0)).collect();
+        let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+        if !(lo <= hi) {
+            continue;
+        }
+        let pad = ((hi - lo) * 0.05).max(0.5);
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            root.fill(&WHITE).map_err(err)?;
+            let mut chart = ChartBuilder::on(&root)
+                .caption(format!("{}: power by {}", e.name, paths[0]), (FONT, 18))
+                .margin(12)
+                .x_label_area_size(44)
+                .y_label_area_size(64)
+                .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..1.0)
+                .map_err(err)?;
+            chart.configure_mesh().x_desc(paths[0]).y_desc("power (95% Monte Carlo band)").draw().map_err(err)?;
+            for (k, (key, pts)) in series.iter().enumerate() {
+                let colour = PALETTE[k % PALETTE.len()];
+                let band: Vec<(f64, f64)> =
+                    pts.iter().map(|p| (p.0, p.3)).chain(pts.iter().rev().map(|p| (p.0, p.2))).collect();
+                chart.draw_series([Polygon::new(band, colour.mix(0.2).filled())]).map_err(err)?;
+                let line = chart
+                    .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.1)), colour.stroke_width(2)))
+                    .map_err(err)?;
+                if !key.is_empty() {
+                    line.label(key.clone())
+                        .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2)));
+                }
+                chart.draw_series(pts.iter().map(|p| Circle::new((p.0, p.1), 3, colour.filled()))).map_err(err)?;
+            }
+            if let Some(t) = target {
+                chart
+                    .draw_series(LineSeries::new([(lo - pad, t), (hi + pad, t)], BLACK.stroke_width(1)))
+                    .map_err(err)?
+                    .label(format!("target {t}"))
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK.stroke_width(1)));
+            }
+            chart
+                .configure_series_labels()
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .position(SeriesLabelPosition::LowerRight)
+                .draw()
+                .map_err(err)?;
+            root.present().map_err(err)?;
+        }
+        out.push((format!("power-{}.svg", file_part(&e.name)), svg));
+        if paths.len() == 2 {
+            out.push((format!("heatmap-{}.svg", file_part(&e.name)), heat_map(report, &e.name, target)?));
+        }
+    }
+    Ok(out)
+}
+
+/// A 2-D sweep as a grid of cells coloured by power, each labelled, those reaching the target
+/// outlined.
+fn heat_map(report: &SweepReport, endpoint: &str, target: Option<f64>) -> Result<String, String> {
+    let paths = report.paths();
+    let mut xs: Vec<String> = Vec::new();
+    let mut ys: Vec<String> = Vec::new();
+    for p in &report.points {
+        if !xs.contains(&p.set.0[0].1) {
+            xs.push(p.set.0[0].1.clone());
+        }
+        if !ys.contains(&p.set.0[1].1) {
+            ys.push(p.set.0[1].1.clone());
+        }
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{endpoint}: power over the grid"), (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(80)
+            .build_cartesian_2d(0.0..xs.len() as f64, 0.0..ys.len() as f64)
+            .map_err(err)?;
+        let (xl, yl) = (xs.clone(), ys.clone());
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(paths[0])
+            .y_desc(paths[1])
+            .x_labels(xs.len() * 2 + 1)
+            .y_labels(ys.len() * 2 + 1)
+            .x_label_formatter(&move |x| label_at(&xl, *x))
+            .y_label_formatter(&move |y| label_at(&yl, *y))
+            .draw()
+            .map_err(err)?;
+        for p in &report.points {
+            let (Some(i), Some(j)) =
+                (xs.iter().position(|x| *x == p.set.0[0].1), ys.iter().position(|y| *y == p.set.0[1].1))
+            else {
+                continue;
+            };
+            let Some(power) = p.report.endpoint(endpoint).and_then(|e| e.power) else { continue };
+            let (x, y) = (i as f64, j as f64);
+            let shade = RGBColor(
+                (255.0 - power * (255.0 - 0.0)) as u8,
+                (255.0 - power * (255.0 - 114.0)) as u8,
+                (255.0 - power * (255.0 - 178.0)) as u8,
+            );
+            chart.draw_series([Rectangle::new([(x, y), (x + 1.0, y + 1.0)], shade.filled())]).map_err(err)?;
+            if target.is_some_and(|t| power >= t) {
+                chart
+                    .draw_series([Rectangle::new([(x + 0.03, y + 0.03), (x + 0.97, y + 0.97)], BLACK.stroke_width(2))])
+                    .map_err(err)?;
+            }
+            let ink = if power > 0.6 { WHITE } else { BLACK };
+            chart
+                .draw_series([Text::new(
+                    format!("{power:.3}"),
+                    (x + 0.35, y + 0.55),
+                    (FONT, 14).into_font().color(&ink),
+                )])
+                .map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The grid label whose cell's centre is at `x` (cells are [k, k + 1)).
+fn label_at(labels: &[String], x: f64) -> String {
+    let k = x - 0.5;
+    if (k - k.round()).abs() < 1e-6 && k >= 0.0 {
+        labels.get(k.round() as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
+/// The plot of a `size` search.
+pub fn size(r: &SizeReport) -> Result<Vec<Plot>, String> {
+    let full: Vec<_> = r.evaluations.iter().filter(|e| e.replicates == r.replicates).collect();
+    let (lo, hi) = full
+        .iter()
+        .map(|e| e.value as f64)
+        .chain([r.interval_95[0], r.interval_95[1]])
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+    let pad = ((hi - lo) * 0.08).max(1.0);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let wilson = |p: f64, n: u64| crate::stats::binary::wilson((p * n as f64).round() as u64, n, 0.95);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let ys: Vec<f64> = full.iter().map(|e| e.power).chain([r.target_power]).collect();
+        let (ylo, yhi) = ys.iter().fold((1.0f64, 0.0f64), |(a, b), &y| (a.min(y), b.max(y)));
+        let (ylo, yhi) = ((ylo - 0.08).max(0.0), (yhi + 0.08).min(1.0));
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{}: power by {}", r.endpoint, r.parameter), (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(lo..hi, ylo..yhi)
+            .map_err(err)?;
+        chart.configure_mesh().x_desc(r.parameter.as_str()).y_desc("power").draw().map_err(err)?;
+        let curve: Vec<(f64, f64)> = (0..=200)
+            .map(|k| lo + (hi - lo) * k as f64 / 200.0)
+            .map(|x| (x, crate::stats::normal::cdf(r.fit_intercept + r.fit_slope * x)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(curve, PALETTE[0].stroke_width(2)))
+            .map_err(err)?
+            .label("probit fit")
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[0].stroke_width(2)));
+        chart
+            .draw_series(full.iter().map(|e| {
+                let (a, b) = wilson(e.power, e.replicates);
+                PathElement::new([(e.value as f64, a), (e.value as f64, b)], PALETTE[6].stroke_width(1))
+            }))
+            .map_err(err)?;
+        chart
+            .draw_series(full.iter().map(|e| Circle::new((e.value as f64, e.power), 4, PALETTE[6].filled())))
+            .map_err(err)?
+            .label(format!("evaluations ({} trials, 95% interval)", r.replicates))
+            .legend(|(x, y)| Circle::new((x + 8, y), 4, PALETTE[6].filled()));
+        chart
+            .draw_series(LineSeries::new([(lo, r.target_power), (hi, r.target_power)], PALETTE[1].stroke_width(1)))
+            .map_err(err)?
+            .label(format!("target {}", r.target_power))
+            .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[1].stroke_width(1)));
+        chart
+            .draw_series([Rectangle::new(
+                [(r.interval_95[0], ylo), (r.interval_95[1], yhi)],
+                PALETTE[2].mix(0.15).filled(),
+            )])
+            .map_err(err)?
+            .label(format!("answer {} (95% interval {:.1} to {:.1})", r.value, r.interval_95[0], r.interval_95[1]))
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], PALETTE[2].mix(0.4).filled()));
+        chart
+            .draw_series(LineSeries::new([(r.value as f64, ylo), (r.value as f64, yhi)], PALETTE[2].stroke_width(2)))
+            .map_err(err)?;
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(vec![(format!("size-{}.svg", file_part(&r.endpoint)), svg)])
+}
