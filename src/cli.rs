@@ -134,6 +134,9 @@ pub enum Command {
         /// unless --force).
         #[arg(long, value_name = "DIR")]
         plots: Option<PathBuf>,
+        /// Also write the self-contained HTML simulation report here.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Check scenarios; report every error, not just the first.
     Validate {
@@ -204,6 +207,9 @@ pub enum Command {
         /// unless --force).
         #[arg(long, value_name = "DIR")]
         plots: Option<PathBuf>,
+        /// Also write the self-contained HTML simulation report here.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Power and estimates across a one- or two-dimensional grid of values.
     Sweep {
@@ -236,6 +242,9 @@ pub enum Command {
         /// unless --force).
         #[arg(long, value_name = "DIR")]
         plots: Option<PathBuf>,
+        /// Also write the self-contained HTML simulation report here.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         /// A power to draw on the plots (the target line; cells reaching it outlined).
         #[arg(long, value_name = "P")]
         target_power: Option<f64>,
@@ -314,6 +323,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             resume,
             replicates_csv,
             plots,
+            html,
         } => {
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
@@ -329,7 +339,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 (None, None) => return Err(CliError::Input("run: a scenario file or --from REPORT.json".into())),
             };
             let plots = plots.as_deref().map(|dir| (dir, force));
-            let run = RunOptions { threads, out: target, format, quiet, resumable, rows, plots };
+            let html = html.as_deref().map(|p| report::output::Target::of(Some(p), force));
+            let run = RunOptions { threads, out: target, format, quiet, resumable, rows, plots, html };
             run_scenario(s, shard.as_deref(), run, original.as_ref().zip(from.as_deref()))
         }
         Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
@@ -348,6 +359,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             checkpoint,
             resume,
             plots,
+            html,
         } => {
             let study = with_study_flags(&scenario.sets, replicates, seed)?;
             let args = ScenarioArgs { scenario: scenario.scenario, sets: study };
@@ -358,6 +370,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 target: target_power,
                 vary: vary.as_deref(),
                 plots: plots.as_deref().map(|dir| (dir, force)),
+                html: html.as_deref().map(|p| report::output::Target::of(Some(p), force)),
             };
             size(&args, search, thread_count(threads)?, target, format, quiet, resumable)
         }
@@ -372,6 +385,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             checkpoint,
             resume,
             plots,
+            html,
             target_power,
         } => {
             let target = report::output::Target::of(out.as_deref(), force);
@@ -380,7 +394,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 return Err(CliError::Input(format!("--target-power {p}: expected a power in (0, 1)")));
             }
             let plots = plots.as_deref().map(|dir| (dir, force, target_power));
-            sweep(&scenario, &vary, replicates, target, format, quiet, resumable, plots)
+            let html = html.as_deref().map(|p| report::output::Target::of(Some(p), force));
+            sweep(&scenario, &vary, replicates, target, format, quiet, resumable, plots, html)
         }
         Command::Sample { scenario, trials, out, force } => sample(&scenario, trials, &out, force),
         Command::Merge { parts, out, force, format, allow_partial } => {
@@ -592,6 +607,8 @@ struct RunOptions<'a> {
     rows: Option<report::output::Target<'a>>,
     /// `--plots DIR` and `--force`.
     plots: Option<(&'a std::path::Path, bool)>,
+    /// `--html FILE`.
+    html: Option<report::output::Target<'a>>,
 }
 
 /// What produced a report: its effective scenario, its shard (`K/N`) if it is one, and the
@@ -638,8 +655,11 @@ fn run_scenario(
     options: RunOptions,
     original: Option<(&report::model::RunReport, &std::path::Path)>,
 ) -> Result<(), CliError> {
-    let RunOptions { threads, out, format, quiet, resumable, rows, plots } = options;
+    let RunOptions { threads, out, format, quiet, resumable, rows, plots, html } = options;
     out.check()?;
+    if let Some(h) = &html {
+        h.check()?;
+    }
     if let Some((dir, force)) = plots {
         plots_folder(dir, force)?;
     }
@@ -771,6 +791,9 @@ fn run_scenario(
         if let Some((dir, force)) = plots {
             write_plots(dir, report::plot::run(&value), force)?;
         }
+        if let Some(h) = &html {
+            h.write(report::export::html(report::export::Report::Run(&value)).as_bytes())?;
+        }
         return Err(CliError::Failure(format!(
             "interrupted after {done} of {total} virtual trials; the report of those was written{}",
             resumable.checkpoint.map_or(String::new(), |p| format!(
@@ -793,6 +816,9 @@ fn run_scenario(
     }
     if let Some((dir, force)) = plots {
         write_plots(dir, report::plot::run(&value), force)?;
+    }
+    if let Some(h) = &html {
+        h.write(report::export::html(report::export::Report::Run(&value)).as_bytes())?;
     }
     match original {
         None => Ok(()),
@@ -987,6 +1013,8 @@ struct SizeSearch<'a> {
     vary: Option<&'a str>,
     /// `--plots DIR` and `--force`.
     plots: Option<(&'a std::path::Path, bool)>,
+    /// `--html FILE`.
+    html: Option<report::output::Target<'a>>,
 }
 
 /// The evaluations a search runs with every trial: one round of 7 fitted values and the
@@ -1005,8 +1033,11 @@ fn size(
 ) -> Result<(), CliError> {
     use crate::design::{analytic, size as sz};
     use report::checkpoint::SizeEvaluation;
-    let SizeSearch { endpoint, target, vary, plots } = search;
+    let SizeSearch { endpoint, target, vary, plots, html } = search;
     out.check()?;
+    if let Some(h) = &html {
+        h.check()?;
+    }
     if let Some((dir, force)) = plots {
         plots_folder(dir, force)?;
     }
@@ -1279,6 +1310,9 @@ fn size(
     if let Some((dir, force)) = plots {
         write_plots(dir, report::plot::size(&value), force)?;
     }
+    if let Some(h) = &html {
+        h.write(report::export::html(report::export::Report::Size(&value)).as_bytes())?;
+    }
     Ok(out.write(text.as_bytes())?)
 }
 
@@ -1312,8 +1346,12 @@ fn sweep(
     quiet: bool,
     resumable: Resumable,
     plots: Option<(&std::path::Path, bool, Option<f64>)>,
+    html: Option<report::output::Target>,
 ) -> Result<(), CliError> {
     out.check()?;
+    if let Some(h) = &html {
+        h.check()?;
+    }
     if let Some((dir, force, _)) = plots {
         plots_folder(dir, force)?;
     }
@@ -1414,6 +1452,9 @@ fn sweep(
     out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?;
     if let Some((dir, force, target)) = plots {
         write_plots(dir, report::plot::sweep(&sweep, target), force)?;
+    }
+    if let Some(h) = &html {
+        h.write(report::export::html(report::export::Report::Sweep(&sweep)).as_bytes())?;
     }
     Ok(())
 }

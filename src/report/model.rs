@@ -401,6 +401,8 @@ pub struct RunReport {
     pub complete: bool,
     /// What the design did not do as it says, in words: every format carries these.
     pub warnings: Vec<String>,
+    /// The design and its decision rules in words, rendered from the scenario.
+    pub design: Vec<String>,
     #[serde(serialize_with = "by_name", deserialize_with = "named_endpoints")]
     pub endpoints: Vec<EndpointReport>,
     pub analysis: Analysis,
@@ -578,6 +580,7 @@ impl RunReport {
             seed: s.seed,
             complete,
             warnings: warnings(s, summary),
+            design: design(s),
             endpoints,
             analysis,
             provenance: Provenance::of(s),
@@ -706,6 +709,101 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
             }
         })
         .collect()
+}
+
+fn months(x: f64) -> String {
+    format!("{} months", super::key_number(x))
+}
+
+/// The design and its decision rules in words.
+pub fn design(s: &Scenario) -> Vec<String> {
+    use crate::scenario::{Accrual, Cut, Futility};
+    let mut out = Vec::new();
+    let arms: Vec<String> = s.arms.iter().map(|a| format!("{} ({})", a.name, a.allocation)).collect();
+    let accrual = match &s.enrollment.accrual {
+        Accrual::Uniform { months: m } => format!("uniformly over {}", months(*m)),
+        Accrual::Piecewise { starts, rates } => {
+            let parts: Vec<String> = starts
+                .iter()
+                .zip(rates)
+                .map(|(a, r)| format!("{r} a month from month {}", super::key_number(*a)))
+                .collect();
+            format!("at {}", parts.join(", "))
+        }
+    };
+    out.push(format!(
+        "{} patients randomised to {} (allocation in brackets, permuted blocks of {} within cohort), enrolled {accrual}.",
+        s.enrollment.sample_size,
+        arms.join(" and "),
+        s.block_size
+    ));
+    let cohorts: Vec<String> = s.cohorts.iter().map(|c| format!("{} {:.0}%", c.name, 100.0 * c.share)).collect();
+    out.push(format!("Cohorts: {}.", cohorts.join(", ")));
+    let dropout: Vec<String> =
+        s.arms.iter().zip(&s.dropout_hazard).map(|(a, h)| format!("{} {h} a month", a.name)).collect();
+    out.push(format!("Dropout hazard: {}.", dropout.join(", ")));
+    if let Some(a) = &s.assessments {
+        let v: Vec<String> = a
+            .starts
+            .iter()
+            .zip(&a.every)
+            .map(|(st, e)| format!("every {} from month {}", months(*e), super::key_number(*st)))
+            .collect();
+        out.push(format!("Recurrences are seen at imaging visits ({}); deaths when they happen.", v.join(", ")));
+    }
+    for e in &s.endpoints {
+        let against =
+            e.control.map_or("against its historical value".to_string(), |c| format!("against {}", s.arms[c].name));
+        let rule = match &e.kind {
+            EndpointKind::Safety { .. } => "no test: rates with exact (Clopper–Pearson) intervals".to_string(),
+            EndpointKind::Binary {
+                test: BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses },
+                ..
+            } => format!(
+                "Simon two-stage test of the response rate against {null_rate}: stop after {stage1_patients} patients with at most {stage1_max_responses} responses; promising with more than {max_responses}"
+            ),
+            kind => format!(
+                "{} test of {} {against}, one-sided alpha {}",
+                test_name(kind).replace('_', " "),
+                s.arms[e.treatment].name,
+                e.alpha
+            ),
+        };
+        out.push(format!("Endpoint {} ({}): {rule}.", e.name, e.kind.name().replace('_', " ")));
+    }
+    out.push(match &s.analysis.cut {
+        Cut::Month(m) => format!("The analysis is at month {} after the first patient's entry.", super::key_number(*m)),
+        Cut::Events { endpoint, events } => {
+            format!("The analysis is at the {events}th {} event.", s.endpoints[*endpoint].name)
+        }
+        Cut::MinFollowUp(m) => format!("The analysis is when the last patient has {} of follow-up.", months(*m)),
+    });
+    if s.analysis.looks.count() > 1 {
+        let on = crate::analyze::monitored(s).map_or(String::new(), |i| format!(" on {}", s.endpoints[i].name));
+        let futility = match s.analysis.futility {
+            None => String::new(),
+            Some(Futility::Z(z)) => format!("; non-binding futility stop when z < {z}"),
+            Some(Futility::BetaSpending { spending, beta }) => {
+                format!("; non-binding futility bounds from {} beta-spending (beta {beta})", spending.name())
+            }
+        };
+        out.push(format!(
+            "{} analyses{on} ({}), efficacy boundaries from {} alpha-spending at observed over planned information{futility}; a trial stops at the first boundary crossed.",
+            s.analysis.looks.count(),
+            s.analysis.looks.describe(),
+            s.analysis.spending.name()
+        ));
+    }
+    if let Some(m) = &s.analysis.multiplicity {
+        let names: Vec<&str> = m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect();
+        out.push(format!(
+            "Multiplicity: {} over {} at family-wise one-sided alpha {}.",
+            m.method.name().replace('_', " "),
+            names.join(", "),
+            m.alpha
+        ));
+    }
+    out
 }
 
 /// What the design did not do as it says, in words: every output carries these.

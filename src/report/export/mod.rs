@@ -3,6 +3,7 @@
 //! one trait, as hyperfine's `export/` does.
 
 mod csv;
+mod html;
 mod json;
 mod table;
 
@@ -51,6 +52,16 @@ fn exporter(format: Format) -> &'static dyn Exporter {
 /// The text of `report` in `format`.
 pub fn render(format: Format, report: Report) -> String {
     let e = exporter(format);
+    match report {
+        Report::Run(r) => e.run(r),
+        Report::Sweep(r) => e.sweep(r),
+        Report::Size(r) => e.size(r),
+    }
+}
+
+/// The self-contained HTML simulation report of `report`.
+pub fn html(report: Report) -> String {
+    let e = html::Html;
     match report {
         Report::Run(r) => e.run(r),
         Report::Sweep(r) => e.sweep(r),

@@ -1,0 +1,418 @@
+//! The HTML simulation report (`--html FILE`): one self-contained file — CSS and the SVG plots
+//! inline, nothing fetched — laid out as a trial simulation report: the design and decision
+//! rules in words, the operating characteristics per endpoint and per look with their Monte
+//! Carlo errors, the analytic companions against the simulation, the plots, the warnings, and
+//! what reproduces it (command, version, seed, replicates, the effective scenario with the
+//! values overridden by `--set` marked, its SHA-256, the platform).
+
+use super::Exporter;
+use crate::report::model::{Analytic, EndpointReport, Execution, Provenance, RunReport, SizeReport, SweepReport};
+use crate::report::plot;
+
+pub struct Html;
+
+/// Text made safe for HTML.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn f(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v:.digits$}"),
+        _ => "—".into(),
+    }
+}
+
+const STYLE: &str = "
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1b1b1b; max-width: 60rem;
+  margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.2rem; border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; margin-top: 2rem; }
+h3 { font-size: 1.05rem; margin-bottom: 0.3rem; }
+.sub { color: #555; margin-top: 0; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }
+th { background: #f2f2f2; }
+td.l, th.l { text-align: left; }
+.ok { color: #006d2c; } .off { color: #b30000; font-weight: bold; }
+.warn { background: #fff4e5; border-left: 4px solid #e69f00; padding: 0.5rem 0.8rem; }
+figure { margin: 1rem 0; break-inside: avoid; }
+figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { font-size: 0.85rem; color: #444; }
+pre { background: #f7f7f7; padding: 0.6rem; overflow-x: auto; font-size: 0.8rem; }
+pre .set { background: #fff2a8; font-weight: bold; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; font-size: 0.9rem; }
+dt { font-weight: bold; } dd { margin: 0; word-break: break-all; }
+@media print { body { max-width: none; margin: 0; } h2 { break-after: avoid; } section { break-inside: auto; } }
+";
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+/// The dotted paths given to `--set` on the command line.
+fn overridden(execution: Option<&Execution>) -> Vec<String> {
+    let Some(e) = execution else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut args = e.command.iter();
+    while let Some(a) = args.next() {
+        let set = if a == "--set" { args.next().cloned() } else { a.strip_prefix("--set=").map(String::from) };
+        if let Some(path) = set.as_deref().and_then(|s| s.split_once('=')).map(|(p, _)| p.trim().to_string()) {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The effective scenario, each line whose value `--set` gave marked.
+fn scenario_toml(p: &Provenance, sets: &[String]) -> String {
+    let mut table = String::new();
+    let mut out = String::new();
+    for line in p.scenario_toml.lines() {
+        let t = line.trim();
+        if t.starts_with('[') && t.ends_with(']') {
+            table = t.trim_matches(|c| c == '[' || c == ']').to_string();
+        }
+        let key = t.split_once('=').map(|(k, _)| k.trim()).filter(|k| !k.is_empty() && !t.starts_with('['));
+        let path = key.map(|k| if table.is_empty() { k.to_string() } else { format!("{table}.{k}") });
+        let marked = path.is_some_and(|p| sets.iter().any(|s| *s == p || s.starts_with(&format!("{p}."))));
+        if marked {
+            out.push_str(&format!("<span class=\"set\">{}</span>  ← --set\n", esc(line)));
+        } else {
+            out.push_str(&esc(line));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn reproduction(p: &Provenance, execution: Option<&Execution>, extra: &str) -> String {
+    let sets = overridden(execution);
+    let mut s = String::from("<section id=\"reproduction\">\n<h2>Reproduction</h2>\n<dl>\n");
+    let mut row = |k: &str, v: &str| s.push_str(&format!("<dt>{k}</dt><dd>{}</dd>\n", esc(v)));
+    row("peritrial", &p.peritrial);
+    row("seed", &p.seed.to_string());
+    row("replicates", &p.replicates.to_string());
+    row("scenario SHA-256", &p.scenario_sha256);
+    if let Some(e) = execution {
+        row("command", &e.command.join(" "));
+        row("platform", &e.platform);
+        row("date (UTC)", &e.date);
+    }
+    s.push_str("</dl>\n");
+    s.push_str(extra);
+    s.push_str(&format!(
+        "<h3>The effective scenario{}</h3>\n<pre>{}</pre>\n</section>\n",
+        if sets.is_empty() { String::new() } else { " (values given by --set marked)".into() },
+        scenario_toml(p, &sets)
+    ));
+    s
+}
+
+fn figures(plots: Result<Vec<plot::Plot>, String>, caption: impl Fn(&str) -> String) -> String {
+    match plots {
+        Ok(plots) => plots
+            .iter()
+            .map(|(name, svg)| {
+                let body = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+                format!(
+                    "<figure id=\"{}\">\n{body}\n<figcaption>{}</figcaption>\n</figure>\n",
+                    esc(name),
+                    esc(&caption(name))
+                )
+            })
+            .collect(),
+        Err(e) => format!("<p class=\"warn\">{}</p>\n", esc(&e)),
+    }
+}
+
+fn run_caption(name: &str) -> String {
+    let stem = name.trim_end_matches(".svg");
+    if let Some(e) = stem.strip_prefix("estimate-") {
+        format!(
+            "{e}: the effect estimate across the virtual trials, the true value marked where the scenario states one."
+        )
+    } else if let Some(e) = stem.strip_prefix("boundaries-z-") {
+        format!("{e}: efficacy (and futility) boundaries by look on the z scale, with the probabilities of stopping.")
+    } else if let Some(e) = stem.strip_prefix("boundaries-hr-") {
+        format!("{e}: the same boundaries on the hazard-ratio scale (at each look's mean events).")
+    } else {
+        "The month of the analysis (the look where each trial stopped) across the virtual trials.".into()
+    }
+}
+
+fn endpoint_rows(e: &EndpointReport) -> String {
+    let est = &e.estimate;
+    let sp = est.spread;
+    let acc = est.accuracy;
+    let power = match (e.power, e.power_ci, e.power_mcse) {
+        (Some(p), Some(ci), Some(se)) => format!("{p:.3} [{:.3}, {:.3}] (MCSE {se:.4})", ci[0], ci[1]),
+        _ => e.p_any_grade3.map_or("—".into(), |p| format!("P(grade ≥ 3) {p:.3}")),
+    };
+    format!(
+        "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{power}</td><td class=\"l\">{}</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        esc(&e.name),
+        esc(&e.test.replace('_', " ")),
+        esc(&est.name.replace('_', " ")),
+        f(sp.map(|d| d.q500), 3),
+        f(sp.map(|d| d.q025), 3),
+        f(sp.map(|d| d.q975), 3),
+        acc.map_or("—".into(), |a| format!("{:+.4} (MCSE {:.4}; true {:.3})", a.bias, a.bias_mcse, a.true_value)),
+        f(acc.map(|a| a.rmse), 4),
+        f(e.events.map(|d| d.mean), 1),
+    )
+}
+
+/// The per-look table of the endpoint monitored at the looks.
+fn look_table(e: &EndpointReport, replicates: u64) -> String {
+    let mut s = String::new();
+    if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
+        s.push_str(&format!("<h3>Looks of {}</h3>\n", esc(&e.name)));
+        s.push_str("<table>\n<tr><th>look</th><th>information</th><th>events</th><th>month</th><th>patients</th><th>boundary z</th><th>boundary HR</th><th>cumulative α</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th></tr>\n");
+        let r = replicates.max(1) as f64;
+        for l in looks {
+            s.push_str(&format!(
+                "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.5}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td></tr>\n",
+                l.look,
+                l.information,
+                f(l.events, 1),
+                f(l.cut_month, 1),
+                f(l.patients, 1),
+                f(l.boundary_z, 3),
+                f(l.boundary_hazard_ratio, 3),
+                l.alpha_spent,
+                l.rejections as f64 / r,
+                f(l.futility_z.filter(|z| z.is_finite()).map(|_| l.futility_stops as f64 / r), 3),
+                l.stop_probability,
+                l.cumulative_power
+            ));
+        }
+        s.push_str("</table>\n");
+    }
+    s
+}
+
+/// Simulated against analytic power, marked where they differ by more than 4 Monte Carlo
+/// standard errors.
+fn companions(r: &RunReport) -> String {
+    let replicates = r.replicates;
+    let mut rows = String::new();
+    for e in &r.endpoints {
+        // A member of a multiplicity family is compared by the power of its test alone.
+        let (Some(p), Some(_)) = (e.power_unadjusted.or(e.power), e.power_mcse) else { continue };
+        let se = (p * (1.0 - p) / replicates.max(1) as f64).sqrt();
+        let alone = if e.power_unadjusted.is_some() { " (the test alone)" } else { "" };
+        let mut add = |method: &str, a: f64, events: Option<f64>| {
+            let d = p - a;
+            let ok = d.abs() <= 4.0 * se.max(1e-12);
+            rows.push_str(&format!(
+                "<tr><td class=\"l\">{}{alone}</td><td class=\"l\">{}</td><td>{}</td><td>{a:.4}</td><td>{p:.4}</td><td>{d:+.4}</td><td class=\"{}\">{}</td></tr>\n",
+                esc(&e.name),
+                esc(method),
+                f(events, 0),
+                if ok { "ok" } else { "off" },
+                if ok { "within 4 MCSE" } else { "differs by more than 4 MCSE" }
+            ));
+        };
+        match &e.analytic {
+            Some(Analytic::TimeToEvent(a)) => match a.group_sequential_power {
+                Some(gs) => {
+                    if let Some(g) = gs {
+                        add("group-sequential (Schoenfeld drift)", g, Some(a.events));
+                    }
+                }
+                None => {
+                    add("Schoenfeld", a.schoenfeld_power, Some(a.events));
+                    add("Freedman", a.freedman_power, Some(a.events));
+                }
+            },
+            Some(Analytic::Binary { method, power, .. }) => add(&method.replace('_', " "), *power, None),
+            None => {}
+        }
+    }
+    if rows.is_empty() {
+        return "<p>No endpoint has a closed-form companion (they need a constant hazard ratio or a binomial design).</p>\n".into();
+    }
+    format!(
+        "<table>\n<tr><th class=\"l\">endpoint</th><th class=\"l\">method</th><th>events</th><th>analytic power</th><th>simulated power</th><th>difference</th><th class=\"l\">agreement</th></tr>\n{rows}</table>\n<p>The analytic powers assume what their method assumes (a constant hazard ratio, Schoenfeld's or Freedman's approximation); a difference beyond 4 MCSE says the design departs from those assumptions (non-proportional hazards, competing events, dropout) or the approximation is poor at this size.</p>\n"
+    )
+}
+
+fn warnings(ws: &[String]) -> String {
+    if ws.is_empty() {
+        return "<p>None: the design did what it says in every virtual trial.</p>\n".into();
+    }
+    ws.iter().map(|w| format!("<p class=\"warn\">{}</p>\n", esc(w))).collect()
+}
+
+impl Exporter for Html {
+    fn run(&self, r: &RunReport) -> String {
+        let mut b = format!(
+            "<header>\n<h1>Trial simulation report</h1>\n<p class=\"sub\">{} — {} virtual trials, seed {}{}</p>\n</header>\n",
+            esc(&r.scenario),
+            r.replicates,
+            r.seed,
+            if r.complete { "" } else { " — INCOMPLETE (interrupted or partial)" }
+        );
+        if let Some(i) = &r.interrupted {
+            b.push_str(&format!(
+                "<p class=\"warn\">Interrupted after {} of {} virtual trials: the numbers are of those only.</p>\n",
+                i.after, i.of
+            ));
+        }
+        b.push_str("<section id=\"design\">\n<h2>Design and decision rules</h2>\n<ul>\n");
+        for d in &r.design {
+            b.push_str(&format!("<li>{}</li>\n", esc(d)));
+        }
+        b.push_str("</ul>\n</section>\n");
+        b.push_str("<section id=\"operating-characteristics\">\n<h2>Operating characteristics</h2>\n<table>\n<tr><th class=\"l\">endpoint</th><th class=\"l\">test</th><th>power [95% CI]</th><th class=\"l\">estimate</th><th>median (2.5%, 97.5%)</th><th>bias</th><th>RMSE</th><th>events (mean)</th></tr>\n");
+        for e in &r.endpoints {
+            b.push_str(&endpoint_rows(e));
+        }
+        b.push_str("</table>\n");
+        for e in &r.endpoints {
+            b.push_str(&look_table(e, r.replicates));
+        }
+        let a = &r.analysis;
+        b.push_str(&format!(
+            "<p>Expected duration {} months to the analysis (95% of trials between {} and {}); {} patients enrolled by then on average.</p>\n",
+            f(a.expected_duration_months, 1),
+            f(a.cut_month.map(|c| c.q025), 1),
+            f(a.cut_month.map(|c| c.q975), 1),
+            f(a.expected_patients, 1)
+        ));
+        if let Some(m) = &a.multiplicity {
+            b.push_str(&format!(
+                "<p>Multiplicity ({}): all of {} rejected in {:.3} of trials, at least one in {:.3}.</p>\n",
+                esc(&m.method.replace('_', " ")),
+                esc(&m.endpoints.join(", ")),
+                m.power_all,
+                m.power_at_least_one
+            ));
+        }
+        b.push_str("</section>\n<section id=\"analytic\">\n<h2>Analytic companions against the simulation</h2>\n");
+        b.push_str(&companions(r));
+        b.push_str("</section>\n<section id=\"plots\">\n<h2>Plots</h2>\n");
+        b.push_str(&figures(plot::run(r), run_caption));
+        b.push_str("</section>\n<section id=\"warnings\">\n<h2>Warnings</h2>\n");
+        b.push_str(&warnings(&r.warnings));
+        b.push_str("</section>\n");
+        let timing = r.timing.map_or(String::new(), |t| {
+            format!(
+                "<p>{:.3} s on {} threads ({:.3e} simulated patients a second).</p>\n",
+                t.seconds, t.threads, t.patients_per_second
+            )
+        });
+        b.push_str(&reproduction(&r.provenance, r.execution.as_ref(), &timing));
+        page(&format!("Simulation report: {}", r.scenario), &b)
+    }
+
+    fn sweep(&self, r: &SweepReport) -> String {
+        let paths = r.paths();
+        let mut b = format!(
+            "<header>\n<h1>Trial simulation report: sweep</h1>\n<p class=\"sub\">{} over {} grid points of {}</p>\n</header>\n",
+            esc(r.points.first().map_or("", |p| p.report.scenario.as_str())),
+            r.points.len(),
+            esc(&paths.join(" × "))
+        );
+        if let Some(p) = r.points.first() {
+            b.push_str("<section id=\"design\">\n<h2>Design and decision rules (first grid point)</h2>\n<ul>\n");
+            for d in &p.report.design {
+                b.push_str(&format!("<li>{}</li>\n", esc(d)));
+            }
+            b.push_str("</ul>\n</section>\n");
+        }
+        b.push_str("<section id=\"grid\">\n<h2>Power over the grid</h2>\n<table>\n<tr>");
+        for p in &paths {
+            b.push_str(&format!("<th class=\"l\">{}</th>", esc(p)));
+        }
+        b.push_str("<th class=\"l\">endpoint</th><th>power [95% CI]</th><th>estimate median (95%)</th><th>events</th><th>month</th><th class=\"l\">warnings</th></tr>\n");
+        for p in &r.points {
+            for e in &p.report.endpoints {
+                b.push_str("<tr>");
+                for (_, v) in &p.set.0 {
+                    b.push_str(&format!("<td class=\"l\">{}</td>", esc(v)));
+                }
+                let sp = e.estimate.spread;
+                b.push_str(&format!(
+                    "<td class=\"l\">{}</td><td>{}</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td class=\"l\">{}</td></tr>\n",
+                    esc(&e.name),
+                    match (e.power, e.power_ci) {
+                        (Some(x), Some(c)) => format!("{x:.3} [{:.3}, {:.3}]", c[0], c[1]),
+                        _ => "—".into(),
+                    },
+                    f(sp.map(|d| d.q500), 3),
+                    f(sp.map(|d| d.q025), 3),
+                    f(sp.map(|d| d.q975), 3),
+                    f(e.events.map(|d| d.mean), 1),
+                    f(p.report.analysis.cut_month.map(|c| c.mean), 1),
+                    esc(&p.report.warnings.join("; "))
+                ));
+            }
+        }
+        b.push_str("</table>\n</section>\n<section id=\"plots\">\n<h2>Plots</h2>\n");
+        b.push_str(&figures(plot::sweep(r, None), |n| {
+            if n.starts_with("heatmap") {
+                "Power over the grid.".into()
+            } else {
+                "Power with its 95% Monte Carlo band.".into()
+            }
+        }));
+        b.push_str("</section>\n");
+        if let Some(p) = r.points.first() {
+            b.push_str(&reproduction(&p.report.provenance, r.execution.as_ref(), "<p>Each grid point's scenario differs from this one in the varied values; its SHA-256 is in the JSON and CSV outputs.</p>\n"));
+        }
+        page("Simulation report: sweep", &b)
+    }
+
+    fn size(&self, r: &SizeReport) -> String {
+        let mut b = format!(
+            "<header>\n<h1>Trial simulation report: sample size</h1>\n<p class=\"sub\">{} = {} for power {} on {}</p>\n</header>\n",
+            esc(&r.parameter),
+            r.value,
+            r.target_power,
+            esc(&r.endpoint)
+        );
+        b.push_str(&format!(
+            "<section id=\"answer\">\n<h2>Answer</h2>\n<p>{} = <b>{}</b> reaches power {:.4} (Monte Carlo SE {:.4}, {} trials); the probit fit gives {:.4} there and a 95% interval of the answer from {:.1} to {:.1}{}.</p>\n<p>Method: {}.</p>\n</section>\n",
+            esc(&r.parameter),
+            r.value,
+            r.power,
+            r.power_mcse,
+            r.replicates,
+            r.fitted_power,
+            r.interval_95[0],
+            r.interval_95[1],
+            r.analytic.as_ref().map_or(String::new(), |a| format!("; the analytic answer ({}) is {}", esc(&a.method), a.value)),
+            esc(&r.method)
+        ));
+        b.push_str("<section id=\"evaluations\">\n<h2>Evaluations</h2>\n<table>\n<tr><th>value</th><th>trials</th><th>power</th><th>target not reached</th></tr>\n");
+        for e in &r.evaluations {
+            b.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td></tr>\n",
+                e.value, e.replicates, e.power, e.target_not_reached
+            ));
+        }
+        b.push_str("</table>\n</section>\n<section id=\"plots\">\n<h2>Plots</h2>\n");
+        b.push_str(&figures(plot::size(r), |_| {
+            "Power against the varied value, the fitted curve and the answer.".into()
+        }));
+        b.push_str("</section>\n");
+        b.push_str(&reproduction(&r.provenance, r.execution.as_ref(), ""));
+        page("Simulation report: sample size", &b)
+    }
+}
