@@ -750,7 +750,7 @@ fn run_scenario(
             |layout, record| {
                 if let Some((_, text, next)) = &mut *per_trial.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
                 {
-                    text.push(&report::replicates::row(&s, layout, *next + 1, record));
+                    text.trial(&s, layout, *next + 1, record);
                     *next += 1;
                 }
             },

@@ -7,11 +7,6 @@
 use crate::analyze::{Layout, field, global, look};
 use crate::scenario::{EndpointKind, Scenario};
 
-/// A number as the shortest text that reads back as the same f64; empty for NaN or ±∞.
-fn num(x: f64) -> String {
-    if x.is_finite() { x.to_string() } else { String::new() }
-}
-
 /// The columns.
 pub fn header(s: &Scenario, layout: &Layout) -> Vec<String> {
     let mut h: Vec<String> =
@@ -29,8 +24,15 @@ pub fn header(s: &Scenario, layout: &Layout) -> Vec<String> {
     h
 }
 
-/// One trial's row; `trial` is its 1-based number in the study.
-pub fn row(s: &Scenario, layout: &Layout, trial: u64, record: &[f64]) -> Vec<String> {
+/// One trial's row; `trial` is its 1-based number in the study. Numbers are written as the
+/// shortest text that reads back as the same f64 (Ryū), empty for NaN or ±∞.
+fn write_row(w: &mut csv::Writer<Vec<u8>>, s: &Scenario, layout: &Layout, trial: u64, record: &[f64]) {
+    let mut ryu = ryu::Buffer::new();
+    let mut num = |w: &mut csv::Writer<Vec<u8>>, x: f64| {
+        let field = if x.is_finite() { ryu.format_finite(x).as_bytes() } else { b"" };
+        w.write_field(field).expect("writing to memory");
+    };
+    let flag = |w: &mut csv::Writer<Vec<u8>>, b: bool| w.write_field(if b { "true" } else { "false" }).expect("memory");
     let stop = record[global::STOP_LOOK] as usize;
     let n_looks = layout.n_looks;
     let stopped_for = if record[global::FUTILITY] == 1.0 {
@@ -43,40 +45,31 @@ pub fn row(s: &Scenario, layout: &Layout, trial: u64, record: &[f64]) -> Vec<Str
     } else {
         "final"
     };
-    let mut r = vec![
-        trial.to_string(),
-        num(record[global::CUT_MONTH]),
-        num(record[global::PATIENTS]),
-        (record[global::CUT_REACHED] == 1.0).to_string(),
-        stop.to_string(),
-        stopped_for.to_string(),
-    ];
+    w.write_field(trial.to_string()).expect("memory");
+    num(w, record[global::CUT_MONTH]);
+    num(w, record[global::PATIENTS]);
+    flag(w, record[global::CUT_REACHED] == 1.0);
+    w.write_field(stop.to_string()).expect("memory");
+    w.write_field(stopped_for).expect("memory");
     for (i, e) in s.endpoints.iter().enumerate() {
         let b = layout.endpoint[i];
         let tested = !matches!(e.kind, EndpointKind::Safety { .. });
-        let decision = |x: f64| if tested { ((x == 1.0) as u8).to_string() } else { String::new() };
-        r.extend([
-            num(record[b + field::Z]),
-            num(record[b + field::P]),
-            num(record[b + field::ESTIMATE]),
-            num(record[b + field::EVENTS]),
-            decision(record[b + field::ADJUSTED]),
-            decision(record[b + field::REJECTED]),
-        ]);
+        for f in [field::Z, field::P, field::ESTIMATE, field::EVENTS] {
+            num(w, record[b + f]);
+        }
+        for f in [field::ADJUSTED, field::REJECTED] {
+            let d: &[u8] = if !tested { b"" } else if record[b + f] == 1.0 { b"1" } else { b"0" };
+            w.write_field(d).expect("memory");
+        }
     }
     for k in 0..n_looks {
         let b = layout.looks + look::COUNT * k;
-        r.extend([
-            num(record[b + look::Z]),
-            num(record[b + look::BOUNDARY]),
-            num(record[b + look::FUTILITY]),
-            num(record[b + look::EVENTS]),
-            num(record[b + look::CUT_MONTH]),
-            num(record[b + look::PATIENTS]),
-            (record[b + look::REACHED] == 1.0).to_string(),
-        ]);
+        for f in [look::Z, look::BOUNDARY, look::FUTILITY, look::EVENTS, look::CUT_MONTH, look::PATIENTS] {
+            num(w, record[b + f]);
+        }
+        flag(w, record[b + look::REACHED] == 1.0);
     }
-    r
+    w.write_record(None::<&[u8]>).expect("memory");
 }
 
 /// Rows as RFC 4180 bytes, buffered between writes to the output.
@@ -93,6 +86,11 @@ impl Default for Rows {
 impl Rows {
     pub fn push(&mut self, cells: &[String]) {
         self.w.write_record(cells).expect("writing to memory");
+    }
+
+    /// One trial's row (see [`header`]).
+    pub fn trial(&mut self, s: &Scenario, layout: &Layout, trial: u64, record: &[f64]) {
+        write_row(&mut self.w, s, layout, trial, record);
     }
 
     /// The bytes written since the last call.
