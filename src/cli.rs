@@ -52,7 +52,7 @@ pub struct Cli {
 
 pub use report::export::Format;
 
-/// The formats of `verify`'s report.
+/// The formats of `verify`'s and `simon`'s reports.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum VerifyFormat {
     Table,
@@ -80,6 +80,7 @@ pub enum Command {
         /// Replace an existing file given to --out.
         #[arg(long)]
         force: bool,
+        /// The output format.
         #[arg(long, value_enum, default_value = "table")]
         format: VerifyFormat,
     },
@@ -110,6 +111,7 @@ pub enum Command {
         /// Replace an existing file given to --out.
         #[arg(long)]
         force: bool,
+        /// The output format.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         /// Run shard K of N (1-based), for `merge`.
@@ -140,8 +142,10 @@ pub enum Command {
     },
     /// Check scenarios; report every error, not just the first.
     Validate {
+        /// The scenario files (TOML).
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Override a value by its dotted path before validation (VALUE in TOML syntax); repeatable.
         #[arg(long = "set", value_name = "PATH=VALUE")]
         sets: Vec<String>,
     },
@@ -154,6 +158,7 @@ pub enum Command {
     /// event, 0 = censored; arm 1 = treatment, 0 = control). Medians follow survival's
     /// quantile.survfit (the midpoint of a stretch where the curve is flat at 0.5).
     Analyze {
+        /// The trial's data (CSV).
         data: PathBuf,
         /// Milestone months for survival estimates.
         #[arg(long, value_delimiter = ',', default_value = "12,24,36")]
@@ -191,6 +196,7 @@ pub enum Command {
         /// Replace an existing file given to --out; start a search estimated above 24 h.
         #[arg(long)]
         force: bool,
+        /// The output format.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         /// No progress display.
@@ -221,14 +227,22 @@ pub enum Command {
         /// Trials per grid point (default: study.replicates).
         #[arg(long)]
         replicates: Option<u64>,
+        /// Study seed (default: study.seed); every grid point uses it.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
         /// Write the sweep here instead of stdout (`-`: stdout).
         #[arg(long)]
         out: Option<PathBuf>,
         /// Replace an existing file given to --out.
         #[arg(long)]
         force: bool,
+        /// The output format.
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
+        /// No progress display.
         #[arg(long)]
         quiet: bool,
         /// Save the reports of the grid points finished so far here, after each point
@@ -253,8 +267,12 @@ pub enum Command {
     Sample {
         #[command(flatten)]
         scenario: ScenarioArgs,
+        /// Number of virtual trials to write (the first K of the study, 1 to 100000).
         #[arg(long)]
         trials: u64,
+        /// Study seed (default: study.seed): the trials `run --seed` analyses.
+        #[arg(long)]
+        seed: Option<u64>,
         /// The folder to write (created if absent; refused if not empty, unless --force).
         #[arg(long)]
         out: PathBuf,
@@ -264,6 +282,7 @@ pub enum Command {
     },
     /// Combine shard outputs (`run --shard K/N --format json`) into one report.
     Merge {
+        /// The shard outputs (`run --shard K/N --format json`).
         #[arg(required = true)]
         parts: Vec<PathBuf>,
         /// Write the merged report here instead of stdout (`-`: stdout).
@@ -272,6 +291,7 @@ pub enum Command {
         /// Replace an existing file given to --out.
         #[arg(long)]
         force: bool,
+        /// The output format.
         #[arg(long, value_enum, default_value = "json")]
         format: Format,
         /// Merge shards that do not cover every replicate (the report says which are missing).
@@ -295,6 +315,9 @@ pub enum Command {
         /// Largest total sample size searched.
         #[arg(long, default_value_t = 100)]
         n_max: u32,
+        /// The output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: VerifyFormat,
     },
 }
 
@@ -378,6 +401,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             scenario,
             vary,
             replicates,
+            seed,
+            threads,
             out,
             force,
             format,
@@ -395,13 +420,17 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             let plots = plots.as_deref().map(|dir| (dir, force, target_power));
             let html = html.as_deref().map(|p| report::output::Target::of(Some(p), force));
-            sweep(&scenario, &vary, replicates, target, format, quiet, resumable, plots, html)
+            let study = StudyFlags { replicates, seed, threads: thread_count(threads)? };
+            sweep(&scenario, &vary, study, target, format, quiet, resumable, plots, html)
         }
-        Command::Sample { scenario, trials, out, force } => sample(&scenario, trials, &out, force),
+        Command::Sample { scenario, trials, seed, out, force } => {
+            let args = ScenarioArgs { sets: with_study_flags(&scenario.sets, None, seed)?, ..scenario };
+            sample(&args, trials, &out, force)
+        }
         Command::Merge { parts, out, force, format, allow_partial } => {
             merge(&parts, report::output::Target::of(out.as_deref(), force), format, allow_partial)
         }
-        Command::Simon { p0, p1, alpha, beta, n_max } => simon(p0, p1, alpha, beta, n_max),
+        Command::Simon { p0, p1, alpha, beta, n_max, format } => simon(p0, p1, alpha, beta, n_max, format),
         Command::Verify { out, force, format } => verify(report::output::Target::of(out.as_deref(), force), format),
     }
 }
@@ -410,7 +439,7 @@ fn validate(files: &[PathBuf], sets: &[String]) -> Result<(), CliError> {
     let mut messages = Vec::new();
     for f in files {
         match scenario::load(f, sets) {
-            Ok(_) => eprintln!("{}: ok", f.display()),
+            Ok(_) => println!("{}: ok", f.display()),
             Err(e) => messages.extend(e.messages),
         }
     }
@@ -960,7 +989,7 @@ fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-fn simon(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32) -> Result<(), CliError> {
+fn simon(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32, format: VerifyFormat) -> Result<(), CliError> {
     let in_unit = |x: f64| x > 0.0 && x < 1.0;
     if !(in_unit(p0) && in_unit(p1) && p0 < p1) {
         return Err(CliError::Input(format!("--p0 {p0} --p1 {p1}: expected 0 < p0 < p1 < 1")));
@@ -977,7 +1006,11 @@ fn simon(p0: f64, p1: f64, alpha: f64, beta: f64, n_max: u32) -> Result<(), CliE
             1.0 - beta
         ))
     })?;
-    Ok(report::emit(&report::simon::json(&designs, p0, p1, alpha, beta), None, false)?)
+    let text = match format {
+        VerifyFormat::Json => report::simon::json(&designs, p0, p1, alpha, beta),
+        VerifyFormat::Table => report::simon::table(&designs, p0, p1, alpha, beta),
+    };
+    Ok(report::emit(&text, None, false)?)
 }
 
 /// The `--set` overrides with `--replicates` and `--seed` as `study.replicates` and
@@ -1336,11 +1369,19 @@ fn split_values(s: &str) -> Vec<String> {
     out
 }
 
+/// `--replicates`, `--seed` and `--threads` of a command that simulates.
+#[derive(Clone, Copy)]
+struct StudyFlags {
+    replicates: Option<u64>,
+    seed: Option<u64>,
+    threads: usize,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn sweep(
     args: &ScenarioArgs,
     vary: &[String],
-    replicates: Option<u64>,
+    study: StudyFlags,
     out: report::output::Target,
     format: Format,
     quiet: bool,
@@ -1384,7 +1425,7 @@ fn sweep(
     for point in &grid {
         let mut sets = args.sets.clone();
         sets.extend(point.iter().map(|(p, v)| format!("{p}={v}")));
-        scenarios.push(scenario::load(&args.scenario, &with_study_flags(&sets, replicates, None)?)?);
+        scenarios.push(scenario::load(&args.scenario, &with_study_flags(&sets, study.replicates, study.seed)?)?);
     }
     let tomls: Vec<String> = scenarios.iter().map(scenario::to_toml).collect();
     let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
@@ -1400,10 +1441,14 @@ fn sweep(
         }
     };
     // The time of the points still to run, from a short calibration run of each.
-    let threads = rayon::current_num_threads();
+    let threads = study.threads;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
     let mut estimate = 0.0;
     for s in &scenarios[reports.len()..] {
-        if let Some(e) = refuse_if_too_long(s, 0, s.replicates, threads, out_force(out))? {
+        if let Some(e) = pool.install(|| refuse_if_too_long(s, 0, s.replicates, threads, out_force(out)))? {
             estimate += e;
         }
     }
@@ -1420,7 +1465,7 @@ fn sweep(
     let started = std::time::Instant::now();
     for k in reports.len()..scenarios.len() {
         let s = &scenarios[k];
-        let outcome = crate::engine::run_controlled(s, 0..s.replicates, &stop, |_, _| {}, |_, _| {});
+        let outcome = pool.install(|| crate::engine::run_controlled(s, 0..s.replicates, &stop, |_, _| {}, |_, _| {}));
         if outcome.interrupted {
             bar.finish_and_clear();
             let resume = match resumable.checkpoint {

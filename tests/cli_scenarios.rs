@@ -464,3 +464,35 @@ fn analyze_reports_an_empty_arm_as_not_estimable() {
     assert_eq!(v["logrank"]["estimable"], false);
     assert!(v["logrank"]["p_value"].is_null());
 }
+
+/// Every command, flag and argument has a help text (a description, not only its default or
+/// its choices).
+#[test]
+fn every_flag_and_argument_is_documented() {
+    let commands = ["validate", "show", "run", "analyze", "size", "sweep", "sample", "merge", "simon", "verify"];
+    let mut missing = Vec::new();
+    for c in commands {
+        let o = Command::cargo_bin("peritrial").unwrap().args([c, "--help"]).output().unwrap();
+        let text = String::from_utf8(o.stdout).unwrap();
+        let mut in_list = false;
+        for line in text.lines() {
+            if line.starts_with("Arguments:") || line.starts_with("Options:") {
+                in_list = true;
+                continue;
+            }
+            if !in_list || !line.starts_with("  ") || line.trim_start().starts_with("-h, --help") {
+                continue;
+            }
+            let t = line.trim_start();
+            if !(t.starts_with('-') || t.starts_with('<') || t.starts_with('[')) {
+                continue; // a wrapped description
+            }
+            // The flag (with its value name), then two spaces, then the description.
+            let description = t.split_once("  ").map_or("", |(_, d)| d.trim());
+            if description.is_empty() || description.starts_with('[') {
+                missing.push(format!("{c}: {t}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
+}

@@ -58,7 +58,13 @@ fn write_row(w: &mut csv::Writer<Vec<u8>>, s: &Scenario, layout: &Layout, trial:
             num(w, record[b + f]);
         }
         for f in [field::ADJUSTED, field::REJECTED] {
-            let d: &[u8] = if !tested { b"" } else if record[b + f] == 1.0 { b"1" } else { b"0" };
+            let d: &[u8] = if !tested {
+                b""
+            } else if record[b + f] == 1.0 {
+                b"1"
+            } else {
+                b"0"
+            };
             w.write_field(d).expect("memory");
         }
     }
