@@ -1523,7 +1523,8 @@ fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path, force: bool) 
         Err(e) => return Err(CliError::Input(format!("{}: not a folder that can be read: {e}", dir.display()))),
     }
     // The index is written last: a folder without trials.csv is an interrupted export.
-    let mut index = String::from("trial,file,cut_month\n");
+    // Provenance first (a comment line, as in every CSV report).
+    let mut index = format!("# {}\ntrial,file,cut_month\n", report::model::Provenance::of(&s).line());
     for i in 0..trials {
         let (trial, cut) = crate::engine::sample_trial(&s, i);
         let name = format!("trial_{:05}.csv", i + 1);

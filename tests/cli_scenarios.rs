@@ -496,3 +496,26 @@ fn every_flag_and_argument_is_documented() {
     }
     assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
 }
+
+/// README's language table lists every kind, every test and every key each reads, and every
+/// multiplicity method, from the tables validation reads (so it cannot drift from them).
+#[test]
+fn the_readme_language_table_lists_the_vocabulary() {
+    use peritrial::scenario::{BinaryTest, EndpointKind, MultiplicityMethod, TimeToEventTest};
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme.find("## The scenario language in brief").unwrap();
+    let table = &readme[start..start + readme[start..].find("\n## ").unwrap_or(readme.len() - start)];
+    let mut words: Vec<&str> = Vec::new();
+    words.extend(EndpointKind::NAMES);
+    words.extend(EndpointKind::KEYS.iter().flat_map(|k| k.iter().copied()));
+    words.extend(TimeToEventTest::NAMES);
+    words.extend(TimeToEventTest::KEYS.iter().flat_map(|k| k.iter().copied()));
+    words.extend(BinaryTest::NAMES);
+    words.extend(BinaryTest::KEYS.iter().flat_map(|k| k.iter().copied()));
+    words.extend(MultiplicityMethod::NAMES);
+    let missing: Vec<&str> = words
+        .into_iter()
+        .filter(|w| !table.contains(&format!("`{w}`")) && !table.contains(&format!("\"{w}\"")))
+        .collect();
+    assert!(missing.is_empty(), "README's language table does not list: {missing:?}");
+}

@@ -116,7 +116,10 @@ fn sample_refuses_a_folder_that_is_not_empty() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    assert!(dir.path().join("trials.csv").exists());
+    // The index, written last, starts with the provenance.
+    let index = std::fs::read_to_string(dir.path().join("trials.csv")).unwrap();
+    assert!(index.starts_with(&format!("# peritrial {}, seed ", env!("CARGO_PKG_VERSION"))), "{index}");
+    assert!(index.lines().nth(1) == Some("trial,file,cut_month"), "{index}");
 }
 
 /// Starts a real run, interrupts it (SIGINT or SIGKILL) after `after`, resumes it from its

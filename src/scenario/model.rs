@@ -323,6 +323,26 @@ impl Scenario {
 /// and the reports.
 impl EndpointKind {
     pub const NAMES: [&'static str; 3] = ["time_to_event", "binary", "safety"];
+    /// The keys each kind reads (beside `kind`, `test`, `treatment`, `control`, `alpha`).
+    pub const KEYS: [&'static [&'static str]; 3] =
+        [&["events", "competing", "milestones"], &["response"], &["adverse_event"]];
+
+    /// The keys of the kind named `kind` (none for a name that is not one).
+    pub fn keys(kind: &str) -> &'static [&'static str] {
+        Self::NAMES.iter().position(|n| *n == kind).map_or(&[], |i| Self::KEYS[i])
+    }
+
+    /// The keys of the test named `test` of the kind named `kind`.
+    pub fn test_keys(kind: &str, test: &str) -> &'static [&'static str] {
+        let find = |names: &[&str], keys: &[&'static [&'static str]]| {
+            names.iter().position(|n| *n == test).map_or(&[][..], |i| keys[i])
+        };
+        match kind {
+            k if k == Self::NAMES[0] => find(&TimeToEventTest::NAMES, &TimeToEventTest::KEYS),
+            k if k == Self::NAMES[1] => find(&BinaryTest::NAMES, &BinaryTest::KEYS),
+            _ => &[],
+        }
+    }
 
     pub fn name(&self) -> &'static str {
         match self {
@@ -336,6 +356,9 @@ impl EndpointKind {
 impl TimeToEventTest {
     pub const NAMES: [&'static str; 6] =
         ["logrank", "stratified_logrank", "fleming_harrington", "maxcombo", "cox", "one_sample_logrank"];
+    /// The keys each test reads, in the order of `NAMES`.
+    pub const KEYS: [&'static [&'static str]; 6] =
+        [&[], &[], &["rho", "gamma"], &[], &[], &["null_median_months", "null_hazard_per_month"]];
 
     pub fn name(&self) -> &'static str {
         match self {
@@ -351,6 +374,13 @@ impl TimeToEventTest {
 
 impl BinaryTest {
     pub const NAMES: [&'static str; 4] = ["exact_binomial", "simon_two_stage", "fisher", "chi_square"];
+    /// The keys each test reads, in the order of `NAMES`.
+    pub const KEYS: [&'static [&'static str]; 4] = [
+        &["null_rate"],
+        &["null_rate", "stage1_patients", "stage1_max_responses", "max_responses"],
+        &[],
+        &["continuity_correction"],
+    ];
 
     pub fn name(&self) -> &'static str {
         match self {

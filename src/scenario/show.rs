@@ -308,15 +308,7 @@ pub fn to_toml(s: &Scenario) -> String {
     }
     if let Some(m) = &a.multiplicity {
         let mut mt = InlineTable::new();
-        mt.insert(
-            "method",
-            match m.method {
-                MultiplicityMethod::FixedSequence => "fixed_sequence",
-                MultiplicityMethod::Holm => "holm",
-                MultiplicityMethod::Bonferroni => "bonferroni",
-            }
-            .into(),
-        );
+        mt.insert("method", m.method.name().into());
         mt.insert("endpoints", Value::Array(m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect()));
         mt.insert("alpha", m.alpha.into());
         let mut sp = InlineTable::new();

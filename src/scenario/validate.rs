@@ -718,7 +718,7 @@ fn read_endpoints(
         else {
             continue;
         };
-        let Some(kind) = r.choice(kind_node, &join(&path, "kind"), &["time_to_event", "binary", "safety"]) else {
+        let Some(kind) = r.choice(kind_node, &join(&path, "kind"), &EndpointKind::NAMES) else {
             continue;
         };
         let test_default = match kind {
@@ -729,14 +729,8 @@ fn read_endpoints(
         let test = match get(et, "test") {
             None => Some(test_default),
             Some(n) => match kind {
-                "time_to_event" => r.choice(
-                    n,
-                    &join(&path, "test"),
-                    &["logrank", "stratified_logrank", "fleming_harrington", "maxcombo", "cox", "one_sample_logrank"],
-                ),
-                "binary" => {
-                    r.choice(n, &join(&path, "test"), &["exact_binomial", "simon_two_stage", "fisher", "chi_square"])
-                }
+                "time_to_event" => r.choice(n, &join(&path, "test"), &TimeToEventTest::NAMES),
+                "binary" => r.choice(n, &join(&path, "test"), &BinaryTest::NAMES),
                 _ => {
                     r.error(
                         n,
@@ -749,20 +743,8 @@ fn read_endpoints(
         };
         let Some(test) = test else { continue };
         let mut allowed = vec!["kind", "test", "treatment", "control", "alpha"];
-        allowed.extend_from_slice(match (kind, test) {
-            ("time_to_event", "fleming_harrington") => &["events", "competing", "milestones", "rho", "gamma"][..],
-            ("time_to_event", "one_sample_logrank") => {
-                &["events", "competing", "milestones", "null_median_months", "null_hazard_per_month"][..]
-            }
-            ("time_to_event", _) => &["events", "competing", "milestones"][..],
-            ("binary", "exact_binomial") => &["response", "null_rate"][..],
-            ("binary", "simon_two_stage") => {
-                &["response", "null_rate", "stage1_patients", "stage1_max_responses", "max_responses"][..]
-            }
-            ("binary", "chi_square") => &["response", "continuity_correction"][..],
-            ("binary", _) => &["response"][..],
-            _ => &["adverse_event"][..],
-        });
+        allowed.extend_from_slice(EndpointKind::keys(kind));
+        allowed.extend_from_slice(EndpointKind::test_keys(kind, test));
         if kind == "safety" {
             allowed.retain(|k| !matches!(*k, "test" | "control" | "alpha"));
         }
@@ -1161,13 +1143,8 @@ fn read_analysis(
             let method = r
                 .required(n, mt, "analysis.multiplicity", "method", "\"fixed_sequence\", \"holm\" or \"bonferroni\"")
                 .and_then(|m| {
-                    r.choice(m, "analysis.multiplicity.method", &["fixed_sequence", "holm", "bonferroni"]).map(|s| {
-                        match s {
-                            "fixed_sequence" => MultiplicityMethod::FixedSequence,
-                            "holm" => MultiplicityMethod::Holm,
-                            _ => MultiplicityMethod::Bonferroni,
-                        }
-                    })
+                    r.choice(m, "analysis.multiplicity.method", &MultiplicityMethod::NAMES)
+                        .and_then(MultiplicityMethod::from_name)
                 });
             let eps = r
                 .required(n, mt, "analysis.multiplicity", "endpoints", "the endpoints in the family, in testing order")
