@@ -10,6 +10,7 @@
 //!   95% interval), the fitted probit curve, the target and the answer with its interval.
 
 use super::model::{Histogram, Look, RunReport, SizeReport, SweepReport};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// A plot: its file name and its SVG text.
@@ -37,6 +38,20 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(86, 180, 233),
     RGBColor(0, 0, 0),
 ];
+
+/// A chart of real x and y on an SVG backend.
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The series' legend, boxed, at `position`.
+fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, position: SeriesLabelPosition) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(position)
+        .draw()
+        .map_err(err)
+}
 
 fn histogram(title: &str, x_desc: &str, h: &Histogram, marks: &[(f64, &str)]) -> Result<String, String> {
     let mut svg = String::new();
@@ -75,13 +90,7 @@ fn histogram(title: &str, x_desc: &str, h: &Histogram, marks: &[(f64, &str)]) ->
                 .label(*label)
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2)));
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         root.present().map_err(err)?;
     }
     Ok(svg)
@@ -153,13 +162,7 @@ fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -
                 Some(Text::new(text, (l.information - 0.1, y + pad * 0.4), (FONT, 13)))
             }))
             .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerLeft)
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
         root.present().map_err(err)?;
     }
     Ok(svg)
@@ -270,13 +273,7 @@ pub fn sweep(report: &SweepReport, target: Option<f64>) -> Result<Vec<Plot>, Str
                     .label(format!("target {t}"))
                     .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK.stroke_width(1)));
             }
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .position(SeriesLabelPosition::LowerRight)
-                .draw()
-                .map_err(err)?;
+            legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             root.present().map_err(err)?;
         }
         out.push((format!("power-{}.svg", file_part(&e.name)), svg));
@@ -429,13 +426,7 @@ pub fn size(r: &SizeReport) -> Result<Vec<Plot>, String> {
         chart
             .draw_series(LineSeries::new([(r.value as f64, ylo), (r.value as f64, yhi)], PALETTE[2].stroke_width(2)))
             .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(err)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         root.present().map_err(err)?;
     }
     Ok(vec![(format!("size-{}.svg", file_part(&r.endpoint)), svg)])

@@ -27,12 +27,7 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn f(x: Option<f64>, digits: usize) -> String {
-    match x {
-        Some(v) if v.is_finite() => format!("{v:.digits$}"),
-        _ => "—".into(),
-    }
-}
+use super::fixed as f;
 
 const STYLE: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1b1b1b; max-width: 60rem;

@@ -27,6 +27,14 @@ impl Format {
     }
 }
 
+/// A number with `digits` decimals, or a dash where there is none (for people's formats).
+fn fixed(x: Option<f64>, digits: usize) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v:.digits$}"),
+        _ => "—".into(),
+    }
+}
+
 /// A report of any command, to render.
 #[derive(Clone, Copy)]
 pub enum Report<'a> {

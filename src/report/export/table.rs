@@ -7,12 +7,7 @@ use crate::report::model::{Analytic, EndpointReport, RunReport, SizeReport, Swee
 
 pub struct Table;
 
-fn f(x: Option<f64>, digits: usize) -> String {
-    match x {
-        Some(v) if v.is_finite() => format!("{v:.digits$}"),
-        _ => "—".into(),
-    }
-}
+use super::fixed as f;
 
 fn interval(ci: Option<[f64; 2]>) -> String {
     ci.map_or("—".into(), |c| format!("[{:.3}, {:.3}]", c[0], c[1]))
