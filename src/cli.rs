@@ -777,6 +777,10 @@ fn run_scenario(
                 }
             },
             |layout, record| {
+                // Without --replicates-csv the fold takes no lock.
+                if rows.is_none() {
+                    return;
+                }
                 if let Some((_, text, next)) = &mut *per_trial.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
                 {
                     text.trial(&s, layout, *next + 1, record);
