@@ -690,7 +690,7 @@ fn run_scenario(
         h.check()?;
     }
     if let Some((dir, force)) = plots {
-        plots_folder(dir, force)?;
+        output_folder(dir, force)?;
     }
     if let Some(r) = &rows {
         r.check()?;
@@ -872,13 +872,14 @@ fn run_scenario(
     }
 }
 
-/// A folder for plots: created if absent; one that is not empty is refused without --force.
-fn plots_folder(dir: &std::path::Path, force: bool) -> Result<(), CliError> {
+/// A folder to write files into (`--plots`, `sample --out`): created if absent; one that is
+/// not empty is refused without --force.
+fn output_folder(dir: &std::path::Path, force: bool) -> Result<(), CliError> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() && !force {
                 return Err(CliError::Input(format!(
-                    "{}: the folder is not empty; add --force to write the plots into it (files of the same names are replaced)",
+                    "{}: the folder is not empty; add --force to write into it (files of the same names are replaced)",
                     dir.display()
                 )));
             }
@@ -896,7 +897,7 @@ fn write_plots(
     plots: Result<Vec<report::plot::Plot>, String>,
     force: bool,
 ) -> Result<(), CliError> {
-    plots_folder(dir, force)?;
+    output_folder(dir, force)?;
     for (name, svg) in plots.map_err(CliError::Failure)? {
         report::emit(&svg, Some(&dir.join(name)), true)?;
     }
@@ -1076,7 +1077,7 @@ fn size(
         h.check()?;
     }
     if let Some((dir, force)) = plots {
-        plots_folder(dir, force)?;
+        output_folder(dir, force)?;
     }
     if !(target > 0.0 && target < 1.0) {
         return Err(CliError::Input(format!("--target-power {target}: expected a power in (0, 1)")));
@@ -1398,7 +1399,7 @@ fn sweep(
         h.check()?;
     }
     if let Some((dir, force, _)) = plots {
-        plots_folder(dir, force)?;
+        output_folder(dir, force)?;
     }
     if vary.len() > 2 {
         return Err(CliError::Input("--vary: a sweep has one or two dimensions".into()));
@@ -1513,19 +1514,7 @@ fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path, force: bool) 
     if trials == 0 || trials > 100_000 {
         return Err(CliError::Input(format!("--trials {trials}: expected 1 to 100000")));
     }
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => {
-            if entries.next().is_some() && !force {
-                return Err(CliError::Input(format!(
-                    "{}: the folder is not empty; add --force to write into it (files of the same names are replaced)",
-                    dir.display()
-                )));
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Failure(format!("cannot create the folder {}: {e}", dir.display())))?,
-        Err(e) => return Err(CliError::Input(format!("{}: not a folder that can be read: {e}", dir.display()))),
-    }
+    output_folder(dir, force)?;
     // The index is written last: a folder without trials.csv is an interrupted export.
     // Provenance first (a comment line, as in every CSV report).
     let mut index = format!("# {}\ntrial,file,cut_month\n", report::model::Provenance::of(&s).line());

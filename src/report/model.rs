@@ -229,8 +229,9 @@ pub struct Look {
     /// exp(−z (1 + r) / √(r d)), r the allocation ratio (Schoenfeld's approximation).
     pub boundary_hazard_ratio: Option<f64>,
     /// The cumulative alpha the design plans to have spent at this look (the spending function
-    /// at the planned information; the endpoint's whole alpha at the final look).
-    pub alpha_spent: f64,
+    /// at the planned information; the endpoint's whole alpha at the final look). None for a
+    /// binary endpoint, whose level is that of its exact test or Simon design, not `alpha`.
+    pub alpha_spent: Option<f64>,
     pub rejections: u64,
     pub futility_z: Option<f64>,
     pub futility_stops: u64,
@@ -688,11 +689,13 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                     (Some(z), Some(d), Some(q)) if d > 0.0 => finite((-z * (1.0 + q) / (q * d).sqrt()).exp()),
                     _ => None,
                 },
-                alpha_spent: if k == last {
-                    e.alpha
-                } else {
-                    crate::design::spending::spent(s.analysis.spending, e.alpha, planning.fractions[k])
-                },
+                alpha_spent: matches!(e.kind, EndpointKind::TimeToEvent { .. }).then(|| {
+                    if k == last {
+                        e.alpha
+                    } else {
+                        crate::design::spending::spent(s.analysis.spending, e.alpha, planning.fractions[k])
+                    }
+                }),
                 rejections: l.efficacy_stops,
                 futility_z: mean(&l.futility),
                 futility_stops: l.futility_stops,

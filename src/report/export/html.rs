@@ -181,7 +181,7 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
         let r = replicates.max(1) as f64;
         for l in looks {
             s.push_str(&format!(
-                "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.5}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td></tr>\n",
+                "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td></tr>\n",
                 l.look,
                 l.information,
                 f(l.events, 1),
@@ -189,7 +189,7 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
                 f(l.patients, 1),
                 f(l.boundary_z, 3),
                 f(l.boundary_hazard_ratio, 3),
-                l.alpha_spent,
+                f(l.alpha_spent, 5),
                 l.rejections as f64 / r,
                 f(l.futility_z.filter(|z| z.is_finite()).map(|_| l.futility_stops as f64 / r), 3),
                 l.stop_probability,

@@ -152,7 +152,7 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
         ));
         for l in looks {
             out.push_str(&format!(
-                "  {:>4} {:>5.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8.5} {:>7} {:>7} {:>7.3}\n",
+                "  {:>4} {:>5.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7.3}\n",
                 l.look,
                 l.information,
                 f(l.events, 1),
@@ -160,7 +160,7 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
                 f(l.patients, 1),
                 f(l.boundary_z, 3),
                 f(l.boundary_hazard_ratio, 3),
-                l.alpha_spent,
+                f(l.alpha_spent, 5),
                 f(Some(share(l.rejections, replicates)), 3),
                 f(l.futility_z.map(|_| share(l.futility_stops, replicates)), 3),
                 l.cumulative_power
