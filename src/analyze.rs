@@ -21,6 +21,33 @@ pub struct Layout {
     /// Start of the per-look fields (cut month, primary z, boundary, events) × looks.
     pub looks: usize,
     pub n_looks: usize,
+    /// Milestones per endpoint.
+    pub milestones: Vec<usize>,
+    /// Time-to-event endpoints: start of the curve's fields, grid month × [treatment,
+    /// control] (survival, or cumulative incidence with competing events; NaN beyond an arm's
+    /// follow-up or for an absent arm).
+    pub curves: Vec<Option<usize>>,
+    /// The months of the curves: from 0 to the design's expected final analysis month
+    /// ([`cut::Planning::horizon`]) in a round step, at most 25 points.
+    pub grid: Vec<f64>,
+    pub horizon: f64,
+    pub sample_size: u32,
+    /// With several cohorts and a two-arm time-to-event primary endpoint: the start of its
+    /// per-cohort hazard ratios (the Cox estimate within each cohort at the analysis; NaN
+    /// where not estimable), one per cohort.
+    pub cohorts: Option<usize>,
+    pub n_cohorts: usize,
+}
+
+/// Months 0, step, 2·step, … ≤ `horizon`, with the smallest round step that gives at most
+/// 25 points.
+pub fn curve_grid(horizon: f64) -> Vec<f64> {
+    let h = if horizon.is_finite() && horizon > 0.0 { horizon } else { 1.0 };
+    let step = [0.25, 0.5, 1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 36.0, 60.0, 120.0, 240.0, 600.0]
+        .into_iter()
+        .find(|&st| h / st <= 24.0)
+        .unwrap_or(h / 24.0);
+    (0..=(h / step + 1e-9).floor() as usize).map(|k| k as f64 * step).collect()
 }
 
 /// Field offsets within an endpoint's block.
@@ -47,9 +74,19 @@ pub mod field {
     /// rate.
     pub const CP_LOWER: usize = 8;
     pub const CP_UPPER: usize = 9;
+    /// The 95% interval of the estimate (the Cox model's Wald interval of a hazard ratio, the
+    /// Clopper–Pearson interval of a rate; NaN where there is none).
+    pub const CI_LOWER: usize = 10;
+    pub const CI_UPPER: usize = 11;
+    /// 1 when that interval holds the scenario's true value, 0 when not, NaN without either.
+    pub const COVERS: usize = 12;
+    /// Simon's two-stage design: 1 when the trial stops after stage 1 (at most r1 responses),
+    /// and the patients it uses (n1 then, else every patient of the arm).
+    pub const STAGE1_STOP: usize = 13;
+    pub const PATIENTS_USED: usize = 14;
     /// Milestones × [treatment, control]: survival, or cumulative incidence with competing
     /// events (NaN beyond follow-up or for an absent arm).
-    pub const MILESTONES: usize = 10;
+    pub const MILESTONES: usize = 15;
 }
 
 /// Global fields.
@@ -107,6 +144,8 @@ pub struct Plan<'a> {
     family_looks: bool,
     /// The information the looks plan for.
     pub planning: cut::Planning,
+    /// Per endpoint, the value its estimate estimates, where the scenario states one.
+    truth: Vec<Option<f64>>,
 }
 
 /// The endpoint whose test is the primary one: the cut's endpoint, or the first endpoint with a
@@ -183,19 +222,30 @@ impl<'a> Plan<'a> {
     pub fn new(s: &'a Scenario) -> Plan<'a> {
         let n_looks = s.analysis.looks.count();
         let mut endpoint = Vec::new();
+        let planning = cut::Planning::of(s, monitored(s));
+        let grid = curve_grid(planning.horizon);
         let mut at = global::COUNT + look::COUNT * n_looks;
+        let mut curves = Vec::new();
         for e in &s.endpoints {
             endpoint.push(at);
             at += field::MILESTONES + 2 * milestones(e).len();
+            let tte = matches!(e.kind, EndpointKind::TimeToEvent { .. });
+            curves.push(tte.then_some(at));
+            if tte {
+                at += 2 * grid.len();
+            }
         }
         let primary = primary(s);
+        let cohorts = primary.filter(|&pe| s.cohorts.len() > 1 && two_arm_tte(&s.endpoints[pe])).map(|_| at);
+        if cohorts.is_some() {
+            at += s.cohorts.len();
+        }
         let monitored = monitored(s);
         let tte: Vec<Option<TteSpec>> = s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect();
         let months_of = match s.analysis.cut {
             Cut::Events { endpoint, .. } => Some(endpoint),
             _ => monitored,
         };
-        let planning = cut::Planning::of(s, monitored);
         // Each endpoint's own design at the planned fractions.
         let (keep, t, _) = information(&planning.fractions, 1.0);
         let planned: Vec<Bounds> = s
@@ -229,13 +279,71 @@ impl<'a> Plan<'a> {
             family_looks,
             months_of,
             levels,
-            layout: Layout { stride: at, endpoint, looks: global::COUNT, n_looks },
+            layout: Layout {
+                stride: at,
+                endpoint,
+                looks: global::COUNT,
+                n_looks,
+                milestones: s.endpoints.iter().map(|e| milestones(e).len()).collect(),
+                curves,
+                horizon: planning.horizon,
+                grid,
+                sample_size: s.enrollment.sample_size,
+                cohorts,
+                n_cohorts: s.cohorts.len(),
+            },
+            truth: (0..s.endpoints.len()).map(|i| crate::design::analytic::true_estimate(s, i)).collect(),
             tte,
             primary,
             planned,
             planning,
         }
     }
+}
+
+/// The last observed time of each arm (0 = control side, 1 = treatment side) among the
+/// observations `tte_at` left sorted in `scratch`.
+fn last_times(scratch: &Scratch) -> [f64; 2] {
+    let mut last = [f64::NEG_INFINITY; 2];
+    for o in scratch.sorter.sorted() {
+        last[o.arm as usize] = last[o.arm as usize].max(o.time);
+    }
+    last
+}
+
+/// Survival (Kaplan–Meier) or cumulative incidence (Aalen–Johansen) of each arm at the grid
+/// months, in one pass over the pooled table `tte_at` left in `scratch`: `out` holds
+/// [treatment, control] per month, NaN beyond an arm's last observed time or for an absent arm.
+fn curves(e: &Endpoint, grid: &[f64], competing: bool, scratch: &Scratch, last: [f64; 2], out: &mut [f64]) {
+    // Table arm 1 is the treatment side, 0 the control side; slot 0 treatment, 1 control.
+    let (mut surv, mut inc) = ([1.0f64; 2], [0.0f64; 2]);
+    let rows = &scratch.table.rows;
+    let mut r = 0;
+    for (k, &t) in grid.iter().enumerate() {
+        while r < rows.len() && rows[r].time <= t {
+            let row = &rows[r];
+            for a in 0..2 {
+                let n = row.n[a] as f64;
+                if n > 0.0 {
+                    let (d, dc) = (row.d[a] as f64, row.dc[a] as f64);
+                    inc[a] += surv[a] * d / n;
+                    surv[a] *= 1.0 - if competing { d + dc } else { d } / n;
+                }
+            }
+            r += 1;
+        }
+        for (slot, a) in [(0usize, 1usize), (1, 0)] {
+            let value = if competing { inc[a] } else { surv[a] };
+            let present = slot == 0 || e.control.is_some();
+            out[2 * k + slot] = if present && t <= last[a] { value } else { f64::NAN };
+        }
+    }
+}
+
+/// A time-to-event endpoint comparing two arms (not the one-sample log-rank test).
+pub fn two_arm_tte(e: &Endpoint) -> bool {
+    matches!(&e.kind, EndpointKind::TimeToEvent { test, .. } if !matches!(test, TimeToEventTest::OneSampleLogrank { .. }))
+        && e.control.is_some()
 }
 
 fn milestones(e: &Endpoint) -> &[f64] {
@@ -298,6 +406,8 @@ struct TteResult {
     z: f64,
     p: f64,
     estimate: f64,
+    /// The estimate's 95% interval (NaN where there is none).
+    ci: (f64, f64),
     events: u32,
 }
 
@@ -405,14 +515,24 @@ impl Plan<'_> {
                         record[lb + look::PATIENTS] = record[global::PATIENTS];
                     }
                     record[base + field::REJECTED] = rejected as u8 as f64;
-                    // Milestones from the table left by tte_at (pooled over strata).
-                    self.milestones(
+                    self.interval(i, r.ci, &mut record[base..]);
+                    // Milestones and curves from the table left by tte_at (pooled over strata).
+                    let last = last_times(scratch);
+                    let competing = !competing.is_empty();
+                    let out = &mut record[base + field::MILESTONES..];
+                    self.milestones(e, milestones, competing, scratch, last, out);
+                    let c = self.layout.curves[i].expect("a time-to-event endpoint has a curve");
+                    curves(
                         e,
-                        milestones,
-                        !competing.is_empty(),
+                        &self.layout.grid,
+                        competing,
                         scratch,
-                        &mut record[base + field::MILESTONES..],
+                        last,
+                        &mut record[c..c + 2 * self.layout.grid.len()],
                     );
+                    if let Some(at) = self.layout.cohorts.filter(|_| Some(i) == self.primary) {
+                        self.cohort_estimates(i, patients, cut_month, scratch, &mut record[at..at + s.cohorts.len()]);
+                    }
                     if s.assessments.is_some() {
                         let spec = self.tte[i].as_ref().expect("time-to-event endpoint");
                         scratch.exact.clear();
@@ -425,6 +545,11 @@ impl Plan<'_> {
                 }
                 EndpointKind::Binary { response, test } => {
                     self.binary_at(e, *response, test, trial, cut_month, scratch, &mut record[base..]);
+                    if matches!(test, BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. }) {
+                        // The estimate is the treatment arm's rate: its exact interval.
+                        let ci = (record[base + field::CP_LOWER], record[base + field::CP_UPPER]);
+                        self.interval(i, ci, &mut record[base..]);
+                    }
                 }
                 EndpointKind::Safety { adverse_event } => {
                     let bit = 1u64 << adverse_event;
@@ -685,7 +810,13 @@ impl Plan<'_> {
             let os = OneSample::new(events, exposure, *null_hazard);
             scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
             let est = if exposure > 0.0 { events as f64 / exposure / null_hazard } else { f64::NAN };
-            return TteResult { z: os.z, p: os.p_one_sided(), estimate: est, events: events as u32 };
+            return TteResult {
+                z: os.z,
+                p: os.p_one_sided(),
+                estimate: est,
+                ci: (f64::NAN, f64::NAN),
+                events: events as u32,
+            };
         }
         let control = e.control.expect("validated: a two-arm test has a control");
         let stratified = matches!(test, TimeToEventTest::StratifiedLogrank);
@@ -715,7 +846,7 @@ impl Plan<'_> {
             scratch.sorter.pooled_table_of_collected(&mut scratch.table);
         }
         let events = scratch.table.events[0] + scratch.table.events[1];
-        let (z, p, est) = match test {
+        let (z, p, fit) = match test {
             TimeToEventTest::MaxCombo => {
                 // The p-value is needed only as precisely as the decisions it makes: Bonferroni
                 // brackets it, 1 − Φ(z_max) ≤ p ≤ 4(1 − Φ(z_max)); when the bracket holds a
@@ -741,17 +872,13 @@ impl Plan<'_> {
                 let p = p.unwrap_or_else(|| maxcombo::test_with(&scratch.table, 1 << 12).p_one_sided);
                 // The engine rejects on p; z carries the normal quantile of p.
                 let z = normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0);
-                let est = if estimate {
-                    cox::fit(&scratch.table, Ties::Efron).hazard_ratio().unwrap_or(f64::NAN)
-                } else {
-                    f64::NAN
-                };
+                let est = estimate.then(|| cox::fit(&scratch.table, Ties::Efron));
                 (z, p, est)
             }
             TimeToEventTest::Cox => {
                 let c = cox::fit(&scratch.table, Ties::Efron);
                 let z = c.z().unwrap_or(0.0);
-                (z, normal::upper_tail(z), c.hazard_ratio().unwrap_or(f64::NAN))
+                (z, normal::upper_tail(z), Some(c))
             }
             _ => {
                 let w = match test {
@@ -759,7 +886,7 @@ impl Plan<'_> {
                     _ => Weights::LOGRANK,
                 };
                 let l = logrank::test(&scratch.table, w);
-                let est = if estimate {
+                let est = estimate.then(|| {
                     // Newton starts from the log-rank one-step estimate (O − E)/V, which saves
                     // an iteration (unweighted; the weighted tests start from 0).
                     let start = if w == Weights::LOGRANK && l.variance > 0.0 {
@@ -767,30 +894,67 @@ impl Plan<'_> {
                     } else {
                         0.0
                     };
-                    cox::fit_from(&scratch.table, Ties::Efron, start).hazard_ratio().unwrap_or(f64::NAN)
-                } else {
-                    f64::NAN
-                };
+                    cox::fit_from(&scratch.table, Ties::Efron, start)
+                });
                 (l.z, l.p_one_sided(), est)
             }
         };
-        if stratified && estimate && !milestones(e).is_empty() {
-            // Milestones are per arm over all strata: rebuild the pooled table.
+        if stratified && estimate {
+            // Milestones and curves are per arm over all strata: rebuild the pooled table.
             scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
         }
-        TteResult { z, p, estimate: est, events }
+        let ci = fit.as_ref().and_then(|f| f.ci(0.95)).unwrap_or((f64::NAN, f64::NAN));
+        let estimate = fit.and_then(|f| f.hazard_ratio()).unwrap_or(f64::NAN);
+        TteResult { z, p, estimate, ci, events }
+    }
+
+    /// The Cox hazard ratio (Efron ties) of endpoint `i` within each cohort at `cut_month`,
+    /// into `out` (NaN where not estimable). Leaves `scratch.table` as the last cohort's.
+    fn cohort_estimates(&self, i: usize, patients: &[Patient], cut_month: f64, scratch: &mut Scratch, out: &mut [f64]) {
+        let e = &self.scenario.endpoints[i];
+        let control = e.control.expect("a two-arm endpoint");
+        for (k, slot) in out.iter_mut().enumerate() {
+            scratch.obs.clear();
+            for (p, &o) in patients.iter().zip(&scratch.outcomes[i]) {
+                let arm = p.arm as usize;
+                if p.cohort as usize != k || (arm != e.treatment && arm != control) {
+                    continue;
+                }
+                if let Some((t, st)) = cut::observe(p, o, cut_month) {
+                    scratch.obs.push(Obs { time: t, status: st, arm: (arm == e.treatment) as u8, stratum: 0 });
+                }
+            }
+            scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
+            *slot = cox::fit(&scratch.table, Ties::Efron).hazard_ratio().unwrap_or(f64::NAN);
+        }
+    }
+
+    /// The estimate's 95% interval into `out` (an endpoint's block), and whether it holds the
+    /// scenario's true value.
+    fn interval(&self, i: usize, (lo, hi): (f64, f64), out: &mut [f64]) {
+        out[field::CI_LOWER] = lo;
+        out[field::CI_UPPER] = hi;
+        if let Some(t) = self.truth[i]
+            && lo.is_finite()
+            && hi.is_finite()
+        {
+            out[field::COVERS] = (lo <= t && t <= hi) as u8 as f64;
+        }
     }
 
     /// Survival (or cumulative incidence) by arm at the milestones, from the pooled table
-    /// and the sorted observations that `tte_at` left in `scratch`.
-    fn milestones(&self, e: &Endpoint, ms: &[f64], competing: bool, scratch: &Scratch, out: &mut [f64]) {
+    /// that `tte_at` left in `scratch` and each arm's last observed time.
+    fn milestones(
+        &self,
+        e: &Endpoint,
+        ms: &[f64],
+        competing: bool,
+        scratch: &Scratch,
+        last: [f64; 2],
+        out: &mut [f64],
+    ) {
         if ms.is_empty() {
             return;
-        }
-        // The last observed time of each arm (0 = control side, 1 = treatment side).
-        let mut last = [f64::NEG_INFINITY; 2];
-        for o in scratch.sorter.sorted() {
-            last[o.arm as usize] = last[o.arm as usize].max(o.time);
         }
         for (j, &m) in ms.iter().enumerate() {
             for (slot, arm) in [(0usize, 1usize), (1, 0)] {
@@ -859,6 +1023,9 @@ impl Plan<'_> {
                 let n1s = (*stage1_patients as usize).min(scratch.order.len());
                 let x_stage1 = responders(&scratch.order[..n1s]);
                 let promising = x_stage1 > *stage1_max_responses && responders(&scratch.order) > *max_responses;
+                let stop = x_stage1 <= *stage1_max_responses;
+                out[field::STAGE1_STOP] = stop as u8 as f64;
+                out[field::PATIENTS_USED] = if stop { n1s } else { scratch.order.len() } as f64;
                 (f64::NAN, f64::NAN, promising, rate1)
             }
             BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {

@@ -139,6 +139,11 @@ pub enum Command {
         /// Also write the self-contained HTML simulation report here.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// Also run the scenario with every treatment effect at its null (hazard ratios and
+        /// probabilities as the control arm's, single-arm rates at their null) on the same random
+        /// numbers, and report each test's type I error beside its power.
+        #[arg(long, conflicts_with_all = ["shard", "checkpoint", "resume"])]
+        null: bool,
     },
     /// Check scenarios; report every error, not just the first.
     Validate {
@@ -347,6 +352,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             replicates_csv,
             plots,
             html,
+            null,
         } => {
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
@@ -363,7 +369,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             let plots = plots.as_deref().map(|dir| (dir, force));
             let html = html.as_deref().map(|p| report::output::Target::of(Some(p), force));
-            let run = RunOptions { threads, out: target, format, quiet, resumable, rows, plots, html };
+            // A report with a null section is re-run with its null.
+            let null = null || original.as_ref().is_some_and(|r| r.null.is_some());
+            let run = RunOptions { threads, out: target, format, quiet, resumable, rows, plots, html, null };
             run_scenario(s, shard.as_deref(), run, original.as_ref().zip(from.as_deref()))
         }
         Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
@@ -638,6 +646,8 @@ struct RunOptions<'a> {
     plots: Option<(&'a std::path::Path, bool)>,
     /// `--html FILE`.
     html: Option<report::output::Target<'a>>,
+    /// `--null`.
+    null: bool,
 }
 
 /// What produced a report: its effective scenario, its shard (`K/N`) if it is one, and the
@@ -684,7 +694,12 @@ fn run_scenario(
     options: RunOptions,
     original: Option<(&report::model::RunReport, &std::path::Path)>,
 ) -> Result<(), CliError> {
-    let RunOptions { threads, out, format, quiet, resumable, rows, plots, html } = options;
+    let RunOptions { threads, out, format, quiet, resumable, rows, plots, html, null } = options;
+    // The null scenario first: a scenario without a null is refused before anything runs.
+    let null = null.then(|| scenario::under_null(&s)).transpose().map_err(CliError::Input)?;
+    if null.is_some() && shard.is_some() {
+        return Err(CliError::Input("--null: not with a shard (merge does not carry the null run)".into()));
+    }
     out.check()?;
     if let Some(h) = &html {
         h.check()?;
@@ -821,6 +836,9 @@ fn run_scenario(
             resume: resumable.checkpoint.map(|p| p.display().to_string()),
         });
         emit_report(&value, if shard.is_some() { Format::Json } else { format }, out)?;
+        if plots.is_some() || html.is_some() {
+            report::pictures::complete(&mut value, &s);
+        }
         if let Some((dir, force)) = plots {
             write_plots(dir, report::plot::run(&value), force)?;
         }
@@ -836,6 +854,19 @@ fn run_scenario(
             ))
         )));
     }
+    if let Some((ns, what)) = &null {
+        if !quiet {
+            eprintln!("peritrial: the same {} virtual trials under the null", ns.replicates);
+        }
+        let o = pool.install(|| crate::engine::run_controlled(ns, 0..ns.replicates, &stop, |_, _| {}, |_, _| {}));
+        if o.interrupted {
+            emit_report(&value, format, out)?;
+            return Err(CliError::Failure(
+                "interrupted during the --null run: the report was written without the type I errors".into(),
+            ));
+        }
+        value.null = Some(report::model::NullReport::new(ns, &o.summary, what.clone()));
+    }
     if let Some((k, n)) = shard {
         // A shard's output is for `merge`: JSON with the state merging needs.
         let section = report::shard::shard_section(&toml, k, n, range.start, range.end, s.replicates, &summary);
@@ -846,6 +877,9 @@ fn run_scenario(
         emit_report(&value, Format::Json, out)?;
     } else {
         emit_report(&value, format, out)?;
+    }
+    if plots.is_some() || html.is_some() {
+        report::pictures::complete(&mut value, &s);
     }
     if let Some((dir, force)) = plots {
         write_plots(dir, report::plot::run(&value), force)?;
@@ -936,7 +970,7 @@ fn merge(parts: &[PathBuf], out: report::output::Target, format: Format, allow_p
     let scenario = scenario::from_str(&toml, "shard scenario", &[])?;
     let fresh = crate::engine::run(&scenario, 0..0, |_| {});
     for s in &shards {
-        report::shard::check_state(&s.state, &fresh, s.end - s.start)
+        report::shard::check_state(&s.state, &fresh, s.start..s.end)
             .map_err(|e| CliError::Input(format!("{}: {e}", s.name)))?;
     }
     let mut next = 0;

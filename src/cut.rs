@@ -175,7 +175,14 @@ pub struct Planning {
     pub fractions: Vec<f64>,
     /// Trials simulated to plan (0 when the plan needed none).
     pub trials: u64,
+    /// The month of the final analysis the design expects (the month of a calendar cut, the
+    /// end of accrual plus the follow-up of a follow-up cut, the mean month of an event cut
+    /// over [`HORIZON_TRIALS`] trials of the planning seed): how far the reports' curves go.
+    pub horizon: f64,
 }
+
+/// Trials that estimate an event cut's month for [`Planning::horizon`].
+pub const HORIZON_TRIALS: u64 = 64;
 
 impl Planning {
     /// The plan of scenario `s` whose looks are monitored on `monitored` (a time-to-event
@@ -218,8 +225,9 @@ impl Planning {
             Looks::Information(f) => f.clone(),
             Looks::Months(m) => vec![f64::NAN; m.len() + 1],
         };
+        let horizon = horizon(s);
         if !simulate {
-            return Planning { events, fractions, trials: 0 };
+            return Planning { events, fractions, trials: 0, horizon };
         }
         let pe = monitored.expect("checked");
         let (sums, at_looks) = planning_sums(s, pe);
@@ -239,7 +247,51 @@ impl Planning {
                 f
             }
         };
-        Planning { events, fractions, trials: PLANNING_TRIALS }
+        Planning { events, fractions, trials: PLANNING_TRIALS, horizon }
+    }
+}
+
+/// The month of the final analysis a design expects (see [`Planning::horizon`]).
+fn horizon(s: &Scenario) -> f64 {
+    use crate::scenario::{Accrual, Cut};
+    use crate::simulate::{SimBuffers, Simulator, Trial};
+    let n = s.enrollment.sample_size as f64;
+    match s.analysis.cut {
+        Cut::Month(m) => m,
+        Cut::MinFollowUp(f) => {
+            f + match &s.enrollment.accrual {
+                Accrual::Uniform { months } => *months,
+                // The month at which the expected arrivals reach the sample size.
+                Accrual::Piecewise { starts, rates } => {
+                    let (mut acc, mut month) = (0.0, 0.0);
+                    for k in 0..starts.len() {
+                        let end = starts.get(k + 1).copied().unwrap_or(f64::INFINITY);
+                        let seg = rates[k] * (end - starts[k]);
+                        if rates[k] > 0.0 && n <= acc + seg {
+                            month = starts[k] + (n - acc) / rates[k];
+                            break;
+                        }
+                        acc += seg;
+                    }
+                    month
+                }
+            }
+        }
+        Cut::Events { endpoint, events } => {
+            let spec =
+                TteSpec::new(s, &s.endpoints[endpoint].kind).expect("validated: the cut's endpoint is time to event");
+            let sim = Simulator::new(s).with_seed(PLANNING_SEED);
+            let (mut buf, mut trial, mut out, mut months) =
+                (SimBuffers::default(), Trial::default(), Vec::new(), Vec::new());
+            let mut total = 0.0;
+            for i in 0..HORIZON_TRIALS {
+                sim.simulate_trial(i, &mut buf, &mut trial);
+                outcomes(&spec, &trial.patients, s.assessments.as_ref(), &mut out, Some(&mut months));
+                total += kth_month(&mut months, events as usize)
+                    .unwrap_or_else(|| month_of_last_observation(&trial.patients, &out));
+            }
+            total / HORIZON_TRIALS as f64
+        }
     }
 }
 

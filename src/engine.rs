@@ -81,16 +81,8 @@ pub fn run_controlled(
     let sim = Simulator::new(s);
     let plan = Plan::new(s);
     let layout = plan.layout.clone();
-    let milestones: Vec<usize> = s
-        .endpoints
-        .iter()
-        .map(|e| match &e.kind {
-            EndpointKind::TimeToEvent { milestones, .. } => milestones.len(),
-            _ => 0,
-        })
-        .collect();
     let family = family(s);
-    let mut summary = Summary::new(&layout, &milestones);
+    let mut summary = Summary::new(&layout);
     let mut buffer: Vec<f64> = Vec::new();
     let mut finished: Vec<AtomicBool> = Vec::new();
     let mut start = range.start;
@@ -118,8 +110,8 @@ pub fn run_controlled(
             },
         );
         let complete = finished.iter().take_while(|f| f.load(Ordering::Relaxed)).count();
-        for record in buffer.chunks(layout.stride).take(complete) {
-            summary.add(&layout, &family, record);
+        for (j, record) in buffer.chunks(layout.stride).take(complete).enumerate() {
+            summary.add(&layout, &family, plan.primary, start + j as u64, record);
             observe(&layout, record);
         }
         if complete < n {

@@ -1,13 +1,15 @@
 //! Folding replicate records into a summary whose memory does not grow with the number of
-//! replicates except where quantiles need the values.
+//! replicates except where exact quantiles need the values.
 //!
-//! Means of quantities without quantiles (milestones, patients, per-look events and months)
-//! are exact fixed-point sums ([`ExactSum`]): associative, so a summary is the same whatever
-//! the order of folding, and shards merge into exactly the single-run summary. Quantities
-//! with quantiles (estimates, events, cut month) keep their values: 8 bytes per replicate per
-//! quantity, i.e. 8 MB per quantity at R = 10^6; quantiles are R's type 7 on the sorted
-//! values, and their means and standard deviations are summed in sorted order, so they too
-//! depend only on the set of values.
+//! Means are exact fixed-point sums ([`ExactSum`]): associative, so a summary is the same
+//! whatever the order of folding, and shards merge into exactly the single-run summary.
+//! Distributions for pictures and spreads (curves on a time grid, milestones, each look's z,
+//! events, patients and month) are histograms of fixed bins ([`Bins`]): exact counts, fixed
+//! memory, quantiles to within a bin. The three quantities with exact quantiles (each
+//! endpoint's estimate and events, the analysis month) keep their values: 8 bytes per
+//! replicate per quantity, i.e. 8 MB per quantity at R = 10^6; quantiles are R's type 7 on
+//! the sorted values, and their means and standard deviations are summed in sorted order, so
+//! they too depend only on the set of values.
 
 use crate::analyze::{Layout, field, global, look};
 
@@ -46,6 +48,174 @@ impl ExactSum {
     pub fn mean(&self) -> Option<f64> {
         (self.count > 0).then(|| self.total as f64 / SCALE / self.count as f64)
     }
+}
+
+/// A histogram of fixed bins `[lo + k·width, lo + (k+1)·width)` (the last closed above), with
+/// counts below and above them: exact counts that add across shards, in memory that does not
+/// grow with the number of replicates. Quantiles come from the bins: to within a bin's width.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Bins {
+    pub lo: f64,
+    pub width: f64,
+    /// Integer data (events, patients): a quantile is the lower edge of the bin where the
+    /// cumulative share reaches it (R's type 1 when the width is 1), not interpolated.
+    pub discrete: bool,
+    pub counts: Vec<u64>,
+    pub below: u64,
+    pub above: u64,
+}
+
+impl Bins {
+    pub fn new(lo: f64, width: f64, bins: usize, discrete: bool) -> Bins {
+        Bins { lo, width, discrete, counts: vec![0; bins], below: 0, above: 0 }
+    }
+
+    /// Adds a value; values that are not finite are not counted.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        if !x.is_finite() {
+            return;
+        }
+        let k = ((x - self.lo) / self.width).floor();
+        let n = self.counts.len();
+        if k < 0.0 {
+            self.below += 1;
+        } else if (k as usize) < n {
+            self.counts[k as usize] += 1;
+        } else if k as usize == n && x <= self.lo + self.width * n as f64 {
+            self.counts[n - 1] += 1;
+        } else {
+            self.above += 1;
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.below + self.above + self.counts.iter().sum::<u64>()
+    }
+
+    /// Adds another histogram of the same bins.
+    pub fn merge(&mut self, other: &Bins) {
+        self.below += other.below;
+        self.above += other.above;
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += b;
+        }
+    }
+
+    /// Whether `other` has the same bins (for shards read back).
+    pub fn same_shape(&self, other: &Bins) -> bool {
+        self.lo == other.lo
+            && self.width == other.width
+            && self.discrete == other.discrete
+            && self.counts.len() == other.counts.len()
+    }
+
+    /// The p-quantile of the counted values: linear within its bin (the lower edge of the
+    /// bin for discrete data); None when nothing is counted or it falls below or above the
+    /// bins.
+    pub fn quantile(&self, p: f64) -> Option<f64> {
+        let n = self.total();
+        if n == 0 {
+            return None;
+        }
+        let target = p * n as f64;
+        let mut cum = self.below as f64;
+        if target < cum {
+            return None;
+        }
+        for (k, &c) in self.counts.iter().enumerate() {
+            if c > 0 && cum + c as f64 >= target {
+                let edge = self.lo + self.width * k as f64;
+                return Some(if self.discrete {
+                    edge
+                } else {
+                    edge + self.width * ((target - cum) / c as f64).clamp(0.0, 1.0)
+                });
+            }
+            cum += c as f64;
+        }
+        None
+    }
+}
+
+/// One point of a curve across replicates: the exact mean and the histogram of its values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CurvePoint {
+    pub sum: ExactSum,
+    pub bins: Bins,
+    /// Replicates where the curve is not estimable here (beyond the arm's follow-up).
+    pub missing: u64,
+}
+
+/// Bins of a curve's values (survival or cumulative incidence): 200 over [0, 1].
+pub const CURVE_BINS: usize = 200;
+
+impl CurvePoint {
+    fn new() -> CurvePoint {
+        CurvePoint { bins: Bins::new(0.0, 1.0 / CURVE_BINS as f64, CURVE_BINS, false), ..CurvePoint::default() }
+    }
+
+    #[inline]
+    fn add(&mut self, x: f64) {
+        if x.is_finite() {
+            self.sum.add(x);
+            self.bins.add(x);
+        } else {
+            self.missing += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &CurvePoint) {
+        self.sum.merge(&o.sum);
+        self.bins.merge(&o.bins);
+        self.missing += o.missing;
+    }
+}
+
+/// One cohort's estimate of the primary endpoint's hazard ratio across replicates: the exact
+/// mean of its logarithm, its histogram on the log scale (0.01 wide over [−4, 4]), the trials
+/// in which it points the wrong way (a hazard ratio of at least 1) and those where it is not
+/// estimable.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CohortSummary {
+    pub log_sum: ExactSum,
+    pub log_bins: Bins,
+    pub wrong_way: u64,
+    pub not_estimable: u64,
+}
+
+impl CohortSummary {
+    fn new() -> CohortSummary {
+        CohortSummary { log_bins: Bins::new(-4.0, 0.01, 800, false), ..CohortSummary::default() }
+    }
+
+    fn add(&mut self, hr: f64) {
+        if hr.is_finite() && hr > 0.0 {
+            self.log_sum.add(hr.ln());
+            self.log_bins.add(hr.ln());
+            self.wrong_way += (hr >= 1.0) as u64;
+        } else {
+            self.not_estimable += 1;
+        }
+    }
+
+    pub fn merge(&mut self, o: &CohortSummary) {
+        self.log_sum.merge(&o.log_sum);
+        self.log_bins.merge(&o.log_bins);
+        self.wrong_way += o.wrong_way;
+        self.not_estimable += o.not_estimable;
+    }
+}
+
+/// The example trials a report draws: the first replicate (lowest index) of each kind.
+pub mod example {
+    /// Stopped for efficacy at an interim look.
+    pub const STOPPED_EARLY: usize = 0;
+    /// Went on to the final analysis and rejected there.
+    pub const CONTINUED: usize = 1;
+    /// Did not reject the primary endpoint.
+    pub const FAILED: usize = 2;
+    pub const COUNT: usize = 3;
 }
 
 /// Values kept for quantiles.
@@ -115,9 +285,19 @@ pub struct EndpointSummary {
     pub cp_upper: ExactSum,
     pub events: Values,
     /// [milestone][treatment, control]
-    pub milestones: Vec<[ExactSum; 2]>,
+    pub milestones: Vec<[CurvePoint; 2]>,
     /// Safety: replicates with at least one grade ≥ 3 event in the treatment arm.
     pub any_grade3: u64,
+    /// Replicates whose 95% interval of the estimate holds the scenario's true value, of those
+    /// with an interval (`interval_count`).
+    pub covered: u64,
+    pub interval_count: u64,
+    /// Simon's two-stage design: trials stopped after stage 1, and the patients used.
+    pub stage1_stops: u64,
+    pub patients_used: ExactSum,
+    /// Time to event: per grid month ([`Layout::grid`]), [treatment, control] survival (or
+    /// cumulative incidence with competing events) at the analysis where each trial stops.
+    pub curves: Vec<[CurvePoint; 2]>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -132,6 +312,26 @@ pub struct LookSummary {
     pub futility: ExactSum,
     /// Replicates in which this look's event target was not reached.
     pub not_reached: u64,
+    /// Distributions over every replicate (the look's values had the trial gone on to it).
+    pub z_bins: Bins,
+    pub events_bins: Bins,
+    pub patients_bins: Bins,
+    pub month_bins: Bins,
+}
+
+/// Bins of a look's z statistic: 0.05 wide over [−10, 10].
+fn z_bins() -> Bins {
+    Bins::new(-10.0, 0.05, 400, false)
+}
+
+/// Bins of counts up to `n`: of width 1 up to 1023, wider beyond (1024 bins).
+fn count_bins(n: f64) -> Bins {
+    Bins::new(0.0, ((n + 1.0) / 1024.0).ceil().max(1.0), 1024, true)
+}
+
+/// Bins of a look's calendar month: 400 over [0, 4 × horizon].
+fn month_bins(horizon: f64) -> Bins {
+    Bins::new(0.0, (4.0 * horizon.max(1.0) / 400.0).max(1e-3), 400, false)
 }
 
 /// Everything reported about a run, mergeable across shards.
@@ -149,19 +349,37 @@ pub struct Summary {
     /// Replicates whose final cut's event target was not reached (analysed at their last
     /// observation instead).
     pub cut_not_reached: u64,
+    /// The first replicate of each kind of [`example`] (None where none is).
+    pub examples: [Option<u64>; example::COUNT],
+    /// The primary endpoint's estimate within each cohort ([`Layout::cohorts`]; empty without).
+    pub cohorts: Vec<CohortSummary>,
 }
 
 impl Summary {
-    pub fn new(layout: &Layout, milestones: &[usize]) -> Summary {
+    pub fn new(layout: &Layout) -> Summary {
+        let look = LookSummary {
+            z_bins: z_bins(),
+            events_bins: count_bins(layout.sample_size as f64),
+            patients_bins: count_bins(layout.sample_size as f64),
+            month_bins: month_bins(layout.horizon),
+            ..LookSummary::default()
+        };
         Summary {
-            endpoints: milestones
-                .iter()
-                .map(|&m| EndpointSummary {
-                    milestones: vec![[ExactSum::default(); 2]; m],
+            endpoints: (0..layout.endpoint.len())
+                .map(|i| EndpointSummary {
+                    milestones: vec![[CurvePoint::new(), CurvePoint::new()]; layout.milestones[i]],
+                    curves: match layout.curves[i] {
+                        Some(_) => vec![[CurvePoint::new(), CurvePoint::new()]; layout.grid.len()],
+                        None => Vec::new(),
+                    },
                     ..EndpointSummary::default()
                 })
                 .collect(),
-            looks: vec![LookSummary::default(); layout.n_looks],
+            looks: vec![look; layout.n_looks],
+            cohorts: match layout.cohorts {
+                Some(_) => vec![CohortSummary::new(); layout.n_cohorts],
+                None => Vec::new(),
+            },
             ..Summary::default()
         }
     }
@@ -178,11 +396,15 @@ impl Summary {
             e.cp_lower.merge(&o.cp_lower);
             e.cp_upper.merge(&o.cp_upper);
             e.events.0.extend_from_slice(&o.events.0);
-            for (m, om) in e.milestones.iter_mut().zip(&o.milestones) {
+            for (m, om) in e.milestones.iter_mut().zip(&o.milestones).chain(e.curves.iter_mut().zip(&o.curves)) {
                 m[0].merge(&om[0]);
                 m[1].merge(&om[1]);
             }
             e.any_grade3 += o.any_grade3;
+            e.covered += o.covered;
+            e.stage1_stops += o.stage1_stops;
+            e.patients_used.merge(&o.patients_used);
+            e.interval_count += o.interval_count;
         }
         for (l, o) in self.looks.iter_mut().zip(&other.looks) {
             l.efficacy_stops += o.efficacy_stops;
@@ -193,6 +415,19 @@ impl Summary {
             l.patients.merge(&o.patients);
             l.futility.merge(&o.futility);
             l.not_reached += o.not_reached;
+            l.z_bins.merge(&o.z_bins);
+            l.events_bins.merge(&o.events_bins);
+            l.patients_bins.merge(&o.patients_bins);
+            l.month_bins.merge(&o.month_bins);
+        }
+        for (c, o) in self.cohorts.iter_mut().zip(&other.cohorts) {
+            c.merge(o);
+        }
+        for (a, b) in self.examples.iter_mut().zip(other.examples) {
+            *a = match (*a, b) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
         }
         self.cut_month.0.extend_from_slice(&other.cut_month.0);
         self.patients.merge(&other.patients);
@@ -201,8 +436,9 @@ impl Summary {
         self.cut_not_reached += other.cut_not_reached;
     }
 
-    /// Adds one replicate's record. `family`: the endpoints whose joint rejection is counted.
-    pub fn add(&mut self, layout: &Layout, family: &[usize], record: &[f64]) {
+    /// Adds replicate `replicate`'s record. `family`: the endpoints whose joint rejection is
+    /// counted; `primary`: the endpoint whose decision classes the example trials.
+    pub fn add(&mut self, layout: &Layout, family: &[usize], primary: Option<usize>, replicate: u64, record: &[f64]) {
         self.replicates += 1;
         for (i, e) in self.endpoints.iter_mut().enumerate() {
             let b = layout.endpoint[i];
@@ -223,6 +459,17 @@ impl Summary {
                 m[1].add(record[b + field::MILESTONES + 2 * j + 1]);
             }
             e.any_grade3 += (record[b + field::EXTRA] == 1.0) as u64;
+            e.stage1_stops += (record[b + field::STAGE1_STOP] == 1.0) as u64;
+            e.patients_used.add(record[b + field::PATIENTS_USED]);
+            let covers = record[b + field::COVERS];
+            e.covered += (covers == 1.0) as u64;
+            e.interval_count += covers.is_finite() as u64;
+            if let Some(c) = layout.curves[i] {
+                for (k, point) in e.curves.iter_mut().enumerate() {
+                    point[0].add(record[c + 2 * k]);
+                    point[1].add(record[c + 2 * k + 1]);
+                }
+            }
         }
         let stop = record[global::STOP_LOOK] as usize;
         for (k, l) in self.looks.iter_mut().enumerate() {
@@ -233,6 +480,10 @@ impl Summary {
             l.patients.add(record[base + look::PATIENTS]);
             l.futility.add(record[base + look::FUTILITY]);
             l.not_reached += (record[base + look::REACHED] == 0.0) as u64;
+            l.z_bins.add(record[base + look::Z]);
+            l.events_bins.add(record[base + look::EVENTS]);
+            l.patients_bins.add(record[base + look::PATIENTS]);
+            l.month_bins.add(record[base + look::CUT_MONTH]);
             if k + 1 == stop {
                 if record[global::FUTILITY] == 1.0 {
                     l.futility_stops += 1;
@@ -248,6 +499,21 @@ impl Summary {
             let rejected = family.iter().filter(|&&i| record[layout.endpoint[i] + field::ADJUSTED] == 1.0).count();
             self.all_rejected += (rejected == family.len()) as u64;
             self.any_rejected += (rejected > 0) as u64;
+        }
+        if let Some(at) = layout.cohorts {
+            for (k, c) in self.cohorts.iter_mut().enumerate() {
+                c.add(record[at + k]);
+            }
+        }
+        if let Some(pe) = primary {
+            let kind = if record[layout.endpoint[pe] + field::ADJUSTED] != 1.0 {
+                example::FAILED
+            } else if stop < layout.n_looks {
+                example::STOPPED_EARLY
+            } else {
+                example::CONTINUED
+            };
+            self.examples[kind].get_or_insert(replicate);
         }
     }
 }

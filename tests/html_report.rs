@@ -50,7 +50,7 @@ fn the_html_report_is_self_contained_and_renders_in_a_browser() {
     let o = Command::cargo_bin("peritrial")
         .unwrap()
         .args(["run", "scenarios/three-endpoint-family.toml", "--replicates", "500", "--quiet", "--out", "/dev/null"])
-        .args(["--set", "enrollment.sample_size=880", "--html"])
+        .args(["--set", "enrollment.sample_size=880", "--null", "--html"])
         .arg(&html)
         .output()
         .unwrap();
@@ -69,6 +69,7 @@ fn the_html_report_is_self_contained_and_renders_in_a_browser() {
         "id=\"analytic\"",
         "id=\"plots\"",
         "id=\"warnings\"",
+        "id=\"type-one-error\"",
         "id=\"reproduction\"",
     ] {
         assert!(text.contains(section), "no section {section}");
@@ -77,7 +78,12 @@ fn the_html_report_is_self_contained_and_renders_in_a_browser() {
     assert!(text.contains("<span class=\"set\">sample_size = 880</span>"));
     assert!(text.contains("scenario SHA-256"));
     let figures = text.matches("<figure").count();
-    assert_eq!(figures, 6, "one figure per plot of the run");
+    // Estimates (3), curves (3), example trials, boundaries (2), analysis month.
+    assert_eq!(figures, 10, "one figure per plot of the run");
+    // The type I error of each of the three tests and of the family, each with its verdict.
+    assert!(text.contains("the same trials under the null"));
+    assert_eq!(text.matches("<td class=\"l ok\">").count() + text.matches("<td class=\"l off\">").count(), 4);
+    assert!(text.contains("95% interval coverage"));
     let Some(browser) = chromium() else {
         assert!(
             std::env::var_os("PERITRIAL_REQUIRE_BROWSER").is_none(),

@@ -53,11 +53,39 @@ fn run_plots_hold_the_reports_distributions_and_boundaries() {
             "analysis-month.svg",
             "boundaries-hr-peritoneal_rfs.svg",
             "boundaries-z-peritoneal_rfs.svg",
+            "curves-distant_rfs.svg",
+            "curves-peritoneal_rfs.svg",
+            "curves-survival.svg",
             "estimate-distant_rfs.svg",
             "estimate-peritoneal_rfs.svg",
-            "estimate-survival.svg"
+            "estimate-survival.svg",
+            "examples-peritoneal_rfs.svg"
         ]
     );
+    // Each curve: one band and one median line per arm, the model dashed per arm.
+    for (name, e) in v["endpoints"].as_object().unwrap() {
+        let text = svg(&plots.join(format!("curves-{name}.svg")));
+        let doc = roxmltree::Document::parse(&text).unwrap();
+        let labels = texts(&doc);
+        let arms = e["curves"]["arms"].as_object().unwrap();
+        assert_eq!(arms.len(), 2);
+        for arm in arms.keys() {
+            assert!(labels.contains(&format!("{arm}: median of the trials")), "{name}: {labels:?}");
+            assert!(labels.contains(&format!("{arm}: the scenario's model")), "{name}: {labels:?}");
+        }
+        assert_eq!(count(&doc, "polygon", None), arms.len(), "{name}: one band per arm");
+        // The band is the JSON's: the median at the first grid month after 0 is a y of the line.
+        assert!(e["curves"]["months"].as_array().unwrap().len() >= 10);
+    }
+    // The example trials: one panel per example, named by its replicate.
+    let text = svg(&plots.join("examples-peritoneal_rfs.svg"));
+    let labels = texts(&roxmltree::Document::parse(&text).unwrap());
+    let examples = v["examples"].as_array().unwrap();
+    assert!(!examples.is_empty());
+    for x in examples {
+        let head = format!("{} (replicate {}", x["kind"].as_str().unwrap().replace('_', " "), x["replicate"]);
+        assert!(labels.iter().any(|t| t.starts_with(&head)), "{head} not in {labels:?}");
+    }
     for (name, e) in v["endpoints"].as_object().unwrap() {
         let text = svg(&plots.join(format!("estimate-{name}.svg")));
         let doc = roxmltree::Document::parse(&text).unwrap();
@@ -79,7 +107,9 @@ fn run_plots_hold_the_reports_distributions_and_boundaries() {
     for scale in ["z", "hr"] {
         let text = svg(&plots.join(format!("boundaries-{scale}-peritoneal_rfs.svg")));
         let doc = roxmltree::Document::parse(&text).unwrap();
-        assert_eq!(count(&doc, "circle", None), looks.len(), "one marker per look");
+        // One marker per look; on the z scale also the median z at each look and its legend's.
+        let markers = if scale == "z" { 2 * looks.len() + 1 } else { looks.len() };
+        assert_eq!(count(&doc, "circle", None), markers, "{scale}: markers");
         let labels = texts(&doc);
         for l in looks {
             let p = format!("P(eff) {:.3}", l["rejections"].as_f64().unwrap() / 600.0);
@@ -133,7 +163,17 @@ fn sweep_and_size_plots_hold_their_points() {
             n.has_tag_name("rect") && n.attribute("stroke") == Some("#000000") && n.attribute("fill") == Some("none")
         })
         .count();
-    assert_eq!(outlined, reaching);
+    // Where some cells reach the target and some do not, the target's contour is drawn (with
+    // a legend, whose box is the one other black unfilled rectangle).
+    let contour =
+        doc.descendants().filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#D55E00")).count();
+    assert_eq!(outlined, reaching + (contour > 0) as usize);
+    if reaching > 0 && reaching < points.len() {
+        assert!(contour >= 1, "no contour of the target power");
+        assert!(labels.contains(&"power 0.8 (contour)".to_string()), "{labels:?}");
+    } else {
+        assert_eq!(contour, 0);
+    }
     let power = svg(&sweep_dir.join("power-efs.svg"));
     let labels = texts(&roxmltree::Document::parse(&power).unwrap());
     for hr in ["0.6", "0.7", "0.8"] {
@@ -200,4 +240,21 @@ fn replicate_rows_are_the_same_for_any_thread_count_and_add_up_to_the_report() {
             assert_eq!(efficacy as u64, l["rejections"].as_u64().unwrap(), "look {k}");
         }
     }
+}
+
+/// The contour of a grid by marching squares, against hand-worked cases.
+#[test]
+fn the_contour_crosses_where_the_values_do() {
+    use peritrial::report::plot::contour;
+    // Values 0 on the first column, 1 on the second: the 0.5 line is the vertical x = 0.5.
+    let grid = vec![vec![Some(0.0), Some(0.0)], vec![Some(1.0), Some(1.0)]];
+    assert_eq!(contour(&grid, 0.5), vec![[(0.5, 0.0), (0.5, 1.0)]]);
+    // At 0.25 the crossing moves a quarter of the way.
+    assert_eq!(contour(&grid, 0.25), vec![[(0.25, 0.0), (0.25, 1.0)]]);
+    // One corner above: a corner cut.
+    let grid = vec![vec![Some(0.0), Some(0.0)], vec![Some(1.0), Some(0.0)]];
+    assert_eq!(contour(&grid, 0.5), vec![[(0.5, 0.0), (1.0, 0.5)]]);
+    // Nothing crosses, or a value is missing: no segment.
+    assert!(contour(&[vec![Some(0.9), Some(0.95)], vec![Some(0.99), Some(1.0)]], 0.5).is_empty());
+    assert!(contour(&[vec![Some(0.0), None], vec![Some(1.0), Some(1.0)]], 0.5).is_empty());
 }

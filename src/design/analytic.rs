@@ -164,6 +164,23 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
     })
 }
 
+/// The value the estimate estimates, where the scenario states one: the hazard ratio of a
+/// time-to-event endpoint with a constant one, the treatment arm's response or adverse-event
+/// rate, the difference of response rates.
+pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
+    let e = &s.endpoints[i];
+    match &e.kind {
+        EndpointKind::TimeToEvent { test: TimeToEventTest::OneSampleLogrank { .. }, .. } => None,
+        EndpointKind::TimeToEvent { .. } => tte_assumptions(s, i).map(|a| a.hazard_ratio),
+        EndpointKind::Binary { response, test: BinaryTest::Fisher | BinaryTest::ChiSquare { .. } } => {
+            let c = e.control?;
+            Some(mean_response(s, *response, e.treatment) - mean_response(s, *response, c))
+        }
+        EndpointKind::Binary { response, .. } => Some(mean_response(s, *response, e.treatment)),
+        EndpointKind::Safety { .. } => None,
+    }
+}
+
 /// The response probability of an arm averaged over cohorts (each patient's cohort is drawn
 /// by share, so the number of responders is exactly binomial with this probability).
 pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {

@@ -2,3 +2,4 @@
 pub mod analytic;
 pub mod size;
 pub mod spending;
+pub mod truth;

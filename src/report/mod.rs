@@ -5,6 +5,7 @@ pub mod checkpoint;
 pub mod export;
 pub mod model;
 pub mod output;
+pub mod pictures;
 pub mod plot;
 pub mod replicates;
 pub mod sample;

@@ -5,7 +5,7 @@
 use super::key_number;
 use crate::scenario::{BinaryTest, EndpointKind, Looks, Scenario, TimeToEventTest};
 use crate::stats::binary;
-use crate::summary::{ExactSum, Summary, Values};
+use crate::summary::{Bins, CurvePoint, ExactSum, Summary, Values, example};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, ser::SerializeMap};
 
 /// Named entries serialised as a JSON object in their order (endpoints, arms, milestones).
@@ -117,9 +117,21 @@ pub struct Accuracy {
     pub bias: f64,
     pub bias_mcse: f64,
     pub rmse: f64,
+    /// Share of trials whose 95% interval of the estimate (the Cox model's Wald interval of a
+    /// hazard ratio, the Clopper–Pearson interval of a rate) holds the true value, of those
+    /// with an interval; None where the estimate has no interval.
+    pub coverage: Option<f64>,
+    pub coverage_mcse: Option<f64>,
+    pub intervals: u64,
+    /// A hazard ratio: the bias of its logarithm (the scale its interval and test use), with
+    /// its Monte Carlo standard error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_bias: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_bias_mcse: Option<f64>,
 }
 
-fn accuracy(v: &Values, truth: Option<f64>) -> Option<Accuracy> {
+fn accuracy(v: &Values, truth: Option<f64>, covered: u64, intervals: u64, ratio: bool) -> Option<Accuracy> {
     let truth = truth.filter(|t| t.is_finite())?;
     let d = v.describe()?;
     let xs: Vec<f64> = v.0.iter().copied().filter(|x| x.is_finite()).collect();
@@ -127,25 +139,21 @@ fn accuracy(v: &Values, truth: Option<f64>) -> Option<Accuracy> {
     let mut sorted = xs;
     sorted.sort_by(f64::total_cmp);
     let mse = sorted.iter().map(|x| (x - truth) * (x - truth)).sum::<f64>() / n;
-    Some(Accuracy { true_value: truth, bias: d.mean - truth, bias_mcse: d.sd / n.sqrt(), rmse: mse.sqrt() })
-}
-
-/// The value the estimate estimates, where the scenario states one: the hazard ratio of a
-/// time-to-event endpoint with a constant one, the treatment arm's response or adverse-event
-/// rate, the difference of response rates.
-fn true_value(s: &Scenario, i: usize) -> Option<f64> {
-    use crate::design::analytic as an;
-    let e = &s.endpoints[i];
-    match &e.kind {
-        EndpointKind::TimeToEvent { test: TimeToEventTest::OneSampleLogrank { .. }, .. } => None,
-        EndpointKind::TimeToEvent { .. } => an::tte_assumptions(s, i).map(|a| a.hazard_ratio),
-        EndpointKind::Binary { response, test: BinaryTest::Fisher | BinaryTest::ChiSquare { .. } } => {
-            let c = e.control?;
-            Some(an::mean_response(s, *response, e.treatment) - an::mean_response(s, *response, c))
-        }
-        EndpointKind::Binary { response, .. } => Some(an::mean_response(s, *response, e.treatment)),
-        EndpointKind::Safety { .. } => None,
-    }
+    let coverage = (intervals > 0).then(|| covered as f64 / intervals as f64);
+    let log = (ratio && truth > 0.0 && sorted.iter().all(|&x| x > 0.0))
+        .then(|| Values(sorted.iter().map(|x| x.ln()).collect()).describe())
+        .flatten();
+    Some(Accuracy {
+        true_value: truth,
+        bias: d.mean - truth,
+        bias_mcse: d.sd / n.sqrt(),
+        rmse: mse.sqrt(),
+        coverage,
+        coverage_mcse: coverage.map(|c| (c * (1.0 - c) / intervals as f64).sqrt()),
+        intervals,
+        log_bias: log.map(|d| d.mean - truth.ln()),
+        log_bias_mcse: log.map(|d| d.sd / n.sqrt()),
+    })
 }
 
 fn spread(v: &Values) -> Option<Spread> {
@@ -213,9 +221,66 @@ pub struct TteAnalytic {
     pub assumes: String,
 }
 
+/// A milestone's estimate in one arm across replicates: its mean and 95% range (from bins
+/// 0.005 wide), and the trials where it was not estimable (no follow-up that long).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ArmMean {
     pub mean: Option<f64>,
+    pub q025: Option<f64>,
+    pub q975: Option<f64>,
+    pub not_estimable: u64,
+}
+
+impl ArmMean {
+    fn of(p: &CurvePoint) -> ArmMean {
+        ArmMean {
+            mean: p.sum.mean(),
+            q025: p.bins.quantile(0.025),
+            q975: p.bins.quantile(0.975),
+            not_estimable: p.missing,
+        }
+    }
+}
+
+/// The 2.5%, 50% and 97.5% quantiles of a distribution kept in bins (to within a bin).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Quantiles {
+    pub q025: Option<f64>,
+    pub q500: Option<f64>,
+    pub q975: Option<f64>,
+}
+
+impl Quantiles {
+    pub fn of(b: &Bins) -> Option<Quantiles> {
+        (b.total() > 0).then(|| Quantiles { q025: b.quantile(0.025), q500: b.quantile(0.5), q975: b.quantile(0.975) })
+    }
+}
+
+/// One arm's curve across replicates, per grid month: mean, median and 95% band (from bins
+/// 0.005 wide), and the trials in which it was not estimable there (beyond the arm's
+/// follow-up at the analysis).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArmCurve {
+    pub mean: Vec<Option<f64>>,
+    pub q025: Vec<Option<f64>>,
+    pub q500: Vec<Option<f64>>,
+    pub q975: Vec<Option<f64>>,
+    pub not_estimable: Vec<u64>,
+    /// The scenario's own curve (see [`Curves::model_method`]), for pictures only.
+    #[serde(skip)]
+    pub model: Option<Vec<f64>>,
+}
+
+/// Kaplan–Meier survival (or Aalen–Johansen cumulative incidence, with competing events) per
+/// arm on a grid of months, at the analysis where each trial stops.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    pub measure: String,
+    pub months: Vec<f64>,
+    pub arms: Named<ArmCurve>,
+    /// How the model curve of the pictures was computed (None until it is).
+    #[serde(skip)]
+    pub model_method: Option<String>,
 }
 
 /// One analysis of the monitored endpoint (the last is the final analysis).
@@ -243,6 +308,13 @@ pub struct Look {
     pub cut_month: Option<f64>,
     pub patients: Option<f64>,
     pub target_not_reached: u64,
+    /// Distributions over every trial (a look's values had the trial gone on to it): z to
+    /// within 0.05, events and patients to within their bins (1 up to 1023 patients), the
+    /// month to within 1% of the design's horizon.
+    pub z_distribution: Option<Quantiles>,
+    pub events_distribution: Option<Quantiles>,
+    pub patients_distribution: Option<Quantiles>,
+    pub month_distribution: Option<Quantiles>,
     /// Looks at calendar months: the planned month (`Some(None)` for the final look, whose
     /// month is the cut's).
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
@@ -281,9 +353,29 @@ pub struct EndpointReport {
     /// Per milestone month (as a key), per arm: the mean estimate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub milestones: Option<Named<Named<ArmMean>>>,
+    /// Simon's two-stage design: how often it stops after stage 1, and the patients it uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simon: Option<SimonOutcome>,
+    /// The primary endpoint of a scenario with several cohorts: its estimate within each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohorts: Option<Vec<CohortResult>>,
+    /// Time to event: each arm's curve across replicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curves: Option<Curves>,
     /// The primary endpoint of a design with looks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub looks: Option<Vec<Look>>,
+}
+
+impl EndpointReport {
+    /// What its `events` count: events, responders (binary) or adverse events (safety).
+    pub fn counted(&self) -> &'static str {
+        match self.kind.as_str() {
+            "binary" => "responders",
+            "safety" => "adverse events",
+            _ => "events",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -407,6 +499,11 @@ pub struct RunReport {
     #[serde(serialize_with = "by_name", deserialize_with = "named_endpoints")]
     pub endpoints: Vec<EndpointReport>,
     pub analysis: Analysis,
+    /// Example trials of the run (the first replicate of each kind), for the reports.
+    pub examples: Vec<ExampleTrial>,
+    /// `--null`: every test's rejection rate under the null, on the same random numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub null: Option<NullReport>,
     pub provenance: Provenance,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timing: Option<Timing>,
@@ -491,7 +588,13 @@ impl RunReport {
                     name: estimate_name(&e.kind).into(),
                     spread: spread(&es.estimates),
                     not_estimable: es.not_estimable,
-                    accuracy: accuracy(&es.estimates, true_value(s, i)),
+                    accuracy: accuracy(
+                        &es.estimates,
+                        crate::design::analytic::true_estimate(s, i),
+                        es.covered,
+                        es.interval_count,
+                        matches!(e.kind, EndpointKind::TimeToEvent { .. }),
+                    ),
                     histogram: Histogram::of(&es.estimates),
                     mean_with_exact_event_times: exact,
                     shift_from_assessment_schedule: exact.zip(described).map(|(x, d)| d.mean - x),
@@ -502,12 +605,10 @@ impl RunReport {
                             .iter()
                             .enumerate()
                             .map(|(j, &m)| {
-                                let mut arms = vec![(
-                                    s.arms[e.treatment].name.clone(),
-                                    ArmMean { mean: es.milestones[j][0].mean() },
-                                )];
+                                let mut arms =
+                                    vec![(s.arms[e.treatment].name.clone(), ArmMean::of(&es.milestones[j][0]))];
                                 if let Some(c) = e.control {
-                                    arms.push((s.arms[c].name.clone(), ArmMean { mean: es.milestones[j][1].mean() }));
+                                    arms.push((s.arms[c].name.clone(), ArmMean::of(&es.milestones[j][1])));
                                 }
                                 (key_number(m), Named(arms))
                             })
@@ -539,6 +640,18 @@ impl RunReport {
                     events: range95(&es.events),
                     milestone_measure,
                     milestones,
+                    simon: matches!(e.kind, EndpointKind::Binary { test: BinaryTest::SimonTwoStage { .. }, .. }).then(
+                        || {
+                            let pet = share(es.stage1_stops, r);
+                            SimonOutcome {
+                                probability_of_early_termination: pet,
+                                pet_mcse: (pet * (1.0 - pet) / r as f64).sqrt(),
+                                expected_sample_size: es.patients_used.mean(),
+                            }
+                        },
+                    ),
+                    cohorts: (Some(i) == primary && !summary.cohorts.is_empty()).then(|| cohort_results(s, i, summary)),
+                    curves: curves(s, i, summary),
                     looks: (Some(i) == primary).then(|| looks(s, i, summary, &planning)),
                 }
             })
@@ -584,6 +697,8 @@ impl RunReport {
             design: design(s),
             endpoints,
             analysis,
+            examples: examples(summary),
+            null: None,
             provenance: Provenance::of(s),
             timing: None,
             execution: None,
@@ -610,6 +725,200 @@ impl RunReport {
     pub fn endpoint(&self, name: &str) -> Option<&EndpointReport> {
         self.endpoints.iter().find(|e| e.name == name)
     }
+}
+
+/// The type I error of every test (`run --null`): the same scenario with every treatment
+/// effect at its null, on the same random numbers (the same seed and replicates).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NullReport {
+    /// What was set to its null, in words.
+    pub null: Vec<String>,
+    pub scenario_sha256: String,
+    pub endpoints: Named<NullTest>,
+    /// A multiplicity family: the family-wise error rate (at least one member rejected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<NullTest>,
+}
+
+/// A test's rejection rate under the null with its exact (Clopper–Pearson) 95% interval, and
+/// how it stands against its nominal level: "at level" (the level is inside the interval),
+/// "conservative" (the interval is below it) or "inflated" (above it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NullTest {
+    pub test: String,
+    pub level: f64,
+    pub rejections: u64,
+    pub type_one_error: f64,
+    pub mcse: f64,
+    pub ci: [f64; 2],
+    pub verdict: String,
+}
+
+impl NullTest {
+    fn new(test: &str, level: f64, rejections: u64, r: u64) -> NullTest {
+        let p = share(rejections, r);
+        let (lo, hi) = binary::clopper_pearson(rejections, r, 0.95);
+        let verdict = if hi < level {
+            "conservative"
+        } else if lo > level {
+            "inflated"
+        } else {
+            "at level"
+        };
+        NullTest {
+            test: test.into(),
+            level,
+            rejections,
+            type_one_error: p,
+            mcse: (p * (1.0 - p) / r.max(1) as f64).sqrt(),
+            ci: [lo, hi],
+            verdict: verdict.into(),
+        }
+    }
+}
+
+impl NullReport {
+    /// The null report of `summary`, a run of `null` (the scenario `under_null` gave, with
+    /// `what` it set).
+    pub fn new(null: &Scenario, summary: &Summary, what: Vec<String>) -> NullReport {
+        let r = summary.replicates.max(1);
+        let endpoints = null
+            .endpoints
+            .iter()
+            .zip(&summary.endpoints)
+            .filter(|(e, _)| !matches!(e.kind, EndpointKind::Safety { .. }))
+            .map(|(e, es)| (e.name.clone(), NullTest::new(test_name(&e.kind), e.alpha, es.rejections, r)))
+            .collect();
+        let family =
+            null.analysis.multiplicity.as_ref().map(|m| {
+                NullTest::new(&format!("{} (family-wise)", m.method.name()), m.alpha, summary.any_rejected, r)
+            });
+        NullReport {
+            null: what,
+            scenario_sha256: Provenance::of(null).scenario_sha256,
+            endpoints: Named(endpoints),
+            family,
+        }
+    }
+}
+
+/// Simon's two-stage design across trials: the probability of early termination (PET, at
+/// most r1 responses in the first n1 patients) and the expected sample size E(N).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SimonOutcome {
+    pub probability_of_early_termination: f64,
+    pub pet_mcse: f64,
+    pub expected_sample_size: Option<f64>,
+}
+
+/// One cohort's hazard ratio of the primary endpoint across trials (the Cox estimate within
+/// the cohort at the analysis): its median and 95% range (from bins 0.01 wide on the log
+/// scale), the geometric mean, and the share of trials in which it points the wrong way (a
+/// hazard ratio of at least 1 where the cohort's true one is below 1, or at most 1 where it
+/// is above) — the subgroup-consistency question of a stratified design.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohortResult {
+    pub cohort: String,
+    pub share: f64,
+    /// The cohort's own constant hazard ratio, where it has one.
+    pub true_hazard_ratio: Option<f64>,
+    pub q025: Option<f64>,
+    pub q500: Option<f64>,
+    pub q975: Option<f64>,
+    pub geometric_mean: Option<f64>,
+    /// Share of the trials with an estimate; None without a true ratio other than 1.
+    pub wrong_way: Option<f64>,
+    pub not_estimable: u64,
+}
+
+fn cohort_results(s: &Scenario, i: usize, summary: &Summary) -> Vec<CohortResult> {
+    let e = &s.endpoints[i];
+    let EndpointKind::TimeToEvent { events, .. } = &e.kind else { return Vec::new() };
+    s.cohorts
+        .iter()
+        .zip(&summary.cohorts)
+        .map(|(cohort, c)| {
+            // The cohort's ratio when every cause of the endpoint has the same constant one.
+            let mut ratios = events.iter().filter_map(|&ev| cohort.events[ev].as_ref()).map(|m| {
+                let (t, k) = (&m.hazard_ratio[e.treatment], &m.hazard_ratio[e.control.unwrap_or(e.treatment)]);
+                (t.ratios.len() == 1 && k.ratios.len() == 1 && m.cure_fraction.iter().all(|&x| x == 0.0))
+                    .then(|| t.ratios[0] / k.ratios[0])
+            });
+            let first = ratios.next().flatten();
+            let truth = first.filter(|&h| ratios.all(|x| x.is_some_and(|x| (x - h).abs() <= 1e-12 * h)));
+            let counted = c.log_bins.total();
+            let wrong = match truth {
+                Some(h) if h < 1.0 => Some(c.wrong_way),
+                Some(h) if h > 1.0 => Some(counted - c.wrong_way),
+                _ => None,
+            };
+            CohortResult {
+                cohort: cohort.name.clone(),
+                share: cohort.share,
+                true_hazard_ratio: truth,
+                q025: c.log_bins.quantile(0.025).map(f64::exp),
+                q500: c.log_bins.quantile(0.5).map(f64::exp),
+                q975: c.log_bins.quantile(0.975).map(f64::exp),
+                geometric_mean: c.log_sum.mean().map(f64::exp),
+                wrong_way: wrong.filter(|_| counted > 0).map(|w| w as f64 / counted as f64),
+                not_estimable: c.not_estimable,
+            }
+        })
+        .collect()
+}
+
+/// A trial of the run shown as an example: which kind, its replicate (re-simulated exactly
+/// with `peritrial sample --replicate`), and for pictures each arm's Kaplan–Meier steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExampleTrial {
+    /// "stopped_early" (efficacy at an interim), "continued" (rejected at the final
+    /// analysis) or "failed" (the primary endpoint not rejected).
+    pub kind: String,
+    pub replicate: u64,
+    /// For pictures only: per arm of the primary endpoint (treatment first), its curve's steps
+    /// (month, value) at the trial's analysis.
+    #[serde(skip)]
+    pub steps: Vec<(String, Vec<(f64, f64)>)>,
+    #[serde(skip)]
+    pub cut_month: Option<f64>,
+}
+
+pub const EXAMPLE_KINDS: [&str; example::COUNT] = ["stopped_early", "continued", "failed"];
+
+fn examples(summary: &Summary) -> Vec<ExampleTrial> {
+    summary
+        .examples
+        .iter()
+        .zip(EXAMPLE_KINDS)
+        .filter_map(|(r, kind)| {
+            r.map(|replicate| ExampleTrial { kind: kind.into(), replicate, steps: Vec::new(), cut_month: None })
+        })
+        .collect()
+}
+
+fn curves(s: &Scenario, i: usize, summary: &Summary) -> Option<Curves> {
+    let e = &s.endpoints[i];
+    let EndpointKind::TimeToEvent { competing, .. } = &e.kind else { return None };
+    let es = &summary.endpoints[i];
+    let grid = crate::analyze::curve_grid(crate::cut::Planning::of(s, crate::analyze::monitored(s)).horizon);
+    let arm = |slot: usize| ArmCurve {
+        mean: es.curves.iter().map(|c| c[slot].sum.mean()).collect(),
+        q025: es.curves.iter().map(|c| c[slot].bins.quantile(0.025)).collect(),
+        q500: es.curves.iter().map(|c| c[slot].bins.quantile(0.5)).collect(),
+        q975: es.curves.iter().map(|c| c[slot].bins.quantile(0.975)).collect(),
+        not_estimable: es.curves.iter().map(|c| c[slot].missing).collect(),
+        model: None,
+    };
+    let mut arms = vec![(s.arms[e.treatment].name.clone(), arm(0))];
+    if let Some(c) = e.control {
+        arms.push((s.arms[c].name.clone(), arm(1)));
+    }
+    Some(Curves {
+        measure: if competing.is_empty() { "survival" } else { "cumulative_incidence" }.into(),
+        months: grid,
+        arms: Named(arms),
+        model_method: None,
+    })
 }
 
 fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i: usize) -> Option<Analytic> {
@@ -705,6 +1014,10 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 cut_month: mean(&l.cut_month),
                 patients: mean(&l.patients),
                 target_not_reached: l.not_reached,
+                z_distribution: Quantiles::of(&l.z_bins),
+                events_distribution: Quantiles::of(&l.events_bins),
+                patients_distribution: Quantiles::of(&l.patients_bins),
+                month_distribution: Quantiles::of(&l.month_bins),
                 month: match &s.analysis.looks {
                     Looks::Months(m) => Some(m.get(k).copied()),
                     Looks::Information(_) => None,

@@ -1,15 +1,19 @@
 //! Plots as SVG (the `plotters` crate), rendered from the typed reports only (`--plots DIR`):
 //!
 //! - `run`: per endpoint the histogram of the effect estimate with the scenario's true value
-//!   marked; the distribution of the analysis month; for a design with looks the boundaries
-//!   on the z and hazard-ratio scales by look, with the probability of stopping at each.
+//!   marked; per time-to-event endpoint each arm's Kaplan–Meier (or cumulative incidence)
+//!   fan — median and 95% band across trials — with the scenario's model curve; the example
+//!   trials' curves; the distribution of the analysis month; for a design with looks the
+//!   boundaries on the z and hazard-ratio scales by look, with the probability of stopping at
+//!   each and the spread of z at each look.
 //! - `sweep`: power against the first varied value with its 95% Monte Carlo band, per
 //!   endpoint (one line per value of the second, for a 2-D grid), with the target line; a 2-D
-//!   grid also as a heat map of power with the cells that reach the target outlined.
+//!   grid also as a heat map of power with the cells that reach the target outlined and the
+//!   target's contour (marching squares between the cells' centres).
 //! - `size`: power against the varied value (every evaluation with all the trials, with its
 //!   95% interval), the fitted probit curve, the target and the answer with its interval.
 
-use super::model::{Histogram, Look, RunReport, SizeReport, SweepReport};
+use super::model::{Curves, EndpointReport, ExampleTrial, Histogram, Look, RunReport, SizeReport, SweepReport};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -108,7 +112,12 @@ fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -
         let (b, hr) = (l.boundary_z?, l.boundary_hazard_ratio?);
         Some((hr.ln() / b * z).exp())
     };
-    let ys: Vec<f64> = looks.iter().flat_map(|l| [value(l), futility(l)]).flatten().collect();
+    let spread = |l: &Look| {
+        let q = l.z_distribution.filter(|_| !hazard_ratio);
+        [q.and_then(|q| q.q025), q.and_then(|q| q.q975)]
+    };
+    let ys: Vec<f64> =
+        looks.iter().flat_map(|l| [value(l), futility(l)].into_iter().chain(spread(l))).flatten().collect();
     let (lo, hi) = ys.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &y| (a.min(y), b.max(y)));
     let (lo, hi) = if lo <= hi { (lo, hi) } else { (0.0, 1.0) };
     let pad = ((hi - lo) * 0.15).max(0.05);
@@ -137,6 +146,26 @@ fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -
             .label("efficacy")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[0].stroke_width(2)));
         chart.draw_series(eff.iter().map(|&p| Circle::new(p, 4, PALETTE[0].filled()))).map_err(err)?;
+        if !hazard_ratio {
+            // The z statistic's median and 95% range at each look, across every trial.
+            let spread: Vec<(f64, f64, f64, f64)> = looks
+                .iter()
+                .filter_map(|l| {
+                    let q = l.z_distribution?;
+                    Some((l.information + 0.012, q.q025?, q.q500?, q.q975?))
+                })
+                .collect();
+            for &(x, lo, _, hi) in &spread {
+                chart.draw_series(LineSeries::new([(x, lo), (x, hi)], PALETTE[2].stroke_width(2))).map_err(err)?;
+            }
+            if !spread.is_empty() {
+                chart
+                    .draw_series(spread.iter().map(|&(x, _, m, _)| Circle::new((x, m), 3, PALETTE[2].filled())))
+                    .map_err(err)?
+                    .label("observed z: median, 95% range")
+                    .legend(|(x, y)| Circle::new((x + 8, y), 3, PALETTE[2].filled()));
+            }
+        }
         let fut: Vec<(f64, f64)> = looks.iter().filter_map(|l| Some((l.information, futility(l)?))).collect();
         if !fut.is_empty() {
             chart
@@ -183,6 +212,15 @@ pub fn run(report: &RunReport) -> Result<Vec<Plot>, String> {
         }
         let title = format!("{}: {label} across {} virtual trials", e.name, report.replicates);
         out.push((format!("estimate-{}.svg", file_part(&e.name)), histogram(&title, &label, h, &marks)?));
+        if let Some(c) = &e.curves {
+            out.push((format!("curves-{}.svg", file_part(&e.name)), fan(&e.name, c, report.replicates)?));
+        }
+        if let Some(c) = e.cohorts.as_ref().filter(|c| c.len() > 1) {
+            out.push((format!("forest-{}.svg", file_part(&e.name)), forest(e, c, report.replicates)?));
+        }
+        if e.looks.is_some() && report.examples.iter().any(|x| !x.steps.is_empty()) {
+            out.push((format!("examples-{}.svg", file_part(&e.name)), examples(e, &report.examples)?));
+        }
         if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
             out.push((
                 format!("boundaries-z-{}.svg", file_part(&e.name)),
@@ -205,6 +243,188 @@ pub fn run(report: &RunReport) -> Result<Vec<Plot>, String> {
         ));
     }
     Ok(out)
+}
+
+/// Share of trials in which a curve must be estimable at a month for the fan to be drawn there:
+/// beyond, the band would be of the trials with the longest follow-up only.
+const ESTIMABLE: f64 = 0.5;
+
+/// Each arm's curve across trials: median, 95% band, the scenario's model curve.
+fn fan(name: &str, c: &Curves, replicates: u64) -> Result<String, String> {
+    let r = replicates.max(1) as f64;
+    let incidence = c.measure == "cumulative_incidence";
+    let x_max = c.months.last().copied().unwrap_or(1.0).max(1e-9);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let what = if incidence { "cumulative incidence (Aalen–Johansen)" } else { "survival (Kaplan–Meier)" };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{name}: {what} across {replicates} virtual trials"), (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(64)
+            .build_cartesian_2d(0.0..x_max * 1.02, 0.0..1.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc("months from entry")
+            .y_desc(if incidence { "cumulative incidence: median, 95% band" } else { "survival: median, 95% band" })
+            .draw()
+            .map_err(err)?;
+        for (k, (arm, a)) in c.arms.0.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let pts: Vec<(f64, f64, f64, f64)> = c
+                .months
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| (a.not_estimable[*j] as f64) / r <= ESTIMABLE)
+                .filter_map(|(j, &m)| Some((m, a.q025[j]?, a.q500[j]?, a.q975[j]?)))
+                .collect();
+            let band: Vec<(f64, f64)> =
+                pts.iter().map(|p| (p.0, p.3)).chain(pts.iter().rev().map(|p| (p.0, p.1))).collect();
+            chart.draw_series([Polygon::new(band, colour.mix(0.18).filled())]).map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(pts.iter().map(|p| (p.0, p.2)), colour.stroke_width(2)))
+                .map_err(err)?
+                .label(format!("{arm}: median of the trials"))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2)));
+            if let Some(m) = &a.model {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        c.months.iter().copied().zip(m.iter().copied()),
+                        6,
+                        4,
+                        BLACK.mix(0.8).stroke_width(1),
+                    ))
+                    .map_err(err)?
+                    .label(format!("{arm}: the scenario's model"))
+                    .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], BLACK.stroke_width(1)));
+            }
+        }
+        legend(&mut chart, if incidence { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::LowerLeft })?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// A forest plot's row: name, 2.5%, median, 97.5%, the true ratio, the wrong-way share.
+type ForestRow = (String, f64, f64, f64, Option<f64>, Option<f64>);
+
+/// Each cohort's hazard ratio across trials (median and 95% range, log scale), the overall
+/// estimate below, the cohorts' true ratios marked, 1 drawn.
+fn forest(e: &EndpointReport, cohorts: &[super::model::CohortResult], replicates: u64) -> Result<String, String> {
+    let overall = e.estimate.spread.map(|d| ("overall".to_string(), d.q025, d.q500, d.q975));
+    let rows: Vec<ForestRow> = cohorts
+        .iter()
+        .filter_map(|c| Some((c.cohort.clone(), c.q025?, c.q500?, c.q975?, c.true_hazard_ratio, c.wrong_way)))
+        .chain(overall.map(|(n, a, b, c)| (n, a, b, c, e.estimate.accuracy.map(|a| a.true_value), None)))
+        .collect();
+    let xs: Vec<f64> = rows.iter().flat_map(|r| [r.1, r.3]).chain([1.0]).filter(|x| *x > 0.0).collect();
+    let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+    // Room on the right for the wrong-way shares.
+    let (lo, hi) = (lo / 1.15, hi * 1.9);
+    let n = rows.len() as f64;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (SIZE.0, 140 + 44 * rows.len() as u32)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(format!("{}: hazard ratio by cohort across {replicates} virtual trials", e.name), (FONT, 18))
+            .margin(12)
+            .x_label_area_size(44)
+            .y_label_area_size(210)
+            .build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))
+            .map_err(err)?;
+        let labels: Vec<String> = rows.iter().map(|r| format!("{} {:.2} [{:.2}, {:.2}]", r.0, r.2, r.1, r.3)).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(rows.len())
+            .y_label_formatter(&|y: &f64| {
+                let k = (n - 1.0 - y.round()) as usize;
+                if (y - y.round()).abs() < 1e-6 { labels.get(k).cloned().unwrap_or_default() } else { String::new() }
+            })
+            .x_labels(10)
+            .x_label_formatter(&|x: &f64| format!("{x:.2}"))
+            .x_desc("hazard ratio (log scale): median and 95% range of the trials' estimates; × the true ratio")
+            .draw()
+            .map_err(err)?;
+        chart.draw_series(LineSeries::new([(1.0, -0.5), (1.0, n - 0.5)], BLACK.stroke_width(1))).map_err(err)?;
+        for (k, r) in rows.iter().enumerate() {
+            let y = n - 1.0 - k as f64;
+            let colour = if r.0 == "overall" { PALETTE[6] } else { PALETTE[0] };
+            chart.draw_series(LineSeries::new([(r.1, y), (r.3, y)], colour.stroke_width(2))).map_err(err)?;
+            chart.draw_series([Circle::new((r.2, y), 5, colour.filled())]).map_err(err)?;
+            if let Some(t) = r.4 {
+                chart.draw_series([Cross::new((t, y), 6, PALETTE[1].stroke_width(2))]).map_err(err)?;
+            }
+            if let Some(w) = r.5 {
+                chart
+                    .draw_series([Text::new(
+                        format!("wrong way {:.1}%", 100.0 * w),
+                        (r.3 * 1.03, y + 0.25),
+                        (FONT, 12),
+                    )])
+                    .map_err(err)?;
+            }
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The example trials' curves of the primary endpoint, one panel each.
+fn examples(e: &EndpointReport, trials: &[ExampleTrial]) -> Result<String, String> {
+    let incidence = e.milestone_measure.as_deref() == Some("cumulative_incidence")
+        || e.curves.as_ref().is_some_and(|c| c.measure == "cumulative_incidence");
+    let shown: Vec<&ExampleTrial> = trials.iter().filter(|t| !t.steps.is_empty()).collect();
+    let x_max =
+        shown.iter().flat_map(|t| t.steps.iter().flat_map(|(_, s)| s.iter().map(|p| p.0))).fold(1.0f64, f64::max);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (SIZE.0 * 3 / 2, SIZE.1 * 3 / 4)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let root = root.titled(&format!("{}: example trials of the run", e.name), (FONT, 18)).map_err(err)?;
+        let panels = root.split_evenly((1, shown.len().max(1)));
+        for (t, panel) in shown.iter().zip(panels.iter()) {
+            let cut = t.cut_month.map_or(String::new(), |c| format!(", analysed at month {c:.1}"));
+            let mut chart = ChartBuilder::on(panel)
+                .caption(format!("{} (replicate {}{cut})", t.kind.replace('_', " "), t.replicate), (FONT, 14))
+                .margin(8)
+                .x_label_area_size(36)
+                .y_label_area_size(44)
+                .build_cartesian_2d(0.0..x_max * 1.02, 0.0..1.0)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .x_desc("months from entry")
+                .y_desc(if incidence { "cumulative incidence" } else { "survival" })
+                .draw()
+                .map_err(err)?;
+            for (k, (arm, steps)) in t.steps.iter().enumerate() {
+                let colour = PALETTE[k % PALETTE.len()];
+                let mut path = Vec::with_capacity(2 * steps.len());
+                for (j, &(x, y)) in steps.iter().enumerate() {
+                    if j > 0 {
+                        path.push((x, steps[j - 1].1));
+                    }
+                    path.push((x, y));
+                }
+                chart
+                    .draw_series(LineSeries::new(path, colour.stroke_width(2)))
+                    .map_err(err)?
+                    .label(arm.clone())
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2)));
+            }
+            legend(
+                &mut chart,
+                if incidence { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::LowerLeft },
+            )?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
 }
 
 /// A point of a power curve: the value, the power and its 95% interval.
@@ -349,9 +569,68 @@ fn heat_map(report: &SweepReport, endpoint: &str, target: Option<f64>) -> Result
                 )])
                 .map_err(err)?;
         }
+        if let Some(t) = target {
+            // The contour of the target power, by marching squares over the cells' centres
+            // (power linear between neighbouring centres).
+            let mut grid = vec![vec![None; ys.len()]; xs.len()];
+            for p in &report.points {
+                let (Some(i), Some(j)) =
+                    (xs.iter().position(|x| *x == p.set.0[0].1), ys.iter().position(|y| *y == p.set.0[1].1))
+                else {
+                    continue;
+                };
+                grid[i][j] = p.report.endpoint(endpoint).and_then(|e| e.power);
+            }
+            let segments = contour(&grid, t);
+            for (k, seg) in segments.iter().enumerate() {
+                let line = chart
+                    .draw_series(LineSeries::new(
+                        seg.iter().map(|&(x, y)| (x + 0.5, y + 0.5)),
+                        PALETTE[1].stroke_width(3),
+                    ))
+                    .map_err(err)?;
+                if k == 0 {
+                    line.label(format!("power {t} (contour)"))
+                        .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[1].stroke_width(3)));
+                }
+            }
+            if !segments.is_empty() {
+                legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+            }
+        }
         root.present().map_err(err)?;
     }
     Ok(svg)
+}
+
+/// The segments where a grid of values (`grid[i][j]` at point (i, j); None where absent)
+/// crosses `level`, by marching squares with linear interpolation along each edge.
+pub fn contour(grid: &[Vec<Option<f64>>], level: f64) -> Vec<[(f64, f64); 2]> {
+    let mut out = Vec::new();
+    for i in 0..grid.len().saturating_sub(1) {
+        for j in 0..grid[i].len().saturating_sub(1) {
+            let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
+            let Some(v) = corners.iter().map(|&(a, b)| grid[a][b]).collect::<Option<Vec<f64>>>() else { continue };
+            let mut points = Vec::new();
+            for e in 0..4 {
+                let (a, b) = (e, (e + 1) % 4);
+                let (va, vb) = (v[a] - level, v[b] - level);
+                if (va < 0.0) != (vb < 0.0) {
+                    let f = va / (va - vb);
+                    let (pa, pb) = (corners[a], corners[b]);
+                    points.push((
+                        pa.0 as f64 + f * (pb.0 as f64 - pa.0 as f64),
+                        pa.1 as f64 + f * (pb.1 as f64 - pa.1 as f64),
+                    ));
+                }
+            }
+            // Two crossings: one segment; four (a saddle): two, pairing neighbouring edges.
+            for pair in points.chunks_exact(2) {
+                out.push([pair[0], pair[1]]);
+            }
+        }
+    }
+    out
 }
 
 /// The grid label whose cell's centre is at `x` (cells are [k, k + 1)).

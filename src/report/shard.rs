@@ -5,11 +5,11 @@
 //! values and on exact sums, the merged report equals a single run's, byte for byte apart
 //! from `timing`.
 
-use crate::summary::{EndpointSummary, ExactSum, LookSummary, Summary, Values};
+use crate::summary::{Bins, CohortSummary, CurvePoint, EndpointSummary, ExactSum, LookSummary, Summary, Values};
 use serde_json::{Map, Value, json};
 
 /// The version of the shard format; `merge` refuses others.
-pub const FORMAT_VERSION: u64 = 2;
+pub const FORMAT_VERSION: u64 = 3;
 
 /// SHA-256 of the state's compact JSON text (the same text for a state written and read back:
 /// numbers round-trip exactly and key order is kept).
@@ -18,8 +18,9 @@ pub fn state_checksum(state: &Value) -> String {
 }
 
 /// Checks that a state read from a shard has the shape its scenario implies and counts that
-/// can be: `replicates` trials of the scenario whose `fresh` summary is given.
-pub fn check_state(s: &Summary, fresh: &Summary, replicates: u64) -> Result<(), String> {
+/// can be: the trials `range` of the scenario whose `fresh` summary is given.
+pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) -> Result<(), String> {
+    let replicates = range.end - range.start;
     if s.replicates != replicates {
         return Err(format!("the state holds {} replicates, but its range has {replicates}", s.replicates));
     }
@@ -50,7 +51,30 @@ pub fn check_state(s: &Summary, fresh: &Summary, replicates: u64) -> Result<(), 
             return Err(format!("endpoint {i}'s kept values do not number one per replicate"));
         }
         for (k, m) in e.milestones.iter().enumerate() {
-            too_many(&format!("endpoints[{i}].milestones[{k}] count"), m[0].count.max(m[1].count))?;
+            if m.iter().zip(&f.milestones[k]).any(|(a, b)| !a.bins.same_shape(&b.bins))
+                || m.iter().any(|p| p.bins.total() != p.sum.count || p.sum.count + p.missing != r)
+            {
+                return Err(format!("endpoints[{i}].milestones[{k}] does not count one value per replicate"));
+            }
+        }
+        if e.curves.len() != f.curves.len()
+            || e.curves.iter().flatten().zip(f.curves.iter().flatten()).any(|(a, b)| !a.bins.same_shape(&b.bins))
+        {
+            return Err(format!("endpoint {i}'s curves are not on its scenario's grid"));
+        }
+        for (k, c) in e.curves.iter().enumerate() {
+            for p in c {
+                if p.bins.total() != p.sum.count || p.sum.count + p.missing != r {
+                    return Err(format!(
+                        "endpoint {i}'s curve at grid point {k} does not count one value per replicate"
+                    ));
+                }
+            }
+        }
+        too_many(&format!("endpoints[{i}].covered"), e.covered.max(e.interval_count))?;
+        too_many(&format!("endpoints[{i}].stage1_stops"), e.stage1_stops.max(e.patients_used.count))?;
+        if e.covered > e.interval_count {
+            return Err(format!("endpoint {i}: more intervals cover than there are"));
         }
         too_many(
             &format!("endpoints[{i}] interval count"),
@@ -62,6 +86,39 @@ pub fn check_state(s: &Summary, fresh: &Summary, replicates: u64) -> Result<(), 
         too_many(&format!("looks[{k}] stops"), l.efficacy_stops + l.futility_stops)?;
         too_many(&format!("looks[{k}].not_reached"), l.not_reached)?;
         stops += l.efficacy_stops + l.futility_stops;
+        let f = &fresh.looks[k];
+        for (b, fb) in [
+            (&l.z_bins, &f.z_bins),
+            (&l.events_bins, &f.events_bins),
+            (&l.patients_bins, &f.patients_bins),
+            (&l.month_bins, &f.month_bins),
+        ] {
+            if !b.same_shape(fb) || b.total() > r {
+                return Err(format!(
+                    "looks[{k}]'s distributions do not fit its scenario or count more than {r} replicates"
+                ));
+            }
+        }
+    }
+    if s.cohorts.len() != fresh.cohorts.len() {
+        return Err(format!(
+            "the state has {} cohorts' estimates; its scenario has {}",
+            s.cohorts.len(),
+            fresh.cohorts.len()
+        ));
+    }
+    for (k, (c, f)) in s.cohorts.iter().zip(&fresh.cohorts).enumerate() {
+        let counted = c.log_bins.total();
+        if !c.log_bins.same_shape(&f.log_bins)
+            || counted != c.log_sum.count
+            || counted + c.not_estimable != r
+            || c.wrong_way > counted
+        {
+            return Err(format!("cohorts[{k}] does not count one estimate per replicate"));
+        }
+    }
+    if let Some(x) = s.examples.iter().flatten().find(|&&x| !range.contains(&x)) {
+        return Err(format!("example trial {x} is not a replicate of the range {}..{}", range.start, range.end));
     }
     too_many("stops over all looks", stops)?;
     if s.cut_month.0.len() as u64 != r {
@@ -80,6 +137,20 @@ fn sum(s: &ExactSum) -> Value {
     json!([s.total_string(), s.count])
 }
 
+/// A histogram as its shape and its non-empty bins (index, count).
+fn bins(b: &Bins) -> Value {
+    let nonzero: Vec<Value> =
+        b.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(k, c)| json!([k, c])).collect();
+    json!({"lo": b.lo, "width": b.width, "discrete": b.discrete, "bins": b.counts.len(),
+        "below": b.below, "above": b.above, "counts": nonzero})
+}
+
+fn curve(c: &[CurvePoint; 2]) -> Value {
+    json!(
+        c.iter().map(|p| json!({"sum": sum(&p.sum), "bins": bins(&p.bins), "missing": p.missing})).collect::<Vec<_>>()
+    )
+}
+
 fn values(v: &Values) -> Value {
     Value::Array(v.0.iter().map(|&x| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)).collect())
 }
@@ -93,13 +164,22 @@ pub fn state(s: &Summary) -> Value {
             "estimates": values(&e.estimates), "not_estimable": e.not_estimable,
             "exact_estimates": sum(&e.exact_estimates), "events": values(&e.events),
             "cp_lower": sum(&e.cp_lower), "cp_upper": sum(&e.cp_upper),
-            "milestones": e.milestones.iter().map(|m| json!([sum(&m[0]), sum(&m[1])])).collect::<Vec<_>>(),
-            "any_grade3": e.any_grade3,
+            "milestones": e.milestones.iter().map(curve).collect::<Vec<_>>(),
+            "any_grade3": e.any_grade3, "covered": e.covered, "interval_count": e.interval_count,
+            "stage1_stops": e.stage1_stops, "patients_used": sum(&e.patients_used),
+            "curves": e.curves.iter().map(curve).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "looks": s.looks.iter().map(|l| json!({
             "efficacy_stops": l.efficacy_stops, "futility_stops": l.futility_stops,
             "boundary": sum(&l.boundary), "events": sum(&l.events), "cut_month": sum(&l.cut_month),
             "patients": sum(&l.patients), "futility": sum(&l.futility), "not_reached": l.not_reached,
+            "z_bins": bins(&l.z_bins), "events_bins": bins(&l.events_bins),
+            "patients_bins": bins(&l.patients_bins), "month_bins": bins(&l.month_bins),
+        })).collect::<Vec<_>>(),
+        "examples": s.examples.to_vec(),
+        "cohorts": s.cohorts.iter().map(|c| json!({
+            "log_sum": sum(&c.log_sum), "log_bins": bins(&c.log_bins),
+            "wrong_way": c.wrong_way, "not_estimable": c.not_estimable,
         })).collect::<Vec<_>>(),
         "cut_month": values(&s.cut_month),
         "patients": sum(&s.patients),
@@ -122,6 +202,33 @@ fn read_sum(v: &Value, what: &str) -> Result<ExactSum, String> {
     ExactSum::from_parts(total, u(&v[1], what)?).ok_or_else(|| bad(what))
 }
 
+fn read_bins(v: &Value, what: &str) -> Result<Bins, String> {
+    let n = u(&v["bins"], what)? as usize;
+    if n > 1 << 16 {
+        return Err(bad(what));
+    }
+    let f = |k: &str| v[k].as_f64().filter(|x| x.is_finite()).ok_or_else(|| bad(what));
+    let mut b = Bins::new(f("lo")?, f("width")?, n, v["discrete"].as_bool().ok_or_else(|| bad(what))?);
+    b.below = u(&v["below"], what)?;
+    b.above = u(&v["above"], what)?;
+    for kc in v["counts"].as_array().ok_or_else(|| bad(what))? {
+        let k = u(&kc[0], what)? as usize;
+        *b.counts.get_mut(k).ok_or_else(|| bad(what))? = u(&kc[1], what)?;
+    }
+    Ok(b)
+}
+
+fn read_curve(v: &Value, what: &str) -> Result<[CurvePoint; 2], String> {
+    let point = |p: &Value| -> Result<CurvePoint, String> {
+        Ok(CurvePoint {
+            sum: read_sum(&p["sum"], what)?,
+            bins: read_bins(&p["bins"], what)?,
+            missing: u(&p["missing"], what)?,
+        })
+    };
+    Ok([point(&v[0])?, point(&v[1])?])
+}
+
 fn read_values(v: &Value, what: &str) -> Result<Values, String> {
     let a = v.as_array().ok_or_else(|| bad(what))?;
     Ok(Values(a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()))
@@ -136,7 +243,7 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
             .as_array()
             .ok_or_else(|| bad(&w("milestones")))?
             .iter()
-            .map(|m| Ok([read_sum(&m[0], &w("milestones"))?, read_sum(&m[1], &w("milestones"))?]))
+            .map(|m| read_curve(m, &w("milestones")))
             .collect::<Result<Vec<_>, String>>()?;
         s.endpoints.push(EndpointSummary {
             rejections: u(&e["rejections"], &w("rejections"))?,
@@ -149,6 +256,16 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
             events: read_values(&e["events"], &w("events"))?,
             milestones,
             any_grade3: u(&e["any_grade3"], &w("any_grade3"))?,
+            covered: u(&e["covered"], &w("covered"))?,
+            interval_count: u(&e["interval_count"], &w("interval_count"))?,
+            stage1_stops: u(&e["stage1_stops"], &w("stage1_stops"))?,
+            patients_used: read_sum(&e["patients_used"], &w("patients_used"))?,
+            curves: e["curves"]
+                .as_array()
+                .ok_or_else(|| bad(&w("curves")))?
+                .iter()
+                .map(|c| read_curve(c, &w("curves")))
+                .collect::<Result<Vec<_>, String>>()?,
         });
     }
     for (k, l) in v["looks"].as_array().ok_or_else(|| bad("looks"))?.iter().enumerate() {
@@ -162,7 +279,24 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
             patients: read_sum(&l["patients"], &w("patients"))?,
             futility: read_sum(&l["futility"], &w("futility"))?,
             not_reached: u(&l["not_reached"], &w("not_reached"))?,
+            z_bins: read_bins(&l["z_bins"], &w("z_bins"))?,
+            events_bins: read_bins(&l["events_bins"], &w("events_bins"))?,
+            patients_bins: read_bins(&l["patients_bins"], &w("patients_bins"))?,
+            month_bins: read_bins(&l["month_bins"], &w("month_bins"))?,
         });
+    }
+    for (k, c) in v["cohorts"].as_array().ok_or_else(|| bad("cohorts"))?.iter().enumerate() {
+        let w = |x: &str| format!("cohorts[{k}].{x}");
+        s.cohorts.push(CohortSummary {
+            log_sum: read_sum(&c["log_sum"], &w("log_sum"))?,
+            log_bins: read_bins(&c["log_bins"], &w("log_bins"))?,
+            wrong_way: u(&c["wrong_way"], &w("wrong_way"))?,
+            not_estimable: u(&c["not_estimable"], &w("not_estimable"))?,
+        });
+    }
+    let examples = v["examples"].as_array().filter(|a| a.len() == s.examples.len()).ok_or_else(|| bad("examples"))?;
+    for (slot, x) in s.examples.iter_mut().zip(examples) {
+        *slot = if x.is_null() { None } else { Some(u(x, "examples")?) };
     }
     s.cut_month = read_values(&v["cut_month"], "cut_month")?;
     s.patients = read_sum(&v["patients"], "patients")?;

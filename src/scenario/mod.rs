@@ -3,12 +3,14 @@
 //! `show` writes a scenario back as TOML with every default filled in.
 
 mod model;
+mod null;
 mod read;
 mod show;
 mod tree;
 mod validate;
 
 pub use model::*;
+pub use null::under_null;
 pub use read::Diagnostic;
 pub use show::to_toml;
 pub use tree::{Origin, nearest, parse_path};

@@ -83,7 +83,7 @@ pub fn shard(data: &[u8]) {
         return;
     }
     let fresh = engine::run(&s, 0..0, |_| {});
-    if report::shard::check_state(&f.state, &fresh, f.end - f.start).is_ok() {
+    if report::shard::check_state(&f.state, &fresh, f.start..f.end).is_ok() {
         let mut merged = fresh.clone();
         merged.merge(&f.state);
         let r = report::model::RunReport::new(&s, &merged, false);

@@ -7,7 +7,7 @@
 
 use super::Exporter;
 use crate::report::csv_text;
-use crate::report::model::{EndpointReport, RunReport, SizeReport, SweepReport};
+use crate::report::model::{EndpointReport, NullReport, RunReport, SizeReport, SweepReport};
 
 pub struct Csv;
 
@@ -15,7 +15,7 @@ fn n(x: Option<f64>) -> String {
     x.filter(|v| v.is_finite()).map_or(String::new(), |v| v.to_string())
 }
 
-const ENDPOINT_COLUMNS: [&str; 15] = [
+const ENDPOINT_COLUMNS: [&str; 24] = [
     "endpoint",
     "kind",
     "test",
@@ -31,10 +31,23 @@ const ENDPOINT_COLUMNS: [&str; 15] = [
     "estimate_q500",
     "estimate_q975",
     "events_mean",
+    // What events_mean counts: events, responders (binary) or adverse events (safety).
+    "events_are",
+    "true_value",
+    "bias",
+    "bias_mcse",
+    "rmse",
+    "coverage",
+    // With --null: the test's rejection rate under the null and its exact 95% interval.
+    "type_one_error",
+    "type_one_error_ci_lower",
+    "type_one_error_ci_upper",
 ];
 
-fn endpoint_cells(e: &EndpointReport) -> Vec<String> {
+fn endpoint_cells(e: &EndpointReport, null: Option<&NullReport>) -> Vec<String> {
     let sp = e.estimate.spread;
+    let acc = e.estimate.accuracy;
+    let t1 = null.and_then(|n| n.endpoints.0.iter().find(|(name, _)| *name == e.name)).map(|(_, t)| t);
     vec![
         e.name.clone(),
         e.kind.clone(),
@@ -51,6 +64,15 @@ fn endpoint_cells(e: &EndpointReport) -> Vec<String> {
         n(sp.map(|d| d.q500)),
         n(sp.map(|d| d.q975)),
         n(e.events.map(|d| d.mean)),
+        e.counted().to_string(),
+        n(acc.map(|a| a.true_value)),
+        n(acc.map(|a| a.bias)),
+        n(acc.map(|a| a.bias_mcse)),
+        n(acc.map(|a| a.rmse)),
+        n(acc.and_then(|a| a.coverage)),
+        n(t1.map(|t| t.type_one_error)),
+        n(t1.map(|t| t.ci[0])),
+        n(t1.map(|t| t.ci[1])),
     ]
 }
 
@@ -59,7 +81,7 @@ impl Exporter for Csv {
         let mut header: Vec<String> = ENDPOINT_COLUMNS.iter().map(|c| c.to_string()).collect();
         header.extend(["complete".to_string(), "warnings".to_string()]);
         let rows = report.endpoints.iter().map(|e| {
-            let mut row = endpoint_cells(e);
+            let mut row = endpoint_cells(e, report.null.as_ref());
             row.extend([report.complete.to_string(), report.warnings.join("; ")]);
             row
         });
@@ -73,7 +95,7 @@ impl Exporter for Csv {
         let rows = report.points.iter().flat_map(|p| {
             p.report.endpoints.iter().map(move |e| {
                 let mut row: Vec<String> = p.set.0.iter().map(|(_, v)| v.clone()).collect();
-                row.extend(endpoint_cells(e));
+                row.extend(endpoint_cells(e, p.report.null.as_ref()));
                 row.extend([
                     n(p.report.analysis.cut_month.map(|c| c.mean)),
                     p.report.complete.to_string(),

@@ -142,7 +142,21 @@ fn run_caption(name: &str) -> String {
             "{e}: the effect estimate across the virtual trials, the true value marked where the scenario states one."
         )
     } else if let Some(e) = stem.strip_prefix("boundaries-z-") {
-        format!("{e}: efficacy (and futility) boundaries by look on the z scale, with the probabilities of stopping.")
+        format!(
+            "{e}: efficacy (and futility) boundaries by look on the z scale, with the probabilities of stopping and the observed z's median and 95% range at each look."
+        )
+    } else if let Some(e) = stem.strip_prefix("curves-") {
+        format!(
+            "{e}: each arm's curve at the analysis where each trial stopped — the median of the trials and their 95% band (months with follow-up in at least half of the trials), the scenario's model curve dashed. An assessment schedule, a short follow-up or a dependent censoring shows as a gap between the two."
+        )
+    } else if let Some(e) = stem.strip_prefix("forest-") {
+        format!(
+            "{e}: the hazard ratio within each cohort across the virtual trials (median and 95% range of the Cox estimates, log scale), the overall estimate below; × marks each cohort's true ratio."
+        )
+    } else if let Some(e) = stem.strip_prefix("examples-") {
+        format!(
+            "{e}: example trials of the run (the first replicate of each kind), each arm's curve at the trial's own analysis."
+        )
     } else if let Some(e) = stem.strip_prefix("boundaries-hr-") {
         format!("{e}: the same boundaries on the hazard-ratio scale (at each look's mean events).")
     } else {
@@ -159,7 +173,7 @@ fn endpoint_rows(e: &EndpointReport) -> String {
         _ => e.p_any_grade3.map_or("—".into(), |p| format!("P(grade ≥ 3) {p:.3}")),
     };
     format!(
-        "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{power}</td><td class=\"l\">{}</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{power}</td><td class=\"l\">{}</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
         esc(&e.name),
         esc(&e.test.replace('_', " ")),
         esc(&est.name.replace('_', " ")),
@@ -168,8 +182,59 @@ fn endpoint_rows(e: &EndpointReport) -> String {
         f(sp.map(|d| d.q975), 3),
         acc.map_or("—".into(), |a| format!("{:+.4} (MCSE {:.4}; true {:.3})", a.bias, a.bias_mcse, a.true_value)),
         f(acc.map(|a| a.rmse), 4),
+        acc.and_then(|a| Some(format!("{:.4} (MCSE {:.4})", a.coverage?, a.coverage_mcse?))).unwrap_or("—".into()),
         f(e.events.map(|d| d.mean), 1),
     )
+}
+
+/// The primary endpoint's estimate by cohort.
+fn cohort_table(e: &EndpointReport) -> String {
+    let Some(cohorts) = &e.cohorts else { return String::new() };
+    let mut s = format!(
+        "<h3>{}: hazard ratio by cohort</h3>\n<table>\n<tr><th class=\"l\">cohort</th><th>share</th><th>true</th><th>median (2.5%, 97.5%)</th><th>geometric mean</th><th>wrong way</th><th>not estimable</th></tr>\n",
+        esc(&e.name)
+    );
+    for c in cohorts {
+        s.push_str(&format!(
+            "<tr><td class=\"l\">{}</td><td>{:.2}</td><td>{}</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(&c.cohort),
+            c.share,
+            f(c.true_hazard_ratio, 3),
+            f(c.q500, 3),
+            f(c.q025, 3),
+            f(c.q975, 3),
+            f(c.geometric_mean, 3),
+            c.wrong_way.map_or("—".into(), |w| format!("{:.1}%", 100.0 * w)),
+            c.not_estimable
+        ));
+    }
+    s.push_str("</table>\n<p>Each cohort's Cox estimate within the cohort at the analysis; “wrong way”: the share of trials whose estimate lies on the other side of 1 from the cohort's true ratio.</p>\n");
+    s
+}
+
+/// Milestone estimates per arm with their spread across trials.
+fn milestone_table(e: &EndpointReport) -> String {
+    let Some(ms) = &e.milestones else { return String::new() };
+    let measure = e.milestone_measure.as_deref().unwrap_or("survival").replace('_', " ");
+    let mut s = format!(
+        "<h3>Milestones of {}: {measure}</h3>\n<table>\n<tr><th>month</th><th class=\"l\">arm</th><th>mean</th><th>2.5%</th><th>97.5%</th><th>trials not estimable</th></tr>\n",
+        esc(&e.name)
+    );
+    for (month, arms) in &ms.0 {
+        for (arm, m) in &arms.0 {
+            s.push_str(&format!(
+                "<tr><td>{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                esc(month),
+                esc(arm),
+                f(m.mean, 3),
+                f(m.q025, 3),
+                f(m.q975, 3),
+                m.not_estimable
+            ));
+        }
+    }
+    s.push_str("</table>\n");
+    s
 }
 
 /// The per-look table of the endpoint monitored at the looks.
@@ -177,11 +242,11 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
     let mut s = String::new();
     if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
         s.push_str(&format!("<h3>Looks of {}</h3>\n", esc(&e.name)));
-        s.push_str("<table>\n<tr><th>look</th><th>information</th><th>events</th><th>month</th><th>patients</th><th>boundary z</th><th>boundary HR</th><th>cumulative α</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th></tr>\n");
+        s.push_str("<table>\n<tr><th>look</th><th>information</th><th>events</th><th>month</th><th>patients</th><th>boundary z</th><th>boundary HR</th><th>cumulative α</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th><th>observed z: median (2.5%, 97.5%)</th></tr>\n");
         let r = replicates.max(1) as f64;
         for l in looks {
             s.push_str(&format!(
-                "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td></tr>\n",
+                "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>\n",
                 l.look,
                 l.information,
                 f(l.events, 1),
@@ -193,7 +258,13 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
                 l.rejections as f64 / r,
                 f(l.futility_z.filter(|z| z.is_finite()).map(|_| l.futility_stops as f64 / r), 3),
                 l.stop_probability,
-                l.cumulative_power
+                l.cumulative_power,
+                l.z_distribution.map_or("—".into(), |q| format!(
+                    "{} ({}, {})",
+                    f(q.q500, 2),
+                    f(q.q025, 2),
+                    f(q.q975, 2)
+                )),
             ));
         }
         s.push_str("</table>\n");
@@ -274,13 +345,15 @@ impl Exporter for Html {
             b.push_str(&format!("<li>{}</li>\n", esc(d)));
         }
         b.push_str("</ul>\n</section>\n");
-        b.push_str("<section id=\"operating-characteristics\">\n<h2>Operating characteristics</h2>\n<table>\n<tr><th class=\"l\">endpoint</th><th class=\"l\">test</th><th>power [95% CI]</th><th class=\"l\">estimate</th><th>median (2.5%, 97.5%)</th><th>bias</th><th>RMSE</th><th>events (mean)</th></tr>\n");
+        b.push_str("<section id=\"operating-characteristics\">\n<h2>Operating characteristics</h2>\n<table>\n<tr><th class=\"l\">endpoint</th><th class=\"l\">test</th><th>power [95% CI]</th><th class=\"l\">estimate</th><th>median (2.5%, 97.5%)</th><th>bias</th><th>RMSE</th><th>95% interval coverage</th><th>events (mean)</th></tr>\n");
         for e in &r.endpoints {
             b.push_str(&endpoint_rows(e));
         }
         b.push_str("</table>\n");
         for e in &r.endpoints {
             b.push_str(&look_table(e, r.replicates));
+            b.push_str(&cohort_table(e));
+            b.push_str(&milestone_table(e));
         }
         let a = &r.analysis;
         b.push_str(&format!(
@@ -298,6 +371,34 @@ impl Exporter for Html {
                 m.power_all,
                 m.power_at_least_one
             ));
+        }
+        if let Some(n) = &r.null {
+            b.push_str(
+                "</section>\n<section id=\"type-one-error\">\n<h2>Type I error: the same trials under the null</h2>\n",
+            );
+            b.push_str(&format!("<p>{}.</p>\n", esc(&n.null.join("; "))));
+            b.push_str("<table>\n<tr><th class=\"l\">endpoint</th><th class=\"l\">test</th><th>level</th><th>type I error [95% CI]</th><th>rejections</th><th class=\"l\">against its level</th><th>power</th></tr>\n");
+            let rows =
+                n.endpoints.0.iter().map(|(name, t)| (name.as_str(), t)).chain(n.family.iter().map(|t| ("family", t)));
+            for (name, t) in rows {
+                let power = match r.endpoint(name) {
+                    Some(e) => f(e.power, 3),
+                    None => r.analysis.multiplicity.as_ref().map_or("—".into(), |m| f(Some(m.power_at_least_one), 3)),
+                };
+                b.push_str(&format!(
+                    "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{:.4} [{:.4}, {:.4}]</td><td>{}</td><td class=\"l {}\">{}</td><td>{power}</td></tr>\n",
+                    esc(name),
+                    esc(&t.test.replace('_', " ")),
+                    t.level,
+                    t.type_one_error,
+                    t.ci[0],
+                    t.ci[1],
+                    t.rejections,
+                    if t.verdict == "inflated" { "off" } else { "ok" },
+                    esc(&t.verdict)
+                ));
+            }
+            b.push_str("</table>\n<p>Each rate is of the same virtual patients with every treatment effect at its null (common random numbers), with its exact (Clopper–Pearson) interval; a level inside the interval is “at level”, an interval below it “conservative”, above it “inflated”.</p>\n");
         }
         b.push_str("</section>\n<section id=\"analytic\">\n<h2>Analytic companions against the simulation</h2>\n");
         b.push_str(&companions(r));

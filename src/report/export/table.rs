@@ -37,15 +37,6 @@ fn wrap(text: &str, indent: usize) -> String {
 
 const WIDTH: usize = 100;
 
-/// What an endpoint's "events" count.
-fn counted(kind: &str) -> &'static str {
-    match kind {
-        "binary" => "responders",
-        "safety" => "adverse events",
-        _ => "events",
-    }
-}
-
 fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
     let test = if e.kind == "safety" { "no test".to_string() } else { e.test.replace('_', " ") };
     out.push_str(&format!("{} — {}, {test}\n", e.name, e.kind.replace('_', " ")));
@@ -108,6 +99,34 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
         )),
         None => out.push_str(&format!("  {:<22}not estimable in any trial\n", est.name.replace('_', " "))),
     }
+    if let Some(a) = est.accuracy {
+        let coverage = match (a.coverage, a.coverage_mcse) {
+            (Some(c), Some(se)) => format!("; 95% interval coverage {c:.3} (MCSE {se:.4})"),
+            _ => String::new(),
+        };
+        out.push_str(&wrap(
+            &format!(
+                "  {:<22}bias {:+.4} (MCSE {:.4}), RMSE {:.4}{}{coverage}",
+                format!("vs true {}", f(Some(a.true_value), 3)),
+                a.bias,
+                a.bias_mcse,
+                a.rmse,
+                a.log_bias
+                    .zip(a.log_bias_mcse)
+                    .map_or(String::new(), |(b, se)| format!("; log scale {b:+.4} (MCSE {se:.4})"))
+            ),
+            24,
+        ));
+    }
+    if let Some(m) = &e.simon {
+        out.push_str(&format!(
+            "  {:<22}P(early termination) {:.3} (MCSE {:.4}); expected sample size {}\n",
+            "Simon stage 1",
+            m.probability_of_early_termination,
+            m.pet_mcse,
+            f(m.expected_sample_size, 1)
+        ));
+    }
     if let Some(x) = &e.exact_interval {
         out.push_str(&format!(
             "  {:<22}{:.3} to {:.3} on average (Clopper–Pearson)\n",
@@ -115,29 +134,39 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
         ));
     }
     if let Some(d) = e.events {
-        out.push_str(&format!(
-            "  {:<22}mean {:.1} (2.5% {:.0}, 97.5% {:.0})\n",
-            counted(&e.kind),
-            d.mean,
-            d.q025,
-            d.q975
-        ));
+        out.push_str(&format!("  {:<22}mean {:.1} (2.5% {:.0}, 97.5% {:.0})\n", e.counted(), d.mean, d.q025, d.q975));
     }
     if let (Some(measure), Some(ms)) = (&e.milestone_measure, &e.milestones) {
         let arms: Vec<&str> = ms.0.first().map_or(Vec::new(), |(_, a)| a.0.iter().map(|(n, _)| n.as_str()).collect());
-        out.push_str(&format!("  {} at month (mean per arm: {})\n", measure.replace('_', " "), arms.join(", ")));
-        let cells: Vec<String> =
-            ms.0.iter()
-                .map(|(m, a)| {
-                    let v: Vec<String> = a.0.iter().map(|(_, x)| f(x.mean, 3)).collect();
-                    format!("{m}: {}", v.join(" vs "))
-                })
-                .collect();
-        out.push_str(&wrap(&format!("    {}", cells.join("; ")), 4));
+        out.push_str(&format!(
+            "  {} at month (mean [2.5%, 97.5%] per arm: {})\n",
+            measure.replace('_', " "),
+            arms.join(", ")
+        ));
+        for (m, a) in &ms.0 {
+            let v: Vec<String> =
+                a.0.iter().map(|(_, x)| format!("{} [{}, {}]", f(x.mean, 3), f(x.q025, 3), f(x.q975, 3))).collect();
+            out.push_str(&wrap(&format!("    {m:>5}: {}", v.join(" vs ")), 11));
+        }
+    }
+    if let Some(cohorts) = &e.cohorts {
+        out.push_str("  hazard ratio by cohort (median [2.5%, 97.5%] of the trials' Cox estimates):\n");
+        for c in cohorts {
+            let truth = c.true_hazard_ratio.map_or(String::new(), |t| format!("; true {t:.3}"));
+            let wrong = c.wrong_way.map_or(String::new(), |w| format!("; wrong way in {:.1}%", 100.0 * w));
+            out.push_str(&format!(
+                "    {:<20}{} [{}, {}]{truth}{wrong}{}\n",
+                c.cohort,
+                f(c.q500, 3),
+                f(c.q025, 3),
+                f(c.q975, 3),
+                if c.not_estimable > 0 { format!("; {} not estimable", c.not_estimable) } else { String::new() }
+            ));
+        }
     }
     if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
         out.push_str(&format!(
-            "  {:>4} {:>5} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7}\n",
+            "  {:>4} {:>5} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>6}\n",
             "look",
             "info",
             "events",
@@ -148,11 +177,12 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
             "alpha",
             "P(eff)",
             "P(fut)",
-            "cum pow"
+            "cum pow",
+            "z med"
         ));
         for l in looks {
             out.push_str(&format!(
-                "  {:>4} {:>5.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7.3}\n",
+                "  {:>4} {:>5.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7.3} {:>6}\n",
                 l.look,
                 l.information,
                 f(l.events, 1),
@@ -163,12 +193,14 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
                 f(l.alpha_spent, 5),
                 f(Some(share(l.rejections, replicates)), 3),
                 f(l.futility_z.map(|_| share(l.futility_stops, replicates)), 3),
-                l.cumulative_power
+                l.cumulative_power,
+                f(l.z_distribution.and_then(|q| q.q500), 2)
             ));
         }
-        out.push_str(
-            "  (info: planned information; alpha: cumulative planned; P(eff), P(fut): stopping at the look)\n",
-        );
+        out.push_str(&wrap(
+            "  (info: planned information; alpha: cumulative planned; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
+            3,
+        ));
     }
 }
 
@@ -206,6 +238,18 @@ impl Exporter for Table {
                 f(Some(m.power_all), 3),
                 f(Some(m.power_at_least_one), 3)
             ));
+        }
+        if let Some(n) = &report.null {
+            out.push_str(&wrap(&format!("\nunder the null, the same virtual trials: {}", n.null.join("; ")), 2));
+            out.push_str(&format!("  {:<22}type I error [95% CI]    (rejections; level: verdict)\n", ""));
+            let rows =
+                n.endpoints.0.iter().map(|(name, t)| (name.as_str(), t)).chain(n.family.iter().map(|t| ("family", t)));
+            for (name, t) in rows {
+                out.push_str(&format!(
+                    "  {name:<22}{:.4} [{:.4}, {:.4}]  ({}; {}: {})\n",
+                    t.type_one_error, t.ci[0], t.ci[1], t.rejections, t.level, t.verdict
+                ));
+            }
         }
         for w in &report.warnings {
             out.push_str(&wrap(&format!("warning: {w}"), 2));

@@ -1,0 +1,84 @@
+//! What only the pictures need, added to a run's report before plots or HTML are drawn (never
+//! serialised, so the JSON of a run is the same with or without pictures): each curve's model
+//! overlay ([`crate::design::truth`]) and the example trials' own curves, re-simulated from
+//! their replicate numbers (replicate i depends only on the scenario, the seed and i).
+
+use super::model::RunReport;
+use crate::scenario::{EndpointKind, Scenario};
+
+/// Fills the model curves and the example trials' steps of `report`, a run of `s`.
+pub fn complete(report: &mut RunReport, s: &Scenario) {
+    for (i, e) in report.endpoints.iter_mut().enumerate() {
+        let Some(c) = &mut e.curves else { continue };
+        if let Some(model) = crate::design::truth::curves(s, i, &c.months) {
+            for ((_, arm), m) in c.arms.0.iter_mut().zip(model) {
+                arm.model = Some(m);
+            }
+            c.model_method = Some(crate::design::truth::method());
+        }
+    }
+    let Some(pe) =
+        crate::analyze::primary(s).filter(|&i| matches!(s.endpoints[i].kind, EndpointKind::TimeToEvent { .. }))
+    else {
+        return;
+    };
+    for ex in &mut report.examples {
+        let (trial, cut) = crate::engine::sample_trial(s, ex.replicate);
+        ex.cut_month = Some(cut);
+        ex.steps = steps(s, pe, &trial.patients, cut);
+    }
+}
+
+/// Each arm's Kaplan–Meier (or cumulative incidence) steps of endpoint `i` in one trial at
+/// its analysis month `cut`: (month, value) at 0, at each event and at the arm's last
+/// observation; treatment first.
+fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64) -> Vec<(String, Vec<(f64, f64)>)> {
+    let e = &s.endpoints[i];
+    let EndpointKind::TimeToEvent { competing, .. } = &e.kind else { return Vec::new() };
+    let Some(spec) = crate::cut::TteSpec::new(s, &e.kind) else { return Vec::new() };
+    let competing = !competing.is_empty();
+    let mut outcomes = Vec::new();
+    crate::cut::outcomes(&spec, patients, s.assessments.as_ref(), &mut outcomes, None);
+    std::iter::once(e.treatment)
+        .chain(e.control)
+        .map(|arm| {
+            let mut obs: Vec<(f64, u8)> = patients
+                .iter()
+                .zip(&outcomes)
+                .filter(|(p, _)| p.arm as usize == arm)
+                .filter_map(|(p, &o)| crate::cut::observe(p, o, cut))
+                .collect();
+            obs.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.min(1).cmp(&a.1.min(1))));
+            let mut at_risk = obs.len() as f64;
+            let (mut surv, mut inc) = (1.0f64, 0.0f64);
+            let mut out = vec![(0.0, if competing { 0.0 } else { 1.0 })];
+            let mut j = 0;
+            while j < obs.len() {
+                let t = obs[j].0;
+                let (mut d, mut dc, mut c) = (0.0, 0.0, 0.0);
+                while j < obs.len() && obs[j].0 == t {
+                    match obs[j].1 {
+                        1 => d += 1.0,
+                        2 => dc += 1.0,
+                        _ => c += 1.0,
+                    }
+                    j += 1;
+                }
+                if d > 0.0 {
+                    inc += surv * d / at_risk;
+                }
+                if d > 0.0 || (competing && dc > 0.0) {
+                    surv *= 1.0 - if competing { d + dc } else { d } / at_risk;
+                    if d > 0.0 {
+                        out.push((t, if competing { inc } else { surv }));
+                    }
+                }
+                at_risk -= d + dc + c;
+            }
+            let last = obs.last().map_or(0.0, |o| o.0);
+            let end = out.last().map_or(1.0, |p| p.1);
+            out.push((last, end));
+            (s.arms[arm].name.clone(), out)
+        })
+        .collect()
+}
