@@ -302,11 +302,20 @@ impl<'a> Plan<'a> {
 }
 
 /// The last observed time of each arm (0 = control side, 1 = treatment side) among the
-/// observations `tte_at` left sorted in `scratch`.
+/// observations `tte_at` left sorted by time in `scratch`: read from the end, so it costs a
+/// few observations, not all of them.
 fn last_times(scratch: &Scratch) -> [f64; 2] {
     let mut last = [f64::NEG_INFINITY; 2];
-    for o in scratch.sorter.sorted() {
-        last[o.arm as usize] = last[o.arm as usize].max(o.time);
+    let mut found = [false; 2];
+    for o in scratch.sorter.sorted().iter().rev() {
+        let a = (o.arm & 1) as usize;
+        if !found[a] {
+            last[a] = o.time;
+            found[a] = true;
+            if found[0] && found[1] {
+                break;
+            }
+        }
     }
     last
 }
@@ -315,6 +324,17 @@ fn last_times(scratch: &Scratch) -> [f64; 2] {
 /// months, in one pass over the pooled table `tte_at` left in `scratch`: `out` holds
 /// [treatment, control] per month, NaN beyond an arm's last observed time or for an absent arm.
 fn curves(e: &Endpoint, grid: &[f64], competing: bool, scratch: &Scratch, last: [f64; 2], out: &mut [f64]) {
+    if competing {
+        curves_of::<true>(e, grid, scratch, last, out)
+    } else {
+        curves_of::<false>(e, grid, scratch, last, out)
+    }
+}
+
+/// [`curves`] for a measure known at compile time (rows are the distinct event times), no
+/// branch on the data.
+#[inline(always)]
+fn curves_of<const COMPETING: bool>(e: &Endpoint, grid: &[f64], scratch: &Scratch, last: [f64; 2], out: &mut [f64]) {
     // Table arm 1 is the treatment side, 0 the control side; slot 0 treatment, 1 control.
     let (mut surv, mut inc) = ([1.0f64; 2], [0.0f64; 2]);
     let rows = &scratch.table.rows;
@@ -323,17 +343,21 @@ fn curves(e: &Endpoint, grid: &[f64], competing: bool, scratch: &Scratch, last: 
         while r < rows.len() && rows[r].time <= t {
             let row = &rows[r];
             for a in 0..2 {
-                let n = row.n[a] as f64;
-                if n > 0.0 {
-                    let (d, dc) = (row.d[a] as f64, row.dc[a] as f64);
+                // An arm with none at risk has no events here: its factor is 1. (Divisions,
+                // as the milestones' estimators write them, so the two agree to the bit.)
+                let n = row.n[a].max(1) as f64;
+                let d = row.d[a] as f64;
+                if COMPETING {
                     inc[a] += surv[a] * d / n;
-                    surv[a] *= 1.0 - if competing { d + dc } else { d } / n;
+                    surv[a] *= 1.0 - (d + row.dc[a] as f64) / n;
+                } else {
+                    surv[a] *= 1.0 - d / n;
                 }
             }
             r += 1;
         }
         for (slot, a) in [(0usize, 1usize), (1, 0)] {
-            let value = if competing { inc[a] } else { surv[a] };
+            let value = if COMPETING { inc[a] } else { surv[a] };
             let present = slot == 0 || e.control.is_some();
             out[2 * k + slot] = if present && t <= last[a] { value } else { f64::NAN };
         }

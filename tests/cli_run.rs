@@ -488,3 +488,51 @@ fn the_table_fits_100_columns_and_shows_each_look() {
     assert_eq!(last["cumulative_power"], v["endpoints"]["peritoneal_rfs"]["power"]);
     assert_eq!(last["alpha_spent"].as_f64(), Some(0.025));
 }
+
+/// `run --null` runs the same virtual trials with every treatment effect at its null: its
+/// rejections are exactly those of the scenario with the hazard ratio set to 1 by hand (the
+/// same seed, so the same random numbers), its type I error sits at the level within its
+/// exact interval, `--from` re-runs it, and a shard cannot carry it.
+#[test]
+fn run_null_reports_each_tests_type_one_error_on_the_same_trials() {
+    let v = run_json(&["scenarios/two-arm-efs-logrank.toml", "--replicates", "4000", "--null"]);
+    let t = &v["null"]["endpoints"]["efs"];
+    let by_hand = run_json(&[
+        "scenarios/two-arm-efs-logrank.toml",
+        "--replicates",
+        "4000",
+        "--set",
+        "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=1",
+    ]);
+    assert_eq!(t["rejections"], by_hand["endpoints"]["efs"]["rejections"]);
+    let (lo, hi) = (t["ci"][0].as_f64().unwrap(), t["ci"][1].as_f64().unwrap());
+    assert!(lo <= 0.025 && 0.025 <= hi, "type I error interval [{lo}, {hi}]");
+    assert_eq!(t["verdict"], "at level");
+    assert_eq!(t["level"], 0.025);
+    // The power beside it is the run's own, untouched by the null run.
+    let plain = run_json(&["scenarios/two-arm-efs-logrank.toml", "--replicates", "4000"]);
+    assert_eq!(plain["endpoints"], v["endpoints"]);
+    // A single-arm design's null is its null rate.
+    let simon = run_json(&["scenarios/pm-orr-simon.toml", "--replicates", "2000", "--null"]);
+    let what = simon["null"]["null"].as_array().unwrap();
+    assert!(what.iter().any(|w| w.as_str().unwrap().contains("null rate 0.2")), "{what:?}");
+    // --from re-runs what produced it, the null included.
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    std::fs::write(&report, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", "--from"])
+        .arg(&report)
+        .args(["--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("identical"));
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["run", "scenarios/two-arm-efs-logrank.toml", "--null", "--shard", "1/2", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}

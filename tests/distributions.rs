@@ -63,7 +63,7 @@ fn the_model_curve_is_the_closed_form_within_its_error() {
     for (arm, hr) in [(0usize, 0.7), (1, 1.0)] {
         for (k, &t) in months.iter().enumerate() {
             let exact = (-rate * hr * t).exp();
-            let se = (exact * (1.0 - exact) / 100_000.0).sqrt();
+            let se = (exact * (1.0 - exact) / peritrial::design::truth::PATIENTS_PER_ARM as f64).sqrt();
             assert!(
                 (curves[arm][k] - exact).abs() <= 4.0 * se + 1e-12,
                 "arm {arm}, month {t}: {} vs {exact}",
@@ -79,7 +79,7 @@ fn the_model_curve_is_the_closed_form_within_its_error() {
         for (k, &t) in months.iter().enumerate() {
             let l1 = rate * hr;
             let exact = l1 / (l1 + death) * (1.0 - (-(l1 + death) * t).exp());
-            let se = (exact * (1.0 - exact) / 100_000.0).sqrt();
+            let se = (exact * (1.0 - exact) / peritrial::design::truth::PATIENTS_PER_ARM as f64).sqrt();
             assert!(
                 (curves[arm][k] - exact).abs() <= 4.0 * se + 1e-12,
                 "arm {arm}, month {t}: {} vs {exact}",

@@ -258,3 +258,44 @@ fn the_contour_crosses_where_the_values_do() {
     assert!(contour(&[vec![Some(0.9), Some(0.95)], vec![Some(0.99), Some(1.0)]], 0.5).is_empty());
     assert!(contour(&[vec![Some(0.0), None], vec![Some(1.0), Some(1.0)]], 0.5).is_empty());
 }
+
+/// With several cohorts, the forest plot holds one row per cohort and the overall estimate,
+/// each labelled with the report's median and range, the wrong-way share beside each cohort.
+#[test]
+fn the_forest_plot_holds_each_cohort_of_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let plots = dir.path().join("plots");
+    let o = bin()
+        .args(["run", "scenarios/mixed-stratified.toml", "--replicates", "400", "--quiet", "--format", "json"])
+        .arg("--plots")
+        .arg(&plots)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (name, e) = v["endpoints"].as_object().unwrap().iter().find(|(_, e)| e["cohorts"].is_array()).unwrap();
+    let text = svg(&plots.join(format!("forest-{name}.svg")));
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let labels = texts(&doc);
+    let cohorts = e["cohorts"].as_array().unwrap();
+    assert_eq!(cohorts.len(), 2);
+    for c in cohorts {
+        let row = format!(
+            "{} {:.2} [{:.2}, {:.2}]",
+            c["cohort"].as_str().unwrap(),
+            c["q500"].as_f64().unwrap(),
+            c["q025"].as_f64().unwrap(),
+            c["q975"].as_f64().unwrap()
+        );
+        assert!(labels.contains(&row), "{row} not in {labels:?}");
+        let wrong = format!("wrong way {:.1}%", 100.0 * c["wrong_way"].as_f64().unwrap());
+        assert!(labels.contains(&wrong), "{wrong} not in {labels:?}");
+        // The cohort's estimate centres on its own true ratio (log scale, 400 trials).
+        let (t, m) = (c["true_hazard_ratio"].as_f64().unwrap(), c["geometric_mean"].as_f64().unwrap());
+        let sd = (c["q975"].as_f64().unwrap().ln() - c["q025"].as_f64().unwrap().ln()) / 3.92;
+        assert!((m.ln() - t.ln()).abs() <= 4.0 * sd / 400f64.sqrt() + 0.01, "{}: {m} vs {t}", c["cohort"]);
+    }
+    assert!(labels.iter().any(|l| l.starts_with("overall ")), "{labels:?}");
+    // One marker per row (the two cohorts and the overall one).
+    assert_eq!(count(&doc, "circle", None), 3);
+}

@@ -376,7 +376,10 @@ impl Exporter for Html {
             b.push_str(
                 "</section>\n<section id=\"type-one-error\">\n<h2>Type I error: the same trials under the null</h2>\n",
             );
-            b.push_str(&format!("<p>{}.</p>\n", esc(&n.null.join("; "))));
+            let what = n.null.join("; ");
+            let mut chars = what.chars();
+            let what: String = chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect());
+            b.push_str(&format!("<p>{}.</p>\n", esc(&what)));
             b.push_str("<table>\n<tr><th class=\"l\">endpoint</th><th class=\"l\">test</th><th>level</th><th>type I error [95% CI]</th><th>rejections</th><th class=\"l\">against its level</th><th>power</th></tr>\n");
             let rows =
                 n.endpoints.0.iter().map(|(name, t)| (name.as_str(), t)).chain(n.family.iter().map(|t| ("family", t)));
