@@ -86,32 +86,9 @@ fn at_months(mut o: Vec<(f64, u8)>, months: &[f64], competing: bool) -> Vec<f64>
             })
             .collect();
     }
-    o.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.min(1).cmp(&a.1.min(1))));
-    let mut at_risk = o.len() as f64;
-    let (mut surv, mut inc) = (1.0f64, 0.0f64);
-    let mut out = Vec::with_capacity(months.len());
-    let mut j = 0;
-    for &m in months {
-        while j < o.len() && o[j].0 <= m {
-            let t = o[j].0;
-            let (mut d, mut dc, mut c) = (0.0, 0.0, 0.0);
-            while j < o.len() && o[j].0 == t {
-                match o[j].1 {
-                    1 => d += 1.0,
-                    2 => dc += 1.0,
-                    _ => c += 1.0,
-                }
-                j += 1;
-            }
-            if at_risk > 0.0 {
-                inc += surv * d / at_risk;
-                surv *= 1.0 - if competing { d + dc } else { d } / at_risk;
-            }
-            at_risk -= d + dc + c;
-        }
-        out.push(if competing { inc } else { surv });
-    }
-    out
+    // The step function's value at each month: its last step at or before it.
+    let steps = crate::stats::km::steps(&mut o, competing);
+    months.iter().map(|&m| steps[steps.partition_point(|s| s.0 <= m) - 1].1).collect()
 }
 
 #[cfg(test)]

@@ -48,33 +48,7 @@ fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64
                 .filter(|(p, _)| p.arm as usize == arm)
                 .filter_map(|(p, &o)| crate::cut::observe(p, o, cut))
                 .collect();
-            obs.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.min(1).cmp(&a.1.min(1))));
-            let mut at_risk = obs.len() as f64;
-            let (mut surv, mut inc) = (1.0f64, 0.0f64);
-            let mut out = vec![(0.0, if competing { 0.0 } else { 1.0 })];
-            let mut j = 0;
-            while j < obs.len() {
-                let t = obs[j].0;
-                let (mut d, mut dc, mut c) = (0.0, 0.0, 0.0);
-                while j < obs.len() && obs[j].0 == t {
-                    match obs[j].1 {
-                        1 => d += 1.0,
-                        2 => dc += 1.0,
-                        _ => c += 1.0,
-                    }
-                    j += 1;
-                }
-                if d > 0.0 {
-                    inc += surv * d / at_risk;
-                }
-                if d > 0.0 || (competing && dc > 0.0) {
-                    surv *= 1.0 - if competing { d + dc } else { d } / at_risk;
-                    if d > 0.0 {
-                        out.push((t, if competing { inc } else { surv }));
-                    }
-                }
-                at_risk -= d + dc + c;
-            }
+            let mut out = crate::stats::km::steps(&mut obs, competing);
             let last = obs.last().map_or(0.0, |o| o.0);
             let end = out.last().map_or(1.0, |p| p.1);
             out.push((last, end));
