@@ -204,6 +204,39 @@ fn findq(x: &[f64], y: &[f64], p: f64, xmax: f64) -> Option<f64> {
     }
 }
 
+/// The steps of the Kaplan–Meier survival (or, with `competing`, the Aalen–Johansen cumulative
+/// incidence of status 1, status 2 competing) of observations (time, status: 0 censored, 1
+/// event, 2 competing event), which it sorts by time, events before censorings at a tie:
+/// (0, 1 or 0) and then (time, value) at each time with an event of interest.
+pub fn steps(obs: &mut [(f64, u8)], competing: bool) -> Vec<(f64, f64)> {
+    obs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.min(1).cmp(&a.1.min(1))));
+    let mut at_risk = obs.len() as f64;
+    let (mut surv, mut inc) = (1.0f64, 0.0f64);
+    let mut out = vec![(0.0, if competing { 0.0 } else { 1.0 })];
+    let mut j = 0;
+    while j < obs.len() {
+        let t = obs[j].0;
+        let (mut d, mut dc, mut c) = (0.0, 0.0, 0.0);
+        while j < obs.len() && obs[j].0 == t {
+            match obs[j].1 {
+                1 => d += 1.0,
+                2 => dc += 1.0,
+                _ => c += 1.0,
+            }
+            j += 1;
+        }
+        if at_risk > 0.0 {
+            inc += surv * d / at_risk;
+            surv *= 1.0 - if competing { d + dc } else { d } / at_risk;
+        }
+        if d > 0.0 {
+            out.push((t, if competing { inc } else { surv }));
+        }
+        at_risk -= d + dc + c;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Obs, RiskTable};
@@ -269,37 +302,4 @@ mod tests {
         assert_eq!(r.estimate, 15.0);
         assert_eq!(r.std_err, 0.0);
     }
-}
-
-/// The steps of the Kaplan–Meier survival (or, with `competing`, the Aalen–Johansen cumulative
-/// incidence of status 1, status 2 competing) of observations (time, status: 0 censored, 1
-/// event, 2 competing event), which it sorts by time, events before censorings at a tie:
-/// (0, 1 or 0) and then (time, value) at each time with an event of interest.
-pub fn steps(obs: &mut [(f64, u8)], competing: bool) -> Vec<(f64, f64)> {
-    obs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(b.1.min(1).cmp(&a.1.min(1))));
-    let mut at_risk = obs.len() as f64;
-    let (mut surv, mut inc) = (1.0f64, 0.0f64);
-    let mut out = vec![(0.0, if competing { 0.0 } else { 1.0 })];
-    let mut j = 0;
-    while j < obs.len() {
-        let t = obs[j].0;
-        let (mut d, mut dc, mut c) = (0.0, 0.0, 0.0);
-        while j < obs.len() && obs[j].0 == t {
-            match obs[j].1 {
-                1 => d += 1.0,
-                2 => dc += 1.0,
-                _ => c += 1.0,
-            }
-            j += 1;
-        }
-        if at_risk > 0.0 {
-            inc += surv * d / at_risk;
-            surv *= 1.0 - if competing { d + dc } else { d } / at_risk;
-        }
-        if d > 0.0 {
-            out.push((t, if competing { inc } else { surv }));
-        }
-        at_risk -= d + dc + c;
-    }
-    out
 }
