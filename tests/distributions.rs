@@ -143,7 +143,7 @@ fn curves_across_trials_center_on_the_closed_form() {
 fn the_hazard_ratios_interval_covers_at_its_level_and_the_log_scale_is_unbiased() {
     let s = scenario::load(std::path::Path::new(CANONICAL), &["study.replicates=4000".into()]).unwrap();
     let r = report(&s);
-    let a = r.endpoints[0].estimate.accuracy.expect("a true hazard ratio");
+    let a = r.endpoints[0].estimate.accuracy.clone().expect("a true hazard ratio");
     assert_eq!(a.intervals, 4000);
     let (c, se) = (a.coverage.unwrap(), a.coverage_mcse.unwrap());
     assert!((c - 0.95).abs() <= 4.0 * se, "coverage {c} ± {se}");
@@ -164,7 +164,7 @@ fn simons_early_termination_and_expected_size_are_the_binomial_ones() {
     let en = 13.0 + (1.0 - pet) * 30.0;
     let se = 30.0 * m.pet_mcse;
     assert!((m.expected_sample_size.unwrap() - en).abs() <= 4.0 * se, "E(N) {:?} vs {en}", m.expected_sample_size);
-    let a = r.endpoints[0].estimate.accuracy.unwrap();
+    let a = r.endpoints[0].estimate.accuracy.clone().unwrap();
     // Clopper–Pearson is conservative: coverage at least 95% (within its MCSE).
     assert!(a.coverage.unwrap() >= 0.95 - 4.0 * a.coverage_mcse.unwrap());
 }
@@ -224,4 +224,20 @@ fn example_trials_are_the_first_of_their_kind() {
         r.examples.iter().map(|x| (x.kind.clone(), x.replicate)).collect();
     assert_eq!(examples, first);
     assert!(examples.len() >= 2, "{examples:?}");
+}
+
+/// Where the estimate targets a marginal ratio (a frailty, pooled cohorts), the accuracy says
+/// so; where it targets the stated one, it says nothing.
+#[test]
+fn the_accuracy_says_when_the_estimate_targets_another_ratio() {
+    let sets = [
+        "study.replicates=200".to_string(),
+        "cohorts.colorectal.events.peritoneal_metastasis.hazard_ratio.rmhtnf=0.6".to_string(),
+    ];
+    let s = scenario::load(std::path::Path::new("scenarios/mixed-stratified.toml"), &sets).unwrap();
+    let r = report(&s);
+    let a = r.endpoints[0].estimate.accuracy.clone().expect("one stated hazard ratio");
+    assert!(a.estimand_note.as_deref().is_some_and(|n| n.contains("frailty")), "{:?}", a.estimand_note);
+    let s = scenario::load(std::path::Path::new(CANONICAL), &["study.replicates=200".into()]).unwrap();
+    assert_eq!(report(&s).endpoints[0].estimate.accuracy.clone().unwrap().estimand_note, None);
 }

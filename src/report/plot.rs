@@ -318,7 +318,7 @@ fn forest(e: &EndpointReport, cohorts: &[super::model::CohortResult], replicates
     let rows: Vec<ForestRow> = cohorts
         .iter()
         .filter_map(|c| Some((c.cohort.clone(), c.q025?, c.q500?, c.q975?, c.true_hazard_ratio, c.wrong_way)))
-        .chain(overall.map(|(n, a, b, c)| (n, a, b, c, e.estimate.accuracy.map(|a| a.true_value), None)))
+        .chain(overall.map(|(n, a, b, c)| (n, a, b, c, e.estimate.accuracy.as_ref().map(|a| a.true_value), None)))
         .collect();
     let xs: Vec<f64> = rows.iter().flat_map(|r| [r.1, r.3]).chain([1.0]).filter(|x| *x > 0.0).collect();
     let (lo, hi) = xs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));

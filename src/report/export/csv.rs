@@ -46,7 +46,7 @@ const ENDPOINT_COLUMNS: [&str; 24] = [
 
 fn endpoint_cells(e: &EndpointReport, null: Option<&NullReport>) -> Vec<String> {
     let sp = e.estimate.spread;
-    let acc = e.estimate.accuracy;
+    let acc = e.estimate.accuracy.as_ref();
     let t1 = null.and_then(|n| n.endpoints.0.iter().find(|(name, _)| *name == e.name)).map(|(_, t)| t);
     vec![
         e.name.clone(),

@@ -167,7 +167,7 @@ fn run_caption(name: &str) -> String {
 fn endpoint_rows(e: &EndpointReport) -> String {
     let est = &e.estimate;
     let sp = est.spread;
-    let acc = est.accuracy;
+    let acc = est.accuracy.as_ref();
     let power = match (e.power, e.power_ci, e.power_mcse) {
         (Some(p), Some(ci), Some(se)) => format!("{p:.3} [{:.3}, {:.3}] (MCSE {se:.4})", ci[0], ci[1]),
         _ => e.p_any_grade3.map_or("—".into(), |p| format!("P(grade ≥ 3) {p:.3}")),
@@ -350,6 +350,11 @@ impl Exporter for Html {
             b.push_str(&endpoint_rows(e));
         }
         b.push_str("</table>\n");
+        for (name, note) in
+            r.endpoints.iter().filter_map(|e| Some((&e.name, e.estimate.accuracy.as_ref()?.estimand_note.as_ref()?)))
+        {
+            b.push_str(&format!("<p class=\"warn\">{}: {}.</p>\n", esc(name), esc(note)));
+        }
         for e in &r.endpoints {
             b.push_str(&look_table(e, r.replicates));
             b.push_str(&cohort_table(e));

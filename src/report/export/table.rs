@@ -37,6 +37,14 @@ fn wrap(text: &str, indent: usize) -> String {
 
 const WIDTH: usize = 100;
 
+/// A labelled line (`  label` padded to 24 columns, then `rest`), wrapped at 100 columns with
+/// continuation lines under `rest`.
+fn labelled(label: &str, rest: &str) -> String {
+    let body = wrap(&format!("{}{rest}", " ".repeat(24)), 24);
+    let head = format!("  {label:<22}");
+    if head.chars().count() == 24 { head + &body[24..] } else { format!("{head}{}", body.trim_start()) }
+}
+
 fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
     let test = if e.kind == "safety" { "no test".to_string() } else { e.test.replace('_', " ") };
     out.push_str(&format!("{} — {}, {test}\n", e.name, e.kind.replace('_', " ")));
@@ -99,15 +107,15 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
         )),
         None => out.push_str(&format!("  {:<22}not estimable in any trial\n", est.name.replace('_', " "))),
     }
-    if let Some(a) = est.accuracy {
+    if let Some(a) = &est.accuracy {
         let coverage = match (a.coverage, a.coverage_mcse) {
             (Some(c), Some(se)) => format!("; 95% interval coverage {c:.3} (MCSE {se:.4})"),
             _ => String::new(),
         };
-        out.push_str(&wrap(
+        out.push_str(&labelled(
+            &format!("vs true {}", f(Some(a.true_value), 3)),
             &format!(
-                "  {:<22}bias {:+.4} (MCSE {:.4}), RMSE {:.4}{}{coverage}",
-                format!("vs true {}", f(Some(a.true_value), 3)),
+                "bias {:+.4} (MCSE {:.4}), RMSE {:.4}{}{coverage}",
                 a.bias,
                 a.bias_mcse,
                 a.rmse,
@@ -115,8 +123,10 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
                     .zip(a.log_bias_mcse)
                     .map_or(String::new(), |(b, se)| format!("; log scale {b:+.4} (MCSE {se:.4})"))
             ),
-            24,
         ));
+    }
+    if let Some(note) = est.accuracy.as_ref().and_then(|a| a.estimand_note.as_ref()) {
+        out.push_str(&labelled("note", note));
     }
     if let Some(m) = &e.simon {
         out.push_str(&format!(
