@@ -729,6 +729,11 @@ fn run_scenario(
             let name = p.display().to_string();
             let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
             let c = report::checkpoint::read(&text, &name, &toml, range.start, range.end).map_err(CliError::Input)?;
+            // A state that passes its checksum must still have the scenario's shape (bins, curves,
+            // cohorts), or merging would silently drop what does not line up.
+            let fresh = crate::engine::run(&s, 0..0, |_| {});
+            report::shard::check_state(&c.summary, &fresh, c.start..c.start + c.done)
+                .map_err(|e| CliError::Input(format!("{name}: {e}")))?;
             (Some(c.summary), c.start + c.done)
         }
     };

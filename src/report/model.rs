@@ -893,7 +893,8 @@ fn cohort_results(s: &Scenario, i: usize, summary: &Summary) -> Vec<CohortResult
 }
 
 /// A trial of the run shown as an example: which kind, its replicate (re-simulated exactly
-/// with `peritrial sample --replicate`), and for pictures each arm's Kaplan–Meier steps.
+/// as the last trial of `peritrial sample --trials replicate+1`), and for pictures each arm's
+/// Kaplan–Meier steps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExampleTrial {
     /// "stopped_early" (efficacy at an interim), "continued" (rejected at the final
