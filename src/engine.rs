@@ -1,7 +1,8 @@
 //! The parallel replicate loop. Replicates run in batches; within a batch each replicate
 //! writes its fixed-size record into its own slot of a shared buffer (rayon, one worker's
 //! buffers reused across replicates: no heap allocation per patient); the batch is then folded
-//! into the [`Summary`] in replicate order. Replicate i depends only on (scenario, seed, i),
+//! into the [`Summary`] in replicate order, on the calling thread while the pool simulates the
+//! next batch. Replicate i depends only on (scenario, seed, i),
 //! so the result is the same for any thread count.
 
 use crate::analyze::{self, Plan};
@@ -83,22 +84,75 @@ pub fn run_controlled(
     let layout = plan.layout.clone();
     let family = family(s);
     let mut summary = Summary::new(&layout);
-    let mut buffer: Vec<f64> = Vec::new();
-    let mut finished: Vec<AtomicBool> = Vec::new();
+    // Two batches in flight: while the pool simulates one into `next`, this thread folds the
+    // one before (`done`) into the summary, so that the serial fold (and what `observe`
+    // writes) overlaps the parallel work instead of idling the other threads.
+    let mut next = Batch::default();
+    let mut done = Batch::default();
     let mut start = range.start;
     // Batches start small and double while they take under half a second, so that progress,
     // checkpoints and interruption come often even when a trial is slow.
     let mut batch = 256u64;
-    while start < range.end {
-        let began = std::time::Instant::now();
+    loop {
         let end = (start + batch).min(range.end);
+        next.prepare(start, end, layout.stride);
+        let began = std::time::Instant::now();
+        let folded = rayon::in_place_scope(|scope| {
+            let (next, sim, plan, stride) = (&mut next, &sim, &plan, layout.stride);
+            scope.spawn(move |_| next.simulate(sim, plan, stride, stop));
+            done.fold(&mut summary, &layout, &family, plan.primary, &mut observe)
+        });
+        let seconds = began.elapsed().as_secs_f64();
+        if let Err(complete) = folded {
+            return Outcome { summary, done: done.start + complete - range.start, interrupted: true };
+        }
+        if done.len() > 0 {
+            after_batch(&summary, done.end - range.start);
+        }
+        std::mem::swap(&mut next, &mut done);
+        if done.len() == 0 {
+            break;
+        }
+        start = end;
+        if seconds < 0.5 {
+            batch = (batch * 2).min(BATCH);
+        }
+    }
+    Outcome { summary, done: range.end - range.start, interrupted: false }
+}
+
+/// One batch of replicates `start..end`: a record per replicate and whether it finished.
+#[derive(Default)]
+struct Batch {
+    start: u64,
+    end: u64,
+    buffer: Vec<f64>,
+    finished: Vec<AtomicBool>,
+}
+
+impl Batch {
+    fn len(&self) -> u64 {
+        self.end - self.start
+    }
+
+    fn prepare(&mut self, start: u64, end: u64, stride: usize) {
         let n = (end - start) as usize;
-        buffer.clear();
-        buffer.resize(n * layout.stride, 0.0);
-        finished.clear();
-        finished.resize_with(n, || AtomicBool::new(false));
+        (self.start, self.end) = (start, end);
+        self.buffer.clear();
+        self.buffer.resize(n * stride, 0.0);
+        self.finished.clear();
+        self.finished.resize_with(n, || AtomicBool::new(false));
+    }
+
+    /// Simulates and analyses the batch's replicates in parallel, skipping those not started
+    /// once `stop` is set.
+    fn simulate(&mut self, sim: &Simulator, plan: &Plan, stride: usize, stop: &AtomicBool) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        let (start, finished) = (self.start, &self.finished);
         // At least 64 replicates per task, so that each worker's buffers serve many trials.
-        buffer.par_chunks_mut(layout.stride).enumerate().with_min_len(64).for_each_init(
+        self.buffer.par_chunks_mut(stride).enumerate().with_min_len(64).for_each_init(
             Worker::default,
             |w, (j, record)| {
                 if stop.load(Ordering::Relaxed) {
@@ -109,22 +163,25 @@ pub fn run_controlled(
                 finished[j].store(true, Ordering::Relaxed);
             },
         );
-        let complete = finished.iter().take_while(|f| f.load(Ordering::Relaxed)).count();
-        for (j, record) in buffer.chunks(layout.stride).take(complete).enumerate() {
-            summary.add(&layout, &family, plan.primary, start + j as u64, record);
-            observe(&layout, record);
-        }
-        if complete < n {
-            let done = start + complete as u64 - range.start;
-            return Outcome { summary, done, interrupted: true };
-        }
-        after_batch(&summary, end - range.start);
-        start = end;
-        if began.elapsed().as_secs_f64() < 0.5 {
-            batch = (batch * 2).min(BATCH);
-        }
     }
-    Outcome { summary, done: range.end - range.start, interrupted: false }
+
+    /// Folds the finished prefix of the batch into the summary in replicate order; Err(the
+    /// prefix's length) when a replicate was skipped.
+    fn fold(
+        &self,
+        summary: &mut Summary,
+        layout: &analyze::Layout,
+        family: &[usize],
+        primary: Option<usize>,
+        observe: &mut impl FnMut(&analyze::Layout, &[f64]),
+    ) -> Result<(), u64> {
+        let complete = self.finished.iter().take_while(|f| f.load(Ordering::Relaxed)).count();
+        for (j, record) in self.buffer.chunks(layout.stride).take(complete).enumerate() {
+            summary.add(layout, family, primary, self.start + j as u64, record);
+            observe(layout, record);
+        }
+        if complete < self.finished.len() { Err(complete as u64) } else { Ok(()) }
+    }
 }
 
 /// Wall-clock seconds per replicate on the current thread pool, measured on replicates

@@ -1,25 +1,39 @@
 //! Folding replicate records into a summary whose memory does not grow with the number of
-//! replicates except where exact quantiles need the values.
+//! replicates.
 //!
 //! Means are exact fixed-point sums ([`ExactSum`]): associative, so a summary is the same
 //! whatever the order of folding, and shards merge into exactly the single-run summary.
 //! Distributions for pictures and spreads (curves on a time grid, milestones, each look's z,
 //! events, patients and month) are histograms of fixed bins ([`Bins`]): exact counts, fixed
-//! memory, quantiles to within a bin. The three quantities with exact quantiles (each
-//! endpoint's estimate and events, the analysis month) keep their values: 8 bytes per
-//! replicate per quantity, i.e. 8 MB per quantity at R = 10^6; quantiles are R's type 7 on
-//! the sorted values, and their means and standard deviations are summed in sorted order, so
-//! they too depend only on the set of values.
+//! memory, quantiles to within a bin. The three quantities reported with R's quantiles (each
+//! endpoint's estimate and events, the analysis month) are [`Values`]: the values themselves
+//! up to [`EXACT_LIMIT`] of them (R's type 7 on the sorted values, means and standard
+//! deviations summed in sorted order, so they depend only on the set of values), beyond that a
+//! [`Sketch`] of fixed relative resolution whose quantiles are within 2^-10 of the value's
+//! magnitude and whose means are exact sums. Which of the two a summary holds depends only on
+//! how many values it holds, so merged shards equal a single run either way.
+
+use std::collections::BTreeMap;
 
 use crate::analyze::{Layout, field, global, look};
 
 /// A sum of f64 values as a 128-bit fixed-point integer with 52 fractional bits: exact and
 /// associative for |x| < 2^40 and up to 2^30 values.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ExactSum {
     total: i128,
     pub count: u64,
+    /// The total left the fixed-point range (|sum| ≥ 2^75): the mean is then not reported.
+    overflow: bool,
 }
+
+impl PartialEq for ExactSum {
+    fn eq(&self, other: &ExactSum) -> bool {
+        self.canonical() == other.canonical()
+    }
+}
+
+impl Eq for ExactSum {}
 
 const SCALE: f64 = (1u64 << 52) as f64;
 
@@ -41,27 +55,45 @@ impl ExactSum {
     #[inline]
     pub fn add(&mut self, x: f64) {
         if x.is_finite() {
-            self.total += fixed(x * SCALE);
+            let y = x * SCALE;
+            match self.total.checked_add(fixed(y)) {
+                Some(t) if y.abs() < 1e37 => self.total = t,
+                _ => self.overflow = true,
+            }
             self.count += 1;
         }
     }
 
     pub fn merge(&mut self, other: &ExactSum) {
-        self.total += other.total;
+        match self.total.checked_add(other.total) {
+            Some(t) => self.total = t,
+            None => self.overflow = true,
+        }
+        self.overflow |= other.overflow;
         self.count += other.count;
     }
 
-    /// The fixed-point total as a decimal string (for shard files).
+    /// Equal sums compare equal once overflowed, whatever was added after.
+    fn canonical(&self) -> (i128, u64, bool) {
+        (if self.overflow { 0 } else { self.total }, self.count, self.overflow)
+    }
+
+    /// The fixed-point total as a decimal string (for shard files); "overflow" once it left
+    /// the range.
     pub fn total_string(&self) -> String {
-        self.total.to_string()
+        if self.overflow { "overflow".into() } else { self.total.to_string() }
     }
 
     pub fn from_parts(total: &str, count: u64) -> Option<ExactSum> {
-        Some(ExactSum { total: total.parse().ok()?, count })
+        if total == "overflow" {
+            return Some(ExactSum { total: 0, count, overflow: true });
+        }
+        Some(ExactSum { total: total.parse().ok()?, count, overflow: false })
     }
 
+    /// The mean; None without values or once the total overflowed.
     pub fn mean(&self) -> Option<f64> {
-        (self.count > 0).then(|| self.total as f64 / SCALE / self.count as f64)
+        (self.count > 0 && !self.overflow).then(|| self.total as f64 / SCALE / self.count as f64)
     }
 }
 
@@ -236,9 +268,127 @@ pub mod example {
     pub const COUNT: usize = 3;
 }
 
-/// Values kept for quantiles.
+/// How many finite values [`Values`] keeps before it folds them into a [`Sketch`]: 800 KB
+/// per quantity.
+pub const EXACT_LIMIT: usize = 100_000;
+
+/// Mantissa bits that a [`Sketch`]'s bucket keeps: values in one bucket share their sign,
+/// exponent and top 10 mantissa bits, so a bucket spans at most 2^-10 of its values'
+/// magnitude (and holds one integer below 2^11).
+pub const SKETCH_BITS: u32 = 10;
+
+/// A quantity reported with its mean, standard deviation and quantiles: the finite values
+/// themselves while at most [`EXACT_LIMIT`] (exact quantiles, R's type 7), and beyond that a
+/// [`Sketch`] of fixed memory.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Values(pub Vec<f64>);
+pub struct Values {
+    exact: Vec<f64>,
+    sketch: Option<Sketch>,
+    /// Values that were not finite (not stored; counted so that every replicate is).
+    nonfinite: u64,
+}
+
+/// Fixed-memory distribution of many values: counts, minima and maxima of buckets of fixed
+/// relative width ([`SKETCH_BITS`]), in order, with exact sums of the values, their squares
+/// and (where all are positive) their logarithms and squared logarithms. Every part adds
+/// exactly and in any order; the buckets populated are bounded by the values' range, not by
+/// their number (at most 1024 per binary order of magnitude).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sketch {
+    pub buckets: BTreeMap<u64, Bucket>,
+    pub sum: ExactSum,
+    pub squares: ExactSum,
+    pub log_sum: ExactSum,
+    pub log_squares: ExactSum,
+    /// Values at or below zero (no logarithm).
+    pub nonpositive: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bucket {
+    pub count: u64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The bucket of a finite value: the order-preserving map of its bits, keeping the sign, the
+/// exponent and the top [`SKETCH_BITS`] of the mantissa.
+pub fn bucket_key(x: f64) -> u64 {
+    let b = (x + 0.0).to_bits();
+    let ordered = if b >> 63 == 1 { !b } else { b | 1 << 63 };
+    ordered >> (52 - SKETCH_BITS)
+}
+
+impl Sketch {
+    fn add(&mut self, x: f64) {
+        let b = self.buckets.entry(bucket_key(x)).or_insert(Bucket { count: 0, min: x, max: x });
+        b.count += 1;
+        b.min = b.min.min(x);
+        b.max = b.max.max(x);
+        self.sum.add(x);
+        self.squares.add(x * x);
+        if x > 0.0 {
+            let l = x.ln();
+            self.log_sum.add(l);
+            self.log_squares.add(l * l);
+        } else {
+            self.nonpositive += 1;
+        }
+    }
+
+    pub fn merge(&mut self, o: &Sketch) {
+        for (k, b) in &o.buckets {
+            self.buckets
+                .entry(*k)
+                .and_modify(|a| {
+                    a.count += b.count;
+                    a.min = a.min.min(b.min);
+                    a.max = a.max.max(b.max);
+                })
+                .or_insert(*b);
+        }
+        self.sum.merge(&o.sum);
+        self.squares.merge(&o.squares);
+        self.log_sum.merge(&o.log_sum);
+        self.log_squares.merge(&o.log_squares);
+        self.nonpositive += o.nonpositive;
+    }
+
+    pub fn count(&self) -> u64 {
+        self.sum.count
+    }
+
+    /// The k-th smallest value (0-based), to within its bucket: exact for a bucket's smallest
+    /// and largest value and for a bucket of equal values, linear in rank between them.
+    fn order_statistic(&self, k: u64) -> f64 {
+        let mut seen = 0;
+        for b in self.buckets.values() {
+            if k < seen + b.count {
+                let r = k - seen;
+                return if b.count == 1 { b.min } else { b.min + (b.max - b.min) * r as f64 / (b.count - 1) as f64 };
+            }
+            seen += b.count;
+        }
+        self.buckets.values().next_back().map_or(f64::NAN, |b| b.max)
+    }
+
+    /// R's type-7 quantile with order statistics from [`Sketch::order_statistic`].
+    fn quantile(&self, p: f64) -> f64 {
+        let h = (self.count() - 1) as f64 * p;
+        let lo = h.floor() as u64;
+        let hi = (lo + 1).min(self.count() - 1);
+        let (a, b) = (self.order_statistic(lo), self.order_statistic(hi));
+        a + (h - lo as f64) * (b - a)
+    }
+}
+
+/// Mean and standard deviation from exact sums of values and their squares.
+fn moments(sum: &ExactSum, squares: &ExactSum) -> Option<(f64, f64)> {
+    let n = sum.count as f64;
+    let mean = sum.mean()?;
+    let sd = if sum.count > 1 { ((squares.mean()? - mean * mean).max(0.0) * n / (n - 1.0)).sqrt() } else { 0.0 };
+    Some((mean, sd))
+}
 
 /// Mean, standard deviation and quantiles of a set of values.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -251,12 +401,109 @@ pub struct Distribution {
 }
 
 impl Values {
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        if !x.is_finite() {
+            self.nonfinite += 1;
+        } else if let Some(s) = &mut self.sketch {
+            s.add(x);
+        } else {
+            self.exact.push(x);
+            if self.exact.len() > EXACT_LIMIT {
+                self.fold();
+            }
+        }
+    }
+
+    /// Moves the kept values into a sketch.
+    fn fold(&mut self) {
+        let s = self.sketch.get_or_insert_with(Sketch::default);
+        for &x in &self.exact {
+            s.add(x);
+        }
+        self.exact = Vec::new();
+    }
+
+    /// Adds the values of another summary's quantity: a sketch exactly when the two hold more
+    /// than [`EXACT_LIMIT`] finite values together.
+    pub fn merge(&mut self, o: &Values) {
+        self.nonfinite += o.nonfinite;
+        if self.sketch.is_none() && o.sketch.is_none() && self.exact.len() + o.exact.len() <= EXACT_LIMIT {
+            self.exact.extend_from_slice(&o.exact);
+            return;
+        }
+        self.fold();
+        let s = self.sketch.get_or_insert_with(Sketch::default);
+        for &x in &o.exact {
+            s.add(x);
+        }
+        if let Some(os) = &o.sketch {
+            s.merge(os);
+        }
+    }
+
+    /// Every value pushed, finite or not.
+    pub fn count(&self) -> u64 {
+        self.finite() + self.nonfinite
+    }
+
+    pub fn finite(&self) -> u64 {
+        self.sketch.as_ref().map_or(self.exact.len() as u64, Sketch::count)
+    }
+
+    pub fn nonfinite(&self) -> u64 {
+        self.nonfinite
+    }
+
+    /// The finite values, while they are kept (None once sketched).
+    pub fn exact(&self) -> Option<&[f64]> {
+        self.sketch.is_none().then_some(self.exact.as_slice())
+    }
+
+    pub fn sketch(&self) -> Option<&Sketch> {
+        self.sketch.as_ref()
+    }
+
+    /// The values of a shard file, with a check that a sketch is what its count says.
+    pub fn from_parts(exact: Vec<f64>, sketch: Option<Sketch>, nonfinite: u64) -> Option<Values> {
+        let ok = match &sketch {
+            None => exact.len() <= EXACT_LIMIT && exact.iter().all(|x| x.is_finite()),
+            Some(s) => {
+                exact.is_empty()
+                    && s.count() as usize > EXACT_LIMIT
+                    && s.buckets.values().map(|b| b.count).sum::<u64>() == s.count()
+                    && s.buckets.iter().all(|(k, b)| b.count > 0 && bucket_key(b.min) == *k && bucket_key(b.max) == *k)
+            }
+        };
+        ok.then_some(Values { exact, sketch, nonfinite })
+    }
+
+    /// Whether the quantiles are R's on the values themselves (false once sketched).
+    pub fn is_exact(&self) -> bool {
+        self.sketch.is_none()
+    }
+
+    fn sorted(&self) -> Vec<f64> {
+        let mut v = self.exact.clone();
+        v.sort_by(f64::total_cmp);
+        v
+    }
+
     pub fn describe(&self) -> Option<Distribution> {
-        let mut v: Vec<f64> = self.0.iter().copied().filter(|x| x.is_finite()).collect();
+        if let Some(s) = &self.sketch {
+            let (mean, sd) = moments(&s.sum, &s.squares)?;
+            return Some(Distribution {
+                mean,
+                sd,
+                q025: s.quantile(0.025),
+                q500: s.quantile(0.5),
+                q975: s.quantile(0.975),
+            });
+        }
+        let v = self.sorted();
         if v.is_empty() {
             return None;
         }
-        v.sort_by(f64::total_cmp);
         let n = v.len() as f64;
         let mean = neumaier(v.iter().copied()) / n;
         let sd =
@@ -268,6 +515,51 @@ impl Values {
             q500: quantile7(&v, 0.5),
             q975: quantile7(&v, 0.975),
         })
+    }
+
+    /// Mean and standard deviation of the values' logarithms; None unless every value is
+    /// positive.
+    pub fn log_moments(&self) -> Option<(f64, f64)> {
+        if let Some(s) = &self.sketch {
+            return if s.nonpositive == 0 { moments(&s.log_sum, &s.log_squares) } else { None };
+        }
+        let v = self.sorted();
+        if v.is_empty() || v.iter().any(|&x| x <= 0.0) {
+            return None;
+        }
+        let mut logs = Values::default();
+        v.iter().for_each(|x| logs.exact.push(x.ln()));
+        logs.describe().map(|d| (d.mean, d.sd))
+    }
+
+    /// The mean squared difference from `t`.
+    pub fn mean_squared_error(&self, t: f64) -> Option<f64> {
+        if let Some(s) = &self.sketch {
+            let (m, m2) = (s.sum.mean()?, s.squares.mean()?);
+            return Some((m2 - 2.0 * t * m + t * t).max(0.0));
+        }
+        let v = self.sorted();
+        (!v.is_empty()).then(|| v.iter().map(|x| (x - t) * (x - t)).sum::<f64>() / v.len() as f64)
+    }
+
+    /// Counts in `bins` equal bins from the smallest to the largest value (one unit wide
+    /// around a single value); a sketch's bucket counts where its middle falls.
+    pub fn histogram(&self, bins: usize) -> Option<(f64, f64, Vec<u64>)> {
+        let (lo, hi) = match &self.sketch {
+            Some(s) => (s.buckets.values().next()?.min, s.buckets.values().next_back()?.max),
+            None => self.exact.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x))),
+        };
+        if !(lo <= hi) {
+            return None;
+        }
+        let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 0.5, hi + 0.5) };
+        let mut counts = vec![0u64; bins];
+        let bin = |x: f64| ((((x - lo) / (hi - lo)) * bins as f64).floor() as usize).min(bins - 1);
+        match &self.sketch {
+            Some(s) => s.buckets.values().for_each(|b| counts[bin(0.5 * (b.min + b.max))] += b.count),
+            None => self.exact.iter().for_each(|&x| counts[bin(x)] += 1),
+        }
+        Some((lo, hi, counts))
     }
 }
 
@@ -408,12 +700,12 @@ impl Summary {
         for (e, o) in self.endpoints.iter_mut().zip(&other.endpoints) {
             e.rejections += o.rejections;
             e.rejections_unadjusted += o.rejections_unadjusted;
-            e.estimates.0.extend_from_slice(&o.estimates.0);
+            e.estimates.merge(&o.estimates);
             e.not_estimable += o.not_estimable;
             e.exact_estimates.merge(&o.exact_estimates);
             e.cp_lower.merge(&o.cp_lower);
             e.cp_upper.merge(&o.cp_upper);
-            e.events.0.extend_from_slice(&o.events.0);
+            e.events.merge(&o.events);
             for (m, om) in e.milestones.iter_mut().zip(&o.milestones).chain(e.curves.iter_mut().zip(&o.curves)) {
                 m[0].merge(&om[0]);
                 m[1].merge(&om[1]);
@@ -447,7 +739,7 @@ impl Summary {
                 (x, y) => x.or(y),
             };
         }
-        self.cut_month.0.extend_from_slice(&other.cut_month.0);
+        self.cut_month.merge(&other.cut_month);
         self.patients.merge(&other.patients);
         self.all_rejected += other.all_rejected;
         self.any_rejected += other.any_rejected;
@@ -464,14 +756,14 @@ impl Summary {
             e.rejections_unadjusted += (record[b + field::REJECTED] == 1.0) as u64;
             let est = record[b + field::ESTIMATE];
             if est.is_finite() {
-                e.estimates.0.push(est);
+                e.estimates.push(est);
             } else {
                 e.not_estimable += 1;
             }
             e.exact_estimates.add(record[b + field::EXACT_ESTIMATE]);
             e.cp_lower.add(record[b + field::CP_LOWER]);
             e.cp_upper.add(record[b + field::CP_UPPER]);
-            e.events.0.push(record[b + field::EVENTS]);
+            e.events.push(record[b + field::EVENTS]);
             for (j, m) in e.milestones.iter_mut().enumerate() {
                 m[0].add(record[b + field::MILESTONES + 2 * j]);
                 m[1].add(record[b + field::MILESTONES + 2 * j + 1]);
@@ -510,7 +802,7 @@ impl Summary {
                 }
             }
         }
-        self.cut_month.0.push(record[global::CUT_MONTH]);
+        self.cut_month.push(record[global::CUT_MONTH]);
         self.patients.add(record[global::PATIENTS]);
         self.cut_not_reached += (record[global::CUT_REACHED] == 0.0) as u64;
         if !family.is_empty() {
@@ -605,5 +897,89 @@ mod tests {
         let v: Vec<f64> = (1..=10).map(f64::from).collect();
         assert!((quantile7(&v, 0.025) - 1.225).abs() < 1e-12);
         assert_eq!(quantile7(&v, 0.5), 5.5);
+    }
+
+    fn lognormal(n: usize, seed: u64) -> Vec<f64> {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        (0..n)
+            .map(|_| {
+                let z: f64 = rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut rng);
+                (0.25 * z - 0.3).exp() * if rng.random::<f64>() < 1e-4 { 50.0 } else { 1.0 }
+            })
+            .collect()
+    }
+
+    /// Beyond the exact limit the quantiles are within the sketch's resolution of R's type 7 on
+    /// the values, the means and standard deviations agree to rounding, and the sketch of the
+    /// whole equals the merge of sketched and unsketched parts in any order.
+    #[test]
+    fn a_sketch_keeps_quantiles_to_its_resolution_and_merges_exactly() {
+        let xs = lognormal(EXACT_LIMIT * 3 / 2, 7);
+        let mut whole = Values::default();
+        xs.iter().for_each(|&x| whole.push(x));
+        assert!(!whole.is_exact());
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let d = whole.describe().unwrap();
+        for (p, q) in [(0.025, d.q025), (0.5, d.q500), (0.975, d.q975)] {
+            let exact = quantile7(&sorted, p);
+            assert!((q - exact).abs() <= exact.abs() * 2f64.powi(-(SKETCH_BITS as i32)), "{p}: {q} against {exact}");
+        }
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let sd = (xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)).sqrt();
+        assert!((d.mean - mean).abs() < 1e-12 && (d.sd - sd).abs() < 1e-9, "{d:?} against {mean} {sd}");
+        let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
+        let lm = logs.iter().sum::<f64>() / n;
+        assert!((whole.log_moments().unwrap().0 - lm).abs() < 1e-12);
+        let mse = xs.iter().map(|x| (x - 0.7) * (x - 0.7)).sum::<f64>() / n;
+        assert!((whole.mean_squared_error(0.7).unwrap() - mse).abs() < 1e-12);
+        // Three parts, the first two small enough to stay exact, merged in two orders.
+        let (a, rest) = xs.split_at(40_000);
+        let (b, c) = rest.split_at(50_000);
+        let part = |v: &[f64]| {
+            let mut p = Values::default();
+            v.iter().for_each(|&x| p.push(x));
+            p
+        };
+        let (pa, pb, pc) = (part(a), part(b), part(c));
+        assert!(pa.is_exact() && pb.is_exact() && pc.is_exact());
+        let mut one = pa.clone();
+        one.merge(&pb);
+        assert!(one.is_exact());
+        one.merge(&pc);
+        let mut other = pc.clone();
+        other.merge(&pb);
+        other.merge(&pa);
+        assert_eq!(one, whole);
+        assert_eq!(other, whole);
+    }
+
+    /// Integers below 2^11 (events) keep one value per bucket: their sketched quantiles are
+    /// R's exactly.
+    #[test]
+    fn sketched_counts_have_exact_quantiles() {
+        let xs: Vec<f64> = (0..EXACT_LIMIT + 1001).map(|i| ((i * 7919) % 1531) as f64).collect();
+        let mut v = Values::default();
+        xs.iter().for_each(|&x| v.push(x));
+        let mut sorted = xs.clone();
+        sorted.sort_by(f64::total_cmp);
+        let d = v.describe().unwrap();
+        assert_eq!(
+            (d.q025, d.q500, d.q975),
+            (quantile7(&sorted, 0.025), quantile7(&sorted, 0.5), quantile7(&sorted, 0.975))
+        );
+    }
+
+    #[test]
+    fn an_exact_sum_that_overflows_has_no_mean() {
+        let mut s = ExactSum::default();
+        for _ in 0..2000 {
+            s.add(1e32);
+        }
+        assert_eq!(s.mean(), None);
+        let back = ExactSum::from_parts(&s.total_string(), s.count).unwrap();
+        assert_eq!(back, s);
     }
 }

@@ -176,6 +176,47 @@ fn merged_shards_equal_a_single_run_byte_for_byte() {
     }
 }
 
+/// Beyond the exact limit (100,000 values) the quantiles come from a sketch: shards small
+/// enough to keep their values merge into the same sketch a single run builds, and the report
+/// says that its quantiles are sketched.
+#[test]
+fn shards_merge_into_the_single_runs_sketch_beyond_the_exact_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/pm-orr-simon.toml";
+    let run = |extra: &[&str], path: &std::path::Path| {
+        let out = Command::cargo_bin("peritrial")
+            .unwrap()
+            .args(["run", scenario, "--replicates", "120000", "--quiet", "--format", "json", "--force"])
+            .args(extra)
+            .arg("--out")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    let parts: Vec<_> = (1..=3).map(|k| dir.path().join(format!("part{k}.json"))).collect();
+    for (k, p) in parts.iter().enumerate() {
+        run(&["--shard", &format!("{}/3", k + 1)], p);
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        assert!(v["warnings"].as_array().unwrap().iter().all(|w| !w.as_str().unwrap().contains("sketch")));
+    }
+    let merged = dir.path().join("merged.json");
+    let out = Command::cargo_bin("peritrial")
+        .unwrap()
+        .arg("merge")
+        .args(&parts)
+        .args(["--force", "--out"])
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let single = dir.path().join("single.json");
+    run(&[], &single);
+    assert_eq!(text_without_timing(&merged), text_without_timing(&single));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&single).unwrap()).unwrap();
+    assert!(v["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("fixed-memory sketch")));
+}
+
 #[test]
 fn assessment_schedule_shift_is_reported() {
     let v = run_json(&["scenarios/gastric-adjuvant.toml", "--replicates", "300"]);

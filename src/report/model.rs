@@ -89,18 +89,7 @@ pub const BINS: usize = 40;
 
 impl Histogram {
     pub fn of(v: &Values) -> Option<Histogram> {
-        let finite = v.0.iter().copied().filter(|x| x.is_finite());
-        let (lo, hi) = finite.clone().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
-        if !(lo <= hi) {
-            return None;
-        }
-        let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 0.5, hi + 0.5) };
-        let mut counts = vec![0u64; BINS];
-        for x in finite {
-            let k = (((x - lo) / (hi - lo)) * BINS as f64).floor() as usize;
-            counts[k.min(BINS - 1)] += 1;
-        }
-        Some(Histogram { lo, hi, counts })
+        v.histogram(BINS).map(|(lo, hi, counts)| Histogram { lo, hi, counts })
     }
 
     pub fn width(&self) -> f64 {
@@ -138,15 +127,10 @@ pub struct Accuracy {
 fn accuracy(v: &Values, truth: Option<f64>, covered: u64, intervals: u64, ratio: bool) -> Option<Accuracy> {
     let truth = truth.filter(|t| t.is_finite())?;
     let d = v.describe()?;
-    let xs: Vec<f64> = v.0.iter().copied().filter(|x| x.is_finite()).collect();
-    let n = xs.len() as f64;
-    let mut sorted = xs;
-    sorted.sort_by(f64::total_cmp);
-    let mse = sorted.iter().map(|x| (x - truth) * (x - truth)).sum::<f64>() / n;
+    let n = v.finite() as f64;
+    let mse = v.mean_squared_error(truth)?;
     let coverage = (intervals > 0).then(|| covered as f64 / intervals as f64);
-    let log = (ratio && truth > 0.0 && sorted.iter().all(|&x| x > 0.0))
-        .then(|| Values(sorted.iter().map(|x| x.ln()).collect()).describe())
-        .flatten();
+    let log = if ratio && truth > 0.0 { v.log_moments() } else { None };
     Some(Accuracy {
         true_value: truth,
         bias: d.mean - truth,
@@ -155,8 +139,8 @@ fn accuracy(v: &Values, truth: Option<f64>, covered: u64, intervals: u64, ratio:
         coverage,
         coverage_mcse: coverage.map(|c| (c * (1.0 - c) / intervals as f64).sqrt()),
         intervals,
-        log_bias: log.map(|d| d.mean - truth.ln()),
-        log_bias_mcse: log.map(|d| d.sd / n.sqrt()),
+        log_bias: log.map(|(mean, _)| mean - truth.ln()),
+        log_bias_mcse: log.map(|(_, sd)| sd / n.sqrt()),
         estimand_note: None,
     })
 }
@@ -1175,6 +1159,14 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
                 l.not_reached
             ));
         }
+    }
+    if !summary.cut_month.is_exact()
+        || summary.endpoints.iter().any(|e| !e.estimates.is_exact() || !e.events.is_exact())
+    {
+        out.push(format!(
+            "with more than {} trials the quantiles of the estimates, events and analysis month come from a fixed-memory sketch and are within 2^-10 (0.1%) of their magnitude of R's; means, standard deviations and every probability are exact",
+            crate::summary::EXACT_LIMIT
+        ));
     }
     out
 }

@@ -5,11 +5,13 @@
 //! values and on exact sums, the merged report equals a single run's, byte for byte apart
 //! from `timing`.
 
-use crate::summary::{Bins, CohortSummary, CurvePoint, EndpointSummary, ExactSum, LookSummary, Summary, Values};
+use crate::summary::{
+    Bins, Bucket, CohortSummary, CurvePoint, EndpointSummary, ExactSum, LookSummary, Sketch, Summary, Values,
+};
 use serde_json::{Map, Value, json};
 
 /// The version of the shard format; `merge` refuses others.
-pub const FORMAT_VERSION: u64 = 3;
+pub const FORMAT_VERSION: u64 = 4;
 
 /// SHA-256 of the state's compact JSON text (the same text for a state written and read back:
 /// numbers round-trip exactly and key order is kept).
@@ -47,7 +49,7 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
         too_many(&format!("endpoints[{i}].rejections"), e.rejections)?;
         too_many(&format!("endpoints[{i}].rejections_unadjusted"), e.rejections_unadjusted)?;
         too_many(&format!("endpoints[{i}].any_grade3"), e.any_grade3)?;
-        if e.estimates.0.len() as u64 + e.not_estimable != r || e.events.0.len() as u64 != r {
+        if e.estimates.finite() + e.not_estimable != r || e.estimates.nonfinite() > 0 || e.events.count() != r {
             return Err(format!("endpoint {i}'s kept values do not number one per replicate"));
         }
         for (k, m) in e.milestones.iter().enumerate() {
@@ -121,7 +123,7 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
         return Err(format!("example trial {x} is not a replicate of the range {}..{}", range.start, range.end));
     }
     too_many("stops over all looks", stops)?;
-    if s.cut_month.0.len() as u64 != r {
+    if s.cut_month.count() != r {
         return Err("the kept cut months do not number one per replicate".into());
     }
     too_many("all_rejected", s.all_rejected)?;
@@ -151,8 +153,25 @@ fn curve(c: &[CurvePoint; 2]) -> Value {
     )
 }
 
+fn number(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+/// Kept values as `{"values": [..], "nonfinite": n}`; a sketch as its buckets
+/// `[key, count, min, max]` and its exact sums.
 fn values(v: &Values) -> Value {
-    Value::Array(v.0.iter().map(|&x| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)).collect())
+    match v.sketch() {
+        None => json!({
+            "values": v.exact().unwrap_or_default().iter().map(|&x| number(x)).collect::<Vec<_>>(),
+            "nonfinite": v.nonfinite(),
+        }),
+        Some(s) => json!({
+            "buckets": s.buckets.iter().map(|(k, b)| json!([k, b.count, number(b.min), number(b.max)])).collect::<Vec<_>>(),
+            "sum": sum(&s.sum), "squares": sum(&s.squares),
+            "log_sum": sum(&s.log_sum), "log_squares": sum(&s.log_squares),
+            "nonpositive": s.nonpositive, "nonfinite": v.nonfinite(),
+        }),
+    }
 }
 
 /// The summary state as JSON.
@@ -230,8 +249,28 @@ fn read_curve(v: &Value, what: &str) -> Result<[CurvePoint; 2], String> {
 }
 
 fn read_values(v: &Value, what: &str) -> Result<Values, String> {
-    let a = v.as_array().ok_or_else(|| bad(what))?;
-    Ok(Values(a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect()))
+    let f = |x: &Value| x.as_f64().filter(|x| x.is_finite()).ok_or_else(|| bad(what));
+    let nonfinite = u(&v["nonfinite"], what)?;
+    let read = if let Some(a) = v["values"].as_array() {
+        Values::from_parts(a.iter().map(f).collect::<Result<_, _>>()?, None, nonfinite)
+    } else {
+        let mut s = Sketch {
+            sum: read_sum(&v["sum"], what)?,
+            squares: read_sum(&v["squares"], what)?,
+            log_sum: read_sum(&v["log_sum"], what)?,
+            log_squares: read_sum(&v["log_squares"], what)?,
+            nonpositive: u(&v["nonpositive"], what)?,
+            ..Sketch::default()
+        };
+        for b in v["buckets"].as_array().ok_or_else(|| bad(what))? {
+            let bucket = Bucket { count: u(&b[1], what)?, min: f(&b[2])?, max: f(&b[3])? };
+            if s.buckets.insert(u(&b[0], what)?, bucket).is_some() {
+                return Err(bad(what));
+            }
+        }
+        Values::from_parts(Vec::new(), Some(s), nonfinite)
+    };
+    read.ok_or_else(|| bad(what))
 }
 
 /// Reads a summary state written by [`state`].
@@ -380,22 +419,44 @@ mod tests {
     /// Kept values go through text: the merged report is byte-identical to a single run only
     /// if every double comes back with the same bits (serde_json's default float parser can
     /// be an ulp off; the `float_roundtrip` feature makes it exact).
-    #[test]
-    fn kept_values_round_trip_through_text_exactly() {
+    fn wide_values(n: usize) -> Vec<f64> {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let v: Vec<f64> = (0..200_000)
+        (0..n)
             .map(|i| {
                 state ^= state << 13;
                 state ^= state >> 7;
                 state ^= state << 17;
                 // Uniform mantissas over a wide range of magnitudes, as estimates and months are.
                 let u = (state >> 11) as f64 / (1u64 << 53) as f64;
-                u * 10f64.powi(i % 13 - 6)
+                u * 10f64.powi(i as i32 % 13 - 6)
             })
-            .collect();
-        let text = values(&Values(v.clone())).to_string();
+            .collect()
+    }
+
+    #[test]
+    fn kept_values_round_trip_through_text_exactly() {
+        let v = wide_values(crate::summary::EXACT_LIMIT);
+        let mut kept = Values::default();
+        v.iter().for_each(|&x| kept.push(x));
+        kept.push(f64::NAN);
+        let text = values(&kept).to_string();
         let back = read_values(&serde_json::from_str(&text).unwrap(), "test").unwrap();
-        let differing = v.iter().zip(&back.0).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+        let differing = v.iter().zip(back.exact().unwrap()).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
         assert_eq!(differing, 0);
+        assert_eq!(back, kept);
+    }
+
+    /// Beyond the exact limit the sketch, too, comes back as it was (buckets, exact sums).
+    #[test]
+    fn a_sketch_round_trips_and_a_damaged_one_is_refused() {
+        let mut kept = Values::default();
+        wide_values(crate::summary::EXACT_LIMIT + 5).iter().for_each(|&x| kept.push(-x));
+        assert!(!kept.is_exact());
+        let text = values(&kept).to_string();
+        let back = read_values(&serde_json::from_str(&text).unwrap(), "test").unwrap();
+        assert_eq!(back, kept);
+        let mut damaged: Value = serde_json::from_str(&text).unwrap();
+        damaged["buckets"][0][1] = json!(7_000_000);
+        assert!(read_values(&damaged, "test").is_err());
     }
 }
