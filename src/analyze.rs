@@ -124,6 +124,14 @@ pub mod look {
 /// Efficacy and futility boundaries by look.
 type Bounds = (Vec<f64>, Vec<f64>);
 
+/// A patient's response as a binary endpoint counts it at the cut: None if not yet assessed
+/// (entered less than the assessment month before the cut); a patient lost before the
+/// assessment counts as a non-responder (intention to treat).
+pub fn assessed_response(s: &Scenario, response: ResponseId, p: &Patient, m: &Marks, cut_month: f64) -> Option<bool> {
+    let at = s.cohorts[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months);
+    (p.entry + at <= cut_month).then_some(m.responses & (1u64 << response) != 0 && p.dropout >= at)
+}
+
 /// A scenario's analysis plan, precomputed once.
 pub struct Plan<'a> {
     pub scenario: &'a Scenario,
@@ -1008,13 +1016,7 @@ impl Plan<'_> {
     ) {
         let s = self.scenario;
         let patients = &trial.patients[..];
-        let bit = 1u64 << response;
-        // Patients evaluable at the cut: assessed by then; a patient lost before the
-        // assessment counts as a non-responder (intention to treat).
-        let assessed = |p: &Patient, m: &Marks| -> Option<bool> {
-            let at = s.cohorts[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months);
-            (p.entry + at <= cut_month).then_some(m.responses & bit != 0 && p.dropout >= at)
-        };
+        let assessed = |p: &Patient, m: &Marks| assessed_response(s, response, p, m, cut_month);
         let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
         for (j, p) in patients.iter().enumerate() {
             let Some(r) = assessed(p, &trial.marks(j)) else { continue };

@@ -159,8 +159,10 @@ pub enum Command {
         #[command(flatten)]
         scenario: ScenarioArgs,
     },
-    /// Run the analyses on one trial's data (CSV columns time,status,arm[,stratum]; status 1 =
-    /// event, 0 = censored; arm 1 = treatment, 0 = control). Medians follow survival's
+    /// Run the analyses on a trial's data (CSV, one patient per line; columns named by the
+    /// flags below). Time to event: status 0 = censored, 1 = the event, 2, 3, … = competing
+    /// causes (as survival::Surv and cmprsk code them); arms and strata as any text or
+    /// integer (arm 1 = treatment and 0 = control, or name them). Medians follow survival's
     /// quantile.survfit (the midpoint of a stretch where the curve is flat at 0.5).
     Analyze {
         /// The trial's data (CSV).
@@ -171,6 +173,41 @@ pub enum Command {
         /// Restriction time for the restricted mean survival time.
         #[arg(long, default_value_t = 36.0)]
         tau: f64,
+        /// The column of the follow-up time in months.
+        #[arg(long, value_name = "COLUMN", default_value = "time")]
+        time: String,
+        /// The column of the status (0 censored, 1 event, k >= 2 competing cause k; TRUE/FALSE as 1/0).
+        #[arg(long, value_name = "COLUMN", default_value = "status")]
+        status: String,
+        /// The column of the arm.
+        #[arg(long, value_name = "COLUMN", default_value = "arm")]
+        arm: String,
+        /// The column of the stratum (default: `stratum` where the file has one).
+        #[arg(long, value_name = "COLUMN")]
+        strata: Option<String>,
+        /// The arm label of the treatment arm (needed when the labels are not 0/1 and neither
+        /// is `control`).
+        #[arg(long, value_name = "LABEL")]
+        treatment: Option<String>,
+        /// The arm label of the control arm.
+        #[arg(long, value_name = "LABEL")]
+        control: Option<String>,
+        /// The status code of the event of interest; other positive codes are competing events.
+        #[arg(long, value_name = "CODE", default_value_t = 1)]
+        event_cause: u32,
+        /// A binary response column (0/1 or TRUE/FALSE): rates with Clopper-Pearson and Wilson
+        /// intervals, Fisher's and the chi-square tests, instead of time to event.
+        #[arg(long, value_name = "COLUMN")]
+        response: Option<String>,
+        /// The response rate of the null hypothesis for the exact binomial test (with --response).
+        #[arg(long, value_name = "P", requires = "response")]
+        null_rate: Option<f64>,
+        /// Only trial K of a long table (the rows whose `trial` column is K, as `sample` writes).
+        #[arg(long, value_name = "K", conflicts_with = "by")]
+        trial: Option<String>,
+        /// One result per value of this column (e.g. `--by trial`), a JSON object per line.
+        #[arg(long, value_name = "COLUMN")]
+        by: Option<String>,
     },
     /// Smallest sample size (or event count) reaching a target power.
     Size {
@@ -284,6 +321,11 @@ pub enum Command {
         /// Write into a folder that is not empty, replacing files of the same names.
         #[arg(long)]
         force: bool,
+        /// Also one file per trial and endpoint that `analyze` reads with no flags
+        /// (trial_00001_ENDPOINT.csv: time,status,arm,stratum; arm,response,stratum for a
+        /// binary endpoint).
+        #[arg(long)]
+        per_trial: bool,
     },
     /// Combine shard outputs (`run --shard K/N --format json`) into one report.
     Merge {
@@ -374,7 +416,36 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let run = RunOptions { threads, out: target, format, quiet, resumable, rows, plots, html, null };
             run_scenario(s, shard.as_deref(), run, original.as_ref().zip(from.as_deref()))
         }
-        Command::Analyze { data, milestones, tau } => analyze(&data, &milestones, tau),
+        Command::Analyze {
+            data,
+            milestones,
+            tau,
+            time,
+            status,
+            arm,
+            strata,
+            treatment,
+            control,
+            event_cause,
+            response,
+            null_rate,
+            trial,
+            by,
+        } => {
+            let columns = crate::data::Columns {
+                time,
+                status,
+                arm,
+                strata,
+                response,
+                treatment,
+                control,
+                event_cause,
+                only: trial.map(|k| ("trial".to_string(), k)),
+                by,
+            };
+            analyze(&data, &columns, &milestones, tau, null_rate)
+        }
         Command::Size {
             scenario,
             endpoint,
@@ -431,9 +502,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let study = StudyFlags { replicates, seed, threads: thread_count(threads)? };
             sweep(&scenario, &vary, study, target, format, quiet, resumable, plots, html)
         }
-        Command::Sample { scenario, trials, seed, out, force } => {
+        Command::Sample { scenario, trials, seed, out, force, per_trial } => {
             let args = ScenarioArgs { sets: with_study_flags(&scenario.sets, None, seed)?, ..scenario };
-            sample(&args, trials, &out, force)
+            sample(&args, trials, &out, force, per_trial)
         }
         Command::Merge { parts, out, force, format, allow_partial } => {
             merge(&parts, report::output::Target::of(out.as_deref(), force), format, allow_partial)
@@ -454,16 +525,52 @@ fn validate(files: &[PathBuf], sets: &[String]) -> Result<(), CliError> {
     if messages.is_empty() { Ok(()) } else { Err(CliError::Input(messages.join("\n"))) }
 }
 
-fn analyze(data: &std::path::Path, milestones: &[f64], tau: f64) -> Result<(), CliError> {
+fn analyze(
+    data: &std::path::Path,
+    columns: &crate::data::Columns,
+    milestones: &[f64],
+    tau: f64,
+    null_rate: Option<f64>,
+) -> Result<(), CliError> {
     if let Some(m) = milestones.iter().find(|m| !(m.is_finite() && **m > 0.0)) {
         return Err(CliError::Input(format!("--milestones: {m} is not a positive number of months")));
     }
     if !(tau.is_finite() && tau > 0.0) {
         return Err(CliError::Input(format!("--tau: {tau} is not a positive number of months")));
     }
-    let obs = crate::data::read_csv(data).map_err(|e| CliError::Input(e.0))?;
-    let result = crate::stats::trial::analyze(&obs, milestones, tau);
-    Ok(report::emit(&report::analyze::json(&result, milestones, tau), None, false)?)
+    if let Some(p) = null_rate.filter(|p| !(*p > 0.0 && *p < 1.0)) {
+        return Err(CliError::Input(format!("--null-rate: {p} is not a rate strictly between 0 and 1")));
+    }
+    if columns.event_cause == 0 {
+        return Err(CliError::Input("--event-cause: 0 is the code of censoring; expected 1, 2, …".into()));
+    }
+    let groups = crate::data::read(data, columns).map_err(|e| CliError::Input(e.0))?;
+    let one = |d: &crate::data::Dataset| -> serde_json::Value {
+        if columns.response.is_some() {
+            let r = crate::stats::trial::responses(&d.responses, null_rate);
+            report::analyze::response_value(&r, d, null_rate)
+        } else {
+            let result = crate::stats::trial::analyze(&d.obs, milestones, tau);
+            report::analyze::value(&result, d, milestones, tau)
+        }
+    };
+    let text = match &columns.by {
+        None => report::analyze::pretty(&one(&groups[0].1)),
+        Some(column) => {
+            let mut text = String::new();
+            for (label, d) in &groups {
+                let mut v = serde_json::Map::new();
+                v.insert(column.clone(), serde_json::Value::String(label.clone()));
+                if let serde_json::Value::Object(m) = one(d) {
+                    v.extend(m);
+                }
+                text.push_str(&serde_json::Value::Object(v).to_string());
+                text.push('\n');
+            }
+            text
+        }
+    };
+    Ok(report::emit(&text, None, false)?)
 }
 
 fn verify(out: report::output::Target, format: VerifyFormat) -> Result<(), CliError> {
@@ -520,39 +627,8 @@ fn thread_count(threads: Option<usize>) -> Result<usize, CliError> {
     }
 }
 
-/// The bytes a run keeps: 8 per replicate for each quantity with quantiles (each endpoint's
-/// estimate and events, the cut month), the rest being fixed-size sums.
-pub fn kept_bytes(s: &scenario::Scenario, replicates: u64) -> u64 {
-    replicates.saturating_mul(8 * (2 * s.endpoints.len() as u64 + 1))
-}
-
 fn out_force(out: report::output::Target) -> bool {
     matches!(out, report::output::Target::File { force: true, .. })
-}
-
-/// The machine's memory, from /proc/meminfo (None where there is none).
-fn machine_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kb: u64 = text.lines().find(|l| l.starts_with("MemTotal:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-/// Refuses, before any allocation, a run whose kept values would take more than half the
-/// machine's memory, unless --force.
-fn refuse_if_too_large(s: &scenario::Scenario, replicates: u64, force: bool) -> Result<(), CliError> {
-    let bytes = kept_bytes(s, replicates);
-    if let Some(mem) = machine_memory()
-        && bytes > mem / 2
-        && !force
-    {
-        return Err(CliError::Input(format!(
-            "{replicates} replicates would keep {:.1} GB of values ({} bytes per replicate: 8 per endpoint estimate, per endpoint event count and for the cut month), more than half of this machine's {:.1} GB; split the run with --shard K/N, or add --force",
-            bytes as f64 / 1e9,
-            bytes / replicates.max(1),
-            mem as f64 / 1e9
-        )));
-    }
-    Ok(())
 }
 
 /// Seconds as "3 s", "4.2 min" or "5.1 h".
@@ -716,7 +792,6 @@ fn run_scenario(
         None => 0..s.replicates,
     };
     let threads = thread_count(threads)?;
-    refuse_if_too_large(&s, range.end - range.start, out_force(out))?;
     let toml = scenario::to_toml(&s);
     let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
     if let Some(t) = &checkpoint_target {
@@ -1548,33 +1623,93 @@ fn sweep(
     Ok(())
 }
 
-fn sample(args: &ScenarioArgs, trials: u64, dir: &std::path::Path, force: bool) -> Result<(), CliError> {
+fn sample(
+    args: &ScenarioArgs,
+    trials: u64,
+    dir: &std::path::Path,
+    force: bool,
+    per_trial: bool,
+) -> Result<(), CliError> {
     let s = scenario::load(&args.scenario, &args.sets)?;
     if trials == 0 || trials > 100_000 {
         return Err(CliError::Input(format!("--trials {trials}: expected 1 to 100000")));
     }
     output_folder(dir, force)?;
-    // The index is written last: a folder without trials.csv is an interrupted export.
-    // Provenance first (a comment line, as in every CSV report).
-    let mut index = format!("# {}\ntrial,file,cut_month\n", report::model::Provenance::of(&s).line());
+    let mut written: Vec<std::path::PathBuf> = Vec::new();
+    let result = write_sample(&s, trials, dir, per_trial, &mut written);
+    if result.is_err() {
+        // Nothing half-written stays: the files this export already put in place go too.
+        for f in &written {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+    result
+}
+
+/// The files of `sample` (see `report::sample`); `trials.csv` last: a folder without it is an
+/// interrupted export. Each file is written to a temporary file put in place when complete.
+fn write_sample(
+    s: &scenario::Scenario,
+    trials: u64,
+    dir: &std::path::Path,
+    per_trial: bool,
+    written: &mut Vec<std::path::PathBuf>,
+) -> Result<(), CliError> {
+    use report::sample as export;
+    let mut sampler = crate::engine::Sampler::new(s);
+    let layout = sampler.plan.layout.clone();
+    let specs = export::tte_specs(s);
+    let trials_header = report::replicates::header(s, &layout);
+    let patients_path = dir.join("patients.csv");
+    let mut patients = report::output::Target::File { path: &patients_path, force: true }.stream()?;
+    let mut rows = report::replicates::Rows::default();
+    rows.push(&trials_header);
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header.write_record(export::patients_header(s)).expect("writing to memory");
+    patients.write_all(&header.into_inner().expect("writing to memory"))?;
     for i in 0..trials {
-        let (trial, cut) = crate::engine::sample_trial(&s, i);
-        let name = format!("trial_{:05}.csv", i + 1);
-        let text = report::sample::csv(&s, &trial, cut);
+        let mut chunk = csv::Writer::from_writer(Vec::new());
+        let (trial, record) = sampler.trial(i);
+        let cut = record[crate::analyze::global::CUT_MONTH];
+        export::write_patients(&mut chunk, s, &specs, i + 1, trial, cut).expect("writing to memory");
+        rows.trial(s, &layout, i + 1, record);
+        if per_trial {
+            for (k, e) in s.endpoints.iter().enumerate() {
+                if let Some(text) = export::per_trial(s, k, trial, cut) {
+                    let path = dir.join(format!("trial_{:05}_{}.csv", i + 1, e.name));
+                    report::emit(&text, Some(&path), true)?;
+                    written.push(path);
+                }
+            }
+        }
+        let bytes = chunk.into_inner().expect("writing to memory");
         if i == 0 {
             // Every trial has the same patients' count and columns: the first one's size times
             // the trials is what the export will write, stated before it writes more.
-            let bytes = text.len() as u64 * trials;
             eprintln!(
                 "peritrial: writing {trials} trial{} of {} patients to {}: about {:.1} MB",
                 if trials == 1 { "" } else { "s" },
                 s.enrollment.sample_size,
                 dir.display(),
-                bytes as f64 / 1e6
+                (bytes.len() as u64 * trials) as f64 / 1e6
             );
         }
-        report::emit(&text, Some(&dir.join(&name)), true)?;
-        index.push_str(&format!("{},{name},{cut}\n", i + 1));
+        patients.write_all(&bytes)?;
     }
-    Ok(report::emit(&index, Some(&dir.join("trials.csv")), true)?)
+    patients.finish()?;
+    written.push(patients_path);
+    let dictionary = dir.join("dictionary.csv");
+    report::emit(&export::dictionary(s, &trials_header), Some(&dictionary), true)?;
+    written.push(dictionary);
+    let provenance = dir.join("provenance.txt");
+    let text = format!(
+        "{}\n\nThe effective scenario (as `peritrial show` prints it):\n\n{}",
+        report::model::Provenance::of(s).line(),
+        scenario::to_toml(s)
+    );
+    report::emit(&text, Some(&provenance), true)?;
+    written.push(provenance);
+    let trials_path = dir.join("trials.csv");
+    report::emit(&String::from_utf8_lossy(&rows.take()), Some(&trials_path), true)?;
+    Ok(())
 }

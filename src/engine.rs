@@ -216,11 +216,32 @@ pub fn shard_range(replicates: u64, k: u64, n: u64) -> Range<u64> {
 /// The patients of replicate `i` (the same virtual trial `run` analyses as replicate i) and
 /// the calendar month of its analysis.
 pub fn sample_trial(s: &Scenario, i: u64) -> (Trial, f64) {
-    let sim = Simulator::new(s);
-    let plan = Plan::new(s);
-    let mut trial = Trial::default();
-    sim.simulate_trial(i, &mut SimBuffers::default(), &mut trial);
-    let mut record = vec![0.0; plan.layout.stride];
-    plan.analyze(&trial, &mut analyze::Scratch::default(), &mut record);
-    (trial, record[analyze::global::CUT_MONTH])
+    let mut sampler = Sampler::new(s);
+    let (trial, record) = sampler.trial(i);
+    (trial.clone(), record[analyze::global::CUT_MONTH])
+}
+
+/// Replicates one at a time with their records (`sample`): the simulator and the plan (its
+/// planning simulation) built once.
+pub struct Sampler<'a> {
+    sim: Simulator<'a>,
+    pub plan: Plan<'a>,
+    worker: Worker,
+    record: Vec<f64>,
+}
+
+impl<'a> Sampler<'a> {
+    pub fn new(s: &'a Scenario) -> Sampler<'a> {
+        let plan = Plan::new(s);
+        let record = vec![0.0; plan.layout.stride];
+        Sampler { sim: Simulator::new(s), plan, worker: Worker::default(), record }
+    }
+
+    /// Replicate i's patients and its record (the row `--replicates-csv` writes for it).
+    pub fn trial(&mut self, i: u64) -> (&Trial, &[f64]) {
+        let w = &mut self.worker;
+        self.sim.simulate_trial(i, &mut w.sim, &mut w.trial);
+        self.plan.analyze(&w.trial, &mut w.scratch, &mut self.record);
+        (&w.trial, &self.record)
+    }
 }

@@ -156,8 +156,8 @@ fn survival() -> Check {
     let refs: Value = serde_json::from_str(SURVIVAL_REFS).expect("bundled references are JSON");
     for (name, text) in DATA {
         let Some(r) = refs.get(*name) else { continue };
-        let obs = match crate::data::parse_csv(text, name) {
-            Ok(o) => o,
+        let data = match crate::data::parse_with(text, name, &crate::data::Columns::default()) {
+            Ok(mut groups) => groups.remove(0).1,
             Err(e) => {
                 c.failures.push(format!("{name}: {e}"));
                 continue;
@@ -165,7 +165,7 @@ fn survival() -> Check {
         };
         let floats = |v: &Value| v.as_array().map_or(Vec::new(), |a| a.iter().filter_map(Value::as_f64).collect());
         let (ms, tau) = (floats(&r["milestones"]), r["tau"].as_f64().unwrap_or(36.0));
-        let text = crate::report::analyze::json(&crate::stats::trial::analyze(&obs, &ms, tau), &ms, tau);
+        let text = crate::report::analyze::json(&crate::stats::trial::analyze(&data.obs, &ms, tau), &data, &ms, tau);
         let g: Value = serde_json::from_str(&text).expect("the analysis report is JSON");
         let rel = |c: &mut Check, what: &str, got: &Value, want: &Value| {
             c.close(&format!("{name}: {what}"), got.as_f64(), want.as_f64(), 0.0, 1e-6)

@@ -237,25 +237,24 @@ fn sampled_trials_reanalysed_give_the_engines_statistics() {
     for scenario in ["scenarios/two-arm-efs-logrank.toml", "scenarios/gastric-adjuvant.toml"] {
         let out = Command::cargo_bin("peritrial")
             .unwrap()
-            .args(["sample", scenario, "--trials", "3", "--force", "--out"])
+            .args(["sample", scenario, "--trials", "3", "--per-trial", "--force", "--out"])
             .arg(dir.path())
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let s = peritrial::scenario::load(std::path::Path::new(scenario), &[]).unwrap();
         let (sim, plan) = (Simulator::new(&s), Plan::new(&s));
-        let t = s.arm_index("rmhtnf").unwrap();
         for i in 0..3u64 {
             let mut trial = Trial::default();
             sim.simulate_trial(i, &mut SimBuffers::default(), &mut trial);
             let mut record = vec![0.0; plan.layout.stride];
             plan.analyze(&trial, &mut Scratch::default(), &mut record);
             let z_engine = record[plan.layout.endpoint[0] + field::Z];
-            let text = std::fs::read_to_string(dir.path().join(format!("trial_{:05}.csv", i + 1))).unwrap();
+            let text = std::fs::read_to_string(dir.path().join(format!("trial_{:05}_efs.csv", i + 1))).unwrap();
             let mut lines = text.lines();
             let head: Vec<&str> = lines.next().unwrap().split(',').collect();
             let col = |n: &str| head.iter().position(|h| *h == n).unwrap();
-            let (ct, cs, ca) = (col("efs_time"), col("efs_status"), col("arm"));
+            let (ct, cs, ca) = (col("time"), col("status"), col("arm"));
             let obs: Vec<peritrial::stats::Obs> = lines
                 .filter_map(|l| {
                     let c: Vec<&str> = l.split(',').collect();
@@ -265,7 +264,7 @@ fn sampled_trials_reanalysed_give_the_engines_statistics() {
                     Some(peritrial::stats::Obs {
                         time: c[ct].parse().unwrap(),
                         status: (c[cs] == "1") as u8, // competing events count as censored
-                        arm: (c[ca] == s.arms[t].name) as u8,
+                        arm: (c[ca] == "1") as u8,
                         stratum: 0,
                     })
                 })

@@ -427,15 +427,17 @@ fn analyze_text(text: &str) -> (i32, String) {
 fn analyze_rejects_bad_csv_naming_the_line() {
     for (text, needle) in [
         ("", "empty"),
-        ("time,status\n1,1\n", "lacks column(s) arm"),
+        ("time,status\n1,1\n", "has no column \"arm\""),
         ("time,status,arm\n1,1,0\n-2,1,1\n", ":3: time = -2"),
-        ("time,status,arm\n1,2,0\n", ":2: status = \"2\""),
+        ("time,status,arm\n1,x,0\n", ":2: status = \"x\""),
+        ("time,status,arm\n1,-1,0\n", ":2: status = \"-1\""),
         ("time,status,arm\n1,1,0\nabc,1,1\n", ":3: time = \"abc\""),
-        ("time,status,arm\n1,1,3\n", ":2: arm = \"3\""),
+        ("time,status,arm\n1,1,3\n", "arm labels \"3\""),
+        ("time,status,arm\n1,1,0\n2,1,3\n", ":3: arm = \"3\": neither"),
         ("time,status,arm\n1,1\n", ":2: expected 3 columns"),
         ("time,status,arm\nnan,1,0\n", ":2: time = nan"),
         ("time,status,arm\n", "no patients"),
-        ("time,status,arm,stratum\n1,1,0,x\n", ":2: stratum"),
+        ("time,status,arm,stratum\n1,1,0,\n", ":2: stratum is missing"),
     ] {
         let (code, stderr) = analyze_text(text);
         assert_eq!(code, 2, "{text:?}: {stderr}");

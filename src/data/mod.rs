@@ -1,10 +1,17 @@
-//! Reading one trial's data from CSV (`peritrial analyze`): a header naming the columns
-//! `time`, `status`, `arm` and optionally `stratum`, in any order; one patient per record.
-//! RFC 4180 (quoted fields, quotes doubled inside them, CRLF or LF) through the `csv` crate,
-//! streamed: a file of any size is read record by record, and of its problems the first 20
-//! are kept with their line numbers and the rest only counted.
+//! Reading a trial's data from CSV (`peritrial analyze`), as R users keep it: one patient per
+//! record, the columns named by flags in R's spirit (`--time efs_time --status efs_status --arm
+//! arm --strata cohort`; defaults `time`, `status`, `arm`, `stratum`), arms and strata as any
+//! text or integer, status coded as `survival::Surv` and `cmprsk` code it (0 censored, 1 the
+//! event, k ≥ 2 a competing event of cause k, or `--event-cause`), or a binary `--response`
+//! column instead of time and status. A long table of many trials (`sample`'s `patients.csv`)
+//! is read one trial at a time (`--trial K`) or grouped by a column (`--by trial`).
+//!
+//! RFC 4180 (quoted fields, quotes doubled inside them, CRLF or LF, a UTF-8 byte-order mark)
+//! through the `csv` crate, streamed: of its problems the first 20 are kept with their line
+//! numbers and the rest only counted. Column names match case-insensitively.
 
 use crate::stats::Obs;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -21,14 +28,100 @@ impl std::fmt::Display for DataError {
 /// Problems listed before the rest are only counted.
 pub const MAX_LISTED_ERRORS: usize = 20;
 
-pub fn read_csv(path: &Path) -> Result<Vec<Obs>, DataError> {
-    let file = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|e| DataError(format!("{file}: cannot read: {e}")))?;
-    parse_reader(std::io::BufReader::with_capacity(1 << 16, f), &file)
+/// Which columns hold what, and how to read them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    pub time: String,
+    pub status: String,
+    pub arm: String,
+    /// The stratum column; None: `stratum` where the file has one, else a single stratum.
+    pub strata: Option<String>,
+    /// A binary response column (0/1, or TRUE/FALSE): a response analysis instead of a
+    /// time-to-event one (time and status are then not read).
+    pub response: Option<String>,
+    /// The arm labels of the treatment and the control arm.
+    pub treatment: Option<String>,
+    pub control: Option<String>,
+    /// The status code of the event of interest (default 1); other positive codes are
+    /// competing events.
+    pub event_cause: u32,
+    /// Only the records whose column has this value (`--trial K`: column `trial`).
+    pub only: Option<(String, String)>,
+    /// One data set per value of this column (`--by trial`).
+    pub by: Option<String>,
 }
 
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            time: "time".into(),
+            status: "status".into(),
+            arm: "arm".into(),
+            strata: None,
+            response: None,
+            treatment: None,
+            control: None,
+            event_cause: 1,
+            only: None,
+            by: None,
+        }
+    }
+}
+
+/// One patient as read: its arm, stratum and (if grouped) group as indices into the labels.
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    line: u64,
+    time: f64,
+    /// The status code as written (0, 1, 2, …); for a response analysis 0 or 1.
+    status: u32,
+    arm: u32,
+    stratum: u32,
+    group: u32,
+}
+
+/// A trial's data, ready for the analyses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// Time to event: status 0 censored, 1 the event of interest, 2 a competing event; arm 1
+    /// treatment, 0 control; strata numbered in the order of their sorted labels.
+    pub obs: Vec<Obs>,
+    /// A response analysis: (arm, responded) per patient (`obs` is then empty).
+    pub responses: Vec<(u8, bool)>,
+    /// The arms' labels as written: [control, treatment].
+    pub arm_labels: [String; 2],
+    pub strata: Vec<String>,
+    /// The status codes of competing events present in the data (sorted).
+    pub competing_causes: Vec<u32>,
+    pub event_cause: u32,
+    /// Records left out because both their time and status are empty (a patient enrolled
+    /// after the analysis cut in `sample`'s long table).
+    pub excluded: u64,
+}
+
+/// One data set per group (`Columns::by`), in the order of the groups' sorted labels; one
+/// unnamed group otherwise.
+pub type Groups = Vec<(String, Dataset)>;
+
+pub fn read(path: &Path, columns: &Columns) -> Result<Groups, DataError> {
+    let file = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|e| DataError(format!("{file}: cannot read: {e}")))?;
+    parse_reader(std::io::BufReader::with_capacity(1 << 16, f), &file, columns)
+}
+
+/// Reads a file with the default columns (`time,status,arm[,stratum]`) as one data set.
+pub fn read_csv(path: &Path) -> Result<Vec<Obs>, DataError> {
+    Ok(read(path, &Columns::default())?.remove(0).1.obs)
+}
+
+/// Reads a file with the default columns (`time,status,arm[,stratum]`) as one data set.
 pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Obs>, DataError> {
-    parse_reader(text.as_bytes(), file)
+    let mut groups = parse_reader(text.as_bytes(), file, &Columns::default())?;
+    Ok(groups.remove(0).1.obs)
+}
+
+pub fn parse_with(text: &str, file: &str, columns: &Columns) -> Result<Groups, DataError> {
+    parse_reader(text.as_bytes(), file, columns)
 }
 
 /// The problems found so far: the first [`MAX_LISTED_ERRORS`], and how many more.
@@ -46,6 +139,17 @@ impl Errors {
         } else {
             self.more += 1;
         }
+    }
+
+    fn result(self, file: &str) -> Result<(), DataError> {
+        if self.listed.is_empty() {
+            return Ok(());
+        }
+        let mut text = self.listed.join("\n");
+        if self.more > 0 {
+            text.push_str(&format!("\n{file}: … and {} more", self.more));
+        }
+        Err(DataError(text))
     }
 }
 
@@ -74,7 +178,68 @@ fn csv_problem(file: &str, e: &csv::Error) -> (String, bool) {
     }
 }
 
-fn parse_reader<R: Read>(input: R, file: &str) -> Result<Vec<Obs>, DataError> {
+/// Labels seen in a column, numbered in the order first seen.
+#[derive(Default)]
+struct Labels {
+    index: BTreeMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Labels {
+    fn of(&mut self, s: &str) -> u32 {
+        if let Some(&k) = self.index.get(s) {
+            return k;
+        }
+        let k = self.names.len() as u32;
+        self.index.insert(s.to_string(), k);
+        self.names.push(s.to_string());
+        k
+    }
+
+    /// The labels in sorted order (numerically where all are integers) and, per first-seen
+    /// index, its sorted position.
+    fn sorted(&self) -> (Vec<String>, Vec<u32>) {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        let numeric = self.names.iter().all(|n| n.parse::<i64>().is_ok());
+        if numeric {
+            order.sort_by_key(|&k| self.names[k as usize].parse::<i64>().unwrap_or(0));
+        } else {
+            order.sort_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        }
+        let mut rank = vec![0u32; order.len()];
+        for (r, &k) in order.iter().enumerate() {
+            rank[k as usize] = r as u32;
+        }
+        (order.iter().map(|&k| self.names[k as usize].clone()).collect(), rank)
+    }
+}
+
+/// What the header offers, matched case-insensitively.
+struct Header {
+    names: Vec<String>,
+    line: u64,
+    file: String,
+}
+
+impl Header {
+    fn find(&self, name: &str) -> Option<usize> {
+        let lower = name.to_lowercase();
+        self.names.iter().position(|n| *n == lower)
+    }
+
+    fn require(&self, name: &str, flag: &str) -> Result<usize, DataError> {
+        self.find(name).ok_or_else(|| {
+            DataError(format!(
+                "{}:{}: the header {:?} has no column {name:?} ({flag}; name another column with {flag} NAME)",
+                self.file,
+                self.line,
+                self.names.join(",")
+            ))
+        })
+    }
+}
+
+fn parse_reader<R: Read>(input: R, file: &str, columns: &Columns) -> Result<Groups, DataError> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(input);
     let mut rec = csv::StringRecord::new();
     // The header: the first record that is not blank.
@@ -82,7 +247,7 @@ fn parse_reader<R: Read>(input: R, file: &str) -> Result<Vec<Obs>, DataError> {
         match rdr.read_record(&mut rec) {
             Ok(false) => {
                 return Err(DataError(format!(
-                    "{file}: the file is empty; expected a header time,status,arm[,stratum] and one line per patient"
+                    "{file}: the file is empty; expected a header (e.g. time,status,arm[,stratum]) and one line per patient"
                 )));
             }
             Ok(true) if blank(&rec) => continue,
@@ -90,44 +255,101 @@ fn parse_reader<R: Read>(input: R, file: &str) -> Result<Vec<Obs>, DataError> {
             Err(e) => return Err(DataError(csv_problem(file, &e).0)),
         }
     }
-    let h = line_of(&rec);
     // A UTF-8 byte-order mark (as spreadsheet programs write) is not part of the first name.
     let names: Vec<String> = rec
         .iter()
         .enumerate()
         .map(|(j, c)| {
             let c = if j == 0 { c.strip_prefix('\u{feff}').unwrap_or(c).trim() } else { c };
-            c.to_ascii_lowercase()
+            c.to_lowercase()
         })
         .collect();
-    let header = names.join(",");
-    for (j, n) in names.iter().enumerate() {
-        if let Some(k) = names[..j].iter().position(|m| m == n) {
+    let header = Header { names, line: line_of(&rec), file: file.to_string() };
+    for (j, n) in header.names.iter().enumerate() {
+        if let Some(k) = header.names[..j].iter().position(|m| m == n) {
             return Err(DataError(format!(
-                "{file}:{h}: the header names column {n:?} twice (columns {} and {}): which one is meant is not clear",
+                "{file}:{}: the header names column {n:?} twice (columns {} and {}): which one is meant is not clear",
+                header.line,
                 k + 1,
                 j + 1
             )));
         }
     }
-    let col = |name: &str| names.iter().position(|n| n == name);
-    let (Some(ti), Some(si), Some(ai)) = (col("time"), col("status"), col("arm")) else {
-        let missing: Vec<&str> = ["time", "status", "arm"].into_iter().filter(|n| col(n).is_none()).collect();
-        return Err(DataError(format!(
-            "{file}:{h}: the header {header:?} lacks column(s) {}; expected time,status,arm[,stratum]",
-            missing.join(", ")
-        )));
+    let response = match &columns.response {
+        Some(r) => Some(header.require(r, "--response")?),
+        None => None,
     };
-    let st = col("stratum");
-    let mut obs = Vec::new();
+    let (ti, si) = match response {
+        Some(_) => (None, None),
+        None => (Some(header.require(&columns.time, "--time")?), Some(header.require(&columns.status, "--status")?)),
+    };
+    let ai = header.require(&columns.arm, "--arm")?;
+    let st = match &columns.strata {
+        Some(s) => Some(header.require(s, "--strata")?),
+        None => header.find("stratum"),
+    };
+    let only = match &columns.only {
+        Some((c, v)) => Some((header.require(c, &format!("--{c}"))?, v.as_str())),
+        None => None,
+    };
+    let by = match &columns.by {
+        Some(c) => Some(header.require(c, "--by")?),
+        None => None,
+    };
+    let mut raws = Vec::new();
+    let (mut arms, mut strata, mut groups) = (Labels::default(), Labels::default(), Labels::default());
     let mut errors = Errors::default();
+    let mut seen_only = false;
+    let mut excluded: BTreeMap<u32, u64> = BTreeMap::new();
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) if blank(&rec) => continue,
             Ok(true) => {
-                if let Some(o) = record(&rec, file, &names, (ti, si, ai, st), &mut errors) {
-                    obs.push(o);
+                let line = line_of(&rec);
+                if rec.len() != header.names.len() {
+                    errors.push(|| {
+                        format!("{file}:{line}: expected {} columns, found {}", header.names.len(), rec.len())
+                    });
+                    continue;
+                }
+                if let Some((j, v)) = only {
+                    if &rec[j] != v {
+                        continue;
+                    }
+                    seen_only = true;
+                }
+                // A patient without an observation (enrolled after the cut: `sample`'s long
+                // table leaves time and status empty) is left out and counted, as R drops NA.
+                if let (Some(ti), Some(si)) = (ti, si)
+                    && rec[ti].is_empty()
+                    && rec[si].is_empty()
+                {
+                    let group = match by {
+                        Some(j) => groups.of(&rec[j]),
+                        None => groups.of(""),
+                    };
+                    *excluded.entry(group).or_insert(0u64) += 1;
+                    continue;
+                }
+                let at = Cells { rec: &rec, header: &header, file, line };
+                let (time, status) = match response {
+                    Some(r) => (Some(0.0), at.flag(r, "response", "1 = responded, 0 = did not", &mut errors)),
+                    None => (at.time(ti.unwrap_or(0), &mut errors), at.status(si.unwrap_or(0), &mut errors)),
+                };
+                let arm = at.label(ai, "arm", &mut errors).map(|a| arms.of(a));
+                let stratum = match st {
+                    Some(j) => at.label(j, "stratum", &mut errors).map(|s| strata.of(s)),
+                    None => Some(strata.of("")),
+                };
+                let group = match by {
+                    Some(j) => at.label(j, &header.names[j], &mut errors).map(|g| groups.of(g)),
+                    None => Some(groups.of("")),
+                };
+                if let (Some(time), Some(status), Some(arm), Some(stratum), Some(group)) =
+                    (time, status, arm, stratum, group)
+                {
+                    raws.push(Raw { line, time, status, arm, stratum, group });
                 }
             }
             Err(e) => {
@@ -139,71 +361,207 @@ fn parse_reader<R: Read>(input: R, file: &str) -> Result<Vec<Obs>, DataError> {
             }
         }
     }
-    if !errors.listed.is_empty() {
-        let mut text = errors.listed.join("\n");
-        if errors.more > 0 {
-            text.push_str(&format!("\n{file}: … and {} more", errors.more));
-        }
-        return Err(DataError(text));
+    errors.result(file)?;
+    if let (Some((j, v)), false) = (only, seen_only) {
+        return Err(DataError(format!("{file}: no record has {} = {v:?}", header.names[j])));
     }
-    if obs.is_empty() {
-        return Err(DataError(format!("{file}: no patients after the header")));
+    if raws.is_empty() {
+        let left_out = excluded.values().sum::<u64>();
+        let why = if left_out > 0 { format!(" ({left_out} without a time and status)") } else { String::new() };
+        return Err(DataError(format!("{file}: no patients after the header{why}")));
     }
-    Ok(obs)
-}
-
-/// One patient, or its problems.
-fn record(
-    rec: &csv::StringRecord,
-    file: &str,
-    names: &[String],
-    (ti, si, ai, st): (usize, usize, usize, Option<usize>),
-    errors: &mut Errors,
-) -> Option<Obs> {
-    let line_no = line_of(rec);
-    if rec.len() != names.len() {
-        errors.push(|| format!("{file}:{line_no}: expected {} columns, found {}", names.len(), rec.len()));
-        return None;
-    }
-    let time = match rec[ti].parse::<f64>() {
-        Ok(t) if t.is_finite() && t >= 0.0 => Some(t),
-        Ok(_) => {
-            errors.push(|| format!("{file}:{line_no}: time = {}: expected a finite time of at least 0", &rec[ti]));
-            None
-        }
-        Err(_) => {
-            errors.push(|| format!("{file}:{line_no}: time = {:?}: expected a number", &rec[ti]));
-            None
+    let (treatment, control) = assign_arms(&arms, columns, file, &header.names[ai])?;
+    let (stratum_labels, stratum_rank) = strata.sorted();
+    let (group_labels, group_rank) = groups.sorted();
+    let mut out: Vec<(String, Dataset)> = group_labels
+        .iter()
+        .map(|g| {
+            let first_seen = groups.index[g];
+            let d = Dataset {
+                excluded: excluded.get(&first_seen).copied().unwrap_or(0),
+                obs: Vec::new(),
+                responses: Vec::new(),
+                arm_labels: [control.clone(), treatment.clone()],
+                strata: stratum_labels.clone(),
+                competing_causes: Vec::new(),
+                event_cause: columns.event_cause,
+            };
+            (g.clone(), d)
+        })
+        .collect();
+    let arm_index = |a: u32| -> Result<u8, u64> {
+        let name = &arms.names[a as usize];
+        if *name == treatment {
+            Ok(1)
+        } else if *name == control {
+            Ok(0)
+        } else {
+            Err(0)
         }
     };
-    let mut flag = |j: usize, what: &str| match &rec[j] {
-        "0" => Some(0u8),
-        "1" => Some(1u8),
-        other => {
+    let mut errors = Errors::default();
+    for r in &raws {
+        let Ok(arm) = arm_index(r.arm) else {
             errors.push(|| {
                 format!(
-                    "{file}:{line_no}: {what} = {other:?}: expected 0 or 1{}",
-                    if what == "status" { " (1 = event, 0 = censored)" } else { " (0 = control, 1 = treatment)" }
+                    "{file}:{}: arm = {:?}: neither the treatment arm ({treatment:?}) nor the control arm ({control:?})",
+                    r.line, arms.names[r.arm as usize]
                 )
             });
-            None
+            continue;
+        };
+        let d = &mut out[group_rank[r.group as usize] as usize].1;
+        let stratum = stratum_rank[r.stratum as usize];
+        if stratum > u16::MAX as u32 {
+            return Err(DataError(format!("{file}: more than 65536 strata")));
+        }
+        if response.is_some() {
+            d.responses.push((arm, r.status == 1));
+            continue;
+        }
+        let status = match r.status {
+            0 => 0,
+            c if c == columns.event_cause => 1,
+            c => {
+                if !d.competing_causes.contains(&c) {
+                    d.competing_causes.push(c);
+                }
+                2
+            }
+        };
+        d.obs.push(Obs { time: r.time, status, arm, stratum: stratum as u16 });
+    }
+    errors.result(file)?;
+    for (_, d) in &mut out {
+        d.competing_causes.sort_unstable();
+    }
+    Ok(out)
+}
+
+/// Which arm label is the treatment and which the control: `--treatment`/`--control` where
+/// given; else 1 and 0, or "control" and the other label; refused otherwise.
+fn assign_arms(arms: &Labels, columns: &Columns, file: &str, column: &str) -> Result<(String, String), DataError> {
+    let labels = &arms.names;
+    let list = |l: &[String]| l.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ");
+    let other = |given: &str| labels.iter().find(|l| l.as_str() != given).cloned();
+    let (treatment, control) = match (&columns.treatment, &columns.control) {
+        (Some(t), Some(c)) => (t.clone(), c.clone()),
+        (Some(t), None) => (t.clone(), other(t).unwrap_or_else(|| "0".into())),
+        (None, Some(c)) => (other(c).unwrap_or_else(|| "1".into()), c.clone()),
+        (None, None) => {
+            let control = labels.iter().find(|l| l.eq_ignore_ascii_case("control")).cloned();
+            if labels.iter().any(|l| l == "0" || l == "1") {
+                // 1 = treatment, 0 = control; any other label is reported on its lines.
+                ("1".into(), "0".into())
+            } else if let (Some(c), 1..=2) = (control, labels.len()) {
+                (other(&c).unwrap_or_else(|| "1".into()), c)
+            } else {
+                return Err(DataError(format!(
+                    "{file}: column {column:?} has the arm labels {}: say which is the treatment arm with --treatment NAME (and the control with --control NAME)",
+                    list(labels)
+                )));
+            }
         }
     };
-    let status = flag(si, "status");
-    let arm = flag(ai, "arm");
-    let stratum = match st {
-        None => Some(0u16),
-        Some(j) => match rec[j].parse::<u16>() {
-            Ok(s) => Some(s),
-            Err(_) => {
+    if treatment == control {
+        return Err(DataError(format!("{file}: --treatment and --control are both {treatment:?}")));
+    }
+    for (flag, given) in [("--treatment", &columns.treatment), ("--control", &columns.control)] {
+        if let Some(g) = given
+            && !labels.contains(g)
+        {
+            return Err(DataError(format!(
+                "{file}: {flag} {g:?} is not an arm label of column {column:?} (labels: {})",
+                list(labels)
+            )));
+        }
+    }
+    Ok((treatment, control))
+}
+
+/// One record's cells, read with located messages.
+struct Cells<'a> {
+    rec: &'a csv::StringRecord,
+    header: &'a Header,
+    file: &'a str,
+    line: u64,
+}
+
+impl Cells<'_> {
+    fn name(&self, j: usize) -> &str {
+        &self.header.names[j]
+    }
+
+    fn time(&self, j: usize, errors: &mut Errors) -> Option<f64> {
+        let v = &self.rec[j];
+        match v.parse::<f64>() {
+            Ok(t) if t.is_finite() && t >= 0.0 => Some(t),
+            Ok(_) => {
                 errors.push(|| {
-                    format!("{file}:{line_no}: stratum = {:?}: expected a whole number from 0 to 65535", &rec[j])
+                    format!("{}:{}: {} = {v}: expected a finite time of at least 0", self.file, self.line, self.name(j))
                 });
                 None
             }
-        },
-    };
-    Some(Obs { time: time?, status: status?, arm: arm?, stratum: stratum? })
+            Err(_) => {
+                errors.push(|| format!("{}:{}: {} = {v:?}: expected a number", self.file, self.line, self.name(j)));
+                None
+            }
+        }
+    }
+
+    /// 0 censored, 1 the event, k ≥ 2 a competing cause; TRUE/FALSE as 1/0 (as `Surv` reads a
+    /// logical status).
+    fn status(&self, j: usize, errors: &mut Errors) -> Option<u32> {
+        let v = &self.rec[j];
+        match v.parse::<u32>() {
+            Ok(k) => Some(k),
+            Err(_) if v.eq_ignore_ascii_case("true") => Some(1),
+            Err(_) if v.eq_ignore_ascii_case("false") => Some(0),
+            Err(_) => {
+                errors.push(|| {
+                    format!(
+                        "{}:{}: {} = {v:?}: expected 0 (censored), 1 (event) or a competing cause 2, 3, …",
+                        self.file,
+                        self.line,
+                        self.name(j)
+                    )
+                });
+                None
+            }
+        }
+    }
+
+    fn flag(&self, j: usize, what: &str, meaning: &str, errors: &mut Errors) -> Option<u32> {
+        let v = &self.rec[j];
+        match v {
+            "0" => Some(0),
+            "1" => Some(1),
+            _ if v.eq_ignore_ascii_case("true") => Some(1),
+            _ if v.eq_ignore_ascii_case("false") => Some(0),
+            _ => {
+                errors.push(|| {
+                    format!("{}:{}: {what} {} = {v:?}: expected 0 or 1 ({meaning})", self.file, self.line, self.name(j))
+                });
+                None
+            }
+        }
+    }
+
+    fn label(&self, j: usize, what: &str, errors: &mut Errors) -> Option<&str> {
+        let v = &self.rec[j];
+        if v.is_empty() || v.eq_ignore_ascii_case("na") {
+            errors.push(|| {
+                format!(
+                    "{}:{}: {} is missing (an empty cell or NA; expected the {what})",
+                    self.file,
+                    self.line,
+                    self.name(j)
+                )
+            });
+            return None;
+        }
+        Some(v)
+    }
 }
 
 #[cfg(test)]
@@ -237,5 +595,72 @@ mod tests {
         assert_eq!(e, "x.csv:2: expected 3 columns, found 2");
         let e = parse_csv("time,status,arm\n1,\u{0}\u{ff},0\n".replace('\u{ff}', "").as_str(), "x.csv").unwrap_err().0;
         assert!(e.contains("x.csv:2: status"), "{e}");
+    }
+
+    /// An R-style data set: named columns, text arms and strata, competing causes.
+    #[test]
+    fn columns_arms_strata_and_causes_are_mapped() {
+        let text = "id,efs_time,efs_status,arm,cohort\n1,3.5,1,rmhtnf,gastric\n2,4,2,control,colorectal\n3,5,0,control,gastric\n4,6,3,rmhtnf,colorectal\n";
+        let cols = Columns {
+            time: "efs_time".into(),
+            status: "EFS_STATUS".into(),
+            strata: Some("cohort".into()),
+            ..Columns::default()
+        };
+        let groups = parse_with(text, "r.csv", &cols).unwrap();
+        let d = &groups[0].1;
+        assert_eq!(d.arm_labels, ["control".to_string(), "rmhtnf".to_string()]);
+        assert_eq!(d.strata, ["colorectal", "gastric"]);
+        assert_eq!(d.competing_causes, [2, 3]);
+        let got: Vec<(f64, u8, u8, u16)> = d.obs.iter().map(|o| (o.time, o.status, o.arm, o.stratum)).collect();
+        assert_eq!(got, [(3.5, 1, 1, 1), (4.0, 2, 0, 0), (5.0, 0, 0, 1), (6.0, 2, 1, 0)]);
+        // Cause 2 as the event of interest: cause 1 becomes competing.
+        let d = &parse_with(text, "r.csv", &Columns { event_cause: 2, ..cols.clone() }).unwrap()[0].1;
+        assert_eq!(d.obs.iter().map(|o| o.status).collect::<Vec<_>>(), [2, 1, 0, 2]);
+        assert_eq!(d.competing_causes, [1, 3]);
+    }
+
+    #[test]
+    fn two_text_arms_without_a_flag_are_refused_naming_both() {
+        let text = "time,status,arm\n1,1,a\n2,0,b\n";
+        let e = parse_with(text, "x.csv", &Columns::default()).unwrap_err().0;
+        assert!(e.contains("\"a\", \"b\"") && e.contains("--treatment"), "{e}");
+        let d =
+            &parse_with(text, "x.csv", &Columns { treatment: Some("b".into()), ..Columns::default() }).unwrap()[0].1;
+        assert_eq!(d.arm_labels, ["a".to_string(), "b".to_string()]);
+        let e =
+            parse_with(text, "x.csv", &Columns { treatment: Some("c".into()), ..Columns::default() }).unwrap_err().0;
+        assert!(e.contains("not an arm label"), "{e}");
+        let e = parse_with("time,status,arm\n1,1,a\n2,0,b\n3,0,c\n", "x.csv", &Columns::default()).unwrap_err().0;
+        assert!(e.contains("\"a\", \"b\", \"c\""), "{e}");
+        // A third label beside the two named: refused on its line.
+        let three = Columns { treatment: Some("b".into()), control: Some("a".into()), ..Columns::default() };
+        let e = parse_with("time,status,arm\n1,1,a\n2,0,b\n3,0,c\n", "x.csv", &three).unwrap_err().0;
+        assert!(e.contains("x.csv:4: arm = \"c\": neither"), "{e}");
+    }
+
+    #[test]
+    fn a_long_table_is_read_one_trial_or_by_trial() {
+        let text = "trial,time,status,arm\n1,1,1,0\n1,2,0,1\n2,3,1,1\n10,4,1,0\n";
+        let by = Columns { by: Some("trial".into()), ..Columns::default() };
+        let groups = parse_with(text, "p.csv", &by).unwrap();
+        assert_eq!(groups.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(), ["1", "2", "10"]);
+        assert_eq!(groups[0].1.obs.len(), 2);
+        let one = Columns { only: Some(("trial".into(), "2".into())), ..Columns::default() };
+        let g = parse_with(text, "p.csv", &one).unwrap();
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].1.obs.len(), 1);
+        let none = Columns { only: Some(("trial".into(), "3".into())), ..Columns::default() };
+        assert!(parse_with(text, "p.csv", &none).unwrap_err().0.contains("no record has trial = \"3\""));
+    }
+
+    #[test]
+    fn responses_are_read_without_time_and_status() {
+        let text = "arm,orr\ncontrol,0\nrmhtnf,TRUE\nrmhtnf,1\n";
+        let cols = Columns { response: Some("orr".into()), ..Columns::default() };
+        let d = &parse_with(text, "b.csv", &cols).unwrap()[0].1;
+        assert_eq!(d.responses, [(0, false), (1, true), (1, true)]);
+        let e = parse_with("arm,orr\ncontrol,2\n", "b.csv", &cols).unwrap_err().0;
+        assert!(e.contains("b.csv:2: response orr = \"2\""), "{e}");
     }
 }

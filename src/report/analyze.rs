@@ -1,9 +1,11 @@
 //! JSON for `peritrial analyze`.
 
 use super::key_number;
+use crate::data::Dataset;
+use crate::stats::cif::Gray;
 use crate::stats::cox::Cox;
 use crate::stats::logrank::Logrank;
-use crate::stats::trial::{ArmSummary, TrialAnalysis};
+use crate::stats::trial::{ArmSummary, Competing, ResponseAnalysis, ResponseArm, TrialAnalysis};
 use serde_json::{Map, Value, json};
 
 fn num(x: f64) -> Value {
@@ -88,9 +90,52 @@ fn arm(a: &ArmSummary, milestones: &[f64], tau: f64) -> Value {
     Value::Object(o)
 }
 
-pub fn json(t: &TrialAnalysis, milestones: &[f64], tau: f64) -> String {
+fn gray(g: &Option<Gray>) -> Value {
+    match g {
+        Some(g) => {
+            json!({ "estimable": true, "statistic": num(g.statistic), "p_value": num(g.p_value), "score": num(g.score),
+                           "variance": num(g.variance) })
+        }
+        None => not_estimable_value(
+            "the test has no variance: an arm without patients, or no event of interest while both arms are at risk",
+        ),
+    }
+}
+
+fn competing(c: &Competing, d: &Dataset, milestones: &[f64]) -> Value {
+    let arm = |a: usize| {
+        let at: Vec<Value> = milestones
+            .iter()
+            .zip(&c.incidence[a])
+            .map(|(&m, x)| match x {
+                Some((f, v)) => json!({ "time": num(m), "incidence": num(*f), "variance": num(*v), "std_err": num(v.max(0.0).sqrt()) }),
+                None => json!({ "time": num(m), "incidence": null, "variance": null, "std_err": null }),
+            })
+            .collect();
+        json!({ "label": d.arm_labels[a], "competing_events": c.competing_events[a], "cumulative_incidence": at })
+    };
+    let mut o = Map::new();
+    o.insert("event_cause".into(), json!(d.event_cause));
+    o.insert("competing_causes".into(), json!(d.competing_causes));
+    o.insert(
+        "note".into(),
+        json!("log-rank, Cox, Kaplan-Meier, medians and RMST above are cause-specific: competing events censor; the cumulative incidence (Aalen-Johansen) and Gray's test account for them"),
+    );
+    o.insert("gray".into(), gray(&c.gray));
+    if let Some(s) = &c.gray_stratified {
+        o.insert("gray_stratified".into(), gray(s));
+    }
+    o.insert("arms".into(), json!({ "0": arm(0), "1": arm(1) }));
+    Value::Object(o)
+}
+
+/// The analyses of a time-to-event data set as a JSON value.
+pub fn value(t: &TrialAnalysis, d: &Dataset, milestones: &[f64], tau: f64) -> Value {
     let mut o = Map::new();
     o.insert("n".into(), json!(t.n));
+    if d.excluded > 0 {
+        o.insert("excluded_without_time".into(), json!(d.excluded));
+    }
     o.insert("events".into(), json!(t.events));
     o.insert("logrank".into(), logrank(&t.logrank, true, t));
     if let Some(s) = &t.logrank_stratified {
@@ -107,8 +152,87 @@ pub fn json(t: &TrialAnalysis, milestones: &[f64], tau: f64) -> String {
     );
     o.insert("cox_efron".into(), cox(&t.cox_efron, t));
     o.insert("cox_breslow".into(), cox(&t.cox_breslow, t));
-    o.insert("arms".into(), json!({ "0": arm(&t.arms[0], milestones, tau), "1": arm(&t.arms[1], milestones, tau) }));
-    let mut s = serde_json::to_string_pretty(&Value::Object(o)).expect("JSON values serialise");
+    if let Some(c) = &t.cox_stratified {
+        o.insert("cox_efron_stratified".into(), cox(c, t));
+    }
+    let labelled = |a: usize| {
+        let mut v = arm(&t.arms[a], milestones, tau);
+        v["label"] = json!(d.arm_labels[a]);
+        v
+    };
+    o.insert("arms".into(), json!({ "0": labelled(0), "1": labelled(1) }));
+    if d.strata.len() > 1 {
+        o.insert("strata".into(), json!(d.strata));
+    }
+    if let Some(c) = &t.competing {
+        o.insert("competing_risks".into(), competing(c, d, milestones));
+    }
+    Value::Object(o)
+}
+
+fn interval(x: Option<(f64, f64)>) -> Value {
+    x.map_or(Value::Null, |(a, b)| json!([num(a), num(b)]))
+}
+
+fn response_arm(a: &ResponseArm, label: &str) -> Value {
+    let mut o = Map::new();
+    o.insert("label".into(), json!(label));
+    o.insert("n".into(), json!(a.n));
+    o.insert("responders".into(), json!(a.responders));
+    o.insert("rate".into(), if a.n > 0 { num(a.responders as f64 / a.n as f64) } else { Value::Null });
+    o.insert("clopper_pearson".into(), interval(a.clopper_pearson));
+    o.insert("wilson".into(), interval(a.wilson));
+    if let Some(b) = &a.binom {
+        o.insert("binom_test".into(), json!({ "p_two_sided": num(b.p_two_sided), "p_greater": num(b.p_greater) }));
+    }
+    Value::Object(o)
+}
+
+/// The analyses of a binary response as a JSON value.
+pub fn response_value(r: &ResponseAnalysis, d: &Dataset, null_rate: Option<f64>) -> Value {
+    let mut o = Map::new();
+    o.insert("n".into(), json!(r.arms[0].n + r.arms[1].n));
+    o.insert("responders".into(), json!(r.arms[0].responders + r.arms[1].responders));
+    if let Some(p0) = null_rate {
+        o.insert("null_rate".into(), num(p0));
+    }
+    o.insert(
+        "arms".into(),
+        json!({ "0": response_arm(&r.arms[0], &d.arm_labels[0]), "1": response_arm(&r.arms[1], &d.arm_labels[1]) }),
+    );
+    let one_arm = "the data have patients in one arm only: a two-sample test needs both";
+    let no_variation = "every patient or none responded: the chi-square test has no statistic";
+    o.insert(
+        "fisher".into(),
+        match &r.fisher {
+            Some(f) => json!({ "estimable": true, "p_two_sided": num(f.p_two_sided), "p_greater": num(f.p_greater) }),
+            None => not_estimable_value(one_arm),
+        },
+    );
+    for (key, c) in [("chi_square", &r.chi_square), ("chi_square_corrected", &r.chi_square_corrected)] {
+        let v = match c {
+            Some(c) => {
+                json!({ "estimable": true, "chisq": num(c.chisq), "p_two_sided": num(c.p_two_sided), "z": num(c.z),
+                               "p_greater": num(c.p_greater()) })
+            }
+            None => not_estimable_value(if r.fisher.is_none() { one_arm } else { no_variation }),
+        };
+        o.insert(key.into(), v);
+    }
+    if r.arms[0].n > 0 && r.arms[1].n > 0 {
+        let rate = |a: &ResponseArm| a.responders as f64 / a.n as f64;
+        o.insert("difference".into(), num(rate(&r.arms[1]) - rate(&r.arms[0])));
+    }
+    Value::Object(o)
+}
+
+/// Pretty JSON of one result, with a final newline.
+pub fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("JSON values serialise");
     s.push('\n');
     s
+}
+
+pub fn json(t: &TrialAnalysis, d: &Dataset, milestones: &[f64], tau: f64) -> String {
+    pretty(&value(t, d, milestones, tau))
 }

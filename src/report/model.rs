@@ -456,6 +456,16 @@ pub struct Execution {
     pub command: Vec<String>,
     pub platform: String,
     pub date: String,
+    /// The process's peak resident memory so far (Linux: VmHWM of /proc/self/status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_memory_bytes: Option<u64>,
+}
+
+/// The process's peak resident memory, where the system reports it.
+fn peak_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = text.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 impl Execution {
@@ -466,6 +476,7 @@ impl Execution {
             command: std::env::args().collect(),
             platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
             date: utc_date(secs),
+            peak_memory_bytes: peak_memory(),
         }
     }
 }

@@ -1,61 +1,91 @@
-//! Patient-level CSV of one virtual trial (`peritrial sample`), for running one's own analysis
-//! code on it. Times are months; event times are from entry; an endpoint's time and status
-//! (0 censored, 1 event, 2 competing) are as observed at the trial's analysis cut, empty for a
-//! patient enrolled after it.
+//! Patient-level exports of virtual trials (`peritrial sample`), for running one's own analysis
+//! code on them, in the shapes R, SAS and `peritrial analyze` read as they are:
+//!
+//! - `patients.csv`: a long table, one row per patient of every trial, `trial` first (as
+//!   simtrial's output), then the patient, cohort, arm, entry month, first event and its
+//!   cause, death and dropout months, per time-to-event endpoint `<endpoint>_time` and
+//!   `<endpoint>_status` as observed at the trial's analysis cut (0 censored, 1 event, 2
+//!   competing; empty for a patient enrolled after it), responses and adverse events;
+//! - `trials.csv`: one row per trial with the numbers `run --replicates-csv` gives (cut month,
+//!   each endpoint's statistic, p-value, estimate, events and decision, each look);
+//! - `dictionary.csv`: every column of both files, its unit and its codes;
+//! - with `--per-trial`, per trial and endpoint a file `analyze` reads with no flags
+//!   (`time,status,arm,stratum` for time to event, arm 1 the endpoint's treatment and 0 its
+//!   control; `arm,response,stratum` for a binary endpoint, with `--response response`).
+//!
+//! No comment lines: the provenance and the effective scenario go to `provenance.txt`.
 
+use crate::analyze::assessed_response;
 use crate::cut::{TteSpec, observe};
-use crate::scenario::Scenario;
+use crate::scenario::{EndpointKind, Scenario};
 use crate::simulate::{NO_EVENT, Trial};
 
+/// A time as the shortest text that reads back as the same number; empty if not finite.
 fn t(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
-pub fn csv(s: &Scenario, trial: &Trial, cut_month: f64) -> String {
-    let specs: Vec<(String, TteSpec)> =
-        s.endpoints.iter().filter_map(|e| TteSpec::new(s, &e.kind).map(|spec| (e.name.clone(), spec))).collect();
-    let mut head = vec![
+/// The time-to-event endpoints: (index, name, how its outcome is read).
+pub fn tte_specs(s: &Scenario) -> Vec<(usize, String, TteSpec)> {
+    s.endpoints
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| TteSpec::new(s, &e.kind).map(|spec| (i, e.name.clone(), spec)))
+        .collect()
+}
+
+/// The columns of `patients.csv`.
+pub fn patients_header(s: &Scenario) -> Vec<String> {
+    let mut head: Vec<String> = [
+        "trial",
         "patient",
-        "entry_month",
         "cohort",
         "arm",
+        "entry_month",
         "first_event_month",
         "first_event",
         "death_month",
         "dropout_month",
     ]
-    .into_iter()
     .map(String::from)
-    .collect::<Vec<_>>();
-    for (name, _) in &specs {
+    .to_vec();
+    for (_, name, _) in tte_specs(s) {
         head.push(format!("{name}_time"));
         head.push(format!("{name}_status"));
     }
     head.extend(s.response_names.iter().cloned());
-    head.extend(s.adverse_event_names.iter().map(|a| format!("{a}_grade3")));
-    let mut out = head.join(",") + "\n";
+    head.extend(s.adverse_event_names.iter().map(|a| format!("{a}_grade")));
+    head
+}
+
+/// The rows of one trial (`trial_no` 1-based) of `patients.csv`.
+pub fn write_patients<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    s: &Scenario,
+    specs: &[(usize, String, TteSpec)],
+    trial_no: u64,
+    trial: &Trial,
+    cut_month: f64,
+) -> csv::Result<()> {
+    let mut row: Vec<String> = Vec::new();
     for (j, p) in trial.patients.iter().enumerate() {
         let m = trial.marks(j);
-        let mut row = vec![
+        row.clear();
+        row.extend([
+            trial_no.to_string(),
             (j + 1).to_string(),
-            format!("{}", p.entry),
             s.cohorts[p.cohort as usize].name.clone(),
             s.arms[p.arm as usize].name.clone(),
+            format!("{}", p.entry),
             t(p.first_time),
             if p.first_cause == NO_EVENT { String::new() } else { s.event_names[p.first_cause as usize].clone() },
             t(p.death_time),
             t(p.dropout),
-        ];
-        for (_, spec) in &specs {
+        ]);
+        for (_, _, spec) in specs {
             match observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month) {
-                Some((time, status)) => {
-                    row.push(format!("{time}"));
-                    row.push(status.to_string());
-                }
-                None => {
-                    row.push(String::new());
-                    row.push(String::new());
-                }
+                Some((time, status)) => row.extend([format!("{time}"), status.to_string()]),
+                None => row.extend([String::new(), String::new()]),
             }
         }
         for r in 0..s.response_names.len() {
@@ -66,8 +96,172 @@ pub fn csv(s: &Scenario, trial: &Trial, cut_month: f64) -> String {
             let v = if m.adverse_g3 >> a & 1 == 1 { 3 } else { (m.adverse >> a & 1) as u8 };
             row.push(v.to_string());
         }
-        out.push_str(&row.join(","));
-        out.push('\n');
+        w.write_record(&row)?;
     }
-    out
+    Ok(())
+}
+
+/// One trial's data for one endpoint as `analyze` reads it with no flags (see the module), or
+/// None for a safety endpoint.
+pub fn per_trial(s: &Scenario, endpoint: usize, trial: &Trial, cut_month: f64) -> Option<String> {
+    let e = &s.endpoints[endpoint];
+    let arm_code = |arm: usize| {
+        if arm == e.treatment {
+            Some("1")
+        } else if Some(arm) == e.control {
+            Some("0")
+        } else {
+            None
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let ok = |r: csv::Result<()>| r.expect("writing to memory");
+    match &e.kind {
+        EndpointKind::TimeToEvent { .. } => {
+            let spec = TteSpec::new(s, &e.kind)?;
+            ok(w.write_record(["time", "status", "arm", "stratum"]));
+            for p in &trial.patients {
+                let (Some(arm), Some((time, status))) =
+                    (arm_code(p.arm as usize), observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month))
+                else {
+                    continue;
+                };
+                ok(w.write_record([
+                    format!("{time}"),
+                    status.to_string(),
+                    arm.into(),
+                    s.cohorts[p.cohort as usize].name.clone(),
+                ]));
+            }
+        }
+        EndpointKind::Binary { response, .. } => {
+            ok(w.write_record(["arm", "response", "stratum"]));
+            for (j, p) in trial.patients.iter().enumerate() {
+                let (Some(arm), Some(r)) =
+                    (arm_code(p.arm as usize), assessed_response(s, *response, p, &trial.marks(j), cut_month))
+                else {
+                    continue;
+                };
+                ok(w.write_record([arm, if r { "1" } else { "0" }, &s.cohorts[p.cohort as usize].name]));
+            }
+        }
+        EndpointKind::Safety { .. } => return None,
+    }
+    Some(String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 text"))
+}
+
+/// `dictionary.csv`: file, column, type, unit, description and codes of every column.
+pub fn dictionary(s: &Scenario, trials_header: &[String]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut add = |file: &str, column: &str, kind: &str, unit: &str, description: &str, codes: &str| {
+        w.write_record([file, column, kind, unit, description, codes]).expect("writing to memory");
+    };
+    add("file", "column", "type", "unit", "description", "codes");
+    let events = s.event_names.join(", ");
+    let p = "patients.csv";
+    add(p, "trial", "integer", "", "the virtual trial (replicate i is trial i + 1 of `run`)", "");
+    add(p, "patient", "integer", "", "the patient, in randomisation order", "");
+    let cohorts = s.cohorts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
+    add(p, "cohort", "text", "", "the patient's cohort (the stratum of a stratified analysis)", &cohorts);
+    let arms = s.arms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
+    add(p, "arm", "text", "", "the randomised arm", &arms);
+    add(p, "entry_month", "number", "months", "calendar month of enrolment from the study's start", "");
+    add(p, "first_event_month", "number", "months", "months from entry to the patient's first event (empty: none)", "");
+    add(p, "first_event", "text", "", "the first event's cause (empty: none)", &events);
+    add(p, "death_month", "number", "months", "months from entry to death (empty: none simulated)", "");
+    add(p, "dropout_month", "number", "months", "months from entry to loss to follow-up (empty: none)", "");
+    for (i, name, _) in tte_specs(s) {
+        let e = &s.endpoints[i];
+        let EndpointKind::TimeToEvent { events, competing, .. } = &e.kind else { continue };
+        let names = |ids: &[usize]| ids.iter().map(|&k| s.event_names[k].as_str()).collect::<Vec<_>>().join(" or ");
+        add(
+            p,
+            &format!("{name}_time"),
+            "number",
+            "months",
+            &format!(
+                "months from entry to {} or censoring, as observed at the trial's analysis cut (empty: enrolled after it)",
+                names(events)
+            ),
+            "",
+        );
+        let competing =
+            if competing.is_empty() { String::new() } else { format!("; 2 = competing event ({})", names(competing)) };
+        add(
+            p,
+            &format!("{name}_status"),
+            "integer",
+            "",
+            &format!("endpoint {name} at the cut"),
+            &format!("0 = censored; 1 = event{competing}"),
+        );
+    }
+    for r in &s.response_names {
+        add(
+            p,
+            r,
+            "integer",
+            "",
+            &format!("response {r} happened (whether or not assessed by the cut)"),
+            "0 = no; 1 = yes",
+        );
+    }
+    for a in &s.adverse_event_names {
+        add(
+            p,
+            &format!("{a}_grade"),
+            "integer",
+            "",
+            &format!("adverse event {a} within 24 h of perfusion"),
+            "0 = none; 1 = grade 1-2; 3 = grade 3 or more",
+        );
+    }
+    for c in trials_header {
+        let (kind, unit, description, codes) = trials_column(s, c);
+        add("trials.csv", c, kind, unit, &description, codes);
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 text")
+}
+
+/// What a column of `trials.csv` (`--replicates-csv`'s columns) holds.
+fn trials_column(s: &Scenario, c: &str) -> (&'static str, &'static str, String, &'static str) {
+    let fixed = match c {
+        "trial" => Some(("integer", "", "the virtual trial", "")),
+        "cut_month" => Some(("number", "months", "calendar month of the analysis where the trial stopped", "")),
+        "patients" => Some(("number", "", "patients enrolled by then", "")),
+        "cut_target_reached" => Some(("logical", "", "the cut's event target was reached", "true, false")),
+        "stop_look" => Some(("integer", "", "the look at which the trial stopped", "")),
+        "stopped_for" => Some(("text", "", "why it stopped there", "efficacy, futility, final")),
+        _ => None,
+    };
+    if let Some((k, u, d, codes)) = fixed {
+        return (k, u, d.to_string(), codes);
+    }
+    for e in &s.endpoints {
+        let Some(rest) = c.strip_prefix(&format!("{}_", e.name)) else { continue };
+        let what = match rest {
+            "z" => ("number", "", "the test statistic on the z scale (positive: treatment better)", ""),
+            "p" => ("number", "", "its one-sided p-value", ""),
+            "estimate" => ("number", "", "the effect estimate (hazard ratio, or the treatment arm's rate)", ""),
+            "events" => {
+                ("number", "", "events (responders for a binary endpoint, adverse events for a safety one)", "")
+            }
+            "rejected" => ("integer", "", "rejected after the multiplicity rule", "0, 1; empty: no test"),
+            "rejected_unadjusted" => ("integer", "", "rejected at its own level", "0, 1; empty: no test"),
+            _ => continue,
+        };
+        return (what.0, what.1, format!("endpoint {}: {}", e.name, what.2), what.3);
+    }
+    let look = c.strip_prefix("look").and_then(|r| r.split_once('_')).map(|(_, col)| col);
+    let what = match look {
+        Some("z") => ("number", "", "the primary endpoint's z at this look", ""),
+        Some("boundary_z") => ("number", "", "the efficacy boundary on the z scale", ""),
+        Some("futility_z") => ("number", "", "the futility boundary on the z scale (empty: none)", ""),
+        Some("events") => ("number", "", "events at this look", ""),
+        Some("month") => ("number", "months", "calendar month of this look", ""),
+        Some("patients") => ("number", "", "patients enrolled by this look", ""),
+        Some("reached") => ("logical", "", "the look's target was reached", "true, false"),
+        _ => ("", "", "", ""),
+    };
+    (what.0, what.1, what.2.to_string(), what.3)
 }

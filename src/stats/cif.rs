@@ -3,8 +3,9 @@
 //! with S the Kaplan–Meier estimate of being free of any event. Its point estimate is what R
 //! `survfit` computes for a multi-state (competing risks) outcome; its variance is the
 //! Aalen-type estimator of Gray's `cmprsk::cuminc` (with its correction for tied events).
+//! Gray's (1988) test compares two arms' cumulative incidence as `cuminc`'s test does.
 
-use super::Row;
+use super::{RiskTable, Row, normal};
 
 /// F(t) for one arm (`Some(arm)`) or pooled, from the rows of one stratum; `None` beyond
 /// `last_time` (the group's largest observed time).
@@ -58,6 +59,122 @@ pub fn cumulative_incidence_with_variance(
         fk = fkn;
     }
     Some((f, v1 + f * f * v3 - 2.0 * f * v2))
+}
+
+/// Gray's test of equal cumulative incidence of the event of interest in the two arms.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gray {
+    /// The treatment arm's score: observed minus expected events of interest, weighted;
+    /// positive when the treatment arm's cumulative incidence is the higher.
+    pub score: f64,
+    pub variance: f64,
+    /// score² / variance, chi-square on 1 degree of freedom.
+    pub statistic: f64,
+    pub p_value: f64,
+}
+
+/// Gray's (1988) K-sample test for K = 2, with weight (1 − F̂(t−))^ρ: the score
+/// Σ_t w(t) (d₁(t) − d(t) R₁(t)/R(t)), where R_k = n_k (1 − F_k(t−))/S_k(t−) is arm k's
+/// number at risk of the subdistribution, and its variance from the asymptotic
+/// representation of the paper's §3 (terms for the events of interest and for the
+/// competing events, each with the tie correction), summed over the strata of `table` (one
+/// stratum: the unstratified test). `cmprsk::cuminc(ftime, fstatus, group, strata, rho)`
+/// computes the same statistic. None when the variance is not positive (one arm empty, no
+/// event of interest while both arms are at risk).
+pub fn gray_test(table: &RiskTable, rho: f64) -> Option<Gray> {
+    let (mut score, mut variance) = (0.0f64, 0.0f64);
+    for k in 0..table.strata.len() {
+        let (s, v) = gray_stratum(table.stratum(k), rho);
+        score += s;
+        variance += v;
+    }
+    (variance > 0.0 && variance.is_finite()).then(|| {
+        let statistic = score * score / variance;
+        Gray { score, variance, statistic, p_value: normal::chisq1_upper(statistic) }
+    })
+}
+
+/// One stratum's score of the treatment arm (index 1) and its variance.
+fn gray_stratum(rows: &[Row], rho: f64) -> (f64, f64) {
+    const I: usize = 1;
+    // Left limits at the current time: each arm's all-cause Kaplan–Meier S(t−) and cumulative
+    // incidence F(t−), and the pooled F(t−) of the weight.
+    let (mut s_left, mut f_left, mut pooled_left) = ([1.0f64; 2], [0.0f64; 2], 0.0f64);
+    // c[k] accumulates the influence of arm k's terms on the treatment arm's score; v3 and
+    // v2 the variance's pieces that c multiplies at the end.
+    let (mut c, mut v2, mut v3) = ([0.0f64; 2], [0.0f64; 2], [0.0f64; 2]);
+    let mut cc = [[0.0f64; 2]; 2];
+    let (mut score, mut var) = (0.0f64, 0.0f64);
+    for r in rows {
+        let n = [r.n[0] as f64, r.n[1] as f64];
+        let d1 = [r.d[0] as f64, r.d[1] as f64];
+        let d2 = [r.dc[0] as f64, r.dc[1] as f64];
+        let (nd1, nd2) = (d1[0] + d1[1], d2[0] + d2[1]);
+        if nd1 == 0.0 && nd2 == 0.0 {
+            continue;
+        }
+        let at_risk = [n[0] > 0.0, n[1] > 0.0];
+        let (mut s_right, mut f_right) = (s_left, f_left);
+        let (mut tr, mut tq) = (0.0f64, 0.0f64);
+        for k in 0..2 {
+            if at_risk[k] {
+                s_right[k] = s_left[k] * (n[k] - d1[k] - d2[k]) / n[k];
+                f_right[k] = f_left[k] + s_left[k] * d1[k] / n[k];
+                tr += n[k] / s_left[k];
+                tq += n[k] * (1.0 - f_left[k]) / s_left[k];
+            }
+        }
+        let pooled = pooled_left + nd1 / tr;
+        let w = (1.0 - pooled_left).powf(rho);
+        // a[j][k]: the derivative of arm j's score increment with respect to arm k's counts.
+        let t = [n[0] / s_left[0], n[1] / s_left[1]];
+        let mut a = [[0.0f64; 2]; 2];
+        for j in 0..2 {
+            for k in 0..2 {
+                if at_risk[j] && at_risk[k] {
+                    a[j][k] = if j == k { w * t[j] * (1.0 - t[j] / tr) } else { -w * t[j] * t[k] / tr };
+                    cc[j][k] += a[j][k] * nd1 / (tr * (1.0 - pooled_left));
+                }
+            }
+        }
+        c = cc[I];
+        if at_risk[I] {
+            score += w * (d1[I] - nd1 * n[I] * (1.0 - f_left[I]) / (s_left[I] * tq));
+        }
+        if nd1 > 0.0 {
+            for k in 0..2 {
+                if !at_risk[k] {
+                    continue;
+                }
+                let t4 = if s_right[k] > 0.0 { 1.0 - (1.0 - pooled) / s_right[k] } else { 1.0 };
+                let ties = if nd1 > 1.0 { 1.0 - (nd1 - 1.0) / (tr * s_left[k] - 1.0) } else { 1.0 };
+                let t3 = ties * s_left[k] * nd1 / (tr * n[k]);
+                v3[k] += t4 * t4 * t3;
+                let t1 = a[I][k] - t4 * c[k];
+                v2[k] += t1 * t4 * t3;
+                var += t1 * t1 * t3;
+            }
+        }
+        if nd2 > 0.0 {
+            for k in 0..2 {
+                if !(s_right[k] > 0.0 && d2[k] > 0.0) {
+                    continue;
+                }
+                let t4 = (1.0 - pooled) / s_right[k];
+                let ties = if d2[k] > 1.0 { 1.0 - (d2[k] - 1.0) / (n[k] - 1.0) } else { 1.0 };
+                let t3 = ties * s_left[k] * s_left[k] * d2[k] / (n[k] * n[k]);
+                v3[k] += t4 * t4 * t3;
+                let t1 = t4 * c[k];
+                v2[k] -= t1 * t4 * t3;
+                var += t1 * t1 * t3;
+            }
+        }
+        (s_left, f_left, pooled_left) = (s_right, f_right, pooled);
+    }
+    for k in 0..2 {
+        var += c[k] * c[k] * v3[k] + 2.0 * c[k] * v2[k];
+    }
+    (score, var)
 }
 
 #[cfg(test)]

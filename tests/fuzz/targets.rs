@@ -56,9 +56,20 @@ pub fn csv(data: &[u8]) {
 /// MaxCombo's multivariate normal integral: replayed and mutated in `cargo test`, too slow for
 /// AFL to explore).
 pub fn analyze(data: &[u8]) {
-    if let Ok(obs) = peritrial::data::parse_csv(&String::from_utf8_lossy(data), "fuzz.csv") {
-        let r = peritrial::stats::trial::analyze(&obs, &[12.0, 24.0, 36.0], 36.0);
-        let _ = report::analyze::json(&r, &[12.0, 24.0, 36.0], 36.0);
+    let text = String::from_utf8_lossy(data);
+    let columns = peritrial::data::Columns { by: Some("arm".into()), ..Default::default() };
+    for cols in [peritrial::data::Columns::default(), columns] {
+        if let Ok(groups) = peritrial::data::parse_with(&text, "fuzz.csv", &cols) {
+            for (_, d) in &groups {
+                let r = peritrial::stats::trial::analyze(&d.obs, &[12.0, 24.0, 36.0], 36.0);
+                let _ = report::analyze::json(&r, d, &[12.0, 24.0, 36.0], 36.0);
+            }
+        }
+    }
+    let response = peritrial::data::Columns { response: Some("status".into()), ..Default::default() };
+    if let Ok(groups) = peritrial::data::parse_with(&text, "fuzz.csv", &response) {
+        let r = peritrial::stats::trial::responses(&groups[0].1.responses, Some(0.2));
+        let _ = report::analyze::response_value(&r, &groups[0].1, Some(0.2));
     }
 }
 
