@@ -326,6 +326,12 @@ pub enum Command {
         /// binary endpoint).
         #[arg(long)]
         per_trial: bool,
+        /// Also ADaM-shaped data sets (adsl.csv, adtte.csv, adrs.csv, adae.csv; docs/adam.md).
+        #[arg(long)]
+        adam: bool,
+        /// The calendar date of the study's month 0 for the ADaM dates (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", default_value = "2026-01-01", requires = "adam")]
+        reference_date: String,
     },
     /// Combine shard outputs (`run --shard K/N --format json`) into one report.
     Merge {
@@ -502,9 +508,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let study = StudyFlags { replicates, seed, threads: thread_count(threads)? };
             sweep(&scenario, &vary, study, target, format, quiet, resumable, plots, html)
         }
-        Command::Sample { scenario, trials, seed, out, force, per_trial } => {
+        Command::Sample { scenario, trials, seed, out, force, per_trial, adam, reference_date } => {
             let args = ScenarioArgs { sets: with_study_flags(&scenario.sets, None, seed)?, ..scenario };
-            sample(&args, trials, &out, force, per_trial)
+            let adam = match adam {
+                false => None,
+                true => Some(report::adam::Date::parse(&reference_date).ok_or_else(|| {
+                    CliError::Input(format!("--reference-date {reference_date}: expected a calendar date YYYY-MM-DD"))
+                })?),
+            };
+            sample(&args, trials, &out, force, SampleFiles { per_trial, adam })
         }
         Command::Merge { parts, out, force, format, allow_partial } => {
             merge(&parts, report::output::Target::of(out.as_deref(), force), format, allow_partial)
@@ -1623,12 +1635,20 @@ fn sweep(
     Ok(())
 }
 
+/// What `sample` writes beside patients.csv, trials.csv and dictionary.csv.
+#[derive(Clone, Copy)]
+struct SampleFiles {
+    per_trial: bool,
+    /// ADaM data sets, dated from this month 0.
+    adam: Option<report::adam::Date>,
+}
+
 fn sample(
     args: &ScenarioArgs,
     trials: u64,
     dir: &std::path::Path,
     force: bool,
-    per_trial: bool,
+    files: SampleFiles,
 ) -> Result<(), CliError> {
     let s = scenario::load(&args.scenario, &args.sets)?;
     if trials == 0 || trials > 100_000 {
@@ -1636,7 +1656,7 @@ fn sample(
     }
     output_folder(dir, force)?;
     let mut written: Vec<std::path::PathBuf> = Vec::new();
-    let result = write_sample(&s, trials, dir, per_trial, &mut written);
+    let result = write_sample(&s, trials, dir, files, &mut written);
     if result.is_err() {
         // Nothing half-written stays: the files this export already put in place go too.
         for f in &written {
@@ -1652,7 +1672,7 @@ fn write_sample(
     s: &scenario::Scenario,
     trials: u64,
     dir: &std::path::Path,
-    per_trial: bool,
+    files: SampleFiles,
     written: &mut Vec<std::path::PathBuf>,
 ) -> Result<(), CliError> {
     use report::sample as export;
@@ -1667,13 +1687,33 @@ fn write_sample(
     let mut header = csv::Writer::from_writer(Vec::new());
     header.write_record(export::patients_header(s)).expect("writing to memory");
     patients.write_all(&header.into_inner().expect("writing to memory"))?;
+    let adam_names = ["adsl.csv", "adtte.csv", "adrs.csv", "adae.csv"];
+    let mut adam = match files.adam {
+        None => None,
+        Some(date) => {
+            let mut streams = Vec::new();
+            for name in adam_names {
+                streams.push((dir.join(name), None));
+            }
+            for (path, stream) in &mut streams {
+                *stream = Some(report::output::Target::File { path, force: true }.stream()?);
+            }
+            Some((date, report::adam::Codes::new(s), report::adam::Sets::new(), streams))
+        }
+    };
     for i in 0..trials {
         let mut chunk = csv::Writer::from_writer(Vec::new());
         let (trial, record) = sampler.trial(i);
         let cut = record[crate::analyze::global::CUT_MONTH];
         export::write_patients(&mut chunk, s, &specs, i + 1, trial, cut).expect("writing to memory");
         rows.trial(s, &layout, i + 1, record);
-        if per_trial {
+        if let Some((date, codes, sets, streams)) = &mut adam {
+            sets.trial(s, codes, *date, i + 1, trial, cut);
+            for (bytes, (_, stream)) in sets.take().iter().zip(streams.iter_mut()) {
+                stream.as_mut().expect("opened above").write_all(bytes)?;
+            }
+        }
+        if files.per_trial {
             for (k, e) in s.endpoints.iter().enumerate() {
                 if let Some(text) = export::per_trial(s, k, trial, cut) {
                     let path = dir.join(format!("trial_{:05}_{}.csv", i + 1, e.name));
@@ -1698,6 +1738,12 @@ fn write_sample(
     }
     patients.finish()?;
     written.push(patients_path);
+    if let Some((_, _, _, streams)) = adam {
+        for (path, stream) in streams {
+            stream.expect("opened above").finish()?;
+            written.push(path);
+        }
+    }
     let dictionary = dir.join("dictionary.csv");
     report::emit(&export::dictionary(s, &trials_header), Some(&dictionary), true)?;
     written.push(dictionary);

@@ -1,5 +1,6 @@
 //! Formatting results for people and programs: the only place that writes output formats.
 
+pub mod adam;
 pub mod analyze;
 pub mod checkpoint;
 pub mod export;
