@@ -144,6 +144,12 @@ pub const ADRS: [&str; 12] = [
 pub const ADAE: [&str; 10] =
     ["STUDYID", "USUBJID", "TRIAL", "AEDECOD", "AETOXGR", "AESER", "ASTDT", "TRT01P", "TRT01PN", "STRATA"];
 
+impl Default for Sets {
+    fn default() -> Sets {
+        Sets::new()
+    }
+}
+
 impl Sets {
     pub fn new() -> Sets {
         let mut s = Sets {
