@@ -1,0 +1,114 @@
+# print, summary and plot methods, laid out as rpact's summary() is.
+
+fmt <- function(x, digits = 3) {
+  if (is.null(x) || length(x) == 0L || is.na(x)) return("NA")
+  formatC(x, digits = digits, format = "f")
+}
+
+line <- function(label, value) cat(sprintf("  %-34s: %s\n", label, value))
+
+#' @export
+print.peritrial_run <- function(x, ...) {
+  r <- x$report
+  cat("Simulation of ", r$scenario, "\n", sep = "")
+  cat(r$replicates, " virtual trials, seed ", format(r$seed, scientific = FALSE), ", peritrial ",
+      r$provenance$peritrial, "\n\n", sep = "")
+  for (i in seq_len(nrow(x$endpoints))) {
+    e <- x$endpoints[i, , drop = FALSE]
+    cat("Endpoint ", e$endpoint, " (", gsub("_", " ", e$kind), if (!is.na(e$test)) paste0(", ", e$test), ")\n", sep = "")
+    if (!is.na(e$power)) {
+      line("Power", sprintf("%s [%s, %s] (MCSE %s)", fmt(e$power), fmt(e$power_ci_lower), fmt(e$power_ci_upper),
+                            fmt(e$power_mcse, 4)))
+    }
+    if (!is.null(e$analytic_schoenfeld_power) && !is.na(e$analytic_schoenfeld_power)) {
+      line("Analytic power (Schoenfeld)", fmt(e$analytic_schoenfeld_power))
+    }
+    if (!is.null(e$estimate_q500) && !is.na(e$estimate_q500)) {
+      line(paste0(gsub("_", " ", e$estimate_name), ", median [95%]"),
+           sprintf("%s [%s, %s]", fmt(e$estimate_q500), fmt(e$estimate_q025), fmt(e$estimate_q975)))
+    }
+    if (!is.null(e$events_mean) && !is.na(e$events_mean)) line("Events, mean", fmt(e$events_mean, 1))
+    cat("\n")
+  }
+  cm <- r$analysis$cut_month
+  if (!is.null(cm$mean)) line("Analysis month, mean [95%]", sprintf("%s [%s, %s]", fmt(cm$mean, 1), fmt(cm$q025, 1), fmt(cm$q975, 1)))
+  for (w in x$warnings) cat("Warning: ", w, "\n", sep = "")
+  invisible(x)
+}
+
+#' @export
+summary.peritrial_run <- function(object, ...) structure(object, class = c("summary.peritrial_run", class(object)))
+
+#' @export
+print.summary.peritrial_run <- function(x, ...) {
+  print.peritrial_run(x)
+  if (nrow(x$looks) > 0L) {
+    cat("\nStage results\n")
+    cols <- intersect(c("endpoint", "look", "information", "events", "cut_month", "boundary_z", "boundary_hazard_ratio",
+                        "alpha_spent", "stop_probability", "futility_stops", "cumulative_power"), names(x$looks))
+    print(x$looks[, cols, drop = FALSE], row.names = FALSE, digits = 4)
+  }
+  if (nrow(x$milestones) > 0L) {
+    cat("\nMilestones (mean and 95% range across trials)\n")
+    print(x$milestones, row.names = FALSE, digits = 4)
+  }
+  invisible(x)
+}
+
+#' @export
+plot.peritrial_run <- function(x, endpoint = NULL, ...) {
+  eps <- x$report$endpoints
+  tte <- names(eps)[vapply(eps, function(e) !is.null(e$curves), TRUE)]
+  if (length(tte) == 0L) stop("no time-to-event endpoint has curves to draw", call. = FALSE)
+  if (is.null(endpoint)) endpoint <- tte[1]
+  cv <- eps[[endpoint]]$curves
+  if (is.null(cv)) stop("endpoint ", endpoint, " has no curves", call. = FALSE)
+  months <- unlist(cv$months)
+  num <- function(v) vapply(v, function(e) if (is.null(e)) NA_real_ else e, 0)
+  ylab <- if (identical(cv$measure, "survival")) "Survival" else "Cumulative incidence"
+  plot(range(months), c(0, 1), type = "n", xlab = "Months", ylab = ylab,
+       main = paste0(endpoint, ": median and 95% band across trials"), ...)
+  colours <- c("#1b6ca8", "#c0392b", "#27ae60", "#8e44ad")
+  arms <- names(cv$arms)
+  for (k in seq_along(arms)) {
+    a <- cv$arms[[arms[k]]]
+    lo <- num(a$q025); hi <- num(a$q975); med <- num(a$q500)
+    ok <- !is.na(lo) & !is.na(hi)
+    polygon(c(months[ok], rev(months[ok])), c(lo[ok], rev(hi[ok])), col = adjustcolor(colours[k], 0.2), border = NA)
+    lines(months, med, col = colours[k], lwd = 2, type = "s")
+  }
+  legend("topright", legend = arms, col = colours[seq_along(arms)], lwd = 2, bty = "n")
+  invisible(x)
+}
+
+#' @export
+print.peritrial_sweep <- function(x, ...) {
+  cat("Sweep over ", paste(x$paths, collapse = " and "), ": ", length(x$report$points), " grid points\n\n", sep = "")
+  print(x$points, row.names = FALSE, digits = 4)
+  invisible(x)
+}
+
+#' @export
+plot.peritrial_sweep <- function(x, endpoint = NULL, target = NULL, ...) {
+  p <- x$points
+  if (is.null(endpoint)) endpoint <- p$endpoint[1]
+  p <- p[p$endpoint == endpoint, , drop = FALSE]
+  v <- p[[x$paths[1]]]
+  if (!is.numeric(v)) stop("the first varied value is not numeric", call. = FALSE)
+  o <- order(v)
+  plot(v[o], p$power[o], type = "b", ylim = c(0, 1), pch = 19, xlab = x$paths[1], ylab = "Power",
+       main = paste0(endpoint, ": power with 95% intervals"), ...)
+  arrows(v[o], p$power_ci_lower[o], v[o], p$power_ci_upper[o], angle = 90, code = 3, length = 0.03)
+  if (!is.null(target)) abline(h = target, lty = 2)
+  invisible(x)
+}
+
+#' @export
+print.peritrial_size <- function(x, ...) {
+  cat("Sample size search on ", x$parameter, " for endpoint ", x$report$endpoint, "\n", sep = "")
+  line("Target power", fmt(x$report$target_power))
+  line("Answer", format(x$value))
+  line("Power there", sprintf("%s (MCSE %s)", fmt(x$power), fmt(x$power_mcse, 4)))
+  if (length(x$interval) == 2L) line("95% interval of the answer", sprintf("%s to %s", fmt(x$interval[1], 1), fmt(x$interval[2], 1)))
+  invisible(x)
+}

@@ -1,0 +1,109 @@
+# Running scenarios: pt_run, pt_sweep, pt_size.
+
+# A JSON value as an R scalar (NULL and lists become NA).
+scalar <- function(x) if (is.null(x) || is.list(x) || length(x) != 1L) NA else x
+
+# The scalar keys of a report object as one row: nested objects of scalars as
+# `parent_key`, two-element arrays as `_lower` / `_upper`; deeper structures left out.
+flatten <- function(x, prefix = "") {
+  out <- list()
+  for (k in names(x)) {
+    v <- x[[k]]
+    key <- paste0(prefix, k)
+    if (is.null(v)) {
+      out[[key]] <- NA
+    } else if (is.list(v) && !is.null(names(v)) && prefix == "") {
+      inner <- flatten(v, paste0(key, "_"))
+      out <- c(out, inner)
+    } else if (is.list(v) && is.null(names(v)) && length(v) == 2L && all(vapply(v, function(e) is.null(e) || (is.atomic(e) && length(e) == 1L), TRUE))) {
+      out[[paste0(key, "_lower")]] <- scalar(v[[1]])
+      out[[paste0(key, "_upper")]] <- scalar(v[[2]])
+    } else if (is.atomic(v) && length(v) == 1L) {
+      out[[key]] <- v
+    }
+  }
+  out
+}
+
+# Rows (lists) with possibly different keys as one data frame, columns in first-seen order.
+rows_to_df <- function(rows) {
+  if (length(rows) == 0L) return(data.frame())
+  keys <- unique(unlist(lapply(rows, names)))
+  cols <- lapply(keys, function(k) {
+    vals <- lapply(rows, function(r) if (is.null(r[[k]])) NA else r[[k]])
+    unlist(vals)
+  })
+  names(cols) <- keys
+  as.data.frame(cols, stringsAsFactors = FALSE, check.names = FALSE)
+}
+
+run_frames <- function(report) {
+  eps <- report$endpoints
+  endpoints <- rows_to_df(lapply(names(eps), function(n) c(list(endpoint = n), flatten(eps[[n]]))))
+  looks <- rows_to_df(unlist(lapply(names(eps), function(n) {
+    lapply(eps[[n]]$looks, function(l) c(list(endpoint = n), flatten(l[vapply(l, function(v) !is.list(v) || is.null(v), TRUE)])))
+  }), recursive = FALSE))
+  milestones <- rows_to_df(unlist(lapply(names(eps), function(n) {
+    m <- eps[[n]]$milestones
+    unlist(lapply(names(m), function(month) {
+      lapply(names(m[[month]]), function(arm) {
+        a <- m[[month]][[arm]]
+        list(endpoint = n, month = as.numeric(month), arm = arm, mean = scalar(a$mean), q025 = scalar(a$q025),
+             q975 = scalar(a$q975), not_estimable = scalar(a$not_estimable))
+      })
+    }), recursive = FALSE)
+  }), recursive = FALSE))
+  list(endpoints = endpoints, looks = looks, milestones = milestones)
+}
+
+#' @export
+pt_run <- function(scenario, set = list(), replicates = NULL, seed = NULL, threads = NULL, null = FALSE) {
+  file <- scenario_file(scenario)
+  args <- c("run", file, set_args(set), study_args(replicates, seed, threads), "--format", "json", "--quiet",
+            if (isTRUE(null)) "--null")
+  json <- pt_call(args)
+  report <- jsonlite::fromJSON(json, simplifyVector = FALSE)
+  frames <- run_frames(report)
+  structure(c(frames, list(warnings = unlist(report$warnings), report = report, json = json)), class = "peritrial_run")
+}
+
+# `--vary PATH=V1,V2` arguments from a named list of vectors.
+vary_args <- function(vary) {
+  if (length(vary) == 0L || is.null(names(vary))) stop("vary = list(PATH = values) needs names", call. = FALSE)
+  unlist(lapply(names(vary), function(p) {
+    c("--vary", paste0(p, "=", paste(vapply(as.list(vary[[p]]), toml_value, ""), collapse = ",")))
+  }))
+}
+
+#' @export
+pt_sweep <- function(scenario, vary, set = list(), replicates = NULL, seed = NULL, threads = NULL) {
+  file <- scenario_file(scenario)
+  json <- pt_call(c("sweep", file, vary_args(vary), set_args(set), study_args(replicates, seed, threads),
+                    "--format", "json", "--quiet"))
+  report <- jsonlite::fromJSON(json, simplifyVector = FALSE)
+  rows <- unlist(lapply(report$points, function(p) {
+    eps <- p$report$endpoints
+    lapply(names(eps), function(n) {
+      e <- eps[[n]]
+      values <- lapply(p$set, function(v) suppressWarnings(if (is.na(as.numeric(v))) v else as.numeric(v)))
+      c(values, list(endpoint = n, power = scalar(e$power), power_mcse = scalar(e$power_mcse),
+                     power_ci_lower = scalar(e$power_ci[[1]]), power_ci_upper = scalar(e$power_ci[[2]]),
+                     rejections = scalar(e$rejections)))
+    })
+  }), recursive = FALSE)
+  structure(list(points = rows_to_df(rows), paths = names(vary), report = report, json = json), class = "peritrial_sweep")
+}
+
+#' @export
+pt_size <- function(scenario, endpoint, target_power, vary = NULL, set = list(), replicates = NULL, seed = NULL,
+                    threads = NULL) {
+  file <- scenario_file(scenario)
+  json <- pt_call(c("size", file, "--endpoint", endpoint, "--target-power", format(target_power, digits = 17),
+                    if (!is.null(vary)) c("--vary", vary), set_args(set), study_args(replicates, seed, threads),
+                    "--format", "json", "--quiet"))
+  report <- jsonlite::fromJSON(json, simplifyVector = FALSE)
+  evaluations <- rows_to_df(lapply(report$evaluations, flatten))
+  structure(list(value = scalar(report$value), power = scalar(report$power), power_mcse = scalar(report$power_mcse),
+                 interval = unlist(report$interval_95), parameter = report$parameter, evaluations = evaluations,
+                 report = report, json = json), class = "peritrial_size")
+}

@@ -1,0 +1,3 @@
+library(testthat)
+library(peritrial)
+test_check("peritrial")

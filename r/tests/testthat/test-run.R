@@ -1,0 +1,62 @@
+test_that("pt_run's data frames are the JSON report's numbers", {
+  skip_if_not(have_binary())
+  r <- pt_run(scenario("gastric-adjuvant.toml"), set = list("analysis.looks" = c(0.5, 1)), replicates = 300)
+  expect_s3_class(r, "peritrial_run")
+  expect_equal(r$endpoints$endpoint, c("efs", "pfs", "os", "regional_recurrence"))
+  j <- jsonlite::fromJSON(r$json, simplifyVector = FALSE)
+  for (i in seq_along(r$endpoints$endpoint)) {
+    e <- j$endpoints[[r$endpoints$endpoint[i]]]
+    expect_identical(r$endpoints$power[i], e$power)
+    expect_identical(r$endpoints$power_mcse[i], e$power_mcse)
+    expect_identical(r$endpoints$estimate_q500[i], e$estimate$q500)
+    expect_identical(r$endpoints$power_ci_lower[i], e$power_ci[[1]])
+  }
+  expect_equal(sum(r$looks$endpoint == "efs"), 2)
+  expect_identical(r$looks$boundary_z[1], j$endpoints$efs$looks[[1]]$boundary_z)
+  expect_true(all(c("endpoint", "month", "arm", "mean", "q025", "q975") %in% names(r$milestones)))
+  # The CLI's own JSON for the same run is the same report.
+  cli <- system2(pt_binary(), shQuote(c("run", scenario("gastric-adjuvant.toml"), "--set", "analysis.looks=[0.5, 1]",
+                                        "--replicates", "300", "--format", "json", "--quiet")), stdout = TRUE)
+  a <- jsonlite::fromJSON(paste(cli, collapse = "\n"), simplifyVector = FALSE)
+  expect_identical(a$endpoints, j$endpoints)
+  expect_output(print(r), "Power")
+  expect_output(print(summary(r)), "Stage results")
+  f <- tempfile(fileext = ".pdf"); grDevices::pdf(f); plot(r); grDevices::dev.off()
+  expect_true(file.size(f) > 0)
+})
+
+test_that("a scenario given as an R list runs as its TOML does", {
+  skip_if_not(have_binary())
+  sc <- list(
+    study = list(name = "from R", replicates = 400L, seed = 7L),
+    arms = list(control = list(allocation = 1L), rmhtnf = list(allocation = 1L)),
+    enrollment = list(sample_size = 300L, accrual = list(months = 12)),
+    cohorts = list(gastric = list(share = 1.0, events = list(pm = list(distribution = "exponential", median_months = 24,
+                                                                       hazard_ratio = list(rmhtnf = 0.7))))),
+    endpoints = list(efs = list(kind = "time_to_event", events = I("pm"), test = "logrank", treatment = "rmhtnf",
+                                control = "control", alpha = 0.025)),
+    analysis = list(cut = list(endpoint = "efs", events = 150L)))
+  f <- tempfile(fileext = ".toml"); writeLines(pt_toml(sc), f)
+  expect_identical(pt_run(sc)$endpoints$power, pt_run(f)$endpoints$power)
+  expect_equal(pt_run(sc)$endpoints$events_mean, 150)
+})
+
+test_that("peritrial's located messages are R errors", {
+  skip_if_not(have_binary())
+  e <- tryCatch(pt_validate(scenario("two-arm-efs-logrank.toml"), set = list("enrollment.sample_size" = -3)),
+                peritrial_error = function(e) e)
+  expect_s3_class(e, "peritrial_error")
+  expect_equal(e$status, 2L)
+  expect_match(conditionMessage(e), "enrollment.sample_size = -3")
+  expect_true(pt_validate(scenario("two-arm-efs-logrank.toml")))
+})
+
+test_that("pt_sweep and pt_size return the engine's answers", {
+  skip_if_not(have_binary())
+  sw <- pt_sweep(scenario("two-arm-efs-logrank.toml"), vary = list("enrollment.sample_size" = c(400, 600)), replicates = 200)
+  expect_equal(sw$points$enrollment.sample_size, c(400, 600))
+  expect_true(all(sw$points$power >= 0 & sw$points$power <= 1))
+  expect_output(print(sw), "Sweep")
+  sz <- pt_size(scenario("two-arm-efs-logrank.toml"), endpoint = "efs", target_power = 0.8, replicates = 400)
+  expect_true(sz$interval[1] <= sz$value && sz$value <= sz$interval[2])
+})
