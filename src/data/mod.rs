@@ -320,11 +320,10 @@ fn parse_reader<R: Read>(input: R, file: &str, columns: &Columns) -> Result<Grou
                     seen_only = true;
                 }
                 // A patient without an observation (enrolled after the cut: `sample`'s long
-                // table leaves time and status empty) is left out and counted, as R drops NA.
-                if let (Some(ti), Some(si)) = (ti, si)
-                    && rec[ti].is_empty()
-                    && rec[si].is_empty()
-                {
+                // table leaves time and status empty, R writes NA) or without an assessed
+                // response is left out and counted, as R's na.omit drops it.
+                let absent = |j: Option<usize>| j.is_some_and(|j| missing(&rec[j]));
+                if (ti.is_some() && absent(ti) && absent(si)) || absent(response) {
                     let group = match by {
                         Some(j) => groups.of(&rec[j]),
                         None => groups.of(""),
@@ -479,6 +478,11 @@ fn assign_arms(arms: &Labels, columns: &Columns, file: &str, column: &str) -> Re
     Ok((treatment, control))
 }
 
+/// An empty cell or R's NA.
+fn missing(v: &str) -> bool {
+    v.is_empty() || v == "NA"
+}
+
 /// One record's cells, read with located messages.
 struct Cells<'a> {
     rec: &'a csv::StringRecord,
@@ -513,11 +517,14 @@ impl Cells<'_> {
     /// logical status).
     fn status(&self, j: usize, errors: &mut Errors) -> Option<u32> {
         let v = &self.rec[j];
-        match v.parse::<u32>() {
-            Ok(k) => Some(k),
-            Err(_) if v.eq_ignore_ascii_case("true") => Some(1),
-            Err(_) if v.eq_ignore_ascii_case("false") => Some(0),
-            Err(_) => {
+        // An integral number written as a float (1.0, as some programs write numeric
+        // columns) is its integer.
+        let integral = v.parse::<f64>().ok().filter(|x| *x >= 0.0 && x.fract() == 0.0 && *x < 4e9).map(|x| x as u32);
+        match v.parse::<u32>().ok().or(integral) {
+            Some(k) => Some(k),
+            None if v.eq_ignore_ascii_case("true") => Some(1),
+            None if v.eq_ignore_ascii_case("false") => Some(0),
+            None => {
                 errors.push(|| {
                     format!(
                         "{}:{}: {} = {v:?}: expected 0 (censored), 1 (event) or a competing cause 2, 3, …",
@@ -534,8 +541,8 @@ impl Cells<'_> {
     fn flag(&self, j: usize, what: &str, meaning: &str, errors: &mut Errors) -> Option<u32> {
         let v = &self.rec[j];
         match v {
-            "0" => Some(0),
-            "1" => Some(1),
+            "0" | "0.0" => Some(0),
+            "1" | "1.0" => Some(1),
             _ if v.eq_ignore_ascii_case("true") => Some(1),
             _ if v.eq_ignore_ascii_case("false") => Some(0),
             _ => {
@@ -652,6 +659,20 @@ mod tests {
         assert_eq!(g[0].1.obs.len(), 1);
         let none = Columns { only: Some(("trial".into(), "3".into())), ..Columns::default() };
         assert!(parse_with(text, "p.csv", &none).unwrap_err().0.contains("no record has trial = \"3\""));
+    }
+
+    /// R's write.csv writes NA for a missing value: a record with neither time nor status (or
+    /// without a response) is left out and counted; one with only one of them is an error.
+    #[test]
+    fn records_without_an_observation_are_left_out_and_counted() {
+        let d =
+            &parse_with("time,status,arm\n1,1,0\nNA,NA,1\n,,0\n2,1.0,1\n", "x.csv", &Columns::default()).unwrap()[0].1;
+        assert_eq!((d.obs.len(), d.excluded), (2, 2));
+        assert_eq!(d.obs[1].status, 1);
+        assert!(parse_with("time,status,arm\n1,1,0\nNA,1,1\n", "x.csv", &Columns::default()).is_err());
+        let r = Columns { response: Some("orr".into()), ..Columns::default() };
+        let d = &parse_with("arm,orr\n0,1\n1,NA\n", "x.csv", &r).unwrap()[0].1;
+        assert_eq!((d.responses.len(), d.excluded), (1, 1));
     }
 
     #[test]

@@ -193,6 +193,9 @@ pub fn response_value(r: &ResponseAnalysis, d: &Dataset, null_rate: Option<f64>)
     let mut o = Map::new();
     o.insert("n".into(), json!(r.arms[0].n + r.arms[1].n));
     o.insert("responders".into(), json!(r.arms[0].responders + r.arms[1].responders));
+    if d.excluded > 0 {
+        o.insert("excluded_without_response".into(), json!(d.excluded));
+    }
     if let Some(p0) = null_rate {
         o.insert("null_rate".into(), num(p0));
     }
