@@ -114,9 +114,17 @@ pub enum Command {
         /// The output format.
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
-        /// Run shard K of N (1-based), for `merge`.
+        /// Run shard K of N (1-based), for `merge`; `auto`: K and N from the scheduler's
+        /// environment (Slurm job arrays, Kubernetes Indexed Jobs or AWS Batch arrays with
+        /// --shards N). With --out DIR (a folder), the file is DIR/shard-KKKKK-of-NNNNN.json,
+        /// replaced on a rerun of the same shard.
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
+        /// The number of shards, for --shard auto: needed with Kubernetes JOB_COMPLETION_INDEX
+        /// and AWS_BATCH_JOB_ARRAY_INDEX; with Slurm, the task index is then the shard index
+        /// (so that a resubmitted --array=2,4 reruns shards 2 and 4).
+        #[arg(long, value_name = "N", requires = "shard")]
+        shards: Option<u64>,
         /// No progress bar (and no progress lines when stderr is not a terminal).
         #[arg(long)]
         quiet: bool,
@@ -333,6 +341,20 @@ pub enum Command {
         #[arg(long, value_name = "DATE", default_value = "2026-01-01", requires = "adam")]
         reference_date: String,
     },
+    /// List the shards of a folder that are absent or damaged (shard-KKKKK-of-NNNNN.json, as
+    /// `run --shard auto --out DIR` names them), as a job-array range to resubmit
+    /// (`sbatch --array=$(peritrial missing DIR --shards N) …`). Exit 0 when every shard is
+    /// there and sound, 1 otherwise.
+    Missing {
+        /// The folder of shard files.
+        dir: PathBuf,
+        /// The number of shards of the run.
+        #[arg(long, value_name = "N")]
+        shards: u64,
+        /// Only the exit status (and the range on stdout); no line per shard on stderr.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Combine shard outputs (`run --shard K/N --format json`) into one report.
     Merge {
         /// The shard outputs (`run --shard K/N --format json`).
@@ -394,6 +416,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             force,
             format,
             shard,
+            shards,
             quiet,
             checkpoint,
             resume,
@@ -402,6 +425,24 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             html,
             null,
         } => {
+            let shard = match shard.as_deref() {
+                Some("auto") => {
+                    let (k, n) = shard_from_environment(&|v| std::env::var(v).ok(), shards)?;
+                    Some(format!("{k}/{n}"))
+                }
+                Some(_) if shards.is_some() => {
+                    return Err(CliError::Input("--shards N: only with --shard auto (--shard K/N names N)".into()));
+                }
+                other => other.map(str::to_string),
+            };
+            // A shard written into a folder is named by its index: a rerun replaces only it.
+            let (out, force) = match (&out, &shard) {
+                (Some(dir), Some(spec)) if dir.is_dir() => {
+                    let (k, n) = parse_shard(spec)?;
+                    (Some(dir.join(shard_file_name(k, n))), true)
+                }
+                _ => (out, force),
+            };
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
             let rows = replicates_csv.as_deref().map(|p| report::output::Target::of(Some(p), force));
@@ -518,6 +559,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             sample(&args, trials, &out, force, SampleFiles { per_trial, adam })
         }
+        Command::Missing { dir, shards, quiet } => missing(&dir, shards, quiet),
         Command::Merge { parts, out, force, format, allow_partial } => {
             merge(&parts, report::output::Target::of(out.as_deref(), force), format, allow_partial)
         }
@@ -605,6 +647,73 @@ fn verify(out: report::output::Target, format: VerifyFormat) -> Result<(), CliEr
         let failed: Vec<&str> = v.checks.iter().filter(|c| !c.passed()).map(|c| c.name.as_str()).collect();
         Err(CliError::Failure(format!("verification failed: {}", failed.join("; "))))
     }
+}
+
+/// The file of shard K of N in a folder of shards.
+pub fn shard_file_name(k: u64, n: u64) -> String {
+    format!("shard-{k:05}-of-{n:05}.json")
+}
+
+/// Shard K of N from a scheduler's environment (`env` reads a variable): Slurm job arrays
+/// (SLURM_ARRAY_TASK_ID, with SLURM_ARRAY_TASK_MIN and _MAX, or _COUNT from a first index of
+/// 1), Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX, 0-based) and AWS Batch array jobs
+/// (AWS_BATCH_JOB_ARRAY_INDEX, 0-based), the last two with `--shards N`.
+pub fn shard_from_environment(
+    env: &dyn Fn(&str) -> Option<String>,
+    shards: Option<u64>,
+) -> Result<(u64, u64), CliError> {
+    let int = |name: &str| -> Result<Option<u64>, CliError> {
+        match env(name) {
+            None => Ok(None),
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .map(Some)
+                .map_err(|_| CliError::Input(format!("--shard auto: {name}={v:?} is not a whole number"))),
+        }
+    };
+    let checked = |k: u64, n: u64, from: &str| {
+        if k >= 1 && k <= n {
+            Ok((k, n))
+        } else {
+            Err(CliError::Input(format!("--shard auto: {from} gives shard {k} of {n}, not a shard of the run")))
+        }
+    };
+    if let Some(id) = int("SLURM_ARRAY_TASK_ID")? {
+        // With --shards N the task's index is the shard's (a resubmitted --array=2,4 of the
+        // shards `missing` named); without, the array is the shards (contiguous, from its
+        // first index).
+        if let Some(n) = shards {
+            return checked(id, n, "SLURM_ARRAY_TASK_ID with --shards");
+        }
+        return match (int("SLURM_ARRAY_TASK_MIN")?, int("SLURM_ARRAY_TASK_MAX")?, int("SLURM_ARRAY_TASK_COUNT")?) {
+            (Some(min), Some(max), count) => {
+                let n = max.checked_sub(min).map(|d| d + 1).unwrap_or(0);
+                if count.is_some_and(|c| c != n) {
+                    return Err(CliError::Input(format!(
+                        "--shard auto: the array {min}-{max} has gaps (SLURM_ARRAY_TASK_COUNT={}); submit a contiguous array such as --array=1-{n}",
+                        count.unwrap_or(0)
+                    )));
+                }
+                checked(id + 1 - min.min(id + 1), n, "SLURM_ARRAY_TASK_ID")
+            }
+            (_, _, Some(count)) => checked(id, count, "SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT"),
+            _ => Err(CliError::Input(
+                "--shard auto: SLURM_ARRAY_TASK_ID without SLURM_ARRAY_TASK_MIN/MAX or _COUNT".into(),
+            )),
+        };
+    }
+    for name in ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"] {
+        if let Some(index) = int(name)? {
+            let n = shards.ok_or_else(|| {
+                CliError::Input(format!("--shard auto: {name} is set; give the number of shards with --shards N"))
+            })?;
+            return checked(index + 1, n, name);
+        }
+    }
+    Err(CliError::Input(
+        "--shard auto: no scheduler index in the environment (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX)".into(),
+    ))
 }
 
 /// Parses `K/N` (1 ≤ K ≤ N).
@@ -1633,6 +1742,73 @@ fn sweep(
         h.write(report::export::html(report::export::Report::Sweep(&sweep)).as_bytes())?;
     }
     Ok(())
+}
+
+/// Indices as a job-array range: 3,17-19.
+pub fn array_range(indices: &[u64]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < indices.len() {
+        let mut j = i;
+        while j + 1 < indices.len() && indices[j + 1] == indices[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j > i { format!("{}-{}", indices[i], indices[j]) } else { indices[i].to_string() });
+        i = j + 1;
+    }
+    parts.join(",")
+}
+
+fn missing(dir: &std::path::Path, shards: u64, quiet: bool) -> Result<(), CliError> {
+    if shards == 0 || shards > 10_000_000 {
+        return Err(CliError::Input(format!("--shards {shards}: expected 1 to 10000000")));
+    }
+    if !dir.is_dir() {
+        return Err(CliError::Input(format!("{}: not a folder", dir.display())));
+    }
+    let mut bad = Vec::new();
+    // One run: every shard's scenario (its SHA-256) and replicates must be the first sound one's.
+    let mut run: Option<(String, u64)> = None;
+    for k in 1..=shards {
+        let path = dir.join(shard_file_name(k, shards));
+        let name = path.display().to_string();
+        let why = match std::fs::read_to_string(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("absent".to_string()),
+            Err(e) => Some(format!("cannot be read: {e}")),
+            Ok(text) => match report::shard::read_file(&text, &name) {
+                Err(m) => Some(m),
+                Ok(f) => {
+                    let expected = crate::engine::shard_range(f.total, k, shards);
+                    let this = (f.toml.clone(), f.total);
+                    if (f.start, f.end) != (expected.start, expected.end) {
+                        Some(format!(
+                            "holds replicates {}..{}, not shard {k} of {shards}'s {}..{}",
+                            f.start, f.end, expected.start, expected.end
+                        ))
+                    } else if run.as_ref().is_some_and(|r| *r != this) {
+                        Some("is a shard of another run (another scenario or replicate count)".into())
+                    } else {
+                        run.get_or_insert(this);
+                        None
+                    }
+                }
+            },
+        };
+        if let Some(why) = why {
+            if !quiet {
+                eprintln!("{name}: {why}");
+            }
+            bad.push(k);
+        }
+    }
+    if bad.is_empty() {
+        if !quiet {
+            eprintln!("peritrial: all {shards} shards in {} are present and sound", dir.display());
+        }
+        return Ok(());
+    }
+    println!("{}", array_range(&bad));
+    Err(CliError::Failure(format!("{} of {shards} shards absent or damaged", bad.len())))
 }
 
 /// What `sample` writes beside patients.csv, trials.csv and dictionary.csv.

@@ -8,7 +8,10 @@ use std::process::Command;
 
 fn r_ready() -> Result<(), String> {
     let out = Command::new("Rscript")
-        .args(["-e", "for (p in c('jsonlite', 'testthat', 'survival')) if (!requireNamespace(p, quietly = TRUE)) stop('no ', p)"])
+        .args([
+            "-e",
+            "for (p in c('jsonlite', 'testthat', 'survival')) if (!requireNamespace(p, quietly = TRUE)) stop('no ', p)",
+        ])
         .output()
         .map_err(|e| format!("Rscript: {e}"))?;
     if out.status.success() { Ok(()) } else { Err(String::from_utf8_lossy(&out.stderr).into_owned()) }
@@ -17,7 +20,10 @@ fn r_ready() -> Result<(), String> {
 #[test]
 fn the_r_package_passes_r_cmd_check() {
     if let Err(why) = r_ready() {
-        assert!(std::env::var("PERITRIAL_REQUIRE_R").as_deref() != Ok("1"), "PERITRIAL_REQUIRE_R=1 but R is not ready: {why}");
+        assert!(
+            std::env::var("PERITRIAL_REQUIRE_R").as_deref() != Ok("1"),
+            "PERITRIAL_REQUIRE_R=1 but R is not ready: {why}"
+        );
         eprintln!("note: R is not ready ({why}); the R package was not checked");
         return;
     }
@@ -41,6 +47,7 @@ fn the_r_package_passes_r_cmd_check() {
         .unwrap();
     let text = String::from_utf8_lossy(&check.stdout);
     let log = std::fs::read_to_string(dir.path().join("peritrial.Rcheck/00check.log")).unwrap_or_default();
-    let tests = std::fs::read_to_string(dir.path().join("peritrial.Rcheck/tests/testthat.Rout.fail")).unwrap_or_default();
+    let tests =
+        std::fs::read_to_string(dir.path().join("peritrial.Rcheck/tests/testthat.Rout.fail")).unwrap_or_default();
     assert!(check.status.success() && text.contains("Status: OK"), "R CMD check:\n{text}\n{log}\n{tests}");
 }
