@@ -3,7 +3,7 @@
 # one-sided log-rank at 0.025 at 300 events, 10,000 trials. Prints seconds and power.
 suppressPackageStartupMessages(library(rpact))
 design <- getDesignGroupSequential(kMax = 1, alpha = 0.025, sided = 1)
-run <- function(n) getSimulationSurvival(design, lambda2 = log(2) / 24, hazardRatio = 0.7,
+run <- function(n) getSimulationSurvival(design, lambda2 = log(2) / 24, hazardRatio = 0.7, directionUpper = FALSE,
   dropoutRate1 = 1 - exp(-0.004 * 12), dropoutRate2 = 1 - exp(-0.004 * 12), dropoutTime = 12,
   accrualTime = c(0, 24), maxNumberOfSubjects = 600, plannedEvents = 300,
   maxNumberOfIterations = n, seed = 20261126)

@@ -4,7 +4,7 @@
 # machine in one go; prints each tool's seconds, power, the ratios to peritrial on one thread
 # and the nanoseconds of one core per simulated and analysed patient.
 # Needs: target/release/peritrial (cargo build --release), Rscript with rpact (Debian
-# r-cran-rpact), python3 with numpy. Usage: benches/compare/run.sh [ROUNDS]
+# r-cran-rpact), python3 with numpy (pip install numpy). Usage: benches/compare/run.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
@@ -27,8 +27,9 @@ read -r _ rv rt rpow <<<"$rp"
 read -r _ nv nt npow <<<"$np"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $cores cores; best of $rounds"
 printf "%-36s %9s %8s %10s %14s\n" tool seconds power "x peritrial1" "ns/patient/core"
-printf "%-36s %9.3f %8.4f %10.2f %14.1f\n" "peritrial $("$bin" --version | cut -d' ' -f2), 1 thread" "$p1" "$pow1" 1 "$(echo "$p1 * 1e9 / $patients" | bc -l)"
-printf "%-36s %9.3f %8.4f %10.2f %14.1f\n" "peritrial, $cores threads" "$pn" "$pown" "$(echo "$pn / $p1" | bc -l)" "$(echo "$pn * $cores * 1e9 / $patients" | bc -l)"
-printf "%-36s %9.3f %8.4f %10.2f %14.1f\n" "rpact $rv getSimulationSurvival" "$rt" "$rpow" "$(echo "$rt / $p1" | bc -l)" "$(echo "$rt * 1e9 / $patients" | bc -l)"
-printf "%-36s %9.3f %8.4f %10.2f %14.1f\n" "numpy $nv (vectorised per trial)" "$nt" "$npow" "$(echo "$nt / $p1" | bc -l)" "$(echo "$nt * 1e9 / $patients" | bc -l)"
-echo "speed-up of $cores threads over 1: $(echo "$p1 / $pn" | bc -l | cut -c1-5)"
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
+printf "%-36s %9.3f %8.4f %10.2f %14.1f\n" "peritrial $("$bin" --version | cut -d' ' -f2), 1 thread" "$p1" "$pow1" 1 "$(calc "$p1 * 1e9 / $patients")"
+printf "%-36s %9.3f %8.4f %10.2f %14.1f\n" "peritrial, $cores threads" "$pn" "$pown" "$(calc "$pn / $p1")" "$(calc "$pn * $cores * 1e9 / $patients")"
+printf "%-36s %9.3f %8.4f %10.2f %14.1f\n" "rpact $rv getSimulationSurvival" "$rt" "$rpow" "$(calc "$rt / $p1")" "$(calc "$rt * 1e9 / $patients")"
+printf "%-36s %9.3f %8.4f %10.2f %14.1f\n" "numpy $nv (vectorised per trial)" "$nt" "$npow" "$(calc "$nt / $p1")" "$(calc "$nt * 1e9 / $patients")"
+echo "speed-up of $cores threads over 1: $(calc "$p1 / $pn")"
