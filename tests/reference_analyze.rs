@@ -244,3 +244,47 @@ fn analyze_reproduces_every_exported_trials_statistics() {
         assert!(checked >= 3, "{scenario}: {checked} endpoint-trials checked");
     }
 }
+
+/// A binary endpoint's per-trial file read back with `--response`: the responders, the rate
+/// and the exact binomial p-value are the engine's (`trials.csv`), trial by trial.
+#[test]
+fn analyze_reproduces_every_exported_binary_trial() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/ascites-dcr-single-arm.toml";
+    let out = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sample", scenario, "--trials", "5", "--per-trial", "--force", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = peritrial::scenario::load(std::path::Path::new(scenario), &[]).unwrap();
+    let e = &s.endpoints[0];
+    let peritrial::scenario::EndpointKind::Binary {
+        test: peritrial::scenario::BinaryTest::ExactBinomial { null_rate },
+        ..
+    } = &e.kind
+    else {
+        panic!("{scenario}: expected an exact binomial endpoint")
+    };
+    let mut trials = csv::Reader::from_path(dir.path().join("trials.csv")).unwrap();
+    let head = trials.headers().unwrap().clone();
+    let col = |c: &str| head.iter().position(|h| h == format!("{}_{c}", e.name)).unwrap();
+    for (k, row) in trials.records().map(|r| r.unwrap()).enumerate() {
+        let file = dir.path().join(format!("trial_{:05}_{}.csv", k + 1, e.name));
+        let v = analyze(&[file.to_str().unwrap(), "--response", "response", "--null-rate", &null_rate.to_string()]);
+        let arm = &v["arms"]["1"];
+        let what = format!("{scenario} trial {}", k + 1);
+        assert_eq!(
+            arm["responders"].as_f64().unwrap(),
+            row[col("events")].parse::<f64>().unwrap(),
+            "{what}: responders"
+        );
+        assert_eq!(arm["rate"].as_f64().unwrap(), row[col("estimate")].parse::<f64>().unwrap(), "{what}: rate");
+        assert_eq!(
+            arm["binom_test"]["p_greater"].as_f64().unwrap(),
+            row[col("p")].parse::<f64>().unwrap(),
+            "{what}: p"
+        );
+    }
+}
