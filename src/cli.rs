@@ -312,6 +312,10 @@ pub enum Command {
         /// A power to draw on the plots (the target line; cells reaching it outlined).
         #[arg(long, value_name = "P")]
         target_power: Option<f64>,
+        /// Run the grid points of shard K of N (1-based, an even split of the points in grid
+        /// order), as JSON for `merge`, which gives the single sweep's report.
+        #[arg(long, value_name = "K/N", conflicts_with_all = ["checkpoint", "resume", "plots", "html"])]
+        shard: Option<String>,
     },
     /// Write patient-level datasets of K virtual trials.
     Sample {
@@ -538,16 +542,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             plots,
             html,
             target_power,
+            shard,
         } => {
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
+            let shard = shard.as_deref().map(parse_shard).transpose()?;
+            if shard.is_some() && !matches!(format, Format::Json) {
+                return Err(CliError::Input(
+                    "sweep --shard: the output of a shard is JSON (--format json), for merge".into(),
+                ));
+            }
             if let Some(p) = target_power.filter(|p| !(*p > 0.0 && *p < 1.0)) {
                 return Err(CliError::Input(format!("--target-power {p}: expected a power in (0, 1)")));
             }
             let plots = plots.as_deref().map(|dir| (dir, force, target_power));
             let html = html.as_deref().map(|p| report::output::Target::of(Some(p), force));
             let study = StudyFlags { replicates, seed, threads: thread_count(threads)? };
-            sweep(&scenario, &vary, study, target, format, quiet, resumable, plots, html)
+            sweep(&scenario, &vary, study, target, format, quiet, resumable, plots, html, shard)
         }
         Command::Sample { scenario, trials, seed, out, force, per_trial, adam, reference_date } => {
             let args = ScenarioArgs { sets: with_study_flags(&scenario.sets, None, seed)?, ..scenario };
@@ -1150,13 +1161,71 @@ fn emit_report(value: &report::model::RunReport, format: Format, out: report::ou
     Ok(out.write(text.as_bytes())?)
 }
 
+/// Merges the shards of a sweep (`sweep --shard K/N`): their points in grid order, checked to
+/// be one grid's (its checksum), each shard once and all of them.
+fn merge_sweep(texts: &[(String, String)], out: report::output::Target, format: Format) -> Result<(), CliError> {
+    let mut parts = Vec::new();
+    for (name, text) in texts {
+        let r: report::model::SweepReport =
+            serde_json::from_str(text).map_err(|e| CliError::Input(format!("{name}: not a sweep report: {e}")))?;
+        let sh = r.shard.clone().ok_or_else(|| {
+            CliError::Input(format!("{name}: a whole sweep, not a shard (sweep --shard K/N writes shards)"))
+        })?;
+        let expected = crate::engine::shard_range(sh.total_points, sh.index, sh.shards);
+        if sh.index == 0
+            || sh.index > sh.shards
+            || (sh.start, sh.end) != (expected.start, expected.end)
+            || r.points.len() as u64 != sh.end - sh.start
+        {
+            return Err(CliError::Input(format!("{name}: its shard section does not match its points")));
+        }
+        parts.push((name.clone(), sh, r));
+    }
+    parts.sort_by_key(|p| p.1.index);
+    let first = parts[0].1.clone();
+    let mut points = Vec::new();
+    let mut seconds = 0.0;
+    for (i, (name, sh, r)) in parts.into_iter().enumerate() {
+        if sh.grid_sha256 != first.grid_sha256 || sh.shards != first.shards || sh.total_points != first.total_points {
+            return Err(CliError::Input(format!("{name}: a shard of another sweep (another grid, scenario or split)")));
+        }
+        if sh.index != i as u64 + 1 {
+            return Err(CliError::Input(format!(
+                "shard {} of {} is missing or given twice (at {name}); merge every shard once",
+                i + 1,
+                first.shards
+            )));
+        }
+        seconds += r.seconds;
+        points.extend(r.points);
+    }
+    if points.len() as u64 != first.total_points {
+        return Err(CliError::Input(format!(
+            "the shards hold {} of the grid's {} points: a shard is missing",
+            points.len(),
+            first.total_points
+        )));
+    }
+    let sweep =
+        report::model::SweepReport { points, seconds, shard: None, execution: Some(report::model::Execution::now()) };
+    Ok(out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?)
+}
+
 fn merge(parts: &[PathBuf], out: report::output::Target, format: Format, allow_partial: bool) -> Result<(), CliError> {
     out.check()?;
-    let mut shards = Vec::new();
+    let mut texts = Vec::new();
     for p in parts {
         let name = p.display().to_string();
         let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
-        shards.push(report::shard::read_file(&text, &name).map_err(|m| CliError::Input(format!("{name}: {m}")))?);
+        texts.push((name, text));
+    }
+    let is_sweep = |t: &str| serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.get("points").is_some());
+    if texts.iter().any(|(_, t)| is_sweep(t)) {
+        return merge_sweep(&texts, out, format);
+    }
+    let mut shards = Vec::new();
+    for (name, text) in &texts {
+        shards.push(report::shard::read_file(text, name).map_err(|m| CliError::Input(format!("{name}: {m}")))?);
     }
     shards.sort_by_key(|s| (s.start, s.end));
     let (total, toml) = (shards[0].total, shards[0].toml.clone());
@@ -1628,6 +1697,7 @@ fn sweep(
     resumable: Resumable,
     plots: Option<(&std::path::Path, bool, Option<f64>)>,
     html: Option<report::output::Target>,
+    shard: Option<(u64, u64)>,
 ) -> Result<(), CliError> {
     out.check()?;
     if let Some(h) = &html {
@@ -1667,7 +1737,34 @@ fn sweep(
         sets.extend(point.iter().map(|(p, v)| format!("{p}={v}")));
         scenarios.push(scenario::load(&args.scenario, &with_study_flags(&sets, study.replicates, study.seed)?)?);
     }
-    let tomls: Vec<String> = scenarios.iter().map(scenario::to_toml).collect();
+    let mut tomls: Vec<String> = scenarios.iter().map(scenario::to_toml).collect();
+    // A shard runs its share of the points; the grid's checksum ties the shards together.
+    let mut grid = grid;
+    let shard = match shard {
+        None => None,
+        Some((k, n)) => {
+            let total = grid.len() as u64;
+            if n > total {
+                return Err(CliError::Input(format!(
+                    "sweep --shard {k}/{n}: the grid has {total} points, fewer than the shards"
+                )));
+            }
+            let range = crate::engine::shard_range(total, k, n);
+            let grid_sha256 = report::checkpoint::sha256_hex(tomls.join("\n\u{0}\n").as_bytes());
+            let (a, b) = (range.start as usize, range.end as usize);
+            grid = grid[a..b].to_vec();
+            scenarios = scenarios.drain(a..b).collect();
+            tomls = tomls[a..b].to_vec();
+            Some(report::model::SweepShard {
+                index: k,
+                shards: n,
+                start: range.start,
+                end: range.end,
+                total_points: total,
+                grid_sha256,
+            })
+        }
+    };
     let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
     if let Some(t) = &checkpoint_target {
         t.check()?;
@@ -1732,6 +1829,7 @@ fn sweep(
     let sweep = report::model::SweepReport {
         points,
         seconds: started.elapsed().as_secs_f64(),
+        shard,
         execution: Some(report::model::Execution::now()),
     };
     out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?;

@@ -184,3 +184,72 @@ fn slurm_smoke_test_on_a_real_cluster() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Sweep shards (`sweep --shard K/N`) merge into the single sweep's report byte for byte
+/// outside `seconds` and `execution`, in any order; a missing, repeated or foreign shard is
+/// refused.
+#[test]
+fn sweep_shards_merge_into_the_single_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let vary = [
+        "--vary",
+        "enrollment.sample_size=400,500,600",
+        "--vary",
+        "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=0.7,0.8",
+    ];
+    let sweep = |extra: &[&str], out: &std::path::Path| {
+        let o = Command::cargo_bin("peritrial")
+            .unwrap()
+            .args(["sweep", CANONICAL, "--replicates", "300", "--quiet", "--format", "json", "--force"])
+            .args(vary)
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let parts: Vec<_> = (1..=4).map(|k| d.join(format!("s{k}.json"))).collect();
+    for (k, p) in parts.iter().enumerate() {
+        sweep(&["--shard", &format!("{}/4", k + 1)], p);
+    }
+    let single = d.join("single.json");
+    sweep(&[], &single);
+    let merge = |files: &[&std::path::PathBuf]| {
+        Command::cargo_bin("peritrial").unwrap().arg("merge").args(files).args(["--format", "json"]).output().unwrap()
+    };
+    let o = merge(&[&parts[2], &parts[0], &parts[3], &parts[1]]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let strip = |mut v: Value| {
+        let m = v.as_object_mut().unwrap();
+        m.remove("seconds");
+        m.remove("execution");
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    let merged: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let whole: Value = serde_json::from_str(&std::fs::read_to_string(&single).unwrap()).unwrap();
+    assert_eq!(merged["points"].as_array().unwrap().len(), 6);
+    assert_eq!(strip(merged), strip(whole));
+    for (files, needle) in [
+        (vec![&parts[0], &parts[1], &parts[3]], "shard 3 of 4 is missing"),
+        (vec![&parts[0], &parts[0], &parts[1], &parts[2], &parts[3]], "given twice"),
+    ] {
+        let o = merge(&files);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains(needle));
+    }
+    // A shard of another grid (another replicate count) is refused.
+    let other = d.join("other.json");
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sweep", CANONICAL, "--replicates", "301", "--quiet", "--format", "json", "--shard", "2/4", "--out"])
+        .args([&other])
+        .args(vary)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = merge(&[&parts[0], &other, &parts[2], &parts[3]]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another sweep"));
+}

@@ -1181,11 +1181,26 @@ pub struct SweepPoint {
     pub report: RunReport,
 }
 
+/// The points of one shard of a sweep: shard `index` of `shards` holds points `start..end` of
+/// `total_points`, of the grid whose effective scenarios hash to `grid_sha256`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepShard {
+    pub index: u64,
+    pub shards: u64,
+    pub start: u64,
+    pub end: u64,
+    pub total_points: u64,
+    pub grid_sha256: String,
+}
+
 /// The report of `peritrial sweep`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepReport {
     pub points: Vec<SweepPoint>,
     pub seconds: f64,
+    /// `sweep --shard K/N`: which points these are, of which grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<SweepShard>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<Execution>,
 }
