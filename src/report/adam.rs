@@ -71,18 +71,21 @@ impl std::fmt::Display for Date {
     }
 }
 
-/// The study identifier: the scenario's name in capitals, letters and digits only, at most 20.
+/// A name as a CDISC code: its letters and digits in capitals, at most `max` of them.
+fn code(name: &str, max: usize) -> String {
+    name.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).take(max).collect()
+}
+
+/// The study identifier: the scenario's name as a code of at most 20 characters.
 pub fn studyid(s: &Scenario) -> String {
-    let id: String =
-        s.name.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).take(20).collect();
+    let id = code(&s.name, 20);
     if id.is_empty() { "PERITRIAL".into() } else { id }
 }
 
 /// A parameter code: the name in capitals, letters and digits only, at most 8 characters
 /// (SAS transport's limit), made unique among `taken` by a trailing digit.
 pub fn paramcd(name: &str, taken: &[String]) -> String {
-    let base: String =
-        name.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).take(8).collect();
+    let base = code(name, 8);
     let base = if base.is_empty() { "PARAM".to_string() } else { base };
     if !taken.contains(&base) {
         return base;
@@ -211,8 +214,11 @@ impl Sets {
             let trtn = trtn.to_string();
             let cohort = &s.cohorts[p.cohort as usize].name;
             let rand = date(p.entry);
-            let dead = p.death_time.is_finite() && p.entry + p.death_time <= cut_month;
-            let lost = p.dropout.is_finite() && p.entry + p.dropout <= cut_month;
+            // What the trial knows at the cut: a death after the patient was lost to follow-up
+            // is not seen, nor a loss after death.
+            let seen = |t: f64| t.is_finite() && p.entry + t <= cut_month;
+            let dead = seen(p.death_time) && !(p.dropout < p.death_time);
+            let lost = seen(p.dropout) && !dead;
             let end = if dead {
                 p.death_time
             } else if lost {
@@ -220,8 +226,7 @@ impl Sets {
             } else {
                 cut_month - p.entry
             };
-            let arm_code: String =
-                arm.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).take(8).collect();
+            let arm_code = code(arm, 8);
             ok(self.adsl.write_record([
                 study.as_str(),
                 &usubjid,

@@ -166,10 +166,33 @@ pub fn dictionary(s: &Scenario, trials_header: &[String]) -> String {
     let arms = s.arms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
     add(p, "arm", "text", "", "the randomised arm", &arms);
     add(p, "entry_month", "number", "months", "calendar month of enrolment from the study's start", "");
-    add(p, "first_event_month", "number", "months", "months from entry to the patient's first event (empty: none)", "");
-    add(p, "first_event", "text", "", "the first event's cause (empty: none)", &events);
-    add(p, "death_month", "number", "months", "months from entry to death (empty: none simulated)", "");
-    add(p, "dropout_month", "number", "months", "months from entry to loss to follow-up (empty: none)", "");
+    // The latent times: as simulated, whether or not the trial would see them.
+    let latent = "as simulated, before dropout and the analysis cut censor it (a trial sees it only if before both)";
+    add(
+        p,
+        "first_event_month",
+        "number",
+        "months",
+        &format!("months from entry to the patient's first event, {latent} (empty: none)"),
+        "",
+    );
+    add(p, "first_event", "text", "", "the first event's cause, as simulated (empty: none)", &events);
+    add(
+        p,
+        "death_month",
+        "number",
+        "months",
+        &format!("months from entry to death, {latent} (empty: none simulated)"),
+        "",
+    );
+    add(
+        p,
+        "dropout_month",
+        "number",
+        "months",
+        "months from entry to loss to follow-up, as simulated (empty: none)",
+        "",
+    );
     for (i, name, _) in tte_specs(s) {
         let e = &s.endpoints[i];
         let EndpointKind::TimeToEvent { events, competing, .. } = &e.kind else { continue };

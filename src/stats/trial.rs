@@ -61,16 +61,18 @@ pub fn analyze(obs: &[Obs], milestones: &[f64], tau: f64) -> TrialAnalysis {
     let mut pooled: Vec<Obs> = obs.iter().map(|o| Obs { stratum: 0, ..*o }).collect();
     sort_by_stratum_time(&mut pooled);
     let table = RiskTable::build(&pooled, true);
-    let (stratified, cox_stratified) = {
+    // The table by stratum, built once for the stratified tests.
+    let by_stratum = {
         let mut s = obs.to_vec();
         sort_by_stratum_time(&mut s);
-        let t = RiskTable::build(&s, false);
-        let several = t.strata.len() > 1;
-        (several.then(|| logrank::test(&t, Weights::LOGRANK)), several.then(|| cox::fit(&t, Ties::Efron)))
+        RiskTable::build(&s, false)
     };
+    let several = by_stratum.strata.len() > 1;
+    // Each arm's last observed time: its curves end there.
+    let last = [0usize, 1]
+        .map(|a| pooled.iter().filter(|o| o.arm as usize == a).map(|o| o.time).fold(f64::NEG_INFINITY, f64::max));
     let arm = |a: usize| {
-        let last = pooled.iter().filter(|o| o.arm as usize == a).map(|o| o.time).fold(f64::NEG_INFINITY, f64::max);
-        let curve = KmCurve::from_rows(&table.rows, Some(a), last);
+        let curve = KmCurve::from_rows(&table.rows, Some(a), last[a]);
         ArmSummary {
             n: table.n[a],
             events: table.events[a],
@@ -81,31 +83,26 @@ pub fn analyze(obs: &[Obs], milestones: &[f64], tau: f64) -> TrialAnalysis {
         }
     };
     let competing = obs.iter().any(|o| o.status == 2).then(|| {
-        let last =
-            |a: usize| pooled.iter().filter(|o| o.arm as usize == a).map(|o| o.time).fold(f64::NEG_INFINITY, f64::max);
         let incidence = |a: usize| -> Vec<Option<(f64, f64)>> {
             milestones
                 .iter()
-                .map(|&m| cif::cumulative_incidence_with_variance(&table.rows, Some(a), m, last(a)))
+                .map(|&m| cif::cumulative_incidence_with_variance(&table.rows, Some(a), m, last[a]))
                 .collect()
         };
         let count = |a: u8| obs.iter().filter(|o| o.arm == a && o.status == 2).count() as u32;
-        let mut s = obs.to_vec();
-        sort_by_stratum_time(&mut s);
-        let by_stratum = RiskTable::build(&s, false);
         Competing {
             competing_events: [count(0), count(1)],
             incidence: [incidence(0), incidence(1)],
             gray: cif::gray_test(&table, 0.0),
-            gray_stratified: (by_stratum.strata.len() > 1).then(|| cif::gray_test(&by_stratum, 0.0)),
+            gray_stratified: several.then(|| cif::gray_test(&by_stratum, 0.0)),
         }
     });
     TrialAnalysis {
         n: obs.len(),
         events: table.events[0] + table.events[1],
         logrank: logrank::test(&table, Weights::LOGRANK),
-        logrank_stratified: stratified,
-        cox_stratified,
+        logrank_stratified: several.then(|| logrank::test(&by_stratum, Weights::LOGRANK)),
+        cox_stratified: several.then(|| cox::fit(&by_stratum, Ties::Efron)),
         fh_rho1: logrank::test(&table, Weights { rho: 1.0, gamma: 0.0 }),
         maxcombo: maxcombo::test(&table),
         cox_efron: cox::fit(&table, Ties::Efron),
