@@ -37,6 +37,8 @@ pub struct Layout {
     /// where not estimable), one per cohort.
     pub cohorts: Option<usize>,
     pub n_cohorts: usize,
+    /// The looks carry the monitored endpoint's conditional power (`report_conditional_power`).
+    pub conditional_power: bool,
 }
 
 /// Months 0, step, 2·step, … ≤ `horizon`, with the smallest round step that gives at most
@@ -118,7 +120,13 @@ pub mod look {
     /// 0 when the look's event target was not reached (the look then falls at the final cut),
     /// 1 otherwise.
     pub const REACHED: usize = 6;
-    pub const COUNT: usize = 7;
+    /// With `report_conditional_power`: the monitored endpoint's conditional power at this
+    /// interim (NaN at the final look and at looks after the trial stopped) under the trial's
+    /// estimate, the scenario's hazard ratio (where it states one) and the user's hazard ratio.
+    pub const CP_ESTIMATE: usize = 7;
+    pub const CP_ASSUMED: usize = 8;
+    pub const CP_USER: usize = 9;
+    pub const COUNT: usize = 10;
 }
 
 /// Efficacy and futility boundaries by look.
@@ -218,12 +226,78 @@ fn design_bounds(s: &Scenario, d: Design, n: usize, keep: &[usize], t: &[f64], s
         Some(Futility::BetaSpending { spending: bs, beta }) => {
             spending::futility_boundaries(d.spending, d.alpha, bs, beta, t).0
         }
+        // Filled look by look from what the trial knows there (`Plan::boundaries`).
+        Some(Futility::ConditionalPower { .. }) => vec![f64::NEG_INFINITY; keep.len()],
     };
     for (j, &k) in keep.iter().enumerate() {
         b.0[k] = efficacy[j];
         b.1[k] = if j < last { futility[j] } else { f64::NEG_INFINITY };
     }
     b
+}
+
+/// Information of a log-rank statistic per event of endpoint `e`: r/(1 + r)² for the
+/// allocation ratio r of its two arms (1/4 at 1:1; Schoenfeld).
+fn information_per_event(s: &Scenario, e: usize) -> f64 {
+    let ep = &s.endpoints[e];
+    let a1 = s.arms[ep.treatment].allocation as f64;
+    let a0 = ep.control.map_or(a1, |c| s.arms[c].allocation as f64);
+    a1 * a0 / ((a1 + a0) * (a1 + a0))
+}
+
+/// The effect a conditional power is computed under: the trial's estimate, or a hazard ratio.
+fn cp_effect(hazard_ratio: Option<f64>) -> spending::Effect {
+    match hazard_ratio {
+        None => spending::Effect::Estimate,
+        Some(h) => spending::Effect::Drift(-h.ln()),
+    }
+}
+
+/// The events at which each look is planned: ⌈f_k × planned⌉ of the monitored endpoint.
+fn planned_look_events(planning: &cut::Planning, e: usize, n: usize) -> Vec<u32> {
+    (0..n).map(|k| (planning.fractions[k] * planning.events[e] - 1e-9).ceil().max(1.0) as u32).collect()
+}
+
+/// What a trial expects at look k = `observed.len() − 1`: the events observed up to it, then the
+/// planned events of each later look (at least one more than the look before, so every later
+/// look has a test), and the information (events × [`information_per_event`]) of each.
+fn outlook(s: &Scenario, planning: &cut::Planning, e: usize, observed: &[u32], n: usize) -> (Vec<u32>, Vec<f64>) {
+    let planned = planned_look_events(planning, e, n);
+    let mut v = observed.to_vec();
+    for &p in &planned[observed.len()..] {
+        let last = *v.last().expect("observed up to the look");
+        v.push(p.max(last + 1));
+    }
+    let per = information_per_event(s, e);
+    let info = v.iter().map(|&x| x as f64 * per).collect();
+    (v, info)
+}
+
+/// A conditional-power futility rule's z bounds at the planned looks of the monitored endpoint
+/// (its own design, each look at its planned events; −∞ at the final look): what the reports
+/// show as the planned futility bounds, and what the analytic companion counts. None without
+/// such a rule.
+pub fn planned_conditional_power_futility(s: &Scenario, planning: &cut::Planning) -> Option<Vec<f64>> {
+    let Some(Futility::ConditionalPower { below, hazard_ratio }) = s.analysis.futility else { return None };
+    let pe = monitored(s)?;
+    let n = s.analysis.looks.count();
+    let d = Design {
+        spending: s.analysis.spending,
+        alpha: s.endpoints[pe].alpha,
+        futility: false,
+        resolution: spending::R,
+    };
+    let planned_events = planned_look_events(planning, pe, n);
+    let mut out = vec![f64::NEG_INFINITY; n];
+    for (k, bound) in out.iter_mut().enumerate().take(n - 1) {
+        let (v, info) = outlook(s, planning, pe, &planned_events[..=k], n);
+        let (keep, t, spend) = information(&v.iter().map(|&x| x as f64).collect::<Vec<_>>(), planning.events[pe]);
+        let eff = design_bounds(s, d, n, &keep, &t, &spend).0;
+        if eff[k].is_finite() {
+            *bound = spending::conditional_power_bound(below, k, &eff, &info, cp_effect(hazard_ratio));
+        }
+    }
+    Some(out)
 }
 
 impl<'a> Plan<'a> {
@@ -265,6 +339,10 @@ impl<'a> Plan<'a> {
                 design_bounds(s, d, n_looks, &keep, &t, &t)
             })
             .collect();
+        let mut planned = planned;
+        if let (Some(pe), Some(f)) = (monitored, planned_conditional_power_futility(s, &planning)) {
+            planned[pe].1 = f;
+        }
         let levels = s
             .endpoints
             .iter()
@@ -299,6 +377,7 @@ impl<'a> Plan<'a> {
                 sample_size: s.enrollment.sample_size,
                 cohorts,
                 n_cohorts: s.cohorts.len(),
+                conditional_power: s.analysis.conditional_power.is_some() && monitored.is_some(),
             },
             truth: (0..s.endpoints.len()).map(|i| crate::design::analytic::true_estimate(s, i)).collect(),
             tte,
@@ -412,6 +491,9 @@ pub struct Scratch {
     bounds: BoundsCache,
     /// Events of each family member at each look.
     family_events: Vec<Vec<u32>>,
+    /// Conditional-power futility bounds by (events up to the look, threshold's bits, under the
+    /// estimate or the rule's hazard ratio).
+    cp_bounds: std::collections::HashMap<(Vec<u32>, u64, bool), f64>,
     /// Exact binomial results by (successes, trials, null rate's bits, or none for the 95%
     /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
     /// trial, each costing a bisection over the incomplete beta function.
@@ -505,6 +587,9 @@ impl Plan<'_> {
                     break;
                 }
             }
+        }
+        if let Some(pe) = monitored {
+            self.conditional_powers(pe, stop, scratch, record);
         }
         let cut_month = looks[stop];
         if monitored.is_none() {
@@ -624,7 +709,8 @@ impl Plan<'_> {
     /// tested against the efficacy boundary of its own spending function at its own
     /// information fractions (its events at each look over its events at the final cut), at
     /// the level the procedure gives it now — fixed sequence: the family's α for the first
-    /// member not rejected, 0 for the rest; Bonferroni: α/m each; Holm: α/(members left) each —
+    /// member not rejected, 0 for the rest; Bonferroni: α/m each; Holm: α/(members left) each;
+    /// fallback and graphical: α times its weight in the graph the rejections so far leave —
     /// and rejections pass their level on within the look until none is added. A hypothesis
     /// rejected at a look stays rejected. The trial stops at the first look at which the
     /// monitored endpoint is rejected, or for (non-binding) futility, which looks at the
@@ -668,6 +754,9 @@ impl Plan<'_> {
                 }
                 MultiplicityMethod::Bonferroni => m.alpha / members.len() as f64,
                 MultiplicityMethod::Holm => m.alpha / open as f64,
+                MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => {
+                    m.alpha * m.graph.weights_after(rejected)[j]
+                }
             }
         };
         let mut rejected = [false; 8];
@@ -776,7 +865,76 @@ impl Plan<'_> {
             futility: true,
             resolution: spending::R,
         };
-        self.observed_bounds(e, d, events, &mut scratch.bounds)
+        let mut b = self.observed_bounds(e, d, events, &mut scratch.bounds);
+        if let Some(Futility::ConditionalPower { below, hazard_ratio }) = s.analysis.futility {
+            let effect = cp_effect(hazard_ratio);
+            for k in 0..events.len() - 1 {
+                if b.0[k].is_finite() {
+                    b.1[k] = self.cp_bound(e, &events[..=k], below, effect, scratch);
+                }
+            }
+        }
+        b
+    }
+
+    /// The efficacy boundaries and information a trial expects at look k (`observed` = its
+    /// events up to k): its own design's, with later looks at their planned events.
+    fn expected_design(&self, e: usize, observed: &[u32], scratch: &mut Scratch) -> (Vec<f64>, Vec<f64>) {
+        let s = self.scenario;
+        let n = s.analysis.looks.count();
+        let (v, info) = outlook(s, &self.planning, e, observed, n);
+        let d = Design {
+            spending: s.analysis.spending,
+            alpha: s.endpoints[e].alpha,
+            futility: false,
+            resolution: spending::R,
+        };
+        (self.observed_bounds(e, d, &v, &mut scratch.bounds).0, info)
+    }
+
+    /// The z bound at look k = `observed.len() − 1` below which the conditional power is under
+    /// `below`: a function of the events up to the look only. Memoised per worker.
+    fn cp_bound(&self, e: usize, observed: &[u32], below: f64, effect: spending::Effect, scratch: &mut Scratch) -> f64 {
+        let key = (observed.to_vec(), below.to_bits(), matches!(effect, spending::Effect::Estimate));
+        if let Some(&b) = scratch.cp_bounds.get(&key) {
+            return b;
+        }
+        let (eff, info) = self.expected_design(e, observed, scratch);
+        let b = spending::conditional_power_bound(below, observed.len() - 1, &eff, &info, effect);
+        if scratch.cp_bounds.len() >= 1 << 14 {
+            scratch.cp_bounds.clear();
+        }
+        scratch.cp_bounds.insert(key, b);
+        b
+    }
+
+    /// With `report_conditional_power`: the monitored endpoint's conditional power at each
+    /// interim the trial reached (up to the look where it stopped, if that is an interim),
+    /// from the z and events `record` holds there, into the look's fields.
+    fn conditional_powers(&self, e: usize, stop: usize, scratch: &mut Scratch, record: &mut [f64]) {
+        let s = self.scenario;
+        let Some(cp) = s.analysis.conditional_power else { return };
+        let n = s.analysis.looks.count();
+        let effects = [
+            (look::CP_ESTIMATE, Some(spending::Effect::Estimate)),
+            (look::CP_ASSUMED, self.truth[e].map(|h| spending::Effect::Drift(-h.ln()))),
+            (look::CP_USER, cp.hazard_ratio.map(|h| spending::Effect::Drift(-h.ln()))),
+        ];
+        let mut events = Vec::with_capacity(n);
+        for k in 0..n - 1 {
+            let base = self.layout.looks + look::COUNT * k;
+            events.push(record[base + look::EVENTS] as u32);
+            if k > stop || !record[base + look::BOUNDARY].is_finite() {
+                continue;
+            }
+            let (eff, info) = self.expected_design(e, &events, scratch);
+            let z = record[base + look::Z];
+            for (field, effect) in effects {
+                if let Some(effect) = effect {
+                    record[base + field] = spending::conditional_power(z, k, &eff, &info, effect);
+                }
+            }
+        }
     }
 
     /// Boundaries of a group-sequential test of endpoint `e` from the events it has observed at
@@ -1095,6 +1253,12 @@ impl Plan<'_> {
                 for &e in &m.endpoints {
                     let p = record[base(e) + field::P];
                     record[base(e) + field::ADJUSTED] = (p <= level) as u8 as f64;
+                }
+            }
+            MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => {
+                let ps: Vec<f64> = m.endpoints.iter().map(|&e| record[base(e) + field::P]).collect();
+                for (&e, r) in m.endpoints.iter().zip(m.graph.test(&ps, m.alpha)) {
+                    record[base(e) + field::ADJUSTED] = r as u8 as f64;
                 }
             }
             MultiplicityMethod::Holm => {

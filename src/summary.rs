@@ -117,6 +117,11 @@ impl Bins {
         Bins { lo, width, discrete, counts: vec![0; bins], below: 0, above: 0 }
     }
 
+    /// Values counted below bin `k` (those below `lo` included).
+    pub fn below_count(&self, k: usize) -> u64 {
+        self.below + self.counts[..k.min(self.counts.len())].iter().sum::<u64>()
+    }
+
     /// Adds a value; values that are not finite are not counted.
     #[inline]
     pub fn add(&mut self, x: f64) {
@@ -627,6 +632,29 @@ pub struct LookSummary {
     pub events_bins: Bins,
     pub patients_bins: Bins,
     pub month_bins: Bins,
+    /// With `report_conditional_power`: the monitored endpoint's conditional power under the
+    /// trial's estimate, the scenario's hazard ratio and the user's (in the order of
+    /// `look::CP_ESTIMATE`, `CP_ASSUMED`, `CP_USER`), over the trials still running at the look.
+    pub conditional_power: Vec<ConditionalPowerSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConditionalPowerSummary {
+    pub sum: ExactSum,
+    /// 200 bins over [0, 1].
+    pub bins: Bins,
+}
+
+impl ConditionalPowerSummary {
+    pub fn new() -> ConditionalPowerSummary {
+        ConditionalPowerSummary { sum: ExactSum::default(), bins: Bins::new(0.0, 0.005, 200, false) }
+    }
+}
+
+impl Default for ConditionalPowerSummary {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Bins of a look's z statistic: 0.05 wide over [−10, 10].
@@ -672,6 +700,11 @@ impl Summary {
             events_bins: count_bins(layout.sample_size as f64),
             patients_bins: count_bins(layout.sample_size as f64),
             month_bins: month_bins(layout.horizon),
+            conditional_power: if layout.conditional_power {
+                vec![ConditionalPowerSummary::new(); 3]
+            } else {
+                Vec::new()
+            },
             ..LookSummary::default()
         };
         Summary {
@@ -729,6 +762,10 @@ impl Summary {
             l.events_bins.merge(&o.events_bins);
             l.patients_bins.merge(&o.patients_bins);
             l.month_bins.merge(&o.month_bins);
+            for (c, oc) in l.conditional_power.iter_mut().zip(&o.conditional_power) {
+                c.sum.merge(&oc.sum);
+                c.bins.merge(&oc.bins);
+            }
         }
         for (c, o) in self.cohorts.iter_mut().zip(&other.cohorts) {
             c.merge(o);
@@ -794,6 +831,10 @@ impl Summary {
             l.events_bins.add(record[base + look::EVENTS]);
             l.patients_bins.add(record[base + look::PATIENTS]);
             l.month_bins.add(record[base + look::CUT_MONTH]);
+            for (c, f) in l.conditional_power.iter_mut().zip([look::CP_ESTIMATE, look::CP_ASSUMED, look::CP_USER]) {
+                c.sum.add(record[base + f]);
+                c.bins.add(record[base + f]);
+            }
             if k + 1 == stop {
                 if record[global::FUTILITY] == 1.0 {
                     l.futility_stops += 1;

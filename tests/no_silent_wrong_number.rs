@@ -446,3 +446,57 @@ fn a_month_look_after_the_final_cut_is_reported() {
     assert!(w.iter().any(|w| w.as_str().unwrap().contains("look 2's month (200)")), "{w:?}");
     assert!(stderr.contains("look 2's month (200)"), "{stderr}");
 }
+
+/// A graph that would spend more than the family's alpha, or that the procedure does not read,
+/// is refused where it is written: weights summing above 1, a row of transitions passing on
+/// more than the endpoint's weight, a loop onto itself, a matrix of the wrong shape, a weight
+/// outside [0, 1], and weights or transitions given to a method that ignores them.
+#[test]
+fn graphs_that_do_not_control_the_family_error_are_refused() {
+    let family = "method = \"graphical\", endpoints = [\"efs\", \"pfs\", \"os\"]";
+    let cases: [(String, &[&str]); 7] = [
+        (
+            format!("{{ {family}, weights = [0.5, 0.5, 0.2], transitions = [[0, 1, 0], [0, 0, 1], [1, 0, 0]] }}"),
+            &["analysis.multiplicity.weights", "sum to 1.2"],
+        ),
+        (
+            format!("{{ {family}, weights = [0.5, 0.5, 0], transitions = [[0, 0.7, 0.7], [0, 0, 1], [1, 0, 0]] }}"),
+            &["analysis.multiplicity.transitions[0]", "sums to 1.4"],
+        ),
+        (
+            format!("{{ {family}, weights = [0.5, 0.5, 0], transitions = [[0.5, 0.5, 0], [0, 0, 1], [1, 0, 0]] }}"),
+            &["analysis.multiplicity.transitions[0]", "to itself"],
+        ),
+        (
+            format!("{{ {family}, weights = [0.5, 0.5, 0], transitions = [[0, 1], [1, 0]] }}"),
+            &["analysis.multiplicity.transitions", "3 rows"],
+        ),
+        (
+            format!("{{ {family}, weights = [1.5, -0.5, 0], transitions = [[0, 1, 0], [0, 0, 1], [1, 0, 0]] }}"),
+            &["analysis.multiplicity.weights[0]", "[0, 1]"],
+        ),
+        (format!("{{ {family}, weights = [0.5, 0.5, 0] }}"), &["analysis.multiplicity.transitions", "needs"]),
+        (
+            "{ method = \"holm\", endpoints = [\"efs\", \"pfs\", \"os\"], weights = [0.5, 0.5, 0] }".into(),
+            &["analysis.multiplicity.weights", "does not read", "fallback and graphical"],
+        ),
+    ];
+    for (graph, want) in cases {
+        refused(
+            &["validate", "scenarios/gastric-adjuvant.toml", "--set", &format!("analysis.multiplicity={graph}")],
+            want,
+        );
+    }
+    // A sound graph is accepted, and `show` writes it back.
+    let out = peritrial(&[
+        "show",
+        "scenarios/gastric-adjuvant.toml",
+        "--set",
+        &format!(
+            "analysis.multiplicity={{ {family}, weights = [0.8, 0, 0.2], transitions = [[0, 0.5, 0.5], [0, 0, 1], [1, 0, 0]] }}"
+        ),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("weights = [0.8, 0.0, 0.2]") && text.contains("transitions = [[0.0, 0.5, 0.5]"), "{text}");
+}

@@ -275,3 +275,43 @@ fn group_sequential_companion_agrees_with_rpact() {
         assert!((power - want).abs() < 1e-3, "{spending:?} {t:?}: power {power} vs rpact {want}");
     }
 }
+
+/// Conditional power at an interim of a group-sequential survival design against rpact's
+/// `getConditionalPower` (216 cases: four designs, every interim, z from −0.5 to 2.2, allocation
+/// 1:1 and 2:1, under the trial's estimate and under hazard ratios 0.75 and 0.6), by the look
+/// at which it is reached: the probability of crossing a later boundary by each later look.
+/// Script: `tests/reference/make_conditional_power_refs.R`.
+#[test]
+fn conditional_power_agrees_with_rpact() {
+    use peritrial::design::spending::{Effect, conditional_power};
+    let refs: serde_json::Value =
+        serde_json::from_str(include_str!("reference/conditional_power_refs.json")).expect("references");
+    let cases = refs["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 216);
+    // (jsonlite writes a one-element vector as a number.)
+    let numbers = |v: &serde_json::Value| -> Vec<f64> {
+        match v.as_f64() {
+            Some(x) => vec![x],
+            None => v.as_array().expect("numbers").iter().map(|x| x.as_f64().expect("a number")).collect(),
+        }
+    };
+    let mut worst = 0.0f64;
+    for c in cases {
+        let bounds = numbers(&c["critical_values"]);
+        let r = c["allocation_ratio"].as_f64().unwrap();
+        let info: Vec<f64> = numbers(&c["events"]).iter().map(|d| d * r / ((1.0 + r) * (1.0 + r))).collect();
+        let k = c["stage"].as_u64().unwrap() as usize - 1;
+        let z = c["z"].as_f64().unwrap();
+        let effect = match c["hazard_ratio"].as_f64() {
+            Some(h) => Effect::Drift(-h.ln()),
+            None => Effect::Estimate,
+        };
+        for (j, want) in numbers(&c["conditional_power"]).into_iter().enumerate() {
+            let to = k + 1 + j;
+            let got = conditional_power(z, k, &bounds[..=to], &info[..=to], effect);
+            worst = worst.max((got - want).abs());
+            assert!((got - want).abs() < 1e-6, "{c}: by look {}: {got} vs rpact {want}", to + 1);
+        }
+    }
+    eprintln!("largest difference from rpact: {worst:.2e}");
+}

@@ -243,6 +243,7 @@ impl GroupSequential {
                 *f = f64::NAN;
             }
         }
+        let kept: Vec<bool> = looks.iter().map(|f| !f.is_nan()).collect();
         looks.retain(|f| !f.is_nan());
         let looks = &looks;
         if looks.len() < 2 {
@@ -250,6 +251,9 @@ impl GroupSequential {
         }
         // Under a multiplicity family the monitored endpoint starts at its share of the family's α.
         let alpha = match &s.analysis.multiplicity {
+            Some(m) if m.method.by_graph() => {
+                m.alpha * m.endpoints.iter().position(|&i| i == e).map_or(0.0, |j| m.graph.weights[j])
+            }
             Some(m) if m.method != crate::scenario::MultiplicityMethod::FixedSequence => {
                 m.alpha / m.endpoints.len() as f64
             }
@@ -267,6 +271,15 @@ impl GroupSequential {
                 let mut f = spending::futility_boundaries(s.analysis.spending, alpha, bs, beta, looks).0;
                 f[last] = f64::NEG_INFINITY;
                 Some(f)
+            }
+            // The rule's z bounds at the planned looks (those of the endpoint's own design).
+            Some(Futility::ConditionalPower { .. }) => {
+                let planning = crate::cut::Planning::of(s, Some(e));
+                crate::analyze::planned_conditional_power_futility(s, &planning).map(|f| {
+                    let mut f: Vec<f64> = f.into_iter().zip(&kept).filter(|(_, k)| **k).map(|(b, _)| b).collect();
+                    f[last] = f64::NEG_INFINITY;
+                    f
+                })
             }
         };
         Some(GroupSequential { looks: looks.clone(), efficacy, futility })

@@ -119,6 +119,11 @@ pub fn boundaries_spending_at(spending: Spending, alpha: f64, t: &[f64], spend_a
 /// mean of Z_k is θ√t_k): the power of a group-sequential design. `futility`, when given, is
 /// treated as stopping the trial (a non-binding bound lowers the power that counts it so).
 pub fn rejection_probability(efficacy: &[f64], t: &[f64], theta: f64, futility: Option<&[f64]>) -> f64 {
+    rejection_probability_at(R, efficacy, t, theta, futility)
+}
+
+/// [`rejection_probability`] on a grid of resolution `res`.
+fn rejection_probability_at(res: usize, efficacy: &[f64], t: &[f64], theta: f64, futility: Option<&[f64]>) -> f64 {
     let mut prev: Option<Stage> = None;
     let (mut t_prev, mut power) = (0.0, 0.0);
     for (k, &tk) in t.iter().enumerate() {
@@ -129,11 +134,71 @@ pub fn rejection_probability(efficacy: &[f64], t: &[f64], theta: f64, futility: 
             power += running - below(prev.as_ref(), t_prev, tk, theta, c);
         }
         if k + 1 < t.len() {
-            prev = Some(step(R, prev.as_ref(), t_prev, tk, theta, lo, c));
+            prev = Some(step(res, prev.as_ref(), t_prev, tk, theta, lo, c));
             t_prev = tk;
         }
     }
     power
+}
+
+/// The treatment effect under which conditional power is computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Effect {
+    /// The trial's current estimate, θ̂ = z_k/√I_k (rpact's default `thetaH1`).
+    Estimate,
+    /// A drift per unit of information: −ln(HR) for a hazard ratio, the information of a
+    /// log-rank statistic being events × r/(1 + r)² (r the allocation ratio).
+    Drift(f64),
+}
+
+/// Conditional power at look `k` (Jennison & Turnbull 2000, §10.2; rpact's
+/// `getConditionalPower` for a group-sequential design): the probability, given z_k at
+/// information I_k, that a later look crosses its efficacy boundary (`bounds`, z scale, at the
+/// absolute information `info` of each look), under `effect`. With S_j = z_j√I_j the increments
+/// S_j − S_k are independent normals of mean θ(I_j − I_k) and variance I_j − I_k, so this is
+/// the rejection probability of a design on the information still to come, with boundaries
+/// (c_j√I_j − z_k√I_k)/√(I_j − I_k). Futility bounds are not counted (non-binding), as rpact.
+/// Later looks without more information than look k have no test; with none left the
+/// conditional power is 1 if z_k already crosses the last boundary, else 0.
+pub fn conditional_power(z: f64, k: usize, bounds: &[f64], info: &[f64], effect: Effect) -> f64 {
+    conditional_power_at(16, z, k, bounds, info, effect)
+}
+
+fn conditional_power_at(res: usize, z: f64, k: usize, bounds: &[f64], info: &[f64], effect: Effect) -> f64 {
+    let ik = info[k];
+    let theta = match effect {
+        Effect::Estimate => z / ik.sqrt(),
+        Effect::Drift(d) => d,
+    };
+    let sk = z * ik.sqrt();
+    let mut c = Vec::with_capacity(bounds.len());
+    let mut u = Vec::with_capacity(bounds.len());
+    for j in k + 1..bounds.len() {
+        let uj = info[j] - ik;
+        if uj > 0.0 && u.last().is_none_or(|&l| uj > l) {
+            c.push((bounds[j] * info[j].sqrt() - sk) / uj.sqrt());
+            u.push(uj);
+        }
+    }
+    let Some(&last) = u.last() else {
+        return (z >= *bounds.last().unwrap_or(&f64::INFINITY)) as u8 as f64;
+    };
+    let t: Vec<f64> = u.iter().map(|&x| x / last).collect();
+    rejection_probability_at(res, &c, &t, theta * last.sqrt(), None).clamp(0.0, 1.0)
+}
+
+/// The futility bound on the z scale at look `k` of a rule "stop when the conditional power is
+/// below γ": conditional power rises with z_k (under a fixed effect and under the estimate), so
+/// the rule is z_k < this bound. −∞ when even z_k = −20 gives γ, +∞ when z_k = 20 does not.
+pub fn conditional_power_bound(gamma: f64, k: usize, bounds: &[f64], info: &[f64], effect: Effect) -> f64 {
+    let cp = |z: f64| conditional_power_at(16, z, k, bounds, info, effect);
+    if cp(-20.0) >= gamma {
+        return f64::NEG_INFINITY;
+    }
+    if cp(20.0) < gamma {
+        return f64::INFINITY;
+    }
+    root(-20.0, 20.0, |z| cp(z) < gamma)
 }
 
 /// The drift θ at which the design's efficacy boundaries (and futility bounds, if given) give

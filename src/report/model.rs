@@ -327,6 +327,26 @@ pub struct Look {
     /// month is the cut's).
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub month: Option<Option<f64>>,
+    /// With `report_conditional_power`, at an interim: the monitored endpoint's conditional
+    /// power over the trials still running at the look, under each effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional_power: Option<Vec<ConditionalPower>>,
+}
+
+/// The distribution of a conditional power across the trials that reach a look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConditionalPower {
+    /// `estimate` (the trial's own hazard ratio at the look), `assumed` (the scenario's hazard
+    /// ratio) or `user` (`analysis.conditional_power_hazard_ratio`).
+    pub under: String,
+    pub hazard_ratio: Option<f64>,
+    pub trials: u64,
+    pub mean: Option<f64>,
+    /// To within 0.005.
+    pub distribution: Option<Quantiles>,
+    /// Share of those trials whose conditional power is below 0.1 and below 0.2.
+    pub below_0_1: Option<f64>,
+    pub below_0_2: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -400,6 +420,12 @@ pub struct Multiplicity {
     pub endpoints: Vec<String>,
     pub power_all: f64,
     pub power_at_least_one: f64,
+    /// Fallback and graphical procedures: the initial weights (shares of the family's α) and
+    /// the transition matrix, parallel to `endpoints`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transitions: Option<Vec<Vec<f64>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -693,11 +719,16 @@ impl RunReport {
                 .then_some(summary.cut_not_reached),
             // Where the trial stops (efficacy or futility at a look, else the final analysis).
             expected_duration_months: cut.map(|d| d.mean),
-            multiplicity: (family.len() > 1).then(|| Multiplicity {
-                method: s.analysis.multiplicity.as_ref().map_or("none", |m| m.method.name()).into(),
-                endpoints: family.iter().map(|&i| s.endpoints[i].name.clone()).collect(),
-                power_all: share(summary.all_rejected, r),
-                power_at_least_one: share(summary.any_rejected, r),
+            multiplicity: (family.len() > 1).then(|| {
+                let graph = s.analysis.multiplicity.as_ref().filter(|m| m.method.by_graph()).map(|m| &m.graph);
+                Multiplicity {
+                    method: s.analysis.multiplicity.as_ref().map_or("none", |m| m.method.name()).into(),
+                    endpoints: family.iter().map(|&i| s.endpoints[i].name.clone()).collect(),
+                    power_all: share(summary.all_rejected, r),
+                    power_at_least_one: share(summary.any_rejected, r),
+                    weights: graph.map(|g| g.weights.clone()),
+                    transitions: graph.map(|g| g.transitions.clone()),
+                }
             }),
         };
         RunReport {
@@ -1035,6 +1066,34 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                     Looks::Months(m) => Some(m.get(k).copied()),
                     Looks::Information(_) => None,
                 },
+                conditional_power: (k < last && !l.conditional_power.is_empty()).then(|| {
+                    let truth = crate::design::analytic::true_estimate(s, endpoint);
+                    let user = s.analysis.conditional_power.and_then(|c| c.hazard_ratio);
+                    ["estimate", "assumed", "user"]
+                        .into_iter()
+                        .zip([None, truth, user])
+                        .zip(&l.conditional_power)
+                        .filter(|((under, h), _)| *under == "estimate" || h.is_some())
+                        .map(|((under, hazard_ratio), c)| {
+                            let n = c.bins.total();
+                            let below = |x: f64| {
+                                (n > 0).then(|| {
+                                    let k = (x / c.bins.width).round() as usize;
+                                    c.bins.below_count(k) as f64 / n as f64
+                                })
+                            };
+                            ConditionalPower {
+                                under: under.into(),
+                                hazard_ratio,
+                                trials: n,
+                                mean: mean(&c.sum),
+                                distribution: Quantiles::of(&c.bins),
+                                below_0_1: below(0.1),
+                                below_0_2: below(0.2),
+                            }
+                        })
+                        .collect()
+                }),
             }
         })
         .collect()
@@ -1115,6 +1174,10 @@ pub fn design(s: &Scenario) -> Vec<String> {
             Some(Futility::BetaSpending { spending, beta }) => {
                 format!("; non-binding futility bounds from {} beta-spending (beta {beta})", spending.name())
             }
+            Some(Futility::ConditionalPower { below, hazard_ratio }) => format!(
+                "; non-binding futility stop at an interim when the conditional power under {} is below {below}",
+                hazard_ratio.map_or("the trial's current estimate".to_string(), |h| format!("a hazard ratio of {h}"))
+            ),
         };
         out.push(format!(
             "{} analyses{on} ({}), efficacy boundaries from {} alpha-spending at observed over planned information{futility}; a trial stops at the first boundary crossed.",
@@ -1131,6 +1194,20 @@ pub fn design(s: &Scenario) -> Vec<String> {
             names.join(", "),
             m.alpha
         ));
+        if m.method.by_graph() {
+            let mut edges = Vec::new();
+            for (i, row) in m.graph.transitions.iter().enumerate() {
+                for (k, &g) in row.iter().enumerate().filter(|&(_, &g)| g > 0.0) {
+                    edges.push(format!("{} → {} {g}", names[i], names[k]));
+                }
+            }
+            let weights: Vec<String> = names.iter().zip(&m.graph.weights).map(|(n, w)| format!("{n} {w}")).collect();
+            out.push(format!(
+                "Graph (Bretz et al. 2009): initial weights {}; a rejected endpoint passes its weight {}.",
+                weights.join(", "),
+                if edges.is_empty() { "nowhere".to_string() } else { format!("along {}", edges.join(", ")) }
+            ));
+        }
     }
     out
 }

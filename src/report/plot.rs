@@ -5,7 +5,8 @@
 //!   fan — median and 95% band across trials — with the scenario's model curve; the example
 //!   trials' curves; the distribution of the analysis month; for a design with looks the
 //!   boundaries on the z and hazard-ratio scales by look, with the probability of stopping at
-//!   each and the spread of z at each look.
+//!   each and the spread of z at each look; a graphical (or fallback) multiplicity procedure
+//!   as its graph: each endpoint with its initial weight, each transition as an arrow.
 //! - `sweep`: power against the first varied value with its 95% Monte Carlo band, per
 //!   endpoint (one line per value of the second, for a 2-D grid), with the target line; a 2-D
 //!   grid also as a heat map of power with the cells that reach the target outlined and the
@@ -233,6 +234,11 @@ pub fn run(report: &RunReport) -> Result<Vec<Plot>, String> {
                 ));
             }
         }
+    }
+    if let Some(m) = &report.analysis.multiplicity
+        && let (Some(w), Some(g)) = (&m.weights, &m.transitions)
+    {
+        out.push(("multiplicity-graph.svg".into(), graph(&m.method, &m.endpoints, w, g)?));
     }
     if let Some(h) = &report.analysis.cut_month_histogram {
         let marks: Vec<(f64, &str)> = report.analysis.cut_month.iter().map(|c| (c.mean, "mean")).collect();
@@ -709,4 +715,58 @@ pub fn size(r: &SizeReport) -> Result<Vec<Plot>, String> {
         root.present().map_err(err)?;
     }
     Ok(vec![(format!("size-{}.svg", file_part(&r.endpoint)), svg)])
+}
+
+/// A graphical multiplicity procedure as Bretz et al. (2009) draw it: the endpoints on a
+/// circle, each with its initial weight, and an arrow with its share for every transition
+/// (arrows between the same two endpoints drawn apart, each labelled near its source).
+fn graph(method: &str, names: &[String], weights: &[f64], transitions: &[Vec<f64>]) -> Result<String, String> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        let centred = |size: u32| TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Center, VPos::Center));
+        let title = format!("multiplicity: {} procedure (initial weights and transitions)", method.replace('_', " "));
+        root.draw(&Text::new(title, (SIZE.0 as i32 / 2, 18), centred(17))).map_err(err)?;
+        let m = names.len();
+        let (cx, cy, radius, node) = (SIZE.0 as f64 / 2.0, SIZE.1 as f64 / 2.0 + 14.0, 150.0, 40.0);
+        let at = |i: usize| {
+            let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / m as f64;
+            if m == 2 {
+                (cx + (2.0 * i as f64 - 1.0) * 190.0, cy)
+            } else {
+                (cx + 1.4 * radius * a.cos(), cy + radius * a.sin())
+            }
+        };
+        let px = |(x, y): (f64, f64)| (x.round() as i32, y.round() as i32);
+        for (i, row) in transitions.iter().enumerate() {
+            for (k, &share) in row.iter().enumerate().filter(|&(_, &g)| g > 0.0) {
+                let ((x0, y0), (x1, y1)) = (at(i), at(k));
+                let (dx, dy) = (x1 - x0, y1 - y0);
+                let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                let (ux, uy) = (dx / len, dy / len);
+                // Offset to the right of the direction of travel, so that i → k and k → i part.
+                let (ox, oy) = (-uy * 9.0, ux * 9.0);
+                let start = (x0 + ux * node + ox, y0 + uy * node + oy);
+                let end = (x1 - ux * node + ox, y1 - uy * node + oy);
+                let colour = PALETTE[i % PALETTE.len()];
+                root.draw(&PathElement::new(vec![px(start), px(end)], colour.stroke_width(2))).map_err(err)?;
+                let head = |side: f64| (end.0 - ux * 12.0 - uy * 6.0 * side, end.1 - uy * 12.0 + ux * 6.0 * side);
+                root.draw(&Polygon::new(vec![px(end), px(head(1.0)), px(head(-1.0))], colour.filled())).map_err(err)?;
+                let label =
+                    (start.0 + (end.0 - start.0) * 0.3 + ox * 1.6, start.1 + (end.1 - start.1) * 0.3 + oy * 1.6);
+                root.draw(&Text::new(format!("{share}"), px(label), centred(13))).map_err(err)?;
+            }
+        }
+        for (i, name) in names.iter().enumerate() {
+            let c = px(at(i));
+            root.draw(&Circle::new(c, node as i32, WHITE.filled())).map_err(err)?;
+            root.draw(&Circle::new(c, node as i32, PALETTE[i % PALETTE.len()].stroke_width(2))).map_err(err)?;
+            root.draw(&Text::new(name.clone(), (c.0, c.1 - 9), centred(13))).map_err(err)?;
+            root.draw(&Text::new(format!("{}", weights[i]), (c.0, c.1 + 10), centred(14))).map_err(err)?;
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
 }

@@ -6,12 +6,13 @@
 //! from `timing`.
 
 use crate::summary::{
-    Bins, Bucket, CohortSummary, CurvePoint, EndpointSummary, ExactSum, LookSummary, Sketch, Summary, Values,
+    Bins, Bucket, CohortSummary, ConditionalPowerSummary, CurvePoint, EndpointSummary, ExactSum, LookSummary, Sketch,
+    Summary, Values,
 };
 use serde_json::{Map, Value, json};
 
 /// The version of the shard format; `merge` refuses others.
-pub const FORMAT_VERSION: u64 = 4;
+pub const FORMAT_VERSION: u64 = 5;
 
 /// SHA-256 of the state's compact JSON text (the same text for a state written and read back:
 /// numbers round-trip exactly and key order is kept).
@@ -89,12 +90,19 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
         too_many(&format!("looks[{k}].not_reached"), l.not_reached)?;
         stops += l.efficacy_stops + l.futility_stops;
         let f = &fresh.looks[k];
+        if l.conditional_power.len() != f.conditional_power.len() {
+            return Err(format!("looks[{k}]'s conditional power does not fit its scenario"));
+        }
+        let cp = l.conditional_power.iter().zip(&f.conditional_power).map(|(a, b)| (&a.bins, &b.bins));
         for (b, fb) in [
             (&l.z_bins, &f.z_bins),
             (&l.events_bins, &f.events_bins),
             (&l.patients_bins, &f.patients_bins),
             (&l.month_bins, &f.month_bins),
-        ] {
+        ]
+        .into_iter()
+        .chain(cp)
+        {
             if !b.same_shape(fb) || b.total() > r {
                 return Err(format!(
                     "looks[{k}]'s distributions do not fit its scenario or count more than {r} replicates"
@@ -194,6 +202,9 @@ pub fn state(s: &Summary) -> Value {
             "patients": sum(&l.patients), "futility": sum(&l.futility), "not_reached": l.not_reached,
             "z_bins": bins(&l.z_bins), "events_bins": bins(&l.events_bins),
             "patients_bins": bins(&l.patients_bins), "month_bins": bins(&l.month_bins),
+            "conditional_power": l.conditional_power.iter().map(|c| json!({
+                "sum": sum(&c.sum), "bins": bins(&c.bins),
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "examples": s.examples.to_vec(),
         "cohorts": s.cohorts.iter().map(|c| json!({
@@ -322,6 +333,19 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
             events_bins: read_bins(&l["events_bins"], &w("events_bins"))?,
             patients_bins: read_bins(&l["patients_bins"], &w("patients_bins"))?,
             month_bins: read_bins(&l["month_bins"], &w("month_bins"))?,
+            conditional_power: l["conditional_power"]
+                .as_array()
+                .ok_or_else(|| bad(&w("conditional_power")))?
+                .iter()
+                .enumerate()
+                .map(|(j, c)| {
+                    let w = |x: &str| format!("looks[{k}].conditional_power[{j}].{x}");
+                    Ok(ConditionalPowerSummary {
+                        sum: read_sum(&c["sum"], &w("sum"))?,
+                        bins: read_bins(&c["bins"], &w("bins"))?,
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?,
         });
     }
     for (k, c) in v["cohorts"].as_array().ok_or_else(|| bad("cohorts"))?.iter().enumerate() {

@@ -207,6 +207,16 @@ pub struct Analysis {
     pub spending: Spending,
     pub futility: Option<Futility>,
     pub multiplicity: Option<Multiplicity>,
+    /// `report_conditional_power = true`: the conditional power of the monitored endpoint at
+    /// every interim, under the trial's estimate, the scenario's hazard ratio and
+    /// `conditional_power_hazard_ratio` when given.
+    pub conditional_power: Option<ConditionalPowerReport>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConditionalPowerReport {
+    /// The user's hazard ratio (`analysis.conditional_power_hazard_ratio`).
+    pub hazard_ratio: Option<f64>,
 }
 
 /// When the analyses of a group-sequential design happen. The monitored endpoint is the cut's
@@ -279,6 +289,11 @@ pub enum Futility {
     /// Beta spending (non-binding), with the design's type II error β: the futility boundaries
     /// of rpact's `typeBetaSpending` (the drift is the one at which the last boundaries meet).
     BetaSpending { spending: Spending, beta: f64 },
+    /// Stop for futility when the conditional power at an interim is below `below` (non-binding):
+    /// under the trial's current estimate, or under `hazard_ratio` when given. Conditional power
+    /// rises with z, so this is a z bound at each look, computed from the information the trial
+    /// has at the look and the information planned after it.
+    ConditionalPower { below: f64, hazard_ratio: Option<f64> },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -291,6 +306,10 @@ pub struct Multiplicity {
     /// default `analysis.spending`), from which its boundaries at its own information
     /// fractions are computed at the level the procedure gives it.
     pub spending: Vec<Spending>,
+    /// The procedure as a graph (Bretz et al. 2009): the one `graphical` gives, or the graph
+    /// of the named method (parallel to `endpoints`). Graphical and fallback procedures are
+    /// tested through it; the others have their own code, which this graph reproduces.
+    pub graph: crate::stats::graph::Graph,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -298,6 +317,11 @@ pub enum MultiplicityMethod {
     FixedSequence,
     Holm,
     Bonferroni,
+    /// Wiens (2003): each member at its share of α plus the level of the one before it when
+    /// that one was rejected (`weights`, default equal).
+    Fallback,
+    /// Bretz et al. (2009): `weights` and `transitions`.
+    Graphical,
 }
 
 /// Visits from each start month, every `every` months.
@@ -393,15 +417,59 @@ impl BinaryTest {
 }
 
 impl MultiplicityMethod {
-    pub const ALL: [MultiplicityMethod; 3] =
-        [MultiplicityMethod::FixedSequence, MultiplicityMethod::Holm, MultiplicityMethod::Bonferroni];
-    pub const NAMES: [&'static str; 3] = ["fixed_sequence", "holm", "bonferroni"];
+    pub const ALL: [MultiplicityMethod; 5] = [
+        MultiplicityMethod::FixedSequence,
+        MultiplicityMethod::Holm,
+        MultiplicityMethod::Bonferroni,
+        MultiplicityMethod::Fallback,
+        MultiplicityMethod::Graphical,
+    ];
+    pub const NAMES: [&'static str; 5] = ["fixed_sequence", "holm", "bonferroni", "fallback", "graphical"];
+    /// The keys each method reads beside `method`, `endpoints`, `alpha` and `spending`, in the
+    /// order of `NAMES`.
+    pub const KEYS: [&'static [&'static str]; 5] = [&[], &[], &[], &["weights"], &["weights", "transitions"]];
 
     pub fn name(&self) -> &'static str {
+        Self::NAMES[self.index()]
+    }
+
+    fn index(&self) -> usize {
         match self {
-            MultiplicityMethod::FixedSequence => Self::NAMES[0],
-            MultiplicityMethod::Holm => Self::NAMES[1],
-            MultiplicityMethod::Bonferroni => Self::NAMES[2],
+            MultiplicityMethod::FixedSequence => 0,
+            MultiplicityMethod::Holm => 1,
+            MultiplicityMethod::Bonferroni => 2,
+            MultiplicityMethod::Fallback => 3,
+            MultiplicityMethod::Graphical => 4,
+        }
+    }
+
+    pub fn keys(&self) -> &'static [&'static str] {
+        Self::KEYS[self.index()]
+    }
+
+    /// Whether decisions come from the graph (otherwise from the method's own code).
+    pub fn by_graph(&self) -> bool {
+        matches!(self, MultiplicityMethod::Fallback | MultiplicityMethod::Graphical)
+    }
+
+    /// The method's graph over m members from the scenario's `weights` (default equal) and
+    /// `transitions` (default none), which only the methods whose `keys` name them read.
+    pub fn graph(
+        &self,
+        m: usize,
+        weights: Option<Vec<f64>>,
+        transitions: Option<Vec<Vec<f64>>>,
+    ) -> crate::stats::graph::Graph {
+        use crate::stats::graph::Graph;
+        let weights = weights.unwrap_or_else(|| vec![1.0 / m as f64; m]);
+        match self {
+            MultiplicityMethod::FixedSequence => Graph::fixed_sequence(m),
+            MultiplicityMethod::Holm => Graph::holm(m),
+            MultiplicityMethod::Bonferroni => Graph::bonferroni(m),
+            MultiplicityMethod::Fallback => Graph::fallback(weights),
+            MultiplicityMethod::Graphical => {
+                Graph { weights, transitions: transitions.unwrap_or_else(|| vec![vec![0.0; m]; m]) }
+            }
         }
     }
 

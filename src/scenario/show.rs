@@ -303,6 +303,13 @@ pub fn to_toml(s: &Scenario) -> String {
                 ft.insert("beta_spending", spending(sp));
                 ft.insert("beta", beta.into())
             }
+            Futility::ConditionalPower { below, hazard_ratio } => {
+                let previous = ft.insert("conditional_power", below.into());
+                match hazard_ratio {
+                    Some(h) => ft.insert("hazard_ratio", h.into()),
+                    None => previous,
+                }
+            }
         };
         at.insert("futility", Item::Value(Value::InlineTable(ft)));
     }
@@ -316,7 +323,20 @@ pub fn to_toml(s: &Scenario) -> String {
             sp.insert(&s.endpoints[i].name, spending(f));
         }
         mt.insert("spending", Value::InlineTable(sp));
+        let numbers = |xs: &[f64]| Value::Array(xs.iter().map(|&x| Value::from(x)).collect());
+        if m.method.keys().contains(&"weights") {
+            mt.insert("weights", numbers(&m.graph.weights));
+        }
+        if m.method.keys().contains(&"transitions") {
+            mt.insert("transitions", Value::Array(m.graph.transitions.iter().map(|row| numbers(row)).collect()));
+        }
         at.insert("multiplicity", Item::Value(Value::InlineTable(mt)));
+    }
+    if let Some(cp) = a.conditional_power {
+        at.insert("report_conditional_power", toml_edit::value(true));
+        if let Some(h) = cp.hazard_ratio {
+            at.insert("conditional_power_hazard_ratio", toml_edit::value(h));
+        }
     }
     doc.insert("analysis", Item::Table(at));
     doc.to_string()

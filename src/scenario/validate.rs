@@ -1036,7 +1036,19 @@ fn read_analysis(
         );
         return None;
     };
-    let t = r.table(node, "analysis", &["cut", "looks", "spending", "futility", "multiplicity"])?;
+    let t = r.table(
+        node,
+        "analysis",
+        &[
+            "cut",
+            "looks",
+            "spending",
+            "futility",
+            "multiplicity",
+            "report_conditional_power",
+            "conditional_power_hazard_ratio",
+        ],
+    )?;
     // Endpoint names are known even where an endpoint's settings are wrong, so references to it
     // resolve (no second error caused by the first).
     let endpoint_names: Vec<String> = match get(top, "endpoints").and_then(Node::table) {
@@ -1113,7 +1125,25 @@ fn read_analysis(
     };
     let futility = match get(t, "futility") {
         None => Some(None),
-        Some(n) => r.table(n, "analysis.futility", &["z", "beta_spending", "beta"]).and_then(|ft| {
+        Some(n) => r.table(n, "analysis.futility", &["z", "beta_spending", "beta", "conditional_power", "hazard_ratio"]).and_then(|ft| {
+            if let Some(c) = get(ft, "conditional_power") {
+                if get(ft, "z").is_some() || get(ft, "beta_spending").is_some() || get(ft, "beta").is_some() {
+                    r.error(n, "analysis.futility", "expected one rule: conditional_power = G (with an optional hazard_ratio), z = Z, or beta_spending");
+                    return None;
+                }
+                let below = r.number(c, "analysis.futility.conditional_power", |x| {
+                    if x > 0.0 && x < 1.0 { Ok(()) } else { Err("a conditional power threshold must be in (0, 1)".into()) }
+                });
+                let hazard_ratio = match get(ft, "hazard_ratio") {
+                    None => Some(None),
+                    Some(h) => r.number(h, "analysis.futility.hazard_ratio", hazard_ratio_value).map(Some),
+                };
+                return Some(Some(Futility::ConditionalPower { below: below?, hazard_ratio: hazard_ratio? }));
+            }
+            if let Some(h) = get(ft, "hazard_ratio") {
+                r.error(h, "analysis.futility.hazard_ratio", "a hazard ratio is read only by the conditional-power rule (conditional_power = G)");
+                return None;
+            }
             match (get(ft, "z"), get(ft, "beta_spending")) {
                 (Some(z), None) if get(ft, "beta").is_none() => r
                     .number(z, "analysis.futility.z", |x| {
@@ -1131,7 +1161,7 @@ fn read_analysis(
                     Some(Some(Futility::BetaSpending { spending: spending?, beta: beta? }))
                 }
                 _ => {
-                    r.error(n, "analysis.futility", "expected z = Z (stop when z is below), or beta_spending = \"obrien_fleming\" | \"pocock\" | { hwang_shih_decani = G } with an optional beta = 0.2");
+                    r.error(n, "analysis.futility", "expected z = Z (stop when z is below), beta_spending = \"obrien_fleming\" | \"pocock\" | { hwang_shih_decani = G } with an optional beta = 0.2, or conditional_power = G (stop when the conditional power is below G) with an optional hazard_ratio");
                     None
                 }
             }
@@ -1139,66 +1169,82 @@ fn read_analysis(
     };
     let multiplicity = match get(t, "multiplicity") {
         None => Some(None),
-        Some(n) => r.table(n, "analysis.multiplicity", &["method", "endpoints", "alpha", "spending"]).and_then(|mt| {
-            let method = r
-                .required(n, mt, "analysis.multiplicity", "method", "\"fixed_sequence\", \"holm\" or \"bonferroni\"")
-                .and_then(|m| {
-                    r.choice(m, "analysis.multiplicity.method", &MultiplicityMethod::NAMES)
-                        .and_then(MultiplicityMethod::from_name)
-                });
-            let eps = r
-                .required(n, mt, "analysis.multiplicity", "endpoints", "the endpoints in the family, in testing order")
-                .and_then(|e| {
-                    let ids = name_list(r, e, "analysis.multiplicity.endpoints", &endpoint_names, "endpoint")?;
-                    if ids.len() < 2 {
-                        r.error(
-                            e,
-                            "analysis.multiplicity.endpoints",
-                            "a multiplicity family needs at least two endpoints",
-                        );
-                        return None;
-                    }
-                    if let Some(eps) = endpoints
-                        && let Some(&s) = ids.iter().find(|&&i| matches!(eps[i].kind, EndpointKind::Safety { .. }))
-                    {
-                        r.error(
-                            e,
-                            "analysis.multiplicity.endpoints",
-                            format!("{:?} is a safety endpoint, which has no test", eps[s].name),
-                        );
-                        return None;
-                    }
-                    Some(ids)
-                });
-            let alpha = match get(mt, "alpha") {
-                None => Some(0.025),
-                Some(a) => r.number(a, "analysis.multiplicity.alpha", |x| {
-                    if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
-                }),
-            };
-            let eps = eps?;
-            // Per-member spending functions: { endpoint = spending, … }, default the analysis'.
-            let mut member_spending = vec![spending.unwrap_or(Spending::OBrienFleming); eps.len()];
-            if let Some(sn) = get(mt, "spending") {
-                let st = r.named_table(sn, "analysis.multiplicity.spending", "endpoint")?;
-                for entry in st {
-                    let path = join("analysis.multiplicity.spending", &entry.key);
-                    let Some(j) = eps.iter().position(|&i| endpoint_names.get(i) == Some(&entry.key)) else {
-                        let names: Vec<&str> = eps.iter().map(|&i| endpoint_names[i].as_str()).collect();
-                        r.error(
-                            &entry.node,
-                            &path,
-                            format!("not an endpoint of the family (expected one of {})", names.join(", ")),
-                        );
-                        continue;
-                    };
-                    if let Some(sp) = read_spending(r, &entry.node, &path) {
-                        member_spending[j] = sp;
+        Some(n) => r
+            .table(n, "analysis.multiplicity", &["method", "endpoints", "alpha", "spending", "weights", "transitions"])
+            .and_then(|mt| {
+                let method = r
+                    .required(
+                        n,
+                        mt,
+                        "analysis.multiplicity",
+                        "method",
+                        "\"fixed_sequence\", \"holm\", \"bonferroni\", \"fallback\" or \"graphical\"",
+                    )
+                    .and_then(|m| {
+                        r.choice(m, "analysis.multiplicity.method", &MultiplicityMethod::NAMES)
+                            .and_then(MultiplicityMethod::from_name)
+                    });
+                let eps = r
+                    .required(
+                        n,
+                        mt,
+                        "analysis.multiplicity",
+                        "endpoints",
+                        "the endpoints in the family, in testing order",
+                    )
+                    .and_then(|e| {
+                        let ids = name_list(r, e, "analysis.multiplicity.endpoints", &endpoint_names, "endpoint")?;
+                        if ids.len() < 2 {
+                            r.error(
+                                e,
+                                "analysis.multiplicity.endpoints",
+                                "a multiplicity family needs at least two endpoints",
+                            );
+                            return None;
+                        }
+                        if let Some(eps) = endpoints
+                            && let Some(&s) = ids.iter().find(|&&i| matches!(eps[i].kind, EndpointKind::Safety { .. }))
+                        {
+                            r.error(
+                                e,
+                                "analysis.multiplicity.endpoints",
+                                format!("{:?} is a safety endpoint, which has no test", eps[s].name),
+                            );
+                            return None;
+                        }
+                        Some(ids)
+                    });
+                let alpha = match get(mt, "alpha") {
+                    None => Some(0.025),
+                    Some(a) => r.number(a, "analysis.multiplicity.alpha", |x| {
+                        if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
+                    }),
+                };
+                let eps = eps?;
+                // Per-member spending functions: { endpoint = spending, … }, default the analysis'.
+                let mut member_spending = vec![spending.unwrap_or(Spending::OBrienFleming); eps.len()];
+                if let Some(sn) = get(mt, "spending") {
+                    let st = r.named_table(sn, "analysis.multiplicity.spending", "endpoint")?;
+                    for entry in st {
+                        let path = join("analysis.multiplicity.spending", &entry.key);
+                        let Some(j) = eps.iter().position(|&i| endpoint_names.get(i) == Some(&entry.key)) else {
+                            let names: Vec<&str> = eps.iter().map(|&i| endpoint_names[i].as_str()).collect();
+                            r.error(
+                                &entry.node,
+                                &path,
+                                format!("not an endpoint of the family (expected one of {})", names.join(", ")),
+                            );
+                            continue;
+                        };
+                        if let Some(sp) = read_spending(r, &entry.node, &path) {
+                            member_spending[j] = sp;
+                        }
                     }
                 }
-            }
-            Some(Some(Multiplicity { method: method?, endpoints: eps, alpha: alpha?, spending: member_spending }))
-        }),
+                let method = method?;
+                let graph = read_graph(r, n, mt, method, eps.len())?;
+                Some(Some(Multiplicity { method, endpoints: eps, alpha: alpha?, spending: member_spending, graph }))
+            }),
     };
     // The endpoint monitored at the looks: the cut's, or the first endpoint with a test.
     let monitored = match (&cut, endpoints) {
@@ -1252,7 +1298,7 @@ fn read_analysis(
             .iter()
             .find(|&&i| matches!(eps[i].kind, EndpointKind::Binary { test: BinaryTest::SimonTwoStage { .. }, .. }))
     {
-        r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses Simon's two-stage design, which decides at its own fixed levels and has no p-value for Holm or Bonferroni to compare with alpha/k; use method = \"fixed_sequence\" (Simon's design last), or test the endpoint with exact_binomial", eps[i].name));
+        r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses Simon's two-stage design, which decides at its own fixed levels and has no p-value for the {} procedure to compare with its share of alpha; use method = \"fixed_sequence\" (Simon's design last), or test the endpoint with exact_binomial", eps[i].name, m.method.name()));
         return None;
     }
     // A family tested group-sequentially: every member needs a z statistic at every look
@@ -1306,7 +1352,61 @@ fn read_analysis(
             return None;
         }
     }
-    Some(Analysis { cut: cut?, looks: looks?, spending: spending?, futility: futility?, multiplicity: multiplicity? })
+    let report_cp = match get(t, "report_conditional_power") {
+        None => Some(false),
+        Some(b) => match b.value {
+            Value::Boolean(x) => Some(x),
+            _ => {
+                r.error(b, "analysis.report_conditional_power", "expected true or false");
+                None
+            }
+        },
+    };
+    let cp_hazard_ratio = match get(t, "conditional_power_hazard_ratio") {
+        None => Some(None),
+        Some(h) => r.number(h, "analysis.conditional_power_hazard_ratio", hazard_ratio_value).map(Some),
+    };
+    let (report_cp, cp_hazard_ratio) = (report_cp?, cp_hazard_ratio?);
+    if !report_cp && let Some(h) = get(t, "conditional_power_hazard_ratio") {
+        r.error(h, "analysis.conditional_power_hazard_ratio", "is read only with report_conditional_power = true");
+        return None;
+    }
+    // Conditional power needs interim looks of a log-rank or Cox statistic, whose drift a
+    // hazard ratio gives.
+    let wants_cp = report_cp || matches!(futility, Some(Some(Futility::ConditionalPower { .. })));
+    if wants_cp && let (Some(ls), Some(eps)) = (&looks, endpoints) {
+        let at = get(t, "report_conditional_power").or_else(|| get(t, "futility"));
+        let path = if report_cp { "analysis.report_conditional_power" } else { "analysis.futility.conditional_power" };
+        if ls.count() < 2 {
+            r.error_on(
+                at,
+                &node.origin,
+                path,
+                "conditional power is computed at interim looks: the design has none (analysis.looks)",
+            );
+            return None;
+        }
+        if let Some(pe) = monitored
+            && !matches!(
+                &eps[pe].kind,
+                EndpointKind::TimeToEvent {
+                    test: TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox,
+                    ..
+                }
+            )
+        {
+            r.error_on(at, &node.origin, path, format!("conditional power is computed for a log-rank or Cox statistic, whose drift a hazard ratio gives; the monitored endpoint {:?} uses another test", eps[pe].name));
+            return None;
+        }
+    }
+    Some(Analysis {
+        cut: cut?,
+        looks: looks?,
+        spending: spending?,
+        futility: futility?,
+        multiplicity: multiplicity?,
+        conditional_power: report_cp.then_some(ConditionalPowerReport { hazard_ratio: cp_hazard_ratio }),
+    })
 }
 
 /// `looks = { months = [m1, m2, …] }`: the calendar months of the interim looks, increasing,
@@ -1397,4 +1497,123 @@ fn read_simon(
         return None;
     }
     Some((n1 as u32, r1 as u32, rr as u32))
+}
+
+/// The graph of a multiplicity procedure over `m` members: `weights` (the fallback procedure's
+/// and the graphical one's; non-negative, summing to at most 1, default equal) and
+/// `transitions` (the graphical procedure's: m rows of m non-negative numbers, 0 on the
+/// diagonal, each row summing to at most 1). A key the method does not read is refused.
+fn read_graph(
+    r: &mut Reader,
+    node: &Node,
+    mt: &[Entry],
+    method: MultiplicityMethod,
+    m: usize,
+) -> Option<crate::stats::graph::Graph> {
+    const PATH: &str = "analysis.multiplicity";
+    const TOLERANCE: f64 = 1e-9;
+    let mut ok = true;
+    for key in ["weights", "transitions"] {
+        if let Some(v) = get(mt, key)
+            && !method.keys().contains(&key)
+        {
+            let readers: Vec<&str> =
+                MultiplicityMethod::ALL.iter().filter(|x| x.keys().contains(&key)).map(|x| x.name()).collect();
+            r.error(
+                v,
+                &join(PATH, key),
+                format!("method {:?} does not read {key} (only {} do)", method.name(), readers.join(" and ")),
+            );
+            ok = false;
+        }
+    }
+    let numbers = |r: &mut Reader, v: &Node, path: &str, what: &str| -> Option<Vec<f64>> {
+        let items = r.array(v, path, what)?;
+        if items.len() != m {
+            r.error(v, path, format!("expected {m} numbers, one per endpoint of the family (found {})", items.len()));
+            return None;
+        }
+        let xs: Vec<Option<f64>> = items
+            .iter()
+            .enumerate()
+            .map(|(k, x)| {
+                r.number(x, &format!("{path}[{k}]"), |w| {
+                    if (0.0..=1.0).contains(&w) { Ok(()) } else { Err("a weight must be in [0, 1]".into()) }
+                })
+            })
+            .collect();
+        xs.into_iter().collect()
+    };
+    let weights = match get(mt, "weights") {
+        Some(v) if method.keys().contains(&"weights") => {
+            let path = join(PATH, "weights");
+            let w = numbers(r, v, &path, "one weight per endpoint of the family")?;
+            let total: f64 = w.iter().sum();
+            if total > 1.0 + TOLERANCE {
+                r.error(
+                    v,
+                    &path,
+                    format!("the weights sum to {total}; they share the family's alpha and may sum to at most 1"),
+                );
+                return None;
+            }
+            Some(w)
+        }
+        _ => None,
+    };
+    let transitions = match get(mt, "transitions") {
+        Some(v) if method.keys().contains(&"transitions") => {
+            let path = join(PATH, "transitions");
+            let rows = r.array(v, &path, "one row per endpoint of the family")?;
+            if rows.len() != m {
+                r.error(v, &path, format!("expected {m} rows of {m} numbers (found {} rows)", rows.len()));
+                return None;
+            }
+            let mut g = Vec::with_capacity(m);
+            for (i, row) in rows.iter().enumerate() {
+                let rp = format!("{path}[{i}]");
+                let Some(xs) = numbers(r, row, &rp, "the shares of this endpoint's weight that pass to each member")
+                else {
+                    ok = false;
+                    continue;
+                };
+                if xs[i] != 0.0 {
+                    r.error(row, &rp, format!("entry {i} is this endpoint's transition to itself, which must be 0"));
+                    ok = false;
+                }
+                let total: f64 = xs.iter().sum();
+                if total > 1.0 + TOLERANCE {
+                    r.error(
+                        row,
+                        &rp,
+                        format!(
+                            "the row sums to {total}; a rejected endpoint passes on at most its own weight (at most 1)"
+                        ),
+                    );
+                    ok = false;
+                }
+                g.push(xs);
+            }
+            Some(g)
+        }
+        None if method == MultiplicityMethod::Graphical => {
+            r.error(node, &join(PATH, "transitions"), "method \"graphical\" needs transitions = [[…], …]: row i gives the share of endpoint i's weight that passes to each member when i is rejected");
+            return None;
+        }
+        _ => None,
+    };
+    if method == MultiplicityMethod::Graphical && get(mt, "weights").is_none() {
+        r.error(
+            node,
+            &join(PATH, "weights"),
+            "method \"graphical\" needs weights = […]: each endpoint's initial share of the family's alpha",
+        );
+        return None;
+    }
+    ok.then(|| method.graph(m, weights, transitions))
+}
+
+/// A hazard ratio a design assumes: positive and finite, not 1 for a drift.
+fn hazard_ratio_value(x: f64) -> Result<(), String> {
+    if x > 0.0 && x < 100.0 { Ok(()) } else { Err("a hazard ratio must be in (0, 100)".into()) }
 }

@@ -10,6 +10,7 @@ pub mod binary;
 pub mod cif;
 
 pub mod cox;
+pub mod graph;
 pub mod km;
 pub mod logrank;
 pub mod maxcombo;

@@ -157,6 +157,8 @@ fn run_caption(name: &str) -> String {
         format!(
             "{e}: example trials of the run (the first replicate of each kind), each arm's curve at the trial's own analysis."
         )
+    } else if stem == "multiplicity-graph" {
+        "The multiplicity procedure as a graph (Bretz et al. 2009): each endpoint with its initial share of the family's alpha; when an endpoint is rejected its share passes along its arrows in the proportions shown, and the graph is updated.".into()
     } else if let Some(e) = stem.strip_prefix("boundaries-hr-") {
         format!("{e}: the same boundaries on the hazard-ratio scale (at each look's mean events).")
     } else {
@@ -268,6 +270,29 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
             ));
         }
         s.push_str("</table>\n");
+        let cps: Vec<String> = looks
+            .iter()
+            .flat_map(|l| l.conditional_power.iter().flatten().map(move |c| (l.look, c)))
+            .map(|(look, c)| {
+                let under = c.hazard_ratio.map_or("the trial's estimate".to_string(), |h| format!("{} hazard ratio {h}", c.under));
+                format!(
+                    "<tr><td>{look}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{} ({}, {})</td><td>{}</td><td>{}</td></tr>\n",
+                    esc(&under),
+                    c.trials,
+                    f(c.mean, 3),
+                    f(c.distribution.and_then(|q| q.q500), 3),
+                    f(c.distribution.and_then(|q| q.q025), 3),
+                    f(c.distribution.and_then(|q| q.q975), 3),
+                    f(c.below_0_1, 3),
+                    f(c.below_0_2, 3)
+                )
+            })
+            .collect();
+        if !cps.is_empty() {
+            s.push_str("<table>\n<tr><th>look</th><th class=\"l\">conditional power under</th><th>trials at the look</th><th>mean</th><th>median (2.5%, 97.5%)</th><th>share below 0.1</th><th>share below 0.2</th></tr>\n");
+            s.push_str(&cps.concat());
+            s.push_str("</table>\n");
+        }
     }
     s
 }

@@ -211,6 +211,25 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
             "  (info: planned information; alpha: cumulative planned; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
             3,
         ));
+        for l in looks {
+            for c in l.conditional_power.iter().flatten() {
+                let under = match c.hazard_ratio {
+                    Some(h) => format!("{} HR {h}", c.under),
+                    None => "the estimate".into(),
+                };
+                out.push_str(&wrap(&format!(
+                    "  look {} conditional power under {under}: mean {}, median {} (2.5% {}, 97.5% {}); below 0.1 in {}, below 0.2 in {} of {} trials",
+                    l.look,
+                    f(c.mean, 3),
+                    f(c.distribution.and_then(|q| q.q500), 3),
+                    f(c.distribution.and_then(|q| q.q025), 3),
+                    f(c.distribution.and_then(|q| q.q975), 3),
+                    f(c.below_0_1, 3),
+                    f(c.below_0_2, 3),
+                    c.trials
+                ), 4));
+            }
+        }
     }
 }
 
