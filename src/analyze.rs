@@ -217,17 +217,26 @@ fn design_bounds(s: &Scenario, d: Design, n: usize, keep: &[usize], t: &[f64], s
     if keep.is_empty() {
         return b;
     }
-    let efficacy = spending::boundaries_spending_at(d.spending, d.alpha, t, spend, d.resolution);
     let last = keep.len() - 1;
-    let futility = match s.analysis.futility {
-        _ if !d.futility || last == 0 => vec![f64::NEG_INFINITY; keep.len()],
-        None => vec![f64::NEG_INFINITY; keep.len()],
-        Some(Futility::Z(z)) => vec![z; keep.len()],
+    let binding = d.futility && last > 0 && s.analysis.binding_futility;
+    let (efficacy, futility) = match s.analysis.futility {
+        _ if !d.futility || last == 0 => (None, vec![f64::NEG_INFINITY; keep.len()]),
+        None => (None, vec![f64::NEG_INFINITY; keep.len()]),
+        Some(Futility::Z(z)) => (None, vec![z; keep.len()]),
         Some(Futility::BetaSpending { spending: bs, beta }) => {
-            spending::futility_boundaries(d.spending, d.alpha, bs, beta, t).0
+            let b = spending::beta_spending_design(d.spending, d.alpha, bs, beta, t, spend, binding);
+            (binding.then_some(b.efficacy), b.futility)
         }
         // Filled look by look from what the trial knows there (`Plan::boundaries`).
-        Some(Futility::ConditionalPower { .. }) => vec![f64::NEG_INFINITY; keep.len()],
+        Some(Futility::ConditionalPower { .. }) => (None, vec![f64::NEG_INFINITY; keep.len()]),
+    };
+    let efficacy = match efficacy {
+        Some(e) => e,
+        // A binding z rule: the null's continuation region starts at the bound.
+        None if binding => {
+            spending::boundaries_with_floor(d.spending, d.alpha, t, spend, Some(&futility), d.resolution)
+        }
+        None => spending::boundaries_spending_at(d.spending, d.alpha, t, spend, d.resolution),
     };
     for (j, &k) in keep.iter().enumerate() {
         b.0[k] = efficacy[j];
@@ -245,11 +254,20 @@ fn information_per_event(s: &Scenario, e: usize) -> f64 {
     a1 * a0 / ((a1 + a0) * (a1 + a0))
 }
 
-/// The effect a conditional power is computed under: the trial's estimate, or a hazard ratio.
-fn cp_effect(hazard_ratio: Option<f64>) -> spending::Effect {
+/// The effect a conditional power is computed under: the trial's estimate, or a hazard ratio
+/// (its drift measured from the endpoint's null hazard ratio: −ln(HR/θ0)).
+fn cp_effect(s: &Scenario, e: usize, hazard_ratio: Option<f64>) -> spending::Effect {
     match hazard_ratio {
         None => spending::Effect::Estimate,
-        Some(h) => spending::Effect::Drift(-h.ln()),
+        Some(h) => spending::Effect::Drift(-(h / null_hazard_ratio(&s.endpoints[e])).ln()),
+    }
+}
+
+/// The hazard ratio of an endpoint's null hypothesis (1 but for a non-inferiority margin).
+pub fn null_hazard_ratio(e: &Endpoint) -> f64 {
+    match e.kind {
+        EndpointKind::TimeToEvent { null_hazard_ratio, .. } => null_hazard_ratio,
+        _ => 1.0,
     }
 }
 
@@ -294,7 +312,7 @@ pub fn planned_conditional_power_futility(s: &Scenario, planning: &cut::Planning
         let (keep, t, spend) = information(&v.iter().map(|&x| x as f64).collect::<Vec<_>>(), planning.events[pe]);
         let eff = design_bounds(s, d, n, &keep, &t, &spend).0;
         if eff[k].is_finite() {
-            *bound = spending::conditional_power_bound(below, k, &eff, &info, cp_effect(hazard_ratio));
+            *bound = spending::conditional_power_bound(below, k, &eff, &info, cp_effect(s, pe, hazard_ratio));
         }
     }
     Some(out)
@@ -867,7 +885,7 @@ impl Plan<'_> {
         };
         let mut b = self.observed_bounds(e, d, events, &mut scratch.bounds);
         if let Some(Futility::ConditionalPower { below, hazard_ratio }) = s.analysis.futility {
-            let effect = cp_effect(hazard_ratio);
+            let effect = cp_effect(s, e, hazard_ratio);
             for k in 0..events.len() - 1 {
                 if b.0[k].is_finite() {
                     b.1[k] = self.cp_bound(e, &events[..=k], below, effect, scratch);
@@ -883,10 +901,11 @@ impl Plan<'_> {
         let s = self.scenario;
         let n = s.analysis.looks.count();
         let (v, info) = outlook(s, &self.planning, e, observed, n);
+        // With a binding rule the efficacy boundaries are those computed with it.
         let d = Design {
             spending: s.analysis.spending,
             alpha: s.endpoints[e].alpha,
-            futility: false,
+            futility: s.analysis.binding_futility,
             resolution: spending::R,
         };
         (self.observed_bounds(e, d, &v, &mut scratch.bounds).0, info)
@@ -917,8 +936,8 @@ impl Plan<'_> {
         let n = s.analysis.looks.count();
         let effects = [
             (look::CP_ESTIMATE, Some(spending::Effect::Estimate)),
-            (look::CP_ASSUMED, self.truth[e].map(|h| spending::Effect::Drift(-h.ln()))),
-            (look::CP_USER, cp.hazard_ratio.map(|h| spending::Effect::Drift(-h.ln()))),
+            (look::CP_ASSUMED, self.truth[e].map(|h| cp_effect(s, e, Some(h)))),
+            (look::CP_USER, cp.hazard_ratio.map(|h| cp_effect(s, e, Some(h)))),
         ];
         let mut events = Vec::with_capacity(n);
         for k in 0..n - 1 {
@@ -982,7 +1001,10 @@ impl Plan<'_> {
     ) -> TteResult {
         let s = self.scenario;
         let e = &s.endpoints[i];
-        let EndpointKind::TimeToEvent { test, .. } = &e.kind else { unreachable!("time-to-event endpoint") };
+        let EndpointKind::TimeToEvent { test, null_hazard_ratio, .. } = &e.kind else {
+            unreachable!("time-to-event endpoint")
+        };
+        let theta0 = *null_hazard_ratio;
         let outcomes = &scratch.outcomes[i];
         scratch.obs.clear();
         if let TimeToEventTest::OneSampleLogrank { null_hazard } = test {
@@ -1067,7 +1089,11 @@ impl Plan<'_> {
             }
             TimeToEventTest::Cox => {
                 let c = cox::fit(&scratch.table, Ties::Efron);
-                let z = c.z().unwrap_or(0.0);
+                // Against the margin: (ln θ0 − β̂)/se (the plain Wald z at θ0 = 1).
+                let z = match c {
+                    cox::Cox::Estimate { log_hr, se, .. } if theta0 != 1.0 => (theta0.ln() - log_hr) / se,
+                    _ => c.z().unwrap_or(0.0),
+                };
                 (z, normal::upper_tail(z), Some(c))
             }
             _ => {
@@ -1075,11 +1101,15 @@ impl Plan<'_> {
                     TimeToEventTest::FlemingHarrington { rho, gamma } => Weights { rho: *rho, gamma: *gamma },
                     _ => Weights::LOGRANK,
                 };
-                let l = logrank::test(&scratch.table, w);
+                let l = if theta0 != 1.0 {
+                    logrank::margin_test(&scratch.table, theta0)
+                } else {
+                    logrank::test(&scratch.table, w)
+                };
                 let est = estimate.then(|| {
                     // Newton starts from the log-rank one-step estimate (O − E)/V, which saves
                     // an iteration (unweighted; the weighted tests start from 0).
-                    let start = if w == Weights::LOGRANK && l.variance > 0.0 {
+                    let start = if w == Weights::LOGRANK && theta0 == 1.0 && l.variance > 0.0 {
                         (l.observed - l.expected) / l.variance
                     } else {
                         0.0

@@ -14,13 +14,20 @@ pub struct TteSpec {
     /// Bit e: cause e is a competing event.
     pub competing: u64,
     pub death: Option<EventId>,
+    /// Censor a patient who switched therapy when the switch is seen (the recurrence's visit).
+    pub censor_at_switch: bool,
 }
 
 impl TteSpec {
     pub fn new(s: &Scenario, kind: &EndpointKind) -> Option<TteSpec> {
-        let EndpointKind::TimeToEvent { events, competing, .. } = kind else { return None };
+        let EndpointKind::TimeToEvent { events, competing, censor_at_switch, .. } = kind else { return None };
         let mask = |ids: &[EventId]| ids.iter().fold(0u64, |m, &e| m | 1 << e);
-        Some(TteSpec { events: mask(events), competing: mask(competing), death: s.event_index(crate::scenario::DEATH) })
+        Some(TteSpec {
+            events: mask(events),
+            competing: mask(competing),
+            death: s.event_index(crate::scenario::DEATH),
+            censor_at_switch: *censor_at_switch,
+        })
     }
 
     fn has(mask: u64, cause: usize) -> bool {
@@ -33,8 +40,24 @@ impl TteSpec {
     /// events), (time, 0) a first event that ends the patient's risk of the endpoint without
     /// being either, or (∞, 0) nothing ever. A non-fatal event is seen at the first scheduled visit at or after
     /// it when there is a schedule; death is seen when it happens.
+    ///
+    /// Under `censor_at_switch`, a patient who switched is censored when the switch is seen
+    /// (the recurrence's visit), unless the endpoint's outcome came first.
     #[inline(always)]
     pub fn outcome(&self, p: &Patient, schedule: Option<&Schedule>) -> (f64, u8) {
+        let o = self.followed(p, schedule);
+        if self.censor_at_switch && p.switched {
+            let seen = schedule.map_or(p.first_time, |s| next_visit(s, p.first_time));
+            if seen < o.0 {
+                return (seen, 0);
+            }
+        }
+        o
+    }
+
+    /// The outcome whatever happens after the first event (treatment policy).
+    #[inline(always)]
+    fn followed(&self, p: &Patient, schedule: Option<&Schedule>) -> (f64, u8) {
         let death_in = |mask: u64| self.death.is_some_and(|d| Self::has(mask, d));
         if p.first_cause == NO_EVENT {
             return (f64::INFINITY, 0);
@@ -362,9 +385,9 @@ mod tests {
     #[test]
     fn a_first_event_outside_the_endpoint_ends_its_risk() {
         // Causes: 0 peritoneal metastasis, 1 regional recurrence, 2 death.
-        let efs = TteSpec { events: 1, competing: 1 << 2, death: Some(2) };
-        let pfs = TteSpec { events: 1 | 1 << 2, competing: 0, death: Some(2) };
-        let efs_no_competing = TteSpec { events: 1, competing: 0, death: Some(2) };
+        let efs = TteSpec { events: 1, competing: 1 << 2, death: Some(2), censor_at_switch: false };
+        let pfs = TteSpec { events: 1 | 1 << 2, competing: 0, death: Some(2), censor_at_switch: false };
+        let efs_no_competing = TteSpec { events: 1, competing: 0, death: Some(2), censor_at_switch: false };
         let p = Patient {
             first_time: 10.0,
             first_cause: 1,

@@ -75,6 +75,8 @@ pub mod slot {
     pub const COHORT: u64 = 1;
     pub const FRAILTY: u64 = 2;
     pub const DROPOUT: u64 = 3;
+    /// Switching therapy at recurrence.
+    pub const SWITCH: u64 = 4;
     /// Event cause e uses EVENT + 4e (time), + 1 (cure), + 2 (death after it).
     pub const EVENT: u64 = 16;
     pub const RESPONSE: u64 = 1 << 20;

@@ -382,6 +382,56 @@ fn features() -> Vec<Feature> {
             AtMost(0.025),
         ),
         f(
+            "non-inferiority, log-rank score test at the margin 1.3, looks at 0.5",
+            "scenarios/noninferiority-efs.toml",
+            &[],
+            &["cohorts.gastric.events.peritoneal_metastasis.hazard_ratio={ short = 1.3 }"],
+            "efs",
+            Nominal(0.025),
+        ),
+        f(
+            "non-inferiority, Cox Wald test at the margin 1.3, no looks",
+            "scenarios/noninferiority-efs.toml",
+            &[],
+            &[
+                "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio={ short = 1.3 }",
+                "endpoints.efs.test=\"cox\"",
+                "analysis.looks=[1.0]",
+            ],
+            "efs",
+            Nominal(0.025),
+        ),
+        f(
+            "binding futility z < 0 at 0.5 (efficacy boundaries computed with it)",
+            canonical,
+            &[],
+            &["analysis.looks=[0.5, 1.0]", "analysis.futility={ z = 0, binding = true }"],
+            "efs",
+            Nominal(0.025),
+        ),
+        f(
+            "binding beta-spending futility (O'Brien–Fleming, beta 0.2) at 0.4 and 0.7",
+            canonical,
+            &[],
+            &[
+                "analysis.looks=[0.4, 0.7, 1.0]",
+                "analysis.futility={ beta_spending = \"obrien_fleming\", beta = 0.2, binding = true }",
+            ],
+            "efs",
+            Nominal(0.025),
+        ),
+        f(
+            "OS under cross-over (60% of control switch at recurrence, no effect under the null), treatment policy",
+            "scenarios/os-crossover.toml",
+            &[],
+            &[
+                "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio={ rmhtnf = 1.0 }",
+                "cohorts.gastric.switching.death_hazard_ratio=1.0",
+            ],
+            "os",
+            Nominal(0.025),
+        ),
+        f(
             "Fisher's exact test, two arms",
             "scenarios/ascites-dcr-single-arm.toml",
             TWO_ARM_BINARY,
@@ -454,6 +504,9 @@ fn looks_under_calendar_cuts_hold_their_level_fast() {
             f.label.contains("calendar cut, looks")
                 || f.label.contains("follow-up cut")
                 || f.label.contains("conditional-power futility")
+                || f.label.contains("non-inferiority")
+                || f.label.contains("binding")
+                || f.label.contains("cross-over")
         })
         .filter_map(|f| feature_check(f, feature_rate(f, 4000), 4000))
         .collect();
@@ -507,7 +560,11 @@ fn feature_calibration_table() {
         "| feature | test level | trials | type I error ± MCSE | 95% interval | verdict |\n|---|---|---|---|---|---|\n",
     );
     let mut failures = Vec::new();
-    for f in features() {
+    // PERITRIAL_CALIBRATION_FILTER: only the features whose label contains one of its
+    // comma-separated words.
+    let filter = std::env::var("PERITRIAL_CALIBRATION_FILTER").ok();
+    let wanted = |label: &str| filter.as_ref().is_none_or(|f| f.split(',').any(|w| label.contains(w)));
+    for f in features().into_iter().filter(|f| wanted(f.label)) {
         let rate = feature_rate(&f, replicates);
         let se = (rate * (1.0 - rate) / replicates as f64).sqrt();
         let (lo, hi) = peritrial::stats::binary::wilson((rate * replicates as f64).round() as u64, replicates, 0.95);

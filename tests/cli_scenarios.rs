@@ -515,6 +515,7 @@ fn the_readme_language_table_lists_the_vocabulary() {
     words.extend(BinaryTest::NAMES);
     words.extend(BinaryTest::KEYS.iter().flat_map(|k| k.iter().copied()));
     words.extend(MultiplicityMethod::NAMES);
+    words.extend(MultiplicityMethod::KEYS.iter().flat_map(|k| k.iter().copied()));
     let missing: Vec<&str> = words
         .into_iter()
         .filter(|w| !table.contains(&format!("`{w}`")) && !table.contains(&format!("\"{w}\"")))

@@ -332,3 +332,58 @@ fn common_random_numbers_adding_patients_keeps_the_first_ones() {
         );
     }
 }
+
+/// Switching at recurrence: a control patient whose first event is not death switches with the
+/// scenario's probability (4 MCSE), nobody else does; a switcher's residual survival after the
+/// recurrence is exactly the non-switcher's (the same draw) divided by the switch's hazard
+/// ratio for an exponential after-recurrence hazard; and a scenario whose switching probability
+/// is 0 draws every patient as one without switching, bit for bit.
+#[test]
+fn switching_at_recurrence_scales_the_same_residual_survival() {
+    let events = |switching: &str| {
+        format!(
+            r#"
+[cohorts.c.events.a]
+distribution = "exponential"
+median_months = 20.0
+
+[cohorts.c.events.death]
+distribution = "exponential"
+median_months = 200.0
+after_recurrence = {{ distribution = "exponential", median_months = 12.0 }}
+{switching}
+"#
+        )
+    };
+    let plain = simulate(&scenario_with(&events(""), ""));
+    let with = |p: f64| {
+        simulate(&scenario_with(
+            &events(&format!("[cohorts.c.switching]\nprobability = {{ control = {p} }}\ndeath_hazard_ratio = 0.5")),
+            "",
+        ))
+    };
+    let (none, some) = (with(0.0), with(0.4));
+    assert_eq!(plain, none, "switching with probability 0 changes nothing");
+    let (mut eligible, mut switched) = (0usize, 0usize);
+    for (p, q) in plain.iter().zip(&some) {
+        assert_eq!(
+            (p.entry, p.arm, p.first_time, p.first_cause, p.dropout),
+            (q.entry, q.arm, q.first_time, q.first_cause, q.dropout)
+        );
+        let recurred = p.first_cause == 0;
+        if !(recurred && p.arm == 0) {
+            assert!(!q.switched && p.death_time == q.death_time);
+            continue;
+        }
+        eligible += 1;
+        if q.switched {
+            switched += 1;
+            let (a, b) = (p.death_time - p.first_time, q.death_time - q.first_time);
+            assert!((b - a / 0.5).abs() <= 1e-9 * b, "residual {a} → {b}");
+        } else {
+            assert_eq!(p.death_time, q.death_time);
+        }
+    }
+    assert!(eligible > 20_000);
+    assert_share("switching at recurrence", switched, eligible, 0.4);
+}

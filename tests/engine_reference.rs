@@ -1,6 +1,8 @@
 //! The engine against rpact's simulation (tests/reference/make_rpact_refs.R made
 //! tests/reference/rpact_refs.json with getSimulationSurvival, 20,000 iterations each).
-//! Powers must agree within 4 Monte Carlo standard errors, ours and rpact's combined.
+//! Powers must agree within 4 Monte Carlo standard errors, ours and rpact's combined; the
+//! non-inferiority designs (`null_hazard_ratio`, rpact's `thetaH0`) come from
+//! tests/reference/make_rpact_noninferiority_refs.R.
 
 use peritrial::engine;
 use peritrial::scenario;
@@ -56,6 +58,7 @@ test = "logrank"
 treatment = "rmhtnf"
 control = "control"
 alpha = 0.025
+{margin}
 
 [analysis]
 cut = {{ endpoint = "efs", events = {last} }}
@@ -71,14 +74,18 @@ spending = "{spending}"
         median = r["median_months"],
         hr = r["hazard_ratio"],
         looks = looks.join(", "),
+        margin = r["theta_h0"].as_f64().map_or(String::new(), |t| format!("null_hazard_ratio = {t}")),
     )
 }
 
 #[test]
 fn power_agrees_with_rpact_simulation_within_four_monte_carlo_errors() {
     let refs = refs();
+    // Non-inferiority designs (rpact's thetaH0): tests/reference/make_rpact_noninferiority_refs.R.
+    let margins: Value = serde_json::from_str(include_str!("reference/rpact_noninferiority_refs.json")).unwrap();
     let mut failures = Vec::new();
-    for (name, r) in refs["simulations"].as_object().unwrap() {
+    let all = refs["simulations"].as_object().unwrap().iter().chain(margins["simulations"].as_object().unwrap());
+    for (name, r) in all {
         let s = scenario::from_str(&scenario_text(r), name, &[]).unwrap();
         let summary = engine::run(&s, 0..s.replicates, |_| {});
         let ours_n = s.replicates as f64;

@@ -500,3 +500,85 @@ fn graphs_that_do_not_control_the_family_error_are_refused() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("weights = [0.8, 0.0, 0.2]") && text.contains("transitions = [[0.0, 0.5, 0.5]"), "{text}");
 }
+
+/// A non-inferiority endpoint's `--null` is at its margin (HR = θ0), not at HR = 1, where the
+/// margin test rejects most of the time: the type I error it reports is near α; a null that
+/// cannot be put at the margin (a frailty, a cause shared with a superiority endpoint) is
+/// refused with the reason; the hazard-ratio boundary is on the margin's scale.
+#[test]
+fn a_non_inferiority_null_is_at_its_margin() {
+    let (v, _) = run_json(&["scenarios/noninferiority-efs.toml", "--replicates", "4000", "--null"]);
+    let null = &v["null"];
+    let t = null["endpoints"]["efs"]["type_one_error"].as_f64().expect("a type I error");
+    assert!((t - 0.025).abs() < 4.0 * (0.025f64 * 0.975 / 4000.0).sqrt(), "type I error at the margin {t}");
+    assert!(null["null"].to_string().contains("1.3 times control"), "{}", null["null"]);
+    let power = v["endpoints"]["efs"]["power"].as_f64().unwrap();
+    assert!(power > 0.6, "power of the non-inferiority design at HR 1: {power}");
+    let hr = v["endpoints"]["efs"]["looks"][1]["boundary_hazard_ratio"].as_f64().unwrap();
+    assert!(hr > 1.0 && hr < 1.3, "final boundary on the hazard-ratio scale {hr}");
+    refused(
+        &[
+            "run",
+            "scenarios/noninferiority-efs.toml",
+            "--null",
+            "--quiet",
+            "--set",
+            "cohorts.gastric.frailty_variance=0.3",
+        ],
+        &["--null", "efs", "frailty"],
+    );
+    refused(
+        &[
+            "run",
+            "scenarios/noninferiority-efs.toml",
+            "--null",
+            "--quiet",
+            "--set",
+            "endpoints.efs2={ kind = \"time_to_event\", events = [\"peritoneal_metastasis\"], test = \"logrank\", treatment = \"short\", control = \"standard\" }",
+        ],
+        &["--null", "share the cause"],
+    );
+    refused(
+        &["validate", "scenarios/noninferiority-efs.toml", "--set", "endpoints.efs.test=\"maxcombo\""],
+        &["endpoints.efs.null_hazard_ratio", "logrank, stratified_logrank and cox"],
+    );
+}
+
+/// A binding futility rule lowers the efficacy boundaries (as rpact's `bindingFutility = TRUE`)
+/// and the report says it binds; the analytic companion uses the same boundaries, so simulated
+/// and analytic power agree. A conditional-power rule cannot bind, nor can a rule whose
+/// boundaries a multiplicity family at the looks recomputes: both refused where written.
+#[test]
+fn binding_futility_lowers_the_boundaries_and_says_so() {
+    let base = [CANONICAL, "--replicates", "4000", "--set", "analysis.looks=[0.4, 0.7, 1.0]"];
+    let with = |rule: &str| {
+        let mut a = base.to_vec();
+        a.extend(["--set", rule]);
+        run_json(&a).0
+    };
+    let free = with("analysis.futility={ z = 0 }");
+    let bound = with("analysis.futility={ z = 0, binding = true }");
+    let last = |v: &Value| v["endpoints"]["efs"]["looks"][2]["boundary_z"].as_f64().unwrap();
+    // rpact: 2.000539 non-binding, 1.986093 binding (getDesignGroupSequential, futility 0, 0).
+    assert!((last(&free) - 2.000539).abs() < 2e-3, "{}", last(&free));
+    assert!((last(&bound) - 1.986093).abs() < 2e-3, "{}", last(&bound));
+    assert!(bound["design"].to_string().contains("binding (the efficacy boundaries are computed with it)"));
+    let e = &bound["endpoints"]["efs"];
+    let (p, a) = (e["power"].as_f64().unwrap(), e["analytic"]["group_sequential_power"].as_f64().unwrap());
+    assert!((p - a).abs() < 4.0 * (a * (1.0 - a) / 4000.0).sqrt(), "simulated {p} vs analytic {a}");
+    refused(
+        &[
+            "validate",
+            CANONICAL,
+            "--set",
+            "analysis.looks=[0.5, 1.0]",
+            "--set",
+            "analysis.futility={ conditional_power = 0.1, binding = true }",
+        ],
+        &["analysis.futility.binding", "non-binding"],
+    );
+    refused(
+        &["validate", "scenarios/three-endpoint-family.toml", "--set", "analysis.futility={ z = 0, binding = true }"],
+        &["analysis.futility.binding", "multiplicity"],
+    );
+}

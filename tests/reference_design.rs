@@ -315,3 +315,52 @@ fn conditional_power_agrees_with_rpact() {
     }
     eprintln!("largest difference from rpact: {worst:.2e}");
 }
+
+/// Binding futility: efficacy boundaries computed knowing that trials below a futility bound
+/// stop (rpact's `bindingFutility = TRUE`), with fixed z bounds and with beta spending (whose
+/// futility bounds change with it), against `getDesignGroupSequential` (27 designs: 2–4 looks,
+/// O'Brien–Fleming, Pocock and Hwang–Shih–DeCani spending). Script:
+/// `tests/reference/make_rpact_binding_refs.R`.
+#[test]
+fn binding_futility_boundaries_agree_with_rpact() {
+    use peritrial::design::spending::{R, beta_spending_design, boundaries_with_floor};
+    let refs: Value = serde_json::from_str(include_str!("reference/rpact_binding_refs.json")).unwrap();
+    let numbers = |v: &Value| -> Option<Vec<f64>> {
+        match v {
+            Value::Number(x) => Some(vec![x.as_f64().unwrap()]),
+            Value::Array(a) => Some(a.iter().map(|x| x.as_f64().unwrap()).collect()),
+            _ => None,
+        }
+    };
+    let designs = refs["designs"].as_array().unwrap();
+    assert_eq!(designs.len(), 27);
+    let mut worst = 0.0f64;
+    for d in designs {
+        let spending = match d["type"].as_str().unwrap() {
+            "asOF" => Spending::OBrienFleming,
+            "asP" => Spending::Pocock,
+            "asHSD" => Spending::HwangShihDeCani(d["gamma"].as_f64().unwrap()),
+            other => panic!("unknown design {other}"),
+        };
+        let t = numbers(&d["information"]).unwrap();
+        let (efficacy, futility) = match (numbers(&d["z_futility"]), d["beta_spending"].as_str()) {
+            (Some(mut f), None) => {
+                f.push(f64::NEG_INFINITY);
+                (boundaries_with_floor(spending, 0.025, &t, &t, Some(&f), R), f[..t.len() - 1].to_vec())
+            }
+            (None, Some(bs)) => {
+                let bs = if bs == "bsOF" { Spending::OBrienFleming } else { Spending::Pocock };
+                let b = beta_spending_design(spending, 0.025, bs, 0.2, &t, &t, true);
+                (b.efficacy, b.futility[..t.len() - 1].to_vec())
+            }
+            _ => panic!("a design needs z bounds or beta spending: {d}"),
+        };
+        let want_e = numbers(&d["critical"]).unwrap();
+        let want_f = numbers(&d["futility"]).unwrap();
+        for (ours, theirs) in efficacy.iter().zip(&want_e).chain(futility.iter().zip(&want_f)) {
+            worst = worst.max((ours - theirs).abs());
+            assert!((ours - theirs).abs() < 1e-4, "{d}: {efficacy:?} {futility:?}");
+        }
+    }
+    eprintln!("largest difference from rpact: {worst:.2e}");
+}

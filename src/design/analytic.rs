@@ -24,8 +24,9 @@ pub fn schoenfeld_events(alpha: f64, power: f64, hr: f64, r: f64) -> f64 {
     zz * zz * (1.0 + r).powi(2) / (r * hr.ln().powi(2))
 }
 
+/// One-sided: a hazard ratio above 1 (the treatment worse) has power below α.
 pub fn schoenfeld_power(alpha: f64, events: f64, hr: f64, r: f64) -> f64 {
-    normal::cdf((events * r).sqrt() / (1.0 + r) * hr.ln().abs() - z(1.0 - alpha))
+    normal::cdf((events * r).sqrt() / (1.0 + r) * -hr.ln() - z(1.0 - alpha))
 }
 
 pub fn freedman_events(alpha: f64, power: f64, hr: f64, r: f64) -> f64 {
@@ -33,8 +34,9 @@ pub fn freedman_events(alpha: f64, power: f64, hr: f64, r: f64) -> f64 {
     zz * zz * (1.0 + r * hr).powi(2) / (r * (1.0 - hr).powi(2))
 }
 
+/// One-sided, as [`schoenfeld_power`].
 pub fn freedman_power(alpha: f64, events: f64, hr: f64, r: f64) -> f64 {
-    normal::cdf((events * r).sqrt() * (1.0 - hr).abs() / (1.0 + r * hr) - z(1.0 - alpha))
+    normal::cdf((events * r).sqrt() * (1.0 - hr) / (1.0 + r * hr) - z(1.0 - alpha))
 }
 
 /// Probability that a patient's event is observed by the analysis: uniform entry over
@@ -260,15 +262,31 @@ impl GroupSequential {
             Some(m) => m.alpha,
             None => s.endpoints[e].alpha,
         };
-        let efficacy = spending::boundaries(s.analysis.spending, alpha, looks);
+        let mut efficacy = spending::boundaries(s.analysis.spending, alpha, looks);
         let last = looks.len() - 1;
+        let binding = s.analysis.binding_futility;
         let futility = match s.analysis.futility {
             None => None,
             Some(Futility::Z(z)) => {
-                Some((0..looks.len()).map(|k| if k < last { z } else { f64::NEG_INFINITY }).collect())
+                let f: Vec<f64> = (0..looks.len()).map(|k| if k < last { z } else { f64::NEG_INFINITY }).collect();
+                if binding {
+                    efficacy = spending::boundaries_with_floor(
+                        s.analysis.spending,
+                        alpha,
+                        looks,
+                        looks,
+                        Some(&f),
+                        spending::R,
+                    );
+                }
+                Some(f)
             }
             Some(Futility::BetaSpending { spending: bs, beta }) => {
-                let mut f = spending::futility_boundaries(s.analysis.spending, alpha, bs, beta, looks).0;
+                let d = spending::beta_spending_design(s.analysis.spending, alpha, bs, beta, looks, looks, binding);
+                if binding {
+                    efficacy = d.efficacy;
+                }
+                let mut f = d.futility;
                 f[last] = f64::NEG_INFINITY;
                 Some(f)
             }
@@ -287,7 +305,7 @@ impl GroupSequential {
 
     /// Power at `events` events (Schoenfeld's drift √(D r)/(1 + r) |ln HR|).
     pub fn power(&self, events: f64, hr: f64, r: f64) -> f64 {
-        let theta = (events * r).sqrt() / (1.0 + r) * hr.ln().abs();
+        let theta = (events * r).sqrt() / (1.0 + r) * -hr.ln();
         spending::rejection_probability(&self.efficacy, &self.looks, theta, self.futility.as_deref())
     }
 

@@ -92,27 +92,49 @@ pub fn boundaries_at_resolution(spending: Spending, alpha: f64, t: &[f64], res: 
 /// planned maximum (`spend_at[k]` < 1), the final look spends what is left (`spend_at` = 1),
 /// whatever information it ends with.
 pub fn boundaries_spending_at(spending: Spending, alpha: f64, t: &[f64], spend_at: &[f64], res: usize) -> Vec<f64> {
+    boundaries_with_floor(spending, alpha, t, spend_at, None, res)
+}
+
+/// [`boundaries_spending_at`] with a binding futility rule: a trial whose z at look k is below
+/// `floor[k]` stops there and never rejects, so the continuation region at look k is
+/// [floor_k, c_k) and later looks may spend their alpha with lower boundaries (rpact's
+/// `bindingFutility = TRUE`). The final look's floor is not used.
+pub fn boundaries_with_floor(
+    spending: Spending,
+    alpha: f64,
+    t: &[f64],
+    spend_at: &[f64],
+    floor: Option<&[f64]>,
+    res: usize,
+) -> Vec<f64> {
     debug_assert_eq!(t.len(), spend_at.len());
     let mut out = Vec::with_capacity(t.len());
     let mut prev: Option<Stage> = None;
     let (mut spent_before, mut t_prev) = (0.0, 0.0);
-    for (&tk, &sk) in t.iter().zip(spend_at) {
+    for (k, (&tk, &sk)) in t.iter().zip(spend_at).enumerate() {
         let target = (spent(spending, alpha, sk) - spent_before).max(0.0);
         spent_before += target;
-        let c = if target <= 0.0 {
-            f64::INFINITY
-        } else if prev.is_none() {
-            normal::quantile(1.0 - target)
-        } else {
-            // P(still running and Z_k ≥ c) falls as c grows.
-            let running = below(prev.as_ref(), t_prev, tk, 0.0, f64::INFINITY);
-            root(-10.0, 20.0, |c| running - below(prev.as_ref(), t_prev, tk, 0.0, c) > target)
-        };
+        let c = efficacy_at(prev.as_ref(), t_prev, tk, target);
         out.push(c);
-        prev = Some(step(res, prev.as_ref(), t_prev, tk, 0.0, f64::NEG_INFINITY, c));
+        let lo = floor.map_or(f64::NEG_INFINITY, |f| f[k]);
+        prev = Some(step(res, prev.as_ref(), t_prev, tk, 0.0, lo, c));
         t_prev = tk;
     }
     out
+}
+
+/// The boundary at look k (information tk) that spends `target` under the null among the
+/// trials still running (the previous stage's mass).
+fn efficacy_at(prev: Option<&Stage>, t_prev: f64, tk: f64, target: f64) -> f64 {
+    if target <= 0.0 {
+        f64::INFINITY
+    } else if prev.is_none() {
+        normal::quantile(1.0 - target)
+    } else {
+        // P(still running and Z_k ≥ c) falls as c grows.
+        let running = below(prev, t_prev, tk, 0.0, f64::INFINITY);
+        root(-10.0, 20.0, |c| running - below(prev, t_prev, tk, 0.0, c) > target)
+    }
 }
 
 /// P(a look's z crosses its efficacy boundary before any futility stop) under drift θ (the
@@ -290,26 +312,66 @@ pub fn futility_boundaries(
     beta: f64,
     t: &[f64],
 ) -> (Vec<f64>, f64, Option<usize>) {
-    let efficacy = boundaries(spending, alpha, t);
+    let d = beta_spending_design(spending, alpha, beta_spending, beta, t, t, false);
+    (d.futility, d.theta, d.crossing)
+}
+
+/// A design with beta-spending futility bounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BetaSpendingDesign {
+    pub efficacy: Vec<f64>,
+    /// The futility bounds (the last equal to the last efficacy boundary).
+    pub futility: Vec<f64>,
+    /// The drift at which the design has power 1 − β.
+    pub theta: f64,
+    /// The first interim whose futility bound comes within 0.01 of its efficacy boundary.
+    pub crossing: Option<usize>,
+}
+
+/// Efficacy boundaries and beta-spending futility bounds (rpact's `typeBetaSpending`), at
+/// information `t` with alpha spent at `spend_at` (as [`boundaries_spending_at`]). Non-binding:
+/// the efficacy boundaries ignore the futility bounds. Binding (rpact's `bindingFutility =
+/// TRUE`): look by look, the efficacy boundary spends its alpha among the trials that neither
+/// crossed nor fell below an earlier futility bound (the null's recursion starts from the
+/// futility bound), and the futility bound spends its beta under the drift θ; θ is the drift at
+/// which the last bounds meet, for both.
+pub fn beta_spending_design(
+    spending: Spending,
+    alpha: f64,
+    beta_spending: Spending,
+    beta: f64,
+    t: &[f64],
+    spend_at: &[f64],
+    binding: bool,
+) -> BetaSpendingDesign {
+    let fixed = (!binding).then(|| boundaries_spending_at(spending, alpha, t, spend_at, R));
     let k_last = t.len() - 1;
-    // For a drift θ: the futility bounds at the interims and the type II error at the end.
-    let run = |theta: f64| -> (Vec<f64>, f64, Option<usize>) {
+    // For a drift θ: the bounds and the type II error at the end.
+    let run = |theta: f64| -> (Vec<f64>, Vec<f64>, f64, Option<usize>) {
         let mut capped = None;
-        let mut f = Vec::with_capacity(t.len());
-        let mut prev: Option<Stage> = None;
-        let mut spent_before = 0.0;
-        let mut t_prev = 0.0;
+        let (mut e, mut f) = (Vec::with_capacity(t.len()), Vec::with_capacity(t.len()));
+        let (mut prev, mut null): (Option<Stage>, Option<Stage>) = (None, None);
+        let (mut spent_before, mut alpha_before, mut t_prev) = (0.0, 0.0, 0.0);
         for (k, &tk) in t.iter().enumerate() {
+            let ck = match &fixed {
+                Some(c) => c[k],
+                None => {
+                    let target = (spent(spending, alpha, spend_at[k]) - alpha_before).max(0.0);
+                    alpha_before += target;
+                    efficacy_at(null.as_ref(), t_prev, tk, target)
+                }
+            };
+            e.push(ck);
             if k == k_last {
-                let miss = spent_before + below(prev.as_ref(), t_prev, tk, theta, efficacy[k]);
-                f.push(efficacy[k]);
-                return (f, miss, capped);
+                let miss = spent_before + below(prev.as_ref(), t_prev, tk, theta, ck);
+                f.push(ck);
+                return (e, f, miss, capped);
             }
             let target = spent(beta_spending, beta, tk) - spent_before;
             // below() rises with the bound: bisection for the bound that spends `target`. An
             // early look can have no efficacy test (its boundary is +∞: the spending there
             // underflows); the search is then bounded 40 SD above the look's mean.
-            let hi = efficacy[k].min(theta * tk.sqrt() + 40.0);
+            let hi = ck.min(theta * tk.sqrt() + 40.0);
             let fk = if below(prev.as_ref(), t_prev, tk, theta, hi) <= target {
                 capped = capped.or(Some(k));
                 hi
@@ -321,17 +383,19 @@ pub fn futility_boundaries(
             let fk = fk.max(FUTILITY_FLOOR);
             spent_before += below(prev.as_ref(), t_prev, tk, theta, fk);
             f.push(fk);
-            let next = step(R, prev.as_ref(), t_prev, tk, theta, fk, efficacy[k]);
-            prev = Some(next);
+            prev = Some(step(R, prev.as_ref(), t_prev, tk, theta, fk, ck));
+            if binding {
+                null = Some(step(R, null.as_ref(), t_prev, tk, 0.0, fk, ck));
+            }
             t_prev = tk;
         }
         unreachable!("the last look returns")
     };
     // The type II error falls as θ grows: the θ that makes it β.
-    let theta = root(0.0, 15.0, |th| run(th).1 > beta);
-    let (f, _, capped) = run(theta);
-    let crossing = (0..k_last).find(|&k| f[k] > efficacy[k] - 0.01).or(capped);
-    (f, theta, crossing)
+    let theta = root(0.0, 15.0, |th| run(th).2 > beta);
+    let (efficacy, futility, _, capped) = run(theta);
+    let crossing = (0..k_last).find(|&k| futility[k] > efficacy[k] - 0.01).or(capped);
+    BetaSpendingDesign { efficacy, futility, theta, crossing }
 }
 
 #[cfg(test)]

@@ -979,6 +979,9 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
             _ => (summary.endpoints[i].events.describe().map_or(0.0, |d| d.mean), "simulated_mean"),
         };
         let (hr, ratio) = (a.hazard_ratio, a.ratio);
+        // Against a non-inferiority margin θ0 every formula reads the ratio to the margin.
+        let theta0 = crate::analyze::null_hazard_ratio(e);
+        let vs = hr / theta0;
         let gs = an::GroupSequential::of(s, i);
         // With looks, the companion of the design the trials run: the same boundaries at the
         // planned information fractions, futility counted as stopping.
@@ -992,19 +995,26 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
             ),
             None => "fixed design (one analysis); constant hazard ratio".to_string(),
         };
+        let assumes = if theta0 != 1.0 {
+            format!(
+                "{assumes}; non-inferiority margin {theta0}: every formula at the hazard ratio over the margin, {vs:.4} (Freedman's formula so applied is an approximation)"
+            )
+        } else {
+            assumes
+        };
         return Some(Analytic::TimeToEvent(TteAnalytic {
             hazard_ratio: hr,
             events,
             events_source: events_source.into(),
-            schoenfeld_power: an::schoenfeld_power(e.alpha, events, hr, ratio),
-            freedman_power: an::freedman_power(e.alpha, events, hr, ratio),
-            schoenfeld_events_80: finite(an::schoenfeld_events(e.alpha, 0.8, hr, ratio)),
-            schoenfeld_events_90: finite(an::schoenfeld_events(e.alpha, 0.9, hr, ratio)),
-            freedman_events_80: finite(an::freedman_events(e.alpha, 0.8, hr, ratio)),
-            freedman_events_90: finite(an::freedman_events(e.alpha, 0.9, hr, ratio)),
-            group_sequential_power: gs.as_ref().map(|g| finite(g.power(events, hr, ratio))),
-            group_sequential_events_80: gs.as_ref().map(|g| finite(g.events(0.8, hr, ratio))),
-            group_sequential_events_90: gs.as_ref().map(|g| finite(g.events(0.9, hr, ratio))),
+            schoenfeld_power: an::schoenfeld_power(e.alpha, events, vs, ratio),
+            freedman_power: an::freedman_power(e.alpha, events, vs, ratio),
+            schoenfeld_events_80: finite(an::schoenfeld_events(e.alpha, 0.8, vs, ratio)).filter(|_| vs < 1.0),
+            schoenfeld_events_90: finite(an::schoenfeld_events(e.alpha, 0.9, vs, ratio)).filter(|_| vs < 1.0),
+            freedman_events_80: finite(an::freedman_events(e.alpha, 0.8, vs, ratio)).filter(|_| vs < 1.0),
+            freedman_events_90: finite(an::freedman_events(e.alpha, 0.9, vs, ratio)).filter(|_| vs < 1.0),
+            group_sequential_power: gs.as_ref().map(|g| finite(g.power(events, vs, ratio))),
+            group_sequential_events_80: gs.as_ref().map(|g| finite(g.events(0.8, vs, ratio)).filter(|_| vs < 1.0)),
+            group_sequential_events_90: gs.as_ref().map(|g| finite(g.events(0.9, vs, ratio)).filter(|_| vs < 1.0)),
             assumes,
         }));
     }
@@ -1039,7 +1049,10 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 information: planning.fractions[k],
                 boundary_z: z,
                 boundary_hazard_ratio: match (z, d, ratio) {
-                    (Some(z), Some(d), Some(q)) if d > 0.0 => finite((-z * (1.0 + q) / (q * d).sqrt()).exp()),
+                    // Against a non-inferiority margin θ0 the boundary is θ0 times as large.
+                    (Some(z), Some(d), Some(q)) if d > 0.0 => {
+                        finite(crate::analyze::null_hazard_ratio(e) * (-z * (1.0 + q) / (q * d).sqrt()).exp())
+                    }
                     _ => None,
                 },
                 alpha_spent: matches!(e.kind, EndpointKind::TimeToEvent { .. }).then(|| {
@@ -1150,6 +1163,12 @@ pub fn design(s: &Scenario) -> Vec<String> {
             } => format!(
                 "Simon two-stage test of the response rate against {null_rate}: stop after {stage1_patients} patients with at most {stage1_max_responses} responses; promising with more than {max_responses}"
             ),
+            kind @ EndpointKind::TimeToEvent { null_hazard_ratio, .. } if *null_hazard_ratio != 1.0 => format!(
+                "{} test of non-inferiority of {} {against} with margin {null_hazard_ratio} on the hazard ratio (H0: HR ≥ {null_hazard_ratio}), one-sided alpha {}",
+                test_name(kind).replace('_', " "),
+                s.arms[e.treatment].name,
+                e.alpha
+            ),
             kind => format!(
                 "{} test of {} {against}, one-sided alpha {}",
                 test_name(kind).replace('_', " "),
@@ -1168,11 +1187,16 @@ pub fn design(s: &Scenario) -> Vec<String> {
     });
     if s.analysis.looks.count() > 1 {
         let on = crate::analyze::monitored(s).map_or(String::new(), |i| format!(" on {}", s.endpoints[i].name));
+        let kind = if s.analysis.binding_futility {
+            "binding (the efficacy boundaries are computed with it)"
+        } else {
+            "non-binding"
+        };
         let futility = match s.analysis.futility {
             None => String::new(),
-            Some(Futility::Z(z)) => format!("; non-binding futility stop when z < {z}"),
+            Some(Futility::Z(z)) => format!("; {kind} futility stop when z < {z}"),
             Some(Futility::BetaSpending { spending, beta }) => {
-                format!("; non-binding futility bounds from {} beta-spending (beta {beta})", spending.name())
+                format!("; {kind} futility bounds from {} beta-spending (beta {beta})", spending.name())
             }
             Some(Futility::ConditionalPower { below, hazard_ratio }) => format!(
                 "; non-binding futility stop at an interim when the conditional power under {} is below {below}",
@@ -1225,6 +1249,16 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
             summary.cut_not_reached,
             100.0 * summary.cut_not_reached as f64 / r.max(1) as f64
         ));
+    }
+    for e in &s.endpoints {
+        if matches!(e.kind, EndpointKind::TimeToEvent { censor_at_switch: true, .. })
+            && s.cohorts.iter().any(|c| c.switching.is_some())
+        {
+            out.push(format!(
+                "{} censors patients when they switch therapy at recurrence: switching follows a recurrence, a sign of prognosis, so the censoring is informative and its hazard ratio and type I error are not those of a hypothetical estimand without switching",
+                e.name
+            ));
+        }
     }
     let n_looks = summary.looks.len();
     for (k, l) in summary.looks.iter().enumerate() {

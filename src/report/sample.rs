@@ -34,6 +34,11 @@ pub fn tte_specs(s: &Scenario) -> Vec<(usize, String, TteSpec)> {
         .collect()
 }
 
+/// Whether any cohort switches therapy at recurrence (then `patients.csv` has `switched`).
+fn switching(s: &Scenario) -> bool {
+    s.cohorts.iter().any(|c| c.switching.is_some())
+}
+
 /// The columns of `patients.csv`.
 pub fn patients_header(s: &Scenario) -> Vec<String> {
     let mut head: Vec<String> = [
@@ -49,6 +54,9 @@ pub fn patients_header(s: &Scenario) -> Vec<String> {
     ]
     .map(String::from)
     .to_vec();
+    if switching(s) {
+        head.push("switched".into());
+    }
     for (_, name, _) in tte_specs(s) {
         head.push(format!("{name}_time"));
         head.push(format!("{name}_status"));
@@ -82,6 +90,9 @@ pub fn write_patients<W: std::io::Write>(
             t(p.death_time),
             t(p.dropout),
         ]);
+        if switching(s) {
+            row.push((p.switched as u8).to_string());
+        }
         for (_, _, spec) in specs {
             match observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month) {
                 Some((time, status)) => row.extend([format!("{time}"), status.to_string()]),
@@ -193,6 +204,16 @@ pub fn dictionary(s: &Scenario, trials_header: &[String]) -> String {
         "months from entry to loss to follow-up, as simulated (empty: none)",
         "",
     );
+    if switching(s) {
+        add(
+            p,
+            "switched",
+            "integer",
+            "",
+            "switched therapy when the first (non-fatal) event happened (cohorts.C.switching)",
+            "0, 1",
+        );
+    }
     for (i, name, _) in tte_specs(s) {
         let e = &s.endpoints[i];
         let EndpointKind::TimeToEvent { events, competing, .. } = &e.kind else { continue };

@@ -69,10 +69,23 @@ pub struct Cohort {
     pub events: Vec<Option<EventModel>>,
     /// Hazard of death once any other event has happened (clock reset at that event).
     pub death_after_recurrence: Option<EventModel>,
+    /// Switching to another therapy when the first (non-fatal) event is seen, and the effect of
+    /// the switch on the hazard of death after it.
+    pub switching: Option<Switching>,
     /// Indexed by [`ResponseId`].
     pub responses: Vec<Option<Response>>,
     /// Indexed by [`AdverseEventId`].
     pub adverse_events: Vec<Option<AdverseEvent>>,
+}
+
+/// Treatment switching at recurrence (an intercurrent event): a patient of arm a whose first
+/// event is not death switches, when it is seen, with probability `probability[a]`; after the
+/// switch the hazard of death after recurrence is multiplied by `death_hazard_ratio` (the same
+/// draw: a switcher's residual survival is that of a non-switcher scaled by the ratio).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Switching {
+    pub probability: Vec<f64>,
+    pub death_hazard_ratio: f64,
 }
 
 /// An event-time distribution with its treatment effect per arm.
@@ -151,6 +164,15 @@ pub enum EndpointKind {
         competing: Vec<EventId>,
         milestones: Vec<f64>,
         test: TimeToEventTest,
+        /// The hazard ratio of the null hypothesis H0: HR ≥ θ0 (1: superiority; above 1: a
+        /// non-inferiority margin, rpact's `thetaH0`), for the log-rank, stratified log-rank and
+        /// Cox tests.
+        null_hazard_ratio: f64,
+        /// The estimand's strategy for treatment switching (ICH E9(R1)): false, treatment
+        /// policy (the patient is followed whatever happens); true, the patient is censored
+        /// when the switch is seen (a hypothetical strategy by censoring, biased when switching
+        /// depends on prognosis).
+        censor_at_switch: bool,
     },
     Binary {
         response: ResponseId,
@@ -206,6 +228,10 @@ pub struct Analysis {
     pub looks: Looks,
     pub spending: Spending,
     pub futility: Option<Futility>,
+    /// `futility = { …, binding = true }` (a z or beta-spending rule): the efficacy boundaries
+    /// are computed knowing that every trial below a futility bound stops (rpact's
+    /// `bindingFutility = TRUE`); otherwise the rule is non-binding.
+    pub binding_futility: bool,
     pub multiplicity: Option<Multiplicity>,
     /// `report_conditional_power = true`: the conditional power of the monitored endpoint at
     /// every interim, under the trial's estimate, the scenario's hazard ratio and
@@ -348,8 +374,11 @@ impl Scenario {
 impl EndpointKind {
     pub const NAMES: [&'static str; 3] = ["time_to_event", "binary", "safety"];
     /// The keys each kind reads (beside `kind`, `test`, `treatment`, `control`, `alpha`).
-    pub const KEYS: [&'static [&'static str]; 3] =
-        [&["events", "competing", "milestones"], &["response"], &["adverse_event"]];
+    pub const KEYS: [&'static [&'static str]; 3] = [
+        &["events", "competing", "milestones", "null_hazard_ratio", "intercurrent"],
+        &["response"],
+        &["adverse_event"],
+    ];
 
     /// The keys of the kind named `kind` (none for a name that is not one).
     pub fn keys(kind: &str) -> &'static [&'static str] {

@@ -91,6 +91,74 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
             _ => {}
         }
     }
+    // Switching to the experimental therapy has no effect when the therapy has none.
+    if null.cohorts.iter().any(|c| c.switching.is_some()) {
+        for c in &mut null.cohorts {
+            if let Some(sw) = c.switching.as_mut() {
+                sw.death_hazard_ratio = 1.0;
+            }
+        }
+        done.push("switching at recurrence keeps its probabilities but has no effect on death (hazard ratio 1)".into());
+    }
+    // Non-inferiority endpoints: the null is at the margin, HR = θ0 for every cause of the
+    // endpoint (then the endpoint's hazard is θ0 times control's), which needs proportional
+    // hazards the margin can multiply: no cure fraction, no frailty (which would attenuate the
+    // marginal ratio), no death after recurrence among its causes, and no other two-arm endpoint
+    // sharing a cause with another null.
+    for (i, e) in s.endpoints.iter().enumerate() {
+        let EndpointKind::TimeToEvent { events, null_hazard_ratio: theta0, .. } = &e.kind else { continue };
+        if *theta0 == 1.0 || e.control.is_none() {
+            continue;
+        }
+        for other in s.endpoints.iter().enumerate().filter(|&(j, o)| j != i && o.control.is_some()).map(|(_, o)| o) {
+            if let EndpointKind::TimeToEvent { events: theirs, null_hazard_ratio, .. } = &other.kind
+                && null_hazard_ratio != theta0
+                && let Some(&shared) = theirs.iter().find(|c| events.contains(c))
+            {
+                return Err(format!(
+                    "--null: {} (margin {theta0}) and {} (null hazard ratio {null_hazard_ratio}) share the cause {:?}; no single null puts both at their null",
+                    e.name, other.name, s.event_names[shared]
+                ));
+            }
+        }
+        for cohort in &mut null.cohorts {
+            let why = if cohort.frailty_variance.is_some() {
+                Some("a frailty makes the marginal hazard ratio differ from the margin")
+            } else if events.iter().any(|&c| s.event_names[c] == DEATH) && cohort.death_after_recurrence.is_some() {
+                Some(
+                    "death after recurrence is among its causes, so no ratio of cause hazards gives the endpoint's ratio",
+                )
+            } else if events
+                .iter()
+                .any(|&c| cohort.events[c].as_ref().is_some_and(|m| m.cure_fraction.iter().any(|&f| f > 0.0)))
+            {
+                Some("a cure fraction makes the hazards non-proportional")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return Err(format!(
+                    "--null: {}'s non-inferiority null (hazard ratio {theta0}) cannot be simulated in cohort {}: {why}",
+                    e.name, cohort.name
+                ));
+            }
+            for &c in events {
+                if let Some(m) = cohort.events[c].as_mut() {
+                    let control = m.hazard_ratio[e.control.expect("two-arm")].clone();
+                    m.hazard_ratio[e.treatment] = HazardRatio {
+                        starts: control.starts,
+                        ratios: control.ratios.iter().map(|r| r * theta0).collect(),
+                    };
+                }
+            }
+        }
+        done.push(format!(
+            "{}: {}'s hazards of {} are {theta0} times control's (the non-inferiority margin)",
+            e.name,
+            s.arms[e.treatment].name,
+            events.iter().map(|&c| s.event_names[c].as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
     null.name = format!("{} — under the null", s.name);
     Ok((null, done))
 }

@@ -189,6 +189,12 @@ pub fn to_toml(s: &Scenario) -> String {
         if !aes.is_empty() {
             ct.insert("adverse_events", Item::Table(aes));
         }
+        if let Some(sw) = &c.switching {
+            let mut st = Table::new();
+            st.insert("probability", Item::Value(per_arm(s, &sw.probability)));
+            st.insert("death_hazard_ratio", value(sw.death_hazard_ratio));
+            ct.insert("switching", Item::Table(st));
+        }
         cohorts.insert(&c.name, Item::Table(ct));
     }
     doc.insert("cohorts", Item::Table(cohorts));
@@ -198,8 +204,14 @@ pub fn to_toml(s: &Scenario) -> String {
     for e in &s.endpoints {
         let mut t = Table::new();
         match &e.kind {
-            EndpointKind::TimeToEvent { events, competing, milestones, test } => {
+            EndpointKind::TimeToEvent { events, competing, milestones, test, null_hazard_ratio, censor_at_switch } => {
                 t.insert("kind", value("time_to_event"));
+                if *censor_at_switch {
+                    t.insert("intercurrent", value("censor_at_switch"));
+                }
+                if *null_hazard_ratio != 1.0 {
+                    t.insert("null_hazard_ratio", value(*null_hazard_ratio));
+                }
                 t.insert("events", Item::Value(names(&s.event_names, events)));
                 if !competing.is_empty() {
                     t.insert("competing", Item::Value(names(&s.event_names, competing)));
@@ -311,6 +323,9 @@ pub fn to_toml(s: &Scenario) -> String {
                 }
             }
         };
+        if a.binding_futility {
+            ft.insert("binding", true.into());
+        }
         at.insert("futility", Item::Value(Value::InlineTable(ft)));
     }
     if let Some(m) = &a.multiplicity {

@@ -334,8 +334,11 @@ fn read_cohorts(
     let before = r.errors.len();
     for e in t {
         let path = join("cohorts", &e.key);
-        let Some(ct) = r.table(&e.node, &path, &["share", "frailty_variance", "events", "responses", "adverse_events"])
-        else {
+        let Some(ct) = r.table(
+            &e.node,
+            &path,
+            &["share", "frailty_variance", "events", "responses", "adverse_events", "switching"],
+        ) else {
             continue;
         };
         let share = r.required(&e.node, ct, &path, "share", "the share of patients in (0, 1]").and_then(|s| {
@@ -419,13 +422,37 @@ fn read_cohorts(
                 }
             }
         }
-        if let (Some(share), Some(frailty_variance)) = (share, frailty_variance) {
+        let switching = match get(ct, "switching") {
+            None => Some(None),
+            Some(sn) => {
+                let sp = join(&path, "switching");
+                r.table(sn, &sp, &["probability", "death_hazard_ratio"]).and_then(|t| {
+                    let prob = r
+                        .required(sn, t, &sp, "probability", "the probability of switching at recurrence, or a table of them by arm")
+                        .and_then(|n| per_arm(r, n, &join(&sp, "probability"), names, Some(0.0), probability));
+                    let hr = r
+                        .required(sn, t, &sp, "death_hazard_ratio", "the hazard ratio of death after recurrence for a patient who switched")
+                        .and_then(|n| {
+                            r.number(n, &join(&sp, "death_hazard_ratio"), |x| {
+                                if x > 0.0 && x <= 100.0 { Ok(()) } else { Err("a hazard ratio must be in (0, 100]".into()) }
+                            })
+                        });
+                    if death_after_recurrence.is_none() {
+                        r.error(sn, &sp, "switching changes the hazard of death after recurrence: the cohort needs events.death.after_recurrence");
+                        return None;
+                    }
+                    Some(Some(Switching { probability: prob?, death_hazard_ratio: hr? }))
+                })
+            }
+        };
+        if let (Some(share), Some(frailty_variance), Some(switching)) = (share, frailty_variance, switching) {
             cohorts.push(Cohort {
                 name: e.key.clone(),
                 share,
                 frailty_variance,
                 events,
                 death_after_recurrence,
+                switching,
                 responses,
                 adverse_events,
             });
@@ -992,7 +1019,45 @@ fn read_tte(
             }
         },
     };
-    Some(EndpointKind::TimeToEvent { events: events?, competing: competing?, milestones: milestones?, test: test? })
+    let null_hazard_ratio = match get(et, "null_hazard_ratio") {
+        None => Some(1.0),
+        Some(n) => {
+            let path = join(path, "null_hazard_ratio");
+            let h = r.number(n, &path, |x| {
+                if (1.0..=10.0).contains(&x) {
+                    Ok(())
+                } else {
+                    Err("a non-inferiority margin on the hazard-ratio scale must be in [1, 10] (H0: HR ≥ margin; 1 is superiority)".into())
+                }
+            })?;
+            if !matches!(
+                test,
+                Some(TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox)
+            ) {
+                r.error(
+                    n,
+                    &path,
+                    "a non-inferiority margin is tested by the logrank, stratified_logrank and cox tests only",
+                );
+                return None;
+            }
+            Some(h)
+        }
+    };
+    let censor_at_switch = match get(et, "intercurrent") {
+        None => Some(false),
+        Some(n) => r
+            .choice(n, &join(path, "intercurrent"), &["treatment_policy", "censor_at_switch"])
+            .map(|c| c == "censor_at_switch"),
+    };
+    Some(EndpointKind::TimeToEvent {
+        events: events?,
+        competing: competing?,
+        milestones: milestones?,
+        test: test?,
+        null_hazard_ratio: null_hazard_ratio?,
+        censor_at_switch: censor_at_switch?,
+    })
 }
 
 fn read_spending(r: &mut Reader, node: &Node, path: &str) -> Option<Spending> {
@@ -1125,7 +1190,7 @@ fn read_analysis(
     };
     let futility = match get(t, "futility") {
         None => Some(None),
-        Some(n) => r.table(n, "analysis.futility", &["z", "beta_spending", "beta", "conditional_power", "hazard_ratio"]).and_then(|ft| {
+        Some(n) => r.table(n, "analysis.futility", &["z", "beta_spending", "beta", "conditional_power", "hazard_ratio", "binding"]).and_then(|ft| {
             if let Some(c) = get(ft, "conditional_power") {
                 if get(ft, "z").is_some() || get(ft, "beta_spending").is_some() || get(ft, "beta").is_some() {
                     r.error(n, "analysis.futility", "expected one rule: conditional_power = G (with an optional hazard_ratio), z = Z, or beta_spending");
@@ -1166,6 +1231,20 @@ fn read_analysis(
                 }
             }
         }),
+    };
+    let binding = match get(t, "futility").and_then(Node::table).and_then(|ft| get(ft, "binding")) {
+        None => Some(false),
+        Some(b) => match b.value {
+            Value::Boolean(x) if x && matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) => {
+                r.error(b, "analysis.futility.binding", "a conditional-power rule is non-binding (its bound depends on the efficacy boundaries a binding rule would change); use a z or beta_spending rule to bind");
+                None
+            }
+            Value::Boolean(x) => Some(x),
+            _ => {
+                r.error(b, "analysis.futility.binding", "expected true or false");
+                None
+            }
+        },
     };
     let multiplicity = match get(t, "multiplicity") {
         None => Some(None),
@@ -1282,9 +1361,11 @@ fn read_analysis(
         && ls.len() > 1
         && let Some(pe) = monitored
     {
-        let (f, _, crossing) = crate::design::spending::futility_boundaries(sp, eps[pe].alpha, bs, beta, ls);
-        if let Some(k) = crossing {
-            let e = crate::design::spending::boundaries(sp, eps[pe].alpha, ls);
+        let bound = get(t, "futility").and_then(Node::table).and_then(|ft| get(ft, "binding"));
+        let binding = bound.is_some_and(|b| matches!(b.value, Value::Boolean(true)));
+        let d = crate::design::spending::beta_spending_design(sp, eps[pe].alpha, bs, beta, ls, ls, binding);
+        if let Some(k) = d.crossing {
+            let (f, e) = (&d.futility, &d.efficacy);
             r.error_on(get(t, "futility"), &node.origin, "analysis.futility", format!("the beta-spending futility bound at look {} (information {}) is {:.4}, within 0.01 of the efficacy bound {:.4}: the futility rule would decide the trial (rpact refuses this design too); move the look earlier, or use a smaller beta or another beta_spending", k + 1, ls[k], f[k], e[k]));
             return None;
         }
@@ -1399,11 +1480,20 @@ fn read_analysis(
             return None;
         }
     }
+    let binding = binding?;
+    if binding
+        && let Some(Some(_)) = &multiplicity
+        && looks.as_ref().is_some_and(|l| l.count() > 1)
+    {
+        r.error_on(get(t, "futility"), &node.origin, "analysis.futility.binding", "a binding futility rule with a multiplicity family tested at the looks is not supported: each member's boundaries are computed at the level the procedure gives it, without the monitored endpoint's futility rule");
+        return None;
+    }
     Some(Analysis {
         cut: cut?,
         looks: looks?,
         spending: spending?,
         futility: futility?,
+        binding_futility: binding,
         multiplicity: multiplicity?,
         conditional_power: report_cp.then_some(ConditionalPowerReport { hazard_ratio: cp_hazard_ratio }),
     })

@@ -32,6 +32,8 @@ pub struct Patient {
     pub death_time: f64,
     /// Time of loss to follow-up (∞ if never).
     pub dropout: f64,
+    /// Switched therapy when the first (non-fatal) event was seen (`cohorts.C.switching`).
+    pub switched: bool,
 }
 
 /// What a patient shows once: binary responses and adverse events within 24 h (kept apart
@@ -80,6 +82,9 @@ struct Profile {
     /// Death after a non-fatal first event (clock reset), and the slot of its draw; only
     /// when the scenario has death and the cohort `after_recurrence`.
     after_recurrence: Option<(Hazard, u64)>,
+    /// Switching at recurrence: its probability and the hazard of death after recurrence of a
+    /// patient who switched (the after-recurrence hazard times the switch's ratio).
+    switching: Option<(f64, Hazard)>,
     /// 1 / dropout hazard, or None without dropout.
     inverse_dropout: Option<f64>,
     /// (response r, its probability) for the responses the cohort has.
@@ -138,6 +143,16 @@ impl<'a> Simulator<'a> {
                         c.death_after_recurrence
                             .as_ref()
                             .map(|m| (Hazard::new(&m.distribution, &m.hazard_ratio[a]), slot::EVENT + 4 * d as u64 + 2))
+                    }),
+                    switching: c.switching.as_ref().filter(|sw| sw.probability[a] > 0.0).and_then(|sw| {
+                        c.death_after_recurrence.as_ref().map(|m| {
+                            let ratio = &m.hazard_ratio[a];
+                            let scaled = crate::scenario::HazardRatio {
+                                starts: ratio.starts.clone(),
+                                ratios: ratio.ratios.iter().map(|r| r * sw.death_hazard_ratio).collect(),
+                            };
+                            (sw.probability[a], Hazard::new(&m.distribution, &scaled))
+                        })
                     }),
                     inverse_dropout: (scenario.dropout_hazard[a] > 0.0).then(|| 1.0 / scenario.dropout_hazard[a]),
                     responses: c
@@ -271,8 +286,20 @@ impl<'a> Simulator<'a> {
         }
         // After a non-fatal first event, death follows `after_recurrence` with the clock reset
         // (or, without one, the death hazard goes on).
+        // A switch at recurrence (drawn from its own slot) changes that hazard, with the same
+        // draw; switching is decided at the recurrence itself (its visit, if scheduled, is a
+        // matter for the analysis: `cut::TteSpec`).
+        let recurred = first_cause != NO_EVENT && !first_is_death;
+        let switched = match &profile.switching {
+            Some((probability, _)) => recurred && draws.uniform(slot::SWITCH) < *probability,
+            None => false,
+        };
         let death_time = match &profile.after_recurrence {
-            Some((h, at)) if first_cause != NO_EVENT && !first_is_death => {
+            Some((h, at)) if recurred => {
+                let h = match &profile.switching {
+                    Some((_, after_switch)) if switched => after_switch,
+                    _ => h,
+                };
                 first_time + h.invert(draws.fast_exponential(*at) * inv_z)
             }
             _ => latent_death,
@@ -294,7 +321,7 @@ impl<'a> Simulator<'a> {
             }
         }
         (
-            Patient { entry, arm, cohort: cohort as u16, first_time, first_cause, death_time, dropout },
+            Patient { entry, arm, cohort: cohort as u16, first_time, first_cause, death_time, dropout, switched },
             Marks { responses, adverse, adverse_g3 },
         )
     }

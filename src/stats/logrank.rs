@@ -96,6 +96,28 @@ fn finish([observed, expected, variance]: [f64; 3]) -> Logrank {
     }
 }
 
+/// The log-rank test of H0: HR ≥ θ0 against a non-inferiority margin θ0 (rpact's `thetaH0` in
+/// `getSimulationSurvival`): the Cox partial-likelihood score at log HR = ln θ0, with
+/// Breslow's handling of ties — at each distinct event time with d events, n1 treated and n0
+/// control at risk, p = θ0 n1/(θ0 n1 + n0), O − E gains d1 − d p and the variance d p (1 − p),
+/// summed over strata. z = (E − O)/√V is positive when the treatment's hazard ratio is below
+/// θ0. At θ0 = 1 and without ties it is the log-rank test; with ties its variance is Breslow's,
+/// not the hypergeometric one (so [`test`] remains the superiority test).
+pub fn margin_test(table: &RiskTable, theta0: f64) -> Logrank {
+    let mut acc = [0.0; 3];
+    for k in 0..table.strata.len() {
+        for r in table.stratum(k) {
+            let d = r.d_total() as f64;
+            let (n1, n0) = (r.n[1] as f64, r.n[0] as f64);
+            let p1 = theta0 * n1 / (theta0 * n1 + n0);
+            acc[0] += r.d[1] as f64;
+            acc[1] += d * p1;
+            acc[2] += d * p1 * (1.0 - p1);
+        }
+    }
+    finish(acc)
+}
+
 /// One-sample log-rank test of a single arm against a reference exponential hazard λ0
 /// (Breslow 1975; Finkelstein, Muzikansky & Schoenfeld 2003): O events against
 /// E = λ0 · Σ follow-up; z = (E − O)/√E, positive when there are fewer events than expected.
@@ -138,6 +160,30 @@ mod tests {
         let lr = test(&t, Weights::LOGRANK);
         assert!(lr.z.abs() < 1e-12);
         assert!((lr.p_value - 1.0).abs() < 1e-12);
+    }
+
+    /// Without ties the margin test at θ0 = 1 is the log-rank test; its score at θ0 is the Cox
+    /// score at ln θ0, which is zero at the Cox estimate (Breslow ties).
+    #[test]
+    fn the_margin_test_is_the_cox_score_at_the_margin() {
+        let o = obs(&[
+            (1.0, 1, 0),
+            (1.5, 1, 1),
+            (2.0, 0, 0),
+            (2.5, 1, 0),
+            (3.0, 1, 1),
+            (3.5, 1, 0),
+            (4.0, 0, 1),
+            (4.5, 1, 0),
+        ]);
+        let t = RiskTable::build(&o, true);
+        let (a, b) = (margin_test(&t, 1.0), test(&t, Weights::LOGRANK));
+        assert!((a.z - b.z).abs() < 1e-12, "{} vs {}", a.z, b.z);
+        let fit = super::super::cox::fit(&t, super::super::cox::Ties::Breslow);
+        let hr = fit.hazard_ratio().expect("estimable");
+        assert!(margin_test(&t, hr).z.abs() < 1e-8);
+        // A larger margin makes the same data more convincing.
+        assert!(margin_test(&t, 1.3).z > a.z);
     }
 
     #[test]
