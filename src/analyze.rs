@@ -99,7 +99,8 @@ pub mod global {
     pub const STOP_LOOK: usize = 1;
     /// Patients enrolled by the analysis cut.
     pub const PATIENTS: usize = 2;
-    /// 1 when the primary endpoint stopped for futility.
+    /// 1 when the primary endpoint stopped for futility, 2 when for harm (its z at or below
+    /// the harm bound; at the final look, concluded harm).
     pub const FUTILITY: usize = 3;
     /// 0 when the final cut's event target was not reached (the analysis then falls at the
     /// last observation of the trial), 1 otherwise.
@@ -126,7 +127,13 @@ pub mod look {
     pub const CP_ESTIMATE: usize = 7;
     pub const CP_ASSUMED: usize = 8;
     pub const CP_USER: usize = 9;
-    pub const COUNT: usize = 10;
+    /// With `analysis.harm`: the harm bound on the z scale (the trial stops when z is at or
+    /// below it; −∞ where there is none).
+    pub const HARM: usize = 10;
+    /// With `report_conditional_power`: the predictive probability of success at this interim
+    /// (the conditional power averaged over the drift's posterior, flat prior).
+    pub const CP_PREDICTIVE: usize = 11;
+    pub const COUNT: usize = 12;
 }
 
 /// Efficacy and futility boundaries by look.
@@ -187,6 +194,16 @@ struct Design {
     alpha: f64,
     futility: bool,
     resolution: usize,
+    /// The monitored endpoint's own design under `analysis.harm`: its efficacy boundaries are
+    /// computed with the harm bound.
+    harm: bool,
+}
+
+impl Design {
+    /// Endpoint `e`'s own design: the scenario's spending, the endpoint's α, the full grid.
+    fn own(s: &Scenario, e: usize, futility: bool, harm: bool) -> Design {
+        Design { spending: s.analysis.spending, alpha: s.endpoints[e].alpha, futility, resolution: spending::R, harm }
+    }
 }
 
 /// Looks at which the information grows over every later look's (those without new
@@ -229,6 +246,13 @@ fn design_bounds(s: &Scenario, d: Design, n: usize, keep: &[usize], t: &[f64], s
         }
         // Filled look by look from what the trial knows there (`Plan::boundaries`).
         Some(Futility::ConditionalPower { .. }) => (None, vec![f64::NEG_INFINITY; keep.len()]),
+    };
+    let efficacy = match (efficacy, s.analysis.harm) {
+        // The harm bound stops trials too: the efficacy boundaries are computed with it.
+        (None, Some(h)) if d.futility && d.harm => {
+            Some(spending::boundaries_with_harm(d.spending, d.alpha, h.spending, h.alpha, t, spend, d.resolution).0)
+        }
+        (e, _) => e,
     };
     let efficacy = match efficacy {
         Some(e) => e,
@@ -299,12 +323,7 @@ pub fn planned_conditional_power_futility(s: &Scenario, planning: &cut::Planning
     let Some(Futility::ConditionalPower { below, hazard_ratio }) = s.analysis.futility else { return None };
     let pe = monitored(s)?;
     let n = s.analysis.looks.count();
-    let d = Design {
-        spending: s.analysis.spending,
-        alpha: s.endpoints[pe].alpha,
-        futility: false,
-        resolution: spending::R,
-    };
+    let d = Design::own(s, pe, false, false);
     let planned_events = planned_look_events(planning, pe, n);
     let mut out = vec![f64::NEG_INFINITY; n];
     for (k, bound) in out.iter_mut().enumerate().take(n - 1) {
@@ -351,11 +370,8 @@ impl<'a> Plan<'a> {
         let planned: Vec<Bounds> = s
             .endpoints
             .iter()
-            .map(|e| {
-                let d =
-                    Design { spending: s.analysis.spending, alpha: e.alpha, futility: true, resolution: spending::R };
-                design_bounds(s, d, n_looks, &keep, &t, &t)
-            })
+            .enumerate()
+            .map(|(i, _)| design_bounds(s, Design::own(s, i, true, monitored == Some(i)), n_looks, &keep, &t, &t))
             .collect();
         let mut planned = planned;
         if let (Some(pe), Some(f)) = (monitored, planned_conditional_power_futility(s, &planning)) {
@@ -484,7 +500,7 @@ fn milestones(e: &Endpoint) -> &[f64] {
 
 /// Boundaries by (endpoint, spending function, level's bits, with futility, events at each
 /// look): memoised per worker.
-type BoundsCache = std::collections::HashMap<(usize, (u8, u64), u64, bool, Vec<u32>), Bounds>;
+type BoundsCache = std::collections::HashMap<(usize, (u8, u64), u64, (bool, bool), Vec<u32>), Bounds>;
 
 /// A spending function as a hashable key.
 fn spending_key(sp: Spending) -> (u8, u64) {
@@ -512,6 +528,8 @@ pub struct Scratch {
     /// Conditional-power futility bounds by (events up to the look, threshold's bits, under the
     /// estimate or the rule's hazard ratio).
     cp_bounds: std::collections::HashMap<(Vec<u32>, u64, bool), f64>,
+    /// Harm bounds by the events at the looks.
+    harm: std::collections::HashMap<Vec<u32>, Vec<f64>>,
     /// Exact binomial results by (successes, trials, null rate's bits, or none for the 95%
     /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
     /// trial, each costing a bisection over the incomplete beta function.
@@ -560,7 +578,10 @@ impl Plan<'_> {
                 None => out.clear(),
             }
         }
-        let (looks, reached, cut_reached) = self.look_months(patients, scratch);
+        let (looks, reached, cut_reached) = match &s.analysis.reestimation {
+            Some(re) => self.reestimated(re, patients, scratch, record),
+            None => self.look_months(patients, scratch),
+        };
         let n_looks = looks.len();
         record[global::CUT_REACHED] = cut_reached as u8 as f64;
         for (k, &r) in reached.iter().enumerate() {
@@ -568,13 +589,27 @@ impl Plan<'_> {
         }
         // Group-sequential monitoring of the primary endpoint.
         let mut stop = n_looks - 1;
-        let mut futility = false;
+        let (mut futility, mut harmed) = (false, false);
         let monitored = self.primary.filter(|&pe| self.tte[pe].is_some() && n_looks > 1);
         let mut family_rejected: Option<[bool; 8]> = None;
         if self.family_looks {
             let pe = monitored.expect("a family at looks has a monitored endpoint");
             let (st, fu, rejected) = self.family_at_looks(pe, patients, &looks, scratch, record);
             (stop, futility, family_rejected) = (st, fu, Some(rejected));
+        } else if monitored.is_some() && s.analysis.reestimation.is_some() {
+            // `reestimated` wrote the looks: the combination statistic against the planned
+            // boundaries.
+            let at = |k: usize, f: usize| record[self.layout.looks + look::COUNT * k + f];
+            for k in 0..n_looks {
+                if at(k, look::Z) >= at(k, look::BOUNDARY) {
+                    stop = k;
+                    break;
+                }
+                if k + 1 < n_looks && at(k, look::Z) < at(k, look::FUTILITY) {
+                    (stop, futility) = (k, true);
+                    break;
+                }
+            }
         } else if let Some(pe) = monitored {
             let mut z = [0.0f64; 16];
             let mut events = [0u32; 16];
@@ -584,6 +619,7 @@ impl Plan<'_> {
                 events[k] = r.events;
             }
             let (bounds, futility_bounds) = self.boundaries(pe, &events[..n_looks], scratch);
+            let harm_bounds = self.harm_bounds(pe, &events[..n_looks], scratch);
             for k in 0..n_looks {
                 let base = self.layout.looks + look::COUNT * k;
                 record[base + look::CUT_MONTH] = looks[k];
@@ -592,11 +628,18 @@ impl Plan<'_> {
                 record[base + look::FUTILITY] = futility_bounds[k];
                 record[base + look::EVENTS] = events[k] as f64;
                 record[base + look::PATIENTS] = patients.iter().filter(|p| p.entry <= looks[k]).count() as f64;
+                if let Some(h) = &harm_bounds {
+                    record[base + look::HARM] = h[k];
+                }
             }
             stop = n_looks - 1;
             for k in 0..n_looks {
                 if z[k] >= bounds[k] {
                     stop = k;
+                    break;
+                }
+                if harm_bounds.as_ref().is_some_and(|h| z[k] <= h[k]) {
+                    (stop, harmed) = (k, true);
                     break;
                 }
                 if k + 1 < n_looks && z[k] < futility_bounds[k] {
@@ -615,7 +658,7 @@ impl Plan<'_> {
         }
         record[global::CUT_MONTH] = cut_month;
         record[global::STOP_LOOK] = (stop + 1) as f64;
-        record[global::FUTILITY] = futility as u8 as f64;
+        record[global::FUTILITY] = if harmed { 2.0 } else { futility as u8 as f64 };
         record[global::PATIENTS] = patients.iter().filter(|p| p.entry <= cut_month).count() as f64;
         // Every endpoint at the analysis cut.
         for (i, e) in s.endpoints.iter().enumerate() {
@@ -633,9 +676,19 @@ impl Plan<'_> {
                         // Unadjusted: the endpoint's own group-sequential test at its own α,
                         // at the look where the trial stopped.
                         let m = s.analysis.multiplicity.as_ref().expect("a family");
-                        let d = Design { spending: m.spending[j], alpha: e.alpha, futility: false, resolution: 16 };
+                        let d = Design {
+                            spending: m.spending[j],
+                            alpha: e.alpha,
+                            futility: false,
+                            resolution: 16,
+                            harm: false,
+                        };
                         let b = self.observed_bounds(i, d, &scratch.family_events[j], &mut scratch.bounds);
                         r.z >= b.0[stop]
+                    } else if Some(i) == monitored && s.analysis.reestimation.is_some() {
+                        // The combination test decides, not the log-rank z at the cut.
+                        let b = self.layout.looks + look::COUNT * stop;
+                        !futility && record[b + look::Z] >= record[b + look::BOUNDARY]
                     } else if Some(i) == monitored {
                         let b = self.layout.looks + look::COUNT * stop + look::BOUNDARY;
                         !futility && r.z >= record[b]
@@ -789,7 +842,8 @@ impl Plan<'_> {
                     }
                     let a = level(j, &rejected[..members.len()]);
                     let c = if a > 0.0 {
-                        let d = Design { spending: m.spending[j], alpha: a, futility: false, resolution: 16 };
+                        let d =
+                            Design { spending: m.spending[j], alpha: a, futility: false, resolution: 16, harm: false };
                         self.observed_bounds(members[j], d, &scratch.family_events[j], &mut scratch.bounds).0[k]
                     } else {
                         f64::INFINITY
@@ -847,29 +901,128 @@ impl Plan<'_> {
             return (vec![final_month; n], vec![cut_reached; n], cut_reached);
         };
         debug_assert_eq!(monitored(s), Some(pe));
-        let mut months = Vec::with_capacity(n);
-        let mut reached = Vec::with_capacity(n);
-        match &s.analysis.looks {
-            Looks::Information(fractions) => {
-                // Of the planned events: the cut's target, or those expected at a calendar cut;
-                // `scratch.months` holds the months of the monitored endpoint's events.
-                let planned = self.planning.events[pe];
-                for &f in &fractions[..n - 1] {
-                    let k = (f * planned - 1e-9).ceil().max(1.0) as usize;
-                    let m = cut::kth_month(&mut scratch.months, k).filter(|&m| m <= final_month);
-                    reached.push(m.is_some());
-                    months.push(m.unwrap_or(final_month));
-                }
-            }
-            Looks::Months(interim) => {
-                for &m in interim {
-                    reached.push(m < final_month);
-                    months.push(m.min(final_month));
-                }
-            }
-        }
+        // `scratch.months` holds the months of the monitored endpoint's events.
+        let (mut months, mut reached) =
+            cut::interim_months(s, self.planning.events[pe], &mut scratch.months, final_month);
         months.push(final_month);
         reached.push(cut_reached);
+        (months, reached, cut_reached)
+    }
+
+    /// With `analysis.harm`: the monitored endpoint's harm bounds at the information observed
+    /// at the looks (as [`Plan::observed_bounds`]: alpha spent at observed over planned
+    /// events), computed with its efficacy boundaries. Memoised per worker.
+    fn harm_bounds(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Option<Vec<f64>> {
+        let s = self.scenario;
+        let h = s.analysis.harm?;
+        if let Some(b) = scratch.harm.get(events) {
+            return Some(b.clone());
+        }
+        let n = events.len();
+        let info: Vec<f64> = events.iter().map(|&x| x as f64).collect();
+        let (keep, t, spend) = information(&info, self.planning.events[e]);
+        let mut out = vec![f64::NEG_INFINITY; n];
+        if !keep.is_empty() {
+            let a = s.endpoints[e].alpha;
+            let (_, lower) =
+                spending::boundaries_with_harm(s.analysis.spending, a, h.spending, h.alpha, &t, &spend, spending::R);
+            for (j, &k) in keep.iter().enumerate() {
+                out[k] = lower[j];
+            }
+        }
+        if scratch.harm.len() >= 1 << 14 {
+            scratch.harm.clear();
+        }
+        scratch.harm.insert(events.to_vec(), out.clone());
+        Some(out)
+    }
+
+    /// Event re-estimation with the inverse-normal combination test (rpact's
+    /// `getSimulationSurvival` with an inverse-normal design and `conditionalPower`): stage 1
+    /// ends at its planned events; at each interim k the combination statistic
+    /// Z*_k = Σ_j √(t_j − t_{j−1}) U_j / √t_k of the stage-wise log-rank increments
+    /// U_j = (√D_j z_j − √D_{j−1} z_{j−1})/√(D_j − D_{j−1}) (t the planned information rates,
+    /// D the events observed) is written as the look's z, against the planned boundaries; the
+    /// next stage's events are (c̃ + Φ⁻¹(CP))² (1 + r)²/(r δ²), between its minimum and maximum,
+    /// with c̃ = (√t_{k+1} c_{k+1} − √t_k Z*_k)/√(t_{k+1} − t_k) the conditional critical value and
+    /// δ the log hazard ratio against the null (the estimate z_k (1 + r)/√(r D_k), or the
+    /// scenario's `hazard_ratio`), floored at 1e-12 as rpact's. With `promising_from`, the
+    /// stage keeps its planned events unless the conditional power at them (under the
+    /// estimate) is in [promising_from, CP). Every stage is computed, after a stop too (the
+    /// values the looks would have had), as the group-sequential looks are. Returns the looks'
+    /// months, whether each event target was reached, and whether the last one was.
+    fn reestimated(
+        &self,
+        re: &Reestimation,
+        patients: &[Patient],
+        scratch: &mut Scratch,
+        record: &mut [f64],
+    ) -> (Vec<f64>, Vec<bool>, bool) {
+        let s = self.scenario;
+        let pe = self.months_of.expect("validated: an event-driven cut");
+        let Looks::Information(t) = &s.analysis.looks else { unreachable!("validated: looks by information") };
+        let n = t.len();
+        let planned = planned_look_events(&self.planning, pe, n);
+        let (eff, fut) = &self.planned[pe];
+        let ep = &s.endpoints[pe];
+        let r = s.arms[ep.treatment].allocation as f64 / s.arms[ep.control.expect("two arms")].allocation as f64;
+        let theta0 = null_hazard_ratio(ep);
+        let (mut months, mut reached) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut target, mut previous, mut weighted) = (planned[0], (0.0f64, 0.0f64), 0.0f64);
+        for k in 0..n {
+            let (month, ok) = match cut::kth_month(&mut scratch.months, target as usize) {
+                Some(m) => (m, true),
+                None => (cut::month_of_last_observation(patients, &scratch.outcomes[pe]), false),
+            };
+            let res = self.tte_at(pe, patients, month, scratch, false);
+            let d = res.events as f64;
+            let increment = if k == 0 {
+                res.z
+            } else if d > previous.0 {
+                (d.sqrt() * res.z - previous.0.sqrt() * previous.1) / (d - previous.0).sqrt()
+            } else {
+                0.0
+            };
+            let t_prev = if k == 0 { 0.0 } else { t[k - 1] };
+            weighted += (t[k] - t_prev).sqrt() * increment;
+            let combined = weighted / t[k].sqrt();
+            let base = self.layout.looks + look::COUNT * k;
+            record[base + look::CUT_MONTH] = month;
+            record[base + look::Z] = combined;
+            record[base + look::BOUNDARY] = eff[k];
+            record[base + look::FUTILITY] = fut[k];
+            record[base + look::EVENTS] = d;
+            record[base + look::PATIENTS] = patients.iter().filter(|p| p.entry <= month).count() as f64;
+            record[base + look::REACHED] = ok as u8 as f64;
+            months.push(month);
+            reached.push(ok);
+            if k + 1 < n {
+                let critical = ((t[k + 1]).sqrt() * eff[k + 1] - t[k].sqrt() * combined) / (t[k + 1] - t[k]).sqrt();
+                let estimate = if d > 0.0 { res.z * (1.0 + r) / (r * d).sqrt() } else { 0.0 };
+                let delta = match re.hazard_ratio {
+                    Some(h) => -(h / theta0).ln(),
+                    None => estimate,
+                }
+                .max(1e-12f64.ln_1p());
+                let z_cp = normal::quantile(re.conditional_power);
+                let required = (critical + z_cp).max(0.0).powi(2) * (1.0 + r).powi(2) / (r * delta * delta);
+                let stage_planned = (planned[k + 1] - planned[k]) as f64;
+                let keep_planned = re.promising_from.is_some_and(|from| {
+                    // The conditional power at the planned events under the estimate.
+                    let drift = estimate.max(1e-12f64.ln_1p()) * (r * stage_planned).sqrt() / (1.0 + r);
+                    let cp = normal::upper_tail(critical - drift);
+                    cp < from || cp >= re.conditional_power
+                });
+                let stage = if keep_planned {
+                    stage_planned
+                } else {
+                    required.clamp(re.min_events[k] as f64, re.max_events[k] as f64)
+                };
+                target = (d + stage - 1e-9).ceil().max(d + 1.0) as u32;
+            }
+            previous = (d, res.z);
+        }
+        let cut_reached = *reached.last().expect("looks");
         (months, reached, cut_reached)
     }
 
@@ -877,12 +1030,7 @@ impl Plan<'_> {
     /// the futility rule) from the information observed at the looks.
     fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Bounds {
         let s = self.scenario;
-        let d = Design {
-            spending: s.analysis.spending,
-            alpha: s.endpoints[e].alpha,
-            futility: true,
-            resolution: spending::R,
-        };
+        let d = Design::own(s, e, true, true);
         let mut b = self.observed_bounds(e, d, events, &mut scratch.bounds);
         if let Some(Futility::ConditionalPower { below, hazard_ratio }) = s.analysis.futility {
             let effect = cp_effect(s, e, hazard_ratio);
@@ -902,12 +1050,7 @@ impl Plan<'_> {
         let n = s.analysis.looks.count();
         let (v, info) = outlook(s, &self.planning, e, observed, n);
         // With a binding rule the efficacy boundaries are those computed with it.
-        let d = Design {
-            spending: s.analysis.spending,
-            alpha: s.endpoints[e].alpha,
-            futility: s.analysis.binding_futility,
-            resolution: spending::R,
-        };
+        let d = Design::own(s, e, s.analysis.binding_futility, false);
         (self.observed_bounds(e, d, &v, &mut scratch.bounds).0, info)
     }
 
@@ -953,6 +1096,7 @@ impl Plan<'_> {
                     record[base + field] = spending::conditional_power(z, k, &eff, &info, effect);
                 }
             }
+            record[base + look::CP_PREDICTIVE] = spending::predictive_probability(z, k, &eff, &info);
         }
     }
 
@@ -973,11 +1117,12 @@ impl Plan<'_> {
             && d.spending == s.analysis.spending
             && d.alpha == s.endpoints[e].alpha
             && d.futility
+            && d.harm == (monitored(s) == Some(e))
             && d.resolution == spending::R
         {
             return self.planned[e].clone();
         }
-        let key = (e, spending_key(d.spending), d.alpha.to_bits(), d.futility, events.to_vec());
+        let key = (e, spending_key(d.spending), d.alpha.to_bits(), (d.futility, d.harm), events.to_vec());
         if let Some(b) = cache.get(&key) {
             return b.clone();
         }

@@ -165,6 +165,59 @@ pub fn kth_month(months: &mut [f64], k: usize) -> Option<f64> {
     Some(*kth)
 }
 
+/// The calendar months of one trial's interim looks and whether each came as planned, before
+/// the final analysis at `final_month`; `event_months` are the monitored endpoint's event
+/// months (reordered), `planned_events` its planned events D. A look by information comes
+/// when ⌈f·D⌉ events are observed; a look by month at its month; a combined look at the later
+/// (or earlier) of the two; then each interim waits `analysis.looks.min_gap_months` after the
+/// one before. A look that would come after the final analysis falls at it, not reached.
+pub fn interim_months(
+    s: &Scenario,
+    planned_events: f64,
+    event_months: &mut [f64],
+    final_month: f64,
+) -> (Vec<f64>, Vec<bool>) {
+    use crate::scenario::Looks;
+    let looks = &s.analysis.looks;
+    let n = looks.count();
+    let gap = s.analysis.look_gap_months;
+    let (mut months, mut reached): (Vec<f64>, Vec<bool>) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut by_events = |f: f64| {
+        let k = (f * planned_events - 1e-9).ceil().max(1.0) as usize;
+        kth_month(event_months, k).unwrap_or(f64::INFINITY)
+    };
+    for k in 0..n - 1 {
+        let (m, ok) = match looks {
+            Looks::Information(f) => {
+                let e = by_events(f[k]);
+                (e, e <= final_month)
+            }
+            Looks::Months(ms) => (ms[k], ms[k] < final_month),
+            Looks::Combined { fractions, months: ms, later: true } => {
+                let m = by_events(fractions[k]).max(ms[k]);
+                (m, m <= final_month && ms[k] < final_month)
+            }
+            Looks::Combined { fractions, months: ms, later: false } => {
+                let e = by_events(fractions[k]);
+                (e.min(ms[k]), e <= final_month || ms[k] < final_month)
+            }
+        };
+        let (mut m, mut ok) = (if ok { m.min(final_month) } else { final_month }, ok);
+        if gap > 0.0 && k > 0 {
+            let earliest = months[k - 1] + gap;
+            if m < earliest {
+                m = earliest;
+            }
+            if m > final_month || !reached[k - 1] {
+                (m, ok) = (final_month, false);
+            }
+        }
+        months.push(m);
+        reached.push(ok);
+    }
+    (months, reached)
+}
+
 /// The calendar month at which everything that will ever be observed has been: the last
 /// event, competing event, dropout or entry (used when an event count is never reached).
 pub fn month_of_last_observation(patients: &[Patient], outcomes: &[(f64, u8)]) -> f64 {
@@ -241,34 +294,39 @@ impl Planning {
         if let Some((e, d)) = target {
             events[e] = d;
         }
+        // Looks whose information is known in advance: by information, without a minimum gap.
+        let by_information = matches!(s.analysis.looks, Looks::Information(_)) && s.analysis.look_gap_months == 0.0;
         let simulate = n_looks > 1
             && monitored.is_some()
-            && (target.is_none() || matches!(s.analysis.looks, Looks::Months(_)) || s.analysis.multiplicity.is_some());
+            && (target.is_none() || !by_information || s.analysis.multiplicity.is_some());
         let fractions = match &s.analysis.looks {
-            Looks::Information(f) => f.clone(),
-            Looks::Months(m) => vec![f64::NAN; m.len() + 1],
+            Looks::Information(f) if by_information => f.clone(),
+            _ => vec![f64::NAN; n_looks],
         };
         let horizon = horizon(s);
         if !simulate {
             return Planning { events, fractions, trials: 0, horizon };
         }
         let pe = monitored.expect("checked");
-        let (sums, at_looks) = planning_sums(s, pe);
+        let (sums, mut at_looks) = planning_sums(s, pe, events[pe]);
         let n = PLANNING_TRIALS as f64;
         for (i, e) in events.iter_mut().enumerate() {
             if e.is_nan() && TteSpec::new(s, &s.endpoints[i].kind).is_some() {
                 *e = sums[i] as f64 / n;
             }
         }
-        let fractions = match &s.analysis.looks {
-            Looks::Information(f) => f.clone(),
-            Looks::Months(_) => {
-                let d = events[pe];
-                let mut f: Vec<f64> =
-                    at_looks.iter().map(|&x| if d > 0.0 { (x as f64 / n / d).min(1.0) } else { 0.0 }).collect();
-                f.push(1.0);
-                f
-            }
+        if !by_information && target.is_none() && !matches!(s.analysis.looks, Looks::Months(_)) {
+            // The looks' event targets are fractions of the planned events, known only now.
+            at_looks = planning_sums(s, pe, events[pe]).1;
+        }
+        let fractions = if by_information {
+            fractions
+        } else {
+            let d = events[pe];
+            let mut f: Vec<f64> =
+                at_looks.iter().map(|&x| if d > 0.0 { (x as f64 / n / d).min(1.0) } else { 0.0 }).collect();
+            f.push(1.0);
+            f
         };
         Planning { events, fractions, trials: PLANNING_TRIALS, horizon }
     }
@@ -324,21 +382,19 @@ fn horizon(s: &Scenario) -> f64 {
 }
 
 /// Events summed over the planning trials: per endpoint at the final cut, and of the monitored
-/// endpoint at each interim month look (capped at the final cut).
-fn planning_sums(s: &Scenario, pe: EndpointId) -> (Vec<u64>, Vec<u64>) {
-    use crate::scenario::{Cut, Looks};
+/// endpoint at each interim look ([`interim_months`], with `planned_events` of the monitored
+/// endpoint; NaN where they are not known yet, which only looks by month do not need).
+fn planning_sums(s: &Scenario, pe: EndpointId, planned_events: f64) -> (Vec<u64>, Vec<u64>) {
+    use crate::scenario::Cut;
     use crate::simulate::{SimBuffers, Simulator, Trial};
     use rayon::prelude::*;
     let sim = Simulator::new(s).with_seed(PLANNING_SEED);
     let specs: Vec<Option<TteSpec>> = s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect();
-    let interim: &[f64] = match &s.analysis.looks {
-        Looks::Months(m) => m,
-        Looks::Information(_) => &[],
-    };
+    let n_interims = s.analysis.looks.count() - 1;
     let count = |patients: &[Patient], out: &[(f64, u8)], month: f64| {
         patients.iter().zip(out).filter(|(p, o)| observe(p, **o, month).is_some_and(|(_, st)| st == 1)).count() as u64
     };
-    let zero = || (vec![0u64; s.endpoints.len()], vec![0u64; interim.len()]);
+    let zero = || (vec![0u64; s.endpoints.len()], vec![0u64; n_interims]);
     (0..PLANNING_TRIALS as usize)
         .into_par_iter()
         .with_min_len(64)
@@ -359,11 +415,13 @@ fn planning_sums(s: &Scenario, pe: EndpointId) -> (Vec<u64>, Vec<u64>) {
                 };
                 for (i, spec) in specs.iter().enumerate() {
                     let Some(spec) = spec else { continue };
-                    outcomes(spec, patients, s.assessments.as_ref(), &mut out, None);
+                    let want_months = (i == pe).then_some(&mut months);
+                    outcomes(spec, patients, s.assessments.as_ref(), &mut out, want_months);
                     sums[i] += count(patients, &out, final_month);
-                    if i == pe {
+                    if i == pe && n_interims > 0 {
+                        let (interim, _) = interim_months(s, planned_events, &mut months, final_month);
                         for (k, &m) in interim.iter().enumerate() {
-                            at[k] += count(patients, &out, m.min(final_month));
+                            at[k] += count(patients, &out, m);
                         }
                     }
                 }

@@ -620,6 +620,10 @@ pub struct LookSummary {
     /// Replicates stopping at this look for efficacy (primary endpoint).
     pub efficacy_stops: u64,
     pub futility_stops: u64,
+    /// Replicates stopping here (or, at the final look, concluding) for harm.
+    pub harm_stops: u64,
+    /// The harm bound (finite values only).
+    pub harm: ExactSum,
     pub boundary: ExactSum,
     pub events: ExactSum,
     pub cut_month: ExactSum,
@@ -627,14 +631,17 @@ pub struct LookSummary {
     pub futility: ExactSum,
     /// Replicates in which this look's event target was not reached.
     pub not_reached: u64,
+    /// Replicates in which this interim came (as planned) after the last patient was enrolled.
+    pub after_enrolment: u64,
     /// Distributions over every replicate (the look's values had the trial gone on to it).
     pub z_bins: Bins,
     pub events_bins: Bins,
     pub patients_bins: Bins,
     pub month_bins: Bins,
     /// With `report_conditional_power`: the monitored endpoint's conditional power under the
-    /// trial's estimate, the scenario's hazard ratio and the user's (in the order of
-    /// `look::CP_ESTIMATE`, `CP_ASSUMED`, `CP_USER`), over the trials still running at the look.
+    /// trial's estimate, the scenario's hazard ratio and the user's, and the predictive
+    /// probability (in the order of `look::CP_ESTIMATE`, `CP_ASSUMED`, `CP_USER`,
+    /// `CP_PREDICTIVE`), over the trials that reach the look.
     pub conditional_power: Vec<ConditionalPowerSummary>,
 }
 
@@ -701,7 +708,7 @@ impl Summary {
             patients_bins: count_bins(layout.sample_size as f64),
             month_bins: month_bins(layout.horizon),
             conditional_power: if layout.conditional_power {
-                vec![ConditionalPowerSummary::new(); 3]
+                vec![ConditionalPowerSummary::new(); 4]
             } else {
                 Vec::new()
             },
@@ -752,12 +759,15 @@ impl Summary {
         for (l, o) in self.looks.iter_mut().zip(&other.looks) {
             l.efficacy_stops += o.efficacy_stops;
             l.futility_stops += o.futility_stops;
+            l.harm_stops += o.harm_stops;
+            l.harm.merge(&o.harm);
             l.boundary.merge(&o.boundary);
             l.events.merge(&o.events);
             l.cut_month.merge(&o.cut_month);
             l.patients.merge(&o.patients);
             l.futility.merge(&o.futility);
             l.not_reached += o.not_reached;
+            l.after_enrolment += o.after_enrolment;
             l.z_bins.merge(&o.z_bins);
             l.events_bins.merge(&o.events_bins);
             l.patients_bins.merge(&o.patients_bins);
@@ -826,17 +836,24 @@ impl Summary {
             l.cut_month.add(record[base + look::CUT_MONTH]);
             l.patients.add(record[base + look::PATIENTS]);
             l.futility.add(record[base + look::FUTILITY]);
+            l.harm.add(record[base + look::HARM]);
             l.not_reached += (record[base + look::REACHED] == 0.0) as u64;
+            l.after_enrolment += (k + 1 < layout.n_looks
+                && record[base + look::REACHED] == 1.0
+                && record[base + look::PATIENTS] >= layout.sample_size as f64) as u64;
             l.z_bins.add(record[base + look::Z]);
             l.events_bins.add(record[base + look::EVENTS]);
             l.patients_bins.add(record[base + look::PATIENTS]);
             l.month_bins.add(record[base + look::CUT_MONTH]);
-            for (c, f) in l.conditional_power.iter_mut().zip([look::CP_ESTIMATE, look::CP_ASSUMED, look::CP_USER]) {
+            let fields = [look::CP_ESTIMATE, look::CP_ASSUMED, look::CP_USER, look::CP_PREDICTIVE];
+            for (c, f) in l.conditional_power.iter_mut().zip(fields) {
                 c.sum.add(record[base + f]);
                 c.bins.add(record[base + f]);
             }
             if k + 1 == stop {
-                if record[global::FUTILITY] == 1.0 {
+                if record[global::FUTILITY] == 2.0 {
+                    l.harm_stops += 1;
+                } else if record[global::FUTILITY] == 1.0 {
                     l.futility_stops += 1;
                 } else if record[base + look::Z] >= record[base + look::BOUNDARY] {
                     l.efficacy_stops += 1;

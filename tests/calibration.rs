@@ -432,6 +432,42 @@ fn features() -> Vec<Feature> {
             Nominal(0.025),
         ),
         f(
+            "looks at the later of 30% of events and month 18, 60% and month 30, at least 9 months apart",
+            "scenarios/interim-combined-trigger.toml",
+            &[],
+            &["cohorts.gastric.events.peritoneal_metastasis.hazard_ratio={ rmhtnf = 1.0 }"],
+            "efs",
+            Nominal(0.025),
+        ),
+        f(
+            "event re-estimation in the promising zone, inverse-normal combination test",
+            "scenarios/event-reestimation.toml",
+            &[],
+            &["cohorts.gastric.events.peritoneal_metastasis.hazard_ratio={ rmhtnf = 1.0 }"],
+            "efs",
+            Nominal(0.025),
+        ),
+        f(
+            "event re-estimation for conditional power 0.9 under HR 0.7, three stages",
+            "scenarios/event-reestimation.toml",
+            &[],
+            &[
+                "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio={ rmhtnf = 1.0 }",
+                "analysis.looks=[0.4, 0.7, 1.0]",
+                "analysis.reestimation={ conditional_power = 0.9, min_events = [60, 60], max_events = [300, 300], hazard_ratio = 0.7 }",
+            ],
+            "efs",
+            Nominal(0.025),
+        ),
+        f(
+            "harm bound (Pocock, 0.05) with O'Brien–Fleming efficacy, looks at 0.4 and 0.7: efficacy",
+            "scenarios/harm-bound.toml",
+            &[],
+            &["cohorts.gastric.events.peritoneal_metastasis.hazard_ratio={ rmhtnf = 1.0 }"],
+            "efs",
+            Nominal(0.025),
+        ),
+        f(
             "Fisher's exact test, two arms",
             "scenarios/ascites-dcr-single-arm.toml",
             TWO_ARM_BINARY,
@@ -507,6 +543,8 @@ fn looks_under_calendar_cuts_hold_their_level_fast() {
                 || f.label.contains("non-inferiority")
                 || f.label.contains("binding")
                 || f.label.contains("cross-over")
+                || f.label.contains("at the later of")
+                || f.label.contains("re-estimation")
         })
         .filter_map(|f| feature_check(f, feature_rate(f, 4000), 4000))
         .collect();
@@ -713,6 +751,17 @@ fn conditional_power_futility_stops_exactly_when_conditional_power_is_below_its_
             assert!((record[l0 + look::CP_ASSUMED] - assumed).abs() < 1e-12);
             let user = conditional_power(z, 0, &bounds, &info, Effect::Drift(-(0.8f64).ln()));
             assert!((record[l0 + look::CP_USER] - user).abs() < 1e-12);
+            // The predictive probability, closed form with one look left (flat prior).
+            let u = info[1] - info[0];
+            let pp = peritrial::stats::normal::cdf(
+                (z / info[0].sqrt() * u + z * info[0].sqrt() - bounds[1] * info[1].sqrt())
+                    / (u + u * u / info[0]).sqrt(),
+            );
+            assert!(
+                (record[l0 + look::CP_PREDICTIVE] - pp).abs() < 1e-9,
+                "predictive {} vs {pp}",
+                record[l0 + look::CP_PREDICTIVE]
+            );
         },
     );
     assert!(checked > 2000 && stops > 100, "checked {checked}, futility stops {stops}");
@@ -721,4 +770,175 @@ fn conditional_power_futility_stops_exactly_when_conditional_power_is_below_its_
     let analytic = companion.power(300.0, 0.7, 1.0);
     let tol = 4.0 * (analytic * (1.0 - analytic) / 3000.0).sqrt();
     assert!((power - analytic).abs() < tol, "simulated {power} vs analytic {analytic} ± {tol}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Looks by combined triggers.
+
+/// Each trial's looks of `scenarios/interim-combined-trigger.toml` come where the charter says:
+/// look 1 at the later of the 90th event and month 18, look 2 at the latest of the 180th
+/// event, month 30 and 9 months after look 1 (with exactly the target's events when the event
+/// target was the trigger); and a combined trigger whose month is at the start reduces to the
+/// look by information, trial by trial.
+#[test]
+fn combined_triggers_put_each_look_where_the_charter_says() {
+    use peritrial::analyze::look;
+    for gap in [9.0, 14.0] {
+        let sets = [format!(
+            "analysis.looks={{ fractions = [0.3, 0.6, 1.0], months = [18, 30], trigger = \"later\", min_gap_months = {gap} }}"
+        )];
+        let s = scenario::load(std::path::Path::new("scenarios/interim-combined-trigger.toml"), &sets).unwrap();
+        let (mut by_events, mut by_month, mut by_gap) = (0, 0, 0);
+        engine::run_observed(
+            &s,
+            0..1000,
+            |_| {},
+            |layout, record| {
+                let at = |k: usize, f: usize| record[layout.looks + look::COUNT * k + f];
+                let (m1, e1, m2, e2) =
+                    (at(0, look::CUT_MONTH), at(0, look::EVENTS), at(1, look::CUT_MONTH), at(1, look::EVENTS));
+                if at(0, look::REACHED) == 1.0 {
+                    assert!(m1 >= 18.0 && e1 >= 90.0, "look 1 at month {m1} with {e1} events");
+                    if m1 > 18.0 {
+                        assert_eq!(e1, 90.0, "look 1 after month 18 is at its event target");
+                        by_events += 1;
+                    } else {
+                        by_month += 1;
+                    }
+                }
+                if at(1, look::REACHED) == 1.0 {
+                    assert!(
+                        m2 >= 30.0 && m2 >= m1 + gap - 1e-9 && e2 >= 180.0,
+                        "look 2 at {m2} ({e2} events), look 1 at {m1}, gap {gap}"
+                    );
+                    if m2 > 30.0 && m2 > m1 + gap + 1e-9 {
+                        assert_eq!(e2, 180.0);
+                    }
+                    by_gap += (m2 > 30.0 && (m2 - m1 - gap).abs() < 1e-9) as u32;
+                }
+            },
+        );
+        assert!(by_events > 100 && by_month > 100, "gap {gap}: {by_events} {by_month}");
+        if gap == 14.0 {
+            assert!(by_gap > 100, "the 14-month gap decides look 2 in {by_gap} trials");
+        }
+    }
+    // A month trigger at the start: the looks by information, bit for bit.
+    let decisions = |sets: &[&str]| {
+        let sets: Vec<String> = sets.iter().map(|x| x.to_string()).collect();
+        let s = scenario::load(std::path::Path::new("scenarios/interim-combined-trigger.toml"), &sets).unwrap();
+        let mut out = Vec::new();
+        engine::run_observed(
+            &s,
+            0..500,
+            |_| {},
+            |_, record| out.push(record.iter().map(|x| x.to_bits()).collect::<Vec<_>>()),
+        );
+        out
+    };
+    assert!(
+        decisions(&["analysis.looks={ fractions = [0.3, 0.6, 1.0], months = [0.001, 0.002], trigger = \"later\" }"])
+            == decisions(&["analysis.looks=[0.3, 0.6, 1.0]"]),
+        "a combined trigger whose months come first is the look by information"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event re-estimation.
+
+/// `scenarios/event-reestimation.toml`, trial by trial: the interim's z is the stage-1 log-rank
+/// z; the second stage's events are the planned 150 unless the conditional power at them
+/// (under the estimate) is in the promising zone [0.36, 0.8), and then the events that give
+/// conditional power 0.8, between 150 and 450 (rpact's formula, checked without the zone
+/// against `getSimulationSurvival` in `engine_reference`); the final look's z is the
+/// inverse-normal combination of the two stages' increments with weights √0.5.
+#[test]
+fn reestimation_follows_the_promising_zone_rule_trial_by_trial() {
+    use peritrial::analyze::look;
+    use peritrial::stats::normal;
+    let s = scenario::load(std::path::Path::new("scenarios/event-reestimation.toml"), &[]).unwrap();
+    // rpact getDesignInverseNormal(kMax = 2, typeOfDesign = "asOF", informationRates = c(0.5, 1)).
+    let (c1, c2) = (2.962588043, 1.968595646);
+    let (mut raised, mut kept, mut checked, mut combined) = (0, 0, 0, 0);
+    engine::run_observed(
+        &s,
+        0..2000,
+        |_| {},
+        |layout, record| {
+            let at = |k: usize, f: usize| record[layout.looks + look::COUNT * k + f];
+            let (z1, d1, d2, zc) = (at(0, look::Z), at(0, look::EVENTS), at(1, look::EVENTS), at(1, look::Z));
+            assert!((at(0, look::BOUNDARY) - c1).abs() < 1e-5 && (at(1, look::BOUNDARY) - c2).abs() < 1e-5);
+            if at(1, look::REACHED) != 1.0 {
+                return;
+            }
+            let critical = (c2 - 0.5f64.sqrt() * z1) / 0.5f64.sqrt();
+            let estimate = (z1 * 2.0 / d1.sqrt()).max(1e-12);
+            let cp_planned = normal::upper_tail(critical - estimate * 150f64.sqrt() / 2.0);
+            let required = (critical + normal::quantile(0.8)).max(0.0).powi(2) * 4.0 / (estimate * estimate);
+            let stage = if (0.36..0.8).contains(&cp_planned) { required.clamp(150.0, 450.0) } else { 150.0 };
+            // Within a rounding of the threshold either side may be taken.
+            if (cp_planned - 0.36).abs() > 1e-9 && (cp_planned - 0.8).abs() > 1e-9 {
+                assert_eq!(
+                    d2,
+                    (d1 + stage - 1e-9).ceil(),
+                    "cp at the planned events {cp_planned}, stage events {stage}"
+                );
+                checked += 1;
+            }
+            if d2 > d1 + 150.0 {
+                raised += 1
+            } else {
+                kept += 1
+            }
+            // The final look's z is the combination of the stage-wise increments, the overall
+            // log-rank z at the final look being the endpoint's z where the trial went on to it.
+            if record[peritrial::analyze::global::STOP_LOOK] == 2.0 {
+                let z2 = record[layout.endpoint[0] + field::Z];
+                let u2 = (d2.sqrt() * z2 - d1.sqrt() * z1) / (d2 - d1).sqrt();
+                let want = 0.5f64.sqrt() * z1 + 0.5f64.sqrt() * u2;
+                assert!((zc - want).abs() < 1e-9, "combination {zc} vs {want}");
+                combined += 1;
+            }
+        },
+    );
+    assert!(
+        checked > 1500 && raised > 200 && kept > 200 && combined > 1000,
+        "checked {checked}, raised {raised}, kept {kept}, combined {combined}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Harm bounds.
+
+/// Under the null, an asymmetric design (O'Brien–Fleming efficacy at 0.025, Pocock harm at
+/// 0.05, looks at 0.4 and 0.7) stops or concludes for harm in 5% of trials and rejects for
+/// efficacy in 2.5% (4 MCSE each), both bounds binding on each other; every harm stop has its
+/// z at or below the look's harm bound.
+#[test]
+fn harm_bounds_spend_their_alpha_under_the_null() {
+    use peritrial::analyze::{global, look};
+    let sets: Vec<String> = ["analysis.looks=[0.4, 0.7, 1.0]", "analysis.harm={ spending = \"pocock\", alpha = 0.05 }"]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+    let s = scenario::load(std::path::Path::new("scenarios/null-efs-logrank.toml"), &sets).unwrap();
+    let n = 20_000u64;
+    let mut harmed = 0u64;
+    let summary = engine::run_observed(
+        &s,
+        0..n,
+        |_| {},
+        |layout, record| {
+            if record[global::FUTILITY] == 2.0 {
+                harmed += 1;
+                let k = record[global::STOP_LOOK] as usize - 1;
+                let b = layout.looks + look::COUNT * k;
+                assert!(record[b + look::Z] <= record[b + look::HARM]);
+            }
+        },
+    );
+    let efficacy = summary.endpoints[0].rejections as f64 / n as f64;
+    let harm = harmed as f64 / n as f64;
+    assert!((efficacy - 0.025).abs() < four_se(0.025, n), "efficacy {efficacy}");
+    assert!((harm - 0.05).abs() < four_se(0.05, n), "harm {harm}");
 }

@@ -21,9 +21,22 @@ fn scenario_text(r: &Value) -> String {
     let looks: Vec<String> = events.iter().map(|e| format!("{}", e / last)).collect();
     let spending = if r["spending"] == "asP" { "pocock" } else { "obrien_fleming" };
     let futility = match r["beta_spending"].as_str() {
-        Some("bsOF") => "futility = { beta_spending = \"obrien_fleming\", beta = 0.2 }",
-        Some("bsP") => "futility = { beta_spending = \"pocock\", beta = 0.2 }",
-        _ => "",
+        Some("bsOF") => "futility = { beta_spending = \"obrien_fleming\", beta = 0.2 }".to_string(),
+        Some("bsP") => "futility = { beta_spending = \"pocock\", beta = 0.2 }".to_string(),
+        _ => String::new(),
+    };
+    // Event re-estimation (tests/reference/make_rpact_reestimation_refs.R).
+    let list = |v: &Value| -> String {
+        v.as_array().map_or_else(|| v.to_string(), |a| a.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(", "))
+    };
+    let futility = match r["conditional_power"].as_f64() {
+        Some(cp) => format!(
+            "{futility}\nreestimation = {{ conditional_power = {cp}, min_events = [{}], max_events = [{}]{} }}",
+            list(&r["min_events"]),
+            list(&r["max_events"]),
+            r["theta_h1"].as_f64().map_or(String::new(), |h| format!(", hazard_ratio = {h}"))
+        ),
+        None => futility,
     };
     format!(
         r#"
@@ -83,8 +96,15 @@ fn power_agrees_with_rpact_simulation_within_four_monte_carlo_errors() {
     let refs = refs();
     // Non-inferiority designs (rpact's thetaH0): tests/reference/make_rpact_noninferiority_refs.R.
     let margins: Value = serde_json::from_str(include_str!("reference/rpact_noninferiority_refs.json")).unwrap();
+    // Event re-estimation with the inverse-normal combination test.
+    let adaptive: Value = serde_json::from_str(include_str!("reference/rpact_reestimation_refs.json")).unwrap();
     let mut failures = Vec::new();
-    let all = refs["simulations"].as_object().unwrap().iter().chain(margins["simulations"].as_object().unwrap());
+    let all = refs["simulations"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .chain(margins["simulations"].as_object().unwrap())
+        .chain(adaptive["simulations"].as_object().unwrap());
     for (name, r) in all {
         let s = scenario::from_str(&scenario_text(r), name, &[]).unwrap();
         let summary = engine::run(&s, 0..s.replicates, |_| {});
@@ -102,6 +122,19 @@ fn power_agrees_with_rpact_simulation_within_four_monte_carlo_errors() {
         };
         let power = summary.endpoints[0].rejections as f64 / ours_n;
         check("power", power, r["power"].as_f64().unwrap(), &mut failures);
+        if let Some(theirs) = r["expected_events"].as_f64() {
+            // Events at the analysis where each trial stops: 4 MCSE with our SD for both runs.
+            let d = summary.endpoints[0].events.describe().expect("events");
+            let se = d.sd * (1.0 / ours_n + 1.0 / theirs_n).sqrt();
+            eprintln!("{name}: expected events: peritrial {:.1} vs rpact {theirs:.1} (4 MCSE {:.1})", d.mean, 4.0 * se);
+            if (d.mean - theirs).abs() > 4.0 * se {
+                failures.push(format!(
+                    "{name}: expected events {:.1} vs rpact {theirs:.1} (4 MCSE {:.1})",
+                    d.mean,
+                    4.0 * se
+                ));
+            }
+        }
         let stages: Vec<f64> = r["reject_per_stage"].as_array().map_or_else(
             || vec![r["reject_per_stage"].as_f64().unwrap()],
             |a| a.iter().map(|x| x.as_f64().unwrap()).collect(),

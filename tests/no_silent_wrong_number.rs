@@ -582,3 +582,50 @@ fn binding_futility_lowers_the_boundaries_and_says_so() {
         &["analysis.futility.binding", "multiplicity"],
     );
 }
+
+/// Designs whose rules would interact in ways the engine does not compute are refused where
+/// they are written, with the reason: a harm bound without looks or with a multiplicity family;
+/// event re-estimation without an event-driven cut, with a multiplicity family, or with stage
+/// limits that exclude the planned stage.
+#[test]
+fn adaptive_rules_that_cannot_be_combined_are_refused() {
+    refused(
+        &["validate", CANONICAL, "--set", "analysis.harm={ alpha = 0.05 }"],
+        &["analysis.harm", "no interim looks"],
+    );
+    refused(
+        &["validate", "scenarios/three-endpoint-family.toml", "--set", "analysis.harm={ alpha = 0.05 }"],
+        &["analysis.harm", "multiplicity"],
+    );
+    let re = "analysis.reestimation={ conditional_power = 0.8, min_events = [150], max_events = [450] }";
+    refused(
+        &[
+            "validate",
+            CANONICAL,
+            "--set",
+            "analysis.looks=[0.5, 1.0]",
+            "--set",
+            "analysis.cut={ month = 60 }",
+            "--set",
+            re,
+        ],
+        &["analysis.reestimation", "event-driven cut"],
+    );
+    refused(
+        &["validate", "scenarios/event-reestimation.toml", "--set", "analysis.reestimation.max_events=[100]"],
+        &["analysis.reestimation", "stage 2's planned events"],
+    );
+    refused(
+        &[
+            "validate",
+            "scenarios/three-endpoint-family.toml",
+            "--set",
+            "analysis.looks=[0.5, 1.0]",
+            "--set",
+            "analysis.reestimation={ conditional_power = 0.8, min_events = [100], max_events = [400] }",
+        ],
+        &["analysis.reestimation", "multiplicity"],
+    );
+    let out = peritrial(&["validate", "scenarios/harm-bound.toml", "scenarios/event-reestimation.toml"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

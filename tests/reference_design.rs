@@ -364,3 +364,27 @@ fn binding_futility_boundaries_agree_with_rpact() {
     }
     eprintln!("largest difference from rpact: {worst:.2e}");
 }
+
+/// Efficacy boundaries with a harm bound of the same spending and level are the symmetric
+/// two-sided design: rpact's `getDesignGroupSequential(sided = 2, alpha = 0.05)` (6 designs:
+/// 2–4 looks, O'Brien–Fleming and Pocock), upper and lower. An asymmetric pair at one look is
+/// the two normal quantiles. Script: `tests/reference/make_rpact_two_sided_refs.R`.
+#[test]
+fn harm_bounds_make_the_two_sided_design() {
+    use peritrial::design::spending::{R, boundaries_with_harm};
+    let refs: Value = serde_json::from_str(include_str!("reference/rpact_two_sided_refs.json")).unwrap();
+    let mut worst = 0.0f64;
+    for d in refs["designs"].as_array().unwrap() {
+        let sp = if d["type"] == "asOF" { Spending::OBrienFleming } else { Spending::Pocock };
+        let t: Vec<f64> = d["information"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+        let (upper, lower) = boundaries_with_harm(sp, 0.025, sp, 0.025, &t, &t, R);
+        for (k, c) in d["critical"].as_array().unwrap().iter().enumerate() {
+            let c = c.as_f64().unwrap();
+            worst = worst.max((upper[k] - c).abs()).max((lower[k] + c).abs());
+            assert!((upper[k] - c).abs() < 1e-4 && (lower[k] + c).abs() < 1e-4, "{d}: {upper:?} {lower:?}");
+        }
+    }
+    eprintln!("largest difference from rpact: {worst:.2e}");
+    let (u, l) = boundaries_with_harm(Spending::OBrienFleming, 0.025, Spending::Pocock, 0.1, &[1.0], &[1.0], R);
+    assert!((u[0] - 1.959963984540054).abs() < 1e-12 && (l[0] + 1.2815515655446004).abs() < 1e-12);
+}

@@ -123,6 +123,48 @@ pub fn boundaries_with_floor(
     out
 }
 
+/// Efficacy boundaries and harm bounds of a design that also stops when the effect is
+/// significantly unfavourable: at each look the harm bound −h_k spends `harm_alpha` by
+/// `harm_spending` in the lower tail among the trials still running, as the efficacy boundary
+/// c_k spends `alpha` in the upper one, and a trial continues only inside (−h_k, c_k) — both
+/// bounds stop the trial, so each accounts for the other (the two-sided group-sequential
+/// design; symmetric when the spending and levels agree, rpact's `sided = 2` with α = 2 ×
+/// `alpha`). `t` and `spend_at` as [`boundaries_spending_at`]. Returns (c, −h), −h on the z
+/// scale (−∞ where a look spends no harm alpha).
+pub fn boundaries_with_harm(
+    spending: Spending,
+    alpha: f64,
+    harm_spending: Spending,
+    harm_alpha: f64,
+    t: &[f64],
+    spend_at: &[f64],
+    res: usize,
+) -> (Vec<f64>, Vec<f64>) {
+    let (mut upper, mut lower) = (Vec::with_capacity(t.len()), Vec::with_capacity(t.len()));
+    let mut prev: Option<Stage> = None;
+    let (mut up_before, mut low_before, mut t_prev) = (0.0, 0.0, 0.0);
+    for (&tk, &sk) in t.iter().zip(spend_at) {
+        let up = (spent(spending, alpha, sk) - up_before).max(0.0);
+        up_before += up;
+        let low = (spent(harm_spending, harm_alpha, sk) - low_before).max(0.0);
+        low_before += low;
+        let c = efficacy_at(prev.as_ref(), t_prev, tk, up);
+        // P(still running and Z_k ≤ b) rises with b: the bound that spends `low`.
+        let h = if low <= 0.0 {
+            f64::NEG_INFINITY
+        } else if prev.is_none() {
+            -normal::quantile(1.0 - low)
+        } else {
+            root(-20.0, 10.0, |b| below(prev.as_ref(), t_prev, tk, 0.0, b) <= low)
+        };
+        upper.push(c);
+        lower.push(h);
+        prev = Some(step(res, prev.as_ref(), t_prev, tk, 0.0, h, c));
+        t_prev = tk;
+    }
+    (upper, lower)
+}
+
 /// The boundary at look k (information tk) that spends `target` under the null among the
 /// trials still running (the previous stage's mass).
 fn efficacy_at(prev: Option<&Stage>, t_prev: f64, tk: f64, target: f64) -> f64 {
@@ -207,6 +249,76 @@ fn conditional_power_at(res: usize, z: f64, k: usize, bounds: &[f64], info: &[f6
     };
     let t: Vec<f64> = u.iter().map(|&x| x / last).collect();
     rejection_probability_at(res, &c, &t, theta * last.sqrt(), None).clamp(0.0, 1.0)
+}
+
+/// Predictive probability of success at look `k` (Spiegelhalter, Freedman & Blackburn 1986):
+/// the conditional power averaged over the drift's posterior under a flat prior given the data
+/// so far, θ ~ N(z_k/√I_k, 1/I_k). With one later look the closed form
+/// Φ((θ̂u + z_k√I_k − c_K√I_K)/√(u + u²/I_k)), u = I_K − I_k; with more, 32-point Gauss–Hermite
+/// quadrature of [`conditional_power`] (within 1e-6 of the closed form where both apply; unit
+/// test).
+pub fn predictive_probability(z: f64, k: usize, bounds: &[f64], info: &[f64]) -> f64 {
+    let later: Vec<usize> = (k + 1..bounds.len()).filter(|&j| info[j] > info[k]).collect();
+    if let [j] = later[..] {
+        let (ik, u) = (info[k], info[j] - info[k]);
+        let mean = z / ik.sqrt() * u + z * ik.sqrt() - bounds[j] * info[j].sqrt();
+        return normal::cdf(mean / (u + u * u / ik).sqrt());
+    }
+    predictive_by_quadrature(z, k, bounds, info)
+}
+
+fn predictive_by_quadrature(z: f64, k: usize, bounds: &[f64], info: &[f64]) -> f64 {
+    let (nodes, weights) = gauss_hermite();
+    let (mean, sd) = (z / info[k].sqrt(), 1.0 / info[k].sqrt());
+    let mut total = 0.0;
+    for (&x, &w) in nodes.iter().zip(weights) {
+        total += w * conditional_power(z, k, bounds, info, Effect::Drift(mean + std::f64::consts::SQRT_2 * sd * x));
+    }
+    (total / std::f64::consts::PI.sqrt()).clamp(0.0, 1.0)
+}
+
+/// Nodes of Gauss–Hermite quadrature.
+const HERMITE: usize = 32;
+
+/// The nodes and weights of Gauss–Hermite quadrature (weight e^{−x²}), by Newton's method on
+/// the normalised Hermite recurrence (Numerical Recipes' `gauher`), computed once.
+fn gauss_hermite() -> &'static ([f64; HERMITE], [f64; HERMITE]) {
+    static RULE: std::sync::OnceLock<([f64; HERMITE], [f64; HERMITE])> = std::sync::OnceLock::new();
+    RULE.get_or_init(|| {
+        const N: usize = HERMITE;
+        let (mut x, mut w) = ([0.0; N], [0.0; N]);
+        let pim4 = std::f64::consts::PI.powf(-0.25);
+        let mut z = 0.0f64;
+        for i in 0..N.div_ceil(2) {
+            z = match i {
+                0 => (2.0 * N as f64 + 1.0).sqrt() - 1.85575 * (2.0 * N as f64 + 1.0).powf(-0.16667),
+                1 => z - 1.14 * (N as f64).powf(0.426) / z,
+                2 => 1.86 * z - 0.86 * x[0],
+                3 => 1.91 * z - 0.91 * x[1],
+                _ => 2.0 * z - x[i - 2],
+            };
+            let mut pp = 0.0;
+            for _ in 0..100 {
+                let (mut p1, mut p2) = (pim4, 0.0);
+                for j in 0..N {
+                    let p3 = p2;
+                    p2 = p1;
+                    p1 = z * (2.0 / (j as f64 + 1.0)).sqrt() * p2 - (j as f64 / (j as f64 + 1.0)).sqrt() * p3;
+                }
+                pp = (2.0 * N as f64).sqrt() * p2;
+                let z1 = z;
+                z = z1 - p1 / pp;
+                if (z - z1).abs() < 1e-15 {
+                    break;
+                }
+            }
+            x[i] = z;
+            x[N - 1 - i] = -z;
+            w[i] = 2.0 / (pp * pp);
+            w[N - 1 - i] = w[i];
+        }
+        (x, w)
+    })
 }
 
 /// The futility bound on the z scale at look `k` of a rule "stop when the conditional power is
@@ -422,6 +534,31 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// With one look to come the predictive probability has a closed form, which the
+    /// quadrature of the longer designs reproduces.
+    #[test]
+    fn predictive_probability_has_its_closed_form_with_one_look_left() {
+        let (nodes, weights) = gauss_hermite();
+        assert!((weights.iter().sum::<f64>() - std::f64::consts::PI.sqrt()).abs() < 1e-12);
+        assert!(
+            (nodes.iter().zip(weights).map(|(x, w)| w * x * x).sum::<f64>() - std::f64::consts::PI.sqrt() / 2.0).abs()
+                < 1e-12
+        );
+        for z in [-1.0, 0.5, 1.2, 2.0] {
+            for (i1, i2) in [(37.5, 75.0), (20.0, 100.0), (60.0, 75.0)] {
+                let bounds = [2.96, 1.97];
+                let info = [i1, i2];
+                let u = i2 - i1;
+                let theta = z / f64::sqrt(i1);
+                let want = normal::cdf((theta * u + z * i1.sqrt() - 1.97 * i2.sqrt()) / (u + u * u / i1).sqrt());
+                assert!((predictive_probability(z, 0, &bounds, &info) - want).abs() < 1e-12);
+                // The quadrature the longer designs use, on the same case.
+                let got = predictive_by_quadrature(z, 0, &bounds, &info);
+                assert!((got - want).abs() < 1e-6, "z {z}, info {info:?}: {got} vs {want}");
             }
         }
     }

@@ -308,6 +308,15 @@ pub struct Look {
     pub rejections: u64,
     pub futility_z: Option<f64>,
     pub futility_stops: u64,
+    /// With `analysis.harm`: the harm bound on the z scale (its mean over trials) and on the
+    /// hazard-ratio scale, and the trials that stopped here for harm (at the final look: that
+    /// concluded harm).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_z: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_hazard_ratio: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_stops: Option<u64>,
     /// Share of trials that end at this look (efficacy, futility, or the final analysis).
     pub stop_probability: f64,
     /// Share of trials that have rejected by this look.
@@ -316,6 +325,10 @@ pub struct Look {
     pub cut_month: Option<f64>,
     pub patients: Option<f64>,
     pub target_not_reached: u64,
+    /// With `looks.during_enrolment`: trials in which this interim came after the last patient
+    /// was enrolled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_enrolment: Option<u64>,
     /// Distributions over every trial (a look's values had the trial gone on to it): z to
     /// within 0.05, events and patients to within their bins (1 up to 1023 patients), the
     /// month to within 1% of the design's horizon.
@@ -337,7 +350,9 @@ pub struct Look {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConditionalPower {
     /// `estimate` (the trial's own hazard ratio at the look), `assumed` (the scenario's hazard
-    /// ratio) or `user` (`analysis.conditional_power_hazard_ratio`).
+    /// ratio), `user` (`analysis.conditional_power_hazard_ratio`) or `predictive` (the
+    /// predictive probability: the conditional power averaged over the effect's posterior
+    /// under a flat prior).
     pub under: String,
     pub hazard_ratio: Option<f64>,
     pub trials: u64,
@@ -993,6 +1008,9 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
                 s.analysis.spending.name(),
                 if gs.futility.is_some() { ", futility bounds counted as stopping" } else { "" }
             ),
+            None if s.analysis.reestimation.is_some() && crate::analyze::monitored(s) == Some(i) => {
+                "Schoenfeld and Freedman at the planned final events, without the looks or the event re-estimation: an adaptive design has no closed form; the simulation is the answer".to_string()
+            }
             None => "fixed design (one analysis); constant hazard ratio".to_string(),
         };
         let assumes = if theta0 != 1.0 {
@@ -1039,8 +1057,11 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
         .iter()
         .enumerate()
         .map(|(k, l)| {
-            let ends_here =
-                if k == last { summary.replicates - stopped_before } else { l.efficacy_stops + l.futility_stops };
+            let ends_here = if k == last {
+                summary.replicates - stopped_before
+            } else {
+                l.efficacy_stops + l.futility_stops + l.harm_stops
+            };
             stopped_before += ends_here;
             rejected += l.efficacy_stops;
             let (z, d) = (mean(&l.boundary), mean(&l.events));
@@ -1065,28 +1086,37 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 rejections: l.efficacy_stops,
                 futility_z: mean(&l.futility),
                 futility_stops: l.futility_stops,
+                harm_z: s.analysis.harm.and_then(|_| mean(&l.harm)),
+                harm_hazard_ratio: match (s.analysis.harm.and_then(|_| mean(&l.harm)), d, ratio) {
+                    (Some(h), Some(d), Some(q)) if d > 0.0 => {
+                        finite(crate::analyze::null_hazard_ratio(e) * (-h * (1.0 + q) / (q * d).sqrt()).exp())
+                    }
+                    _ => None,
+                },
+                harm_stops: s.analysis.harm.map(|_| l.harm_stops),
                 stop_probability: share(ends_here, r),
                 cumulative_power: share(rejected, r),
                 events: mean(&l.events),
                 cut_month: mean(&l.cut_month),
                 patients: mean(&l.patients),
                 target_not_reached: l.not_reached,
+                after_enrolment: (s.analysis.interims_during_enrolment && k < last).then_some(l.after_enrolment),
                 z_distribution: Quantiles::of(&l.z_bins),
                 events_distribution: Quantiles::of(&l.events_bins),
                 patients_distribution: Quantiles::of(&l.patients_bins),
                 month_distribution: Quantiles::of(&l.month_bins),
                 month: match &s.analysis.looks {
-                    Looks::Months(m) => Some(m.get(k).copied()),
                     Looks::Information(_) => None,
+                    looks => Some(looks.month(k)),
                 },
                 conditional_power: (k < last && !l.conditional_power.is_empty()).then(|| {
                     let truth = crate::design::analytic::true_estimate(s, endpoint);
                     let user = s.analysis.conditional_power.and_then(|c| c.hazard_ratio);
-                    ["estimate", "assumed", "user"]
+                    ["estimate", "assumed", "user", "predictive"]
                         .into_iter()
-                        .zip([None, truth, user])
+                        .zip([None, truth, user, None])
                         .zip(&l.conditional_power)
-                        .filter(|((under, h), _)| *under == "estimate" || h.is_some())
+                        .filter(|((under, h), _)| matches!(*under, "estimate" | "predictive") || h.is_some())
                         .map(|((under, hazard_ratio), c)| {
                             let n = c.bins.total();
                             let below = |x: f64| {
@@ -1210,6 +1240,26 @@ pub fn design(s: &Scenario) -> Vec<String> {
             s.analysis.spending.name()
         ));
     }
+    if let Some(h) = &s.analysis.harm {
+        out.push(format!(
+            "Harm: a trial also stops when the z of {} is at or below a harm bound that spends a one-sided alpha of {} by {} spending in the unfavourable tail (binding: the efficacy boundaries are computed with it, as the lower boundary of a two-sided design); at the final look such a z concludes harm.",
+            crate::analyze::monitored(s).map_or("the monitored endpoint", |i| s.endpoints[i].name.as_str()),
+            h.alpha,
+            h.spending.name()
+        ));
+    }
+    if let Some(re) = &s.analysis.reestimation {
+        out.push(format!(
+            "Event re-estimation: at each interim the next stage's events are chosen for a conditional power of {} under {} (between {:?} and {:?} events a stage{}), and the looks test the inverse-normal combination of the stages' log-rank increments with the weights of the planned information.",
+            re.conditional_power,
+            re.hazard_ratio.map_or("the trial's estimate".to_string(), |h| format!("a hazard ratio of {h}")),
+            re.min_events,
+            re.max_events,
+            re.promising_from.map_or(String::new(), |p| format!(
+                "; only in the promising zone, a conditional power at the planned events from {p} up to the target"
+            ))
+        ));
+    }
     if let Some(m) = &s.analysis.multiplicity {
         let names: Vec<&str> = m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect();
         out.push(format!(
@@ -1262,10 +1312,29 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
     }
     let n_looks = summary.looks.len();
     for (k, l) in summary.looks.iter().enumerate() {
+        if s.analysis.interims_during_enrolment && k + 1 < n_looks && l.after_enrolment > 0 {
+            out.push(format!(
+                "look {} was to come while patients were still being enrolled (analysis.looks.during_enrolment), but came after the last patient's entry in {} of {r} trials ({:.1}%)",
+                k + 1,
+                l.after_enrolment,
+                100.0 * l.after_enrolment as f64 / r.max(1) as f64
+            ));
+        }
         if k + 1 < n_looks && l.not_reached > 0 {
             let target = match &s.analysis.looks {
                 Looks::Information(f) => format!("event target (information {})", f[k]),
                 Looks::Months(m) => format!("month ({})", m[k]),
+                Looks::Combined { fractions, months, later } => format!(
+                    "trigger (the {} of information {} and month {})",
+                    if *later { "later" } else { "earlier" },
+                    fractions[k],
+                    months[k]
+                ),
+            };
+            let target = if s.analysis.look_gap_months > 0.0 {
+                format!("{target}, at least {} months after the look before,", s.analysis.look_gap_months)
+            } else {
+                target
             };
             out.push(format!(
                 "look {}'s {target} was not reached before the final cut in {} of {r} trials; it fell at the final cut, with no test of its own",

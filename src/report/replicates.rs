@@ -35,7 +35,9 @@ fn write_row(w: &mut csv::Writer<Vec<u8>>, s: &Scenario, layout: &Layout, trial:
     let flag = |w: &mut csv::Writer<Vec<u8>>, b: bool| w.write_field(if b { "true" } else { "false" }).expect("memory");
     let stop = record[global::STOP_LOOK] as usize;
     let n_looks = layout.n_looks;
-    let stopped_for = if record[global::FUTILITY] == 1.0 {
+    let stopped_for = if record[global::FUTILITY] == 2.0 {
+        "harm"
+    } else if record[global::FUTILITY] == 1.0 {
         "futility"
     } else if stop >= 1 && stop < n_looks && {
         let b = layout.looks + look::COUNT * (stop - 1);

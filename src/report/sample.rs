@@ -275,7 +275,7 @@ fn trials_column(s: &Scenario, c: &str) -> (&'static str, &'static str, String, 
         "patients" => Some(("number", "", "patients enrolled by then", "")),
         "cut_target_reached" => Some(("logical", "", "the cut's event target was reached", "true, false")),
         "stop_look" => Some(("integer", "", "the look at which the trial stopped", "")),
-        "stopped_for" => Some(("text", "", "why it stopped there", "efficacy, futility, final")),
+        "stopped_for" => Some(("text", "", "why it stopped there", "efficacy, futility, harm, final")),
         _ => None,
     };
     if let Some((k, u, d, codes)) = fixed {

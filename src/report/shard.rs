@@ -86,9 +86,10 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
     }
     let mut stops = 0;
     for (k, l) in s.looks.iter().enumerate() {
-        too_many(&format!("looks[{k}] stops"), l.efficacy_stops + l.futility_stops)?;
+        too_many(&format!("looks[{k}] stops"), l.efficacy_stops + l.futility_stops + l.harm_stops)?;
         too_many(&format!("looks[{k}].not_reached"), l.not_reached)?;
-        stops += l.efficacy_stops + l.futility_stops;
+        too_many(&format!("looks[{k}].after_enrolment"), l.after_enrolment)?;
+        stops += l.efficacy_stops + l.futility_stops + l.harm_stops;
         let f = &fresh.looks[k];
         if l.conditional_power.len() != f.conditional_power.len() {
             return Err(format!("looks[{k}]'s conditional power does not fit its scenario"));
@@ -198,8 +199,10 @@ pub fn state(s: &Summary) -> Value {
         })).collect::<Vec<_>>(),
         "looks": s.looks.iter().map(|l| json!({
             "efficacy_stops": l.efficacy_stops, "futility_stops": l.futility_stops,
+            "harm_stops": l.harm_stops, "harm": sum(&l.harm),
             "boundary": sum(&l.boundary), "events": sum(&l.events), "cut_month": sum(&l.cut_month),
             "patients": sum(&l.patients), "futility": sum(&l.futility), "not_reached": l.not_reached,
+            "after_enrolment": l.after_enrolment,
             "z_bins": bins(&l.z_bins), "events_bins": bins(&l.events_bins),
             "patients_bins": bins(&l.patients_bins), "month_bins": bins(&l.month_bins),
             "conditional_power": l.conditional_power.iter().map(|c| json!({
@@ -323,12 +326,15 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
         s.looks.push(LookSummary {
             efficacy_stops: u(&l["efficacy_stops"], &w("efficacy_stops"))?,
             futility_stops: u(&l["futility_stops"], &w("futility_stops"))?,
+            harm_stops: u(&l["harm_stops"], &w("harm_stops"))?,
+            harm: read_sum(&l["harm"], &w("harm"))?,
             boundary: read_sum(&l["boundary"], &w("boundary"))?,
             events: read_sum(&l["events"], &w("events"))?,
             cut_month: read_sum(&l["cut_month"], &w("cut_month"))?,
             patients: read_sum(&l["patients"], &w("patients"))?,
             futility: read_sum(&l["futility"], &w("futility"))?,
             not_reached: u(&l["not_reached"], &w("not_reached"))?,
+            after_enrolment: u(&l["after_enrolment"], &w("after_enrolment"))?,
             z_bins: read_bins(&l["z_bins"], &w("z_bins"))?,
             events_bins: read_bins(&l["events_bins"], &w("events_bins"))?,
             patients_bins: read_bins(&l["patients_bins"], &w("patients_bins"))?,

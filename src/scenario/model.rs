@@ -228,15 +228,53 @@ pub struct Analysis {
     pub looks: Looks,
     pub spending: Spending,
     pub futility: Option<Futility>,
+    /// `looks = { …, min_gap_months = G }`: an interim comes at least G months after the look
+    /// before it (0: no minimum).
+    pub look_gap_months: f64,
+    /// `looks = { …, during_enrolment = true }`: every interim should fall before the last
+    /// patient is enrolled; trials in which one does not are counted and warned about.
+    pub interims_during_enrolment: bool,
     /// `futility = { …, binding = true }` (a z or beta-spending rule): the efficacy boundaries
     /// are computed knowing that every trial below a futility bound stops (rpact's
     /// `bindingFutility = TRUE`); otherwise the rule is non-binding.
     pub binding_futility: bool,
     pub multiplicity: Option<Multiplicity>,
+    /// Event re-estimation with the inverse-normal combination test.
+    pub reestimation: Option<Reestimation>,
+    /// `harm = { spending = …, alpha = … }`: the monitored endpoint also stops when its z falls
+    /// below a harm bound that spends this alpha in the lower tail (binding, as the lower
+    /// boundary of a two-sided design).
+    pub harm: Option<Harm>,
     /// `report_conditional_power = true`: the conditional power of the monitored endpoint at
     /// every interim, under the trial's estimate, the scenario's hazard ratio and
     /// `conditional_power_hazard_ratio` when given.
     pub conditional_power: Option<ConditionalPowerReport>,
+}
+
+/// `analysis.reestimation`: at each interim the events of the next stage are chosen for a
+/// conditional power (rpact's `getSimulationSurvival(design = getDesignInverseNormal(…),
+/// conditionalPower, minNumberOfEventsPerStage, maxNumberOfEventsPerStage)`), and the trial is
+/// tested with the inverse-normal combination of the stage-wise log-rank increments with the
+/// weights of the planned information (Lehmacher & Wassmer 1999; Cui, Hung & Wang 1999).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reestimation {
+    pub conditional_power: f64,
+    /// Per stage after the first: the fewest and the most events of the stage.
+    pub min_events: Vec<u32>,
+    pub max_events: Vec<u32>,
+    /// The hazard ratio the conditional power assumes (None: the trial's estimate).
+    pub hazard_ratio: Option<f64>,
+    /// The promising zone (Mehta & Pocock 2011): events are increased only when the
+    /// conditional power at the planned events, under the trial's estimate, is at least this
+    /// and below `conditional_power`; otherwise the stage keeps its planned events.
+    pub promising_from: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Harm {
+    pub spending: Spending,
+    /// One-sided level of the harm test (the treatment worse).
+    pub alpha: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -260,14 +298,26 @@ pub enum Looks {
     /// Calendar months from the first entry of the interim looks, increasing; the final
     /// analysis is at the cut.
     Months(Vec<f64>),
+    /// Interim k at the later (or, `later = false`, the earlier) of the month the monitored
+    /// endpoint reaches ⌈f_k·D⌉ events and calendar month `months[k]`; `fractions` end at 1
+    /// (the final analysis at the cut). Needs an event-driven cut (D its target).
+    Combined { fractions: Vec<f64>, months: Vec<f64>, later: bool },
 }
 
 impl Looks {
     /// Analyses, the final one included.
     pub fn count(&self) -> usize {
         match self {
-            Looks::Information(f) => f.len(),
+            Looks::Information(f) | Looks::Combined { fractions: f, .. } => f.len(),
             Looks::Months(m) => m.len() + 1,
+        }
+    }
+
+    /// The planned calendar month of interim k, where the looks name one.
+    pub fn month(&self, k: usize) -> Option<f64> {
+        match self {
+            Looks::Information(_) => None,
+            Looks::Months(m) | Looks::Combined { months: m, .. } => m.get(k).copied(),
         }
     }
 
@@ -276,6 +326,10 @@ impl Looks {
         match self {
             Looks::Information(f) => format!("information fractions {f:?}"),
             Looks::Months(m) => format!("interim looks at months {m:?}"),
+            Looks::Combined { fractions, months, later } => format!(
+                "interim looks at the {} of information fractions {fractions:?} and months {months:?}",
+                if *later { "later" } else { "earlier" }
+            ),
         }
     }
 }

@@ -193,6 +193,16 @@ impl Reader {
     }
 
     /// A string that is one of `choices`.
+    pub fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
+        match node.value {
+            Value::Boolean(b) => Some(b),
+            _ => {
+                self.error(node, path, "expected true or false");
+                None
+            }
+        }
+    }
+
     pub fn choice<'a>(&mut self, node: &'a Node, path: &str, choices: &[&str]) -> Option<&'a str> {
         let s = self.string(node, path)?;
         if choices.contains(&s) {

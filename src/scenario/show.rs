@@ -298,14 +298,33 @@ pub fn to_toml(s: &Scenario) -> String {
         }
     }
     at.insert("cut", Item::Value(Value::InlineTable(cut)));
+    let extras = a.look_gap_months > 0.0 || a.interims_during_enrolment;
+    let mut t = InlineTable::new();
     match &a.looks {
-        Looks::Information(f) => at.insert("looks", Item::Value(arr(f))),
-        Looks::Months(m) => {
-            let mut t = InlineTable::new();
-            t.insert("months", arr(m));
-            at.insert("looks", Item::Value(Value::InlineTable(t)))
+        Looks::Information(f) if !extras => {
+            at.insert("looks", Item::Value(arr(f)));
         }
-    };
+        Looks::Information(f) => {
+            t.insert("fractions", arr(f));
+        }
+        Looks::Months(m) => {
+            t.insert("months", arr(m));
+        }
+        Looks::Combined { fractions, months, later } => {
+            t.insert("fractions", arr(fractions));
+            t.insert("months", arr(months));
+            t.insert("trigger", if *later { "later" } else { "earlier" }.into());
+        }
+    }
+    if !t.is_empty() {
+        if a.look_gap_months > 0.0 {
+            t.insert("min_gap_months", a.look_gap_months.into());
+        }
+        if a.interims_during_enrolment {
+            t.insert("during_enrolment", true.into());
+        }
+        at.insert("looks", Item::Value(Value::InlineTable(t)));
+    }
     at.insert("spending", Item::Value(spending(a.spending)));
     if let Some(f) = a.futility {
         let mut ft = InlineTable::new();
@@ -346,6 +365,26 @@ pub fn to_toml(s: &Scenario) -> String {
             mt.insert("transitions", Value::Array(m.graph.transitions.iter().map(|row| numbers(row)).collect()));
         }
         at.insert("multiplicity", Item::Value(Value::InlineTable(mt)));
+    }
+    if let Some(h) = &a.harm {
+        let mut ht = InlineTable::new();
+        ht.insert("spending", spending(h.spending));
+        ht.insert("alpha", h.alpha.into());
+        at.insert("harm", Item::Value(Value::InlineTable(ht)));
+    }
+    if let Some(re) = &a.reestimation {
+        let mut rt = InlineTable::new();
+        rt.insert("conditional_power", re.conditional_power.into());
+        let ints = |xs: &[u32]| Value::Array(xs.iter().map(|&x| Value::from(x as i64)).collect());
+        rt.insert("min_events", ints(&re.min_events));
+        rt.insert("max_events", ints(&re.max_events));
+        if let Some(h) = re.hazard_ratio {
+            rt.insert("hazard_ratio", h.into());
+        }
+        if let Some(p) = re.promising_from {
+            rt.insert("promising_from", p.into());
+        }
+        at.insert("reestimation", Item::Value(Value::InlineTable(rt)));
     }
     if let Some(cp) = a.conditional_power {
         at.insert("report_conditional_power", toml_edit::value(true));

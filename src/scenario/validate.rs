@@ -1112,6 +1112,8 @@ fn read_analysis(
             "multiplicity",
             "report_conditional_power",
             "conditional_power_hazard_ratio",
+            "reestimation",
+            "harm",
         ],
     )?;
     // Endpoint names are known even where an endpoint's settings are wrong, so references to it
@@ -1146,43 +1148,13 @@ fn read_analysis(
             }
         }
     });
-    let looks = match get(t, "looks") {
-        None => Some(Looks::Information(vec![1.0])),
-        Some(n) if n.table().is_some() => read_month_looks(r, n, cut.as_ref()),
-        Some(n) => r
-            .array(n, "analysis.looks", "information fractions, or a table { months = [...] } of calendar months")
-            .and_then(|items| {
-                let before = r.errors.len();
-                let ls: Vec<f64> = items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, x)| {
-                        r.number(x, &format!("analysis.looks[{i}]"), |f| {
-                            if f > 0.0 && f <= 1.0 {
-                                Ok(())
-                            } else {
-                                Err("an information fraction must be in (0, 1]".into())
-                            }
-                        })
-                    })
-                    .collect();
-                if r.errors.len() > before {
-                    return None;
-                }
-                if ls.is_empty() || ls.windows(2).any(|w| w[1] <= w[0]) || *ls.last().expect("not empty") != 1.0 {
-                    r.error(
-                        n,
-                        "analysis.looks",
-                        "information fractions must increase strictly and end at 1.0 (the final analysis)",
-                    );
-                    return None;
-                }
-                if ls.len() > 10 {
-                    r.error(n, "analysis.looks", "at most 10 looks");
-                    return None;
-                }
-                Some(Looks::Information(ls))
-            }),
+    let (looks, look_gap, during_enrolment) = match get(t, "looks") {
+        None => (Some(Looks::Information(vec![1.0])), Some(0.0), Some(false)),
+        Some(n) if n.table().is_some() => match read_table_looks(r, n, cut.as_ref()) {
+            Some((l, g, d)) => (Some(l), Some(g), Some(d)),
+            None => (None, None, None),
+        },
+        Some(n) => (read_fractions(r, n, "analysis.looks").map(Looks::Information), Some(0.0), Some(false)),
     };
     let spending = match get(t, "spending") {
         None => Some(Spending::OBrienFleming),
@@ -1234,17 +1206,13 @@ fn read_analysis(
     };
     let binding = match get(t, "futility").and_then(Node::table).and_then(|ft| get(ft, "binding")) {
         None => Some(false),
-        Some(b) => match b.value {
-            Value::Boolean(x) if x && matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) => {
+        Some(b) => r.boolean(b, "analysis.futility.binding").and_then(|x| {
+            if x && matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) {
                 r.error(b, "analysis.futility.binding", "a conditional-power rule is non-binding (its bound depends on the efficacy boundaries a binding rule would change); use a z or beta_spending rule to bind");
-                None
+                return None;
             }
-            Value::Boolean(x) => Some(x),
-            _ => {
-                r.error(b, "analysis.futility.binding", "expected true or false");
-                None
-            }
-        },
+            Some(x)
+        }),
     };
     let multiplicity = match get(t, "multiplicity") {
         None => Some(None),
@@ -1435,13 +1403,7 @@ fn read_analysis(
     }
     let report_cp = match get(t, "report_conditional_power") {
         None => Some(false),
-        Some(b) => match b.value {
-            Value::Boolean(x) => Some(x),
-            _ => {
-                r.error(b, "analysis.report_conditional_power", "expected true or false");
-                None
-            }
-        },
+        Some(b) => r.boolean(b, "analysis.report_conditional_power"),
     };
     let cp_hazard_ratio = match get(t, "conditional_power_hazard_ratio") {
         None => Some(None),
@@ -1481,6 +1443,38 @@ fn read_analysis(
         }
     }
     let binding = binding?;
+    let reestimation = match get(t, "reestimation") {
+        None => None,
+        Some(n) => {
+            let re = read_reestimation(r, n, looks.as_ref()?, cut.as_ref()?, endpoints.as_ref()?, monitored)?;
+            let at = Some(n);
+            let why = if multiplicity.as_ref().is_some_and(|m| m.is_some()) {
+                Some("a multiplicity family")
+            } else if matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) {
+                Some("a conditional-power futility rule (the re-estimation rule is one already)")
+            } else if binding {
+                Some("a binding futility rule")
+            } else if look_gap.is_some_and(|g| g > 0.0) {
+                Some("a minimum gap between looks")
+            } else if report_cp {
+                Some(
+                    "report_conditional_power (the conditional power of a combination test is not the group-sequential one)",
+                )
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                r.error_on(
+                    at,
+                    &node.origin,
+                    "analysis.reestimation",
+                    format!("event re-estimation is not supported with {why}"),
+                );
+                return None;
+            }
+            Some(re)
+        }
+    };
     if binding
         && let Some(Some(_)) = &multiplicity
         && looks.as_ref().is_some_and(|l| l.count() > 1)
@@ -1488,29 +1482,138 @@ fn read_analysis(
         r.error_on(get(t, "futility"), &node.origin, "analysis.futility.binding", "a binding futility rule with a multiplicity family tested at the looks is not supported: each member's boundaries are computed at the level the procedure gives it, without the monitored endpoint's futility rule");
         return None;
     }
+    let harm = match get(t, "harm") {
+        None => None,
+        Some(n) => {
+            let ht = r.table(n, "analysis.harm", &["spending", "alpha"])?;
+            let sp = match get(ht, "spending") {
+                None => spending,
+                Some(x) => read_spending(r, x, "analysis.harm.spending"),
+            };
+            let alpha = match get(ht, "alpha") {
+                None => monitored.and_then(|pe| endpoints.as_ref().map(|e| e[pe].alpha)),
+                Some(a) => r.number(a, "analysis.harm.alpha", |x| {
+                    if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
+                }),
+            };
+            let why = if looks.as_ref().is_none_or(|l| l.count() <= 1) {
+                Some("no interim looks (analysis.looks): a harm bound stops a trial at an interim")
+            } else if multiplicity.as_ref().is_some_and(|m| m.is_some()) {
+                Some("a multiplicity family")
+            } else if reestimation.is_some() {
+                Some("event re-estimation")
+            } else if binding || matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) {
+                Some("a binding or conditional-power futility rule (both would move with the harm bound's boundaries)")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                r.error(n, "analysis.harm", format!("a harm bound is not supported with {why}"));
+                return None;
+            }
+            Some(Harm { spending: sp?, alpha: alpha? })
+        }
+    };
     Some(Analysis {
         cut: cut?,
         looks: looks?,
         spending: spending?,
         futility: futility?,
+        look_gap_months: look_gap?,
+        interims_during_enrolment: during_enrolment?,
         binding_futility: binding,
         multiplicity: multiplicity?,
         conditional_power: report_cp.then_some(ConditionalPowerReport { hazard_ratio: cp_hazard_ratio }),
+        reestimation,
+        harm,
     })
 }
 
 /// `looks = { months = [m1, m2, …] }`: the calendar months of the interim looks, increasing,
 /// before the cut when the cut is a calendar month.
-fn read_month_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<Looks> {
-    let t = r.table(node, "analysis.looks", &["months"])?;
-    let Some(m) = get(t, "months") else {
-        r.error(
-            node,
-            "analysis.looks",
-            "expected { months = [m1, m2, ...] }, the calendar months of the interim looks",
-        );
-        return None;
+/// The table form of `analysis.looks`: `months` (interims at calendar months), `fractions`
+/// (information, as the array form), or both with `trigger = "later" | "earlier"`; and
+/// `min_gap_months`, `during_enrolment`. Returns the looks, the minimum gap and the check.
+fn read_table_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<(Looks, f64, bool)> {
+    let t =
+        r.table(node, "analysis.looks", &["months", "fractions", "trigger", "min_gap_months", "during_enrolment"])?;
+    let months = match get(t, "months") {
+        None => None,
+        Some(m) => Some(read_look_months(r, m, cut)?),
     };
+    let fractions = match get(t, "fractions") {
+        None => None,
+        Some(f) => Some(read_fractions(r, f, "analysis.looks.fractions")?),
+    };
+    let gap = match get(t, "min_gap_months") {
+        None => Some(0.0),
+        Some(g) => r.number(g, "analysis.looks.min_gap_months", self::months),
+    };
+    let during = match get(t, "during_enrolment") {
+        None => Some(false),
+        Some(b) => r.boolean(b, "analysis.looks.during_enrolment"),
+    };
+    let trigger = match get(t, "trigger") {
+        None => Some(true),
+        Some(n) if months.is_some() && fractions.is_some() => {
+            r.choice(n, "analysis.looks.trigger", &["later", "earlier"]).map(|c| c == "later")
+        }
+        Some(n) => {
+            r.error(n, "analysis.looks.trigger", "a trigger combines fractions and months: give both");
+            None
+        }
+    };
+    let looks = match (fractions, months) {
+        (Some(f), None) => Looks::Information(f),
+        (None, Some(m)) => Looks::Months(m),
+        (Some(fractions), Some(months)) => {
+            if months.len() + 1 != fractions.len() {
+                r.error(node, "analysis.looks", format!("{} information fractions (the last, 1, the final analysis) need {} interim months, one per interim; found {}", fractions.len(), fractions.len() - 1, months.len()));
+                return None;
+            }
+            if !matches!(cut, Some(Cut::Events { .. })) {
+                r.error(node, "analysis.looks", "looks at the later or earlier of an event target and a month need an event-driven cut (analysis.cut = { endpoint = …, events = … }), whose target the fractions are of");
+                return None;
+            }
+            Looks::Combined { fractions, months, later: trigger? }
+        }
+        (None, None) => {
+            r.error(node, "analysis.looks", "expected { months = [m1, …] }, { fractions = [f1, …, 1.0] }, or both with trigger = \"later\" | \"earlier\"");
+            return None;
+        }
+    };
+    let _ = trigger?;
+    Some((looks, gap?, during?))
+}
+
+/// Information fractions: increasing strictly in (0, 1], ending at 1, at most 10.
+fn read_fractions(r: &mut Reader, n: &Node, path: &str) -> Option<Vec<f64>> {
+    let items = r.array(n, path, "information fractions")?;
+    let before = r.errors.len();
+    let ls: Vec<f64> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| {
+            r.number(x, &format!("{path}[{i}]"), |f| {
+                if f > 0.0 && f <= 1.0 { Ok(()) } else { Err("an information fraction must be in (0, 1]".into()) }
+            })
+        })
+        .collect();
+    if r.errors.len() > before {
+        return None;
+    }
+    if ls.is_empty() || ls.windows(2).any(|w| w[1] <= w[0]) || *ls.last().expect("not empty") != 1.0 {
+        r.error(n, path, "information fractions must increase strictly and end at 1.0 (the final analysis)");
+        return None;
+    }
+    if ls.len() > 10 {
+        r.error(n, path, "at most 10 looks");
+        return None;
+    }
+    Some(ls)
+}
+
+fn read_look_months(r: &mut Reader, m: &Node, cut: Option<&Cut>) -> Option<Vec<f64>> {
     let items = r.array(m, "analysis.looks.months", "the calendar months of the interim looks")?;
     let before = r.errors.len();
     let ms: Vec<f64> = items
@@ -1546,7 +1649,7 @@ fn read_month_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<Lo
         );
         return None;
     }
-    Some(Looks::Months(ms))
+    Some(ms)
 }
 
 fn ref_in_endpoints(r: &mut Reader, node: &Node, path: &str, names: &[String]) -> Option<usize> {
@@ -1706,4 +1809,96 @@ fn read_graph(
 /// A hazard ratio a design assumes: positive and finite, not 1 for a drift.
 fn hazard_ratio_value(x: f64) -> Result<(), String> {
     if x > 0.0 && x < 100.0 { Ok(()) } else { Err("a hazard ratio must be in (0, 100)".into()) }
+}
+
+/// `analysis.reestimation = { conditional_power = 0.8, min_events = [..], max_events = [..],
+/// hazard_ratio = H, promising_from = P }`: needs an event-driven cut on the monitored
+/// endpoint, looks by information, and a log-rank test (its increments are combined).
+fn read_reestimation(
+    r: &mut Reader,
+    n: &Node,
+    looks: &Looks,
+    cut: &Cut,
+    endpoints: &[Endpoint],
+    monitored: Option<usize>,
+) -> Option<Reestimation> {
+    const PATH: &str = "analysis.reestimation";
+    let t = r.table(n, PATH, &["conditional_power", "min_events", "max_events", "hazard_ratio", "promising_from"])?;
+    let Looks::Information(fractions) = looks else {
+        r.error(n, PATH, "event re-estimation needs looks by information fractions (analysis.looks = [0.5, 1.0]): they give the stages' weights");
+        return None;
+    };
+    if fractions.len() < 2 {
+        r.error(n, PATH, "event re-estimation needs at least one interim look (analysis.looks)");
+        return None;
+    }
+    let (Cut::Events { endpoint, events }, Some(pe)) = (cut, monitored) else {
+        r.error(n, PATH, "event re-estimation needs an event-driven cut (analysis.cut = { endpoint = …, events = … })");
+        return None;
+    };
+    if !matches!(
+        endpoints[*endpoint].kind,
+        EndpointKind::TimeToEvent {
+            test: TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank,
+            censor_at_switch: false,
+            ..
+        }
+    ) || *endpoint != pe
+    {
+        r.error(n, PATH, "event re-estimation combines the stages' log-rank increments: the monitored endpoint needs test = \"logrank\" or \"stratified_logrank\" (under treatment policy)");
+        return None;
+    }
+    let cp = r
+        .required(n, t, PATH, "conditional_power", "the conditional power the next stage's events aim at, e.g. 0.8")
+        .and_then(|c| {
+            r.number(c, &join(PATH, "conditional_power"), |x| {
+                if x > 0.0 && x < 1.0 { Ok(()) } else { Err("a conditional power must be in (0, 1)".into()) }
+            })
+        });
+    let stages = fractions.len() - 1;
+    let planned: Vec<u32> = fractions.iter().map(|f| (f * *events as f64 - 1e-9).ceil().max(1.0) as u32).collect();
+    let mut counts = |key: &str, what: &str| -> Option<Vec<u32>> {
+        let path = join(PATH, key);
+        let node = r.required(n, t, PATH, key, what)?;
+        let items = r.array(node, &path, what)?;
+        if items.len() != stages {
+            r.error(
+                node,
+                &path,
+                format!("expected {stages} event counts, one per stage after the first (found {})", items.len()),
+            );
+            return None;
+        }
+        let xs: Vec<Option<i64>> =
+            items.iter().enumerate().map(|(k, x)| r.integer(x, &format!("{path}[{k}]"), 1, MAX_SAMPLE_SIZE)).collect();
+        xs.into_iter().map(|x| x.map(|v| v as u32)).collect()
+    };
+    let min_events = counts("min_events", "the fewest events of each stage after the first, e.g. [100]");
+    let max_events = counts("max_events", "the most events of each stage after the first, e.g. [400]");
+    let hazard_ratio = match get(t, "hazard_ratio") {
+        None => Some(None),
+        Some(h) => r.number(h, &join(PATH, "hazard_ratio"), hazard_ratio_value).map(Some),
+    };
+    let promising_from = match get(t, "promising_from") {
+        None => Some(None),
+        Some(p) => r
+            .number(p, &join(PATH, "promising_from"), |x| {
+                if (0.0..1.0).contains(&x) { Ok(()) } else { Err("a conditional power must be in [0, 1)".into()) }
+            })
+            .map(Some),
+    };
+    let (min_events, max_events) = (min_events?, max_events?);
+    for k in 0..stages {
+        let stage = planned[k + 1] - planned[k];
+        if min_events[k] > max_events[k] || stage < min_events[k] || stage > max_events[k] {
+            r.error(n, PATH, format!("stage {}'s planned events ({stage}: {} − {} of analysis.cut.events = {events} at the looks' fractions) must lie within min_events {} and max_events {}", k + 2, planned[k + 1], planned[k], min_events[k], max_events[k]));
+            return None;
+        }
+    }
+    let (cp, promising_from) = (cp?, promising_from?);
+    if promising_from.is_some_and(|p| p >= cp) {
+        r.error(n, &join(PATH, "promising_from"), "the promising zone starts below the target conditional power");
+        return None;
+    }
+    Some(Reestimation { conditional_power: cp, min_events, max_events, hazard_ratio: hazard_ratio?, promising_from })
 }

@@ -270,11 +270,35 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
             ));
         }
         s.push_str("</table>\n");
+        let harms: Vec<String> = looks
+            .iter()
+            .filter_map(|l| {
+                let (h, stops) = (l.harm_z?, l.harm_stops?);
+                Some(format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td></tr>\n",
+                    l.look,
+                    f(Some(h), 3),
+                    f(l.harm_hazard_ratio, 3),
+                    stops as f64 / r
+                ))
+            })
+            .collect();
+        if !harms.is_empty() {
+            s.push_str(
+                "<table>\n<tr><th>look</th><th>harm bound z</th><th>harm bound HR</th><th>P(stop for harm)</th></tr>\n",
+            );
+            s.push_str(&harms.concat());
+            s.push_str("</table>\n");
+        }
         let cps: Vec<String> = looks
             .iter()
             .flat_map(|l| l.conditional_power.iter().flatten().map(move |c| (l.look, c)))
             .map(|(look, c)| {
-                let under = c.hazard_ratio.map_or("the trial's estimate".to_string(), |h| format!("{} hazard ratio {h}", c.under));
+                let under = match (c.under.as_str(), c.hazard_ratio) {
+                    ("predictive", _) => "predictive probability (its posterior, flat prior)".to_string(),
+                    (under, Some(h)) => format!("{under} hazard ratio {h}"),
+                    (_, None) => "the trial's estimate".to_string(),
+                };
                 format!(
                     "<tr><td>{look}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{} ({}, {})</td><td>{}</td><td>{}</td></tr>\n",
                     esc(&under),
@@ -326,6 +350,9 @@ fn companions(r: &RunReport) -> String {
                         add("group-sequential (Schoenfeld drift)", g, Some(a.events));
                     }
                 }
+                // An adaptive design (looks without a group-sequential companion): nothing
+                // closed-form to compare with.
+                None if e.looks.as_ref().is_some_and(|l| l.len() > 1) => {}
                 None => {
                     add("Schoenfeld", a.schoenfeld_power, Some(a.events));
                     add("Freedman", a.freedman_power, Some(a.events));

@@ -75,6 +75,13 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
                     f(Some(a.schoenfeld_power), 3),
                     f(Some(a.freedman_power), 3)
                 )),
+                // A design with looks but no group-sequential companion is adaptive: the fixed
+                // design's numbers are only a reference.
+                None if e.looks.as_ref().is_some_and(|l| l.len() > 1) => out.push_str(&format!(
+                    "  {head:<22}none for an adaptive design (fixed design: Schoenfeld {}, Freedman {})\n",
+                    f(Some(a.schoenfeld_power), 3),
+                    f(Some(a.freedman_power), 3)
+                )),
                 None => out.push_str(&format!(
                     "  {head:<22}Schoenfeld {}, Freedman {}\n",
                     f(Some(a.schoenfeld_power), 3),
@@ -212,13 +219,26 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
             3,
         ));
         for l in looks {
+            if let (Some(h), Some(stops)) = (l.harm_z, l.harm_stops) {
+                out.push_str(&wrap(
+                    &format!(
+                        "  look {} harm bound z {} (HR {}): stopped for harm in {} of trials",
+                        l.look,
+                        f(Some(h), 3),
+                        f(l.harm_hazard_ratio, 3),
+                        f(Some(share(stops, replicates)), 4)
+                    ),
+                    4,
+                ));
+            }
             for c in l.conditional_power.iter().flatten() {
-                let under = match c.hazard_ratio {
-                    Some(h) => format!("{} HR {h}", c.under),
-                    None => "the estimate".into(),
+                let what = match (c.under.as_str(), c.hazard_ratio) {
+                    ("predictive", _) => "predictive probability (flat prior)".to_string(),
+                    (under, Some(h)) => format!("conditional power under {under} HR {h}"),
+                    (_, None) => "conditional power under the estimate".into(),
                 };
                 out.push_str(&wrap(&format!(
-                    "  look {} conditional power under {under}: mean {}, median {} (2.5% {}, 97.5% {}); below 0.1 in {}, below 0.2 in {} of {} trials",
+                    "  look {} {what}: mean {}, median {} (2.5% {}, 97.5% {}); below 0.1 in {}, below 0.2 in {} of {} trials",
                     l.look,
                     f(c.mean, 3),
                     f(c.distribution.and_then(|q| q.q500), 3),
