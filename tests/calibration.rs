@@ -937,6 +937,19 @@ fn harm_bounds_spend_their_alpha_under_the_null() {
             }
         },
     );
+    // The analytic companion uses the same harm-aware efficacy boundaries as the trials (whose
+    // looks come at exactly the planned events here).
+    let companion = peritrial::design::analytic::GroupSequential::of(&s, 0).expect("a design with looks");
+    let plain = peritrial::design::spending::boundaries(s.analysis.spending, 0.025, &[0.4, 0.7, 1.0]);
+    for (k, l) in summary.looks.iter().enumerate() {
+        let used = l.boundary.mean().expect("boundaries");
+        assert!(
+            (used - companion.efficacy[k]).abs() < 1e-9,
+            "look {k}: trials {used}, companion {}",
+            companion.efficacy[k]
+        );
+    }
+    assert!((companion.efficacy[2] - plain[2]).abs() > 1e-6, "the harm bound moves the final boundary");
     let efficacy = summary.endpoints[0].rejections as f64 / n as f64;
     let harm = harmed as f64 / n as f64;
     assert!((efficacy - 0.025).abs() < four_se(0.025, n), "efficacy {efficacy}");

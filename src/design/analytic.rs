@@ -301,6 +301,25 @@ impl GroupSequential {
                 })
             }
         };
+        // A harm bound stops trials too: the efficacy boundaries are computed with it (as the
+        // engine's), and the companion counts a trial below either lower bound as stopped.
+        let futility = match s.analysis.harm {
+            None => futility,
+            Some(h) => {
+                let (e, lower) = spending::boundaries_with_harm(
+                    s.analysis.spending,
+                    alpha,
+                    h.spending,
+                    h.alpha,
+                    looks,
+                    looks,
+                    spending::R,
+                );
+                efficacy = e;
+                let f = futility.unwrap_or_else(|| vec![f64::NEG_INFINITY; looks.len()]);
+                Some(f.iter().zip(&lower).map(|(a, b)| a.max(*b)).collect())
+            }
+        };
         Some(GroupSequential { looks: looks.clone(), efficacy, futility })
     }
 

@@ -1006,7 +1006,7 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
                 gs.looks.len(),
                 gs.looks,
                 s.analysis.spending.name(),
-                if gs.futility.is_some() { ", futility bounds counted as stopping" } else { "" }
+                if gs.futility.is_some() { ", futility (and harm) bounds counted as stopping" } else { "" }
             ),
             None if s.analysis.reestimation.is_some() && crate::analyze::monitored(s) == Some(i) => {
                 "Schoenfeld and Freedman at the planned final events, without the looks or the event re-estimation: an adaptive design has no closed form; the simulation is the answer".to_string()
