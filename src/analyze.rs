@@ -731,8 +731,17 @@ impl Plan<'_> {
                         std::mem::swap(&mut scratch.exact, &mut scratch.outcomes[i]);
                     }
                 }
-                EndpointKind::Binary { response, test } => {
-                    self.binary_at(e, *response, test, trial, cut_month, scratch, &mut record[base..]);
+                EndpointKind::Binary { response, test, null_difference } => {
+                    self.binary_at(
+                        e,
+                        *response,
+                        test,
+                        *null_difference,
+                        trial,
+                        cut_month,
+                        scratch,
+                        &mut record[base..],
+                    );
                     if matches!(test, BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. }) {
                         // The estimate is the treatment arm's rate: its exact interval.
                         let ci = (record[base + field::CP_LOWER], record[base + field::CP_UPPER]);
@@ -1342,6 +1351,7 @@ impl Plan<'_> {
         e: &Endpoint,
         response: ResponseId,
         test: &BinaryTest,
+        null_difference: f64,
         trial: &Trial,
         cut_month: f64,
         scratch: &mut Scratch,
@@ -1391,9 +1401,17 @@ impl Plan<'_> {
                 let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
                 let rate0 = if n0 > 0 { x0 as f64 / n0 as f64 } else { f64::NAN };
                 let correct = matches!(test, BinaryTest::ChiSquare { continuity_correction: true });
-                let c = if correct { binary::chi_square_corrected(t) } else { binary::chi_square(t) };
-                let p = if matches!(test, BinaryTest::Fisher) { binary::fisher(t).p_greater } else { c.p_greater() };
-                (p, c.z, p <= e.alpha, rate1 - rate0)
+                let (p, z) = if null_difference != 0.0 {
+                    // Validation allows a margin with the uncorrected chi-square test only.
+                    let z = binary::farrington_manning(t, null_difference);
+                    (normal::upper_tail(z), z)
+                } else {
+                    let c = if correct { binary::chi_square_corrected(t) } else { binary::chi_square(t) };
+                    let p =
+                        if matches!(test, BinaryTest::Fisher) { binary::fisher(t).p_greater } else { c.p_greater() };
+                    (p, c.z)
+                };
+                (p, z, p <= e.alpha, rate1 - rate0)
             }
         };
         out[field::P] = p;

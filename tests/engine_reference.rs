@@ -168,3 +168,74 @@ fn canonical_power_is_near_schoenfeld() {
     // Schoenfeld's approximation is within about 0.005 of the exact power here.
     assert!((p - schoenfeld).abs() < 4.0 * mcse + 0.005, "power {p} vs Schoenfeld {schoenfeld}");
 }
+
+/// Non-inferiority on the difference of response rates (the Farrington–Manning test, rpact's
+/// `getSimulationRates(thetaH0 = δ0)`): the simulated power, and the type I error at the
+/// margin, within 4 combined MCSE of rpact's 20,000 iterations
+/// (tests/reference/make_rpact_rates_refs.R).
+#[test]
+fn rates_noninferiority_agrees_with_rpact_simulation() {
+    let refs: Value = serde_json::from_str(include_str!("reference/rpact_rates_refs.json")).unwrap();
+    let mut failures = Vec::new();
+    for (name, r) in refs["simulations"].as_object().unwrap() {
+        let text = format!(
+            r#"
+[study]
+name = "rpact reference, rates"
+replicates = 10000
+seed = 12
+
+[arms]
+control = {{ allocation = {ac} }}
+rmhtnf = {{ allocation = {at} }}
+
+[enrollment]
+sample_size = {n}
+accrual = {{ months = 12 }}
+
+[cohorts.all]
+share = 1.0
+
+[cohorts.all.responses.response]
+probability = {{ control = {p0}, rmhtnf = {p1} }}
+assessed_at_months = 1.0
+
+[endpoints.orr]
+kind = "binary"
+response = "response"
+test = "chi_square"
+null_difference = {d}
+treatment = "rmhtnf"
+control = "control"
+alpha = 0.025
+
+[analysis]
+cut = {{ min_follow_up_months = 1.0 }}
+"#,
+            ac = r["allocation_control"],
+            at = r["allocation_treatment"],
+            n = r["sample_size"],
+            p0 = r["rate_control"],
+            p1 = r["rate_treatment"],
+            d = r["null_difference"],
+        );
+        let s = scenario::from_str(&text, name, &[]).unwrap();
+        let summary = engine::run(&s, 0..s.replicates, |_| {});
+        let (ours_n, theirs_n) = (s.replicates as f64, r["iterations"].as_f64().unwrap());
+        let ours = summary.endpoints[0].rejections as f64 / ours_n;
+        let theirs = r["power"].as_f64().unwrap();
+        let se = (ours * (1.0 - ours) / ours_n + theirs * (1.0 - theirs) / theirs_n).sqrt();
+        eprintln!("{name}: power: peritrial {ours:.4} vs rpact {theirs:.4} (4 MCSE {:.4})", 4.0 * se);
+        if (ours - theirs).abs() > 4.0 * se {
+            failures.push(format!("{name}: peritrial {ours:.4} vs rpact {theirs:.4} (4 MCSE {:.4})", 4.0 * se));
+        }
+        // Every patient is assessed: the analysed patients are the sample size, by allocation.
+        let report = peritrial::report::model::RunReport::new(&s, &summary, true);
+        let Some(peritrial::report::model::Analytic::Rates(a)) = &report.endpoints[0].analytic else {
+            panic!("{name}: no rates companion")
+        };
+        assert_eq!(a.method, "farrington_manning");
+        assert!((a.patients_treatment + a.patients_control - s.enrollment.sample_size as f64).abs() < 1e-9);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -544,6 +544,61 @@ fn a_non_inferiority_null_is_at_its_margin() {
     );
 }
 
+/// A non-inferiority margin on the rate difference: `--null` puts the treatment's response
+/// probability at control's plus the margin (where the Farrington–Manning test has level α),
+/// the report says the test and the margin and gives the test's closed form; a margin with a
+/// test that cannot test it, a margin above 0, and a null that would need a negative
+/// probability are refused with the dotted path or the reason.
+#[test]
+fn a_rate_difference_margin_is_tested_and_its_null_is_at_the_margin() {
+    let ni = "scenarios/noninferiority-response.toml";
+    let (v, _) = run_json(&[ni, "--replicates", "4000", "--null"]);
+    let null = &v["null"];
+    let t = null["endpoints"]["dcr"]["type_one_error"].as_f64().expect("a type I error");
+    assert!((t - 0.025).abs() < 4.0 * (0.025f64 * 0.975 / 4000.0).sqrt(), "type I error at the margin {t}");
+    assert!(null["null"].to_string().contains("0.12 below control"), "{}", null["null"]);
+    let power = v["endpoints"]["dcr"]["power"].as_f64().unwrap();
+    let analytic = &v["endpoints"]["dcr"]["analytic"];
+    assert_eq!(analytic["method"], "farrington_manning", "{analytic}");
+    let a = analytic["power"].as_f64().unwrap();
+    assert!((power - a).abs() < 4.0 * (a * (1.0 - a) / 4000.0).sqrt() + 0.01, "simulated {power} vs analytic {a}");
+    assert!(v.to_string().contains("Farrington–Manning score test of non-inferiority"), "the design says its test");
+    // The same data tested for superiority rejects far less often: the margin is used.
+    let (sup, _) = run_json(&[ni, "--replicates", "4000", "--set", "endpoints.dcr.null_difference=0"]);
+    let p0 = sup["endpoints"]["dcr"]["power"].as_f64().unwrap();
+    assert!(p0 < 0.05 && power > 0.7, "superiority {p0} vs non-inferiority {power}");
+    for (set, said) in [
+        ("endpoints.dcr.test=\"fisher\"", "Farrington–Manning"),
+        ("endpoints.dcr.continuity_correction=true", "without continuity_correction"),
+        ("endpoints.dcr.null_difference=0.1", "(-1, 0]"),
+        ("endpoints.dcr.null_difference=-1", "(-1, 0]"),
+    ] {
+        refused(&["validate", ni, "--set", set], &["endpoints.dcr.null_difference", said]);
+    }
+    refused(
+        &[
+            "run",
+            ni,
+            "--null",
+            "--quiet",
+            "--set",
+            "cohorts.gastric.responses.ascites_control.probability={ hipec = 0.1, rmhtnf = 0.1 }",
+        ],
+        &["--null", "dcr", "below the margin"],
+    );
+    refused(
+        &[
+            "run",
+            ni,
+            "--null",
+            "--quiet",
+            "--set",
+            "endpoints.dcr2={ kind = \"binary\", response = \"ascites_control\", test = \"chi_square\", treatment = \"rmhtnf\", control = \"hipec\" }",
+        ],
+        &["--null", "the same response"],
+    );
+}
+
 /// A binding futility rule lowers the efficacy boundaries (as rpact's `bindingFutility = TRUE`)
 /// and the report says it binds; the analytic companion uses the same boundaries, so simulated
 /// and analytic power agree. A conditional-power rule cannot bind, nor can a rule whose

@@ -168,3 +168,46 @@ fn chi_square_with_continuity_correction_agrees_with_prop_test() {
         assert!((ch.p_greater() - g("p_greater")).abs() < 1e-12, "{t:?}: {} vs {}", ch.p_greater(), g("p_greater"));
     }
 }
+
+/// The Farrington–Manning score test of a margin on the rate difference, its restricted rates,
+/// and the normal-approximation power and sample size of a fixed design, against rpact 3.3.4
+/// (tests/reference/make_rpact_rates_refs.R; the restricted rates also against a numerical
+/// maximisation of the likelihood).
+#[test]
+fn farrington_manning_agrees_with_rpact() {
+    let refs: Value = serde_json::from_str(include_str!("reference/rpact_rates_refs.json")).unwrap();
+    for c in refs["farrington_manning"].as_array().unwrap() {
+        let t = TwoByTwo {
+            x_treatment: f(&c["x_treatment"]) as u64,
+            n_treatment: f(&c["n_treatment"]) as u64,
+            x_control: f(&c["x_control"]) as u64,
+            n_control: f(&c["n_control"]) as u64,
+        };
+        let d = f(&c["null_difference"]);
+        let (r1, r0) = (t.x_treatment as f64 / t.n_treatment as f64, t.x_control as f64 / t.n_control as f64);
+        let (m1, m0) = binary::restricted_rates(r1, r0, d, t.n_control as f64 / t.n_treatment as f64);
+        abs(&format!("{t:?} δ {d}: restricted treatment rate"), m1, f(&c["ml_treatment"]));
+        abs(&format!("{t:?} δ {d}: restricted control rate"), m0, f(&c["ml_control"]));
+        assert!((m0 - f(&c["ml_control_optimize"])).abs() < 1e-6, "{t:?}: {m0} vs optimize");
+        let z = binary::farrington_manning(t, d);
+        abs(&format!("{t:?} δ {d}: z"), z, f(&c["z"]));
+    }
+    for c in refs["power"].as_array().unwrap() {
+        let (p1, p0, d, n, r, a) = (
+            f(&c["rate_treatment"]),
+            f(&c["rate_control"]),
+            f(&c["null_difference"]),
+            f(&c["sample_size"]),
+            f(&c["allocation_ratio"]),
+            f(&c["alpha"]),
+        );
+        let w1 = r / (1.0 + r);
+        let what = format!("p {p1} vs {p0}, δ {d}, n {n}, ratio {r}, α {a}");
+        let power = peritrial::design::analytic::rates_power(a, p1, p0, d, n, w1);
+        abs(&format!("{what}: power"), power, f(&c["power"]));
+        for (level, key) in [(0.8, "patients_80"), (0.9, "patients_90")] {
+            let got = peritrial::design::analytic::rates_patients(a, level, p1, p0, d, w1);
+            rel(&format!("{what}: {key}"), got, f(&c[key]));
+        }
+    }
+}

@@ -10,9 +10,15 @@
 //!   ((λ+η)A)]; N = D / Σ_arms w_arm P_arm. This is rpact's `getSampleSizeSurvival`.
 //! - Exact binomial power of a single-arm test: the smallest k with P(X ≥ k | p0) ≤ α, and
 //!   P(X ≥ k | p1).
+//! - The normal-approximation power of the two-sample test of rates against H0: p₁ − p₀ ≤ δ
+//!   (Farrington & Manning 1990; the chi-square test at δ = 0): power
+//!   Φ((p₁ − p₀ − δ − z_{1−α} σ̃)/σ) with σ² = p₁q₁/n₁ + p₀q₀/n₀ and σ̃ the same at the
+//!   restricted rates under p₁ − p₀ = δ; N = ((z_{1−α} s̃ + z_{1−β} s)/(p₁ − p₀ − δ))² with
+//!   s² = p₁q₁/w₁ + p₀q₀/w₀ for allocation shares w. This is rpact's `getPowerRates` and
+//!   `getSampleSizeRates(thetaH0 = δ)` of a fixed design.
 
 use crate::design::spending;
-use crate::stats::binary::binom_upper;
+use crate::stats::binary::{binom_upper, restricted_rates};
 use crate::stats::normal;
 
 fn z(p: f64) -> f64 {
@@ -67,6 +73,33 @@ pub fn sample_size_for_events(events: f64, arms: &[(f64, f64, f64)], accrual: f6
 pub fn exact_binomial_power(n: u64, p0: f64, p1: f64, alpha: f64) -> (u64, f64) {
     let k = (0..=n + 1).find(|&k| binom_upper(k, n, p0) <= alpha).unwrap_or(n + 1);
     (k, binom_upper(k, n, p1))
+}
+
+/// The standard deviations (per unit of total sample size) of p̂₁ − p̂₀ under the rates and
+/// under their restriction to p₁ − p₀ = δ, for allocation shares w₁ (treatment) and 1 − w₁.
+fn rates_sd(p1: f64, p0: f64, delta: f64, w1: f64) -> (f64, f64) {
+    let w0 = 1.0 - w1;
+    let (r1, r0) = restricted_rates(p1, p0, delta, w0 / w1);
+    let s = (p1 * (1.0 - p1) / w1 + p0 * (1.0 - p0) / w0).sqrt();
+    let s0 = (r1 * (1.0 - r1) / w1 + r0 * (1.0 - r0) / w0).sqrt();
+    (s, s0)
+}
+
+/// One-sided power of the test of rates against H0: p₁ − p₀ ≤ δ with n patients, a share w₁
+/// of them in the treatment arm.
+pub fn rates_power(alpha: f64, p1: f64, p0: f64, delta: f64, n: f64, w1: f64) -> f64 {
+    let (s, s0) = rates_sd(p1, p0, delta, w1);
+    normal::cdf(((p1 - p0 - delta) * n.sqrt() - z(1.0 - alpha) * s0) / s)
+}
+
+/// The total sample size for the power (infinite when the rates are not better than δ).
+pub fn rates_patients(alpha: f64, power: f64, p1: f64, p0: f64, delta: f64, w1: f64) -> f64 {
+    let (s, s0) = rates_sd(p1, p0, delta, w1);
+    let effect = p1 - p0 - delta;
+    if !(effect > 0.0) {
+        return f64::INFINITY;
+    }
+    ((z(1.0 - alpha) * s0 + z(power) * s) / effect).powi(2)
 }
 
 #[cfg(test)]
@@ -174,7 +207,7 @@ pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
     match &e.kind {
         EndpointKind::TimeToEvent { test: TimeToEventTest::OneSampleLogrank { .. }, .. } => None,
         EndpointKind::TimeToEvent { .. } => tte_assumptions(s, i).map(|a| a.hazard_ratio),
-        EndpointKind::Binary { response, test: BinaryTest::Fisher | BinaryTest::ChiSquare { .. } } => {
+        EndpointKind::Binary { response, test: BinaryTest::Fisher | BinaryTest::ChiSquare { .. }, .. } => {
             let c = e.control?;
             Some(mean_response(s, *response, e.treatment) - mean_response(s, *response, c))
         }
@@ -189,10 +222,50 @@ pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
     s.cohorts.iter().map(|c| c.share * c.responses[response].as_ref().map_or(0.0, |r| r.probability[arm])).sum()
 }
 
+/// The closed form of a two-arm binary endpoint tested by the uncorrected chi-square test or,
+/// against a margin, the Farrington–Manning test.
+pub struct RatesCompanion {
+    /// Treatment's and control's response probabilities (averaged over cohorts).
+    pub rates: (f64, f64),
+    pub null_difference: f64,
+    /// The patients of the two arms at the sample size, by allocation.
+    pub patients: (f64, f64),
+    pub power: f64,
+    /// Total patients for 80% and 90% power (None where the rates are not better than δ0).
+    pub patients_80: Option<f64>,
+    pub patients_90: Option<f64>,
+}
+
+pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> {
+    let e = &s.endpoints[endpoint];
+    let EndpointKind::Binary {
+        response,
+        test: BinaryTest::ChiSquare { continuity_correction: false },
+        null_difference,
+    } = &e.kind
+    else {
+        return None;
+    };
+    let c = e.control?;
+    let (a1, a0) = (s.arms[e.treatment].allocation as f64, s.arms[c].allocation as f64);
+    let w1 = a1 / (a1 + a0);
+    let (p1, p0) = (mean_response(s, *response, e.treatment), mean_response(s, *response, c));
+    let n = s.enrollment.sample_size as f64;
+    let finite = |x: f64| x.is_finite().then_some(x);
+    Some(RatesCompanion {
+        rates: (p1, p0),
+        null_difference: *null_difference,
+        patients: (n * w1, n * (1.0 - w1)),
+        power: rates_power(e.alpha, p1, p0, *null_difference, n, w1),
+        patients_80: finite(rates_patients(e.alpha, 0.8, p1, p0, *null_difference, w1)),
+        patients_90: finite(rates_patients(e.alpha, 0.9, p1, p0, *null_difference, w1)),
+    })
+}
+
 /// A binary endpoint's closed-form operating characteristics, if it has one.
 pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, u64, f64)> {
     let e = &s.endpoints[endpoint];
-    let EndpointKind::Binary { response, test } = &e.kind else { return None };
+    let EndpointKind::Binary { response, test, .. } = &e.kind else { return None };
     let p1 = mean_response(s, *response, e.treatment);
     let n = s.enrollment.sample_size as u64;
     match test {

@@ -203,6 +203,25 @@ pub struct ExactInterval {
 pub enum Analytic {
     TimeToEvent(TteAnalytic),
     Binary { method: String, critical_responses: u64, power: f64 },
+    Rates(RatesAnalytic),
+}
+
+/// The normal-approximation companion of a two-arm test of response rates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatesAnalytic {
+    /// "chi_square" (δ0 = 0, the pooled variance) or "farrington_manning" (a margin δ0: the
+    /// restricted variance under p_t − p_c = δ0).
+    pub method: String,
+    pub rate_treatment: f64,
+    pub rate_control: f64,
+    pub null_difference: f64,
+    pub patients_treatment: f64,
+    pub patients_control: f64,
+    pub power: f64,
+    /// Total patients for 80% and 90% power (None where the rates are not better than δ0).
+    pub patients_80: Option<f64>,
+    pub patients_90: Option<f64>,
+    pub assumes: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1036,6 +1055,29 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
             assumes,
         }));
     }
+    if let Some(c) = an::rates_companion(s, i) {
+        let dropout = s.dropout_hazard.iter().any(|&h| h > 0.0);
+        return Some(Analytic::Rates(RatesAnalytic {
+            method: if c.null_difference != 0.0 { "farrington_manning" } else { "chi_square" }.into(),
+            rate_treatment: c.rates.0,
+            rate_control: c.rates.1,
+            null_difference: c.null_difference,
+            patients_treatment: c.patients.0,
+            patients_control: c.patients.1,
+            power: c.power,
+            patients_80: c.patients_80,
+            patients_90: c.patients_90,
+            assumes: format!(
+                "normal approximation (rpact getPowerRates{}): every enrolled patient assessed, split by allocation, at the scenario's response probabilities averaged over cohorts{}",
+                if c.null_difference != 0.0 { format!(", thetaH0 = {}", c.null_difference) } else { String::new() },
+                if dropout {
+                    "; dropout before the assessment (a non-response in the simulation) and patients not yet assessed at the cut are not in the formula"
+                } else {
+                    "; patients not yet assessed at the cut are not in the formula"
+                }
+            ),
+        }));
+    }
     an::binary_companion(s, i).map(|(method, critical_responses, power)| Analytic::Binary {
         method: method.into(),
         critical_responses,
@@ -1192,6 +1234,10 @@ pub fn design(s: &Scenario) -> Vec<String> {
                 ..
             } => format!(
                 "Simon two-stage test of the response rate against {null_rate}: stop after {stage1_patients} patients with at most {stage1_max_responses} responses; promising with more than {max_responses}"
+            ),
+            EndpointKind::Binary { null_difference, .. } if *null_difference != 0.0 => format!(
+                "Farrington–Manning score test of non-inferiority of {} {against} with margin {null_difference} on the difference of response rates (H0: difference ≤ {null_difference}), one-sided alpha {}",
+                s.arms[e.treatment].name, e.alpha
             ),
             kind @ EndpointKind::TimeToEvent { null_hazard_ratio, .. } if *null_hazard_ratio != 1.0 => format!(
                 "{} test of non-inferiority of {} {against} with margin {null_hazard_ratio} on the hazard ratio (H0: HR ≥ {null_hazard_ratio}), one-sided alpha {}",

@@ -177,6 +177,11 @@ pub enum EndpointKind {
     Binary {
         response: ResponseId,
         test: BinaryTest,
+        /// The difference of response rates of the null hypothesis H0: p_t − p_c ≤ δ0 (0:
+        /// superiority; below 0: a non-inferiority margin, rpact's `thetaH0` of
+        /// `getSimulationRates`), tested by the Farrington–Manning score test (the chi-square
+        /// test without continuity correction, which it is at 0).
+        null_difference: f64,
     },
     Safety {
         adverse_event: AdverseEventId,
@@ -430,7 +435,7 @@ impl EndpointKind {
     /// The keys each kind reads (beside `kind`, `test`, `treatment`, `control`, `alpha`).
     pub const KEYS: [&'static [&'static str]; 3] = [
         &["events", "competing", "milestones", "null_hazard_ratio", "intercurrent"],
-        &["response"],
+        &["response", "null_difference"],
         &["adverse_event"],
     ];
 

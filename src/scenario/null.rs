@@ -52,6 +52,7 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
             EndpointKind::Binary {
                 response,
                 test: BinaryTest::ExactBinomial { null_rate } | BinaryTest::SimonTwoStage { null_rate, .. },
+                ..
             } => {
                 for cohort in &mut null.cohorts {
                     if let Some(r) = cohort.responses[*response].as_mut() {
@@ -157,6 +158,41 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
             e.name,
             s.arms[e.treatment].name,
             events.iter().map(|&c| s.event_names[c].as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    // Non-inferiority on the rate difference: the null is at the margin, the treatment arm's
+    // response probability δ0 below control's in every cohort (so also on average), which needs
+    // control's probability to be at least −δ0 in each, and no other endpoint of the same
+    // response with another null.
+    for (i, e) in s.endpoints.iter().enumerate() {
+        let EndpointKind::Binary { response, null_difference: d0, .. } = &e.kind else { continue };
+        let Some(c) = e.control.filter(|_| *d0 != 0.0) else { continue };
+        for other in s.endpoints.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, o)| o) {
+            if let EndpointKind::Binary { response: theirs, null_difference, .. } = &other.kind
+                && theirs == response
+                && null_difference != d0
+            {
+                return Err(format!(
+                    "--null: {} (margin {d0}) and {} (null difference {null_difference}) test the same response {:?}; no single null puts both at their null",
+                    e.name, other.name, s.response_names[*response]
+                ));
+            }
+        }
+        for cohort in &mut null.cohorts {
+            if let Some(r) = cohort.responses[*response].as_mut() {
+                let p = r.probability[c] + d0;
+                if p < 0.0 {
+                    return Err(format!(
+                        "--null: {}'s non-inferiority null (a response probability {d0} from control's) cannot be simulated in cohort {}: control's probability {} is below the margin's {}",
+                        e.name, cohort.name, r.probability[c], -d0
+                    ));
+                }
+                r.probability[e.treatment] = p;
+            }
+        }
+        done.push(format!(
+            "{}: {}'s probability of response {:?} is {} below control's (the non-inferiority margin)",
+            e.name, s.arms[e.treatment].name, s.response_names[*response], -d0
         ));
     }
     null.name = format!("{} — under the null", s.name);

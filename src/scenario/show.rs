@@ -239,9 +239,12 @@ pub fn to_toml(s: &Scenario) -> String {
                     }
                 };
             }
-            EndpointKind::Binary { response, test } => {
+            EndpointKind::Binary { response, test, null_difference } => {
                 t.insert("kind", value("binary"));
                 t.insert("response", value(&s.response_names[*response]));
+                if *null_difference != 0.0 {
+                    t.insert("null_difference", value(*null_difference));
+                }
                 match test {
                     BinaryTest::ExactBinomial { null_rate } => {
                         t.insert("test", value("exact_binomial"));

@@ -890,7 +890,32 @@ fn read_endpoints(
                         }
                     }
                 };
-                response.zip(test).map(|(response, test)| EndpointKind::Binary { response, test })
+                let null_difference = match get(et, "null_difference") {
+                    None => Some(0.0),
+                    Some(n) => {
+                        let path = join(&path, "null_difference");
+                        r.number(n, &path, |x| {
+                            if x > -1.0 && x <= 0.0 {
+                                Ok(())
+                            } else {
+                                Err("a non-inferiority margin on the difference of response rates must be in (-1, 0] (H0: treatment's rate − control's ≤ margin; 0 is superiority)".into())
+                            }
+                        })
+                        .and_then(|d| match test {
+                            Some(BinaryTest::ChiSquare { continuity_correction: false }) => Some(d),
+                            _ => {
+                                r.error(n, &path, "a non-inferiority margin on the rate difference is tested by the Farrington–Manning score test: test = \"chi_square\" without continuity_correction");
+                                None
+                            }
+                        })
+                    }
+                };
+                match (response, test, null_difference) {
+                    (Some(response), Some(test), Some(null_difference)) => {
+                        Some(EndpointKind::Binary { response, test, null_difference })
+                    }
+                    _ => None,
+                }
             }
             _ => {
                 let ae = r

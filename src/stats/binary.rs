@@ -170,6 +170,52 @@ pub fn chi_square_corrected(t: TwoByTwo) -> ChiSquare {
     ChiSquare { z, chisq, p_two_sided: normal::chisq1_upper(chisq) }
 }
 
+/// The restricted maximum-likelihood rates of two binomial samples under H0: p₁ − p₀ = δ
+/// (Farrington & Manning 1990, eq. 5–6; Miettinen & Nurminen 1985): the root in the
+/// admissible range of the likelihood equation's cubic, in its closed trigonometric form.
+/// `rate1`, `rate0` are the observed (or assumed) rates and `ratio` = n₀/n₁.
+pub fn restricted_rates(rate1: f64, rate0: f64, delta: f64, ratio: f64) -> (f64, f64) {
+    let (theta, d) = (ratio, delta);
+    let a = 1.0 + theta;
+    let b = -(1.0 + theta + rate1 + theta * rate0 + d * (theta + 2.0));
+    let c = d * d + d * (2.0 * rate1 + theta + 1.0) + rate1 + theta * rate0;
+    let dd = -rate1 * d * (1.0 + d);
+    let v = b.powi(3) / (27.0 * a.powi(3)) - b * c / (6.0 * a * a) + dd / (2.0 * a);
+    let u2 = b * b / (9.0 * a * a) - c / (3.0 * a);
+    let u = v.signum() * u2.max(0.0).sqrt();
+    let p1 = if u == 0.0 {
+        -b / (3.0 * a)
+    } else {
+        let w = (std::f64::consts::PI + (v / u.powi(3)).clamp(-1.0, 1.0).acos()) / 3.0;
+        2.0 * u * w.cos() - b / (3.0 * a)
+    };
+    // The admissible range: both rates in [0, 1].
+    let p1 = p1.clamp(d.max(0.0), (1.0 + d).min(1.0));
+    (p1, (p1 - d).clamp(0.0, 1.0))
+}
+
+/// The Farrington–Manning score test of H0: p₁ − p₀ ≤ δ against p₁ − p₀ > δ (treatment
+/// better by more than δ; a negative δ is a non-inferiority margin):
+/// z = (p̂₁ − p̂₀ − δ)/√(p̃₁(1 − p̃₁)/n₁ + p̃₀(1 − p̃₀)/n₀) with the restricted rates p̃ under
+/// p₁ − p₀ = δ, as rpact's `getSimulationRates(thetaH0 = δ)` and `getAnalysisResults`; at δ = 0
+/// it is Pearson's chi-square z. The one-sided p-value is the normal upper tail of z.
+pub fn farrington_manning(t: TwoByTwo, delta: f64) -> f64 {
+    if delta == 0.0 {
+        return chi_square(t).z;
+    }
+    let (n1, n0) = (t.n_treatment as f64, t.n_control as f64);
+    if !(n1 > 0.0 && n0 > 0.0) {
+        return 0.0;
+    }
+    let (r1, r0) = (t.x_treatment as f64 / n1, t.x_control as f64 / n0);
+    let (p1, p0) = restricted_rates(r1, r0, delta, n0 / n1);
+    let var = p1 * (1.0 - p1) / n1 + p0 * (1.0 - p0) / n0;
+    if !(var > 0.0) {
+        return 0.0;
+    }
+    (r1 - r0 - delta) / var.sqrt()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

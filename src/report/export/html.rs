@@ -359,6 +359,9 @@ fn companions(r: &RunReport) -> String {
                 }
             },
             Some(Analytic::Binary { method, power, .. }) => add(&method.replace('_', " "), *power, None),
+            Some(Analytic::Rates(a)) => {
+                add(&format!("{} (normal approximation)", a.method.replace('_', " ")), a.power, None)
+            }
             None => {}
         }
     }

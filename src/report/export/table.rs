@@ -89,6 +89,16 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
                 )),
             }
         }
+        Some(Analytic::Rates(a)) => out.push_str(&format!(
+            "  {:<22}{} ({}, {:.0} + {:.0} patients; 80% power with {}, 90% with {})\n",
+            "analytic power",
+            f(Some(a.power), 3),
+            a.method.replace('_', " "),
+            a.patients_treatment,
+            a.patients_control,
+            f(a.patients_80.map(f64::ceil), 0),
+            f(a.patients_90.map(f64::ceil), 0)
+        )),
         Some(Analytic::Binary { method, power, critical_responses }) => out.push_str(&format!(
             "  {:<22}{} (reject with more than {critical_responses} responses; {})\n",
             "analytic power",
@@ -103,7 +113,7 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
     let est = &e.estimate;
     match est.spread {
         Some(d) => out.push_str(&format!(
-            "  {:<22}median {:.3} (2.5% {:.3}, 97.5% {:.3}); mean {:.3}, sd {:.3}{}\n",
+            "  {:<21} median {:.3} (2.5% {:.3}, 97.5% {:.3}); mean {:.3}, sd {:.3}{}\n",
             est.name.replace('_', " "),
             d.q500,
             d.q025,
