@@ -90,7 +90,7 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
             }
         }
         Some(Analytic::Rates(a)) => out.push_str(&format!(
-            "  {:<22}{} ({}, {:.0} + {:.0} patients; 80% power with {}, 90% with {})\n",
+            "  {:<22}{} ({}; {:.0} + {:.0} patients; for 80% {}, 90% {})\n",
             "analytic power",
             f(Some(a.power), 3),
             a.method.replace('_', " "),
