@@ -312,10 +312,16 @@ pub enum Command {
         /// A power to draw on the plots (the target line; cells reaching it outlined).
         #[arg(long, value_name = "P")]
         target_power: Option<f64>,
-        /// Run the grid points of shard K of N (1-based, an even split of the points in grid
-        /// order), as JSON for `merge`, which gives the single sweep's report.
+        /// Run shard K of N (1-based) of the grid's replicates laid end to end (every point's in
+        /// grid order: whole points for many points, a point's replicates split over shards
+        /// for few), as JSON for `merge`, which gives the single sweep's report byte for byte;
+        /// `auto`: K and N from the scheduler's environment, as `run --shard auto`. With --out
+        /// DIR (a folder), the file is DIR/shard-KKKKK-of-NNNNN.json, replaced on a rerun.
         #[arg(long, value_name = "K/N", conflicts_with_all = ["checkpoint", "resume", "plots", "html"])]
         shard: Option<String>,
+        /// The number of shards, for --shard auto (as `run --shards`).
+        #[arg(long, value_name = "N", requires = "shard")]
+        shards: Option<u64>,
     },
     /// Write patient-level datasets of K virtual trials.
     Sample {
@@ -543,10 +549,23 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             html,
             target_power,
             shard,
+            shards,
         } => {
+            let shard = match shard.as_deref() {
+                Some("auto") => Some(shard_from_environment(&|v| std::env::var(v).ok(), shards)?),
+                Some(_) if shards.is_some() => {
+                    return Err(CliError::Input("--shards N: only with --shard auto (--shard K/N names N)".into()));
+                }
+                Some(spec) => Some(parse_shard(spec)?),
+                None => None,
+            };
+            // A shard written into a folder is named by its index: a rerun replaces only it.
+            let (out, force) = match (&out, shard) {
+                (Some(dir), Some((k, n))) if dir.is_dir() => (Some(dir.join(shard_file_name(k, n))), true),
+                _ => (out, force),
+            };
             let target = report::output::Target::of(out.as_deref(), force);
             let resumable = Resumable { checkpoint: checkpoint.as_deref(), resume: resume.as_deref() };
-            let shard = shard.as_deref().map(parse_shard).transpose()?;
             if shard.is_some() && !matches!(format, Format::Json) {
                 return Err(CliError::Input(
                     "sweep --shard: the output of a shard is JSON (--format json), for merge".into(),
@@ -1161,67 +1180,181 @@ fn emit_report(value: &report::model::RunReport, format: Format, out: report::ou
     Ok(out.write(text.as_bytes())?)
 }
 
-/// Merges the shards of a sweep (`sweep --shard K/N`): their points in grid order, checked to
-/// be one grid's (its checksum), each shard once and all of them.
-fn merge_sweep(texts: &[(String, String)], out: report::output::Target, format: Format) -> Result<(), CliError> {
-    let mut parts = Vec::new();
-    for (name, text) in texts {
-        let r: report::model::SweepReport =
-            serde_json::from_str(text).map_err(|e| CliError::Input(format!("{name}: not a sweep report: {e}")))?;
-        let sh = r.shard.clone().ok_or_else(|| {
-            CliError::Input(format!("{name}: a whole sweep, not a shard (sweep --shard K/N writes shards)"))
-        })?;
-        let expected = crate::engine::shard_range(sh.total_points, sh.index, sh.shards);
-        if sh.index == 0
-            || sh.index > sh.shards
-            || (sh.start, sh.end) != (expected.start, expected.end)
-            || r.points.len() as u64 != sh.end - sh.start
-        {
-            return Err(CliError::Input(format!("{name}: its shard section does not match its points")));
-        }
-        parts.push((name.clone(), sh, r));
+/// A sweep shard file read as JSON, with its name.
+fn read_sweep_shard_file(p: &std::path::Path) -> Result<(String, serde_json::Value), CliError> {
+    let name = p.display().to_string();
+    let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| CliError::Input(format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column())))?;
+    if v.get("points").is_some() {
+        return Err(CliError::Input(format!("{name}: a whole sweep, not a shard (sweep --shard K/N writes shards)")));
     }
-    parts.sort_by_key(|p| p.1.index);
-    let first = parts[0].1.clone();
-    let mut points = Vec::new();
+    if !report::shard::is_sweep_shard(&v) {
+        return Err(CliError::Input(format!("{name}: not a sweep shard (merge the shards of one sweep)")));
+    }
+    Ok((name, v))
+}
+
+/// Merges the shards of a sweep (`sweep --shard K/N`), one file at a time: first their headers
+/// (one grid, each shard once and all of them, each its share of the replicates), then their
+/// parts in order, each point's parts merged into its summary (every replicate once, in order;
+/// the effective scenarios hashing to the grid's checksum) and its report written as the
+/// point completes. The result is the single sweep's, byte for byte outside `seconds` and
+/// `execution`.
+fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -> Result<(), CliError> {
+    let input = |name: &str, m: String| CliError::Input(format!("{name}: {m}"));
+    let mut heads = Vec::new();
+    for p in paths {
+        let (name, v) = read_sweep_shard_file(p)?;
+        let (h, _) = report::shard::read_sweep_shard(&v, false).map_err(|m| input(&name, m))?;
+        heads.push((name, h, p));
+    }
+    heads.sort_by_key(|h| h.1.index);
+    let first = heads[0].1.clone();
     let mut seconds = 0.0;
-    for (i, (name, sh, r)) in parts.into_iter().enumerate() {
-        if sh.grid_sha256 != first.grid_sha256 || sh.shards != first.shards || sh.total_points != first.total_points {
-            return Err(CliError::Input(format!("{name}: a shard of another sweep (another grid, scenario or split)")));
+    for (i, (name, h, _)) in heads.iter().enumerate() {
+        if h.grid_sha256 != first.grid_sha256
+            || h.shards != first.shards
+            || h.total_points != first.total_points
+            || h.total_replicates != first.total_replicates
+        {
+            return Err(input(name, "a shard of another sweep (another grid, scenario or split)".into()));
         }
-        if sh.index != i as u64 + 1 {
+        if h.index != i as u64 + 1 {
             return Err(CliError::Input(format!(
                 "shard {} of {} is missing or given twice (at {name}); merge every shard once",
                 i + 1,
                 first.shards
             )));
         }
-        seconds += r.seconds;
-        points.extend(r.points);
+        let expected = crate::engine::shard_range(h.total_replicates, h.index, h.shards);
+        if (h.start, h.end) != (expected.start, expected.end) {
+            return Err(input(
+                name,
+                format!("holds replicates {}..{}, not shard {} of {}'s", h.start, h.end, h.index, h.shards),
+            ));
+        }
     }
-    if points.len() as u64 != first.total_points {
+    if heads.len() as u64 != first.shards {
         return Err(CliError::Input(format!(
-            "the shards hold {} of the grid's {} points: a shard is missing",
-            points.len(),
+            "shard {} of {} is missing; merge every shard once",
+            heads.len() + 1,
+            first.shards
+        )));
+    }
+    let mut sink = report::sweep::Sink::new(out, format)?;
+    let mut hash = report::checkpoint::GridHash::new();
+    // The point being merged: its set, scenario, fresh summary (for the shape checks), the
+    // summary so far and the next replicate it needs.
+    struct Open {
+        point: u64,
+        set: Vec<(String, String)>,
+        toml: String,
+        scenario: scenario::Scenario,
+        fresh: crate::summary::Summary,
+        summary: Option<crate::summary::Summary>,
+        next: u64,
+        replicates: u64,
+    }
+    let mut open: Option<Open> = None;
+    let mut next_point = 0u64;
+    for (name, _, p) in &heads {
+        let (_, v) = read_sweep_shard_file(p)?;
+        seconds += v["seconds"].as_f64().unwrap_or(0.0);
+        let (_, parts) = report::shard::read_sweep_shard(&v, true).map_err(|m| input(name, m))?;
+        drop(v);
+        for part in parts {
+            let mut o = match open.take() {
+                Some(o) => o,
+                None => {
+                    if part.point != next_point || part.start != 0 {
+                        return Err(input(
+                            name,
+                            format!(
+                                "grid point {} replicates {}..{} where point {} from replicate 0 was due: the shards do not tile the grid",
+                                part.point + 1,
+                                part.start,
+                                part.end,
+                                next_point + 1
+                            ),
+                        ));
+                    }
+                    let s = scenario::from_str(&part.toml, &format!("{name}, grid point {}", part.point + 1), &[])?;
+                    let fresh = crate::engine::run(&s, 0..0, |_| {});
+                    Open {
+                        point: part.point,
+                        set: part.set.clone(),
+                        toml: part.toml.clone(),
+                        scenario: s,
+                        fresh,
+                        summary: None,
+                        next: 0,
+                        replicates: part.replicates,
+                    }
+                }
+            };
+            if part.point != o.point || part.start != o.next || part.toml != o.toml || part.replicates != o.replicates {
+                return Err(input(
+                    name,
+                    format!(
+                        "grid point {} replicates {}..{} do not continue the point's replicates 0..{} (a shard of another split)",
+                        part.point + 1,
+                        part.start,
+                        part.end,
+                        o.next
+                    ),
+                ));
+            }
+            report::shard::check_state(&part.state, &o.fresh, part.start..part.end)
+                .map_err(|e| input(name, format!("grid point {}: {e}", part.point + 1)))?;
+            match o.summary.as_mut() {
+                None => o.summary = Some(part.state),
+                Some(sum) => sum.merge(&part.state),
+            }
+            o.next = part.end;
+            if o.next < o.replicates {
+                open = Some(o);
+                continue;
+            }
+            let summary = o.summary.expect("a point has a part");
+            hash.add(&o.toml);
+            let report = report::model::RunReport::new(&o.scenario, &summary, true);
+            sink.push(report::model::Named(o.set), report)?;
+            next_point += 1;
+        }
+    }
+    if open.is_some() || next_point != first.total_points {
+        return Err(CliError::Input(format!(
+            "the shards complete {next_point} of the grid's {} points",
             first.total_points
         )));
     }
-    let sweep =
-        report::model::SweepReport { points, seconds, shard: None, execution: Some(report::model::Execution::now()) };
-    Ok(out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?)
+    if hash.finish().1 != first.grid_sha256 {
+        return Err(CliError::Input(
+            "the grid points' scenarios do not hash to the shards' grid checksum (a shard was edited)".into(),
+        ));
+    }
+    sink.finish(seconds, Some(report::model::Execution::now()))?;
+    Ok(())
 }
 
 fn merge(parts: &[PathBuf], out: report::output::Target, format: Format, allow_partial: bool) -> Result<(), CliError> {
     out.check()?;
+    // A sweep's shards are merged one file at a time.
+    let looks_like_sweep = |p: &PathBuf| {
+        std::fs::read_to_string(p)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|v| report::shard::is_sweep_shard(&v) || v.get("points").is_some())
+    };
+    if parts.first().is_some_and(looks_like_sweep) {
+        return merge_sweep(parts, out, format);
+    }
     let mut texts = Vec::new();
     for p in parts {
         let name = p.display().to_string();
         let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
         texts.push((name, text));
-    }
-    let is_sweep = |t: &str| serde_json::from_str::<serde_json::Value>(t).is_ok_and(|v| v.get("points").is_some());
-    if texts.iter().any(|(_, t)| is_sweep(t)) {
-        return merge_sweep(&texts, out, format);
     }
     let mut shards = Vec::new();
     for (name, text) in &texts {
@@ -1730,79 +1863,95 @@ fn sweep(
             .collect(),
         _ => unreachable!("one or two dimensions"),
     };
-    // Validate every grid point before simulating any.
-    let mut scenarios = Vec::new();
-    for point in &grid {
+    let point_sets = |point: &[(String, String)]| -> Result<Vec<String>, CliError> {
         let mut sets = args.sets.clone();
         sets.extend(point.iter().map(|(p, v)| format!("{p}={v}")));
-        scenarios.push(scenario::load(&args.scenario, &with_study_flags(&sets, study.replicates, study.seed)?)?);
-    }
-    let mut tomls: Vec<String> = scenarios.iter().map(scenario::to_toml).collect();
-    // A shard runs its share of the points; the grid's checksum ties the shards together.
-    let mut grid = grid;
-    let shard = match shard {
-        None => None,
-        Some((k, n)) => {
-            let total = grid.len() as u64;
-            if n > total {
-                return Err(CliError::Input(format!(
-                    "sweep --shard {k}/{n}: the grid has {total} points, fewer than the shards"
-                )));
-            }
-            let range = crate::engine::shard_range(total, k, n);
-            let grid_sha256 = report::checkpoint::sha256_hex(tomls.join("\n\u{0}\n").as_bytes());
-            let (a, b) = (range.start as usize, range.end as usize);
-            grid = grid[a..b].to_vec();
-            scenarios = scenarios.drain(a..b).collect();
-            tomls = tomls[a..b].to_vec();
-            Some(report::model::SweepShard {
-                index: k,
-                shards: n,
-                start: range.start,
-                end: range.end,
-                total_points: total,
-                grid_sha256,
-            })
-        }
+        with_study_flags(&sets, study.replicates, study.seed)
     };
-    let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
-    if let Some(t) = &checkpoint_target {
-        t.check()?;
-    }
-    let mut reports: Vec<report::model::RunReport> = match resumable.resume {
-        None => Vec::new(),
-        Some(p) => {
-            let name = p.display().to_string();
-            let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
-            report::checkpoint::sweep_read(&text, &name, &tomls).map_err(CliError::Input)?
-        }
+    let load = |k: usize| -> Result<scenario::Scenario, CliError> {
+        Ok(scenario::load(&args.scenario, &point_sets(&grid[k])?)?)
     };
-    // The time of the points still to run, from a short calibration run of each.
+    // Validate every grid point before simulating any, keeping of each only its replicate
+    // count (its scenario is loaded again when it runs): the memory of a sweep grows by one row
+    // per point, not by one scenario. The time of the points, from a short calibration run of
+    // each (`refuse_if_too_long`).
     let threads = study.threads;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
+    let mut hash = report::checkpoint::GridHash::new();
+    let mut replicates = Vec::with_capacity(grid.len());
+    for k in 0..grid.len() {
+        let s = load(k)?;
+        hash.add(&scenario::to_toml(&s));
+        replicates.push(s.replicates);
+    }
+    let (sweep_sha256, grid_sha256) = hash.finish();
+    if let Some((k, n)) = shard {
+        return sweep_shard(&grid, &replicates, &load, (k, n), grid_sha256, out, &pool, quiet);
+    }
+    let mut sink = report::sweep::Sink::new(out, format)?;
+    let named = |k: usize| report::model::Named(grid[k].clone());
+    // The checkpoint: a journal appended as each point finishes (checkpoint.rs).
+    let mut journal: Option<Journal> = resumable.checkpoint.map(|p| Journal { path: p, file: None });
+    if let Some(p) = resumable.resume {
+        let name = p.display().to_string();
+        let file = std::fs::File::open(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+        let mut k = 0;
+        let (done, sound) = report::checkpoint::sweep_replay(
+            std::io::BufReader::new(file),
+            &name,
+            &sweep_sha256,
+            grid.len(),
+            |report| {
+                sink.push(named(k), report).map_err(|e| e.to_string())?;
+                k += 1;
+                Ok(())
+            },
+        )
+        .map_err(CliError::Input)?;
+        // Resuming into the same journal appends after its last sound line.
+        if let Some(j) = journal.as_mut().filter(|j| same_file(j.path, p)) {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(p)
+                .and_then(|f| f.set_len(sound))
+                .map_err(|e| CliError::Failure(format!("{name}: cannot append: {e}")))?;
+            j.file = Some(append_to(p)?);
+        } else if let Some(j) = journal.as_mut() {
+            // Another journal: it starts as a copy of the sound part of this one.
+            let mut text = Vec::new();
+            use std::io::Read;
+            std::fs::File::open(p)
+                .and_then(|f| f.take(sound).read_to_end(&mut text))
+                .map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+            report::output::Target::of(Some(j.path), true).write(&text)?;
+            j.file = Some(append_to(j.path)?);
+        }
+        debug_assert_eq!(done, sink.points());
+    }
     let mut estimate = 0.0;
-    for s in &scenarios[reports.len()..] {
-        if let Some(e) = pool.install(|| refuse_if_too_long(s, 0, s.replicates, threads, out_force(out)))? {
+    for k in sink.points()..grid.len() {
+        let s = load(k)?;
+        if let Some(e) = pool.install(|| refuse_if_too_long(&s, 0, s.replicates, threads, out_force(out)))? {
             estimate += e;
         }
     }
     if estimate > MAX_SECONDS && !out_force(out) {
         return Err(CliError::Input(format!(
             "the sweep's {} points would take about {:.0} h on this machine; the limit is 24 h: use fewer points or --replicates, or add --force",
-            scenarios.len() - reports.len(),
+            grid.len() - sink.points(),
             estimate / 3600.0
         )));
     }
     let bar = progress_bar(grid.len() as u64, quiet);
-    bar.set_position(reports.len() as u64);
+    bar.set_position(sink.points() as u64);
     let stop = stop_on_signals();
     let started = std::time::Instant::now();
-    for k in reports.len()..scenarios.len() {
-        let s = &scenarios[k];
-        let outcome = pool.install(|| crate::engine::run_controlled(s, 0..s.replicates, &stop, |_, _| {}, |_, _| {}));
+    for k in sink.points()..grid.len() {
+        let s = load(k)?;
+        let outcome = pool.install(|| crate::engine::run_controlled(&s, 0..s.replicates, &stop, |_, _| {}, |_, _| {}));
         if outcome.interrupted {
             bar.finish_and_clear();
             let resume = match resumable.checkpoint {
@@ -1811,28 +1960,18 @@ fn sweep(
             };
             return Err(CliError::Failure(format!(
                 "interrupted after {k} of {} grid points (the sweep's output is not written){resume}",
-                scenarios.len()
+                grid.len()
             )));
         }
-        reports.push(report::model::RunReport::new(s, &outcome.summary, true));
-        if let Some(t) = &checkpoint_target {
-            t.write(report::checkpoint::sweep_write(&tomls, &reports).as_bytes())?;
+        let report = report::model::RunReport::new(&s, &outcome.summary, true);
+        if let Some(j) = journal.as_mut() {
+            j.append(k, &sweep_sha256, grid.len(), &report)?;
         }
+        sink.push(named(k), report)?;
         bar.set_position(k as u64 + 1);
     }
     bar.finish_and_clear();
-    let points = grid
-        .iter()
-        .zip(reports)
-        .map(|(point, report)| report::model::SweepPoint { set: report::model::Named(point.clone()), report })
-        .collect();
-    let sweep = report::model::SweepReport {
-        points,
-        seconds: started.elapsed().as_secs_f64(),
-        shard,
-        execution: Some(report::model::Execution::now()),
-    };
-    out.write(report::export::render(format, report::export::Report::Sweep(&sweep)).as_bytes())?;
+    let sweep = sink.finish(started.elapsed().as_secs_f64(), Some(report::model::Execution::now()))?;
     if let Some((dir, force, target)) = plots {
         write_plots(dir, report::plot::sweep(&sweep, target), force)?;
     }
@@ -1840,6 +1979,124 @@ fn sweep(
         h.write(report::export::html(report::export::Report::Sweep(&sweep)).as_bytes())?;
     }
     Ok(())
+}
+
+/// A sweep's checkpoint journal, opened for appending once its first line is written.
+struct Journal<'a> {
+    path: &'a std::path::Path,
+    file: Option<std::fs::File>,
+}
+
+impl Journal<'_> {
+    /// Appends point `k`'s line and flushes it to disk; the first point writes the journal
+    /// whole (header and line) first, replacing a journal of an earlier sweep.
+    fn append(
+        &mut self,
+        k: usize,
+        sweep_sha256: &str,
+        points: usize,
+        report: &report::model::RunReport,
+    ) -> Result<(), CliError> {
+        use std::io::Write;
+        let line = report::checkpoint::sweep_line(k, report);
+        let name = self.path.display().to_string();
+        match &mut self.file {
+            None => {
+                let text = report::checkpoint::sweep_header(sweep_sha256, points) + &line;
+                report::output::Target::of(Some(self.path), true).write(text.as_bytes())?;
+                self.file = Some(append_to(self.path)?);
+            }
+            Some(f) => {
+                f.write_all(line.as_bytes())
+                    .and_then(|_| f.sync_data())
+                    .map_err(|e| CliError::Failure(format!("{name}: cannot append: {e}")))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn append_to(path: &std::path::Path) -> Result<std::fs::File, CliError> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map_err(|e| CliError::Failure(format!("{}: cannot append: {e}", path.display())))
+}
+
+/// Whether two paths name the same file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Shard `k` of `n` of a sweep: the replicates `shard_range(Σ replicates, k, n)` of the grid's
+/// replicates laid end to end, as parts (a range of one point each) with their summary states,
+/// streamed to the output as each part finishes.
+#[allow(clippy::too_many_arguments)]
+fn sweep_shard(
+    grid: &[Vec<(String, String)>],
+    replicates: &[u64],
+    load: &dyn Fn(usize) -> Result<scenario::Scenario, CliError>,
+    (k, n): (u64, u64),
+    grid_sha256: String,
+    out: report::output::Target,
+    pool: &rayon::ThreadPool,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let total: u64 = replicates.iter().sum();
+    if n > total {
+        return Err(CliError::Input(format!(
+            "sweep --shard {k}/{n}: the grid has {total} replicates in all, fewer than the shards"
+        )));
+    }
+    let range = crate::engine::shard_range(total, k, n);
+    let header = report::shard::SweepShard {
+        index: k,
+        shards: n,
+        start: range.start,
+        end: range.end,
+        total_points: grid.len() as u64,
+        total_replicates: total,
+        grid_sha256,
+        format_version: report::shard::FORMAT_VERSION,
+        peritrial: env!("CARGO_PKG_VERSION").into(),
+    };
+    let mut stream = out.stream_whole()?;
+    stream.write_all(report::shard::sweep_shard_open(&header).as_bytes())?;
+    let bar = progress_bar(range.end - range.start, quiet);
+    let stop = stop_on_signals();
+    let started = std::time::Instant::now();
+    let mut offset = 0u64;
+    let mut first = true;
+    for (p, &r) in replicates.iter().enumerate() {
+        // The part of point p in the shard: its replicates a..b.
+        let (a, b) = (range.start.max(offset), range.end.min(offset + r));
+        if a < b {
+            let s = load(p)?;
+            let part = (a - offset)..(b - offset);
+            let outcome = pool.install(|| crate::engine::run_controlled(&s, part.clone(), &stop, |_, _| {}, |_, _| {}));
+            if outcome.interrupted {
+                bar.finish_and_clear();
+                return Err(CliError::Failure(format!(
+                    "interrupted in grid point {} (the shard's output is not written; rerun the shard)",
+                    p + 1
+                )));
+            }
+            let toml = scenario::to_toml(&s);
+            let text = report::shard::sweep_part(first, p as u64, &grid[p], part, r, &toml, &outcome.summary);
+            stream.write_all(text.as_bytes())?;
+            first = false;
+            bar.inc(b - a);
+        }
+        offset += r;
+    }
+    bar.finish_and_clear();
+    let execution = report::model::Execution::now();
+    stream
+        .write_all(report::shard::sweep_shard_close(!first, started.elapsed().as_secs_f64(), &execution).as_bytes())?;
+    Ok(stream.finish()?)
 }
 
 /// Indices as a job-array range: 3,17-19.
@@ -1865,7 +2122,8 @@ fn missing(dir: &std::path::Path, shards: u64, quiet: bool) -> Result<(), CliErr
         return Err(CliError::Input(format!("{}: not a folder", dir.display())));
     }
     let mut bad = Vec::new();
-    // One run: every shard's scenario (its SHA-256) and replicates must be the first sound one's.
+    // One run: every shard's scenario (a sweep's: its grid checksum) and replicates must be the
+    // first sound one's.
     let mut run: Option<(String, u64)> = None;
     for k in 1..=shards {
         let path = dir.join(shard_file_name(k, shards));
@@ -1873,6 +2131,29 @@ fn missing(dir: &std::path::Path, shards: u64, quiet: bool) -> Result<(), CliErr
         let why = match std::fs::read_to_string(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("absent".to_string()),
             Err(e) => Some(format!("cannot be read: {e}")),
+            Ok(text) if text.trim_start().starts_with("{\n  \"sweep_shard\"") => {
+                match serde_json::from_str::<serde_json::Value>(&text)
+                    .map_err(|e| format!("{}:{}: not JSON: {e}", e.line(), e.column()))
+                    .and_then(|v| report::shard::read_sweep_shard(&v, false))
+                {
+                    Err(m) => Some(m),
+                    Ok((h, _)) => {
+                        let expected = crate::engine::shard_range(h.total_replicates, k, shards);
+                        let this = (h.grid_sha256.clone(), h.total_replicates);
+                        if (h.index, h.shards, h.start, h.end) != (k, shards, expected.start, expected.end) {
+                            Some(format!(
+                                "is shard {} of {} of a sweep (replicates {}..{}), not shard {k} of {shards}",
+                                h.index, h.shards, h.start, h.end
+                            ))
+                        } else if run.as_ref().is_some_and(|r| *r != this) {
+                            Some("is a shard of another sweep (another grid or replicate count)".into())
+                        } else {
+                            run.get_or_insert(this);
+                            None
+                        }
+                    }
+                }
+            }
             Ok(text) => match report::shard::read_file(&text, &name) {
                 Err(m) => Some(m),
                 Ok(f) => {

@@ -253,3 +253,134 @@ fn sweep_shards_merge_into_the_single_sweep() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("another sweep"));
 }
+
+/// Few points over many shards: each point's replicates are split across shards (2 points
+/// over 5 shards, 3 points over 7), and the merge is the single sweep byte for byte outside
+/// `seconds` and `execution`; every format of the merge (table, CSV, which render from the
+/// points' rows) equals the same format rendered from the whole reports; the streamed JSON is
+/// the serialisation of the report it holds.
+#[test]
+fn few_points_split_their_replicates_across_sweep_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sweep = |vary: &str, extra: &[&str], out: &std::path::Path| {
+        let o = Command::cargo_bin("peritrial")
+            .unwrap()
+            .args(["sweep", CANONICAL, "--replicates", "301", "--quiet", "--force", "--vary", vary])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let strip = |text: &str| {
+        let mut v: Value = serde_json::from_str(text).unwrap();
+        let m = v.as_object_mut().unwrap();
+        m.remove("seconds");
+        m.remove("execution");
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    for (vary, n) in [("enrollment.sample_size=500,600", 5u64), ("enrollment.sample_size=450,500,600", 7)] {
+        let mut parts = Vec::new();
+        for k in 1..=n {
+            let p = d.join(format!("part{k}.json"));
+            sweep(vary, &["--format", "json", "--shard", &format!("{k}/{n}")], &p);
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            assert!(v["parts"].as_array().unwrap().len() <= 2, "a shard of few points holds pieces of at most two");
+            parts.push(p);
+        }
+        let whole = d.join("whole.json");
+        sweep(vary, &["--format", "json"], &whole);
+        let whole_text = std::fs::read_to_string(&whole).unwrap();
+        for format in ["json", "csv", "table"] {
+            let o = Command::cargo_bin("peritrial")
+                .unwrap()
+                .arg("merge")
+                .args(parts.iter().rev())
+                .args(["--format", format])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let merged = String::from_utf8(o.stdout).unwrap();
+            let full: peritrial::report::model::SweepReport = serde_json::from_str(&whole_text).unwrap();
+            match format {
+                "json" => {
+                    assert_eq!(strip(&merged), strip(&whole_text), "{vary} over {n} shards");
+                    // The streamed text is the report's own serialisation.
+                    assert_eq!(serde_json::to_string_pretty(&full).unwrap() + "\n", whole_text);
+                }
+                f => {
+                    let fmt = if f == "csv" {
+                        peritrial::report::export::Format::Csv
+                    } else {
+                        peritrial::report::export::Format::Table
+                    };
+                    let from_reports =
+                        peritrial::report::export::render(fmt, peritrial::report::export::Report::Sweep(&full));
+                    // The table ends with the timing line; the CSV has none.
+                    let body = |t: &str| t.lines().filter(|l| !l.contains(" s on ")).collect::<Vec<_>>().join("\n");
+                    assert_eq!(body(&merged), body(&from_reports), "{f} of the merge vs of the whole reports");
+                }
+            }
+        }
+        for p in &parts {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+}
+
+/// `sweep --shard auto --out DIR` names its shard by index; `missing` finds the deleted, the
+/// damaged (a part's state edited) and the foreign (another grid) sweep shards, as an array
+/// range; resubmitting those gives a folder that merges into the single sweep.
+#[test]
+fn missing_finds_deleted_and_damaged_sweep_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |task: &str, vary: &str| {
+        let mut c = Command::cargo_bin("peritrial").unwrap();
+        c.args(["sweep", CANONICAL, "--replicates", "200", "--quiet", "--format", "json", "--shard", "auto"])
+            .args(["--shards", "4", "--vary", vary, "--out"])
+            .arg(d)
+            .env("SLURM_ARRAY_TASK_ID", task)
+            .env_remove("SLURM_ARRAY_TASK_MIN")
+            .env_remove("SLURM_ARRAY_TASK_MAX")
+            .env_remove("SLURM_ARRAY_TASK_COUNT");
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let vary = "enrollment.sample_size=500,600,700";
+    for k in 1..=4 {
+        run(&k.to_string(), vary);
+    }
+    assert_eq!(missing(d), (Some(0), String::new()));
+    let file = |k: u64| d.join(format!("shard-{k:05}-of-00004.json"));
+    std::fs::remove_file(file(2)).unwrap();
+    let text = std::fs::read_to_string(file(3)).unwrap();
+    // Damage one count of a part's state (its checksum no longer holds).
+    let damaged = text.replacen("\"rejections\":", "\"rejections\":1", 1);
+    assert_ne!(damaged, text);
+    std::fs::write(file(3), damaged).unwrap();
+    assert_eq!(missing(d), (Some(1), "2-3".to_string()));
+    // A shard of another grid.
+    run("4", "enrollment.sample_size=500,600,800");
+    assert_eq!(missing(d), (Some(1), "2-4".to_string()));
+    for k in ["2", "3", "4"] {
+        run(k, vary);
+    }
+    assert_eq!(missing(d), (Some(0), String::new()));
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .arg("merge")
+        .args((1..=4).map(file))
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let single = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sweep", CANONICAL, "--replicates", "200", "--quiet", "--format", "csv", "--vary", vary])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&single.stdout));
+}

@@ -521,8 +521,11 @@ fn an_interrupted_sweep_resumes_from_its_last_grid_point() {
     }
     assert!(std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
     let status = child.wait().unwrap();
-    let ckv: Value = serde_json::from_str(&std::fs::read_to_string(&ck).unwrap()).unwrap();
-    let done = ckv["done"].as_u64().unwrap();
+    // The journal: a header line and one line per finished point.
+    let journal = std::fs::read_to_string(&ck).unwrap();
+    let header: Value = serde_json::from_str(journal.lines().next().unwrap()).unwrap();
+    assert_eq!(header["format"], "peritrial-sweep-checkpoint");
+    let done = journal.lines().count() as u64 - 1;
     if done < 3 {
         assert_eq!(status.code(), Some(1));
         assert!(!part.exists(), "an interrupted sweep wrote its output");
@@ -548,6 +551,57 @@ fn an_interrupted_sweep_resumes_from_its_last_grid_point() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("a checkpoint of another sweep"));
+}
+
+/// The sweep journal: a resume after an append cut short (the last line half written) drops
+/// that line, appends after the last sound one and gives the uninterrupted output; a damaged
+/// line with another after it is refused, naming the line.
+#[test]
+fn a_sweep_journal_cut_short_resumes_and_a_damaged_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ck, out, whole) = (dir.path().join("ck.jsonl"), dir.path().join("out.csv"), dir.path().join("whole.csv"));
+    let args = [
+        "sweep",
+        "scenarios/two-arm-efs-logrank.toml",
+        "--replicates",
+        "100",
+        "--quiet",
+        "--vary",
+        "enrollment.sample_size=500,600,700",
+    ];
+    let run = |extra: &[&std::ffi::OsStr]| std::process::Command::new(bin()).args(args).args(extra).output().unwrap();
+    let o = run(&["--checkpoint".as_ref(), ck.as_os_str(), "--out".as_ref(), whole.as_os_str()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let journal = std::fs::read_to_string(&ck).unwrap();
+    let lines: Vec<&str> = journal.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and a line per point");
+    // Cut short in the third point's line.
+    let cut = format!("{}\n{}\n{}", lines[0], lines[1], &lines[2][..lines[2].len() / 2]);
+    std::fs::write(&ck, &cut).unwrap();
+    let o = run(&[
+        "--resume".as_ref(),
+        ck.as_os_str(),
+        "--checkpoint".as_ref(),
+        ck.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&whole).unwrap());
+    let again = std::fs::read_to_string(&ck).unwrap();
+    assert_eq!(again.lines().count(), 4);
+    assert_eq!(again.lines().nth(1), Some(lines[1]));
+    // A damaged line before the last.
+    let damaged = journal.replacen("\"point\":1", "\"point\":7", 1);
+    assert_ne!(damaged, journal);
+    std::fs::write(&ck, damaged).unwrap();
+    let o = run(&["--resume".as_ref(), ck.as_os_str(), "--out".as_ref(), out.as_os_str(), "--force".as_ref()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("line 3 (grid point 2) is damaged"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// `size` saves its finished evaluations (here after each one); interrupted by a real SIGINT

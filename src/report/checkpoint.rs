@@ -86,45 +86,145 @@ pub fn read(text: &str, name: &str, scenario_toml: &str, start: u64, end: u64) -
 }
 
 pub const SWEEP_FORMAT: &str = "peritrial-sweep-checkpoint";
+/// The sweep journal's own version (2: one line per point, appended).
+pub const SWEEP_FORMAT_VERSION: u64 = 2;
 
-/// The checksum of a sweep's definition: every grid point's effective scenario, in order.
-pub fn sweep_sha256(point_tomls: &[String]) -> String {
-    sha256_hex(point_tomls.join("\0").as_bytes())
+/// The checksums of a sweep's definition, fed with every grid point's effective scenario in
+/// order without keeping them: the checkpoint's (the scenarios joined by NUL) and the shards'
+/// (joined by newline, NUL, newline).
+pub struct GridHash {
+    checkpoint: Sha256,
+    shards: Sha256,
+    points: usize,
 }
 
-/// A sweep checkpoint: the reports of the grid points finished so far (the first `rows.len()`).
-pub fn sweep_write(point_tomls: &[String], rows: &[RunReport]) -> String {
-    let rows_text = serde_json::to_string(rows).expect("JSON values serialise");
-    let v = json!({
-        "format": SWEEP_FORMAT, "format_version": FORMAT_VERSION, "peritrial": env!("CARGO_PKG_VERSION"),
-        "sweep_sha256": sweep_sha256(point_tomls), "points": point_tomls.len(), "done": rows.len(),
-        "rows_sha256": sha256_hex(rows_text.as_bytes()), "rows": rows_text,
-    });
-    serde_json::to_string_pretty(&v).expect("JSON values serialise") + "\n"
-}
-
-/// Reads a sweep checkpoint and checks it belongs to this sweep (same grid of scenarios,
-/// version); returns the reports of the points it finished.
-pub fn sweep_read(text: &str, name: &str, point_tomls: &[String]) -> Result<Vec<RunReport>, String> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("{name}:{}:{}: not a checkpoint (not JSON: {e})", e.line(), e.column()))?;
-    if v["format"] != SWEEP_FORMAT {
-        return Err(format!("{name}: not a peritrial sweep checkpoint"));
+impl Default for GridHash {
+    fn default() -> Self {
+        Self::new()
     }
-    same_version(&v, name)?;
-    if v["sweep_sha256"] != sweep_sha256(point_tomls).as_str() || v["points"] != point_tomls.len() {
+}
+
+impl GridHash {
+    pub fn new() -> GridHash {
+        GridHash { checkpoint: Sha256::new(), shards: Sha256::new(), points: 0 }
+    }
+
+    pub fn add(&mut self, toml: &str) {
+        if self.points > 0 {
+            self.checkpoint.update(b"\0");
+            self.shards.update(b"\n\0\n");
+        }
+        self.checkpoint.update(toml.as_bytes());
+        self.shards.update(toml.as_bytes());
+        self.points += 1;
+    }
+
+    /// (the checkpoint's checksum, the shards' checksum).
+    pub fn finish(self) -> (String, String) {
+        let hex = |d: Sha256| d.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
+        (hex(self.checkpoint), hex(self.shards))
+    }
+}
+
+/// A sweep checkpoint is a journal, JSON lines: a header (format, versions, the grid's
+/// checksum and size), then one line per finished grid point in grid order (its index, its
+/// report's compact JSON as text and that text's SHA-256), appended and flushed to disk as each
+/// point finishes: constant work per point however large the grid. The header line.
+pub fn sweep_header(sweep_sha256: &str, points: usize) -> String {
+    let v = json!({
+        "format": SWEEP_FORMAT, "format_version": SWEEP_FORMAT_VERSION, "peritrial": env!("CARGO_PKG_VERSION"),
+        "sweep_sha256": sweep_sha256, "points": points,
+    });
+    serde_json::to_string(&v).expect("JSON values serialise") + "\n"
+}
+
+/// The line of grid point `k` (0-based).
+pub fn sweep_line(k: usize, report: &RunReport) -> String {
+    let text = serde_json::to_string(report).expect("JSON values serialise");
+    let v = json!({ "point": k, "report_sha256": sha256_hex(text.as_bytes()), "report": text });
+    serde_json::to_string(&v).expect("JSON values serialise") + "\n"
+}
+
+/// Replays a sweep journal of this sweep (same grid, version): hands each finished point's
+/// report to `each`, in grid order, and returns how many points it held and the length in
+/// bytes of its sound part. A last line cut short (the process stopped while appending it) is
+/// not a point and is left out of that length, so that appending resumes after the last
+/// sound line; a damaged line before the last is refused.
+pub fn sweep_replay(
+    reader: impl std::io::BufRead,
+    name: &str,
+    sweep_sha256: &str,
+    points: usize,
+    mut each: impl FnMut(RunReport) -> Result<(), String>,
+) -> Result<(usize, u64), String> {
+    let mut reader = reader;
+    // One line with its newline; a last piece without one was cut short.
+    let mut next = |buf: &mut Vec<u8>| -> Result<Option<bool>, String> {
+        buf.clear();
+        let n = reader.read_until(b'\n', buf).map_err(|e| format!("{name}: cannot read: {e}"))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let whole = buf.last() == Some(&b'\n');
+        if whole {
+            buf.pop();
+        }
+        Ok(Some(whole))
+    };
+    let mut line = Vec::new();
+    let not_ours = || format!("{name}: not a peritrial sweep checkpoint");
+    if next(&mut line)? != Some(true) {
+        return Err(not_ours());
+    }
+    let v: Value = serde_json::from_slice(&line).map_err(|_| not_ours())?;
+    if v["format"] != SWEEP_FORMAT {
+        return Err(not_ours());
+    }
+    if v["format_version"] != SWEEP_FORMAT_VERSION || v["peritrial"] != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "{name}: a sweep checkpoint of peritrial {} (format {}); this is peritrial {} (format {SWEEP_FORMAT_VERSION}): resume with that version",
+            v["peritrial"],
+            v["format_version"],
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    if v["sweep_sha256"] != sweep_sha256 || v["points"] != points {
         return Err(format!("{name}: a checkpoint of another sweep (other grid, scenario, seed or replicates)"));
     }
-    let rows_text = v["rows"].as_str().ok_or_else(|| format!("{name}: the checkpoint has no rows"))?;
-    if v["rows_sha256"] != sha256_hex(rows_text.as_bytes()).as_str() {
-        return Err(format!("{name}: the checkpoint's rows fail their SHA-256 checksum (the file is damaged)"));
+    let mut sound = line.len() as u64 + 1;
+    let mut done = 0usize;
+    let mut pending = false;
+    while let Some(whole) = next(&mut line)? {
+        if !whole {
+            // Cut short while appended: the end of the journal, not a point.
+            break;
+        }
+        if pending {
+            // A damaged line followed by another: not an interrupted append.
+            return Err(format!(
+                "{name}: line {} (grid point {}) is damaged or out of order; the checkpoint cannot be resumed",
+                done + 2,
+                done + 1
+            ));
+        }
+        let parsed = serde_json::from_slice::<Value>(&line).ok().and_then(|l| {
+            let text = l["report"].as_str()?.to_string();
+            (l["point"] == done && l["report_sha256"] == sha256_hex(text.as_bytes()).as_str()).then_some(text)
+        });
+        let Some(text) = parsed else {
+            pending = true;
+            continue;
+        };
+        if done >= points {
+            return Err(format!("{name}: more points than the sweep has"));
+        }
+        let report: RunReport =
+            serde_json::from_str(&text).map_err(|e| format!("{name}: grid point {}: not a report: {e}", done + 1))?;
+        each(report)?;
+        done += 1;
+        sound += line.len() as u64 + 1;
     }
-    let rows: Vec<RunReport> =
-        serde_json::from_str(rows_text).map_err(|e| format!("{name}: the rows are not reports: {e}"))?;
-    if rows.len() > point_tomls.len() || v["done"] != rows.len() {
-        return Err(format!("{name}: done is not a count of the sweep's points"));
-    }
-    Ok(rows)
+    Ok((done, sound))
 }
 
 pub const SIZE_FORMAT: &str = "peritrial-size-checkpoint";

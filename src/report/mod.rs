@@ -12,6 +12,7 @@ pub mod replicates;
 pub mod sample;
 pub mod shard;
 pub mod simon;
+pub mod sweep;
 
 use std::path::Path;
 

@@ -635,6 +635,34 @@ fn share(count: u64, r: u64) -> f64 {
 }
 
 impl RunReport {
+    /// The report as one row of a sweep: what the sweep's table, CSV, HTML and plots read (per
+    /// endpoint its test, power, estimate's spread and accuracy, events;
+    /// the cut month, warnings, design, type I errors and provenance) without the
+    /// distributions (histograms, curves, looks, cohorts, milestones, example trials), the
+    /// analytic companion and,
+    /// unless `keep_scenario`, the effective scenario's text (its SHA-256 stays) and the
+    /// design's description (the HTML report shows the first point's). A sweep keeps
+    /// one of these per point and writes the whole reports as they finish
+    /// (`tests/cluster.rs` checks that every sweep format renders the same from them).
+    pub fn into_row(self, keep_scenario: bool) -> RunReport {
+        let mut r = self;
+        r.examples = Vec::new();
+        r.analysis.cut_month_histogram = None;
+        if !keep_scenario {
+            r.provenance.scenario_toml = String::new();
+            r.design = Vec::new();
+        }
+        for e in &mut r.endpoints {
+            e.analytic = None;
+            e.estimate.histogram = None;
+            e.milestones = None;
+            e.cohorts = None;
+            e.curves = None;
+            e.looks = None;
+        }
+        r
+    }
+
     /// The report of `summary`, a run of `s`; `complete` when it holds every replicate.
     pub fn new(s: &Scenario, summary: &Summary, complete: bool) -> RunReport {
         let r = summary.replicates.max(1);
@@ -1407,26 +1435,11 @@ pub struct SweepPoint {
     pub report: RunReport,
 }
 
-/// The points of one shard of a sweep: shard `index` of `shards` holds points `start..end` of
-/// `total_points`, of the grid whose effective scenarios hash to `grid_sha256`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SweepShard {
-    pub index: u64,
-    pub shards: u64,
-    pub start: u64,
-    pub end: u64,
-    pub total_points: u64,
-    pub grid_sha256: String,
-}
-
 /// The report of `peritrial sweep`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepReport {
     pub points: Vec<SweepPoint>,
     pub seconds: f64,
-    /// `sweep --shard K/N`: which points these are, of which grid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<SweepShard>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<Execution>,
 }

@@ -121,6 +121,9 @@ pub struct Stream {
 
 enum Sink {
     Stdout(std::io::BufWriter<std::io::Stdout>),
+    /// Stdout, whole: an anonymous temporary file copied to stdout by `finish`, so that an
+    /// interrupted command prints nothing.
+    Spool(std::io::BufWriter<std::fs::File>),
     InPlace(std::io::BufWriter<std::fs::File>),
     Temporary(std::io::BufWriter<tempfile::NamedTempFile>),
 }
@@ -131,6 +134,23 @@ impl Target<'_> {
         match *self {
             Target::Stdout => {
                 Ok(Stream { path: None, force: false, sink: Sink::Stdout(std::io::BufWriter::new(std::io::stdout())) })
+            }
+            Target::File { path, force } => Stream::open(path, force),
+        }
+    }
+
+    /// A [`Stream`] that, to stdout too, writes whole or not at all: to stdout through an
+    /// anonymous temporary file copied out by [`Stream::finish`].
+    pub fn stream_whole(&self) -> Result<Stream, OutputError> {
+        match *self {
+            Target::Stdout => {
+                let f = tempfile::tempfile()
+                    .map_err(|e| OutputError::Io(format!("cannot create a temporary file: {}", plain(&e))))?;
+                Ok(Stream {
+                    path: None,
+                    force: false,
+                    sink: Sink::Spool(std::io::BufWriter::with_capacity(1 << 16, f)),
+                })
             }
             Target::File { path, force } => Stream::open(path, force),
         }
@@ -176,6 +196,7 @@ impl Stream {
     pub fn write_all(&mut self, bytes: &[u8]) -> Result<(), OutputError> {
         let r = match &mut self.sink {
             Sink::Stdout(w) => w.write_all(bytes),
+            Sink::Spool(w) => w.write_all(bytes),
             Sink::InPlace(w) => w.write_all(bytes),
             Sink::Temporary(w) => w.write_all(bytes),
         };
@@ -192,6 +213,13 @@ impl Stream {
         };
         match sink {
             Sink::Stdout(mut w) => w.flush().map_err(named),
+            Sink::Spool(w) => {
+                use std::io::Seek;
+                let mut f = w.into_inner().map_err(|e| named(e.into_error()))?;
+                f.seek(std::io::SeekFrom::Start(0)).map_err(named)?;
+                let mut out = std::io::stdout().lock();
+                std::io::copy(&mut f, &mut out).and_then(|_| out.flush()).map(|_| ()).map_err(named)
+            }
             Sink::InPlace(mut w) => w.flush().map_err(named),
             Sink::Temporary(w) => {
                 let tmp = w.into_inner().map_err(|e| named(e.into_error()))?;

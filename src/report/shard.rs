@@ -442,6 +442,160 @@ pub fn read_file(text: &str, name: &str) -> Result<ShardFile, String> {
     Ok(ShardFile { start, end, total, toml, state, seconds, threads, name: name.to_string() })
 }
 
+/// The header of a sweep shard (`sweep --shard K/N`): shard `index` of `shards` holds the
+/// replicates `start..end` of the grid's replicates laid end to end (point 1's, then point
+/// 2's, …: `total_replicates` over `total_points` points), of the grid whose effective
+/// scenarios hash to `grid_sha256`. Few points over many shards split each point's replicates;
+/// many points over few shards give each shard whole points and a piece of one at either end.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SweepShard {
+    pub index: u64,
+    pub shards: u64,
+    pub start: u64,
+    pub end: u64,
+    pub total_points: u64,
+    pub total_replicates: u64,
+    pub grid_sha256: String,
+    pub format_version: u64,
+    pub peritrial: String,
+}
+
+/// A part of a sweep shard: replicates `start..end` of grid point `point` (0-based), whose
+/// scenario has `replicates` in all, with their summary state.
+pub struct SweepPart {
+    pub point: u64,
+    pub set: Vec<(String, String)>,
+    pub start: u64,
+    pub end: u64,
+    pub replicates: u64,
+    pub toml: String,
+    pub state: Summary,
+}
+
+/// The opening of a sweep shard's JSON, up to its first part.
+pub fn sweep_shard_open(header: &SweepShard) -> String {
+    format!("{{\n  \"sweep_shard\": {},\n  \"parts\": [", serde_json::to_string(header).expect("JSON values serialise"))
+}
+
+/// One part, on one line (its state compact), after the first when `!first`.
+pub fn sweep_part(
+    first: bool,
+    point: u64,
+    set: &[(String, String)],
+    range: std::ops::Range<u64>,
+    replicates: u64,
+    toml: &str,
+    summary: &Summary,
+) -> String {
+    let st = state(summary);
+    let set: Map<String, Value> = set.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let v = json!({
+        "point": point, "set": set, "start": range.start, "end": range.end, "replicates": replicates,
+        "scenario_toml": toml, "state_sha256": state_checksum(&st), "state": st,
+    });
+    format!("{}    {}", if first { "\n" } else { ",\n" }, serde_json::to_string(&v).expect("JSON values serialise"))
+}
+
+/// The end of a sweep shard's JSON.
+pub fn sweep_shard_close(any: bool, seconds: f64, execution: &super::model::Execution) -> String {
+    format!(
+        "{}],\n  \"seconds\": {},\n  \"execution\": {}\n}}\n",
+        if any { "\n  " } else { "" },
+        json!(seconds),
+        serde_json::to_string(execution).expect("JSON values serialise")
+    )
+}
+
+/// Whether a JSON document is a sweep shard.
+pub fn is_sweep_shard(v: &Value) -> bool {
+    v.get("sweep_shard").is_some()
+}
+
+/// Reads a sweep shard: a header of this peritrial and shard format; parts whose states pass
+/// their SHA-256 checksums, each a range of its point, that follow one another without gap or
+/// overlap (the next replicates of the same point, or the first of the next point after the
+/// last of one) and together hold the header's `end − start` replicates. `parts: false` reads
+/// the header and checks the parts without keeping their states.
+pub fn read_sweep_shard(v: &Value, keep_parts: bool) -> Result<(SweepShard, Vec<SweepPart>), String> {
+    let header: SweepShard = serde_json::from_value(v["sweep_shard"].clone())
+        .map_err(|e| format!("not a sweep shard (its sweep_shard section: {e})"))?;
+    if header.format_version != FORMAT_VERSION || header.peritrial != env!("CARGO_PKG_VERSION") {
+        return Err(format!(
+            "a sweep shard of peritrial {} (shard format {}); this is peritrial {} (format {FORMAT_VERSION}): merge with that version",
+            header.peritrial,
+            header.format_version,
+            env!("CARGO_PKG_VERSION"),
+        ));
+    }
+    if !(header.index >= 1
+        && header.index <= header.shards
+        && header.start < header.end
+        && header.end <= header.total_replicates)
+    {
+        return Err(format!(
+            "sweep_shard: shard {} of {} with replicates {}..{} of {}: not a shard of a sweep",
+            header.index, header.shards, header.start, header.end, header.total_replicates
+        ));
+    }
+    let parts = v["parts"].as_array().ok_or("parts: expected an array")?;
+    let mut out = Vec::new();
+    let mut held = 0u64;
+    let mut last: Option<(u64, u64, u64)> = None; // point, end, replicates
+    for (i, p) in parts.iter().enumerate() {
+        let at = |k: &str| p[k].as_u64().ok_or_else(|| format!("parts[{i}].{k}: expected an integer"));
+        let (point, start, end, replicates) = (at("point")?, at("start")?, at("end")?, at("replicates")?);
+        if p["state_sha256"].as_str() != Some(state_checksum(&p["state"]).as_str()) {
+            return Err(format!(
+                "parts[{i}] (grid point {}): its state fails its SHA-256 checksum (the file was changed or damaged)",
+                point + 1
+            ));
+        }
+        if !(start < end && end <= replicates) || point >= header.total_points {
+            return Err(format!(
+                "parts[{i}]: replicates {start}..{end} of {replicates} at point {}: not a range of a grid point",
+                point + 1
+            ));
+        }
+        let follows = match last {
+            None => true,
+            Some((q, e, r)) => (q == point && e == start) || (q + 1 == point && e == r && start == 0),
+        };
+        if !follows {
+            return Err(format!(
+                "parts[{i}]: grid point {} replicates {start}..{end} do not follow the part before",
+                point + 1
+            ));
+        }
+        last = Some((point, end, replicates));
+        held += end - start;
+        if keep_parts {
+            let toml =
+                p["scenario_toml"].as_str().ok_or_else(|| format!("parts[{i}].scenario_toml missing"))?.to_string();
+            let set = p["set"]
+                .as_object()
+                .ok_or_else(|| format!("parts[{i}].set: expected an object"))?
+                .iter()
+                .map(|(k, v)| {
+                    v.as_str()
+                        .map(|v| (k.clone(), v.to_string()))
+                        .ok_or_else(|| format!("parts[{i}].set.{k}: expected text"))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let state = read_state(&p["state"]).map_err(|e| format!("parts[{i}]: {e}"))?;
+            out.push(SweepPart { point, set, start, end, replicates, toml, state });
+        }
+    }
+    if held != header.end - header.start {
+        return Err(format!(
+            "its parts hold {held} replicates, its header {}..{} ({}): the file is incomplete",
+            header.start,
+            header.end,
+            header.end - header.start
+        ));
+    }
+    Ok((header, out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

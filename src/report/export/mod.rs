@@ -9,6 +9,8 @@ mod table;
 
 use super::model::{RunReport, SizeReport, SweepReport};
 
+pub use json::sweep as json_sweep;
+
 /// The formats of `run`, `merge`, `sweep` and `size`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
