@@ -266,6 +266,17 @@ pub enum Command {
         /// Also write the self-contained HTML simulation report here.
         #[arg(long, value_name = "FILE")]
         html: Option<PathBuf>,
+        /// For a driver on a cluster (examples/slurm/size-driver.sh): replay the search from
+        /// --checkpoint (absent: none done) and print the evaluation it needs next, as
+        /// `next PATH=VALUE TRIALS`, writing that evaluation's effective scenario to FILE (for
+        /// a sharded `run`), or print `done` when it needs none; runs nothing.
+        #[arg(long, value_name = "FILE", requires = "checkpoint", conflicts_with_all = ["resume", "record", "out", "plots", "html"])]
+        next: Option<PathBuf>,
+        /// For a driver: add the evaluations these run reports are (`run`, or `merge` of its
+        /// shards, as JSON) to --checkpoint, after checking that each is complete and is the
+        /// run of one of this search's evaluations (its effective scenario byte for byte).
+        #[arg(long, value_name = "REPORT.json", requires = "checkpoint", conflicts_with_all = ["resume", "out", "plots", "html"])]
+        record: Vec<PathBuf>,
     },
     /// Power and estimates across a one- or two-dimensional grid of values.
     Sweep {
@@ -519,6 +530,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             resume,
             plots,
             html,
+            next,
+            record,
         } => {
             let study = with_study_flags(&scenario.sets, replicates, seed)?;
             let args = ScenarioArgs { scenario: scenario.scenario, sets: study };
@@ -530,6 +543,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 vary: vary.as_deref(),
                 plots: plots.as_deref().map(|dir| (dir, force)),
                 html: html.as_deref().map(|p| report::output::Target::of(Some(p), force)),
+                driver: match (next.as_deref(), record.is_empty()) {
+                    (Some(f), _) => Some(SizeDriver::Next(f)),
+                    (None, false) => Some(SizeDriver::Record(&record)),
+                    (None, true) => None,
+                },
             };
             size(&args, search, thread_count(threads)?, target, format, quiet, resumable)
         }
@@ -1490,6 +1508,14 @@ struct SizeSearch<'a> {
     plots: Option<(&'a std::path::Path, bool)>,
     /// `--html FILE`.
     html: Option<report::output::Target<'a>>,
+    /// `--next FILE` or `--record REPORT…`: a step of a driver on a cluster.
+    driver: Option<SizeDriver<'a>>,
+}
+
+#[derive(Clone, Copy)]
+enum SizeDriver<'a> {
+    Next(&'a std::path::Path),
+    Record(&'a [PathBuf]),
 }
 
 /// The evaluations a search runs with every trial: one round of 7 fitted values and the
@@ -1508,7 +1534,7 @@ fn size(
 ) -> Result<(), CliError> {
     use crate::design::{analytic, size as sz};
     use report::checkpoint::SizeEvaluation;
-    let SizeSearch { endpoint, target, vary, plots, html } = search;
+    let SizeSearch { endpoint, target, vary, plots, html, driver } = search;
     out.check()?;
     if let Some(h) = &html {
         h.check()?;
@@ -1608,8 +1634,9 @@ fn size(
         sets.extend([format!("{path}={v}"), format!("study.replicates={r}")]);
         Ok(scenario::load(&args.scenario, &sets)?)
     };
-    // The time the search would take, measured on the start value.
-    if !out_force(out) {
+    // The time the search would take, measured on the start value (not for a driver's steps,
+    // which run nothing here).
+    if !out_force(out) && driver.is_none() {
         let s0 = at(start.clamp(min, max), s.replicates)?;
         let per = pool.install(|| crate::engine::seconds_per_replicate(&s0, 0, (8 * threads as u64).min(64)));
         let (typical, most) =
@@ -1638,6 +1665,61 @@ fn size(
     let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
     if let Some(t) = &checkpoint_target {
         t.check()?;
+    }
+    let read_checkpoint = |p: &std::path::Path| -> Result<Vec<SizeEvaluation>, CliError> {
+        let name = p.display().to_string();
+        let text = std::fs::read_to_string(p).map_err(|err| CliError::Input(format!("cannot read {name}: {err}")))?;
+        report::checkpoint::size_read(&text, &name, &key).map_err(CliError::Input)
+    };
+    if let Some(d) = driver {
+        let ck = resumable.checkpoint.expect("clap requires --checkpoint");
+        let mut finished = if ck.exists() { read_checkpoint(ck)? } else { Vec::new() };
+        match d {
+            SizeDriver::Record(reports) => {
+                for r in reports {
+                    let done = recorded_evaluation(r, &s, e, path, &at)?;
+                    if !finished.iter().any(|x| (x.value, x.replicates) == (done.value, done.replicates)) {
+                        finished.push(done);
+                    }
+                    if !quiet {
+                        eprintln!(
+                            "peritrial: recorded {path} = {} with {} trials ({} rejections)",
+                            done.value, done.replicates, done.rejections
+                        );
+                    }
+                }
+                report::output::Target::of(Some(ck), true)
+                    .write(report::checkpoint::size_write(&key, &finished).as_bytes())?;
+            }
+            SizeDriver::Next(file) => {
+                // The search as far as the checkpoint takes it: the first evaluation it lacks.
+                let mut needed = None;
+                let _ = sz::search(
+                    target,
+                    start,
+                    min,
+                    max,
+                    s.replicates,
+                    |v, r| match finished.iter().find(|x| x.value == v && x.replicates == r) {
+                        Some(x) => Ok((x.rejections as f64 / r as f64, x.missed as f64 / r as f64)),
+                        None => {
+                            needed = Some((v, r));
+                            Err(())
+                        }
+                    },
+                    |_| {},
+                );
+                match needed {
+                    None => println!("done"),
+                    Some((v, r)) => {
+                        let text = scenario::to_toml(&at(v, r)?);
+                        report::output::Target::of(Some(file), true).write(text.as_bytes())?;
+                        println!("next {path}={v} {r}");
+                    }
+                }
+            }
+        }
+        return Ok(());
     }
     let mut finished: Vec<SizeEvaluation> = match resumable.resume {
         Some(p) => {
@@ -1789,6 +1871,56 @@ fn size(
         h.write(report::export::html(report::export::Report::Size(&value)).as_bytes())?;
     }
     Ok(out.write(text.as_bytes())?)
+}
+
+/// The evaluation a run report is, for `size --record`: the report must be complete (every
+/// replicate, not interrupted) and its effective scenario must be, byte for byte, the one the
+/// search runs at the report's value and trials (`at`), so that its counts are the ones the
+/// search would have found itself.
+fn recorded_evaluation(
+    path: &std::path::Path,
+    s: &scenario::Scenario,
+    e: usize,
+    varied: &str,
+    at: &dyn Fn(u64, u64) -> Result<scenario::Scenario, CliError>,
+) -> Result<report::checkpoint::SizeEvaluation, CliError> {
+    let name = path.display().to_string();
+    let bad = |m: String| CliError::Input(format!("{name}: {m}"));
+    let text = std::fs::read_to_string(path).map_err(|err| bad(format!("cannot read: {err}")))?;
+    let r: report::model::RunReport =
+        serde_json::from_str(&text).map_err(|err| bad(format!("not a run report (JSON of run or merge): {err}")))?;
+    if r.shard.is_some() {
+        return Err(bad("a shard, not the merged report: merge the evaluation's shards first".into()));
+    }
+    if !r.complete || r.interrupted.is_some() {
+        return Err(bad("an incomplete run (interrupted, or a partial merge): not an evaluation".into()));
+    }
+    let theirs = scenario::from_str(&r.provenance.scenario_toml, &name, &[])?;
+    let value = match varied {
+        "analysis.cut.events" => match theirs.analysis.cut {
+            scenario::Cut::Events { events, .. } => events as u64,
+            _ => return Err(bad("its cut is not event-driven; this search varies analysis.cut.events".into())),
+        },
+        _ => theirs.enrollment.sample_size as u64,
+    };
+    let ours = scenario::to_toml(&at(value, r.replicates)?);
+    if ours != r.provenance.scenario_toml {
+        return Err(bad(format!(
+            "not a run of this search's evaluation at {varied} = {value} with {} trials: its effective scenario differs from the search's (another scenario, --set, seed or endpoint definition)",
+            r.replicates
+        )));
+    }
+    let endpoint = &s.endpoints[e].name;
+    let rejections = r
+        .endpoints
+        .iter()
+        .find(|x| &x.name == endpoint)
+        .and_then(|x| x.rejections)
+        .ok_or_else(|| bad(format!("no rejections of {endpoint}")))?;
+    // The trials that missed an event target: at the cut or at a look, as the search counts.
+    let looks = r.endpoints.iter().filter_map(|x| x.looks.as_ref()).flatten().map(|l| l.target_not_reached);
+    let missed = looks.chain(r.analysis.cut_target_not_reached).max().unwrap_or(0);
+    Ok(report::checkpoint::SizeEvaluation { value, replicates: r.replicates, rejections, missed })
 }
 
 /// Splits `V1,V2,…` at commas outside brackets and braces (values are TOML).

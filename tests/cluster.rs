@@ -384,3 +384,95 @@ fn missing_finds_deleted_and_damaged_sweep_shards() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&single.stdout));
 }
+
+/// A `size` search run as a driver on a cluster would (examples/slurm/size-driver.sh): `--next`
+/// names the evaluation the search needs and writes its scenario, which runs as 3 shards, is
+/// merged and handed to `--record`; when `--next` says `done`, `--resume` gives the answer of
+/// the search run on one machine, byte for byte outside `execution`. A shard, a report of
+/// another seed and an interrupted-looking partial merge are refused by `--record`.
+#[test]
+fn a_size_search_runs_round_by_round_as_sharded_evaluations() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ck = d.join("ck.json");
+    let size = |extra: &[&std::ffi::OsStr]| {
+        Command::cargo_bin("peritrial")
+            .unwrap()
+            .args(["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.8", "--replicates", "400", "--quiet"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let peritrial = |args: &[&std::ffi::OsStr]| {
+        let o = Command::cargo_bin("peritrial").unwrap().args(args).output().unwrap();
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        assert!(rounds < 60, "the search does not end");
+        let scenario = d.join(format!("eval{rounds}.toml"));
+        let o = size(&["--checkpoint".as_ref(), ck.as_os_str(), "--next".as_ref(), scenario.as_os_str()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let next = String::from_utf8(o.stdout).unwrap();
+        if next.trim() == "done" {
+            break;
+        }
+        assert!(next.starts_with("next analysis.cut.events="), "{next}");
+        let mut shards = Vec::new();
+        for k in 1..=3 {
+            let out = d.join(format!("eval{rounds}-{k}.json"));
+            peritrial(&[
+                "run".as_ref(),
+                scenario.as_os_str(),
+                "--shard".as_ref(),
+                format!("{k}/3").as_ref(),
+                "--format".as_ref(),
+                "json".as_ref(),
+                "--quiet".as_ref(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ]);
+            shards.push(out);
+        }
+        if rounds == 1 {
+            // A shard is not an evaluation; the merge is.
+            let o = size(&["--checkpoint".as_ref(), ck.as_os_str(), "--record".as_ref(), shards[0].as_os_str()]);
+            assert_eq!(o.status.code(), Some(2));
+            assert!(String::from_utf8_lossy(&o.stderr).contains("a shard, not the merged report"));
+        }
+        let merged = d.join(format!("eval{rounds}.json"));
+        let mut args: Vec<&std::ffi::OsStr> = vec!["merge".as_ref()];
+        args.extend(shards.iter().map(|p| p.as_os_str()));
+        args.extend(["--format".as_ref(), "json".as_ref(), "--out".as_ref(), merged.as_os_str()]);
+        peritrial(&args);
+        let o = size(&["--checkpoint".as_ref(), ck.as_os_str(), "--record".as_ref(), merged.as_os_str()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        if rounds == 1 {
+            // The same evaluation with another seed is another search's.
+            let other = d.join("other.json");
+            let o = Command::cargo_bin("peritrial")
+                .unwrap()
+                .arg("run")
+                .arg(&scenario)
+                .args(["--seed", "5", "--format", "json", "--quiet", "--out"])
+                .arg(&other)
+                .output()
+                .unwrap();
+            assert!(o.status.success());
+            let o = size(&["--checkpoint".as_ref(), ck.as_os_str(), "--record".as_ref(), other.as_os_str()]);
+            assert_eq!(o.status.code(), Some(2));
+            assert!(String::from_utf8_lossy(&o.stderr).contains("not a run of this search's evaluation"));
+        }
+    }
+    assert!(rounds > 3, "a search of several rounds ({rounds})");
+    let strip = |o: std::process::Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_object_mut().unwrap().remove("execution");
+        v
+    };
+    let resumed = strip(size(&["--resume".as_ref(), ck.as_os_str(), "--format".as_ref(), "json".as_ref()]));
+    let single = strip(size(&["--format".as_ref(), "json".as_ref()]));
+    assert_eq!(resumed, single);
+}
