@@ -6,7 +6,9 @@
 # byte for byte outside `timing` and `execution` (`peritrial run --from` re-runs it locally
 # and says so). Then deletes one shard and damages another, checks that `peritrial missing`
 # names exactly those, resubmits them as the array range it prints, merges again and checks
-# again. Stops the daemons it started. Usage: scripts/slurm-smoke.sh [PERITRIAL_BINARY]
+# again. Then a 3-point sweep over a 4-task array (merged = local, byte for byte) and a size
+# search driven round by round (examples/slurm/size-driver.sh: each evaluation an array; the
+# answer = the local search's). Stops the daemons it started. Usage: scripts/slurm-smoke.sh [PERITRIAL_BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -121,4 +123,22 @@ submit_and_merge "$range"
 "$bin" missing "$work/results" --shards 4
 "$bin" run --from "$work/merged.json" --quiet --format json --force --out "$work/local.json" 2>&1 | tee "$work/from.txt"
 grep -q "identical" "$work/from.txt" || { echo "the merged report differs from the local run after the resubmission" >&2; exit 1; }
-echo "slurm smoke test passed: 4-task array, dependent merge, resubmission of the missing shards"
+# A sweep of 3 grid points over a 4-task array (a point's replicates split over shards): the
+# merge equals the local sweep byte for byte.
+vary=enrollment.sample_size=500,600,700
+mkdir -p "$work/sweep"
+sbatch --wait --chdir="$root" --cpus-per-task=1 --output="$work/logs/sweep-%A_%a.log" --array=1-4 \
+  --wrap "$bin sweep $scenario --vary $vary --replicates 500 --format json --shard auto --shards 4 --out $work/sweep --quiet" >/dev/null
+"$bin" missing "$work/sweep" --shards 4
+"$bin" merge "$work"/sweep/shard-*-of-00004.json --format csv --out "$work/sweep.csv"
+"$bin" sweep "$scenario" --vary "$vary" --replicates 500 --quiet --out "$work/sweep-local.csv"
+cmp "$work/sweep.csv" "$work/sweep-local.csv" || { echo "the merged sweep differs from the local sweep" >&2; exit 1; }
+echo "sweep: 3 points over 4 array tasks, merged = local"
+# A size search driven round by round, each evaluation a 3-task array: the answer is the
+# local search's.
+SUBMIT="sbatch --wait --chdir=$root --cpus-per-task=1 --output=$work/logs/size-%A_%a.log" \
+  examples/slurm/size-driver.sh "$scenario" efs 0.8 3 "$work/size" -- --replicates 400 > "$work/size.txt"
+"$bin" size "$scenario" --endpoint efs --target-power 0.8 --replicates 400 --quiet > "$work/size-local.txt"
+cmp "$work/size.txt" "$work/size-local.txt" || { echo "the driven search's answer differs from the local one" >&2; exit 1; }
+echo "size: $(ls "$work"/size/round-*/merged.json | wc -l) rounds on the cluster, answer = local: $(head -c 60 "$work/size.txt")"
+echo "slurm smoke test passed: 4-task array, dependent merge, resubmission of the missing shards, a sweep over an array, a size search driven round by round"
