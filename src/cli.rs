@@ -363,7 +363,7 @@ pub enum Command {
         reference_date: String,
     },
     /// List the shards of a folder that are absent or damaged (shard-KKKKK-of-NNNNN.json, as
-    /// `run --shard auto --out DIR` names them), as a job-array range to resubmit
+    /// `run --shard auto --out DIR` and `sweep --shard auto --out DIR` name them), as a job-array range to resubmit
     /// (`sbatch --array=$(peritrial missing DIR --shards N) …`). Exit 0 when every shard is
     /// there and sound, 1 otherwise.
     Missing {
