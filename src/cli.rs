@@ -1901,7 +1901,8 @@ fn recorded_evaluation(
             scenario::Cut::Events { events, .. } => events as u64,
             _ => return Err(bad("its cut is not event-driven; this search varies analysis.cut.events".into())),
         },
-        _ => theirs.enrollment.sample_size as u64,
+        "enrollment.sample_size" => theirs.enrollment.sample_size as u64,
+        other => unreachable!("size validated --vary {other} against SIZE_PATHS"),
     };
     let ours = scenario::to_toml(&at(value, r.replicates)?);
     if ours != r.provenance.scenario_toml {
@@ -2263,47 +2264,46 @@ fn missing(dir: &std::path::Path, shards: u64, quiet: bool) -> Result<(), CliErr
         let why = match std::fs::read_to_string(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some("absent".to_string()),
             Err(e) => Some(format!("cannot be read: {e}")),
-            Ok(text) if text.trim_start().starts_with("{\n  \"sweep_shard\"") => {
-                match serde_json::from_str::<serde_json::Value>(&text)
-                    .map_err(|e| format!("{}:{}: not JSON: {e}", e.line(), e.column()))
-                    .and_then(|v| report::shard::read_sweep_shard(&v, false))
-                {
+            // What the file is: its range (or why not), and the run it belongs to.
+            Ok(text) => {
+                let read = if text.trim_start().starts_with("{\n  \"sweep_shard\"") {
+                    serde_json::from_str::<serde_json::Value>(&text)
+                        .map_err(|e| format!("{}:{}: not JSON: {e}", e.line(), e.column()))
+                        .and_then(|v| report::shard::read_sweep_shard(&v, false))
+                        .map(|(h, _)| {
+                            let expected = crate::engine::shard_range(h.total_replicates, k, shards);
+                            let range = ((h.index, h.shards, h.start, h.end)
+                                != (k, shards, expected.start, expected.end))
+                                .then(|| {
+                                    format!(
+                                        "is shard {} of {} of a sweep (replicates {}..{}), not shard {k} of {shards}",
+                                        h.index, h.shards, h.start, h.end
+                                    )
+                                });
+                            (range, (h.grid_sha256, h.total_replicates), "sweep (another grid or replicate count)")
+                        })
+                } else {
+                    report::shard::read_file(&text, &name).map(|f| {
+                        let expected = crate::engine::shard_range(f.total, k, shards);
+                        let range = ((f.start, f.end) != (expected.start, expected.end)).then(|| {
+                            format!(
+                                "holds replicates {}..{}, not shard {k} of {shards}'s {}..{}",
+                                f.start, f.end, expected.start, expected.end
+                            )
+                        });
+                        (range, (f.toml, f.total), "run (another scenario or replicate count)")
+                    })
+                };
+                match read {
                     Err(m) => Some(m),
-                    Ok((h, _)) => {
-                        let expected = crate::engine::shard_range(h.total_replicates, k, shards);
-                        let this = (h.grid_sha256.clone(), h.total_replicates);
-                        if (h.index, h.shards, h.start, h.end) != (k, shards, expected.start, expected.end) {
-                            Some(format!(
-                                "is shard {} of {} of a sweep (replicates {}..{}), not shard {k} of {shards}",
-                                h.index, h.shards, h.start, h.end
-                            ))
-                        } else if run.as_ref().is_some_and(|r| *r != this) {
-                            Some("is a shard of another sweep (another grid or replicate count)".into())
-                        } else {
-                            run.get_or_insert(this);
-                            None
-                        }
-                    }
-                }
-            }
-            Ok(text) => match report::shard::read_file(&text, &name) {
-                Err(m) => Some(m),
-                Ok(f) => {
-                    let expected = crate::engine::shard_range(f.total, k, shards);
-                    let this = (f.toml.clone(), f.total);
-                    if (f.start, f.end) != (expected.start, expected.end) {
-                        Some(format!(
-                            "holds replicates {}..{}, not shard {k} of {shards}'s {}..{}",
-                            f.start, f.end, expected.start, expected.end
-                        ))
-                    } else if run.as_ref().is_some_and(|r| *r != this) {
-                        Some("is a shard of another run (another scenario or replicate count)".into())
-                    } else {
+                    Ok((Some(range), _, _)) => Some(range),
+                    Ok((None, this, _)) if run.as_ref().is_none_or(|r| *r == this) => {
                         run.get_or_insert(this);
                         None
                     }
+                    Ok((None, _, other)) => Some(format!("is a shard of another {other}")),
                 }
-            },
+            }
         };
         if let Some(why) = why {
             if !quiet {

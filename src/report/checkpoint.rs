@@ -19,11 +19,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A checkpoint (of a run or of a sweep) is resumed only by the version that wrote it.
+/// A checkpoint (of a run or of a size search) is resumed only by the version that wrote it.
 fn same_version(v: &Value, name: &str) -> Result<(), String> {
-    if v["format_version"] != FORMAT_VERSION || v["peritrial"] != env!("CARGO_PKG_VERSION") {
+    versioned(v, name, "checkpoint", FORMAT_VERSION)
+}
+
+/// A `what` (a checkpoint, a sweep checkpoint) of format `version` and this peritrial.
+fn versioned(v: &Value, name: &str, what: &str, version: u64) -> Result<(), String> {
+    if v["format_version"] != version || v["peritrial"] != env!("CARGO_PKG_VERSION") {
         return Err(format!(
-            "{name}: a checkpoint of peritrial {} (format {}); this is peritrial {} (format {FORMAT_VERSION}): resume with that version",
+            "{name}: a {what} of peritrial {} (format {}); this is peritrial {} (format {version}): resume with that version",
             v["peritrial"],
             v["format_version"],
             env!("CARGO_PKG_VERSION")
@@ -180,14 +185,7 @@ pub fn sweep_replay(
     if v["format"] != SWEEP_FORMAT {
         return Err(not_ours());
     }
-    if v["format_version"] != SWEEP_FORMAT_VERSION || v["peritrial"] != env!("CARGO_PKG_VERSION") {
-        return Err(format!(
-            "{name}: a sweep checkpoint of peritrial {} (format {}); this is peritrial {} (format {SWEEP_FORMAT_VERSION}): resume with that version",
-            v["peritrial"],
-            v["format_version"],
-            env!("CARGO_PKG_VERSION")
-        ));
-    }
+    versioned(&v, name, "sweep checkpoint", SWEEP_FORMAT_VERSION)?;
     if v["sweep_sha256"] != sweep_sha256 || v["points"] != points {
         return Err(format!("{name}: a checkpoint of another sweep (other grid, scenario, seed or replicates)"));
     }
