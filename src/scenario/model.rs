@@ -116,6 +116,27 @@ pub enum Distribution {
     },
 }
 
+impl Distribution {
+    /// The scenario language's names, read by validation and `show`, with the keys of each (in
+    /// the order of `NAMES`). A cure model (`CURE`) is written as a distribution too: a cure
+    /// fraction and the `latency` distribution of the others.
+    pub const NAMES: [&'static str; 3] = ["exponential", "piecewise_exponential", "weibull"];
+    pub const KEYS: [&'static [&'static str]; 3] =
+        [&["median_months", "rate_per_month"], &["rates"], &["shape", "median_months", "scale_months"]];
+    pub const CURE: &'static str = "cure";
+    pub const CURE_KEYS: &'static [&'static str] = &["cure_fraction", "latency"];
+    /// Every name `distribution` takes (the cure model last).
+    pub const CHOICES: [&'static str; 4] = [Self::NAMES[0], Self::NAMES[1], Self::NAMES[2], Self::CURE];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Distribution::Exponential { .. } => Self::NAMES[0],
+            Distribution::PiecewiseExponential { .. } => Self::NAMES[1],
+            Distribution::Weibull { .. } => Self::NAMES[2],
+        }
+    }
+}
+
 /// A hazard ratio piecewise constant in time since surgery.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HazardRatio {
@@ -357,13 +378,38 @@ pub enum Spending {
 }
 
 impl Spending {
+    /// The scenario language's names, read by validation, `show` and the reports: the first two
+    /// are written as strings, the family as `{ hwang_shih_decani = GAMMA }`.
+    pub const NAMES: [&'static str; 3] = ["obrien_fleming", "pocock", "hwang_shih_decani"];
+
+    /// The spending function of a name written as a string.
+    pub fn named(name: &str) -> Option<Spending> {
+        match Self::NAMES.iter().position(|n| *n == name) {
+            Some(0) => Some(Spending::OBrienFleming),
+            Some(1) => Some(Spending::Pocock),
+            _ => None,
+        }
+    }
+
+    pub fn key(&self) -> &'static str {
+        match self {
+            Spending::OBrienFleming => Self::NAMES[0],
+            Spending::Pocock => Self::NAMES[1],
+            Spending::HwangShihDeCani(_) => Self::NAMES[2],
+        }
+    }
+
     /// The name the scenario language gives it (with γ for Hwang–Shih–DeCani), for reports.
     pub fn name(&self) -> String {
         match self {
-            Spending::OBrienFleming => "obrien_fleming".into(),
-            Spending::Pocock => "pocock".into(),
-            Spending::HwangShihDeCani(g) => format!("hwang_shih_decani({g})"),
+            Spending::HwangShihDeCani(g) => format!("{}({g})", self.key()),
+            _ => self.key().into(),
         }
+    }
+
+    /// What the language accepts, in words, for errors.
+    pub fn expected() -> String {
+        format!("\"{}\", \"{}\" or {{ {} = GAMMA }}", Self::NAMES[0], Self::NAMES[1], Self::NAMES[2])
     }
 }
 
@@ -379,6 +425,23 @@ pub enum Futility {
     /// rises with z, so this is a z bound at each look, computed from the information the trial
     /// has at the look and the information planned after it.
     ConditionalPower { below: f64, hazard_ratio: Option<f64> },
+}
+
+impl Futility {
+    /// The scenario language's key of each rule (`futility = { z = … }`, …), read by validation
+    /// and `show`, with the keys each rule reads beside it (in the order of `NAMES`) and the
+    /// key every rule may have.
+    pub const NAMES: [&'static str; 3] = ["z", "beta_spending", "conditional_power"];
+    pub const KEYS: [&'static [&'static str]; 3] = [&[], &["beta"], &["hazard_ratio"]];
+    pub const BINDING: &'static str = "binding";
+
+    pub fn key(&self) -> &'static str {
+        match self {
+            Futility::Z(_) => Self::NAMES[0],
+            Futility::BetaSpending { .. } => Self::NAMES[1],
+            Futility::ConditionalPower { .. } => Self::NAMES[2],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -33,13 +33,12 @@ fn names(list: &[String], ids: &[usize]) -> Value {
 
 fn spending(sp: Spending) -> Value {
     match sp {
-        Spending::OBrienFleming => "obrien_fleming".into(),
-        Spending::Pocock => "pocock".into(),
         Spending::HwangShihDeCani(g) => {
             let mut t = InlineTable::new();
-            t.insert("hwang_shih_decani", g.into());
+            t.insert(sp.key(), g.into());
             Value::InlineTable(t)
         }
+        Spending::OBrienFleming | Spending::Pocock => sp.key().into(),
     }
 }
 
@@ -50,20 +49,18 @@ fn with_comment(v: impl Into<Value>, comment: String) -> Item {
 }
 
 fn distribution_into(t: &mut dyn toml_edit::TableLike, d: &Distribution) {
+    t.insert("distribution", value(d.name()));
     match d {
         Distribution::Exponential { rate } => {
-            t.insert("distribution", value("exponential"));
             t.insert(
                 "rate_per_month",
                 with_comment(*rate, format!("median {:.4} months", std::f64::consts::LN_2 / rate)),
             );
         }
         Distribution::PiecewiseExponential { starts, rates } => {
-            t.insert("distribution", value("piecewise_exponential"));
             t.insert("rates", Item::Value(pieces(starts, rates)));
         }
         Distribution::Weibull { shape, scale } => {
-            t.insert("distribution", value("weibull"));
             t.insert("shape", value(*shape));
             t.insert(
                 "scale_months",
@@ -75,7 +72,7 @@ fn distribution_into(t: &mut dyn toml_edit::TableLike, d: &Distribution) {
 
 fn event_model_into(s: &Scenario, t: &mut dyn toml_edit::TableLike, m: &EventModel) {
     if m.cure_fraction.iter().any(|&c| c > 0.0) {
-        t.insert("distribution", value("cure"));
+        t.insert("distribution", value(Distribution::CURE));
         t.insert("cure_fraction", Item::Value(per_arm(s, &m.cure_fraction)));
         let mut latency = InlineTable::new();
         distribution_into(&mut latency, &m.distribution);
@@ -332,21 +329,21 @@ pub fn to_toml(s: &Scenario) -> String {
     if let Some(f) = a.futility {
         let mut ft = InlineTable::new();
         match f {
-            Futility::Z(z) => ft.insert("z", z.into()),
+            Futility::Z(z) => ft.insert(f.key(), z.into()),
             Futility::BetaSpending { spending: sp, beta } => {
-                ft.insert("beta_spending", spending(sp));
-                ft.insert("beta", beta.into())
+                ft.insert(f.key(), spending(sp));
+                ft.insert(Futility::KEYS[1][0], beta.into())
             }
             Futility::ConditionalPower { below, hazard_ratio } => {
-                let previous = ft.insert("conditional_power", below.into());
+                let previous = ft.insert(f.key(), below.into());
                 match hazard_ratio {
-                    Some(h) => ft.insert("hazard_ratio", h.into()),
+                    Some(h) => ft.insert(Futility::KEYS[2][0], h.into()),
                     None => previous,
                 }
             }
         };
         if a.binding_futility {
-            ft.insert("binding", true.into());
+            ft.insert(Futility::BINDING, true.into());
         }
         at.insert("futility", Item::Value(Value::InlineTable(ft)));
     }

@@ -13,7 +13,6 @@ pub const MAX_REPLICATES: i64 = 1_000_000_000;
 pub const MAX_MONTHS: f64 = 12_000.0;
 
 const TOP: &[&str] = &["study", "arms", "enrollment", "dropout", "cohorts", "endpoints", "analysis", "assessments"];
-const DISTRIBUTIONS: &[&str] = &["exponential", "piecewise_exponential", "weibull", "cure"];
 
 fn months(x: f64) -> Result<(), String> {
     if x < 0.0 {
@@ -495,22 +494,20 @@ fn read_event_model(
         entries,
         path,
         "distribution",
-        "one of \"exponential\", \"piecewise_exponential\", \"weibull\", \"cure\"",
+        &format!("one of {}", Distribution::CHOICES.map(|c| format!("{c:?}")).join(", ")),
     )?;
-    let choices: &[&str] = if cure_allowed { DISTRIBUTIONS } else { &DISTRIBUTIONS[..3] };
+    let choices: &[&str] = if cure_allowed { &Distribution::CHOICES } else { &Distribution::NAMES };
     let dist = r.choice(dist_node, &join(path, "distribution"), choices)?;
-    let params: &[&str] = match dist {
-        "exponential" => &["median_months", "rate_per_month"],
-        "piecewise_exponential" => &["rates"],
-        "weibull" => &["shape", "median_months", "scale_months"],
-        _ => &["cure_fraction", "latency"],
+    let params: &[&str] = match Distribution::NAMES.iter().position(|n| *n == dist) {
+        Some(i) => Distribution::KEYS[i],
+        None => Distribution::CURE_KEYS,
     };
     let mut allowed = vec!["distribution", "hazard_ratio"];
     allowed.extend_from_slice(params);
     allowed.extend_from_slice(extra);
     r.table(node, path, &allowed)?;
     let before = r.errors.len();
-    let (distribution, cure_fraction) = if dist == "cure" {
+    let (distribution, cure_fraction) = if dist == Distribution::CURE {
         let cf = r
             .required(
                 node,
@@ -565,8 +562,8 @@ fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist:
             }
         }
     };
-    match dist {
-        "exponential" => {
+    match Distribution::NAMES.iter().position(|n| *n == dist) {
+        Some(0) => {
             let (is_median, x) = exactly_one(r, "median_months", "rate_per_month")?;
             // The rate is what the simulation uses: finite and in range, whichever was given.
             let min_rate = std::f64::consts::LN_2 / MAX_MONTHS;
@@ -593,7 +590,7 @@ fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist:
             }
             Some(Distribution::Exponential { rate: if is_median { std::f64::consts::LN_2 / x } else { x } })
         }
-        "piecewise_exponential" => {
+        Some(1) => {
             let n = r.required(node, t, path, "rates", "[[from_month, rate_per_month], …]")?;
             let (starts, rates) = r.pieces(n, &join(path, "rates"), "rate_per_month", rate)?;
             if rates.iter().all(|&x| x == 0.0) {
@@ -1087,25 +1084,21 @@ fn read_tte(
 
 fn read_spending(r: &mut Reader, node: &Node, path: &str) -> Option<Spending> {
     match &node.value {
-        Value::String(name) => match name.as_str() {
-            "obrien_fleming" => Some(Spending::OBrienFleming),
-            "pocock" => Some(Spending::Pocock),
-            _ => {
-                r.error(node, path, "expected \"obrien_fleming\", \"pocock\" or { hwang_shih_decani = GAMMA }");
-                None
-            }
-        },
+        Value::String(name) => Spending::named(name).or_else(|| {
+            r.error(node, path, format!("expected {}", Spending::expected()));
+            None
+        }),
         Value::Table(_) => {
-            let t = r.table(node, path, &["hwang_shih_decani"])?;
-            let g =
-                r.required(node, t, path, "hwang_shih_decani", "the gamma of the Hwang–Shih–DeCani family, e.g. -4")?;
-            r.number(g, &join(path, "hwang_shih_decani"), |x| {
+            let family = Spending::NAMES[2];
+            let t = r.table(node, path, &[family])?;
+            let g = r.required(node, t, path, family, "the gamma of the Hwang–Shih–DeCani family, e.g. -4")?;
+            r.number(g, &join(path, family), |x| {
                 if (-40.0..=40.0).contains(&x) { Ok(()) } else { Err("gamma must be in [-40, 40]".into()) }
             })
             .map(Spending::HwangShihDeCani)
         }
         _ => {
-            r.error(node, path, "expected \"obrien_fleming\", \"pocock\" or { hwang_shih_decani = GAMMA }");
+            r.error(node, path, format!("expected {}", Spending::expected()));
             None
         }
     }
@@ -1185,38 +1178,46 @@ fn read_analysis(
         None => Some(Spending::OBrienFleming),
         Some(n) => read_spending(r, n, "analysis.spending"),
     };
+    let [z_key, beta_spending_key, cp_key] = Futility::NAMES;
+    let (beta_key, hr_key) = (Futility::KEYS[1][0], Futility::KEYS[2][0]);
+    let futility_keys: Vec<&str> = Futility::NAMES
+        .iter()
+        .chain(Futility::KEYS.iter().copied().flatten())
+        .chain([&Futility::BINDING])
+        .copied()
+        .collect();
     let futility = match get(t, "futility") {
         None => Some(None),
-        Some(n) => r.table(n, "analysis.futility", &["z", "beta_spending", "beta", "conditional_power", "hazard_ratio", "binding"]).and_then(|ft| {
-            if let Some(c) = get(ft, "conditional_power") {
-                if get(ft, "z").is_some() || get(ft, "beta_spending").is_some() || get(ft, "beta").is_some() {
+        Some(n) => r.table(n, "analysis.futility", &futility_keys).and_then(|ft| {
+            if let Some(c) = get(ft, cp_key) {
+                if get(ft, z_key).is_some() || get(ft, beta_spending_key).is_some() || get(ft, beta_key).is_some() {
                     r.error(n, "analysis.futility", "expected one rule: conditional_power = G (with an optional hazard_ratio), z = Z, or beta_spending");
                     return None;
                 }
-                let below = r.number(c, "analysis.futility.conditional_power", |x| {
+                let below = r.number(c, &format!("analysis.futility.{cp_key}"), |x| {
                     if x > 0.0 && x < 1.0 { Ok(()) } else { Err("a conditional power threshold must be in (0, 1)".into()) }
                 });
-                let hazard_ratio = match get(ft, "hazard_ratio") {
+                let hazard_ratio = match get(ft, hr_key) {
                     None => Some(None),
-                    Some(h) => r.number(h, "analysis.futility.hazard_ratio", hazard_ratio_value).map(Some),
+                    Some(h) => r.number(h, &format!("analysis.futility.{hr_key}"), hazard_ratio_value).map(Some),
                 };
                 return Some(Some(Futility::ConditionalPower { below: below?, hazard_ratio: hazard_ratio? }));
             }
-            if let Some(h) = get(ft, "hazard_ratio") {
-                r.error(h, "analysis.futility.hazard_ratio", "a hazard ratio is read only by the conditional-power rule (conditional_power = G)");
+            if let Some(h) = get(ft, hr_key) {
+                r.error(h, &format!("analysis.futility.{hr_key}"), "a hazard ratio is read only by the conditional-power rule (conditional_power = G)");
                 return None;
             }
-            match (get(ft, "z"), get(ft, "beta_spending")) {
-                (Some(z), None) if get(ft, "beta").is_none() => r
-                    .number(z, "analysis.futility.z", |x| {
+            match (get(ft, z_key), get(ft, beta_spending_key)) {
+                (Some(z), None) if get(ft, beta_key).is_none() => r
+                    .number(z, &format!("analysis.futility.{z_key}"), |x| {
                         if (-10.0..=10.0).contains(&x) { Ok(()) } else { Err("expected a z value in [-10, 10]".into()) }
                     })
                     .map(|z| Some(Futility::Z(z))),
                 (None, Some(b)) => {
-                    let spending = read_spending(r, b, "analysis.futility.beta_spending");
-                    let beta = match get(ft, "beta") {
+                    let spending = read_spending(r, b, &format!("analysis.futility.{beta_spending_key}"));
+                    let beta = match get(ft, beta_key) {
                         None => Some(0.2),
-                        Some(x) => r.number(x, "analysis.futility.beta", |v| {
+                        Some(x) => r.number(x, &format!("analysis.futility.{beta_key}"), |v| {
                             if v > 0.0 && v < 0.5 { Ok(()) } else { Err("a type II error must be in (0, 0.5)".into()) }
                         }),
                     };
@@ -1229,11 +1230,11 @@ fn read_analysis(
             }
         }),
     };
-    let binding = match get(t, "futility").and_then(Node::table).and_then(|ft| get(ft, "binding")) {
+    let binding = match get(t, "futility").and_then(Node::table).and_then(|ft| get(ft, Futility::BINDING)) {
         None => Some(false),
-        Some(b) => r.boolean(b, "analysis.futility.binding").and_then(|x| {
+        Some(b) => r.boolean(b, &format!("analysis.futility.{}", Futility::BINDING)).and_then(|x| {
             if x && matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) {
-                r.error(b, "analysis.futility.binding", "a conditional-power rule is non-binding (its bound depends on the efficacy boundaries a binding rule would change); use a z or beta_spending rule to bind");
+                r.error(b, &format!("analysis.futility.{}", Futility::BINDING), "a conditional-power rule is non-binding (its bound depends on the efficacy boundaries a binding rule would change); use a z or beta_spending rule to bind");
                 return None;
             }
             Some(x)
