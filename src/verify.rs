@@ -28,6 +28,10 @@ const DATA: &[(&str, &str)] = &[
 const SURVIVAL_REFS: &str = include_str!("../tests/reference/survival_refs.json");
 const RPACT_REFS: &str = include_str!("../tests/reference/rpact_refs.json");
 const RPACT_EARLY_REFS: &str = include_str!("../tests/reference/rpact_early_refs.json");
+const CONDITIONAL_POWER_REFS: &str = include_str!("../tests/reference/conditional_power_refs.json");
+const RPACT_BINDING_REFS: &str = include_str!("../tests/reference/rpact_binding_refs.json");
+const RPACT_TWO_SIDED_REFS: &str = include_str!("../tests/reference/rpact_two_sided_refs.json");
+const RPACT_RATES_REFS: &str = include_str!("../tests/reference/rpact_rates_refs.json");
 /// (name, scenario, golden report at 2,000 trials without `timing`).
 const GOLDEN: &[(&str, &str, &str)] = &[
     (
@@ -131,7 +135,17 @@ impl Verification {
 /// Runs every check.
 pub fn run() -> Verification {
     let began = std::time::Instant::now();
-    let checks = vec![survival(), rpact_boundaries(), rpact_futility(), golden(), calibration()];
+    let checks = vec![
+        survival(),
+        rpact_boundaries(),
+        rpact_futility(),
+        rpact_binding(),
+        rpact_two_sided(),
+        conditional_power(),
+        farrington_manning(),
+        golden(),
+        calibration(),
+    ];
     Verification {
         version: env!("CARGO_PKG_VERSION"),
         date: utc_now(),
@@ -276,6 +290,144 @@ fn rpact_futility() -> Check {
                 1e-4,
                 0.0,
             );
+        }
+    }
+    c
+}
+
+/// Numbers of a jsonlite vector (a one-element vector is written as a number); None if neither.
+fn numbers(v: &Value) -> Option<Vec<f64>> {
+    match v {
+        Value::Number(x) => x.as_f64().map(|x| vec![x]),
+        Value::Array(a) => a.iter().map(Value::as_f64).collect(),
+        _ => None,
+    }
+}
+
+/// Efficacy (and beta-spending futility) boundaries with a binding futility rule.
+pub fn rpact_binding() -> Check {
+    let mut c = Check::new(
+        "binding futility: efficacy boundaries with z bounds and with beta spending (27 designs, 2–4 looks)",
+        "rpact 3.3.4 getDesignGroupSequential(bindingFutility = TRUE) (tests/reference/make_rpact_binding_refs.R)",
+        "absolute 1e-4 on the z scale",
+    );
+    let refs: Value = serde_json::from_str(RPACT_BINDING_REFS).expect("bundled references are JSON");
+    for d in refs["designs"].as_array().into_iter().flatten() {
+        let Some(sp) = rpact_spending(&d["type"], &d["gamma"]) else { continue };
+        let Some(t) = numbers(&d["information"]) else { continue };
+        let (efficacy, futility) = match (numbers(&d["z_futility"]), d["beta_spending"].as_str()) {
+            (Some(mut f), None) => {
+                f.push(f64::NEG_INFINITY);
+                (spending::boundaries_with_floor(sp, 0.025, &t, &t, Some(&f), spending::R), f[..t.len() - 1].to_vec())
+            }
+            (None, Some(bs)) => {
+                let bs = if bs == "bsOF" { Spending::OBrienFleming } else { Spending::Pocock };
+                let b = spending::beta_spending_design(sp, 0.025, bs, 0.2, &t, &t, true);
+                (b.efficacy, b.futility[..t.len() - 1].to_vec())
+            }
+            _ => continue,
+        };
+        let want = numbers(&d["critical"]).into_iter().flatten().chain(numbers(&d["futility"]).into_iter().flatten());
+        for (k, (ours, theirs)) in efficacy.iter().chain(&futility).zip(want).enumerate() {
+            c.close(&format!("{} {t:?} bound {}", sp.name(), k + 1), Some(*ours), Some(theirs), 1e-4, 0.0);
+        }
+    }
+    c
+}
+
+/// A harm bound of the efficacy spending and level: the symmetric two-sided design.
+pub fn rpact_two_sided() -> Check {
+    let mut c = Check::new(
+        "harm bounds with the efficacy spending and level: the two-sided design (6 designs, 2–4 looks)",
+        "rpact 3.3.4 getDesignGroupSequential(sided = 2, alpha = 0.05) (tests/reference/make_rpact_two_sided_refs.R)",
+        "absolute 1e-4 on the z scale, upper and lower",
+    );
+    let refs: Value = serde_json::from_str(RPACT_TWO_SIDED_REFS).expect("bundled references are JSON");
+    for d in refs["designs"].as_array().into_iter().flatten() {
+        let sp = if d["type"] == "asOF" { Spending::OBrienFleming } else { Spending::Pocock };
+        let Some(t) = numbers(&d["information"]) else { continue };
+        let (upper, lower) = spending::boundaries_with_harm(sp, 0.025, sp, 0.025, &t, &t, spending::R);
+        for (k, want) in numbers(&d["critical"]).into_iter().flatten().enumerate() {
+            c.close(&format!("{} {t:?} upper {}", sp.name(), k + 1), Some(upper[k]), Some(want), 1e-4, 0.0);
+            c.close(&format!("{} {t:?} lower {}", sp.name(), k + 1), Some(lower[k]), Some(-want), 1e-4, 0.0);
+        }
+    }
+    c
+}
+
+/// Conditional power at interims of 4 designs.
+pub fn conditional_power() -> Check {
+    let mut c = Check::new(
+        "conditional power at every interim of 4 designs, under the estimate and two hazard ratios (216 cases)",
+        "rpact 3.3.4 getConditionalPower (tests/reference/make_conditional_power_refs.R)",
+        "absolute 1e-6",
+    );
+    let refs: Value = serde_json::from_str(CONDITIONAL_POWER_REFS).expect("bundled references are JSON");
+    for case in refs["cases"].as_array().into_iter().flatten() {
+        let (Some(bounds), Some(events), Some(r), Some(stage), Some(z)) = (
+            numbers(&case["critical_values"]),
+            numbers(&case["events"]),
+            case["allocation_ratio"].as_f64(),
+            case["stage"].as_u64(),
+            case["z"].as_f64(),
+        ) else {
+            continue;
+        };
+        let info: Vec<f64> = events.iter().map(|d| d * r / ((1.0 + r) * (1.0 + r))).collect();
+        let k = stage as usize - 1;
+        let effect = match case["hazard_ratio"].as_f64() {
+            Some(h) => spending::Effect::Drift(-h.ln()),
+            None => spending::Effect::Estimate,
+        };
+        for (j, want) in numbers(&case["conditional_power"]).into_iter().flatten().enumerate() {
+            let to = k + 1 + j;
+            let got = spending::conditional_power(z, k, &bounds[..=to], &info[..=to], effect);
+            c.close(&format!("stage {stage}, z {z}, by look {}", to + 1), Some(got), Some(want), 1e-6, 0.0);
+        }
+    }
+    c
+}
+
+/// The Farrington–Manning test of a margin on the rate difference and its power.
+pub fn farrington_manning() -> Check {
+    use crate::design::analytic::{rates_patients, rates_power};
+    use crate::stats::binary::{TwoByTwo, farrington_manning, restricted_rates};
+    let mut c = Check::new(
+        "Farrington–Manning non-inferiority test of response rates: restricted rates, z, power and patients",
+        "rpact 3.3.4 .getFarringtonManningValues, getPowerRates, getSampleSizeRates (tests/reference/make_rpact_rates_refs.R)",
+        "absolute 1e-9 (patients: relative 1e-6)",
+    );
+    let refs: Value = serde_json::from_str(RPACT_RATES_REFS).expect("bundled references are JSON");
+    let n = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    for f in refs["farrington_manning"].as_array().into_iter().flatten() {
+        let t = TwoByTwo {
+            x_treatment: n(&f["x_treatment"]) as u64,
+            n_treatment: n(&f["n_treatment"]) as u64,
+            x_control: n(&f["x_control"]) as u64,
+            n_control: n(&f["n_control"]) as u64,
+        };
+        let d = n(&f["null_difference"]);
+        let (r1, r0) = (t.x_treatment as f64 / t.n_treatment as f64, t.x_control as f64 / t.n_control as f64);
+        let (m1, m0) = restricted_rates(r1, r0, d, t.n_control as f64 / t.n_treatment as f64);
+        c.close(&format!("{t:?} δ {d}: restricted treatment rate"), Some(m1), Some(n(&f["ml_treatment"])), 1e-9, 0.0);
+        c.close(&format!("{t:?} δ {d}: restricted control rate"), Some(m0), Some(n(&f["ml_control"])), 1e-9, 0.0);
+        c.close(&format!("{t:?} δ {d}: z"), Some(farrington_manning(t, d)), Some(n(&f["z"])), 1e-9, 0.0);
+    }
+    for p in refs["power"].as_array().into_iter().flatten() {
+        let (p1, p0, d, size, r, a) = (
+            n(&p["rate_treatment"]),
+            n(&p["rate_control"]),
+            n(&p["null_difference"]),
+            n(&p["sample_size"]),
+            n(&p["allocation_ratio"]),
+            n(&p["alpha"]),
+        );
+        let w1 = r / (1.0 + r);
+        let what = format!("{p1} vs {p0}, δ {d}, n {size}, ratio {r}");
+        c.close(&format!("{what}: power"), Some(rates_power(a, p1, p0, d, size, w1)), Some(n(&p["power"])), 1e-9, 0.0);
+        for (level, key) in [(0.8, "patients_80"), (0.9, "patients_90")] {
+            let got = rates_patients(a, level, p1, p0, d, w1);
+            c.close(&format!("{what}: {key}"), Some(got), Some(n(&p[key])), 0.0, 1e-6);
         }
     }
     c
