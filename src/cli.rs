@@ -1335,7 +1335,7 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
                 continue;
             }
             let summary = o.summary.expect("a point has a part");
-            hash.add(&o.toml);
+            hash.add(&o.set, &o.toml);
             let report = report::model::RunReport::new(&o.scenario, &summary, true);
             sink.push(report::model::Named(o.set), report)?;
             next_point += 1;
@@ -1349,7 +1349,8 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
     }
     if hash.finish().1 != first.grid_sha256 {
         return Err(CliError::Input(
-            "the grid points' scenarios do not hash to the shards' grid checksum (a shard was edited)".into(),
+            "the grid points' values and scenarios do not hash to the shards' grid checksum (a shard was edited)"
+                .into(),
         ));
     }
     sink.finish(seconds, Some(report::model::Execution::now()))?;
@@ -2017,7 +2018,7 @@ fn sweep(
     let mut replicates = Vec::with_capacity(grid.len());
     for k in 0..grid.len() {
         let s = load(k)?;
-        hash.add(&scenario::to_toml(&s));
+        hash.add(&grid[k], &scenario::to_toml(&s));
         replicates.push(s.replicates);
     }
     let (sweep_sha256, grid_sha256) = hash.finish();

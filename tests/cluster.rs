@@ -383,6 +383,18 @@ fn missing_finds_deleted_and_damaged_sweep_shards() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&single.stdout));
+    // A shard whose point labels were edited (its states untouched) is refused by merge.
+    let text = std::fs::read_to_string(file(1)).unwrap();
+    let relabelled = text.replacen("\"enrollment.sample_size\":\"500\"", "\"enrollment.sample_size\":\"550\"", 1);
+    assert_ne!(relabelled, text);
+    std::fs::write(file(1), relabelled).unwrap();
+    let o = Command::cargo_bin("peritrial").unwrap().arg("merge").args((1..=4).map(file)).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("a shard was edited"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// A `size` search run as a driver on a cluster would (examples/slurm/size-driver.sh): `--next`

@@ -94,9 +94,10 @@ pub const SWEEP_FORMAT: &str = "peritrial-sweep-checkpoint";
 /// The sweep journal's own version (2: one line per point, appended).
 pub const SWEEP_FORMAT_VERSION: u64 = 2;
 
-/// The checksums of a sweep's definition, fed with every grid point's effective scenario in
-/// order without keeping them: the checkpoint's (the scenarios joined by NUL) and the shards'
-/// (joined by newline, NUL, newline).
+/// The checksums of a sweep's definition, fed with every grid point's values and effective
+/// scenario in order without keeping them: the checkpoint's (the scenarios joined by NUL) and
+/// the shards' (each point's `path=value` lines and scenario, joined by newline, NUL, newline),
+/// so that a merge refuses a shard whose labels or scenarios were edited.
 pub struct GridHash {
     checkpoint: Sha256,
     shards: Sha256,
@@ -114,12 +115,15 @@ impl GridHash {
         GridHash { checkpoint: Sha256::new(), shards: Sha256::new(), points: 0 }
     }
 
-    pub fn add(&mut self, toml: &str) {
+    pub fn add(&mut self, set: &[(String, String)], toml: &str) {
         if self.points > 0 {
             self.checkpoint.update(b"\0");
             self.shards.update(b"\n\0\n");
         }
         self.checkpoint.update(toml.as_bytes());
+        for (path, value) in set {
+            self.shards.update(format!("{path}={value}\n").as_bytes());
+        }
         self.shards.update(toml.as_bytes());
         self.points += 1;
     }
