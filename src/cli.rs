@@ -210,6 +210,11 @@ pub enum Command {
         /// The response rate of the null hypothesis for the exact binomial test (with --response).
         #[arg(long, value_name = "P", requires = "response")]
         null_rate: Option<f64>,
+        /// A non-inferiority margin on the difference of response rates (treatment − control,
+        /// in (-1, 0]): the Farrington–Manning score test of H0: difference ≤ D, as the
+        /// scenario language's `null_difference` (with --response).
+        #[arg(long, value_name = "D", requires = "response", allow_hyphen_values = true)]
+        null_difference: Option<f64>,
         /// Only trial K of a long table (the rows whose `trial` column is K, as `sample` writes).
         #[arg(long, value_name = "K", conflicts_with = "by")]
         trial: Option<String>,
@@ -497,6 +502,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             event_cause,
             response,
             null_rate,
+            null_difference,
             trial,
             by,
         } => {
@@ -512,7 +518,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 only: trial.map(|k| ("trial".to_string(), k)),
                 by,
             };
-            analyze(&data, &columns, &milestones, tau, null_rate)
+            analyze(&data, &columns, &milestones, tau, (null_rate, null_difference))
         }
         Command::Size {
             scenario,
@@ -632,7 +638,7 @@ fn analyze(
     columns: &crate::data::Columns,
     milestones: &[f64],
     tau: f64,
-    null_rate: Option<f64>,
+    (null_rate, null_difference): (Option<f64>, Option<f64>),
 ) -> Result<(), CliError> {
     if let Some(m) = milestones.iter().find(|m| !(m.is_finite() && **m > 0.0)) {
         return Err(CliError::Input(format!("--milestones: {m} is not a positive number of months")));
@@ -643,6 +649,11 @@ fn analyze(
     if let Some(p) = null_rate.filter(|p| !(*p > 0.0 && *p < 1.0)) {
         return Err(CliError::Input(format!("--null-rate: {p} is not a rate strictly between 0 and 1")));
     }
+    if let Some(d) = null_difference.filter(|d| !(*d > -1.0 && *d <= 0.0)) {
+        return Err(CliError::Input(format!(
+            "--null-difference: {d} is not a non-inferiority margin on the rate difference in (-1, 0]"
+        )));
+    }
     if columns.event_cause == 0 {
         return Err(CliError::Input("--event-cause: 0 is the code of censoring; expected 1, 2, …".into()));
     }
@@ -650,7 +661,7 @@ fn analyze(
     let one = |d: &crate::data::Dataset| -> serde_json::Value {
         if columns.response.is_some() {
             let r = crate::stats::trial::responses(&d.responses, null_rate);
-            report::analyze::response_value(&r, d, null_rate)
+            report::analyze::response_value(&r, d, null_rate, null_difference)
         } else {
             let result = crate::stats::trial::analyze(&d.obs, milestones, tau);
             report::analyze::value(&result, d, milestones, tau)

@@ -288,3 +288,40 @@ fn analyze_reproduces_every_exported_binary_trial() {
         );
     }
 }
+
+/// A non-inferiority trial of response rates exported and read back with `--response
+/// --null-difference`: the Farrington–Manning z and p-value `analyze` gives are the engine's
+/// (`trials.csv`), trial by trial, and they differ from the chi-square test's (the margin is
+/// used); a margin above 0 is refused.
+#[test]
+fn analyze_reproduces_every_exported_noninferiority_trial() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/noninferiority-response.toml";
+    let out = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["sample", scenario, "--trials", "5", "--per-trial", "--force", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut trials = csv::Reader::from_path(dir.path().join("trials.csv")).unwrap();
+    let head = trials.headers().unwrap().clone();
+    let col = |c: &str| head.iter().position(|h| h == format!("dcr_{c}")).unwrap();
+    for (k, row) in trials.records().map(|r| r.unwrap()).enumerate() {
+        let file = dir.path().join(format!("trial_{:05}_dcr.csv", k + 1));
+        let v = analyze(&[file.to_str().unwrap(), "--response", "response", "--null-difference", "-0.12"]);
+        let fm = &v["farrington_manning"];
+        let what = format!("{scenario} trial {}", k + 1);
+        assert_eq!(fm["z"].as_f64().unwrap(), row[col("z")].parse::<f64>().unwrap(), "{what}: z");
+        assert_eq!(fm["p_greater"].as_f64().unwrap(), row[col("p")].parse::<f64>().unwrap(), "{what}: p");
+        assert!(fm["z"].as_f64().unwrap() > v["chi_square"]["z"].as_f64().unwrap() + 2.0, "{what}: the margin moves z");
+    }
+    let file = dir.path().join("trial_00001_dcr.csv");
+    let o = Command::cargo_bin("peritrial")
+        .unwrap()
+        .args(["analyze", file.to_str().unwrap(), "--response", "response", "--null-difference", "0.1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--null-difference: 0.1"));
+}

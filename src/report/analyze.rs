@@ -189,7 +189,12 @@ fn response_arm(a: &ResponseArm, label: &str) -> Value {
 }
 
 /// The analyses of a binary response as a JSON value.
-pub fn response_value(r: &ResponseAnalysis, d: &Dataset, null_rate: Option<f64>) -> Value {
+pub fn response_value(
+    r: &ResponseAnalysis,
+    d: &Dataset,
+    null_rate: Option<f64>,
+    null_difference: Option<f64>,
+) -> Value {
     let mut o = Map::new();
     o.insert("n".into(), json!(r.arms[0].n + r.arms[1].n));
     o.insert("responders".into(), json!(r.arms[0].responders + r.arms[1].responders));
@@ -225,6 +230,31 @@ pub fn response_value(r: &ResponseAnalysis, d: &Dataset, null_rate: Option<f64>)
     if r.arms[0].n > 0 && r.arms[1].n > 0 {
         let rate = |a: &ResponseArm| a.responders as f64 / a.n as f64;
         o.insert("difference".into(), num(rate(&r.arms[1]) - rate(&r.arms[0])));
+    }
+    if let Some(delta) = null_difference {
+        let v = match r.arms[0].n > 0 && r.arms[1].n > 0 {
+            true => {
+                let t = crate::stats::binary::TwoByTwo {
+                    x_treatment: r.arms[1].responders,
+                    n_treatment: r.arms[1].n,
+                    x_control: r.arms[0].responders,
+                    n_control: r.arms[0].n,
+                };
+                let rate = |a: &ResponseArm| a.responders as f64 / a.n as f64;
+                let (m1, m0) = crate::stats::binary::restricted_rates(
+                    rate(&r.arms[1]),
+                    rate(&r.arms[0]),
+                    delta,
+                    r.arms[0].n as f64 / r.arms[1].n as f64,
+                );
+                let z = crate::stats::binary::farrington_manning(t, delta);
+                json!({ "estimable": true, "null_difference": num(delta), "z": num(z),
+                        "p_greater": num(crate::stats::normal::upper_tail(z)),
+                        "restricted_rates": { "0": num(m0), "1": num(m1) } })
+            }
+            false => not_estimable_value(one_arm),
+        };
+        o.insert("farrington_manning".into(), v);
     }
     Value::Object(o)
 }

@@ -69,7 +69,7 @@ pub fn analyze(data: &[u8]) {
     let response = peritrial::data::Columns { response: Some("status".into()), ..Default::default() };
     if let Ok(groups) = peritrial::data::parse_with(&text, "fuzz.csv", &response) {
         let r = peritrial::stats::trial::responses(&groups[0].1.responses, Some(0.2));
-        let _ = report::analyze::response_value(&r, &groups[0].1, Some(0.2));
+        let _ = report::analyze::response_value(&r, &groups[0].1, Some(0.2), Some(-0.1));
     }
 }
 
