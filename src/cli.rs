@@ -2027,9 +2027,9 @@ fn sweep(
         .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
     let mut hash = report::checkpoint::GridHash::new();
     let mut replicates = Vec::with_capacity(grid.len());
-    for k in 0..grid.len() {
+    for (k, point) in grid.iter().enumerate() {
         let s = load(k)?;
-        hash.add(&grid[k], &scenario::to_toml(&s));
+        hash.add(point, &scenario::to_toml(&s));
         replicates.push(s.replicates);
     }
     let (sweep_sha256, grid_sha256) = hash.finish();
