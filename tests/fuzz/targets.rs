@@ -102,9 +102,45 @@ pub fn shard(data: &[u8]) {
     }
 }
 
+/// The sweep shard reader of `merge`: every part's checksum is recomputed after mutation, so
+/// that the fuzzer reaches the range checks, the parts' states against their scenarios and the
+/// reports built from them.
+pub fn sweep_shard(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+    if let Some(parts) = v.get_mut("parts").and_then(|p| p.as_array_mut()) {
+        for p in parts.iter_mut().filter_map(|p| p.as_object_mut()) {
+            if let Some(state) = p.get("state") {
+                let sum = report::shard::state_checksum(state);
+                p.insert("state_sha256".into(), sum.into());
+            }
+        }
+    }
+    let Ok((_, parts)) = report::shard::read_sweep_shard(&v, true) else { return };
+    for part in parts {
+        let Ok(s) = scenario::from_str(&part.toml, "sweep shard scenario", &[]) else { continue };
+        if s.enrollment.sample_size > 300 {
+            continue;
+        }
+        let fresh = engine::run(&s, 0..0, |_| {});
+        if report::shard::check_state(&part.state, &fresh, part.start..part.end).is_ok() {
+            let mut merged = fresh.clone();
+            merged.merge(&part.state);
+            let r = report::model::RunReport::new(&s, &merged, false);
+            let _ = report::export::render(report::export::Format::Csv, report::export::Report::Run(&r));
+        }
+    }
+}
+
 /// The targets by name (the corpus folders are named after them).
 /// A fuzz target.
 pub type Target = fn(&[u8]);
 
-pub const TARGETS: &[(&str, Target)] =
-    &[("scenario", scenario_text), ("set", set_overrides), ("csv", csv), ("csv", analyze), ("shard", shard)];
+pub const TARGETS: &[(&str, Target)] = &[
+    ("scenario", scenario_text),
+    ("set", set_overrides),
+    ("csv", csv),
+    ("csv", analyze),
+    ("shard", shard),
+    ("sweep_shard", sweep_shard),
+];
