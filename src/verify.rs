@@ -32,6 +32,8 @@ const CONDITIONAL_POWER_REFS: &str = include_str!("../tests/reference/conditiona
 const RPACT_BINDING_REFS: &str = include_str!("../tests/reference/rpact_binding_refs.json");
 const RPACT_TWO_SIDED_REFS: &str = include_str!("../tests/reference/rpact_two_sided_refs.json");
 const RPACT_RATES_REFS: &str = include_str!("../tests/reference/rpact_rates_refs.json");
+const BINARY_REFS: &str = include_str!("../tests/reference/binary_refs.json");
+const PROP_TEST_REFS: &str = include_str!("../tests/reference/prop_test_refs.json");
 /// (name, scenario, golden report at 2,000 trials without `timing`).
 const GOLDEN: &[(&str, &str, &str)] = &[
     (
@@ -137,6 +139,7 @@ pub fn run() -> Verification {
     let began = std::time::Instant::now();
     let checks = vec![
         survival(),
+        binary_tests(),
         rpact_boundaries(),
         rpact_futility(),
         rpact_binding(),
@@ -291,6 +294,69 @@ fn rpact_futility() -> Check {
                 0.0,
             );
         }
+    }
+    c
+}
+
+/// The tests of binary endpoints on hand-set tables.
+pub fn binary_tests() -> Check {
+    use crate::stats::binary::{self, TwoByTwo};
+    let mut c = Check::new(
+        "binary endpoints: exact binomial test, Clopper–Pearson and Wilson intervals (8 cases), Fisher's exact and the chi-square test (6 tables), Yates' correction",
+        "R binom.test, prop.test, fisher.test (tests/reference/make_binary_refs.R, make_prop_test_refs.R)",
+        "absolute 1e-9 (chi-square statistics: relative 1e-6; with Yates' correction relative 1e-10, p absolute 1e-12)",
+    );
+    let n = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    let table = |v: &Value| TwoByTwo {
+        x_treatment: n(&v["x_treatment"]) as u64,
+        n_treatment: n(&v["n_treatment"]) as u64,
+        x_control: n(&v["x_control"]) as u64,
+        n_control: n(&v["n_control"]) as u64,
+    };
+    let refs: Value = serde_json::from_str(BINARY_REFS).expect("bundled references are JSON");
+    for o in refs["one_sample"].as_array().into_iter().flatten() {
+        let (x, size, p0) = (n(&o["x"]) as u64, n(&o["n"]) as u64, n(&o["p0"]));
+        let t = binary::binom_test(x, size, p0);
+        let (cl, cu) = binary::clopper_pearson(x, size, 0.95);
+        let (wl, wu) = binary::wilson(x, size, 0.95);
+        for (what, got, key) in [
+            ("binom.test two-sided", t.p_two_sided, "p_two_sided"),
+            ("binom.test greater", t.p_greater, "p_greater"),
+            ("Clopper–Pearson lower", cl, "cp_lower"),
+            ("Clopper–Pearson upper", cu, "cp_upper"),
+            ("Wilson lower", wl, "wilson_lower"),
+            ("Wilson upper", wu, "wilson_upper"),
+        ] {
+            c.close(&format!("{x}/{size} vs {p0}: {what}"), Some(got), Some(n(&o[key])), 1e-9, 0.0);
+        }
+    }
+    for v in refs["two_by_two"].as_array().into_iter().flatten() {
+        let t = table(v);
+        let (fi, ch) = (binary::fisher(t), binary::chi_square(t));
+        c.close(
+            &format!("{t:?}: fisher.test two-sided"),
+            Some(fi.p_two_sided),
+            Some(n(&v["fisher_two_sided"])),
+            1e-9,
+            0.0,
+        );
+        c.close(&format!("{t:?}: fisher.test greater"), Some(fi.p_greater), Some(n(&v["fisher_greater"])), 1e-9, 0.0);
+        c.close(&format!("{t:?}: prop.test chi-square"), Some(ch.chisq), Some(n(&v["chisq"])), 0.0, 1e-6);
+        c.close(&format!("{t:?}: prop.test p"), Some(ch.p_two_sided), Some(n(&v["chisq_p"])), 1e-9, 0.0);
+    }
+    let yates: Value = serde_json::from_str(PROP_TEST_REFS).expect("bundled references are JSON");
+    for v in yates.as_array().into_iter().flatten() {
+        let t = table(v);
+        let ch = binary::chi_square_corrected(t);
+        c.close(&format!("{t:?}: prop.test(correct) chi-square"), Some(ch.chisq), Some(n(&v["chisq"])), 0.0, 1e-10);
+        c.close(&format!("{t:?}: prop.test(correct) p"), Some(ch.p_two_sided), Some(n(&v["p_two_sided"])), 1e-12, 0.0);
+        c.close(
+            &format!("{t:?}: prop.test(correct) greater"),
+            Some(ch.p_greater()),
+            Some(n(&v["p_greater"])),
+            1e-12,
+            0.0,
+        );
     }
     c
 }

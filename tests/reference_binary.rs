@@ -20,42 +20,13 @@ fn rel(what: &str, got: f64, want: f64) {
     assert!((got - want).abs() <= 1e-6 * want.abs().max(1e-300), "{what}: peritrial {got} vs R {want}");
 }
 
-fn abs(what: &str, got: f64, want: f64) {
-    assert!((got - want).abs() <= 1e-9, "{what}: peritrial {got} vs R {want}");
-}
-
+/// Binomial, Clopper–Pearson, Wilson, Fisher, chi-square (and Yates', below) against R: the
+/// check `peritrial verify` runs on a user's machine.
 #[test]
-fn exact_binomial_clopper_pearson_and_wilson_agree_with_r() {
-    for c in refs()["one_sample"].as_array().unwrap() {
-        let (x, n, p0) = (f(&c["x"]) as u64, f(&c["n"]) as u64, f(&c["p0"]));
-        let t = binary::binom_test(x, n, p0);
-        abs(&format!("binom.test({x}, {n}, {p0}) two-sided"), t.p_two_sided, f(&c["p_two_sided"]));
-        abs(&format!("binom.test({x}, {n}, {p0}) greater"), t.p_greater, f(&c["p_greater"]));
-        let (lo, hi) = binary::clopper_pearson(x, n, 0.95);
-        abs(&format!("Clopper-Pearson lower {x}/{n}"), lo, f(&c["cp_lower"]));
-        abs(&format!("Clopper-Pearson upper {x}/{n}"), hi, f(&c["cp_upper"]));
-        let (lo, hi) = binary::wilson(x, n, 0.95);
-        abs(&format!("Wilson lower {x}/{n}"), lo, f(&c["wilson_lower"]));
-        abs(&format!("Wilson upper {x}/{n}"), hi, f(&c["wilson_upper"]));
-    }
-}
-
-#[test]
-fn fisher_and_chi_square_agree_with_r() {
-    for c in refs()["two_by_two"].as_array().unwrap() {
-        let t = TwoByTwo {
-            x_treatment: f(&c["x_treatment"]) as u64,
-            n_treatment: f(&c["n_treatment"]) as u64,
-            x_control: f(&c["x_control"]) as u64,
-            n_control: f(&c["n_control"]) as u64,
-        };
-        let fi = binary::fisher(t);
-        abs(&format!("fisher.test {t:?} two-sided"), fi.p_two_sided, f(&c["fisher_two_sided"]));
-        abs(&format!("fisher.test {t:?} greater"), fi.p_greater, f(&c["fisher_greater"]));
-        let ch = binary::chi_square(t);
-        rel(&format!("prop.test {t:?} chisq"), ch.chisq, f(&c["chisq"]));
-        abs(&format!("prop.test {t:?} p"), ch.p_two_sided, f(&c["chisq_p"]));
-    }
+fn exact_binomial_fisher_and_chi_square_agree_with_r() {
+    let c = peritrial::verify::binary_tests();
+    let cases = refs()["one_sample"].as_array().unwrap().len() * 6 + refs()["two_by_two"].as_array().unwrap().len() * 4;
+    assert!(c.passed() && c.compared > cases, "{} compared: {:#?}", c.compared, c.failures);
 }
 
 #[test]
