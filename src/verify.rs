@@ -32,6 +32,7 @@ const CONDITIONAL_POWER_REFS: &str = include_str!("../tests/reference/conditiona
 const RPACT_BINDING_REFS: &str = include_str!("../tests/reference/rpact_binding_refs.json");
 const RPACT_TWO_SIDED_REFS: &str = include_str!("../tests/reference/rpact_two_sided_refs.json");
 const RPACT_RATES_REFS: &str = include_str!("../tests/reference/rpact_rates_refs.json");
+const HARM_BOUNDS_REFS: &str = include_str!("../tests/reference/harm_bounds_refs.json");
 const BINARY_REFS: &str = include_str!("../tests/reference/binary_refs.json");
 const PROP_TEST_REFS: &str = include_str!("../tests/reference/prop_test_refs.json");
 /// (name, scenario, golden report at 2,000 trials without `timing`).
@@ -144,6 +145,7 @@ pub fn run() -> Verification {
         rpact_futility(),
         rpact_binding(),
         rpact_two_sided(),
+        harm_bounds(),
         conditional_power(),
         farrington_manning(),
         golden(),
@@ -416,6 +418,35 @@ pub fn rpact_two_sided() -> Check {
         for (k, want) in numbers(&d["critical"]).into_iter().flatten().enumerate() {
             c.close(&format!("{} {t:?} upper {}", sp.name(), k + 1), Some(upper[k]), Some(want), 1e-4, 0.0);
             c.close(&format!("{} {t:?} lower {}", sp.name(), k + 1), Some(lower[k]), Some(-want), 1e-4, 0.0);
+        }
+    }
+    c
+}
+
+/// Asymmetric harm bounds against an independent derivation.
+pub fn harm_bounds() -> Check {
+    let mut c = Check::new(
+        "asymmetric harm bounds: efficacy and harm bounds of other spending functions and levels (6 designs, 2–4 looks)",
+        "bounds derived look by look from first-crossing probabilities by R mvtnorm (tests/reference/make_harm_bounds_refs.R)",
+        "absolute 1e-4 on the z scale",
+    );
+    let refs: Value = serde_json::from_str(HARM_BOUNDS_REFS).expect("bundled references are JSON");
+    for d in refs["designs"].as_array().into_iter().flatten() {
+        let (Some(sp), Some(hs), Some(t), Some(a), Some(ha)) = (
+            rpact_spending(&d["efficacy_spending"], &d["gamma"]),
+            rpact_spending(&d["harm_spending"], &d["harm_gamma"]),
+            numbers(&d["information"]),
+            d["alpha"].as_f64(),
+            d["harm_alpha"].as_f64(),
+        ) else {
+            continue;
+        };
+        let (upper, lower) = spending::boundaries_with_harm(sp, a, hs, ha, &t, &t, spending::R);
+        let want = numbers(&d["efficacy"]).into_iter().flatten().zip(numbers(&d["harm"]).into_iter().flatten());
+        for (k, (u, l)) in want.enumerate() {
+            let what = format!("{} {a} / harm {} {ha} {t:?} look {}", sp.name(), hs.name(), k + 1);
+            c.close(&format!("{what} efficacy"), Some(upper[k]), Some(u), 1e-4, 0.0);
+            c.close(&format!("{what} harm"), Some(lower[k]), Some(l), 1e-4, 0.0);
         }
     }
     c

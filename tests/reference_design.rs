@@ -321,3 +321,15 @@ fn harm_bounds_make_the_two_sided_design() {
     let (u, l) = boundaries_with_harm(Spending::OBrienFleming, 0.025, Spending::Pocock, 0.1, &[1.0], &[1.0], R);
     assert!((u[0] - 1.959963984540054).abs() < 1e-12 && (l[0] + 1.2815515655446004).abs() < 1e-12);
 }
+
+/// Asymmetric harm bounds (other spending functions and levels than the efficacy boundaries',
+/// which rpact's two-sided designs cannot express): 6 designs, 2–4 looks, O'Brien–Fleming,
+/// Pocock and Hwang–Shih–DeCani on either side, against bounds derived independently look by
+/// look from first-crossing probabilities under the null computed by mvtnorm
+/// (`tests/reference/make_harm_bounds_refs.R`), 1e-4 on the z scale.
+#[test]
+fn asymmetric_harm_bounds_agree_with_an_independent_derivation() {
+    let c = peritrial::verify::harm_bounds();
+    assert!(c.passed() && c.compared == 2 * (2 + 3 + 3 + 4 + 3 + 3), "{} compared: {:#?}", c.compared, c.failures);
+    eprintln!("largest difference from mvtnorm: {:.2e}", c.largest_deviation);
+}
