@@ -32,6 +32,7 @@ const CONDITIONAL_POWER_REFS: &str = include_str!("../tests/reference/conditiona
 const RPACT_BINDING_REFS: &str = include_str!("../tests/reference/rpact_binding_refs.json");
 const RPACT_TWO_SIDED_REFS: &str = include_str!("../tests/reference/rpact_two_sided_refs.json");
 const RPACT_RATES_REFS: &str = include_str!("../tests/reference/rpact_rates_refs.json");
+const MAXCOMBO_REFS: &str = include_str!("../tests/reference/maxcombo_refs.json");
 const HARM_BOUNDS_REFS: &str = include_str!("../tests/reference/harm_bounds_refs.json");
 const BINARY_REFS: &str = include_str!("../tests/reference/binary_refs.json");
 const PROP_TEST_REFS: &str = include_str!("../tests/reference/prop_test_refs.json");
@@ -140,6 +141,7 @@ pub fn run() -> Verification {
     let began = std::time::Instant::now();
     let checks = vec![
         survival(),
+        maxcombo(),
         binary_tests(),
         rpact_boundaries(),
         rpact_futility(),
@@ -296,6 +298,40 @@ fn rpact_futility() -> Check {
                 0.0,
             );
         }
+    }
+    c
+}
+
+/// MaxCombo on 6 data sets: its four Fleming–Harrington z, their correlation and the p-value.
+pub fn maxcombo() -> Check {
+    let mut c = Check::new(
+        "MaxCombo test of 6 data sets: FH(0,0), FH(0,1), FH(1,0), FH(1,1) z, their correlation, the p-value of the maximum",
+        "R survival and mvtnorm (tests/reference/make_maxcombo_refs.R)",
+        "relative 1e-6; the p-value absolute 5e-6 (mvtnorm's own accuracy is about 1e-7)",
+    );
+    let refs: Value = serde_json::from_str(MAXCOMBO_REFS).expect("bundled references are JSON");
+    for (name, text) in DATA {
+        let Some(r) = refs.get(*name) else { continue };
+        let mut obs = match crate::data::parse_with(text, name, &crate::data::Columns::default()) {
+            Ok(mut groups) => groups.remove(0).1.obs,
+            Err(e) => {
+                c.failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        for o in obs.iter_mut() {
+            o.stratum = 0;
+        }
+        crate::stats::sort_by_stratum_time(&mut obs);
+        let m = crate::stats::maxcombo::test(&crate::stats::RiskTable::build(&obs, true));
+        for k in 0..4 {
+            c.close(&format!("{name}: z[{k}]"), Some(m.z[k]), r["z"][k].as_f64(), 0.0, 1e-6);
+            for l in 0..4 {
+                let got = Some(m.correlation[k][l]);
+                c.close(&format!("{name}: correlation[{k}][{l}]"), got, r["correlation"][k][l].as_f64(), 0.0, 1e-6);
+            }
+        }
+        c.close(&format!("{name}: p"), Some(m.p_one_sided), r["p_value"].as_f64(), 5e-6, 0.0);
     }
     c
 }

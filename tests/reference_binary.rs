@@ -76,27 +76,18 @@ fn aalen_johansen_agrees_with_r_survfit() {
     }
 }
 
+/// MaxCombo against R and mvtnorm: the check `peritrial verify` runs on a user's machine.
 #[test]
 fn maxcombo_agrees_with_r_and_mvtnorm() {
     let refs: Value =
         serde_json::from_str(&std::fs::read_to_string("tests/reference/maxcombo_refs.json").unwrap()).unwrap();
-    for (name, r) in refs.as_object().unwrap() {
-        let mut obs = read_csv(std::path::Path::new(&format!("tests/reference/data/{name}.csv"))).unwrap();
-        for o in obs.iter_mut() {
-            o.stratum = 0;
-        }
-        sort_by_stratum_time(&mut obs);
-        let m = peritrial::stats::maxcombo::test(&RiskTable::build(&obs, true));
-        for k in 0..4 {
-            rel(&format!("{name} z[{k}]"), m.z[k], f(&r["z"][k]));
-            for l in 0..4 {
-                rel(&format!("{name} corr[{k}][{l}]"), m.correlation[k][l], f(&r["correlation"][k][l]));
-            }
-        }
-        // mvtnorm's Genz–Bretz is itself accurate to about 1e-7; ours to about 1e-6.
-        let (got, want) = (m.p_one_sided, f(&r["p_value"]));
-        assert!((got - want).abs() < 5e-6, "{name}: MaxCombo p {got} vs R {want}");
-    }
+    let c = peritrial::verify::maxcombo();
+    assert!(
+        c.passed() && c.compared == refs.as_object().unwrap().len() * 21,
+        "{} compared: {:#?}",
+        c.compared,
+        c.failures
+    );
 }
 
 #[test]
