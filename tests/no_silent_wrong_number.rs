@@ -563,6 +563,21 @@ fn a_rate_difference_margin_is_tested_and_its_null_is_at_the_margin() {
     let a = analytic["power"].as_f64().unwrap();
     assert!((power - a).abs() < 4.0 * (a * (1.0 - a) / 4000.0).sqrt() + 0.01, "simulated {power} vs analytic {a}");
     assert!(v.to_string().contains("Farrington–Manning score test of non-inferiority"), "the design says its test");
+    // Dropout before the assessment counts as no response: the companion follows it (its rates
+    // are those counted), the reports warn, and the null at the margin shows the inflation.
+    let (d, _) = run_json(&[ni, "--replicates", "4000", "--null", "--set", "dropout={ hazard_per_month = 0.1 }"]);
+    let (sim, ana) = (
+        d["endpoints"]["dcr"]["power"].as_f64().unwrap(),
+        d["endpoints"]["dcr"]["analytic"]["power"].as_f64().unwrap(),
+    );
+    assert!(
+        (sim - ana).abs() < 4.0 * (ana * (1.0 - ana) / 4000.0).sqrt() + 0.01,
+        "with dropout: simulated {sim} vs analytic {ana}"
+    );
+    assert!(ana < a - 0.05, "the companion counts dropouts as non-responders: {ana} vs {a} without");
+    assert!(d["warnings"].to_string().contains("favours non-inferiority"), "{}", d["warnings"]);
+    let t1 = d["null"]["endpoints"]["dcr"]["type_one_error"].as_f64().unwrap();
+    assert!(t1 > 0.025 + 4.0 * (0.025f64 * 0.975 / 4000.0).sqrt(), "type I error at the margin with dropout {t1}");
     // The same data tested for superiority rejects far less often: the margin is used.
     let (sup, _) = run_json(&[ni, "--replicates", "4000", "--set", "endpoints.dcr.null_difference=0"]);
     let p0 = sup["endpoints"]["dcr"]["power"].as_f64().unwrap();

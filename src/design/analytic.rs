@@ -222,10 +222,26 @@ pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
     s.cohorts.iter().map(|c| c.share * c.responses[response].as_ref().map_or(0.0, |r| r.probability[arm])).sum()
 }
 
+/// The probability that a patient of an arm is counted as a responder: responds and has not
+/// dropped out by the assessment (a dropout before it counts as no response, as
+/// `analyze::assessed_response` counts it), averaged over cohorts.
+pub fn counted_response(s: &Scenario, response: usize, arm: usize) -> f64 {
+    let h = s.dropout_hazard[arm];
+    s.cohorts
+        .iter()
+        .map(|c| {
+            c.responses[response]
+                .as_ref()
+                .map_or(0.0, |r| c.share * r.probability[arm] * (-h * r.assessed_at_months).exp())
+        })
+        .sum()
+}
+
 /// The closed form of a two-arm binary endpoint tested by the uncorrected chi-square test or,
 /// against a margin, the Farrington–Manning test.
 pub struct RatesCompanion {
-    /// Treatment's and control's response probabilities (averaged over cohorts).
+    /// Treatment's and control's probabilities of being counted as responders (averaged over
+    /// cohorts, times the chance of no dropout before the assessment).
     pub rates: (f64, f64),
     pub null_difference: f64,
     /// The patients of the two arms at the sample size, by allocation.
@@ -249,7 +265,7 @@ pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> 
     let c = e.control?;
     let (a1, a0) = (s.arms[e.treatment].allocation as f64, s.arms[c].allocation as f64);
     let w1 = a1 / (a1 + a0);
-    let (p1, p0) = (mean_response(s, *response, e.treatment), mean_response(s, *response, c));
+    let (p1, p0) = (counted_response(s, *response, e.treatment), counted_response(s, *response, c));
     let n = s.enrollment.sample_size as f64;
     let finite = |x: f64| x.is_finite().then_some(x);
     Some(RatesCompanion {

@@ -1096,12 +1096,12 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
             patients_80: c.patients_80,
             patients_90: c.patients_90,
             assumes: format!(
-                "normal approximation (rpact getPowerRates{}): every enrolled patient assessed, split by allocation, at the scenario's response probabilities averaged over cohorts{}",
+                "normal approximation (rpact getPowerRates{}): every enrolled patient assessed by the cut, split by allocation, at the scenario's response probabilities averaged over cohorts{}; patients not yet assessed at the cut are not in the formula",
                 if c.null_difference != 0.0 { format!(", thetaH0 = {}", c.null_difference) } else { String::new() },
                 if dropout {
-                    "; dropout before the assessment (a non-response in the simulation) and patients not yet assessed at the cut are not in the formula"
+                    ", times the chance of no dropout before the assessment (a dropout counts as no response)"
                 } else {
-                    "; patients not yet assessed at the cut are not in the formula"
+                    ""
                 }
             ),
         }));
@@ -1375,6 +1375,15 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
         ));
     }
     for e in &s.endpoints {
+        if let EndpointKind::Binary { null_difference, .. } = e.kind
+            && null_difference != 0.0
+            && [Some(e.treatment), e.control].into_iter().flatten().any(|a| s.dropout_hazard[a] > 0.0)
+        {
+            out.push(format!(
+                "{}: a dropout before the response assessment counts as no response; that draws both rates, and their difference, toward 0, which favours non-inferiority: at the margin the type I error exceeds alpha (run --null shows by how much)",
+                e.name
+            ));
+        }
         if matches!(e.kind, EndpointKind::TimeToEvent { censor_at_switch: true, .. })
             && s.cohorts.iter().any(|c| c.switching.is_some())
         {
