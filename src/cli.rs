@@ -2208,34 +2208,54 @@ fn sweep_shard(
         format_version: report::shard::FORMAT_VERSION,
         peritrial: env!("CARGO_PKG_VERSION").into(),
     };
+    // The points' pieces in the shard: (point, its replicates a..b).
+    let mut pieces = Vec::new();
+    let mut offset = 0u64;
+    for (p, &r) in replicates.iter().enumerate() {
+        let (a, b) = (range.start.max(offset), range.end.min(offset + r));
+        if a < b {
+            pieces.push((p, (a - offset)..(b - offset)));
+        }
+        offset += r;
+    }
+    // The shard's time, from a short calibration run of each of its points (as a whole sweep's).
+    let threads = pool.current_num_threads();
+    let mut estimate = 0.0;
+    for (p, part) in &pieces {
+        let s = load(*p)?;
+        if let Some(e) =
+            pool.install(|| refuse_if_too_long(&s, part.start, part.end - part.start, threads, out_force(out)))?
+        {
+            estimate += e;
+        }
+    }
+    if estimate > MAX_SECONDS && !out_force(out) {
+        return Err(CliError::Input(format!(
+            "sweep shard {k}/{n} would take about {:.0} h on this machine; the limit is 24 h: use more shards, fewer points or --replicates, or add --force",
+            estimate / 3600.0
+        )));
+    }
     let mut stream = out.stream_whole()?;
     stream.write_all(report::shard::sweep_shard_open(&header).as_bytes())?;
     let bar = progress_bar(range.end - range.start, quiet);
     let stop = stop_on_signals();
     let started = std::time::Instant::now();
-    let mut offset = 0u64;
     let mut first = true;
-    for (p, &r) in replicates.iter().enumerate() {
-        // The part of point p in the shard: its replicates a..b.
-        let (a, b) = (range.start.max(offset), range.end.min(offset + r));
-        if a < b {
-            let s = load(p)?;
-            let part = (a - offset)..(b - offset);
-            let outcome = pool.install(|| crate::engine::run_controlled(&s, part.clone(), &stop, |_, _| {}, |_, _| {}));
-            if outcome.interrupted {
-                bar.finish_and_clear();
-                return Err(CliError::Failure(format!(
-                    "interrupted in grid point {} (the shard's output is not written; rerun the shard)",
-                    p + 1
-                )));
-            }
-            let toml = scenario::to_toml(&s);
-            let text = report::shard::sweep_part(first, p as u64, &grid[p], part, r, &toml, &outcome.summary);
-            stream.write_all(text.as_bytes())?;
-            first = false;
-            bar.inc(b - a);
+    for (p, part) in pieces {
+        let s = load(p)?;
+        let outcome = pool.install(|| crate::engine::run_controlled(&s, part.clone(), &stop, |_, _| {}, |_, _| {}));
+        if outcome.interrupted {
+            bar.finish_and_clear();
+            return Err(CliError::Failure(format!(
+                "interrupted in grid point {} (the shard's output is not written; rerun the shard)",
+                p + 1
+            )));
         }
-        offset += r;
+        let (done, toml) = (part.end - part.start, scenario::to_toml(&s));
+        let text = report::shard::sweep_part(first, p as u64, &grid[p], part, replicates[p], &toml, &outcome.summary);
+        stream.write_all(text.as_bytes())?;
+        first = false;
+        bar.inc(done);
     }
     bar.finish_and_clear();
     let execution = report::model::Execution::now();
@@ -2278,22 +2298,19 @@ fn missing(dir: &std::path::Path, shards: u64, quiet: bool) -> Result<(), CliErr
             Err(e) => Some(format!("cannot be read: {e}")),
             // What the file is: its range (or why not), and the run it belongs to.
             Ok(text) => {
-                let read = if text.trim_start().starts_with("{\n  \"sweep_shard\"") {
-                    serde_json::from_str::<serde_json::Value>(&text)
-                        .map_err(|e| format!("{}:{}: not JSON: {e}", e.line(), e.column()))
-                        .and_then(|v| report::shard::read_sweep_shard(&v, false))
-                        .map(|(h, _)| {
-                            let expected = crate::engine::shard_range(h.total_replicates, k, shards);
-                            let range = ((h.index, h.shards, h.start, h.end)
-                                != (k, shards, expected.start, expected.end))
-                                .then(|| {
-                                    format!(
-                                        "is shard {} of {} of a sweep (replicates {}..{}), not shard {k} of {shards}",
-                                        h.index, h.shards, h.start, h.end
-                                    )
-                                });
-                            (range, (h.grid_sha256, h.total_replicates), "sweep (another grid or replicate count)")
-                        })
+                let json = serde_json::from_str::<serde_json::Value>(&text).ok();
+                let read = if let Some(v) = json.as_ref().filter(|v| report::shard::is_sweep_shard(v)) {
+                    report::shard::read_sweep_shard(v, false).map(|(h, _)| {
+                        let expected = crate::engine::shard_range(h.total_replicates, k, shards);
+                        let range = ((h.index, h.shards, h.start, h.end) != (k, shards, expected.start, expected.end))
+                            .then(|| {
+                                format!(
+                                    "is shard {} of {} of a sweep (replicates {}..{}), not shard {k} of {shards}",
+                                    h.index, h.shards, h.start, h.end
+                                )
+                            });
+                        (range, (h.grid_sha256, h.total_replicates), "sweep (another grid or replicate count)")
+                    })
                 } else {
                     report::shard::read_file(&text, &name).map(|f| {
                         let expected = crate::engine::shard_range(f.total, k, shards);

@@ -362,6 +362,37 @@ fn memory_does_not_grow_with_the_replicates() {
     assert!(large < small + 16_000_000, "peak {large} bytes at 2,000,000 trials against {small} at 20,000");
 }
 
+/// A sweep's memory grows by one row per grid point (about 3 KB), not by its reports (15 KB of
+/// JSON each for this scenario, more in memory): 3,000 points of 2 trials against 300, the JSON
+/// written to a file, grow the peak by less than 8 KB a point.
+#[test]
+fn sweep_memory_grows_by_one_row_per_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let peak = |points: usize| -> Option<u64> {
+        let values: Vec<String> = (0..points).map(|i| format!("{:.6}", 0.5 + 0.4 * i as f64 / points as f64)).collect();
+        let out = dir.path().join(format!("sweep{points}.json"));
+        let o = Command::cargo_bin("peritrial")
+            .unwrap()
+            .args(["sweep", CANONICAL, "--replicates", "2", "--quiet", "--format", "json", "--vary"])
+            .arg(format!("cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf={}", values.join(",")))
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(v["points"].as_array().unwrap().len(), points);
+        v["execution"]["peak_memory_bytes"].as_u64()
+    };
+    let (Some(small), Some(large)) = (peak(300), peak(3000)) else {
+        eprintln!("this system does not report peak memory; nothing to check");
+        return;
+    };
+    let per_point = large.saturating_sub(small) as f64 / 2700.0;
+    eprintln!("peak {small} bytes at 300 points, {large} at 3,000: {per_point:.0} bytes a point");
+    assert!(per_point < 8000.0, "{per_point:.0} bytes a point");
+}
+
 #[test]
 fn sweep_refuses_a_path_given_twice_and_spending_lists_every_form() {
     let o = Command::cargo_bin("peritrial")
