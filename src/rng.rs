@@ -93,6 +93,12 @@ pub struct PatientDraws {
 }
 
 impl PatientDraws {
+    /// The sub-stream of a patient key ([`batch::patient_keys`]).
+    #[inline]
+    pub fn of_key(key: u64) -> PatientDraws {
+        PatientDraws { key }
+    }
+
     #[inline]
     fn word(&self, slot: u64) -> u64 {
         splitmix(self.key, slot)
@@ -154,6 +160,165 @@ impl TryRng for SlotRng {
     }
 }
 
+/// The same draws as [`PatientDraws`], slot by slot, for every patient of a trial in one pass
+/// each, written so that the compiler vectorises them: the keys, a uniform of one slot and a
+/// standard exponential of one slot (the ziggurat's first try in the pass, the rare retry
+/// after it). Each pass is compiled twice, for the baseline x86-64 and for AVX-512 (64-bit
+/// multiplications in vector registers), and the second runs where the CPU has it: both do
+/// the same integer arithmetic and the same IEEE operations in the same order, so they give
+/// the same bits (tested against the per-patient draws; the reports do not depend on it).
+pub mod batch {
+    use super::{PatientDraws, ReplicateStream, splitmix};
+    use std::sync::OnceLock;
+
+    /// Runs `$body` compiled for AVX-512 where the CPU has it, else for the baseline.
+    macro_rules! vectorised {
+        (fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+            fn $name($($arg: $ty),*) {
+                #[inline(always)]
+                fn generic($($arg: $ty),*) $body
+                #[cfg(target_arch = "x86_64")]
+                {
+                    #[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+                    fn avx512($($arg: $ty),*) {
+                        generic($($arg),*)
+                    }
+                    if !baseline_only() && std::is_x86_feature_detected!("avx512f")
+                        && std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl")
+                    {
+                        // SAFETY: the CPU has the features `avx512` is compiled for.
+                        return unsafe { avx512($($arg),*) };
+                    }
+                }
+                generic($($arg),*)
+            }
+        };
+    }
+
+    /// Tests compare the two compilations: they can ask for the baseline one.
+    #[cfg(test)]
+    pub(super) static BASELINE_ONLY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    #[inline(always)]
+    fn baseline_only() -> bool {
+        #[cfg(test)]
+        return BASELINE_ONLY.load(std::sync::atomic::Ordering::Relaxed);
+        #[cfg(not(test))]
+        false
+    }
+
+    vectorised! {
+        fn keys(root: u64, out: &mut [u64]) {
+            for (j, k) in out.iter_mut().enumerate() {
+                *k = splitmix(root, j as u64);
+            }
+        }
+    }
+
+    /// The keys of a replicate's patients 0, 1, … into `out`.
+    pub fn patient_keys(stream: &ReplicateStream, out: &mut [u64]) {
+        keys(stream.root, out);
+    }
+
+    vectorised! {
+        fn scaled_uniforms(keys: &[u64], slot: u64, scale: f64, out: &mut [f64]) {
+            for (k, o) in keys.iter().zip(out.iter_mut()) {
+                *o = PatientDraws { key: *k }.uniform(slot) * scale;
+            }
+        }
+    }
+
+    /// `uniform(slot) · scale` of every key into `out` (as [`PatientDraws::uniform`]).
+    pub fn uniforms(keys: &[u64], slot: u64, scale: f64, out: &mut [f64]) {
+        scaled_uniforms(keys, slot, scale, out);
+    }
+
+    vectorised! {
+        fn first_tries(keys: &[u64], start: u64, table: &[f64; 257], out: &mut [f64]) {
+            for (k, o) in keys.iter().zip(out.iter_mut()) {
+                *o = first_try(splitmix(*k, start), table);
+            }
+        }
+    }
+
+    const ONE: u64 = 0x3FF0_0000_0000_0000;
+
+    /// The standard exponential of `slot` of every key, as [`PatientDraws::fast_exponential`],
+    /// into `out` (length `keys.len()`).
+    pub fn exponentials(keys: &[u64], slot: u64, out: &mut [f64]) {
+        let Some(table) = ziggurat_layers() else {
+            for (k, o) in keys.iter().zip(out.iter_mut()) {
+                *o = PatientDraws { key: *k }.fast_exponential(slot);
+            }
+            return;
+        };
+        first_tries(keys, (1u64 << 40) + (slot << 16), table, out);
+        for (k, o) in keys.iter().zip(out.iter_mut()) {
+            if o.is_nan() {
+                *o = PatientDraws { key: *k }.fast_exponential(slot);
+            }
+        }
+    }
+
+    /// The abscissae of the exponential ziggurat's layers as rand_distr uses them (its table
+    /// is private): layer i's first try with the smallest uniform, 2^-53, returns 2^-53 · x_i
+    /// exactly (layer 255 by its wedge test, with a second word of 1/2); x_256 = 0. Checked
+    /// against the sampler itself on a spread of words before use; `None` (every draw by the
+    /// sampler) if rand_distr ever samples otherwise.
+    fn ziggurat_layers() -> Option<&'static [f64; 257]> {
+        static LAYERS: OnceLock<Option<[f64; 257]>> = OnceLock::new();
+        LAYERS
+            .get_or_init(|| {
+                let mut table = [0.0; 257];
+                for (i, x) in table.iter_mut().enumerate().take(256) {
+                    *x = sample(&[i as u64, 1 << 63]) * (1u64 << 53) as f64;
+                }
+                let agrees = (0..4096u64).all(|n| {
+                    let w = splitmix(0x5EED, n);
+                    let bits = if n < 256 { (w & !0xff) | n } else { w };
+                    let x = first_try(bits, &table);
+                    x.is_nan() || x == sample(&[bits, splitmix(0x5EED, n + (1 << 32))])
+                });
+                agrees.then_some(table)
+            })
+            .as_ref()
+    }
+
+    /// rand_distr's ziggurat (`utils.rs`, `ziggurat`, asymmetric), first try: 8 bits choose
+    /// the layer, the top 52 a uniform in (0, 1); accepted inside the layer's rectangle, else
+    /// NaN (the patient's draw is then the full sampler's).
+    #[inline(always)]
+    fn first_try(bits: u64, table: &[f64; 257]) -> f64 {
+        let i = (bits & 0xff) as usize;
+        let u = f64::from_bits((bits >> 12) | ONE) - (1.0 - f64::EPSILON / 2.0);
+        let x = u * table[i];
+        if x < table[i + 1] { x } else { f64::NAN }
+    }
+
+    /// rand_distr's `Exp1` on a generator that returns `words` (then zeros).
+    fn sample(words: &[u64]) -> f64 {
+        use rand_chacha::rand_core::{Infallible, TryRng};
+        use rand_distr::Distribution as _;
+        struct Words<'a>(&'a [u64], usize);
+        impl TryRng for Words<'_> {
+            type Error = Infallible;
+            fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+                Ok((self.try_next_u64()? >> 32) as u32)
+            }
+            fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+                let w = self.0.get(self.1).copied().unwrap_or(0);
+                self.1 += 1;
+                Ok(w)
+            }
+            fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+                dst.fill(0);
+                Ok(())
+            }
+        }
+        rand_distr::Exp1.sample(&mut Words(words, 0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +332,38 @@ mod tests {
         let q = ReplicateStream::new(20261126, 7).patient(0);
         assert_eq!(got, (q.uniform(slot::ENTRY), q.exponential(slot::EVENT)));
         assert!((0.0..1.0).contains(&got.0) && got.1 > 0.0);
+    }
+
+    /// The batched draws are the per-patient draws, bit for bit, on both compilations (the
+    /// ziggurat's retries included: about 1% of exponentials).
+    #[test]
+    fn batched_draws_are_the_per_patient_draws() {
+        use std::sync::atomic::Ordering;
+        let n = 20_000;
+        for baseline in [false, true] {
+            batch::BASELINE_ONLY.store(baseline, Ordering::Relaxed);
+            for replicate in [0, 7, 1 << 40] {
+                let stream = ReplicateStream::new(20261126, replicate);
+                let mut keys = vec![0; n];
+                batch::patient_keys(&stream, &mut keys);
+                let (mut u, mut e) = (vec![0.0; n], vec![0.0; n]);
+                batch::uniforms(&keys, slot::ENTRY, 24.0, &mut u);
+                for s in [slot::DROPOUT, slot::EVENT, slot::EVENT + 6] {
+                    batch::exponentials(&keys, s, &mut e);
+                    let mut retried = 0;
+                    for j in 0..n {
+                        let p = stream.patient(j as u64);
+                        assert_eq!(keys[j], p.key);
+                        assert_eq!(u[j].to_bits(), (p.uniform(slot::ENTRY) * 24.0).to_bits());
+                        assert_eq!(e[j].to_bits(), p.fast_exponential(s).to_bits(), "patient {j} slot {s}");
+                        let bits = splitmix(p.key, (1 << 40) + (s << 16));
+                        retried += (bits & 0xff == 255) as usize;
+                    }
+                    assert!(retried > 0, "the retry path was exercised");
+                }
+            }
+        }
+        batch::BASELINE_ONLY.store(false, Ordering::Relaxed);
     }
 
     #[test]

@@ -101,6 +101,12 @@ impl Hazard {
         Hazard { baseline, starts: hr.starts.clone(), ratios: hr.ratios.clone(), h_at_start, constant_inverse_rate }
     }
 
+    /// 1 / (rate · ratio) for an exponential baseline with a constant ratio (then
+    /// `invert(e)` = e · this).
+    pub fn constant_inverse_rate(&self) -> Option<f64> {
+        self.constant_inverse_rate
+    }
+
     /// H(t).
     pub fn cumulative(&self, t: f64) -> f64 {
         let k = self.starts.partition_point(|&s| s <= t).max(1) - 1;

@@ -8,7 +8,7 @@
 
 pub mod hazard;
 
-use crate::rng::{PatientDraws, ReplicateStream, SlotRng, slot};
+use crate::rng::{PatientDraws, ReplicateStream, SlotRng, batch, slot};
 use crate::scenario::{Accrual, DEATH, Scenario};
 use hazard::Hazard;
 use rand::RngExt;
@@ -69,10 +69,6 @@ impl Trial {
 
 /// One competing cause as a patient of a given cohort and arm meets it.
 struct Cause {
-    event: u16,
-    /// The slots of its time (`slot::EVENT + 4 · event`) and cure draw (+ 1).
-    slot: u64,
-    is_death: bool,
     cure: f64,
     hazard: Hazard,
 }
@@ -80,20 +76,37 @@ struct Cause {
 /// Everything a patient of one cohort and arm meets, precomputed so that drawing a patient
 /// only loops over what the scenario has.
 struct Profile {
-    /// The causes the cohort has, in event order.
-    causes: Vec<Cause>,
-    /// Death after a non-fatal first event (clock reset), and the slot of its draw; only
-    /// when the scenario has death and the cohort `after_recurrence`.
-    after_recurrence: Option<(Hazard, u64)>,
+    arm: u8,
+    cohort: u16,
+    /// By event: the cause, where the cohort has it.
+    causes: Vec<Option<Cause>>,
+    /// Death after a non-fatal first event (clock reset); only when the scenario has death
+    /// and the cohort `after_recurrence`.
+    after_recurrence: Option<Hazard>,
     /// Switching at recurrence: its probability and the hazard of death after recurrence of a
     /// patient who switched (the after-recurrence hazard times the switch's ratio).
     switching: Option<(f64, Hazard)>,
-    /// 1 / dropout hazard, or None without dropout.
-    inverse_dropout: Option<f64>,
     /// (response r, its probability) for the responses the cohort has.
     responses: Vec<(u32, f64)>,
     /// (adverse event a, its probability, its grade ≥ 3 share).
     adverse_events: Vec<(u32, f64, f64)>,
+}
+
+/// One event cause's pass over a trial's patients: each patient whose profile has the cause
+/// gets its time, and the first event so far is updated (causes in event order, the first
+/// wins ties).
+struct EventPass {
+    event: u16,
+    is_death: bool,
+    /// Its time's draw: an index of [`Simulator::exponential_slots`].
+    draw: usize,
+    /// The slot of its cure draw, when some profile has a cure fraction for it.
+    cure_slot: Option<u64>,
+    /// By profile, when every profile that has the cause has it exponential with a constant
+    /// hazard ratio and none has a cure fraction: 1 / (rate · ratio), ∞ for a profile without
+    /// the cause. The times are then one multiplication each, in a pass the compiler
+    /// vectorises.
+    constant: Option<Vec<f64>>,
 }
 
 /// Precomputed samplers of a scenario.
@@ -108,15 +121,49 @@ pub struct Simulator<'a> {
     block_template: Vec<u8>,
     /// Whether the scenario has responses or adverse events (else no marks are kept).
     marked: bool,
+    /// The slots whose standard exponentials some patient may need (event times, death after
+    /// recurrence, dropout), each drawn for every patient of a trial in one vectorised pass.
+    exponential_slots: Vec<u64>,
+    /// The events some cohort has, in event order.
+    passes: Vec<EventPass>,
+    /// The draws of death after recurrence and of dropout, where some profile has them.
+    after_draw: Option<usize>,
+    dropout_draw: Option<usize>,
+    inverse_dropout: Vec<f64>,
+    /// The death event, if the scenario has one.
+    death: Option<u16>,
     /// The seed of the replicate streams: the study's, or the planning simulation's.
     seed: u64,
 }
 
-/// Reusable per-thread buffers for simulating trials.
+/// Reusable per-thread buffers for simulating trials: one slot per patient in each, grown,
+/// never cleared (every slot of a trial's patients is written before it is read).
 #[derive(Default)]
 pub struct SimBuffers {
     /// Per cohort: the current block and the position in it.
     blocks: Vec<(Vec<u8>, usize, SlotRng)>,
+    /// The patients' keys, entry months and exponential draws (slot after slot, each for
+    /// every patient).
+    keys: Vec<u64>,
+    entries: Vec<f64>,
+    exponentials: Vec<f64>,
+    /// Each patient's profile, 1 / frailty (with a frailty), first event time and cause so
+    /// far, and latent time of death.
+    profile: Vec<u16>,
+    inverse_frailty: Vec<f64>,
+    first_time: Vec<f64>,
+    first_cause: Vec<u16>,
+    latent_death: Vec<f64>,
+    switched: Vec<bool>,
+    dropout: Vec<f64>,
+}
+
+/// `buffer[..n]`, grown as needed (its contents are overwritten by the caller).
+fn slots<T: Copy + Default>(buffer: &mut Vec<T>, n: usize) -> &mut [T] {
+    if buffer.len() < n {
+        buffer.resize(n, T::default());
+    }
+    &mut buffer[..n]
 }
 
 impl<'a> Simulator<'a> {
@@ -126,26 +173,23 @@ impl<'a> Simulator<'a> {
         let profiles: Vec<Profile> = scenario
             .cohorts
             .iter()
-            .flat_map(|c| {
+            .enumerate()
+            .flat_map(|(k, c)| {
                 (0..n_arms).map(move |a| Profile {
+                    arm: a as u8,
+                    cohort: k as u16,
                     causes: c
                         .events
                         .iter()
-                        .enumerate()
-                        .filter_map(|(e, m)| {
+                        .map(|m| {
                             m.as_ref().map(|m| Cause {
-                                event: e as u16,
-                                slot: slot::EVENT + 4 * e as u64,
-                                is_death: Some(e) == death,
                                 cure: m.cure_fraction[a],
                                 hazard: Hazard::new(&m.distribution, &m.hazard_ratio[a]),
                             })
                         })
                         .collect(),
-                    after_recurrence: death.and_then(|d| {
-                        c.death_after_recurrence
-                            .as_ref()
-                            .map(|m| (Hazard::new(&m.distribution, &m.hazard_ratio[a]), slot::EVENT + 4 * d as u64 + 2))
+                    after_recurrence: death.and_then(|_| {
+                        c.death_after_recurrence.as_ref().map(|m| Hazard::new(&m.distribution, &m.hazard_ratio[a]))
                     }),
                     switching: c.switching.as_ref().filter(|sw| sw.probability[a] > 0.0).and_then(|sw| {
                         c.death_after_recurrence.as_ref().map(|m| {
@@ -157,7 +201,6 @@ impl<'a> Simulator<'a> {
                             (sw.probability[a], Hazard::new(&m.distribution, &scaled))
                         })
                     }),
-                    inverse_dropout: (scenario.dropout_hazard[a] > 0.0).then(|| 1.0 / scenario.dropout_hazard[a]),
                     responses: c
                         .responses
                         .iter()
@@ -173,6 +216,50 @@ impl<'a> Simulator<'a> {
                 })
             })
             .collect();
+        // The exponential slots some profile needs, in order of first use.
+        let mut exponential_slots = Vec::new();
+        let mut draw_of = |slot: u64| match exponential_slots.iter().position(|&s| s == slot) {
+            Some(k) => k,
+            None => {
+                exponential_slots.push(slot);
+                exponential_slots.len() - 1
+            }
+        };
+        let passes: Vec<EventPass> = (0..profiles.first().map_or(0, |p| p.causes.len()))
+            .filter(|&e| profiles.iter().any(|p| p.causes[e].is_some()))
+            .map(|e| {
+                let has = || profiles.iter().filter_map(|p| p.causes[e].as_ref());
+                let cured = has().any(|c| c.cure > 0.0);
+                let constant = (!cured && has().all(|c| c.hazard.constant_inverse_rate().is_some())).then(|| {
+                    profiles
+                        .iter()
+                        .map(|p| {
+                            p.causes[e].as_ref().and_then(|c| c.hazard.constant_inverse_rate()).unwrap_or(f64::INFINITY)
+                        })
+                        .collect()
+                });
+                let slot = slot::EVENT + 4 * e as u64;
+                EventPass {
+                    event: e as u16,
+                    is_death: Some(e) == death,
+                    draw: draw_of(slot),
+                    cure_slot: cured.then_some(slot + 1),
+                    constant,
+                }
+            })
+            .collect();
+        let after_draw = death
+            .filter(|_| profiles.iter().any(|p| p.after_recurrence.is_some()))
+            .map(|d| draw_of(slot::EVENT + 4 * d as u64 + 2));
+        // 1 / dropout hazard by profile (∞ without dropout, so that its time is ∞).
+        let inverse_dropout: Vec<f64> = profiles
+            .iter()
+            .map(|p| {
+                let hazard = scenario.dropout_hazard[p.arm as usize];
+                if hazard > 0.0 { 1.0 / hazard } else { f64::INFINITY }
+            })
+            .collect();
+        let dropout_draw = inverse_dropout.iter().any(|&i| i.is_finite()).then(|| draw_of(slot::DROPOUT));
         let mut acc = 0.0;
         let cohort_cdf = scenario
             .cohorts
@@ -196,7 +283,22 @@ impl<'a> Simulator<'a> {
             .flat_map(|(i, a)| std::iter::repeat_n(i as u8, (a.allocation * copies) as usize))
             .collect();
         let marked = profiles.iter().any(|p| !p.responses.is_empty() || !p.adverse_events.is_empty());
-        Simulator { scenario, profiles, n_arms, cohort_cdf, frailty, block_template, marked, seed: scenario.seed }
+        Simulator {
+            scenario,
+            profiles,
+            n_arms,
+            cohort_cdf,
+            frailty,
+            block_template,
+            marked,
+            exponential_slots,
+            passes,
+            after_draw,
+            dropout_draw,
+            inverse_dropout,
+            death: death.map(|d| d as u16),
+            seed: scenario.seed,
+        }
     }
 
     /// The simulator of the same assumptions with another seed (the planning simulation's,
@@ -211,7 +313,10 @@ impl<'a> Simulator<'a> {
     }
 
     /// Simulates the patients of replicate `replicate` into `out` (cleared first), in
-    /// randomisation order.
+    /// randomisation order. The draws are made a pass at a time over the trial's patients
+    /// (keys, entries, each exponential slot, cohort and arm, frailty, each event cause, then
+    /// what follows the first event); every draw comes from its patient's own slot, so the
+    /// order of the passes does not change a value.
     pub fn simulate_trial(&self, replicate: u64, buffers: &mut SimBuffers, out: &mut Trial) {
         let s = self.scenario;
         let n = s.enrollment.sample_size as usize;
@@ -224,23 +329,158 @@ impl<'a> Simulator<'a> {
             *pos = usize::MAX;
             *rng = stream.randomisation(c);
         }
-        let mut accrual_clock = 0.0; // cumulative hazard of the arrival process
-        for j in 0..n {
-            let draws = stream.patient(j as u64);
-            let entry = match &s.enrollment.accrual {
-                Accrual::Uniform { months } => draws.uniform(slot::ENTRY) * months,
-                Accrual::Piecewise { starts, rates } => {
-                    accrual_clock += draws.exponential(slot::ENTRY);
-                    invert_accrual(starts, rates, accrual_clock)
+        let keys = slots(&mut buffers.keys, n);
+        batch::patient_keys(&stream, keys);
+        let keys = &*keys;
+        let entries = slots(&mut buffers.entries, n);
+        match &s.enrollment.accrual {
+            Accrual::Uniform { months } => batch::uniforms(keys, slot::ENTRY, *months, entries),
+            Accrual::Piecewise { starts, rates } => {
+                let mut accrual_clock = 0.0; // cumulative hazard of the arrival process
+                for (entry, &k) in entries.iter_mut().zip(keys) {
+                    accrual_clock += PatientDraws::of_key(k).exponential(slot::ENTRY);
+                    *entry = invert_accrual(starts, rates, accrual_clock);
                 }
-            };
-            let cohort = if self.cohort_cdf.len() == 1 { 0 } else { self.cohort_of(draws.uniform(slot::COHORT)) };
-            let arm = self.next_arm(&mut buffers.blocks[cohort]);
-            let (patient, marks) = self.patient(draws, entry, cohort, arm);
-            out.patients.push(patient);
-            if self.marked {
-                out.marks.push(marks);
             }
+        }
+        let exponentials = slots(&mut buffers.exponentials, n * self.exponential_slots.len());
+        for (&slot, out) in self.exponential_slots.iter().zip(exponentials.chunks_exact_mut(n.max(1))) {
+            batch::exponentials(keys, slot, out);
+        }
+        let exponentials = &*exponentials;
+        let draws_of = |d: usize| &exponentials[d * n..(d + 1) * n];
+        // Cohort and arm, in randomisation order.
+        let profile = slots(&mut buffers.profile, n);
+        for (p, &k) in profile.iter_mut().zip(keys) {
+            let cohort = if self.cohort_cdf.len() == 1 {
+                0
+            } else {
+                self.cohort_of(PatientDraws::of_key(k).uniform(slot::COHORT))
+            };
+            let arm = self.next_arm(&mut buffers.blocks[cohort]);
+            *p = (cohort * self.n_arms + arm as usize) as u16;
+        }
+        let profile = &*profile;
+        // 1 / frailty: cumulative hazards are scaled by it (a multiplication per cause).
+        let inverse_frailty = self.frailty.iter().any(Option::is_some).then(|| {
+            let z = slots(&mut buffers.inverse_frailty, n);
+            for ((z, &k), &p) in z.iter_mut().zip(keys).zip(profile) {
+                let cohort = self.profiles[p as usize].cohort as usize;
+                *z = match &self.frailty[cohort] {
+                    Some(g) => 1.0 / g.sample(&mut PatientDraws::of_key(k).stream(slot::FRAILTY_STREAM)),
+                    None => 1.0,
+                };
+            }
+            &*z
+        });
+        // The competing causes race: the first wins; its time and cause are kept.
+        let first_time = slots(&mut buffers.first_time, n);
+        let first_cause = slots(&mut buffers.first_cause, n);
+        let latent_death = slots(&mut buffers.latent_death, n);
+        first_time.fill(f64::INFINITY);
+        first_cause.fill(NO_EVENT);
+        latent_death.fill(f64::INFINITY);
+        for pass in &self.passes {
+            let draws = draws_of(pass.draw);
+            // A cause a patient's profile has: its time (∞ when cured or absent) is the latent
+            // time of death if it is death, and the first event if it comes first.
+            let mut race = |j: usize, t: f64| {
+                if pass.is_death {
+                    latent_death[j] = t;
+                }
+                let first = t < first_time[j];
+                first_time[j] = if first { t } else { first_time[j] };
+                first_cause[j] = if first { pass.event } else { first_cause[j] };
+            };
+            match (&pass.constant, inverse_frailty) {
+                (Some(inverse_rate), None) => {
+                    for j in 0..n {
+                        race(j, draws[j] * inverse_rate[profile[j] as usize]);
+                    }
+                }
+                (Some(inverse_rate), Some(z)) => {
+                    for j in 0..n {
+                        race(j, draws[j] * z[j] * inverse_rate[profile[j] as usize]);
+                    }
+                }
+                (None, _) => {
+                    for j in 0..n {
+                        let Some(c) = &self.profiles[profile[j] as usize].causes[pass.event as usize] else {
+                            continue;
+                        };
+                        if let Some(at) = pass.cure_slot
+                            && c.cure > 0.0
+                            && PatientDraws::of_key(keys[j]).uniform(at) < c.cure
+                        {
+                            continue;
+                        }
+                        let e = match inverse_frailty {
+                            Some(z) => draws[j] * z[j],
+                            None => draws[j],
+                        };
+                        race(j, c.hazard.invert(e));
+                    }
+                }
+            }
+        }
+        // After a non-fatal first event, death follows `after_recurrence` with the clock reset
+        // (or, without one, the death hazard goes on). A switch at recurrence (drawn from its
+        // own slot) changes that hazard, with the same draw; switching is decided at the
+        // recurrence itself (its visit, if scheduled, is a matter for the analysis:
+        // `cut::TteSpec`).
+        let recurred = |j: usize| first_cause[j] != NO_EVENT && Some(first_cause[j]) != self.death;
+        let switched = slots(&mut buffers.switched, n);
+        switched.fill(false);
+        if self.profiles.iter().any(|p| p.switching.is_some()) {
+            for j in 0..n {
+                if let Some((probability, _)) = &self.profiles[profile[j] as usize].switching {
+                    switched[j] = recurred(j) && PatientDraws::of_key(keys[j]).uniform(slot::SWITCH) < *probability;
+                }
+            }
+        }
+        let death_time = latent_death;
+        if let Some(after) = self.after_draw.map(draws_of) {
+            for j in 0..n {
+                let p = &self.profiles[profile[j] as usize];
+                let Some(h) = &p.after_recurrence else { continue };
+                if !recurred(j) {
+                    continue;
+                }
+                let h = match &p.switching {
+                    Some((_, after_switch)) if switched[j] => after_switch,
+                    _ => h,
+                };
+                let inv_z = inverse_frailty.map_or(1.0, |z| z[j]);
+                death_time[j] = first_time[j] + h.invert(after[j] * inv_z);
+            }
+        }
+        // Dropout: an exponential at the arm's hazard (∞ by profile without one).
+        let dropout = slots(&mut buffers.dropout, n);
+        match self.dropout_draw.map(draws_of) {
+            Some(draws) => {
+                for j in 0..n {
+                    dropout[j] = draws[j] * self.inverse_dropout[profile[j] as usize];
+                }
+            }
+            None => dropout.fill(f64::INFINITY),
+        }
+        out.patients.extend((0..n).map(|j| {
+            let p = &self.profiles[profile[j] as usize];
+            Patient {
+                entry: entries[j],
+                arm: p.arm,
+                cohort: p.cohort,
+                first_time: first_time[j],
+                first_cause: first_cause[j],
+                death_time: death_time[j],
+                dropout: dropout[j],
+                switched: switched[j],
+            }
+        }));
+        if self.marked {
+            out.marks.extend(
+                (0..n).map(|j| Self::marks(&self.profiles[profile[j] as usize], PatientDraws::of_key(keys[j]))),
+            );
         }
     }
 
@@ -260,57 +500,8 @@ impl<'a> Simulator<'a> {
         a
     }
 
-    /// One patient's history.
-    #[inline(always)]
-    pub fn patient(&self, draws: PatientDraws, entry: f64, cohort: usize, arm: u8) -> (Patient, Marks) {
-        let profile = &self.profiles[cohort * self.n_arms + arm as usize];
-        // 1 / frailty: cumulative hazards are scaled by it (a multiplication per cause).
-        let inv_z = match &self.frailty[cohort] {
-            Some(g) => 1.0 / g.sample(&mut draws.stream(slot::FRAILTY_STREAM)),
-            None => 1.0,
-        };
-        let mut first_time = f64::INFINITY;
-        let mut first_cause = NO_EVENT;
-        let mut first_is_death = false;
-        let mut latent_death = f64::INFINITY;
-        for c in &profile.causes {
-            if c.cure > 0.0 && draws.uniform(c.slot + 1) < c.cure {
-                continue;
-            }
-            let t = c.hazard.invert(draws.fast_exponential(c.slot) * inv_z);
-            if c.is_death {
-                latent_death = t;
-            }
-            if t < first_time {
-                first_time = t;
-                first_cause = c.event;
-                first_is_death = c.is_death;
-            }
-        }
-        // After a non-fatal first event, death follows `after_recurrence` with the clock reset
-        // (or, without one, the death hazard goes on).
-        // A switch at recurrence (drawn from its own slot) changes that hazard, with the same
-        // draw; switching is decided at the recurrence itself (its visit, if scheduled, is a
-        // matter for the analysis: `cut::TteSpec`).
-        let recurred = first_cause != NO_EVENT && !first_is_death;
-        let switched = match &profile.switching {
-            Some((probability, _)) => recurred && draws.uniform(slot::SWITCH) < *probability,
-            None => false,
-        };
-        let death_time = match &profile.after_recurrence {
-            Some((h, at)) if recurred => {
-                let h = match &profile.switching {
-                    Some((_, after_switch)) if switched => after_switch,
-                    _ => h,
-                };
-                first_time + h.invert(draws.fast_exponential(*at) * inv_z)
-            }
-            _ => latent_death,
-        };
-        let dropout = match profile.inverse_dropout {
-            Some(inverse) => draws.fast_exponential(slot::DROPOUT) * inverse,
-            None => f64::INFINITY,
-        };
+    /// A patient's binary responses and 24-hour adverse events.
+    fn marks(profile: &Profile, draws: PatientDraws) -> Marks {
         let mut responses = 0u64;
         for &(r, probability) in &profile.responses {
             responses |= ((draws.uniform(slot::RESPONSE + r as u64) < probability) as u64) << r;
@@ -323,10 +514,7 @@ impl<'a> Simulator<'a> {
                 adverse_g3 |= ((draws.uniform(base + 1) < grade3_share) as u64) << k;
             }
         }
-        (
-            Patient { entry, arm, cohort: cohort as u16, first_time, first_cause, death_time, dropout, switched },
-            Marks { responses, adverse, adverse_g3 },
-        )
+        Marks { responses, adverse, adverse_g3 }
     }
 }
 
