@@ -55,6 +55,22 @@ impl TteSpec {
         o
     }
 
+    /// [`outcome`](Self::outcome) when the scenario has no death, no visit schedule and no
+    /// censoring at a switch: the first event decides alone, so the outcome is its time (∞ if
+    /// none) and a status read off the cause without a branch (the cause is a coin flip to
+    /// the CPU). `None` when those conditions do not hold.
+    pub fn first_event_outcome(&self, schedule: Option<&Schedule>) -> Option<impl Fn(&Patient) -> (f64, u8) + '_> {
+        (self.death.is_none() && schedule.is_none() && !self.censor_at_switch).then_some(|p: &Patient| {
+            // Without death, every first event is seen, before a death that never comes.
+            let bit = 1u64.checked_shl(p.first_cause as u32).unwrap_or(0); // NO_EVENT: 0
+            let event = self.events & bit != 0;
+            // Any other first event precludes the endpoint: competing when the endpoint
+            // declares competing events, else a censoring.
+            let other = bit != 0 && !event && self.competing != 0;
+            (p.first_time, event as u8 | (other as u8) << 1)
+        })
+    }
+
     /// The outcome whatever happens after the first event (treatment policy).
     #[inline(always)]
     fn followed(&self, p: &Patient, schedule: Option<&Schedule>) -> (f64, u8) {
@@ -138,16 +154,29 @@ pub fn outcomes(
     outcomes: &mut Vec<(f64, u8)>,
     months: Option<&mut Vec<f64>>,
 ) {
+    match spec.first_event_outcome(schedule) {
+        Some(first) => outcomes_by(first, patients, outcomes, months),
+        None => outcomes_by(|p| spec.outcome(p, schedule), patients, outcomes, months),
+    }
+}
+
+#[inline(always)]
+fn outcomes_by(
+    outcome: impl Fn(&Patient) -> (f64, u8),
+    patients: &[Patient],
+    outcomes: &mut Vec<(f64, u8)>,
+    months: Option<&mut Vec<f64>>,
+) {
     outcomes.clear();
     let Some(months) = months else {
-        outcomes.extend(patients.iter().map(|p| spec.outcome(p, schedule)));
+        outcomes.extend(patients.iter().map(outcome));
         return;
     };
     months.clear();
     months.resize(patients.len(), 0.0);
     let mut len = 0;
     for p in patients {
-        let o = spec.outcome(p, schedule);
+        let o = outcome(p);
         outcomes.push(o);
         // Written unconditionally, kept by advancing: no branch on the data.
         months[len] = p.entry + o.0;
@@ -473,6 +502,35 @@ mod tests {
         let r =
             Patient { first_time: 7.0, first_cause: 0, death_time: 9.0, dropout: f64::INFINITY, ..Patient::default() };
         assert_eq!(efs.outcome(&r, Some(&s)), (9.0, 2));
+    }
+
+    /// The branch-free outcome is the general one wherever it applies: every cause (none
+    /// included) against endpoints with and without competing events.
+    #[test]
+    fn the_first_event_outcome_is_the_outcome() {
+        let specs = [
+            TteSpec { events: 1, competing: 0, death: None, censor_at_switch: false },
+            TteSpec { events: 1, competing: 1 << 2, death: None, censor_at_switch: false },
+            TteSpec { events: 1 | 1 << 3, competing: 1 << 1, death: None, censor_at_switch: false },
+        ];
+        for spec in &specs {
+            let first = spec.first_event_outcome(None).expect("no death, schedule or switch censoring");
+            for cause in [0, 1, 2, 3, 4, 63, NO_EVENT] {
+                let t = if cause == NO_EVENT { f64::INFINITY } else { 7.5 };
+                let p = Patient {
+                    first_time: t,
+                    first_cause: cause,
+                    death_time: f64::INFINITY,
+                    dropout: 3.0,
+                    ..Default::default()
+                };
+                assert_eq!(first(&p), spec.outcome(&p, None), "{spec:?} cause {cause}");
+            }
+        }
+        let with_death = TteSpec { events: 1, competing: 0, death: Some(2), censor_at_switch: false };
+        assert!(with_death.first_event_outcome(None).is_none());
+        let switching = TteSpec { events: 1, competing: 0, death: None, censor_at_switch: true };
+        assert!(switching.first_event_outcome(None).is_none());
     }
 
     #[test]

@@ -140,8 +140,9 @@ pub struct Simulator<'a> {
 /// never cleared (every slot of a trial's patients is written before it is read).
 #[derive(Default)]
 pub struct SimBuffers {
-    /// Per cohort: the current block and the position in it.
-    blocks: Vec<(Vec<u8>, usize, SlotRng)>,
+    /// Per cohort: its arms in randomisation order (its permuted blocks in turn), and how
+    /// many are taken.
+    arms: Vec<(Vec<u8>, usize)>,
     /// The patients' keys, entry months and exponential draws (slot after slot, each for
     /// every patient).
     keys: Vec<u64>,
@@ -149,7 +150,7 @@ pub struct SimBuffers {
     exponentials: Vec<f64>,
     /// Each patient's profile, 1 / frailty (with a frailty), first event time and cause so
     /// far, and latent time of death.
-    profile: Vec<u16>,
+    profile: Vec<u32>,
     inverse_frailty: Vec<f64>,
     first_time: Vec<f64>,
     first_cause: Vec<u16>,
@@ -323,12 +324,6 @@ impl<'a> Simulator<'a> {
         out.patients.clear();
         out.marks.clear();
         let stream = ReplicateStream::new(self.seed, replicate);
-        // Each cohort's block buffer is kept across trials; the position says it is used up.
-        buffers.blocks.resize_with(s.cohorts.len(), || (Vec::new(), 0, stream.randomisation(0)));
-        for (c, (_, pos, rng)) in buffers.blocks.iter_mut().enumerate() {
-            *pos = usize::MAX;
-            *rng = stream.randomisation(c);
-        }
         let keys = slots(&mut buffers.keys, n);
         batch::patient_keys(&stream, keys);
         let keys = &*keys;
@@ -349,16 +344,29 @@ impl<'a> Simulator<'a> {
         }
         let exponentials = &*exponentials;
         let draws_of = |d: usize| &exponentials[d * n..(d + 1) * n];
-        // Cohort and arm, in randomisation order.
+        // Cohort, then arm: the next of the cohort's arms in randomisation order.
         let profile = slots(&mut buffers.profile, n);
-        for (p, &k) in profile.iter_mut().zip(keys) {
-            let cohort = if self.cohort_cdf.len() == 1 {
-                0
-            } else {
-                self.cohort_of(PatientDraws::of_key(k).uniform(slot::COHORT))
-            };
-            let arm = self.next_arm(&mut buffers.blocks[cohort]);
-            *p = (cohort * self.n_arms + arm as usize) as u16;
+        let arms = &mut buffers.arms;
+        arms.resize_with(s.cohorts.len(), Default::default);
+        if self.cohort_cdf.len() == 1 {
+            self.permuted_blocks(stream.randomisation(0), n, &mut arms[0].0);
+            for (p, &a) in profile.iter_mut().zip(&arms[0].0) {
+                *p = a as u32;
+            }
+        } else {
+            for (p, &k) in profile.iter_mut().zip(keys) {
+                *p = self.cohort_of(PatientDraws::of_key(k).uniform(slot::COHORT)) as u32;
+            }
+            for (c, (sequence, taken)) in arms.iter_mut().enumerate() {
+                let count = profile.iter().filter(|&&p| p as usize == c).count();
+                self.permuted_blocks(stream.randomisation(c), count, sequence);
+                *taken = 0;
+            }
+            for p in profile.iter_mut() {
+                let (sequence, taken) = &mut arms[*p as usize];
+                *p = *p * self.n_arms as u32 + sequence[*taken] as u32;
+                *taken += 1;
+            }
         }
         let profile = &*profile;
         // 1 / frailty: cumulative hazards are scaled by it (a multiplication per cause).
@@ -484,20 +492,19 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    fn next_arm(&self, (block, pos, rng): &mut (Vec<u8>, usize, SlotRng)) -> u8 {
-        if *pos >= block.len() {
-            block.clear();
-            block.extend_from_slice(&self.block_template);
-            // Fisher–Yates.
+    /// A cohort's arms for at least `count` patients into `out`: permuted blocks of the
+    /// allocation (Fisher–Yates on each), drawn from the cohort's randomisation stream.
+    fn permuted_blocks(&self, mut rng: SlotRng, count: usize, out: &mut Vec<u8>) {
+        out.clear();
+        while out.len() < count {
+            let start = out.len();
+            out.extend_from_slice(&self.block_template);
+            let block = &mut out[start..];
             for i in (1..block.len()).rev() {
                 let j = rng.random_range(0..=i);
                 block.swap(i, j);
             }
-            *pos = 0;
         }
-        let a = block[*pos];
-        *pos += 1;
-        a
     }
 
     /// A patient's binary responses and 24-hour adverse events.
