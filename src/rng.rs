@@ -67,6 +67,14 @@ impl ReplicateStream {
     pub fn randomisation(&self, cohort: usize) -> SlotRng {
         PatientDraws { key: splitmix(self.root, (1 << 63) + cohort as u64) }.stream(0)
     }
+
+    /// The same stream with its first `words.len()` words computed ahead in one vectorised
+    /// pass into `words` (for a consumer that takes about that many).
+    pub fn randomisation_ahead<'w>(&self, cohort: usize, words: &'w mut [u64]) -> AheadRng<'w> {
+        let rng = self.randomisation(cohort);
+        batch::ahead(rng.draws.key, words);
+        AheadRng { words, rng }
+    }
 }
 
 /// The purposes of a patient's draws, each a fixed slot of its sub-stream.
@@ -215,6 +223,11 @@ pub mod batch {
         }
     }
 
+    /// The words 0, 1, … of the sub-stream `key` into `out` (as [`PatientDraws::stream`]`(0)`).
+    pub fn ahead(key: u64, out: &mut [u64]) {
+        keys(key, out);
+    }
+
     /// The keys of a replicate's patients 0, 1, … into `out`.
     pub fn patient_keys(stream: &ReplicateStream, out: &mut [u64]) {
         keys(stream.root, out);
@@ -319,6 +332,40 @@ pub mod batch {
     }
 }
 
+/// A [`SlotRng`] whose first words were computed ahead: the same words, the rest as they come.
+pub struct AheadRng<'w> {
+    words: &'w [u64],
+    rng: SlotRng,
+}
+
+impl TryRng for AheadRng<'_> {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.try_next_u64()? >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        match self.words.get(self.rng.next as usize) {
+            Some(&w) => {
+                self.rng.next += 1;
+                Ok(w)
+            }
+            None => self.rng.try_next_u64(),
+        }
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(8) {
+            let w = self.try_next_u64()?.to_le_bytes();
+            chunk.copy_from_slice(&w[..chunk.len()]);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +411,20 @@ mod tests {
             }
         }
         batch::BASELINE_ONLY.store(false, Ordering::Relaxed);
+    }
+
+    #[test]
+    fn words_computed_ahead_are_the_stream() {
+        use rand::RngExt;
+        let stream = ReplicateStream::new(3, 9);
+        for ahead in [0, 1, 5, 64] {
+            let mut words = vec![0; ahead];
+            let (mut a, mut b) = (stream.randomisation_ahead(1, &mut words), stream.randomisation(1));
+            for i in 0..100usize {
+                assert_eq!(a.random_range(0..=i % 7), b.random_range(0..=i % 7));
+                assert_eq!(a.next_u64(), b.next_u64());
+            }
+        }
     }
 
     #[test]

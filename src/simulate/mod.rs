@@ -8,7 +8,7 @@
 
 pub mod hazard;
 
-use crate::rng::{PatientDraws, ReplicateStream, SlotRng, batch, slot};
+use crate::rng::{PatientDraws, ReplicateStream, batch, slot};
 use crate::scenario::{Accrual, DEATH, Scenario};
 use hazard::Hazard;
 use rand::RngExt;
@@ -130,6 +130,8 @@ pub struct Simulator<'a> {
     after_draw: Option<usize>,
     dropout_draw: Option<usize>,
     inverse_dropout: Vec<f64>,
+    /// (arm, cohort) by profile.
+    arm_cohort: Vec<(u8, u16)>,
     /// The death event, if the scenario has one.
     death: Option<u16>,
     /// The seed of the replicate streams: the study's, or the planning simulation's.
@@ -140,6 +142,8 @@ pub struct Simulator<'a> {
 /// never cleared (every slot of a trial's patients is written before it is read).
 #[derive(Default)]
 pub struct SimBuffers {
+    /// The randomisation stream's words, computed ahead.
+    words: Vec<u64>,
     /// Per cohort: its arms in randomisation order (its permuted blocks in turn), and how
     /// many are taken.
     arms: Vec<(Vec<u8>, usize)>,
@@ -157,6 +161,27 @@ pub struct SimBuffers {
     latent_death: Vec<f64>,
     switched: Vec<bool>,
     dropout: Vec<f64>,
+}
+
+/// Races one cause's times (∞ where a patient's profile lacks the cause or it is cured)
+/// against the first events so far, in event order (the first wins ties); the time is also
+/// the latent time of death if the cause is death.
+#[inline(always)]
+fn race(
+    pass: &EventPass,
+    times: impl Iterator<Item = f64>,
+    (first_time, first_cause, latent_death): (&mut [f64], &mut [u16], &mut [f64]),
+) {
+    let n = first_time.len();
+    let (first_cause, latent_death) = (&mut first_cause[..n], &mut latent_death[..n]);
+    for (j, t) in times.take(n).enumerate() {
+        if pass.is_death {
+            latent_death[j] = t;
+        }
+        let first = t < first_time[j];
+        first_time[j] = if first { t } else { first_time[j] };
+        first_cause[j] = if first { pass.event } else { first_cause[j] };
+    }
 }
 
 /// `buffer[..n]`, grown as needed (its contents are overwritten by the caller).
@@ -284,6 +309,7 @@ impl<'a> Simulator<'a> {
             .flat_map(|(i, a)| std::iter::repeat_n(i as u8, (a.allocation * copies) as usize))
             .collect();
         let marked = profiles.iter().any(|p| !p.responses.is_empty() || !p.adverse_events.is_empty());
+        let arm_cohort = profiles.iter().map(|p| (p.arm, p.cohort)).collect();
         Simulator {
             scenario,
             profiles,
@@ -297,6 +323,7 @@ impl<'a> Simulator<'a> {
             after_draw,
             dropout_draw,
             inverse_dropout,
+            arm_cohort,
             death: death.map(|d| d as u16),
             seed: scenario.seed,
         }
@@ -349,7 +376,7 @@ impl<'a> Simulator<'a> {
         let arms = &mut buffers.arms;
         arms.resize_with(s.cohorts.len(), Default::default);
         if self.cohort_cdf.len() == 1 {
-            self.permuted_blocks(stream.randomisation(0), n, &mut arms[0].0);
+            self.permuted_blocks(&stream, 0, n, &mut buffers.words, &mut arms[0].0);
             for (p, &a) in profile.iter_mut().zip(&arms[0].0) {
                 *p = a as u32;
             }
@@ -359,7 +386,7 @@ impl<'a> Simulator<'a> {
             }
             for (c, (sequence, taken)) in arms.iter_mut().enumerate() {
                 let count = profile.iter().filter(|&&p| p as usize == c).count();
-                self.permuted_blocks(stream.randomisation(c), count, sequence);
+                self.permuted_blocks(&stream, c, count, &mut buffers.words, sequence);
                 *taken = 0;
             }
             for p in profile.iter_mut() {
@@ -390,45 +417,36 @@ impl<'a> Simulator<'a> {
         latent_death.fill(f64::INFINITY);
         for pass in &self.passes {
             let draws = draws_of(pass.draw);
-            // A cause a patient's profile has: its time (∞ when cured or absent) is the latent
-            // time of death if it is death, and the first event if it comes first.
-            let mut race = |j: usize, t: f64| {
-                if pass.is_death {
-                    latent_death[j] = t;
-                }
-                let first = t < first_time[j];
-                first_time[j] = if first { t } else { first_time[j] };
-                first_cause[j] = if first { pass.event } else { first_cause[j] };
-            };
-            match (&pass.constant, inverse_frailty) {
+            let firsts = (&mut *first_time, &mut *first_cause, &mut *latent_death);
+            match (pass.constant.as_deref(), inverse_frailty) {
                 (Some(inverse_rate), None) => {
-                    for j in 0..n {
-                        race(j, draws[j] * inverse_rate[profile[j] as usize]);
-                    }
+                    let profile = &profile[..n];
+                    race(pass, (0..n).map(|j| draws[j] * inverse_rate[profile[j] as usize]), firsts)
                 }
                 (Some(inverse_rate), Some(z)) => {
-                    for j in 0..n {
-                        race(j, draws[j] * z[j] * inverse_rate[profile[j] as usize]);
-                    }
+                    let (profile, z) = (&profile[..n], &z[..n]);
+                    race(pass, (0..n).map(|j| draws[j] * z[j] * inverse_rate[profile[j] as usize]), firsts)
                 }
-                (None, _) => {
-                    for j in 0..n {
+                (None, _) => race(
+                    pass,
+                    (0..n).map(|j| {
                         let Some(c) = &self.profiles[profile[j] as usize].causes[pass.event as usize] else {
-                            continue;
+                            return f64::INFINITY;
                         };
                         if let Some(at) = pass.cure_slot
                             && c.cure > 0.0
                             && PatientDraws::of_key(keys[j]).uniform(at) < c.cure
                         {
-                            continue;
+                            return f64::INFINITY;
                         }
                         let e = match inverse_frailty {
                             Some(z) => draws[j] * z[j],
                             None => draws[j],
                         };
-                        race(j, c.hazard.invert(e));
-                    }
-                }
+                        c.hazard.invert(e)
+                    }),
+                    firsts,
+                ),
             }
         }
         // After a non-fatal first event, death follows `after_recurrence` with the clock reset
@@ -466,18 +484,21 @@ impl<'a> Simulator<'a> {
         let dropout = slots(&mut buffers.dropout, n);
         match self.dropout_draw.map(draws_of) {
             Some(draws) => {
-                for j in 0..n {
-                    dropout[j] = draws[j] * self.inverse_dropout[profile[j] as usize];
+                for ((o, &d), &p) in dropout.iter_mut().zip(draws).zip(profile) {
+                    *o = d * self.inverse_dropout[p as usize];
                 }
             }
             None => dropout.fill(f64::INFINITY),
         }
+        let (entries, first_time, first_cause, death_time, dropout, switched) =
+            (&entries[..n], &first_time[..n], &first_cause[..n], &death_time[..n], &dropout[..n], &switched[..n]);
+        let arm_cohort = &self.arm_cohort[..];
         out.patients.extend((0..n).map(|j| {
-            let p = &self.profiles[profile[j] as usize];
+            let (arm, cohort) = arm_cohort[profile[j] as usize];
             Patient {
                 entry: entries[j],
-                arm: p.arm,
-                cohort: p.cohort,
+                arm,
+                cohort,
                 first_time: first_time[j],
                 first_cause: first_cause[j],
                 death_time: death_time[j],
@@ -494,7 +515,17 @@ impl<'a> Simulator<'a> {
 
     /// A cohort's arms for at least `count` patients into `out`: permuted blocks of the
     /// allocation (Fisher–Yates on each), drawn from the cohort's randomisation stream.
-    fn permuted_blocks(&self, mut rng: SlotRng, count: usize, out: &mut Vec<u8>) {
+    fn permuted_blocks(
+        &self,
+        stream: &ReplicateStream,
+        cohort: usize,
+        count: usize,
+        words: &mut Vec<u64>,
+        out: &mut Vec<u8>,
+    ) {
+        // One word per swap, nearly always (a second one about once in 2^32 / block size).
+        let l = self.block_template.len();
+        let mut rng = stream.randomisation_ahead(cohort, slots(words, count.div_ceil(l) * (l - 1)));
         out.clear();
         while out.len() < count {
             let start = out.len();
