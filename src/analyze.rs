@@ -519,6 +519,8 @@ pub struct Scratch {
     sorter: crate::stats::BucketSorter,
     table: RiskTable,
     months: Vec<f64>,
+    /// When each patient's first event is seen (with a visit schedule).
+    visits: Vec<f64>,
     exact: Vec<(f64, u8)>,
     order: Vec<usize>,
     /// Boundaries from the information observed at the looks.
@@ -568,12 +570,21 @@ impl Plan<'_> {
         let patients = &trial.patients[..];
         record.fill(f64::NAN);
         scratch.outcomes.resize_with(s.endpoints.len(), Vec::new);
+        // With a visit schedule, when each first event is seen: the same for every endpoint.
+        if s.assessments.is_some() {
+            cut::first_visits(patients, s.assessments.as_ref(), &mut scratch.visits);
+        }
         for (i, spec) in self.tte.iter().enumerate() {
             let out = &mut scratch.outcomes[i];
             match spec {
                 Some(spec) => {
                     let months = (Some(i) == self.months_of).then_some(&mut scratch.months);
-                    cut::outcomes(spec, patients, s.assessments.as_ref(), out, months);
+                    match &s.assessments {
+                        Some(schedule) => {
+                            cut::outcomes_seen_at(spec, patients, Some(schedule), &scratch.visits, out, months)
+                        }
+                        None => cut::outcomes(spec, patients, None, out, months),
+                    }
                 }
                 None => out.clear(),
             }

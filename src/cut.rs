@@ -45,12 +45,17 @@ impl TteSpec {
     /// (the recurrence's visit), unless the endpoint's outcome came first.
     #[inline(always)]
     pub fn outcome(&self, p: &Patient, schedule: Option<&Schedule>) -> (f64, u8) {
-        let o = self.followed(p, schedule);
-        if self.censor_at_switch && p.switched {
-            let seen = schedule.map_or(p.first_time, |s| next_visit(s, p.first_time));
-            if seen < o.0 {
-                return (seen, 0);
-            }
+        self.outcome_seen_at(p, first_visit(p, schedule))
+    }
+
+    /// [`outcome`](Self::outcome) with the month (from entry) at which the patient's first
+    /// event is seen if it is not death, [`first_visit`]: the same for every endpoint, so a
+    /// trial's endpoints can share it.
+    #[inline(always)]
+    pub fn outcome_seen_at(&self, p: &Patient, visit: f64) -> (f64, u8) {
+        let o = self.followed(p, visit);
+        if self.censor_at_switch && p.switched && visit < o.0 {
+            return (visit, 0);
         }
         o
     }
@@ -73,14 +78,14 @@ impl TteSpec {
 
     /// The outcome whatever happens after the first event (treatment policy).
     #[inline(always)]
-    fn followed(&self, p: &Patient, schedule: Option<&Schedule>) -> (f64, u8) {
+    fn followed(&self, p: &Patient, visit: f64) -> (f64, u8) {
         let death_in = |mask: u64| self.death.is_some_and(|d| Self::has(mask, d));
         if p.first_cause == NO_EVENT {
             return (f64::INFINITY, 0);
         }
         let cause = p.first_cause as usize;
         let is_death = Some(cause) == self.death;
-        let seen = if is_death { p.first_time } else { schedule.map_or(p.first_time, |s| next_visit(s, p.first_time)) };
+        let seen = if is_death { p.first_time } else { visit };
         // A recurrence whose visit comes after death is never seen.
         let seen_before_death = is_death || seen <= p.death_time;
         if Self::has(self.events, cause) && seen_before_death {
@@ -155,28 +160,59 @@ pub fn outcomes(
     months: Option<&mut Vec<f64>>,
 ) {
     match spec.first_event_outcome(schedule) {
-        Some(first) => outcomes_by(first, patients, outcomes, months),
-        None => outcomes_by(|p| spec.outcome(p, schedule), patients, outcomes, months),
+        Some(first) => outcomes_by(|_, p| first(p), patients, outcomes, months),
+        None => outcomes_by(|_, p| spec.outcome(p, schedule), patients, outcomes, months),
+    }
+}
+
+/// When each patient's first event is seen if it is not death: its time, or with a schedule
+/// the first visit at or after it (∞ without an event).
+#[inline(always)]
+pub fn first_visit(p: &Patient, schedule: Option<&Schedule>) -> f64 {
+    match schedule {
+        Some(s) if p.first_time.is_finite() => next_visit(s, p.first_time),
+        _ => p.first_time,
+    }
+}
+
+/// [`first_visit`] of every patient into `out`.
+pub fn first_visits(patients: &[Patient], schedule: Option<&Schedule>, out: &mut Vec<f64>) {
+    out.clear();
+    out.extend(patients.iter().map(|p| first_visit(p, schedule)));
+}
+
+/// [`outcomes`] with the patients' [`first_visits`] computed once for all endpoints.
+pub fn outcomes_seen_at(
+    spec: &TteSpec,
+    patients: &[Patient],
+    schedule: Option<&Schedule>,
+    visits: &[f64],
+    outcomes: &mut Vec<(f64, u8)>,
+    months: Option<&mut Vec<f64>>,
+) {
+    match spec.first_event_outcome(schedule) {
+        Some(first) => outcomes_by(|_, p| first(p), patients, outcomes, months),
+        None => outcomes_by(|j, p| spec.outcome_seen_at(p, visits[j]), patients, outcomes, months),
     }
 }
 
 #[inline(always)]
 fn outcomes_by(
-    outcome: impl Fn(&Patient) -> (f64, u8),
+    outcome: impl Fn(usize, &Patient) -> (f64, u8),
     patients: &[Patient],
     outcomes: &mut Vec<(f64, u8)>,
     months: Option<&mut Vec<f64>>,
 ) {
     outcomes.clear();
     let Some(months) = months else {
-        outcomes.extend(patients.iter().map(outcome));
+        outcomes.extend(patients.iter().enumerate().map(|(j, p)| outcome(j, p)));
         return;
     };
     months.clear();
     months.resize(patients.len(), 0.0);
     let mut len = 0;
-    for p in patients {
-        let o = outcome(p);
+    for (j, p) in patients.iter().enumerate() {
+        let o = outcome(j, p);
         outcomes.push(o);
         // Written unconditionally, kept by advancing: no branch on the data.
         months[len] = p.entry + o.0;
