@@ -160,11 +160,7 @@ impl TryRng for SlotRng {
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let w = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&w[..chunk.len()]);
-        }
-        Ok(())
+        rand_chacha::rand_core::utils::fill_bytes_via_next_word(dst, || self.try_next_u64())
     }
 }
 
@@ -273,6 +269,12 @@ pub mod batch {
         }
     }
 
+    /// Whether the ziggurat's layers were read and checked (tests).
+    #[cfg(test)]
+    pub(super) fn layers_read() -> bool {
+        ziggurat_layers().is_some()
+    }
+
     /// The abscissae of the exponential ziggurat's layers as rand_distr uses them (its table
     /// is private): layer i's first try with the smallest uniform, 2^-53, returns 2^-53 · x_i
     /// exactly (layer 255 by its wedge test, with a second word of 1/2); x_256 = 0. Checked
@@ -358,11 +360,7 @@ impl TryRng for AheadRng<'_> {
     }
 
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
-        for chunk in dst.chunks_mut(8) {
-            let w = self.try_next_u64()?.to_le_bytes();
-            chunk.copy_from_slice(&w[..chunk.len()]);
-        }
-        Ok(())
+        rand_chacha::rand_core::utils::fill_bytes_via_next_word(dst, || self.try_next_u64())
     }
 }
 
@@ -411,6 +409,13 @@ mod tests {
             }
         }
         batch::BASELINE_ONLY.store(false, Ordering::Relaxed);
+    }
+
+    /// The ziggurat's layers were read from rand_distr and passed their check (else every
+    /// exponential would silently take the slow sampler).
+    #[test]
+    fn the_ziggurat_layers_are_read() {
+        assert!(batch::layers_read(), "rand_distr's ziggurat changed: the batched draws fall back to its sampler");
     }
 
     #[test]
