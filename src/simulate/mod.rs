@@ -381,12 +381,15 @@ impl<'a> Simulator<'a> {
                 *p = a as u32;
             }
         } else {
+            // Each cohort's patients counted (in `taken`, then reset to deal its arms).
+            arms.iter_mut().for_each(|(_, taken)| *taken = 0);
             for (p, &k) in profile.iter_mut().zip(keys) {
-                *p = self.cohort_of(PatientDraws::of_key(k).uniform(slot::COHORT)) as u32;
+                let cohort = self.cohort_of(PatientDraws::of_key(k).uniform(slot::COHORT));
+                *p = cohort as u32;
+                arms[cohort].1 += 1;
             }
             for (c, (sequence, taken)) in arms.iter_mut().enumerate() {
-                let count = profile.iter().filter(|&&p| p as usize == c).count();
-                self.permuted_blocks(&stream, c, count, &mut buffers.words, sequence);
+                self.permuted_blocks(&stream, c, *taken, &mut buffers.words, sequence);
                 *taken = 0;
             }
             for p in profile.iter_mut() {
