@@ -1,6 +1,7 @@
 //! The parallel replicate loop. Replicates run in batches; within a batch each replicate
 //! writes its fixed-size record into its own slot of a shared buffer (rayon, one worker's
-//! buffers reused across replicates: no heap allocation per patient); the batch is then folded
+//! buffers, kept across tasks and batches, reused across replicates: no heap allocation per
+//! patient); the batch is then folded
 //! into the [`Summary`] in replicate order, on the calling thread while the pool simulates the
 //! next batch. Replicate i depends only on (scenario, seed, i),
 //! so the result is the same for any thread count.
@@ -22,6 +23,47 @@ struct Worker {
     sim: SimBuffers,
     trial: Trial,
     scratch: analyze::Scratch,
+}
+
+/// Workers kept across the tasks and batches of a run: a task takes one (or a new one) and
+/// gives it back when it ends, so that tasks can be small (a short tail at the end of each
+/// batch) without each one growing fresh buffers. Which worker serves which replicate does
+/// not matter: a replicate's record depends on (scenario, seed, i) only.
+#[derive(Default)]
+struct Workers(std::sync::Mutex<Vec<Worker>>);
+
+/// A worker taken from [`Workers`], given back on drop.
+struct Lent<'a> {
+    worker: Option<Worker>,
+    home: &'a Workers,
+}
+
+impl Workers {
+    fn lend(&self) -> Lent<'_> {
+        let worker = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop().unwrap_or_default();
+        Lent { worker: Some(worker), home: self }
+    }
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(w) = self.worker.take() {
+            self.home.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(w);
+        }
+    }
+}
+
+impl std::ops::Deref for Lent<'_> {
+    type Target = Worker;
+    fn deref(&self) -> &Worker {
+        self.worker.as_ref().expect("lent until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Lent<'_> {
+    fn deref_mut(&mut self) -> &mut Worker {
+        self.worker.as_mut().expect("lent until dropped")
+    }
 }
 
 /// The endpoints whose joint rejection is reported as "all" / "at least one": the
@@ -89,6 +131,7 @@ pub fn run_controlled(
     // writes) overlaps the parallel work instead of idling the other threads.
     let mut next = Batch::default();
     let mut done = Batch::default();
+    let workers = Workers::default();
     let mut start = range.start;
     // Batches start small and double while they take under half a second, so that progress,
     // checkpoints and interruption come often even when a trial is slow.
@@ -98,8 +141,8 @@ pub fn run_controlled(
         next.prepare(start, end, layout.stride);
         let began = std::time::Instant::now();
         let folded = rayon::in_place_scope(|scope| {
-            let (next, sim, plan, stride) = (&mut next, &sim, &plan, layout.stride);
-            scope.spawn(move |_| next.simulate(sim, plan, stride, stop));
+            let (next, sim, plan, stride, workers) = (&mut next, &sim, &plan, layout.stride, &workers);
+            scope.spawn(move |_| next.simulate(sim, plan, stride, workers, stop));
             done.fold(&mut summary, &layout, &family, plan.primary, &mut observe)
         });
         let seconds = began.elapsed().as_secs_f64();
@@ -138,26 +181,32 @@ impl Batch {
     fn prepare(&mut self, start: u64, end: u64, stride: usize) {
         let n = (end - start) as usize;
         (self.start, self.end) = (start, end);
-        self.buffer.clear();
-        self.buffer.resize(n * stride, 0.0);
+        // Grown, not cleared: `analyze` writes every field of a record before it is folded,
+        // and only finished records are folded.
+        if self.buffer.len() < n * stride {
+            self.buffer.resize(n * stride, 0.0);
+        }
+        self.buffer.truncate(n * stride);
         self.finished.clear();
         self.finished.resize_with(n, || AtomicBool::new(false));
     }
 
     /// Simulates and analyses the batch's replicates in parallel, skipping those not started
     /// once `stop` is set.
-    fn simulate(&mut self, sim: &Simulator, plan: &Plan, stride: usize, stop: &AtomicBool) {
+    fn simulate(&mut self, sim: &Simulator, plan: &Plan, stride: usize, workers: &Workers, stop: &AtomicBool) {
         if self.buffer.is_empty() {
             return;
         }
         let (start, finished) = (self.start, &self.finished);
-        // At least 64 replicates per task, so that each worker's buffers serve many trials.
-        self.buffer.par_chunks_mut(stride).enumerate().with_min_len(64).for_each_init(
-            Worker::default,
-            |w, (j, record)| {
+        // Tasks of at least 8 replicates: the lock on the workers is taken once per task, and
+        // the threads finish a batch at most 8 trials apart.
+        self.buffer.par_chunks_mut(stride).enumerate().with_min_len(8).for_each_init(
+            || workers.lend(),
+            |lent, (j, record)| {
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }
+                let w: &mut Worker = lent;
                 sim.simulate_trial(start + j as u64, &mut w.sim, &mut w.trial);
                 plan.analyze(&w.trial, &mut w.scratch, record);
                 finished[j].store(true, Ordering::Relaxed);

@@ -167,15 +167,17 @@ impl TryRng for SlotRng {
 /// The same draws as [`PatientDraws`], slot by slot, for every patient of a trial in one pass
 /// each, written so that the compiler vectorises them: the keys, a uniform of one slot and a
 /// standard exponential of one slot (the ziggurat's first try in the pass, the rare retry
-/// after it). Each pass is compiled twice, for the baseline x86-64 and for AVX-512 (64-bit
-/// multiplications in vector registers), and the second runs where the CPU has it: both do
-/// the same integer arithmetic and the same IEEE operations in the same order, so they give
-/// the same bits (tested against the per-patient draws; the reports do not depend on it).
+/// after it). Each pass is compiled three times, for the baseline x86-64, for AVX2 (four lanes,
+/// gathers) and for AVX-512 (64-bit multiplications in vector registers), and the widest the
+/// CPU has runs: all do the same integer arithmetic and the same IEEE operations in the same
+/// order (no fused multiply-add is enabled), so they give the same bits (tested against the
+/// per-patient draws; the reports do not depend on it).
 pub mod batch {
     use super::{PatientDraws, ReplicateStream, splitmix};
     use std::sync::OnceLock;
 
-    /// Runs `$body` compiled for AVX-512 where the CPU has it, else for the baseline.
+    /// Runs `$body` compiled for AVX-512 where the CPU has it, else for AVX2 where it has that,
+    /// else for the baseline.
     macro_rules! vectorised {
         (fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
             fn $name($($arg: $ty),*) {
@@ -187,11 +189,19 @@ pub mod batch {
                     fn avx512($($arg: $ty),*) {
                         generic($($arg),*)
                     }
+                    #[target_feature(enable = "avx2")]
+                    fn avx2($($arg: $ty),*) {
+                        generic($($arg),*)
+                    }
                     if !baseline_only() && std::is_x86_feature_detected!("avx512f")
                         && std::is_x86_feature_detected!("avx512dq") && std::is_x86_feature_detected!("avx512vl")
                     {
                         // SAFETY: the CPU has the features `avx512` is compiled for.
                         return unsafe { avx512($($arg),*) };
+                    }
+                    if !baseline_only() && std::is_x86_feature_detected!("avx2") {
+                        // SAFETY: the CPU has the feature `avx2` is compiled for.
+                        return unsafe { avx2($($arg),*) };
                     }
                 }
                 generic($($arg),*)
