@@ -34,35 +34,22 @@ struct Workers(std::sync::Mutex<Vec<Worker>>);
 
 /// A worker taken from [`Workers`], given back on drop.
 struct Lent<'a> {
-    worker: Option<Worker>,
+    worker: Worker,
     home: &'a Workers,
 }
 
 impl Workers {
     fn lend(&self) -> Lent<'_> {
         let worker = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop().unwrap_or_default();
-        Lent { worker: Some(worker), home: self }
+        Lent { worker, home: self }
     }
 }
 
 impl Drop for Lent<'_> {
     fn drop(&mut self) {
-        if let Some(w) = self.worker.take() {
-            self.home.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(w);
-        }
-    }
-}
-
-impl std::ops::Deref for Lent<'_> {
-    type Target = Worker;
-    fn deref(&self) -> &Worker {
-        self.worker.as_ref().expect("lent until dropped")
-    }
-}
-
-impl std::ops::DerefMut for Lent<'_> {
-    fn deref_mut(&mut self) -> &mut Worker {
-        self.worker.as_mut().expect("lent until dropped")
+        // An empty worker (no buffers) is left in its place.
+        let w = std::mem::take(&mut self.worker);
+        self.home.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(w);
     }
 }
 
@@ -206,7 +193,7 @@ impl Batch {
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }
-                let w: &mut Worker = lent;
+                let w = &mut lent.worker;
                 sim.simulate_trial(start + j as u64, &mut w.sim, &mut w.trial);
                 plan.analyze(&w.trial, &mut w.scratch, record);
                 finished[j].store(true, Ordering::Relaxed);
