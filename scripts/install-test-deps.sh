@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need beyond the Rust toolchain, from Debian's packages: headless Chromium, in
-# which tests/html_report.rs renders the HTML simulation report; R with survival, cmprsk,
-# jsonlite and testthat, with which tests/r_package.rs runs `R CMD check` on the R package in
+# which tests/it/html_report.rs renders the HTML simulation report; R with survival, cmprsk,
+# jsonlite and testthat, with which tests/it/r_package.rs runs `R CMD check` on the R package in
 # r/. Each is installed only when absent.
 set -euo pipefail
 packages=()

@@ -643,7 +643,7 @@ impl RunReport {
     /// unless `keep_scenario`, the effective scenario's text (its SHA-256 stays) and the
     /// design's description (the HTML report shows the first point's). A sweep keeps
     /// one of these per point and writes the whole reports as they finish
-    /// (`tests/cluster.rs` checks that every sweep format renders the same from them).
+    /// (`tests/it/cluster.rs` checks that every sweep format renders the same from them).
     pub fn into_row(self, keep_scenario: bool) -> RunReport {
         let mut r = self;
         r.examples = Vec::new();

@@ -1,0 +1,324 @@
+//! `peritrial analyze` on R-style data against R: competing risks (Gray's test with
+//! `cmprsk::cuminc`, the Aalen–Johansen incidence and its variance, cause-specific log-rank
+//! and Cox with `survival`) and binary responses (`binom.test`, `fisher.test`, `prop.test`).
+//! tests/reference/make_analyze_refs.R wrote the data (tests/reference/data/cr_*.csv,
+//! resp_*.csv) and tests/reference/analyze_refs.json.
+
+use assert_cmd::Command;
+use peritrial::data::{Columns, read};
+use peritrial::stats::cif::gray_test;
+use peritrial::stats::{RiskTable, sort_by_stratum_time};
+use serde_json::Value;
+
+fn refs() -> Value {
+    serde_json::from_str(&std::fs::read_to_string("tests/reference/analyze_refs.json").unwrap()).unwrap()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// Statistics to 1e-6 relative, p-values to 1e-9 absolute.
+fn rel(what: &str, got: &Value, want: &Value) {
+    let (g, w) = (f(got), f(want));
+    assert!((g - w).abs() <= 1e-6 * w.abs().max(1e-12), "{what}: peritrial {g} vs R {w}");
+}
+
+fn p(what: &str, got: &Value, want: &Value) {
+    let (g, w) = (f(got), f(want));
+    assert!((g - w).abs() <= 1e-9, "{what}: peritrial {g} vs R {w}");
+}
+
+fn analyze(args: &[&str]) -> Value {
+    let out = crate::helpers::peritrial().arg("analyze").args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+const R_COLUMNS: [&str; 6] = ["--time", "efs_time", "--status", "efs_status", "--strata", "cohort"];
+
+#[test]
+fn competing_risks_agree_with_cmprsk_and_survival() {
+    let refs = refs();
+    for (name, r) in refs["competing"].as_object().unwrap() {
+        let path = format!("tests/reference/data/{name}.csv");
+        let mut args = vec![path.as_str()];
+        args.extend(R_COLUMNS);
+        args.extend(["--milestones", "6,12,24"]);
+        let v = analyze(&args);
+        let c = &v["competing_risks"];
+        assert_eq!(v["arms"]["0"]["label"], "control", "{name}");
+        assert_eq!(v["arms"]["1"]["label"], "rmhtnf", "{name}");
+        rel(&format!("{name} Gray statistic"), &c["gray"]["statistic"], &r["gray"]["statistic"]);
+        p(&format!("{name} Gray p"), &c["gray"]["p_value"], &r["gray"]["p_value"]);
+        if v["strata"].is_array() {
+            rel(
+                &format!("{name} stratified Gray"),
+                &c["gray_stratified"]["statistic"],
+                &r["gray_stratified"]["statistic"],
+            );
+            p(&format!("{name} stratified Gray p"), &c["gray_stratified"]["p_value"], &r["gray_stratified"]["p_value"]);
+        }
+        for (a, label) in [("0", "control"), ("1", "rmhtnf")] {
+            for k in 0..3 {
+                let at = &c["arms"][a]["cumulative_incidence"][k];
+                rel(&format!("{name} {label} incidence {k}"), &at["incidence"], &r["incidence"][label][k]);
+                rel(&format!("{name} {label} variance {k}"), &at["variance"], &r["variance"][label][k]);
+            }
+        }
+        rel(&format!("{name} cause-specific log-rank"), &v["logrank"]["chisq"], &r["logrank_chisq"]);
+        p(&format!("{name} cause-specific log-rank p"), &v["logrank"]["p_value"], &r["logrank_p"]);
+        rel(&format!("{name} cause-specific Cox"), &v["cox_efron"]["log_hr"], &r["cox_log_hr"]);
+        rel(&format!("{name} cause-specific Cox se"), &v["cox_efron"]["se"], &r["cox_se"]);
+        // Cause 2 as the event of interest.
+        let mut two = args.clone();
+        two.extend(["--event-cause", "2"]);
+        let v2 = analyze(&two);
+        rel(
+            &format!("{name} Gray, cause 2"),
+            &v2["competing_risks"]["gray"]["statistic"],
+            &r["gray_cause2"]["statistic"],
+        );
+        p(&format!("{name} Gray p, cause 2"), &v2["competing_risks"]["gray"]["p_value"], &r["gray_cause2"]["p_value"]);
+        // Gray's weight (1 - F(t-))^rho with rho = 1, through the library.
+        let cols = Columns {
+            time: "efs_time".into(),
+            status: "efs_status".into(),
+            strata: Some("cohort".into()),
+            ..Columns::default()
+        };
+        let mut obs: Vec<_> = read(std::path::Path::new(&path), &cols).unwrap().remove(0).1.obs;
+        obs.iter_mut().for_each(|o| o.stratum = 0);
+        sort_by_stratum_time(&mut obs);
+        let g = gray_test(&RiskTable::build(&obs, true), 1.0).unwrap();
+        rel(&format!("{name} Gray rho = 1"), &Value::from(g.statistic), &r["gray_rho1"]["statistic"]);
+        p(&format!("{name} Gray rho = 1 p"), &Value::from(g.p_value), &r["gray_rho1"]["p_value"]);
+    }
+}
+
+#[test]
+fn binary_responses_agree_with_binom_fisher_and_prop_test() {
+    let refs = refs();
+    for (name, r) in refs["response"].as_object().unwrap() {
+        let path = format!("tests/reference/data/{name}.csv");
+        let p0 = r["null_rate"].to_string();
+        let v = analyze(&[&path, "--response", "orr", "--null-rate", &p0]);
+        for (a, label) in [("0", "control"), ("1", "rmhtnf")] {
+            let (got, want) = (&v["arms"][a], &r["arms"][label]);
+            assert_eq!(got["label"], label);
+            assert_eq!(got["responders"], want["responders"], "{name} {label}");
+            assert_eq!(got["n"], want["n"], "{name} {label}");
+            for k in 0..2 {
+                p(&format!("{name} {label} Clopper-Pearson {k}"), &got["clopper_pearson"][k], &want["cp"][k]);
+                p(&format!("{name} {label} Wilson {k}"), &got["wilson"][k], &want["wilson"][k]);
+            }
+            p(&format!("{name} {label} binom.test"), &got["binom_test"]["p_two_sided"], &want["binom_p_two_sided"]);
+            p(&format!("{name} {label} binom.test greater"), &got["binom_test"]["p_greater"], &want["binom_p_greater"]);
+        }
+        p(&format!("{name} Fisher"), &v["fisher"]["p_two_sided"], &r["fisher_two_sided"]);
+        p(&format!("{name} Fisher greater"), &v["fisher"]["p_greater"], &r["fisher_greater"]);
+        rel(&format!("{name} chi-square"), &v["chi_square"]["chisq"], &r["chisq"]);
+        p(&format!("{name} chi-square p"), &v["chi_square"]["p_two_sided"], &r["chisq_p"]);
+        rel(&format!("{name} corrected chi-square"), &v["chi_square_corrected"]["chisq"], &r["chisq_corrected"]);
+        p(
+            &format!("{name} corrected chi-square p"),
+            &v["chi_square_corrected"]["p_two_sided"],
+            &r["chisq_corrected_p"],
+        );
+    }
+}
+
+/// A hand-written R-style file: quoted text, a BOM, CRLF, arms and strata as text, and a
+/// long table analysed one trial at a time and by trial.
+#[test]
+fn r_style_files_and_long_tables_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.csv");
+    let mut text = String::from("\u{feff}\"trial\",\"usubjid\",\"efs_time\",\"efs_status\",\"arm\",\"cohort\"\r\n");
+    for t in 1..=3 {
+        for i in 0..40 {
+            let arm = if i % 2 == 0 { "Surgery alone" } else { "rmhTNF" };
+            let time = 1.0 + ((i * 37 + t * 11) % 53) as f64 / 2.0;
+            text.push_str(&format!(
+                "{t},\"P{t}-{i}\",{time},{},\"{arm}\",\"{}\"\r\n",
+                (i + t) % 3,
+                ["gastric", "colorectal"][i % 4 / 2]
+            ));
+        }
+    }
+    std::fs::write(&file, &text).unwrap();
+    let path = file.to_str().unwrap();
+    // Two text labels, neither "control": refused, naming both.
+    let out = crate::helpers::peritrial().args(["analyze", path]).args(R_COLUMNS).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"Surgery alone\"") && err.contains("\"rmhTNF\"") && err.contains("--treatment"), "{err}");
+    let mut args = vec![path];
+    args.extend(R_COLUMNS);
+    args.extend(["--treatment", "rmhTNF"]);
+    let mut one = args.clone();
+    one.extend(["--trial", "2"]);
+    let v = analyze(&one);
+    assert_eq!(v["n"], 40);
+    assert_eq!(v["arms"]["1"]["label"], "rmhTNF");
+    assert_eq!(v["strata"], serde_json::json!(["colorectal", "gastric"]));
+    let mut by = args.clone();
+    by.extend(["--by", "trial"]);
+    let out = crate::helpers::peritrial().arg("analyze").args(&by).output().unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["trial"], "2");
+    assert_eq!(lines[1]["logrank"], v["logrank"]);
+    assert_eq!(lines[1]["competing_risks"], v["competing_risks"]);
+}
+
+/// `sample`'s exports read back by `analyze`: for every time-to-event endpoint of the
+/// scenarios, each exported trial's statistic is the engine's own (`trials.csv`, the numbers
+/// of `--replicates-csv`) to the last bit and its hazard ratio to 1e-9 (the engine's Newton
+/// iterations start from the log-rank estimate), from the per-trial files with no flags, from
+/// the long table one trial at a time and from the long table by trial.
+#[test]
+fn analyze_reproduces_every_exported_trials_statistics() {
+    for scenario in ["scenarios/gastric-adjuvant.toml", "scenarios/mixed-stratified.toml"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::cargo_bin("peritrial")
+            .unwrap()
+            .args(["sample", scenario, "--trials", "3", "--per-trial", "--force", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let s = peritrial::scenario::load(std::path::Path::new(scenario), &[]).unwrap();
+        let mut trials = csv::Reader::from_path(dir.path().join("trials.csv")).unwrap();
+        let head = trials.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = trials.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 3);
+        let patients = dir.path().join("patients.csv");
+        let patients = patients.to_str().unwrap();
+        let mut checked = 0;
+        for e in &s.endpoints {
+            let peritrial::scenario::EndpointKind::TimeToEvent { test, .. } = &e.kind else { continue };
+            let (z_key, hr_key) = match test {
+                peritrial::scenario::TimeToEventTest::Logrank => ("logrank", "cox_efron"),
+                peritrial::scenario::TimeToEventTest::StratifiedLogrank => {
+                    ("logrank_stratified", "cox_efron_stratified")
+                }
+                _ => continue,
+            };
+            let col = |c: &str| head.iter().position(|h| h == format!("{}_{c}", e.name)).unwrap();
+            let (tcol, scol) = (format!("{}_time", e.name), format!("{}_status", e.name));
+            let long_args = |extra: &[&str]| {
+                let mut a = vec![patients, "--time", &tcol, "--status", &scol, "--strata", "cohort"];
+                a.extend(extra);
+                a.iter().map(|x| x.to_string()).collect::<Vec<_>>()
+            };
+            let by = Command::cargo_bin("peritrial")
+                .unwrap()
+                .arg("analyze")
+                .args(long_args(&["--by", "trial"]))
+                .output()
+                .unwrap();
+            assert!(by.status.success(), "{}", String::from_utf8_lossy(&by.stderr));
+            let by: Vec<Value> =
+                String::from_utf8_lossy(&by.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+            for (k, row) in rows.iter().enumerate() {
+                let (z, hr) = (&row[col("z")], row[col("estimate")].parse::<f64>().unwrap());
+                let file = dir.path().join(format!("trial_{:05}_{}.csv", k + 1, e.name));
+                let trial = (k + 1).to_string();
+                let views = [
+                    analyze(&[file.to_str().unwrap()]),
+                    analyze(&long_args(&["--trial", &trial]).iter().map(String::as_str).collect::<Vec<_>>()),
+                    by[k].clone(),
+                ];
+                for (how, v) in ["per-trial file", "long table --trial", "long table --by trial"].iter().zip(&views) {
+                    let what = format!("{scenario} {} trial {} ({how})", e.name, k + 1);
+                    assert_eq!(v[z_key]["z"].as_f64().unwrap().to_string(), *z, "{what}: z");
+                    let got = v[hr_key]["hazard_ratio"].as_f64().unwrap();
+                    assert!((got - hr).abs() <= 1e-9 * hr, "{what}: hazard ratio {got} vs {hr}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 3, "{scenario}: {checked} endpoint-trials checked");
+    }
+}
+
+/// A binary endpoint's per-trial file read back with `--response`: the responders, the rate
+/// and the exact binomial p-value are the engine's (`trials.csv`), trial by trial.
+#[test]
+fn analyze_reproduces_every_exported_binary_trial() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/ascites-dcr-single-arm.toml";
+    let out = crate::helpers::peritrial()
+        .args(["sample", scenario, "--trials", "5", "--per-trial", "--force", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = peritrial::scenario::load(std::path::Path::new(scenario), &[]).unwrap();
+    let e = &s.endpoints[0];
+    let peritrial::scenario::EndpointKind::Binary {
+        test: peritrial::scenario::BinaryTest::ExactBinomial { null_rate },
+        ..
+    } = &e.kind
+    else {
+        panic!("{scenario}: expected an exact binomial endpoint")
+    };
+    let mut trials = csv::Reader::from_path(dir.path().join("trials.csv")).unwrap();
+    let head = trials.headers().unwrap().clone();
+    let col = |c: &str| head.iter().position(|h| h == format!("{}_{c}", e.name)).unwrap();
+    for (k, row) in trials.records().map(|r| r.unwrap()).enumerate() {
+        let file = dir.path().join(format!("trial_{:05}_{}.csv", k + 1, e.name));
+        let v = analyze(&[file.to_str().unwrap(), "--response", "response", "--null-rate", &null_rate.to_string()]);
+        let arm = &v["arms"]["1"];
+        let what = format!("{scenario} trial {}", k + 1);
+        assert_eq!(
+            arm["responders"].as_f64().unwrap(),
+            row[col("events")].parse::<f64>().unwrap(),
+            "{what}: responders"
+        );
+        assert_eq!(arm["rate"].as_f64().unwrap(), row[col("estimate")].parse::<f64>().unwrap(), "{what}: rate");
+        assert_eq!(
+            arm["binom_test"]["p_greater"].as_f64().unwrap(),
+            row[col("p")].parse::<f64>().unwrap(),
+            "{what}: p"
+        );
+    }
+}
+
+/// A non-inferiority trial of response rates exported and read back with `--response
+/// --null-difference`: the Farrington–Manning z and p-value `analyze` gives are the engine's
+/// (`trials.csv`), trial by trial, and they differ from the chi-square test's (the margin is
+/// used); a margin above 0 is refused.
+#[test]
+fn analyze_reproduces_every_exported_noninferiority_trial() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/noninferiority-response.toml";
+    let out = crate::helpers::peritrial()
+        .args(["sample", scenario, "--trials", "5", "--per-trial", "--force", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut trials = csv::Reader::from_path(dir.path().join("trials.csv")).unwrap();
+    let head = trials.headers().unwrap().clone();
+    let col = |c: &str| head.iter().position(|h| h == format!("dcr_{c}")).unwrap();
+    for (k, row) in trials.records().map(|r| r.unwrap()).enumerate() {
+        let file = dir.path().join(format!("trial_{:05}_dcr.csv", k + 1));
+        let v = analyze(&[file.to_str().unwrap(), "--response", "response", "--null-difference", "-0.12"]);
+        let fm = &v["farrington_manning"];
+        let what = format!("{scenario} trial {}", k + 1);
+        assert_eq!(fm["z"].as_f64().unwrap(), row[col("z")].parse::<f64>().unwrap(), "{what}: z");
+        assert_eq!(fm["p_greater"].as_f64().unwrap(), row[col("p")].parse::<f64>().unwrap(), "{what}: p");
+        assert!(fm["z"].as_f64().unwrap() > v["chi_square"]["z"].as_f64().unwrap() + 2.0, "{what}: the margin moves z");
+    }
+    let file = dir.path().join("trial_00001_dcr.csv");
+    let o = crate::helpers::peritrial()
+        .args(["analyze", file.to_str().unwrap(), "--response", "response", "--null-difference", "0.1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--null-difference: 0.1"));
+}
