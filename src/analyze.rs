@@ -176,7 +176,10 @@ pub struct Plan<'a> {
 pub fn primary(s: &Scenario) -> Option<EndpointId> {
     match s.analysis.cut {
         Cut::Events { endpoint, .. } => Some(endpoint),
-        _ => s.endpoints.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
+        Cut::Month(_) | Cut::MinFollowUp(_) => s.endpoints.iter().position(|e| match e.kind {
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => true,
+            EndpointKind::Safety { .. } => false,
+        }),
     }
 }
 
@@ -287,11 +290,20 @@ fn cp_effect(s: &Scenario, e: usize, hazard_ratio: Option<f64>) -> spending::Eff
     }
 }
 
+/// The threshold and hazard ratio of a conditional-power futility rule; None under another
+/// rule or none.
+fn conditional_power_rule(futility: Option<Futility>) -> Option<(f64, Option<f64>)> {
+    match futility {
+        Some(Futility::ConditionalPower { below, hazard_ratio }) => Some((below, hazard_ratio)),
+        Some(Futility::Z(_) | Futility::BetaSpending { .. }) | None => None,
+    }
+}
+
 /// The hazard ratio of an endpoint's null hypothesis (1 but for a non-inferiority margin).
 pub fn null_hazard_ratio(e: &Endpoint) -> f64 {
     match e.kind {
         EndpointKind::TimeToEvent { null_hazard_ratio, .. } => null_hazard_ratio,
-        _ => 1.0,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => 1.0,
     }
 }
 
@@ -320,7 +332,7 @@ fn outlook(s: &Scenario, planning: &cut::Planning, e: usize, observed: &[u32], n
 /// show as the planned futility bounds, and what the analytic companion counts. None without
 /// such a rule.
 pub fn planned_conditional_power_futility(s: &Scenario, planning: &cut::Planning) -> Option<Vec<f64>> {
-    let Some(Futility::ConditionalPower { below, hazard_ratio }) = s.analysis.futility else { return None };
+    let Some((below, hazard_ratio)) = conditional_power_rule(s.analysis.futility) else { return None };
     let pe = monitored(s)?;
     let n = s.analysis.looks.count();
     let d = Design::own(s, pe, false, false);
@@ -348,7 +360,10 @@ impl<'a> Plan<'a> {
         for e in &s.endpoints {
             endpoint.push(at);
             at += field::MILESTONES + 2 * milestones(e).len();
-            let tte = matches!(e.kind, EndpointKind::TimeToEvent { .. });
+            let tte = match e.kind {
+                EndpointKind::TimeToEvent { .. } => true,
+                EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+            };
             curves.push(tte.then_some(at));
             if tte {
                 at += 2 * grid.len();
@@ -363,7 +378,7 @@ impl<'a> Plan<'a> {
         let tte: Vec<Option<TteSpec>> = s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect();
         let months_of = match s.analysis.cut {
             Cut::Events { endpoint, .. } => Some(endpoint),
-            _ => monitored,
+            Cut::Month(_) | Cut::MinFollowUp(_) => monitored,
         };
         // Each endpoint's own design at the planned fractions.
         let (keep, t, _) = information(&planning.fractions, 1.0);
@@ -487,14 +502,24 @@ fn curves_of<const COMPETING: bool>(e: &Endpoint, grid: &[f64], scratch: &Scratc
 
 /// A time-to-event endpoint comparing two arms (not the one-sample log-rank test).
 pub fn two_arm_tte(e: &Endpoint) -> bool {
-    matches!(&e.kind, EndpointKind::TimeToEvent { test, .. } if !matches!(test, TimeToEventTest::OneSampleLogrank { .. }))
-        && e.control.is_some()
+    let two_arm = match &e.kind {
+        EndpointKind::TimeToEvent { test, .. } => match test {
+            TimeToEventTest::Logrank
+            | TimeToEventTest::StratifiedLogrank
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::Cox => true,
+            TimeToEventTest::OneSampleLogrank { .. } => false,
+        },
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+    };
+    two_arm && e.control.is_some()
 }
 
 fn milestones(e: &Endpoint) -> &[f64] {
     match &e.kind {
         EndpointKind::TimeToEvent { milestones, .. } => milestones,
-        _ => &[],
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => &[],
     }
 }
 
@@ -753,7 +778,11 @@ impl Plan<'_> {
                         scratch,
                         &mut record[base..],
                     );
-                    if matches!(test, BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. }) {
+                    let one_arm = match test {
+                        BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => true,
+                        BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => false,
+                    };
+                    if one_arm {
                         // The estimate is the treatment arm's rate: its exact interval.
                         let ci = (record[base + field::CP_LOWER], record[base + field::CP_UPPER]);
                         self.interval(i, ci, &mut record[base..]);
@@ -980,7 +1009,10 @@ impl Plan<'_> {
     ) -> (Vec<f64>, Vec<bool>, bool) {
         let s = self.scenario;
         let pe = self.months_of.expect("validated: an event-driven cut");
-        let Looks::Information(t) = &s.analysis.looks else { unreachable!("validated: looks by information") };
+        let t = match &s.analysis.looks {
+            Looks::Information(t) => t,
+            Looks::Months(_) | Looks::Combined { .. } => unreachable!("validated: looks by information"),
+        };
         let n = t.len();
         let planned = planned_look_events(&self.planning, pe, n);
         let (eff, fut) = &self.planned[pe];
@@ -1052,7 +1084,7 @@ impl Plan<'_> {
         let s = self.scenario;
         let d = Design::own(s, e, true, true);
         let mut b = self.observed_bounds(e, d, events, &mut scratch.bounds);
-        if let Some(Futility::ConditionalPower { below, hazard_ratio }) = s.analysis.futility {
+        if let Some((below, hazard_ratio)) = conditional_power_rule(s.analysis.futility) {
             let effect = cp_effect(s, e, hazard_ratio);
             for k in 0..events.len() - 1 {
                 if b.0[k].is_finite() {
@@ -1166,13 +1198,22 @@ impl Plan<'_> {
     ) -> TteResult {
         let s = self.scenario;
         let e = &s.endpoints[i];
-        let EndpointKind::TimeToEvent { test, null_hazard_ratio, .. } = &e.kind else {
-            unreachable!("time-to-event endpoint")
+        let (test, null_hazard_ratio) = match &e.kind {
+            EndpointKind::TimeToEvent { test, null_hazard_ratio, .. } => (test, null_hazard_ratio),
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => unreachable!("time-to-event endpoint"),
         };
         let theta0 = *null_hazard_ratio;
         let outcomes = &scratch.outcomes[i];
         scratch.obs.clear();
-        if let TimeToEventTest::OneSampleLogrank { null_hazard } = test {
+        let one_sample = match test {
+            TimeToEventTest::OneSampleLogrank { null_hazard } => Some(null_hazard),
+            TimeToEventTest::Logrank
+            | TimeToEventTest::StratifiedLogrank
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::Cox => None,
+        };
+        if let Some(null_hazard) = one_sample {
             let (mut events, mut exposure) = (0u64, 0.0);
             for (p, &o) in patients.iter().zip(outcomes) {
                 if p.arm as usize != e.treatment {
@@ -1196,7 +1237,14 @@ impl Plan<'_> {
             };
         }
         let control = e.control.expect("validated: a two-arm test has a control");
-        let stratified = matches!(test, TimeToEventTest::StratifiedLogrank);
+        let stratified = match test {
+            TimeToEventTest::StratifiedLogrank => true,
+            TimeToEventTest::Logrank
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::Cox
+            | TimeToEventTest::OneSampleLogrank { .. } => false,
+        };
         // Arm code by scenario arm: 1 treatment, 0 control, 2 not in this comparison.
         let mut code = [2u8; 256];
         code[e.treatment] = 1;
@@ -1261,10 +1309,17 @@ impl Plan<'_> {
                 };
                 (z, normal::upper_tail(z), Some(c))
             }
-            _ => {
+            TimeToEventTest::Logrank
+            | TimeToEventTest::StratifiedLogrank
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::OneSampleLogrank { .. } => {
                 let w = match test {
                     TimeToEventTest::FlemingHarrington { rho, gamma } => Weights { rho: *rho, gamma: *gamma },
-                    _ => Weights::LOGRANK,
+                    TimeToEventTest::Logrank
+                    | TimeToEventTest::StratifiedLogrank
+                    | TimeToEventTest::MaxCombo
+                    | TimeToEventTest::Cox
+                    | TimeToEventTest::OneSampleLogrank { .. } => Weights::LOGRANK,
                 };
                 let l = if theta0 != 1.0 {
                     logrank::margin_test(&scratch.table, theta0)
@@ -1411,15 +1466,20 @@ impl Plan<'_> {
             BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
                 let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
                 let rate0 = if n0 > 0 { x0 as f64 / n0 as f64 } else { f64::NAN };
-                let correct = matches!(test, BinaryTest::ChiSquare { continuity_correction: true });
+                let (fisher, correct) = match test {
+                    BinaryTest::Fisher => (true, false),
+                    BinaryTest::ChiSquare { continuity_correction } => (false, *continuity_correction),
+                    BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => {
+                        unreachable!("a two-arm test")
+                    }
+                };
                 let (p, z) = if null_difference != 0.0 {
                     // Validation allows a margin with the uncorrected chi-square test only.
                     let z = binary::farrington_manning(t, null_difference);
                     (normal::upper_tail(z), z)
                 } else {
                     let c = if correct { binary::chi_square_corrected(t) } else { binary::chi_square(t) };
-                    let p =
-                        if matches!(test, BinaryTest::Fisher) { binary::fisher(t).p_greater } else { c.p_greater() };
+                    let p = if fisher { binary::fisher(t).p_greater } else { c.p_greater() };
                     (p, c.z)
                 };
                 (p, z, p <= e.alpha, rate1 - rate0)

@@ -20,7 +20,12 @@ pub struct TteSpec {
 
 impl TteSpec {
     pub fn new(s: &Scenario, kind: &EndpointKind) -> Option<TteSpec> {
-        let EndpointKind::TimeToEvent { events, competing, censor_at_switch, .. } = kind else { return None };
+        let (events, competing, censor_at_switch) = match kind {
+            EndpointKind::TimeToEvent { events, competing, censor_at_switch, .. } => {
+                (events, competing, censor_at_switch)
+            }
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
+        };
         let mask = |ids: &[EventId]| ids.iter().fold(0u64, |m, &e| m | 1 << e);
         Some(TteSpec {
             events: mask(events),
@@ -353,20 +358,24 @@ impl Planning {
         let n_looks = s.analysis.looks.count();
         let target = match s.analysis.cut {
             Cut::Events { endpoint, events } => Some((endpoint, events as f64)),
-            _ => None,
+            Cut::Month(_) | Cut::MinFollowUp(_) => None,
         };
         let mut events: Vec<f64> = s.endpoints.iter().map(|_| f64::NAN).collect();
         if let Some((e, d)) = target {
             events[e] = d;
         }
         // Looks whose information is known in advance: by information, without a minimum gap.
-        let by_information = matches!(s.analysis.looks, Looks::Information(_)) && s.analysis.look_gap_months == 0.0;
+        let information = match s.analysis.looks {
+            Looks::Information(_) => true,
+            Looks::Months(_) | Looks::Combined { .. } => false,
+        };
+        let by_information = information && s.analysis.look_gap_months == 0.0;
         let simulate = n_looks > 1
             && monitored.is_some()
             && (target.is_none() || !by_information || s.analysis.multiplicity.is_some());
         let fractions = match &s.analysis.looks {
             Looks::Information(f) if by_information => f.clone(),
-            _ => vec![f64::NAN; n_looks],
+            Looks::Information(_) | Looks::Months(_) | Looks::Combined { .. } => vec![f64::NAN; n_looks],
         };
         let horizon = horizon(s);
         if !simulate {
@@ -380,7 +389,11 @@ impl Planning {
                 *e = sums[i] as f64 / n;
             }
         }
-        if !by_information && target.is_none() && !matches!(s.analysis.looks, Looks::Months(_)) {
+        let by_months = match s.analysis.looks {
+            Looks::Months(_) => true,
+            Looks::Information(_) | Looks::Combined { .. } => false,
+        };
+        if !by_information && target.is_none() && !by_months {
             // The looks' event targets are fractions of the planned events, known only now.
             at_looks = planning_sums(s, pe, events[pe]).1;
         }

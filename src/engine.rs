@@ -62,7 +62,10 @@ pub fn family(s: &Scenario) -> Vec<usize> {
             .endpoints
             .iter()
             .enumerate()
-            .filter(|(_, e)| !matches!(e.kind, EndpointKind::Safety { .. }))
+            .filter(|(_, e)| match e.kind {
+                EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => true,
+                EndpointKind::Safety { .. } => false,
+            })
             .map(|(i, _)| i)
             .collect(),
     }

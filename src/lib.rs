@@ -4,6 +4,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 pub mod analyze;
 pub mod cli;
+pub mod commands;
 pub mod cut;
 pub mod data;
 pub mod design;

@@ -61,7 +61,7 @@ static ALLOCATOR: ExitOnAllocationFailure = ExitOnAllocationFailure;
 
 fn main() {
     let cli = peritrial::cli::Cli::parse();
-    if let Err(e) = peritrial::cli::run(cli) {
+    if let Err(e) = peritrial::commands::run(cli) {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());
     }

@@ -157,10 +157,17 @@ pub struct TteAssumptions {
 
 pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> {
     let e = &s.endpoints[endpoint];
-    let EndpointKind::TimeToEvent { events, test, .. } = &e.kind else { return None };
-    if matches!(test, TimeToEventTest::OneSampleLogrank { .. }) {
-        return None;
-    }
+    let events = match &e.kind {
+        EndpointKind::TimeToEvent { events, test, .. } => match test {
+            TimeToEventTest::Logrank
+            | TimeToEventTest::StratifiedLogrank
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::Cox => events,
+            TimeToEventTest::OneSampleLogrank { .. } => return None,
+        },
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
+    };
     let (t, c) = (e.treatment, e.control?);
     // Death after recurrence makes the hazard of an endpoint that counts death depend on the
     // other causes: no single hazard ratio describes it.
@@ -187,7 +194,10 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
     }
     let control_hazard = match (s.cohorts.as_slice(), events.as_slice()) {
         ([cohort], [ev]) => match cohort.events[*ev].as_ref().map(|m| (&m.distribution, m.hazard_ratio[c].ratios[0])) {
-            Some((Distribution::Exponential { rate }, h)) if cohort.frailty_variance.is_none() => Some(rate * h),
+            Some((distribution, h)) if cohort.frailty_variance.is_none() => match distribution {
+                Distribution::Exponential { rate } => Some(rate * h),
+                Distribution::PiecewiseExponential { .. } | Distribution::Weibull { .. } => None,
+            },
             _ => None,
         },
         _ => None,
@@ -205,13 +215,23 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
 pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
     let e = &s.endpoints[i];
     match &e.kind {
-        EndpointKind::TimeToEvent { test: TimeToEventTest::OneSampleLogrank { .. }, .. } => None,
-        EndpointKind::TimeToEvent { .. } => tte_assumptions(s, i).map(|a| a.hazard_ratio),
-        EndpointKind::Binary { response, test: BinaryTest::Fisher | BinaryTest::ChiSquare { .. }, .. } => {
-            let c = e.control?;
-            Some(mean_response(s, *response, e.treatment) - mean_response(s, *response, c))
-        }
-        EndpointKind::Binary { response, .. } => Some(mean_response(s, *response, e.treatment)),
+        EndpointKind::TimeToEvent { test, .. } => match test {
+            TimeToEventTest::OneSampleLogrank { .. } => None,
+            TimeToEventTest::Logrank
+            | TimeToEventTest::StratifiedLogrank
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::Cox => tte_assumptions(s, i).map(|a| a.hazard_ratio),
+        },
+        EndpointKind::Binary { response, test, .. } => match test {
+            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
+                let c = e.control?;
+                Some(mean_response(s, *response, e.treatment) - mean_response(s, *response, c))
+            }
+            BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => {
+                Some(mean_response(s, *response, e.treatment))
+            }
+        },
         EndpointKind::Safety { .. } => None,
     }
 }
@@ -254,13 +274,15 @@ pub struct RatesCompanion {
 
 pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> {
     let e = &s.endpoints[endpoint];
-    let EndpointKind::Binary {
-        response,
-        test: BinaryTest::ChiSquare { continuity_correction: false },
-        null_difference,
-    } = &e.kind
-    else {
-        return None;
+    let (response, null_difference) = match &e.kind {
+        EndpointKind::Binary { response, test, null_difference } => match test {
+            BinaryTest::ChiSquare { continuity_correction: false } => (response, null_difference),
+            BinaryTest::ChiSquare { continuity_correction: true }
+            | BinaryTest::ExactBinomial { .. }
+            | BinaryTest::SimonTwoStage { .. }
+            | BinaryTest::Fisher => return None,
+        },
+        EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
     };
     let c = e.control?;
     let (a1, a0) = (s.arms[e.treatment].allocation as f64, s.arms[c].allocation as f64);
@@ -281,7 +303,10 @@ pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> 
 /// A binary endpoint's closed-form operating characteristics, if it has one.
 pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, u64, f64)> {
     let e = &s.endpoints[endpoint];
-    let EndpointKind::Binary { response, test, .. } = &e.kind else { return None };
+    let (response, test) = match &e.kind {
+        EndpointKind::Binary { response, test, .. } => (response, test),
+        EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
+    };
     let p1 = mean_response(s, *response, e.treatment);
     let n = s.enrollment.sample_size as u64;
     match test {
@@ -300,7 +325,7 @@ pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, 
                 p1,
             ),
         )),
-        _ => None,
+        BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
     }
 }
 
@@ -316,7 +341,7 @@ pub struct GroupSequential {
 impl GroupSequential {
     /// The design of endpoint `e` when it is the one monitored at several looks.
     pub fn of(s: &Scenario, e: usize) -> Option<GroupSequential> {
-        use crate::scenario::{Futility, Looks};
+        use crate::scenario::{Futility, Looks, MultiplicityMethod};
         // An adaptive design (event re-estimation) has no closed-form companion.
         if crate::analyze::monitored(s) != Some(e) || s.analysis.reestimation.is_some() {
             return None;
@@ -325,7 +350,9 @@ impl GroupSequential {
         // looks at which no information is expected.
         let mut looks = match &s.analysis.looks {
             Looks::Information(f) if s.analysis.look_gap_months == 0.0 => f.clone(),
-            _ => crate::cut::Planning::of(s, Some(e)).fractions,
+            Looks::Information(_) | Looks::Months(_) | Looks::Combined { .. } => {
+                crate::cut::Planning::of(s, Some(e)).fractions
+            }
         };
         let mut next = f64::INFINITY;
         for f in looks.iter_mut().rev() {
@@ -343,13 +370,13 @@ impl GroupSequential {
         }
         // Under a multiplicity family the monitored endpoint starts at its share of the family's α.
         let alpha = match &s.analysis.multiplicity {
-            Some(m) if m.method.by_graph() => {
-                m.alpha * m.endpoints.iter().position(|&i| i == e).map_or(0.0, |j| m.graph.weights[j])
-            }
-            Some(m) if m.method != crate::scenario::MultiplicityMethod::FixedSequence => {
-                m.alpha / m.endpoints.len() as f64
-            }
-            Some(m) => m.alpha,
+            Some(m) => match m.method {
+                MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => {
+                    m.alpha * m.endpoints.iter().position(|&i| i == e).map_or(0.0, |j| m.graph.weights[j])
+                }
+                MultiplicityMethod::Holm | MultiplicityMethod::Bonferroni => m.alpha / m.endpoints.len() as f64,
+                MultiplicityMethod::FixedSequence => m.alpha,
+            },
             None => s.endpoints[e].alpha,
         };
         let mut efficacy = spending::boundaries(s.analysis.spending, alpha, looks);

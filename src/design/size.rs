@@ -16,6 +16,7 @@
 //! 3. The answer is the smallest integer whose fitted power reaches the target; its own Monte
 //!    Carlo power is evaluated and reported beside the fitted one.
 
+use crate::scenario::Scenario;
 use crate::stats::normal;
 
 /// One evaluated candidate.
@@ -292,5 +293,96 @@ mod tests {
     fn a_plateau_is_an_error_not_a_climb() {
         let flat = |v: u64, _r: u64| -> Result<Outcome, ()> { Ok((0.5 + 0.001 * (v as f64).ln(), 0.0)) };
         assert!(matches!(search(0.9, 100, 1, 10_000_000, 2000, flat, |_| {}), Err(SizeError::Plateau { .. })));
+    }
+}
+
+/// The counts `size` may vary: power depends on them, and the search knows their bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Varied {
+    /// `analysis.cut.events`: the event target of an event-driven cut.
+    CutEvents,
+    /// `enrollment.sample_size`.
+    SampleSize,
+}
+
+impl Varied {
+    /// Their dotted paths, in the order of the variants.
+    pub const PATHS: [&'static str; 2] = ["analysis.cut.events", "enrollment.sample_size"];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Varied::CutEvents => Self::PATHS[0],
+            Varied::SampleSize => Self::PATHS[1],
+        }
+    }
+
+    pub fn parse(path: &str) -> Option<Varied> {
+        [Varied::CutEvents, Varied::SampleSize].into_iter().find(|v| v.path() == path)
+    }
+}
+
+/// The closed-form answer where one applies, with its method: Schoenfeld's events (with the
+/// group-sequential inflation under looks), the Lachin–Foulkes sample size for those events
+/// under uniform accrual and a calendar cut, or the smallest exact binomial sample size. None
+/// where no closed form applies, or where it is infinite (a hazard ratio of 1) or beyond the
+/// language's limits.
+pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> Option<(u64, &'static str)> {
+    use crate::design::analytic;
+    use crate::scenario::{Accrual, BinaryTest, Cut, EndpointKind};
+    let mut answer: Option<(u64, &'static str)> = None;
+    if let Some(a) = analytic::tte_assumptions(s, e) {
+        let (d, method) = match analytic::GroupSequential::of(s, e) {
+            Some(gs) => (gs.events(target, a.hazard_ratio, a.ratio), "schoenfeld + group_sequential"),
+            None => (analytic::schoenfeld_events(s.endpoints[e].alpha, target, a.hazard_ratio, a.ratio), "schoenfeld"),
+        };
+        match varied {
+            Varied::CutEvents => answer = Some((d.ceil() as u64, method)),
+            Varied::SampleSize => {
+                if let (Some(h), Accrual::Uniform { months }, Cut::Month(cut)) =
+                    (a.control_hazard, &s.enrollment.accrual, &s.analysis.cut)
+                {
+                    let ep = &s.endpoints[e];
+                    let c = ep.control.expect("two-arm");
+                    let arms = [
+                        (s.arms[c].allocation as f64, h, s.dropout_hazard[c]),
+                        (s.arms[ep.treatment].allocation as f64, h * a.hazard_ratio, s.dropout_hazard[ep.treatment]),
+                    ];
+                    let follow_up = (cut - months).max(0.0);
+                    let method = if method == "schoenfeld" {
+                        "schoenfeld + lachin_foulkes"
+                    } else {
+                        "schoenfeld + group_sequential + lachin_foulkes"
+                    };
+                    answer =
+                        Some((analytic::sample_size_for_events(d, &arms, *months, follow_up).ceil() as u64, method));
+                }
+            }
+        }
+    } else if let (Some((_, _, _)), Varied::SampleSize) = (analytic::binary_companion(s, e), varied)
+        && let EndpointKind::Binary { response, test: BinaryTest::ExactBinomial { null_rate }, .. } =
+            &s.endpoints[e].kind
+    {
+        let p1 = analytic::mean_response(s, *response, s.endpoints[e].treatment);
+        let found = (1..=5000u64)
+            .find(|&m| analytic::exact_binomial_power(m, *null_rate, p1, s.endpoints[e].alpha).1 >= target);
+        answer = found.map(|m| (m, "exact_binomial"));
+    }
+    answer.filter(|a| a.0 >= 1 && a.0 <= crate::scenario::MAX_SAMPLE_SIZE as u64)
+}
+
+/// The bounds of the search from the scenario: at least one event per look and at most one
+/// per patient; under an event-driven cut at least as many patients as events; at most 64
+/// times the start (a search that climbs further is chasing a plateau).
+pub fn bounds(s: &Scenario, varied: Varied, start: u64, current: u64) -> (u64, u64) {
+    let event_cut = match s.analysis.cut {
+        crate::scenario::Cut::Events { events, .. } => Some(events as u64),
+        crate::scenario::Cut::Month(_) | crate::scenario::Cut::MinFollowUp(_) => None,
+    };
+    match varied {
+        Varied::CutEvents => ((s.analysis.looks.count() as u64).max(2), s.enrollment.sample_size as u64),
+        Varied::SampleSize => (
+            event_cut.unwrap_or(2).max(2),
+            start.max(current).saturating_mul(64).min(crate::scenario::MAX_SAMPLE_SIZE as u64),
+        ),
     }
 }

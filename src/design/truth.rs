@@ -28,7 +28,10 @@ pub fn method() -> String {
 /// time to event.
 pub fn curves(s: &Scenario, i: usize, months: &[f64]) -> Option<Vec<Vec<f64>>> {
     let e = &s.endpoints[i];
-    let EndpointKind::TimeToEvent { competing, .. } = &e.kind else { return None };
+    let competing = match &e.kind {
+        EndpointKind::TimeToEvent { competing, .. } => competing,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
+    };
     let spec = TteSpec::new(s, &e.kind)?;
     let arms: Vec<usize> = std::iter::once(e.treatment).chain(e.control).collect();
     let total: u64 = s.arms.iter().map(|a| a.allocation as u64).sum();

@@ -250,7 +250,10 @@ impl Sets {
                 let Some((time, status)) = observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month) else {
                     continue;
                 };
-                let EndpointKind::TimeToEvent { events, competing, .. } = &e.kind else { continue };
+                let (events, competing) = match &e.kind {
+                    EndpointKind::TimeToEvent { events, competing, .. } => (events, competing),
+                    EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => continue,
+                };
                 let names = |ids: &[usize]| {
                     ids.iter().map(|&k| s.event_names[k].to_uppercase()).collect::<Vec<_>>().join(" OR ")
                 };

@@ -6,7 +6,9 @@
 //! summary depends only on the set of per-replicate values and exact sums, the final report is
 //! byte-identical (outside `timing`) to an uninterrupted run.
 
+use super::hash::sha256_hex;
 use super::model::RunReport;
+use super::output::{OutputError, Target};
 use super::shard::{read_state, state};
 use crate::summary::Summary;
 use serde_json::{Value, json};
@@ -14,10 +16,6 @@ use sha2::{Digest, Sha256};
 
 pub const FORMAT: &str = "peritrial-checkpoint";
 pub const FORMAT_VERSION: u64 = 1;
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// A checkpoint (of a run or of a size search) is resumed only by the version that wrote it.
 fn same_version(v: &Value, name: &str) -> Result<(), String> {
@@ -301,4 +299,82 @@ pub fn size_read(text: &str, name: &str, key: &str) -> Result<Vec<SizeEvaluation
         out.push(SizeEvaluation { value, replicates, rejections, missed });
     }
     Ok(out)
+}
+
+/// A sweep's checkpoint journal, opened for appending once its first line is written.
+pub struct Journal<'a> {
+    path: &'a std::path::Path,
+    file: Option<std::fs::File>,
+}
+
+impl<'a> Journal<'a> {
+    /// A journal at `path`, written when the first point finishes.
+    pub fn new(path: &'a std::path::Path) -> Journal<'a> {
+        Journal { path, file: None }
+    }
+
+    /// Continues from the journal `from` whose first `sound` bytes `sweep_replay` accepted:
+    /// into the same file, after its last sound line (what follows is cut off); into another,
+    /// as a copy of that sound part.
+    pub fn continue_from(&mut self, from: &std::path::Path, sound: u64) -> Result<(), OutputError> {
+        let name = from.display().to_string();
+        if same_file(self.path, from) {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(from)
+                .and_then(|f| f.set_len(sound))
+                .map_err(|e| OutputError::Io(format!("{name}: cannot append: {e}")))?;
+        } else {
+            let mut text = Vec::new();
+            use std::io::Read;
+            std::fs::File::open(from)
+                .and_then(|f| f.take(sound).read_to_end(&mut text))
+                .map_err(|e| OutputError::Unreadable(format!("{name}: cannot read: {e}")))?;
+            Target::of(Some(self.path), true).write(&text)?;
+        }
+        self.file = Some(append_to(self.path)?);
+        Ok(())
+    }
+
+    /// Appends point `k`'s line and flushes it to disk; the first point writes the journal
+    /// whole (header and line) first, replacing a journal of an earlier sweep.
+    pub fn append(
+        &mut self,
+        k: usize,
+        sweep_sha256: &str,
+        points: usize,
+        report: &RunReport,
+    ) -> Result<(), OutputError> {
+        use std::io::Write;
+        let line = sweep_line(k, report);
+        let name = self.path.display().to_string();
+        match &mut self.file {
+            None => {
+                let text = sweep_header(sweep_sha256, points) + &line;
+                Target::of(Some(self.path), true).write(text.as_bytes())?;
+                self.file = Some(append_to(self.path)?);
+            }
+            Some(f) => {
+                f.write_all(line.as_bytes())
+                    .and_then(|_| f.sync_data())
+                    .map_err(|e| OutputError::Io(format!("{name}: cannot append: {e}")))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn append_to(path: &std::path::Path) -> Result<std::fs::File, OutputError> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map_err(|e| OutputError::Io(format!("{}: cannot append: {e}", path.display())))
+}
+
+/// Whether two paths name the same file.
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
 }

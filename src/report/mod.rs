@@ -4,6 +4,7 @@ pub mod adam;
 pub mod analyze;
 pub mod checkpoint;
 pub mod export;
+pub mod hash;
 pub mod model;
 pub mod output;
 pub mod pictures;

@@ -3,7 +3,7 @@
 //! report (keys of DESIGN.md's Report); the table and CSV read the same fields.
 
 use super::key_number;
-use crate::scenario::{BinaryTest, EndpointKind, Looks, Scenario, TimeToEventTest};
+use crate::scenario::{BinaryTest, EndpointKind, EndpointKindName, Looks, Scenario, TimeToEventTest};
 use crate::stats::binary;
 use crate::summary::{Bins, CurvePoint, ExactSum, Summary, Values, example};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, ser::SerializeMap};
@@ -150,10 +150,22 @@ fn accuracy(v: &Values, truth: Option<f64>, covered: u64, intervals: u64, ratio:
 /// not collapsible, so a frailty, or cohorts with their own baselines pooled by an unstratified
 /// estimate, move its target towards 1.
 fn estimand_note(s: &Scenario, i: usize) -> Option<String> {
-    let EndpointKind::TimeToEvent { test, .. } = &s.endpoints[i].kind else { return None };
+    let test = match &s.endpoints[i].kind {
+        EndpointKind::TimeToEvent { test, .. } => test,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
+    };
     let frailty: Vec<&str> =
         s.cohorts.iter().filter(|c| c.frailty_variance.is_some()).map(|c| c.name.as_str()).collect();
-    let pooled = s.cohorts.len() > 1 && !matches!(test, TimeToEventTest::StratifiedLogrank);
+    // Whether the estimate is stratified by cohort.
+    let stratified = match test {
+        TimeToEventTest::StratifiedLogrank => true,
+        TimeToEventTest::Logrank
+        | TimeToEventTest::FlemingHarrington { .. }
+        | TimeToEventTest::MaxCombo
+        | TimeToEventTest::Cox
+        | TimeToEventTest::OneSampleLogrank { .. } => false,
+    };
+    let pooled = s.cohorts.len() > 1 && !stratified;
     let why = match (frailty.is_empty(), pooled) {
         (true, false) => return None,
         (false, _) => format!("a gamma frailty in {}", frailty.join(", ")),
@@ -432,10 +444,10 @@ pub struct EndpointReport {
 impl EndpointReport {
     /// What its `events` count: events, responders (binary) or adverse events (safety).
     pub fn counted(&self) -> &'static str {
-        match self.kind.as_str() {
-            "binary" => "responders",
-            "safety" => "adverse events",
-            _ => "events",
+        match EndpointKindName::parse(&self.kind) {
+            Some(EndpointKindName::Binary) => "responders",
+            Some(EndpointKindName::Safety) => "adverse events",
+            Some(EndpointKindName::TimeToEvent) | None => "events",
         }
     }
 }
@@ -495,7 +507,7 @@ impl Provenance {
             peritrial: env!("CARGO_PKG_VERSION").into(),
             seed: s.seed,
             replicates: s.replicates,
-            scenario_sha256: super::checkpoint::sha256_hex(toml.as_bytes()),
+            scenario_sha256: super::hash::sha256_hex(toml.as_bytes()),
             scenario_toml: toml,
         }
     }
@@ -620,12 +632,18 @@ fn test_name(kind: &EndpointKind) -> &'static str {
 
 fn estimate_name(kind: &EndpointKind) -> &'static str {
     match kind {
-        EndpointKind::TimeToEvent { test: TimeToEventTest::OneSampleLogrank { .. }, .. } => "hazard_ratio_vs_null",
-        EndpointKind::TimeToEvent { .. } => "hazard_ratio",
-        EndpointKind::Binary { test: BinaryTest::Fisher | BinaryTest::ChiSquare { .. }, .. } => {
-            "response_rate_difference"
-        }
-        EndpointKind::Binary { .. } => "response_rate",
+        EndpointKind::TimeToEvent { test, .. } => match test {
+            TimeToEventTest::OneSampleLogrank { .. } => "hazard_ratio_vs_null",
+            TimeToEventTest::Logrank
+            | TimeToEventTest::StratifiedLogrank
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::Cox => "hazard_ratio",
+        },
+        EndpointKind::Binary { test, .. } => match test {
+            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => "response_rate_difference",
+            BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => "response_rate",
+        },
         EndpointKind::Safety { .. } => "adverse_event_rate",
     }
 }
@@ -674,7 +692,10 @@ impl RunReport {
             .zip(&summary.endpoints)
             .enumerate()
             .map(|(i, (e, es))| {
-                let safety = matches!(e.kind, EndpointKind::Safety { .. });
+                let safety = match e.kind {
+                    EndpointKind::Safety { .. } => true,
+                    EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => false,
+                };
                 let tested = (!safety).then(|| {
                     let p = share(es.rejections, r);
                     let (lo, hi) = binary::wilson(es.rejections, r, 0.95);
@@ -692,7 +713,10 @@ impl RunReport {
                         crate::design::analytic::true_estimate(s, i),
                         es.covered,
                         es.interval_count,
-                        matches!(e.kind, EndpointKind::TimeToEvent { .. }),
+                        match e.kind {
+                            EndpointKind::TimeToEvent { .. } => true,
+                            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+                        },
                     )
                     .map(|a| Accuracy { estimand_note: estimand_note(s, i), ..a }),
                     histogram: Histogram::of(&es.estimates),
@@ -718,7 +742,9 @@ impl RunReport {
                             Some(Named(rows)),
                         )
                     }
-                    _ => (None, None),
+                    EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => {
+                        (None, None)
+                    }
                 };
                 EndpointReport {
                     name: e.name.clone(),
@@ -740,16 +766,23 @@ impl RunReport {
                     events: range95(&es.events),
                     milestone_measure,
                     milestones,
-                    simon: matches!(e.kind, EndpointKind::Binary { test: BinaryTest::SimonTwoStage { .. }, .. }).then(
-                        || {
-                            let pet = share(es.stage1_stops, r);
-                            SimonOutcome {
-                                probability_of_early_termination: pet,
-                                pet_mcse: (pet * (1.0 - pet) / r as f64).sqrt(),
-                                expected_sample_size: es.patients_used.mean(),
+                    simon: match &e.kind {
+                        EndpointKind::Binary { test, .. } => match test {
+                            BinaryTest::SimonTwoStage { .. } => true,
+                            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
+                                false
                             }
                         },
-                    ),
+                        EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
+                    }
+                    .then(|| {
+                        let pet = share(es.stage1_stops, r);
+                        SimonOutcome {
+                            probability_of_early_termination: pet,
+                            pet_mcse: (pet * (1.0 - pet) / r as f64).sqrt(),
+                            expected_sample_size: es.patients_used.mean(),
+                        }
+                    }),
                     cohorts: (Some(i) == primary && !summary.cohorts.is_empty()).then(|| cohort_results(s, i, summary)),
                     curves: curves(s, i, summary),
                     looks: (Some(i) == primary).then(|| looks(s, i, summary, &planning)),
@@ -777,8 +810,11 @@ impl RunReport {
                 seed: crate::cut::PLANNING_SEED,
                 method: "the mean events at the final cut over the planning trials (a fixed seed, not the study's); a cut's own event target is used as it is".into(),
             }),
-            cut_target_not_reached: matches!(s.analysis.cut, crate::scenario::Cut::Events { .. })
-                .then_some(summary.cut_not_reached),
+            cut_target_not_reached: match s.analysis.cut {
+                crate::scenario::Cut::Events { .. } => true,
+                crate::scenario::Cut::Month(_) | crate::scenario::Cut::MinFollowUp(_) => false,
+            }
+            .then_some(summary.cut_not_reached),
             // Where the trial stops (efficacy or futility at a look, else the final analysis).
             expected_duration_months: cut.map(|d| d.mean),
             multiplicity: (family.len() > 1).then(|| {
@@ -891,7 +927,10 @@ impl NullReport {
             .endpoints
             .iter()
             .zip(&summary.endpoints)
-            .filter(|(e, _)| !matches!(e.kind, EndpointKind::Safety { .. }))
+            .filter(|(e, _)| match e.kind {
+                EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => true,
+                EndpointKind::Safety { .. } => false,
+            })
             .map(|(e, es)| (e.name.clone(), NullTest::new(test_name(&e.kind), e.alpha, es.rejections, r)))
             .collect();
         let family =
@@ -938,7 +977,10 @@ pub struct CohortResult {
 
 fn cohort_results(s: &Scenario, i: usize, summary: &Summary) -> Vec<CohortResult> {
     let e = &s.endpoints[i];
-    let EndpointKind::TimeToEvent { events, .. } = &e.kind else { return Vec::new() };
+    let events = match &e.kind {
+        EndpointKind::TimeToEvent { events, .. } => events,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return Vec::new(),
+    };
     s.cohorts
         .iter()
         .zip(&summary.cohorts)
@@ -1004,7 +1046,10 @@ fn examples(summary: &Summary) -> Vec<ExampleTrial> {
 
 fn curves(s: &Scenario, i: usize, summary: &Summary) -> Option<Curves> {
     let e = &s.endpoints[i];
-    let EndpointKind::TimeToEvent { competing, .. } = &e.kind else { return None };
+    let competing = match &e.kind {
+        EndpointKind::TimeToEvent { competing, .. } => competing,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
+    };
     let es = &summary.endpoints[i];
     let grid = crate::analyze::curve_grid(crate::cut::Planning::of(s, crate::analyze::monitored(s)).horizon);
     let arm = |slot: usize| ArmCurve {
@@ -1036,9 +1081,16 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
             crate::scenario::Cut::Events { endpoint, events } if endpoint == i && summary.cut_not_reached == 0 => {
                 (events as f64, "cut")
             }
-            // With looks, the trials stop at different cuts: the design's planned events.
-            _ if planning.trials > 0 && planning.events[i].is_finite() => (planning.events[i], "planned"),
-            _ => (summary.endpoints[i].events.describe().map_or(0.0, |d| d.mean), "simulated_mean"),
+            crate::scenario::Cut::Events { .. }
+            | crate::scenario::Cut::Month(_)
+            | crate::scenario::Cut::MinFollowUp(_) => {
+                if planning.trials > 0 && planning.events[i].is_finite() {
+                    // With looks, the trials stop at different cuts: the design's planned events.
+                    (planning.events[i], "planned")
+                } else {
+                    (summary.endpoints[i].events.describe().map_or(0.0, |d| d.mean), "simulated_mean")
+                }
+            }
         };
         let (hr, ratio) = (a.hazard_ratio, a.ratio);
         // Against a non-inferiority margin θ0 every formula reads the ratio to the margin.
@@ -1146,7 +1198,11 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                     }
                     _ => None,
                 },
-                alpha_spent: matches!(e.kind, EndpointKind::TimeToEvent { .. }).then(|| {
+                alpha_spent: match e.kind {
+                    EndpointKind::TimeToEvent { .. } => true,
+                    EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+                }
+                .then(|| {
                     if k == last {
                         e.alpha
                     } else {
@@ -1177,7 +1233,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 month_distribution: Quantiles::of(&l.month_bins),
                 month: match &s.analysis.looks {
                     Looks::Information(_) => None,
-                    looks => Some(looks.month(k)),
+                    looks @ (Looks::Months(_) | Looks::Combined { .. }) => Some(looks.month(k)),
                 },
                 conditional_power: (k < last && !l.conditional_power.is_empty()).then(|| {
                     let truth = crate::design::analytic::true_estimate(s, endpoint);
@@ -1255,30 +1311,45 @@ pub fn design(s: &Scenario) -> Vec<String> {
     for e in &s.endpoints {
         let against =
             e.control.map_or("against its historical value".to_string(), |c| format!("against {}", s.arms[c].name));
+        let superiority = || {
+            format!(
+                "{} test of {} {against}, one-sided alpha {}",
+                test_name(&e.kind).replace('_', " "),
+                s.arms[e.treatment].name,
+                e.alpha
+            )
+        };
         let rule = match &e.kind {
             EndpointKind::Safety { .. } => "no test: rates with exact (Clopper–Pearson) intervals".to_string(),
-            EndpointKind::Binary {
-                test: BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses },
-                ..
-            } => format!(
-                "Simon two-stage test of the response rate against {null_rate}: stop after {stage1_patients} patients with at most {stage1_max_responses} responses; promising with more than {max_responses}"
-            ),
-            EndpointKind::Binary { null_difference, .. } if *null_difference != 0.0 => format!(
-                "Farrington–Manning score test of non-inferiority of {} {against} with margin {null_difference} on the difference of response rates (H0: difference ≤ {null_difference}), one-sided alpha {}",
-                s.arms[e.treatment].name, e.alpha
-            ),
-            kind @ EndpointKind::TimeToEvent { null_hazard_ratio, .. } if *null_hazard_ratio != 1.0 => format!(
-                "{} test of non-inferiority of {} {against} with margin {null_hazard_ratio} on the hazard ratio (H0: HR ≥ {null_hazard_ratio}), one-sided alpha {}",
-                test_name(kind).replace('_', " "),
-                s.arms[e.treatment].name,
-                e.alpha
-            ),
-            kind => format!(
-                "{} test of {} {against}, one-sided alpha {}",
-                test_name(kind).replace('_', " "),
-                s.arms[e.treatment].name,
-                e.alpha
-            ),
+            EndpointKind::Binary { test, null_difference, .. } => match test {
+                BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses } => {
+                    format!(
+                        "Simon two-stage test of the response rate against {null_rate}: stop after {stage1_patients} patients with at most {stage1_max_responses} responses; promising with more than {max_responses}"
+                    )
+                }
+                BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
+                    if *null_difference != 0.0 {
+                        format!(
+                            "Farrington–Manning score test of non-inferiority of {} {against} with margin {null_difference} on the difference of response rates (H0: difference ≤ {null_difference}), one-sided alpha {}",
+                            s.arms[e.treatment].name, e.alpha
+                        )
+                    } else {
+                        superiority()
+                    }
+                }
+            },
+            EndpointKind::TimeToEvent { null_hazard_ratio, .. } => {
+                if *null_hazard_ratio != 1.0 {
+                    format!(
+                        "{} test of non-inferiority of {} {against} with margin {null_hazard_ratio} on the hazard ratio (H0: HR ≥ {null_hazard_ratio}), one-sided alpha {}",
+                        test_name(&e.kind).replace('_', " "),
+                        s.arms[e.treatment].name,
+                        e.alpha
+                    )
+                } else {
+                    superiority()
+                }
+            }
         };
         out.push(format!("Endpoint {} ({}): {rule}.", e.name, e.kind.name().replace('_', " ")));
     }
@@ -1364,7 +1435,11 @@ pub fn design(s: &Scenario) -> Vec<String> {
 pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
     let mut out = Vec::new();
     let r = summary.replicates;
-    if let crate::scenario::Cut::Events { endpoint, events } = s.analysis.cut
+    let target = match s.analysis.cut {
+        crate::scenario::Cut::Events { endpoint, events } => Some((endpoint, events)),
+        crate::scenario::Cut::Month(_) | crate::scenario::Cut::MinFollowUp(_) => None,
+    };
+    if let Some((endpoint, events)) = target
         && summary.cut_not_reached > 0
     {
         out.push(format!(
@@ -1375,18 +1450,21 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
         ));
     }
     for e in &s.endpoints {
-        if let EndpointKind::Binary { null_difference, .. } = e.kind
-            && null_difference != 0.0
-            && [Some(e.treatment), e.control].into_iter().flatten().any(|a| s.dropout_hazard[a] > 0.0)
-        {
+        let rate_margin = match e.kind {
+            EndpointKind::Binary { null_difference, .. } => null_difference != 0.0,
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
+        };
+        if rate_margin && [Some(e.treatment), e.control].into_iter().flatten().any(|a| s.dropout_hazard[a] > 0.0) {
             out.push(format!(
                 "{}: a dropout before the response assessment counts as no response; that draws both rates, and their difference, toward 0, which favours non-inferiority: at the margin the type I error exceeds alpha (run --null shows by how much)",
                 e.name
             ));
         }
-        if matches!(e.kind, EndpointKind::TimeToEvent { censor_at_switch: true, .. })
-            && s.cohorts.iter().any(|c| c.switching.is_some())
-        {
+        let censors_at_switch = match e.kind {
+            EndpointKind::TimeToEvent { censor_at_switch, .. } => censor_at_switch,
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+        };
+        if censors_at_switch && s.cohorts.iter().any(|c| c.switching.is_some()) {
             out.push(format!(
                 "{} censors patients when they switch therapy at recurrence: switching follows a recurrence, a sign of prognosis, so the censoring is informative and its hazard ratio and type I error are not those of a hypothetical estimand without switching",
                 e.name

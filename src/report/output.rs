@@ -19,12 +19,16 @@ pub enum OutputError {
     BadFolder(String),
     /// The write itself failed (permissions, a full disk, …): exit 1.
     Io(String),
+    /// A file the output continues from (a checkpoint journal) cannot be read: bad input (exit 2).
+    Unreadable(String),
 }
 
 impl std::fmt::Display for OutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OutputError::Exists(m) | OutputError::BadFolder(m) | OutputError::Io(m) => f.write_str(m),
+            OutputError::Exists(m) | OutputError::BadFolder(m) | OutputError::Io(m) | OutputError::Unreadable(m) => {
+                f.write_str(m)
+            }
         }
     }
 }

@@ -17,9 +17,10 @@ pub fn complete(report: &mut RunReport, s: &Scenario) {
             c.model_method = Some(crate::design::truth::method());
         }
     }
-    let Some(pe) =
-        crate::analyze::primary(s).filter(|&i| matches!(s.endpoints[i].kind, EndpointKind::TimeToEvent { .. }))
-    else {
+    let Some(pe) = crate::analyze::primary(s).filter(|&i| match s.endpoints[i].kind {
+        EndpointKind::TimeToEvent { .. } => true,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+    }) else {
         return;
     };
     for ex in &mut report.examples {
@@ -34,7 +35,10 @@ pub fn complete(report: &mut RunReport, s: &Scenario) {
 /// observation; treatment first.
 fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64) -> Vec<(String, Vec<(f64, f64)>)> {
     let e = &s.endpoints[i];
-    let EndpointKind::TimeToEvent { competing, .. } = &e.kind else { return Vec::new() };
+    let competing = match &e.kind {
+        EndpointKind::TimeToEvent { competing, .. } => competing,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return Vec::new(),
+    };
     let Some(spec) = crate::cut::TteSpec::new(s, &e.kind) else { return Vec::new() };
     let competing = !competing.is_empty();
     let mut outcomes = Vec::new();

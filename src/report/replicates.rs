@@ -55,7 +55,10 @@ fn write_row(w: &mut csv::Writer<Vec<u8>>, s: &Scenario, layout: &Layout, trial:
     w.write_field(stopped_for).expect("memory");
     for (i, e) in s.endpoints.iter().enumerate() {
         let b = layout.endpoint[i];
-        let tested = !matches!(e.kind, EndpointKind::Safety { .. });
+        let tested = match e.kind {
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => true,
+            EndpointKind::Safety { .. } => false,
+        };
         for f in [field::Z, field::P, field::ESTIMATE, field::EVENTS] {
             num(w, record[b + f]);
         }

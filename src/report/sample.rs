@@ -216,7 +216,10 @@ pub fn dictionary(s: &Scenario, trials_header: &[String]) -> String {
     }
     for (i, name, _) in tte_specs(s) {
         let e = &s.endpoints[i];
-        let EndpointKind::TimeToEvent { events, competing, .. } = &e.kind else { continue };
+        let (events, competing) = match &e.kind {
+            EndpointKind::TimeToEvent { events, competing, .. } => (events, competing),
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => continue,
+        };
         let names = |ids: &[usize]| ids.iter().map(|&k| s.event_names[k].as_str()).collect::<Vec<_>>().join(" or ");
         add(
             p,

@@ -17,7 +17,7 @@ pub const FORMAT_VERSION: u64 = 5;
 /// SHA-256 of the state's compact JSON text (the same text for a state written and read back:
 /// numbers round-trip exactly and key order is kept).
 pub fn state_checksum(state: &Value) -> String {
-    super::checkpoint::sha256_hex(serde_json::to_string(state).expect("JSON values serialise").as_bytes())
+    super::hash::sha256_hex(serde_json::to_string(state).expect("JSON values serialise").as_bytes())
 }
 
 /// Checks that a state read from a shard has the shape its scenario implies and counts that

@@ -129,11 +129,62 @@ impl Distribution {
     pub const CHOICES: [&'static str; 4] = [Self::NAMES[0], Self::NAMES[1], Self::NAMES[2], Self::CURE];
 
     pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// Its name in the language's vocabulary.
+    pub fn kind(&self) -> DistributionName {
         match self {
-            Distribution::Exponential { .. } => Self::NAMES[0],
-            Distribution::PiecewiseExponential { .. } => Self::NAMES[1],
-            Distribution::Weibull { .. } => Self::NAMES[2],
+            Distribution::Exponential { .. } => DistributionName::Exponential,
+            Distribution::PiecewiseExponential { .. } => DistributionName::PiecewiseExponential,
+            Distribution::Weibull { .. } => DistributionName::Weibull,
         }
+    }
+}
+
+/// A name `distribution` takes ([`Distribution::CHOICES`]), as validation reads it: `parse`
+/// turns the name into this once, and every decision on it is an exhaustive `match`, so that a
+/// new name must be handled wherever one is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistributionName {
+    Exponential,
+    PiecewiseExponential,
+    Weibull,
+    /// A cure model ([`Distribution::CURE`]): a cure fraction and the `latency` distribution.
+    Cure,
+}
+
+impl DistributionName {
+    /// One per name of the table (sized by it: a name added there needs its variant here).
+    pub const ALL: [DistributionName; Distribution::CHOICES.len()] = [
+        DistributionName::Exponential,
+        DistributionName::PiecewiseExponential,
+        DistributionName::Weibull,
+        DistributionName::Cure,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DistributionName::Exponential => Distribution::NAMES[0],
+            DistributionName::PiecewiseExponential => Distribution::NAMES[1],
+            DistributionName::Weibull => Distribution::NAMES[2],
+            DistributionName::Cure => Distribution::CURE,
+        }
+    }
+
+    /// The keys it reads beside `distribution` and `hazard_ratio`.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            DistributionName::Exponential => Distribution::KEYS[0],
+            DistributionName::PiecewiseExponential => Distribution::KEYS[1],
+            DistributionName::Weibull => Distribution::KEYS[2],
+            DistributionName::Cure => Distribution::CURE_KEYS,
+        }
+    }
+
+    /// The choice a name of `Distribution::CHOICES` names (None for any other string).
+    pub fn parse(name: &str) -> Option<DistributionName> {
+        Self::ALL.into_iter().find(|d| d.name() == name)
     }
 }
 
@@ -207,6 +258,48 @@ pub enum EndpointKind {
     Safety {
         adverse_event: AdverseEventId,
     },
+}
+
+/// The estimand's strategy for treatment switching of a time-to-event endpoint
+/// (`intercurrent = "…"`), kept in [`EndpointKind::TimeToEvent`] as `censor_at_switch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intercurrent {
+    /// The patient is followed whatever happens (the default).
+    TreatmentPolicy,
+    /// The patient is censored when the switch is seen (a hypothetical strategy by censoring).
+    CensorAtSwitch,
+}
+
+impl Intercurrent {
+    /// The scenario language's names, read by validation and `show`.
+    pub const NAMES: [&'static str; 2] = ["treatment_policy", "censor_at_switch"];
+    /// One per name.
+    pub const ALL: [Intercurrent; Intercurrent::NAMES.len()] =
+        [Intercurrent::TreatmentPolicy, Intercurrent::CensorAtSwitch];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Intercurrent::TreatmentPolicy => Self::NAMES[0],
+            Intercurrent::CensorAtSwitch => Self::NAMES[1],
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Intercurrent> {
+        Self::ALL.into_iter().find(|i| i.name() == name)
+    }
+
+    /// The strategy an endpoint's `censor_at_switch` holds.
+    pub fn of(censor_at_switch: bool) -> Intercurrent {
+        if censor_at_switch { Intercurrent::CensorAtSwitch } else { Intercurrent::TreatmentPolicy }
+    }
+
+    /// Whether the patient is censored at a seen switch.
+    pub fn censors_at_switch(self) -> bool {
+        match self {
+            Intercurrent::TreatmentPolicy => false,
+            Intercurrent::CensorAtSwitch => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -384,11 +477,14 @@ impl Spending {
 
     /// The spending function of a name written as a string.
     pub fn named(name: &str) -> Option<Spending> {
-        match Self::NAMES.iter().position(|n| *n == name) {
-            Some(0) => Some(Spending::OBrienFleming),
-            Some(1) => Some(Spending::Pocock),
-            _ => None,
-        }
+        [Spending::OBrienFleming, Spending::Pocock, Spending::HwangShihDeCani(0.0)]
+            .into_iter()
+            .find(|sp| sp.key() == name)
+            .filter(|sp| match sp {
+                Spending::OBrienFleming | Spending::Pocock => true,
+                // A family: written as a table with its parameter.
+                Spending::HwangShihDeCani(_) => false,
+            })
     }
 
     pub fn key(&self) -> &'static str {
@@ -403,7 +499,7 @@ impl Spending {
     pub fn name(&self) -> String {
         match self {
             Spending::HwangShihDeCani(g) => format!("{}({g})", self.key()),
-            _ => self.key().into(),
+            Spending::OBrienFleming | Spending::Pocock => self.key().into(),
         }
     }
 
@@ -512,19 +608,52 @@ impl EndpointKind {
         let find = |names: &[&str], keys: &[&'static [&'static str]]| {
             names.iter().position(|n| *n == test).map_or(&[][..], |i| keys[i])
         };
-        match kind {
-            k if k == Self::NAMES[0] => find(&TimeToEventTest::NAMES, &TimeToEventTest::KEYS),
-            k if k == Self::NAMES[1] => find(&BinaryTest::NAMES, &BinaryTest::KEYS),
-            _ => &[],
+        match EndpointKindName::parse(kind) {
+            Some(EndpointKindName::TimeToEvent) => find(&TimeToEventTest::NAMES, &TimeToEventTest::KEYS),
+            Some(EndpointKindName::Binary) => find(&BinaryTest::NAMES, &BinaryTest::KEYS),
+            Some(EndpointKindName::Safety) | None => &[],
         }
     }
 
     pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// Its name in the language's vocabulary.
+    pub fn kind(&self) -> EndpointKindName {
         match self {
-            EndpointKind::TimeToEvent { .. } => Self::NAMES[0],
-            EndpointKind::Binary { .. } => Self::NAMES[1],
-            EndpointKind::Safety { .. } => Self::NAMES[2],
+            EndpointKind::TimeToEvent { .. } => EndpointKindName::TimeToEvent,
+            EndpointKind::Binary { .. } => EndpointKindName::Binary,
+            EndpointKind::Safety { .. } => EndpointKindName::Safety,
         }
+    }
+}
+
+/// A name `kind` takes ([`EndpointKind::NAMES`]), as validation reads it: `parse` turns the
+/// name into this once, and every decision on it is an exhaustive `match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointKindName {
+    TimeToEvent,
+    Binary,
+    Safety,
+}
+
+impl EndpointKindName {
+    /// One per name of the table (sized by it: a name added there needs its variant here).
+    pub const ALL: [EndpointKindName; EndpointKind::NAMES.len()] =
+        [EndpointKindName::TimeToEvent, EndpointKindName::Binary, EndpointKindName::Safety];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EndpointKindName::TimeToEvent => EndpointKind::NAMES[0],
+            EndpointKindName::Binary => EndpointKind::NAMES[1],
+            EndpointKindName::Safety => EndpointKind::NAMES[2],
+        }
+    }
+
+    /// The choice a name of `EndpointKind::NAMES` names (None for any other string).
+    pub fn parse(name: &str) -> Option<EndpointKindName> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
@@ -536,14 +665,60 @@ impl TimeToEventTest {
         [&[], &[], &["rho", "gamma"], &[], &[], &["null_median_months", "null_hazard_per_month"]];
 
     pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// Its name in the language's vocabulary.
+    pub fn kind(&self) -> TimeToEventTestName {
         match self {
-            TimeToEventTest::Logrank => Self::NAMES[0],
-            TimeToEventTest::StratifiedLogrank => Self::NAMES[1],
-            TimeToEventTest::FlemingHarrington { .. } => Self::NAMES[2],
-            TimeToEventTest::MaxCombo => Self::NAMES[3],
-            TimeToEventTest::Cox => Self::NAMES[4],
-            TimeToEventTest::OneSampleLogrank { .. } => Self::NAMES[5],
+            TimeToEventTest::Logrank => TimeToEventTestName::Logrank,
+            TimeToEventTest::StratifiedLogrank => TimeToEventTestName::StratifiedLogrank,
+            TimeToEventTest::FlemingHarrington { .. } => TimeToEventTestName::FlemingHarrington,
+            TimeToEventTest::MaxCombo => TimeToEventTestName::MaxCombo,
+            TimeToEventTest::Cox => TimeToEventTestName::Cox,
+            TimeToEventTest::OneSampleLogrank { .. } => TimeToEventTestName::OneSampleLogrank,
         }
+    }
+}
+
+/// A name a time-to-event endpoint's `test` takes ([`TimeToEventTest::NAMES`]), as validation
+/// reads it: `parse` turns the name into this once, and every decision on it is an exhaustive
+/// `match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeToEventTestName {
+    Logrank,
+    StratifiedLogrank,
+    FlemingHarrington,
+    MaxCombo,
+    Cox,
+    OneSampleLogrank,
+}
+
+impl TimeToEventTestName {
+    /// One per name of the table (sized by it: a name added there needs its variant here).
+    pub const ALL: [TimeToEventTestName; TimeToEventTest::NAMES.len()] = [
+        TimeToEventTestName::Logrank,
+        TimeToEventTestName::StratifiedLogrank,
+        TimeToEventTestName::FlemingHarrington,
+        TimeToEventTestName::MaxCombo,
+        TimeToEventTestName::Cox,
+        TimeToEventTestName::OneSampleLogrank,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeToEventTestName::Logrank => TimeToEventTest::NAMES[0],
+            TimeToEventTestName::StratifiedLogrank => TimeToEventTest::NAMES[1],
+            TimeToEventTestName::FlemingHarrington => TimeToEventTest::NAMES[2],
+            TimeToEventTestName::MaxCombo => TimeToEventTest::NAMES[3],
+            TimeToEventTestName::Cox => TimeToEventTest::NAMES[4],
+            TimeToEventTestName::OneSampleLogrank => TimeToEventTest::NAMES[5],
+        }
+    }
+
+    /// The choice a name of `TimeToEventTest::NAMES` names (None for any other string).
+    pub fn parse(name: &str) -> Option<TimeToEventTestName> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
     }
 }
 
@@ -558,12 +733,51 @@ impl BinaryTest {
     ];
 
     pub fn name(&self) -> &'static str {
+        self.kind().name()
+    }
+
+    /// Its name in the language's vocabulary.
+    pub fn kind(&self) -> BinaryTestName {
         match self {
-            BinaryTest::ExactBinomial { .. } => Self::NAMES[0],
-            BinaryTest::SimonTwoStage { .. } => Self::NAMES[1],
-            BinaryTest::Fisher => Self::NAMES[2],
-            BinaryTest::ChiSquare { .. } => Self::NAMES[3],
+            BinaryTest::ExactBinomial { .. } => BinaryTestName::ExactBinomial,
+            BinaryTest::SimonTwoStage { .. } => BinaryTestName::SimonTwoStage,
+            BinaryTest::Fisher => BinaryTestName::Fisher,
+            BinaryTest::ChiSquare { .. } => BinaryTestName::ChiSquare,
         }
+    }
+}
+
+/// A name a binary endpoint's `test` takes ([`BinaryTest::NAMES`]), as validation reads it:
+/// `parse` turns the name into this once, and every decision on it is an exhaustive `match`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryTestName {
+    ExactBinomial,
+    SimonTwoStage,
+    Fisher,
+    ChiSquare,
+}
+
+impl BinaryTestName {
+    /// One per name of the table (sized by it: a name added there needs its variant here).
+    pub const ALL: [BinaryTestName; BinaryTest::NAMES.len()] = [
+        BinaryTestName::ExactBinomial,
+        BinaryTestName::SimonTwoStage,
+        BinaryTestName::Fisher,
+        BinaryTestName::ChiSquare,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BinaryTestName::ExactBinomial => BinaryTest::NAMES[0],
+            BinaryTestName::SimonTwoStage => BinaryTest::NAMES[1],
+            BinaryTestName::Fisher => BinaryTest::NAMES[2],
+            BinaryTestName::ChiSquare => BinaryTest::NAMES[3],
+        }
+    }
+
+    /// The choice a name of `BinaryTest::NAMES` names (None for any other string).
+    pub fn parse(name: &str) -> Option<BinaryTestName> {
+        Self::ALL.into_iter().find(|t| t.name() == name)
     }
 }
 
@@ -600,7 +814,10 @@ impl MultiplicityMethod {
 
     /// Whether decisions come from the graph (otherwise from the method's own code).
     pub fn by_graph(&self) -> bool {
-        matches!(self, MultiplicityMethod::Fallback | MultiplicityMethod::Graphical)
+        match self {
+            MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => true,
+            MultiplicityMethod::FixedSequence | MultiplicityMethod::Holm | MultiplicityMethod::Bonferroni => false,
+        }
     }
 
     /// The method's graph over m members from the scenario's `weights` (default equal) and

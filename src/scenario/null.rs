@@ -49,11 +49,12 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
     // Single-arm tests: their own null.
     for e in s.endpoints.iter().filter(|e| e.control.is_none()) {
         match &e.kind {
-            EndpointKind::Binary {
-                response,
-                test: BinaryTest::ExactBinomial { null_rate } | BinaryTest::SimonTwoStage { null_rate, .. },
-                ..
-            } => {
+            EndpointKind::Binary { response, test, .. } => {
+                let null_rate = match test {
+                    BinaryTest::ExactBinomial { null_rate } | BinaryTest::SimonTwoStage { null_rate, .. } => null_rate,
+                    // Two-arm tests: every arm is alike already.
+                    BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => continue,
+                };
                 for cohort in &mut null.cohorts {
                     if let Some(r) = cohort.responses[*response].as_mut() {
                         r.probability[e.treatment] = *null_rate;
@@ -64,15 +65,27 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
                     e.name, s.arms[e.treatment].name
                 ));
             }
-            EndpointKind::TimeToEvent { events, test: TimeToEventTest::OneSampleLogrank { null_hazard }, .. } => {
+            EndpointKind::TimeToEvent { events, test, .. } => {
+                let null_hazard = match test {
+                    TimeToEventTest::OneSampleLogrank { null_hazard } => null_hazard,
+                    // Two-arm tests: every arm is alike already.
+                    TimeToEventTest::Logrank
+                    | TimeToEventTest::StratifiedLogrank
+                    | TimeToEventTest::FlemingHarrington { .. }
+                    | TimeToEventTest::MaxCombo
+                    | TimeToEventTest::Cox => continue,
+                };
                 // The null is an exponential hazard: possible when the endpoint is one
                 // exponential cause without cure or frailty in every cohort.
                 for cohort in &mut null.cohorts {
                     let simple = cohort.frailty_variance.is_none() && events.len() == 1;
                     let m = cohort.events[events[0]].as_mut().filter(|_| simple);
-                    match m {
-                        Some(m) if matches!(m.distribution, Distribution::Exponential { .. }) => {
-                            let Distribution::Exponential { rate } = m.distribution else { unreachable!() };
+                    let rate = m.as_ref().and_then(|m| match m.distribution {
+                        Distribution::Exponential { rate } => Some(rate),
+                        Distribution::PiecewiseExponential { .. } | Distribution::Weibull { .. } => None,
+                    });
+                    match (m, rate) {
+                        (Some(m), Some(rate)) => {
                             m.hazard_ratio[e.treatment] = HazardRatio::constant(null_hazard / rate);
                             m.cure_fraction[e.treatment] = 0.0;
                         }
@@ -89,7 +102,7 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
                     e.name, s.arms[e.treatment].name
                 ));
             }
-            _ => {}
+            EndpointKind::Safety { .. } => {}
         }
     }
     // Switching to the experimental therapy has no effect when the therapy has none.
@@ -107,12 +120,19 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
     // marginal ratio), no death after recurrence among its causes, and no other two-arm endpoint
     // sharing a cause with another null.
     for (i, e) in s.endpoints.iter().enumerate() {
-        let EndpointKind::TimeToEvent { events, null_hazard_ratio: theta0, .. } = &e.kind else { continue };
+        let (events, theta0) = match &e.kind {
+            EndpointKind::TimeToEvent { events, null_hazard_ratio, .. } => (events, null_hazard_ratio),
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => continue,
+        };
         if *theta0 == 1.0 || e.control.is_none() {
             continue;
         }
         for other in s.endpoints.iter().enumerate().filter(|&(j, o)| j != i && o.control.is_some()).map(|(_, o)| o) {
-            if let EndpointKind::TimeToEvent { events: theirs, null_hazard_ratio, .. } = &other.kind
+            let theirs = match &other.kind {
+                EndpointKind::TimeToEvent { events, null_hazard_ratio, .. } => Some((events, null_hazard_ratio)),
+                EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => None,
+            };
+            if let Some((theirs, null_hazard_ratio)) = theirs
                 && null_hazard_ratio != theta0
                 && let Some(&shared) = theirs.iter().find(|c| events.contains(c))
             {
@@ -165,10 +185,17 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
     // control's probability to be at least −δ0 in each, and no other endpoint of the same
     // response with another null.
     for (i, e) in s.endpoints.iter().enumerate() {
-        let EndpointKind::Binary { response, null_difference: d0, .. } = &e.kind else { continue };
+        let (response, d0) = match &e.kind {
+            EndpointKind::Binary { response, null_difference, .. } => (response, null_difference),
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => continue,
+        };
         let Some(c) = e.control.filter(|_| *d0 != 0.0) else { continue };
         for other in s.endpoints.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, o)| o) {
-            if let EndpointKind::Binary { response: theirs, null_difference, .. } = &other.kind
+            let theirs = match &other.kind {
+                EndpointKind::Binary { response, null_difference, .. } => Some((response, null_difference)),
+                EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
+            };
+            if let Some((theirs, null_difference)) = theirs
                 && theirs == response
                 && null_difference != d0
             {

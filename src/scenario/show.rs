@@ -203,8 +203,12 @@ pub fn to_toml(s: &Scenario) -> String {
         match &e.kind {
             EndpointKind::TimeToEvent { events, competing, milestones, test, null_hazard_ratio, censor_at_switch } => {
                 t.insert("kind", value("time_to_event"));
-                if *censor_at_switch {
-                    t.insert("intercurrent", value("censor_at_switch"));
+                match Intercurrent::of(*censor_at_switch) {
+                    // The default.
+                    Intercurrent::TreatmentPolicy => {}
+                    strategy @ Intercurrent::CensorAtSwitch => {
+                        t.insert("intercurrent", value(strategy.name()));
+                    }
                 }
                 if *null_hazard_ratio != 1.0 {
                     t.insert("null_hazard_ratio", value(*null_hazard_ratio));
@@ -272,10 +276,16 @@ pub fn to_toml(s: &Scenario) -> String {
         if let Some(c) = e.control {
             t.insert("control", value(&s.arms[c].name));
         }
-        if !matches!(
-            e.kind,
-            EndpointKind::Safety { .. } | EndpointKind::Binary { test: BinaryTest::SimonTwoStage { .. }, .. }
-        ) {
+        // A safety endpoint has no test; Simon's design fixes its level by its cut-offs.
+        let has_alpha = match &e.kind {
+            EndpointKind::Safety { .. } => false,
+            EndpointKind::Binary { test, .. } => match test {
+                BinaryTest::SimonTwoStage { .. } => false,
+                BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => true,
+            },
+            EndpointKind::TimeToEvent { .. } => true,
+        };
+        if has_alpha {
             t.insert("alpha", value(e.alpha));
         }
         eps.insert(&e.name, Item::Table(t));

@@ -497,49 +497,48 @@ fn read_event_model(
         &format!("one of {}", Distribution::CHOICES.map(|c| format!("{c:?}")).join(", ")),
     )?;
     let choices: &[&str] = if cure_allowed { &Distribution::CHOICES } else { &Distribution::NAMES };
-    let dist = r.choice(dist_node, &join(path, "distribution"), choices)?;
-    let params: &[&str] = match Distribution::NAMES.iter().position(|n| *n == dist) {
-        Some(i) => Distribution::KEYS[i],
-        None => Distribution::CURE_KEYS,
-    };
+    let dist = r.choice(dist_node, &join(path, "distribution"), choices).and_then(DistributionName::parse)?;
     let mut allowed = vec!["distribution", "hazard_ratio"];
-    allowed.extend_from_slice(params);
+    allowed.extend_from_slice(dist.keys());
     allowed.extend_from_slice(extra);
     r.table(node, path, &allowed)?;
     let before = r.errors.len();
-    let (distribution, cure_fraction) = if dist == Distribution::CURE {
-        let cf = r
-            .required(
-                node,
-                entries,
-                path,
-                "cure_fraction",
-                "the probability of never having the event, or a table of them by arm",
-            )
-            .and_then(|n| {
-                per_arm(r, n, &join(path, "cure_fraction"), names, None, |x| {
-                    if (0.0..1.0).contains(&x) { Ok(()) } else { Err("a cure fraction must be in [0, 1)".into()) }
-                })
-            });
-        let latency = r
-            .required(
-                node,
-                entries,
-                path,
-                "latency",
-                "the distribution of the uncured, e.g. { distribution = \"exponential\", median_months = 12 }",
-            )
-            .and_then(|n| {
-                let lp = join(path, "latency");
-                if n.table().is_some_and(|t| get(t, "hazard_ratio").is_some()) {
-                    r.error(n, &lp, "write the hazard ratio on the cure model itself, not on its latency");
-                    return None;
-                }
-                read_event_model(r, n, &lp, names, &[], false)
-            });
-        (latency.map(|l| l.distribution), cf)
-    } else {
-        (read_distribution(r, node, entries, path, dist), Some(vec![0.0; names.arms.len()]))
+    let (distribution, cure_fraction) = match dist {
+        DistributionName::Cure => {
+            let cf = r
+                .required(
+                    node,
+                    entries,
+                    path,
+                    "cure_fraction",
+                    "the probability of never having the event, or a table of them by arm",
+                )
+                .and_then(|n| {
+                    per_arm(r, n, &join(path, "cure_fraction"), names, None, |x| {
+                        if (0.0..1.0).contains(&x) { Ok(()) } else { Err("a cure fraction must be in [0, 1)".into()) }
+                    })
+                });
+            let latency = r
+                .required(
+                    node,
+                    entries,
+                    path,
+                    "latency",
+                    "the distribution of the uncured, e.g. { distribution = \"exponential\", median_months = 12 }",
+                )
+                .and_then(|n| {
+                    let lp = join(path, "latency");
+                    if n.table().is_some_and(|t| get(t, "hazard_ratio").is_some()) {
+                        r.error(n, &lp, "write the hazard ratio on the cure model itself, not on its latency");
+                        return None;
+                    }
+                    read_event_model(r, n, &lp, names, &[], false)
+                });
+            (latency.map(|l| l.distribution), cf)
+        }
+        DistributionName::Exponential | DistributionName::PiecewiseExponential | DistributionName::Weibull => {
+            (read_distribution(r, node, entries, path, dist), Some(vec![0.0; names.arms.len()]))
+        }
     };
     let hazard_ratio = match get(entries, "hazard_ratio") {
         None => Some(vec![HazardRatio::constant(1.0); names.arms.len()]),
@@ -551,7 +550,13 @@ fn read_event_model(
     Some(EventModel { distribution: distribution?, hazard_ratio: hazard_ratio?, cure_fraction: cure_fraction? })
 }
 
-fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist: &str) -> Option<Distribution> {
+fn read_distribution(
+    r: &mut Reader,
+    node: &Node,
+    t: &[Entry],
+    path: &str,
+    dist: DistributionName,
+) -> Option<Distribution> {
     let exactly_one = |r: &mut Reader, a: &str, b: &str| -> Option<(bool, f64)> {
         match (get(t, a), get(t, b)) {
             (Some(n), None) => r.number(n, &join(path, a), positive_months).map(|x| (true, x)),
@@ -562,8 +567,8 @@ fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist:
             }
         }
     };
-    match Distribution::NAMES.iter().position(|n| *n == dist) {
-        Some(0) => {
+    match dist {
+        DistributionName::Exponential => {
             let (is_median, x) = exactly_one(r, "median_months", "rate_per_month")?;
             // The rate is what the simulation uses: finite and in range, whichever was given.
             let min_rate = std::f64::consts::LN_2 / MAX_MONTHS;
@@ -590,7 +595,7 @@ fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist:
             }
             Some(Distribution::Exponential { rate: if is_median { std::f64::consts::LN_2 / x } else { x } })
         }
-        Some(1) => {
+        DistributionName::PiecewiseExponential => {
             let n = r.required(node, t, path, "rates", "[[from_month, rate_per_month], …]")?;
             let (starts, rates) = r.pieces(n, &join(path, "rates"), "rate_per_month", rate)?;
             if rates.iter().all(|&x| x == 0.0) {
@@ -603,7 +608,8 @@ fn read_distribution(r: &mut Reader, node: &Node, t: &[Entry], path: &str, dist:
             }
             Some(Distribution::PiecewiseExponential { starts, rates })
         }
-        _ => {
+        DistributionName::Cure => unreachable!("a cure model is read by read_event_model"),
+        DistributionName::Weibull => {
             let shape =
                 r.required(node, t, path, "shape", "the Weibull shape, a number greater than 0").and_then(|n| {
                     r.number(n, &join(path, "shape"), |x| {
@@ -705,6 +711,70 @@ fn name_list(r: &mut Reader, node: &Node, path: &str, defined: &[String], what: 
     (r.errors.len() == before).then_some(out)
 }
 
+/// An endpoint's test as validation reads it: a name of its kind's table, or a safety
+/// endpoint's none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TestName {
+    TimeToEvent(TimeToEventTestName),
+    Binary(BinaryTestName),
+    /// A safety endpoint has no test.
+    Safety,
+}
+
+impl TestName {
+    fn name(self) -> &'static str {
+        match self {
+            TestName::TimeToEvent(t) => t.name(),
+            TestName::Binary(b) => b.name(),
+            TestName::Safety => "none",
+        }
+    }
+
+    /// The test compares one arm with a historical value (so the endpoint has no control).
+    fn one_arm(self) -> bool {
+        match self {
+            TestName::TimeToEvent(t) => match t {
+                TimeToEventTestName::OneSampleLogrank => true,
+                TimeToEventTestName::Logrank
+                | TimeToEventTestName::StratifiedLogrank
+                | TimeToEventTestName::FlemingHarrington
+                | TimeToEventTestName::MaxCombo
+                | TimeToEventTestName::Cox => false,
+            },
+            TestName::Binary(b) => match b {
+                BinaryTestName::ExactBinomial | BinaryTestName::SimonTwoStage => true,
+                BinaryTestName::Fisher | BinaryTestName::ChiSquare => false,
+            },
+            TestName::Safety => false,
+        }
+    }
+
+    /// The design's cut-offs fix its level (the endpoint has no `alpha`).
+    fn fixes_level(self) -> bool {
+        match self {
+            TestName::Binary(b) => match b {
+                BinaryTestName::SimonTwoStage => true,
+                BinaryTestName::ExactBinomial | BinaryTestName::Fisher | BinaryTestName::ChiSquare => false,
+            },
+            TestName::TimeToEvent(t) => match t {
+                TimeToEventTestName::Logrank
+                | TimeToEventTestName::StratifiedLogrank
+                | TimeToEventTestName::FlemingHarrington
+                | TimeToEventTestName::MaxCombo
+                | TimeToEventTestName::Cox
+                | TimeToEventTestName::OneSampleLogrank => false,
+            },
+            TestName::Safety => false,
+        }
+    }
+}
+
+impl std::fmt::Display for TestName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn read_endpoints(
     r: &mut Reader,
@@ -742,20 +812,27 @@ fn read_endpoints(
         else {
             continue;
         };
-        let Some(kind) = r.choice(kind_node, &join(&path, "kind"), &EndpointKind::NAMES) else {
+        let Some(kind) =
+            r.choice(kind_node, &join(&path, "kind"), &EndpointKind::NAMES).and_then(EndpointKindName::parse)
+        else {
             continue;
         };
-        let test_default = match kind {
-            "time_to_event" => "logrank",
-            "binary" => "exact_binomial",
-            _ => "none",
-        };
         let test = match get(et, "test") {
-            None => Some(test_default),
+            None => Some(match kind {
+                EndpointKindName::TimeToEvent => TestName::TimeToEvent(TimeToEventTestName::Logrank),
+                EndpointKindName::Binary => TestName::Binary(BinaryTestName::ExactBinomial),
+                EndpointKindName::Safety => TestName::Safety,
+            }),
             Some(n) => match kind {
-                "time_to_event" => r.choice(n, &join(&path, "test"), &TimeToEventTest::NAMES),
-                "binary" => r.choice(n, &join(&path, "test"), &BinaryTest::NAMES),
-                _ => {
+                EndpointKindName::TimeToEvent => r
+                    .choice(n, &join(&path, "test"), &TimeToEventTest::NAMES)
+                    .and_then(TimeToEventTestName::parse)
+                    .map(TestName::TimeToEvent),
+                EndpointKindName::Binary => r
+                    .choice(n, &join(&path, "test"), &BinaryTest::NAMES)
+                    .and_then(BinaryTestName::parse)
+                    .map(TestName::Binary),
+                EndpointKindName::Safety => {
                     r.error(
                         n,
                         &join(&path, "test"),
@@ -766,20 +843,24 @@ fn read_endpoints(
             },
         };
         let Some(test) = test else { continue };
+        let safety = match kind {
+            EndpointKindName::Safety => true,
+            EndpointKindName::TimeToEvent | EndpointKindName::Binary => false,
+        };
         let mut allowed = vec!["kind", "test", "treatment", "control", "alpha"];
-        allowed.extend_from_slice(EndpointKind::keys(kind));
-        allowed.extend_from_slice(EndpointKind::test_keys(kind, test));
-        if kind == "safety" {
+        allowed.extend_from_slice(EndpointKind::keys(kind.name()));
+        allowed.extend_from_slice(EndpointKind::test_keys(kind.name(), test.name()));
+        if safety {
             allowed.retain(|k| !matches!(*k, "test" | "control" | "alpha"));
         }
-        if test == "simon_two_stage" {
+        if test.fixes_level() {
             // The design's cut-offs fix its level.
             allowed.retain(|k| *k != "alpha");
         }
         if r.table(&e.node, &path, &allowed).is_none() {
             continue;
         }
-        let one_arm_test = matches!(test, "one_sample_logrank" | "exact_binomial" | "simon_two_stage");
+        let one_arm_test = test.one_arm();
         let treatment = match get(et, "treatment") {
             Some(n) => arm_ref(r, n, &join(&path, "treatment"), names),
             None if names.arms.len() == 1 => Some(0),
@@ -802,7 +883,7 @@ fn read_endpoints(
                 None
             }
             Some(n) => arm_ref(r, n, &join(&path, "control"), names).map(Some),
-            None if one_arm_test || kind == "safety" => Some(None),
+            None if one_arm_test || safety => Some(None),
             None => {
                 r.error_at(
                     &e.node.origin,
@@ -831,9 +912,9 @@ fn read_endpoints(
                 if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
             }),
         };
-        let kind = match kind {
-            "time_to_event" => read_tte(r, &e.node, et, &path, test, event_names),
-            "binary" => {
+        let kind = match test {
+            TestName::TimeToEvent(test) => read_tte(r, &e.node, et, &path, test, event_names),
+            TestName::Binary(test) => {
                 let response = r
                     .required(&e.node, et, &path, "response", "the name of a response defined in the cohorts")
                     .and_then(|n| ref_in(r, n, &join(&path, "response"), response_names, "response"));
@@ -850,29 +931,30 @@ fn read_endpoints(
                         );
                     }
                 }
-                let null_rate = if matches!(test, "exact_binomial" | "simon_two_stage") {
-                    r.required(&e.node, et, &path, "null_rate", "the historical response rate in (0, 1)").and_then(
-                        |n| {
+                let null_rate = match test {
+                    BinaryTestName::ExactBinomial | BinaryTestName::SimonTwoStage => r
+                        .required(&e.node, et, &path, "null_rate", "the historical response rate in (0, 1)")
+                        .and_then(|n| {
                             r.number(n, &join(&path, "null_rate"), |x| {
                                 if x > 0.0 && x < 1.0 { Ok(()) } else { Err("a null rate must be in (0, 1)".into()) }
                             })
-                        },
-                    )
-                } else {
-                    None
+                        }),
+                    BinaryTestName::Fisher | BinaryTestName::ChiSquare => None,
                 };
                 let test = match test {
-                    "exact_binomial" => null_rate.map(|null_rate| BinaryTest::ExactBinomial { null_rate }),
-                    "simon_two_stage" => read_simon(r, &e.node, et, &path, sample_size).and_then(|(n1, r1, rr)| {
-                        Some(BinaryTest::SimonTwoStage {
-                            null_rate: null_rate?,
-                            stage1_patients: n1,
-                            stage1_max_responses: r1,
-                            max_responses: rr,
+                    BinaryTestName::ExactBinomial => null_rate.map(|null_rate| BinaryTest::ExactBinomial { null_rate }),
+                    BinaryTestName::SimonTwoStage => {
+                        read_simon(r, &e.node, et, &path, sample_size).and_then(|(n1, r1, rr)| {
+                            Some(BinaryTest::SimonTwoStage {
+                                null_rate: null_rate?,
+                                stage1_patients: n1,
+                                stage1_max_responses: r1,
+                                max_responses: rr,
+                            })
                         })
-                    }),
-                    "fisher" => Some(BinaryTest::Fisher),
-                    _ => {
+                    }
+                    BinaryTestName::Fisher => Some(BinaryTest::Fisher),
+                    BinaryTestName::ChiSquare => {
                         match get(et, "continuity_correction") {
                             None => Some(BinaryTest::ChiSquare { continuity_correction: false }),
                             Some(n) => {
@@ -900,7 +982,13 @@ fn read_endpoints(
                         })
                         .and_then(|d| match test {
                             Some(BinaryTest::ChiSquare { continuity_correction: false }) => Some(d),
-                            _ => {
+                            Some(
+                                BinaryTest::ChiSquare { continuity_correction: true }
+                                | BinaryTest::ExactBinomial { .. }
+                                | BinaryTest::SimonTwoStage { .. }
+                                | BinaryTest::Fisher,
+                            )
+                            | None => {
                                 r.error(n, &path, "a non-inferiority margin on the rate difference is tested by the Farrington–Manning score test: test = \"chi_square\" without continuity_correction");
                                 None
                             }
@@ -914,7 +1002,7 @@ fn read_endpoints(
                     _ => None,
                 }
             }
-            _ => {
+            TestName::Safety => {
                 let ae = r
                     .required(
                         &e.node,
@@ -960,7 +1048,7 @@ fn read_tte(
     node: &Node,
     et: &[Entry],
     path: &str,
-    test: &str,
+    test: TimeToEventTestName,
     event_names: &[String],
 ) -> Option<EndpointKind> {
     let events =
@@ -1008,11 +1096,11 @@ fn read_tte(
         }),
     };
     let test = match test {
-        "logrank" => Some(TimeToEventTest::Logrank),
-        "stratified_logrank" => Some(TimeToEventTest::StratifiedLogrank),
-        "cox" => Some(TimeToEventTest::Cox),
-        "maxcombo" => Some(TimeToEventTest::MaxCombo),
-        "fleming_harrington" => {
+        TimeToEventTestName::Logrank => Some(TimeToEventTest::Logrank),
+        TimeToEventTestName::StratifiedLogrank => Some(TimeToEventTest::StratifiedLogrank),
+        TimeToEventTestName::Cox => Some(TimeToEventTest::Cox),
+        TimeToEventTestName::MaxCombo => Some(TimeToEventTest::MaxCombo),
+        TimeToEventTestName::FlemingHarrington => {
             let mut param = |k: &str| match get(et, k) {
                 None => Some(0.0),
                 Some(n) => r.number(n, &join(path, k), |x| {
@@ -1022,24 +1110,26 @@ fn read_tte(
             let (rho, gamma) = (param("rho"), param("gamma"));
             Some(TimeToEventTest::FlemingHarrington { rho: rho?, gamma: gamma? })
         }
-        _ => match (get(et, "null_median_months"), get(et, "null_hazard_per_month")) {
-            (Some(n), None) => r
-                .number(n, &join(path, "null_median_months"), positive_months)
-                .map(|m| TimeToEventTest::OneSampleLogrank { null_hazard: std::f64::consts::LN_2 / m }),
-            (None, Some(n)) => r
-                .number(n, &join(path, "null_hazard_per_month"), |x| {
-                    if x > 0.0 && x <= 1e6 { Ok(()) } else { Err("expected a hazard per month in (0, 1e6]".into()) }
-                })
-                .map(|h| TimeToEventTest::OneSampleLogrank { null_hazard: h }),
-            _ => {
-                r.error_at(
-                    &node.origin,
-                    path,
-                    "the one_sample_logrank test needs exactly one of null_median_months and null_hazard_per_month",
-                );
-                None
+        TimeToEventTestName::OneSampleLogrank => {
+            match (get(et, "null_median_months"), get(et, "null_hazard_per_month")) {
+                (Some(n), None) => r
+                    .number(n, &join(path, "null_median_months"), positive_months)
+                    .map(|m| TimeToEventTest::OneSampleLogrank { null_hazard: std::f64::consts::LN_2 / m }),
+                (None, Some(n)) => r
+                    .number(n, &join(path, "null_hazard_per_month"), |x| {
+                        if x > 0.0 && x <= 1e6 { Ok(()) } else { Err("expected a hazard per month in (0, 1e6]".into()) }
+                    })
+                    .map(|h| TimeToEventTest::OneSampleLogrank { null_hazard: h }),
+                _ => {
+                    r.error_at(
+                        &node.origin,
+                        path,
+                        "the one_sample_logrank test needs exactly one of null_median_months and null_hazard_per_month",
+                    );
+                    None
+                }
             }
-        },
+        }
     };
     let null_hazard_ratio = match get(et, "null_hazard_ratio") {
         None => Some(1.0),
@@ -1052,10 +1142,16 @@ fn read_tte(
                     Err("a non-inferiority margin on the hazard-ratio scale must be in [1, 10] (H0: HR ≥ margin; 1 is superiority)".into())
                 }
             })?;
-            if !matches!(
-                test,
-                Some(TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox)
-            ) {
+            let tests_margin = match &test {
+                Some(TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox) => true,
+                Some(
+                    TimeToEventTest::FlemingHarrington { .. }
+                    | TimeToEventTest::MaxCombo
+                    | TimeToEventTest::OneSampleLogrank { .. },
+                )
+                | None => false,
+            };
+            if !tests_margin {
                 r.error(
                     n,
                     &path,
@@ -1069,8 +1165,9 @@ fn read_tte(
     let censor_at_switch = match get(et, "intercurrent") {
         None => Some(false),
         Some(n) => r
-            .choice(n, &join(path, "intercurrent"), &["treatment_policy", "censor_at_switch"])
-            .map(|c| c == "censor_at_switch"),
+            .choice(n, &join(path, "intercurrent"), &Intercurrent::NAMES)
+            .and_then(Intercurrent::parse)
+            .map(Intercurrent::censors_at_switch),
     };
     Some(EndpointKind::TimeToEvent {
         events: events?,
@@ -1154,7 +1251,11 @@ fn read_analysis(
                     }
                 let id = ref_in_endpoints(r, en, "analysis.cut.endpoint", &endpoint_names)?;
                 let endpoints = endpoints.as_ref()?;
-                if !matches!(endpoints[id].kind, EndpointKind::TimeToEvent { .. }) {
+                let time_to_event = match endpoints[id].kind {
+                    EndpointKind::TimeToEvent { .. } => true,
+                    EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+                };
+                if !time_to_event {
                     r.error(en, "analysis.cut.endpoint", "an event-driven cut needs a time_to_event endpoint");
                     return None;
                 }
@@ -1233,7 +1334,7 @@ fn read_analysis(
     let binding = match get(t, "futility").and_then(Node::table).and_then(|ft| get(ft, Futility::BINDING)) {
         None => Some(false),
         Some(b) => r.boolean(b, &format!("analysis.futility.{}", Futility::BINDING)).and_then(|x| {
-            if x && matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) {
+            if x && conditional_power_rule(futility) {
                 r.error(b, &format!("analysis.futility.{}", Futility::BINDING), "a conditional-power rule is non-binding (its bound depends on the efficacy boundaries a binding rule would change); use a z or beta_spending rule to bind");
                 return None;
             }
@@ -1276,7 +1377,7 @@ fn read_analysis(
                             return None;
                         }
                         if let Some(eps) = endpoints
-                            && let Some(&s) = ids.iter().find(|&&i| matches!(eps[i].kind, EndpointKind::Safety { .. }))
+                            && let Some(&s) = ids.iter().find(|&&i| !has_test(&eps[i].kind))
                         {
                             r.error(
                                 e,
@@ -1322,18 +1423,24 @@ fn read_analysis(
     // The endpoint monitored at the looks: the cut's, or the first endpoint with a test.
     let monitored = match (&cut, endpoints) {
         (Some(Cut::Events { endpoint, .. }), _) => Some(*endpoint),
-        (Some(_), Some(eps)) => eps.iter().position(|e| !matches!(e.kind, EndpointKind::Safety { .. })),
-        _ => None,
+        (Some(Cut::Month(_) | Cut::MinFollowUp(_)), Some(eps)) => eps.iter().position(|e| has_test(&e.kind)),
+        (Some(Cut::Month(_) | Cut::MinFollowUp(_)), None) | (None, _) => None,
     };
     if let (Some(ls), Some(pe), Some(eps)) = (&looks, monitored, endpoints)
         && ls.count() > 1
     {
         let why = match &eps[pe].kind {
-            EndpointKind::TimeToEvent { test: TimeToEventTest::MaxCombo, .. } => Some(
-                "its MaxCombo test has a statistic that is not standard normal under the null and is analysed once",
-            ),
-            EndpointKind::TimeToEvent { .. } => None,
-            _ => Some(
+            EndpointKind::TimeToEvent { test, .. } => match test {
+                TimeToEventTest::MaxCombo => Some(
+                    "its MaxCombo test has a statistic that is not standard normal under the null and is analysed once",
+                ),
+                TimeToEventTest::Logrank
+                | TimeToEventTest::StratifiedLogrank
+                | TimeToEventTest::FlemingHarrington { .. }
+                | TimeToEventTest::Cox
+                | TimeToEventTest::OneSampleLogrank { .. } => None,
+            },
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => Some(
                 "it is not a time-to-event endpoint (group-sequential boundaries need a statistic that is standard normal under the null, with information from events)",
             ),
         };
@@ -1346,12 +1453,15 @@ fn read_analysis(
     // efficacy bound at an interim (the futility rule would then decide the trial); so do we.
     // (Under looks at calendar months the planned fractions are known only from the planning
     // simulation; a bound that crosses is capped at the efficacy bound there.)
-    if let (
-        Some(Looks::Information(ls)),
-        Some(sp),
-        Some(Some(Futility::BetaSpending { spending: bs, beta })),
-        Some(eps),
-    ) = (&looks, spending, futility, endpoints)
+    let information = match &looks {
+        Some(Looks::Information(ls)) => Some(ls),
+        Some(Looks::Months(_) | Looks::Combined { .. }) | None => None,
+    };
+    let beta_spending = match futility {
+        Some(Some(Futility::BetaSpending { spending: bs, beta })) => Some((bs, beta)),
+        Some(Some(Futility::Z(_) | Futility::ConditionalPower { .. }) | None) | None => None,
+    };
+    if let (Some(ls), Some(sp), Some((bs, beta)), Some(eps)) = (information, spending, beta_spending, endpoints)
         && ls.len() > 1
         && let Some(pe) = monitored
     {
@@ -1367,11 +1477,8 @@ fn read_analysis(
     // Holm and Bonferroni compare p-values; Simon's two-stage design gives a decision, not a
     // p-value (its ordering of outcomes over two stages is not the one a level α/k needs).
     if let (Some(m), Some(eps)) = (multiplicity.as_ref().and_then(|m| m.as_ref()), endpoints)
-        && m.method != MultiplicityMethod::FixedSequence
-        && let Some(&i) = m
-            .endpoints
-            .iter()
-            .find(|&&i| matches!(eps[i].kind, EndpointKind::Binary { test: BinaryTest::SimonTwoStage { .. }, .. }))
+        && compares_p_values(m.method)
+        && let Some(&i) = m.endpoints.iter().find(|&&i| simon_two_stage(&eps[i].kind))
     {
         r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses Simon's two-stage design, which decides at its own fixed levels and has no p-value for the {} procedure to compare with its share of alpha; use method = \"fixed_sequence\" (Simon's design last), or test the endpoint with exact_binomial", eps[i].name, m.method.name()));
         return None;
@@ -1390,8 +1497,16 @@ fn read_analysis(
                     r.error_on(at, &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses the MaxCombo test, whose statistic is not standard normal under the null: it cannot be tested at interim looks", eps[i].name));
                     return None;
                 }
-                EndpointKind::TimeToEvent { .. } => {}
-                _ => {
+                EndpointKind::TimeToEvent {
+                    test:
+                        TimeToEventTest::Logrank
+                        | TimeToEventTest::StratifiedLogrank
+                        | TimeToEventTest::FlemingHarrington { .. }
+                        | TimeToEventTest::Cox
+                        | TimeToEventTest::OneSampleLogrank { .. },
+                    ..
+                } => {}
+                EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => {
                     r.error_on(at, &node.origin, "analysis.multiplicity.endpoints", format!("{:?} is not a time-to-event endpoint: with interim looks every endpoint of the family is tested group-sequentially, which needs a time-to-event test", eps[i].name));
                     return None;
                 }
@@ -1399,10 +1514,15 @@ fn read_analysis(
         }
         if let Some(pe) = primary {
             let position = m.endpoints.iter().position(|&i| i == pe);
-            let ok = match m.method {
-                MultiplicityMethod::FixedSequence => position == Some(0),
-                _ => position.is_some(),
+            // A fixed sequence needs the monitored endpoint first; the others, in the family.
+            let first = match m.method {
+                MultiplicityMethod::FixedSequence => true,
+                MultiplicityMethod::Holm
+                | MultiplicityMethod::Bonferroni
+                | MultiplicityMethod::Fallback
+                | MultiplicityMethod::Graphical => false,
             };
+            let ok = if first { position == Some(0) } else { position.is_some() };
             if !ok {
                 r.error_on(
                     at,
@@ -1411,7 +1531,7 @@ fn read_analysis(
                     format!(
                         "with interim looks the endpoint monitored at the looks ({:?}) must be {} the family",
                         eps[pe].name,
-                        if m.method == MultiplicityMethod::FixedSequence { "the first of" } else { "in" }
+                        if first { "the first of" } else { "in" }
                     ),
                 );
                 return None;
@@ -1442,7 +1562,7 @@ fn read_analysis(
     }
     // Conditional power needs interim looks of a log-rank or Cox statistic, whose drift a
     // hazard ratio gives.
-    let wants_cp = report_cp || matches!(futility, Some(Some(Futility::ConditionalPower { .. })));
+    let wants_cp = report_cp || conditional_power_rule(futility);
     if wants_cp && let (Some(ls), Some(eps)) = (&looks, endpoints) {
         let at = get(t, "report_conditional_power").or_else(|| get(t, "futility"));
         let path = if report_cp { "analysis.report_conditional_power" } else { "analysis.futility.conditional_power" };
@@ -1456,13 +1576,7 @@ fn read_analysis(
             return None;
         }
         if let Some(pe) = monitored
-            && !matches!(
-                &eps[pe].kind,
-                EndpointKind::TimeToEvent {
-                    test: TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox,
-                    ..
-                }
-            )
+            && !hazard_ratio_drift(&eps[pe].kind)
         {
             r.error_on(at, &node.origin, path, format!("conditional power is computed for a log-rank or Cox statistic, whose drift a hazard ratio gives; the monitored endpoint {:?} uses another test", eps[pe].name));
             return None;
@@ -1476,7 +1590,7 @@ fn read_analysis(
             let at = Some(n);
             let why = if multiplicity.as_ref().is_some_and(|m| m.is_some()) {
                 Some("a multiplicity family")
-            } else if matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) {
+            } else if conditional_power_rule(futility) {
                 Some("a conditional-power futility rule (the re-estimation rule is one already)")
             } else if binding {
                 Some("a binding futility rule")
@@ -1528,7 +1642,7 @@ fn read_analysis(
                 Some("a multiplicity family")
             } else if reestimation.is_some() {
                 Some("event re-estimation")
-            } else if binding || matches!(futility, Some(Some(Futility::ConditionalPower { .. }))) {
+            } else if binding || conditional_power_rule(futility) {
                 Some("a binding or conditional-power futility rule (both would move with the harm bound's boundaries)")
             } else {
                 None
@@ -1597,7 +1711,11 @@ fn read_table_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<(L
                 r.error(node, "analysis.looks", format!("{} information fractions (the last, 1, the final analysis) need {} interim months, one per interim; found {}", fractions.len(), fractions.len() - 1, months.len()));
                 return None;
             }
-            if !matches!(cut, Some(Cut::Events { .. })) {
+            let event_driven = match cut {
+                Some(Cut::Events { .. }) => true,
+                Some(Cut::Month(_) | Cut::MinFollowUp(_)) | None => false,
+            };
+            if !event_driven {
                 r.error(node, "analysis.looks", "looks at the later or earlier of an event target and a month need an event-driven cut (analysis.cut = { endpoint = …, events = … }), whose target the fractions are of");
                 return None;
             }
@@ -1662,7 +1780,11 @@ fn read_look_months(r: &mut Reader, m: &Node, cut: Option<&Cut>) -> Option<Vec<f
         r.error(m, "analysis.looks.months", "at most 9 interim looks (10 analyses with the final one)");
         return None;
     }
-    if let Some(&Cut::Month(end)) = cut
+    let end = match cut {
+        Some(&Cut::Month(end)) => Some(end),
+        Some(Cut::Events { .. } | Cut::MinFollowUp(_)) | None => None,
+    };
+    if let Some(end) = end
         && let Some(&last) = ms.last()
         && last >= end
     {
@@ -1731,6 +1853,14 @@ fn read_graph(
 ) -> Option<crate::stats::graph::Graph> {
     const PATH: &str = "analysis.multiplicity";
     const TOLERANCE: f64 = 1e-9;
+    // The graphical procedure has no default graph: it needs its weights and transitions.
+    let graph_needed = match method {
+        MultiplicityMethod::Graphical => true,
+        MultiplicityMethod::FixedSequence
+        | MultiplicityMethod::Holm
+        | MultiplicityMethod::Bonferroni
+        | MultiplicityMethod::Fallback => false,
+    };
     let mut ok = true;
     for key in ["weights", "transitions"] {
         if let Some(v) = get(mt, key)
@@ -1815,13 +1945,13 @@ fn read_graph(
             }
             Some(g)
         }
-        None if method == MultiplicityMethod::Graphical => {
+        None if graph_needed => {
             r.error(node, &join(PATH, "transitions"), "method \"graphical\" needs transitions = [[…], …]: row i gives the share of endpoint i's weight that passes to each member when i is rejected");
             return None;
         }
         _ => None,
     };
-    if method == MultiplicityMethod::Graphical && get(mt, "weights").is_none() {
+    if graph_needed && get(mt, "weights").is_none() {
         r.error(
             node,
             &join(PATH, "weights"),
@@ -1830,6 +1960,59 @@ fn read_graph(
         return None;
     }
     ok.then(|| method.graph(m, weights, transitions))
+}
+
+/// Whether an endpoint of this kind has a test (every kind but safety).
+fn has_test(kind: &EndpointKind) -> bool {
+    match kind {
+        EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => true,
+        EndpointKind::Safety { .. } => false,
+    }
+}
+
+/// Whether an endpoint is tested by Simon's two-stage design.
+fn simon_two_stage(kind: &EndpointKind) -> bool {
+    match kind {
+        EndpointKind::Binary { test, .. } => match test {
+            BinaryTest::SimonTwoStage { .. } => true,
+            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => false,
+        },
+        EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
+    }
+}
+
+/// Whether an endpoint's statistic has a drift a hazard ratio gives (a log-rank or Cox test),
+/// as conditional power needs.
+fn hazard_ratio_drift(kind: &EndpointKind) -> bool {
+    match kind {
+        EndpointKind::TimeToEvent { test, .. } => match test {
+            TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox => true,
+            TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::OneSampleLogrank { .. } => false,
+        },
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+    }
+}
+
+/// Whether the futility rule read is a conditional-power rule.
+fn conditional_power_rule(futility: Option<Option<Futility>>) -> bool {
+    match futility {
+        Some(Some(Futility::ConditionalPower { .. })) => true,
+        Some(Some(Futility::Z(_) | Futility::BetaSpending { .. }) | None) | None => false,
+    }
+}
+
+/// Whether a multiplicity procedure compares each member's p-value with a share of alpha
+/// (every procedure but the fixed sequence, which tests each member at the full alpha).
+fn compares_p_values(method: MultiplicityMethod) -> bool {
+    match method {
+        MultiplicityMethod::FixedSequence => false,
+        MultiplicityMethod::Holm
+        | MultiplicityMethod::Bonferroni
+        | MultiplicityMethod::Fallback
+        | MultiplicityMethod::Graphical => true,
+    }
 }
 
 /// A hazard ratio a design assumes: positive and finite, not 1 for a drift.
@@ -1850,27 +2033,43 @@ fn read_reestimation(
 ) -> Option<Reestimation> {
     const PATH: &str = "analysis.reestimation";
     let t = r.table(n, PATH, &["conditional_power", "min_events", "max_events", "hazard_ratio", "promising_from"])?;
-    let Looks::Information(fractions) = looks else {
-        r.error(n, PATH, "event re-estimation needs looks by information fractions (analysis.looks = [0.5, 1.0]): they give the stages' weights");
-        return None;
+    let fractions = match looks {
+        Looks::Information(fractions) => fractions,
+        Looks::Months(_) | Looks::Combined { .. } => {
+            r.error(n, PATH, "event re-estimation needs looks by information fractions (analysis.looks = [0.5, 1.0]): they give the stages' weights");
+            return None;
+        }
     };
     if fractions.len() < 2 {
         r.error(n, PATH, "event re-estimation needs at least one interim look (analysis.looks)");
         return None;
     }
-    let (Cut::Events { endpoint, events }, Some(pe)) = (cut, monitored) else {
-        r.error(n, PATH, "event re-estimation needs an event-driven cut (analysis.cut = { endpoint = …, events = … })");
-        return None;
-    };
-    if !matches!(
-        endpoints[*endpoint].kind,
-        EndpointKind::TimeToEvent {
-            test: TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank,
-            censor_at_switch: false,
-            ..
+    let (endpoint, events, pe) = match (cut, monitored) {
+        (Cut::Events { endpoint, events }, Some(pe)) => (endpoint, events, pe),
+        (Cut::Events { .. }, None) | (Cut::Month(_) | Cut::MinFollowUp(_), _) => {
+            r.error(
+                n,
+                PATH,
+                "event re-estimation needs an event-driven cut (analysis.cut = { endpoint = …, events = … })",
+            );
+            return None;
         }
-    ) || *endpoint != pe
-    {
+    };
+    // The stages' log-rank increments, under treatment policy.
+    let combinable = match &endpoints[*endpoint].kind {
+        EndpointKind::TimeToEvent { test, censor_at_switch, .. } => {
+            !*censor_at_switch
+                && match test {
+                    TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank => true,
+                    TimeToEventTest::FlemingHarrington { .. }
+                    | TimeToEventTest::MaxCombo
+                    | TimeToEventTest::Cox
+                    | TimeToEventTest::OneSampleLogrank { .. } => false,
+                }
+        }
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+    };
+    if !combinable || *endpoint != pe {
         r.error(n, PATH, "event re-estimation combines the stages' log-rank increments: the monitored endpoint needs test = \"logrank\" or \"stratified_logrank\" (under treatment policy)");
         return None;
     }

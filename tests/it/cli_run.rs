@@ -380,7 +380,7 @@ fn every_format_says_what_produced_it() {
         .unwrap();
     let shown = String::from_utf8(shown.stdout).unwrap();
     assert_eq!(p["scenario_toml"].as_str().unwrap(), shown);
-    assert_eq!(p["scenario_sha256"].as_str().unwrap(), peritrial::report::checkpoint::sha256_hex(shown.as_bytes()));
+    assert_eq!(p["scenario_sha256"].as_str().unwrap(), peritrial::report::hash::sha256_hex(shown.as_bytes()));
     let e = &v["execution"];
     assert!(e["command"].as_array().unwrap().iter().any(|a| a == "--seed"));
     assert!(e["platform"].as_str().unwrap().contains('-'));

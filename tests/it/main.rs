@@ -1,5 +1,6 @@
 //! The integration tests: one crate (one link of the library), one module per concern.
 
+mod architecture;
 mod calibration;
 mod cli_run;
 mod cli_scenarios;

@@ -5,7 +5,7 @@
 //! `read.csv(comment.char = "#")`, pandas' `comment="#"`) gives the provenance: version, seed,
 //! replicates and the effective scenario's SHA-256 (per row for a sweep, whose points differ).
 
-use super::Exporter;
+use super::exporter::Exporter;
 use crate::report::csv_text;
 use crate::report::model::{EndpointReport, NullReport, RunReport, SizeReport, SweepReport};
 

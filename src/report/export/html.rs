@@ -5,7 +5,7 @@
 //! what reproduces it (command, version, seed, replicates, the effective scenario with the
 //! values overridden by `--set` marked, its SHA-256, the platform).
 
-use super::Exporter;
+use super::exporter::Exporter;
 use crate::report::model::{Analytic, EndpointReport, Execution, Provenance, RunReport, SizeReport, SweepReport};
 use crate::report::plot;
 
@@ -27,7 +27,7 @@ fn esc(s: &str) -> String {
     out
 }
 
-use super::fixed as f;
+use super::exporter::fixed as f;
 
 const STYLE: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1b1b1b; max-width: 60rem;

@@ -1,6 +1,6 @@
 //! JSON: the reports' serde serialisation, pretty-printed (keys in DESIGN.md's order).
 
-use super::Exporter;
+use super::exporter::Exporter;
 use crate::report::model::{RunReport, SizeReport, SweepReport};
 
 pub struct Json;

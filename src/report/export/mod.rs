@@ -3,11 +3,13 @@
 //! one trait, as hyperfine's `export/` does.
 
 mod csv;
+mod exporter;
 mod html;
 mod json;
 mod table;
 
 use super::model::{RunReport, SizeReport, SweepReport};
+use exporter::Exporter;
 
 pub use json::sweep as json_sweep;
 
@@ -29,26 +31,12 @@ impl Format {
     }
 }
 
-/// A number with `digits` decimals, or a dash where there is none (for people's formats).
-fn fixed(x: Option<f64>, digits: usize) -> String {
-    match x {
-        Some(v) if v.is_finite() => format!("{v:.digits$}"),
-        _ => "—".into(),
-    }
-}
-
 /// A report of any command, to render.
 #[derive(Clone, Copy)]
 pub enum Report<'a> {
     Run(&'a RunReport),
     Sweep(&'a SweepReport),
     Size(&'a SizeReport),
-}
-
-trait Exporter {
-    fn run(&self, report: &RunReport) -> String;
-    fn sweep(&self, report: &SweepReport) -> String;
-    fn size(&self, report: &SizeReport) -> String;
 }
 
 fn exporter(format: Format) -> &'static dyn Exporter {

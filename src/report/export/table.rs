@@ -2,12 +2,12 @@
 //! companion, the estimate's median and 95% range and the events; the looks of a design with
 //! looks; the analysis month; warnings last.
 
-use super::Exporter;
+use super::exporter::Exporter;
 use crate::report::model::{Analytic, EndpointReport, RunReport, SizeReport, SweepReport};
 
 pub struct Table;
 
-use super::fixed as f;
+use super::exporter::fixed as f;
 
 fn interval(ci: Option<[f64; 2]>) -> String {
     ci.map_or("—".into(), |c| format!("[{:.3}, {:.3}]", c[0], c[1]))
@@ -46,7 +46,12 @@ fn labelled(label: &str, rest: &str) -> String {
 }
 
 fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
-    let test = if e.kind == "safety" { "no test".to_string() } else { e.test.replace('_', " ") };
+    let test = match crate::scenario::EndpointKindName::parse(&e.kind) {
+        Some(crate::scenario::EndpointKindName::Safety) => "no test".to_string(),
+        Some(crate::scenario::EndpointKindName::TimeToEvent | crate::scenario::EndpointKindName::Binary) | None => {
+            e.test.replace('_', " ")
+        }
+    };
     out.push_str(&format!("{} — {}, {test}\n", e.name, e.kind.replace('_', " ")));
     if let (Some(p), Some(ci)) = (e.power, e.power_ci) {
         out.push_str(&format!(

@@ -1,0 +1,82 @@
+//! `analyze`: the planned analyses on a trial's data (CSV), the same functions the engine runs
+//! on every virtual trial.
+
+use crate::cli::{AnalyzeArgs, CliError};
+use crate::report;
+
+pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
+    let AnalyzeArgs {
+        data,
+        milestones,
+        tau,
+        time,
+        status,
+        arm,
+        strata,
+        treatment,
+        control,
+        event_cause,
+        response,
+        null_rate,
+        null_difference,
+        trial,
+        by,
+    } = args;
+    let columns = crate::data::Columns {
+        time,
+        status,
+        arm,
+        strata,
+        response,
+        treatment,
+        control,
+        event_cause,
+        only: trial.map(|k| ("trial".to_string(), k)),
+        by,
+    };
+    let (data, columns, milestones) = (&data, &columns, &milestones[..]);
+    if let Some(m) = milestones.iter().find(|m| !(m.is_finite() && **m > 0.0)) {
+        return Err(CliError::Input(format!("--milestones: {m} is not a positive number of months")));
+    }
+    if !(tau.is_finite() && tau > 0.0) {
+        return Err(CliError::Input(format!("--tau: {tau} is not a positive number of months")));
+    }
+    if let Some(p) = null_rate.filter(|p| !(*p > 0.0 && *p < 1.0)) {
+        return Err(CliError::Input(format!("--null-rate: {p} is not a rate strictly between 0 and 1")));
+    }
+    if let Some(d) = null_difference.filter(|d| !(*d > -1.0 && *d <= 0.0)) {
+        return Err(CliError::Input(format!(
+            "--null-difference: {d} is not a non-inferiority margin on the rate difference in (-1, 0]"
+        )));
+    }
+    if columns.event_cause == 0 {
+        return Err(CliError::Input("--event-cause: 0 is the code of censoring; expected 1, 2, …".into()));
+    }
+    let groups = crate::data::read(data, columns).map_err(|e| CliError::Input(e.0))?;
+    let one = |d: &crate::data::Dataset| -> serde_json::Value {
+        if columns.response.is_some() {
+            let r = crate::stats::trial::responses(&d.responses, null_rate);
+            report::analyze::response_value(&r, d, null_rate, null_difference)
+        } else {
+            let result = crate::stats::trial::analyze(&d.obs, milestones, tau);
+            report::analyze::value(&result, d, milestones, tau)
+        }
+    };
+    let text = match &columns.by {
+        None => report::analyze::pretty(&one(&groups[0].1)),
+        Some(column) => {
+            let mut text = String::new();
+            for (label, d) in &groups {
+                let mut v = serde_json::Map::new();
+                v.insert(column.clone(), serde_json::Value::String(label.clone()));
+                if let serde_json::Value::Object(m) = one(d) {
+                    v.extend(m);
+                }
+                text.push_str(&serde_json::Value::Object(v).to_string());
+                text.push('\n');
+            }
+            text
+        }
+    };
+    Ok(report::emit(&text, None, false)?)
+}

@@ -1,0 +1,143 @@
+//! `sample`: patient-level data sets of the first K virtual trials (the long table, the
+//! trials' index, the dictionary; per-trial files and ADaM data sets on request).
+
+use crate::cli::{CliError, SampleArgs, ScenarioArgs, with_study_flags};
+use crate::commands::outputs::output_folder;
+use crate::{report, scenario};
+
+pub fn sample(args: SampleArgs) -> Result<(), CliError> {
+    let SampleArgs { scenario, trials, seed, out, force, per_trial, adam, reference_date } = args;
+    let args = ScenarioArgs { sets: with_study_flags(&scenario.sets, None, seed)?, ..scenario };
+    let adam = match adam {
+        false => None,
+        true => Some(report::adam::Date::parse(&reference_date).ok_or_else(|| {
+            CliError::Input(format!("--reference-date {reference_date}: expected a calendar date YYYY-MM-DD"))
+        })?),
+    };
+    write(&args, trials, &out, force, SampleFiles { per_trial, adam })
+}
+
+/// What `sample` writes beside patients.csv, trials.csv and dictionary.csv.
+#[derive(Clone, Copy)]
+struct SampleFiles {
+    per_trial: bool,
+    /// ADaM data sets, dated from this month 0.
+    adam: Option<report::adam::Date>,
+}
+
+fn write(
+    args: &ScenarioArgs,
+    trials: u64,
+    dir: &std::path::Path,
+    force: bool,
+    files: SampleFiles,
+) -> Result<(), CliError> {
+    let s = scenario::load(&args.scenario, &args.sets)?;
+    if trials == 0 || trials > 100_000 {
+        return Err(CliError::Input(format!("--trials {trials}: expected 1 to 100000")));
+    }
+    output_folder(dir, force)?;
+    let mut written: Vec<std::path::PathBuf> = Vec::new();
+    let result = write_sample(&s, trials, dir, files, &mut written);
+    if result.is_err() {
+        // Nothing half-written stays: the files this export already put in place go too.
+        for f in &written {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+    result
+}
+
+/// The files of `sample` (see `report::sample`); `trials.csv` last: a folder without it is an
+/// interrupted export. Each file is written to a temporary file put in place when complete.
+fn write_sample(
+    s: &scenario::Scenario,
+    trials: u64,
+    dir: &std::path::Path,
+    files: SampleFiles,
+    written: &mut Vec<std::path::PathBuf>,
+) -> Result<(), CliError> {
+    use report::sample as export;
+    let mut sampler = crate::engine::Sampler::new(s);
+    let layout = sampler.plan.layout.clone();
+    let specs = export::tte_specs(s);
+    let trials_header = report::replicates::header(s, &layout);
+    let patients_path = dir.join("patients.csv");
+    let mut patients = report::output::Target::File { path: &patients_path, force: true }.stream()?;
+    let mut rows = report::replicates::Rows::default();
+    rows.push(&trials_header);
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header.write_record(export::patients_header(s)).expect("writing to memory");
+    patients.write_all(&header.into_inner().expect("writing to memory"))?;
+    let adam_names = ["adsl.csv", "adtte.csv", "adrs.csv", "adae.csv"];
+    let mut adam = match files.adam {
+        None => None,
+        Some(date) => {
+            let mut streams = Vec::new();
+            for name in adam_names {
+                streams.push((dir.join(name), None));
+            }
+            for (path, stream) in &mut streams {
+                *stream = Some(report::output::Target::File { path, force: true }.stream()?);
+            }
+            Some((date, report::adam::Codes::new(s), report::adam::Sets::new(), streams))
+        }
+    };
+    for i in 0..trials {
+        let mut chunk = csv::Writer::from_writer(Vec::new());
+        let (trial, record) = sampler.trial(i);
+        let cut = record[crate::analyze::global::CUT_MONTH];
+        export::write_patients(&mut chunk, s, &specs, i + 1, trial, cut).expect("writing to memory");
+        rows.trial(s, &layout, i + 1, record);
+        if let Some((date, codes, sets, streams)) = &mut adam {
+            sets.trial(s, codes, *date, i + 1, trial, cut);
+            for (bytes, (_, stream)) in sets.take().iter().zip(streams.iter_mut()) {
+                stream.as_mut().expect("opened above").write_all(bytes)?;
+            }
+        }
+        if files.per_trial {
+            for (k, e) in s.endpoints.iter().enumerate() {
+                if let Some(text) = export::per_trial(s, k, trial, cut) {
+                    let path = dir.join(format!("trial_{:05}_{}.csv", i + 1, e.name));
+                    report::emit(&text, Some(&path), true)?;
+                    written.push(path);
+                }
+            }
+        }
+        let bytes = chunk.into_inner().expect("writing to memory");
+        if i == 0 {
+            // Every trial has the same patients' count and columns: the first one's size times
+            // the trials is what the export will write, stated before it writes more.
+            eprintln!(
+                "peritrial: writing {trials} trial{} of {} patients to {}: about {:.1} MB",
+                if trials == 1 { "" } else { "s" },
+                s.enrollment.sample_size,
+                dir.display(),
+                (bytes.len() as u64 * trials) as f64 / 1e6
+            );
+        }
+        patients.write_all(&bytes)?;
+    }
+    patients.finish()?;
+    written.push(patients_path);
+    if let Some((_, _, _, streams)) = adam {
+        for (path, stream) in streams {
+            stream.expect("opened above").finish()?;
+            written.push(path);
+        }
+    }
+    let dictionary = dir.join("dictionary.csv");
+    report::emit(&export::dictionary(s, &trials_header), Some(&dictionary), true)?;
+    written.push(dictionary);
+    let provenance = dir.join("provenance.txt");
+    let text = format!(
+        "{}\n\nThe effective scenario (as `peritrial show` prints it):\n\n{}",
+        report::model::Provenance::of(s).line(),
+        scenario::to_toml(s)
+    );
+    report::emit(&text, Some(&provenance), true)?;
+    written.push(provenance);
+    let trials_path = dir.join("trials.csv");
+    report::emit(&String::from_utf8_lossy(&rows.take()), Some(&trials_path), true)?;
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! The one checksum of the reports and their states: SHA-256, as lowercase hexadecimal.
+
+use sha2::{Digest, Sha256};
+
+/// The SHA-256 of `bytes` in lowercase hexadecimal.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
