@@ -5,8 +5,8 @@
 //! references, data sets and golden reports are compiled into the binary (the same files the
 //! test suite uses, `tests/reference/` and `tests/golden/`), so the check needs nothing else.
 
-use crate::design::spending;
 use crate::scenario::{self, Spending};
+use crate::stats::spending;
 use serde_json::{Value, json};
 
 /// The data sets of the `survival` references.

@@ -6,20 +6,7 @@ use crate::report;
 /// A folder to write files into (`--plots`, `sample --out`): created if absent; one that is
 /// not empty is refused without --force.
 pub fn output_folder(dir: &std::path::Path, force: bool) -> Result<(), CliError> {
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => {
-            if entries.next().is_some() && !force {
-                return Err(CliError::Input(format!(
-                    "{}: the folder is not empty; add --force to write into it (files of the same names are replaced)",
-                    dir.display()
-                )));
-            }
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Failure(format!("cannot create the folder {}: {e}", dir.display()))),
-        Err(e) => Err(CliError::Input(format!("{}: not a folder that can be read: {e}", dir.display()))),
-    }
+    Ok(report::output::output_folder(dir, force)?)
 }
 
 /// Writes each plot into `dir` (atomically, as every output).

@@ -41,9 +41,7 @@ fn write(
     let result = write_sample(&s, trials, dir, files, &mut written);
     if result.is_err() {
         // Nothing half-written stays: the files this export already put in place go too.
-        for f in &written {
-            let _ = std::fs::remove_file(f);
-        }
+        report::output::remove_written(&written);
     }
     result
 }

@@ -239,18 +239,71 @@ impl Header {
     }
 }
 
+/// The columns a file's header offers for what `Columns` names: their indices.
+#[derive(Clone, Copy)]
+struct Located<'c> {
+    response: Option<usize>,
+    time: Option<usize>,
+    status: Option<usize>,
+    arm: usize,
+    strata: Option<usize>,
+    only: Option<(usize, &'c str)>,
+    by: Option<usize>,
+}
+
+/// The records read: the patients, the labels seen in their columns and the records left out
+/// (per group, by first-seen index).
+#[derive(Default)]
+struct Records {
+    raws: Vec<Raw>,
+    arms: Labels,
+    strata: Labels,
+    groups: Labels,
+    errors: Errors,
+    seen_only: bool,
+    excluded: BTreeMap<u32, u64>,
+}
+
+/// Reads the CSV text of `input` (`file` in messages) as the data sets `columns` describe.
 fn parse_reader<R: Read>(input: R, file: &str, columns: &Columns) -> Result<Groups, DataError> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(input);
     let mut rec = csv::StringRecord::new();
-    // The header: the first record that is not blank.
+    let header = read_header(&mut rdr, &mut rec, file)?;
+    let located = locate(&header, columns)?;
+    let mut records = Records::default();
     loop {
         match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) if blank(&rec) => continue,
+            Ok(true) => records.record(&rec, &header, &located, file),
+            Err(e) => {
+                let (msg, fatal) = csv_problem(file, &e);
+                if fatal {
+                    return Err(DataError(msg));
+                }
+                records.errors.push(|| msg);
+            }
+        }
+    }
+    datasets(records, &header, &located, columns, file)
+}
+
+/// Reads the header (the first record that is not blank, into `rec`) and refuses one that
+/// names a column twice.
+fn read_header<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    rec: &mut csv::StringRecord,
+    file: &str,
+) -> Result<Header, DataError> {
+    // The header: the first record that is not blank.
+    loop {
+        match rdr.read_record(rec) {
             Ok(false) => {
                 return Err(DataError(format!(
                     "{file}: the file is empty; expected a header (e.g. time,status,arm[,stratum]) and one line per patient"
                 )));
             }
-            Ok(true) if blank(&rec) => continue,
+            Ok(true) if blank(rec) => continue,
             Ok(true) => break,
             Err(e) => return Err(DataError(csv_problem(file, &e).0)),
         }
@@ -264,7 +317,7 @@ fn parse_reader<R: Read>(input: R, file: &str, columns: &Columns) -> Result<Grou
             c.to_lowercase()
         })
         .collect();
-    let header = Header { names, line: line_of(&rec), file: file.to_string() };
+    let header = Header { names, line: line_of(rec), file: file.to_string() };
     for (j, n) in header.names.iter().enumerate() {
         if let Some(k) = header.names[..j].iter().position(|m| m == n) {
             return Err(DataError(format!(
@@ -275,6 +328,11 @@ fn parse_reader<R: Read>(input: R, file: &str, columns: &Columns) -> Result<Grou
             )));
         }
     }
+    Ok(header)
+}
+
+/// The columns of `columns` in the header, refused where one is not there.
+fn locate<'c>(header: &Header, columns: &'c Columns) -> Result<Located<'c>, DataError> {
     let response = match &columns.response {
         Some(r) => Some(header.require(r, "--response")?),
         None => None,
@@ -296,70 +354,67 @@ fn parse_reader<R: Read>(input: R, file: &str, columns: &Columns) -> Result<Grou
         Some(c) => Some(header.require(c, "--by")?),
         None => None,
     };
-    let mut raws = Vec::new();
-    let (mut arms, mut strata, mut groups) = (Labels::default(), Labels::default(), Labels::default());
-    let mut errors = Errors::default();
-    let mut seen_only = false;
-    let mut excluded: BTreeMap<u32, u64> = BTreeMap::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) if blank(&rec) => continue,
-            Ok(true) => {
-                let line = line_of(&rec);
-                if rec.len() != header.names.len() {
-                    errors.push(|| {
-                        format!("{file}:{line}: expected {} columns, found {}", header.names.len(), rec.len())
-                    });
-                    continue;
-                }
-                if let Some((j, v)) = only {
-                    if &rec[j] != v {
-                        continue;
-                    }
-                    seen_only = true;
-                }
-                // A patient without an observation (enrolled after the cut: `sample`'s long
-                // table leaves time and status empty, R writes NA) or without an assessed
-                // response is left out and counted, as R's na.omit drops it.
-                let absent = |j: Option<usize>| j.is_some_and(|j| missing(&rec[j]));
-                if (ti.is_some() && absent(ti) && absent(si)) || absent(response) {
-                    let group = match by {
-                        Some(j) => groups.of(&rec[j]),
-                        None => groups.of(""),
-                    };
-                    *excluded.entry(group).or_insert(0u64) += 1;
-                    continue;
-                }
-                let at = Cells { rec: &rec, header: &header, file, line };
-                let (time, status) = match response {
-                    Some(r) => (Some(0.0), at.flag(r, "response", "1 = responded, 0 = did not", &mut errors)),
-                    None => (at.time(ti.unwrap_or(0), &mut errors), at.status(si.unwrap_or(0), &mut errors)),
-                };
-                let arm = at.label(ai, "arm", &mut errors).map(|a| arms.of(a));
-                let stratum = match st {
-                    Some(j) => at.label(j, "stratum", &mut errors).map(|s| strata.of(s)),
-                    None => Some(strata.of("")),
-                };
-                let group = match by {
-                    Some(j) => at.label(j, &header.names[j], &mut errors).map(|g| groups.of(g)),
-                    None => Some(groups.of("")),
-                };
-                if let (Some(time), Some(status), Some(arm), Some(stratum), Some(group)) =
-                    (time, status, arm, stratum, group)
-                {
-                    raws.push(Raw { line, time, status, arm, stratum, group });
-                }
+    Ok(Located { response, time: ti, status: si, arm: ai, strata: st, only, by })
+}
+
+impl Records {
+    /// Reads one record that is not blank: a patient, a record left out, or its problems.
+    fn record(&mut self, rec: &csv::StringRecord, header: &Header, located: &Located, file: &str) {
+        let Located { response, time: ti, status: si, arm: ai, strata: st, only, by } = *located;
+        let line = line_of(rec);
+        if rec.len() != header.names.len() {
+            self.errors.push(|| format!("{file}:{line}: expected {} columns, found {}", header.names.len(), rec.len()));
+            return;
+        }
+        if let Some((j, v)) = only {
+            if &rec[j] != v {
+                return;
             }
-            Err(e) => {
-                let (msg, fatal) = csv_problem(file, &e);
-                if fatal {
-                    return Err(DataError(msg));
-                }
-                errors.push(|| msg);
-            }
+            self.seen_only = true;
+        }
+        // A patient without an observation (enrolled after the cut: `sample`'s long
+        // table leaves time and status empty, R writes NA) or without an assessed
+        // response is left out and counted, as R's na.omit drops it.
+        let absent = |j: Option<usize>| j.is_some_and(|j| missing(&rec[j]));
+        if (ti.is_some() && absent(ti) && absent(si)) || absent(response) {
+            let group = match by {
+                Some(j) => self.groups.of(&rec[j]),
+                None => self.groups.of(""),
+            };
+            *self.excluded.entry(group).or_insert(0u64) += 1;
+            return;
+        }
+        let at = Cells { rec, header, file, line };
+        let (time, status) = match response {
+            Some(r) => (Some(0.0), at.flag(r, "response", "1 = responded, 0 = did not", &mut self.errors)),
+            None => (at.time(ti.unwrap_or(0), &mut self.errors), at.status(si.unwrap_or(0), &mut self.errors)),
+        };
+        let arm = at.label(ai, "arm", &mut self.errors).map(|a| self.arms.of(a));
+        let stratum = match st {
+            Some(j) => at.label(j, "stratum", &mut self.errors).map(|s| self.strata.of(s)),
+            None => Some(self.strata.of("")),
+        };
+        let group = match by {
+            Some(j) => at.label(j, &header.names[j], &mut self.errors).map(|g| self.groups.of(g)),
+            None => Some(self.groups.of("")),
+        };
+        if let (Some(time), Some(status), Some(arm), Some(stratum), Some(group)) = (time, status, arm, stratum, group) {
+            self.raws.push(Raw { line, time, status, arm, stratum, group });
         }
     }
+}
+
+/// The data sets of the records read, one per group, with the arms assigned and the strata
+/// and competing causes numbered; refused where a record has problems or none is left.
+fn datasets(
+    records: Records,
+    header: &Header,
+    located: &Located,
+    columns: &Columns,
+    file: &str,
+) -> Result<Groups, DataError> {
+    let Records { raws, arms, strata, groups, errors, seen_only, excluded } = records;
+    let Located { response, arm: ai, only, .. } = *located;
     errors.result(file)?;
     if let (Some((j, v)), false) = (only, seen_only) {
         return Err(DataError(format!("{file}: no record has {} = {v:?}", header.names[j])));

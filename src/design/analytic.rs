@@ -17,9 +17,9 @@
 //!   s² = p₁q₁/w₁ + p₀q₀/w₀ for allocation shares w. This is rpact's `getPowerRates` and
 //!   `getSampleSizeRates(thetaH0 = δ)` of a fixed design.
 
-use crate::design::spending;
 use crate::stats::binary::{binom_upper, restricted_rates};
 use crate::stats::normal;
+use crate::stats::spending;
 
 fn z(p: f64) -> f64 {
     normal::quantile(p)
@@ -343,7 +343,7 @@ impl GroupSequential {
     pub fn of(s: &Scenario, e: usize) -> Option<GroupSequential> {
         use crate::scenario::{Futility, Looks, MultiplicityMethod};
         // An adaptive design (event re-estimation) has no closed-form companion.
-        if crate::analyze::monitored(s) != Some(e) || s.analysis.reestimation.is_some() {
+        if s.monitored() != Some(e) || s.analysis.reestimation.is_some() {
             return None;
         }
         // The planned fractions; under looks at calendar months, the expected ones, without the
@@ -410,7 +410,7 @@ impl GroupSequential {
             // The rule's z bounds at the planned looks (those of the endpoint's own design).
             Some(Futility::ConditionalPower { .. }) => {
                 let planning = crate::cut::Planning::of(s, Some(e));
-                crate::analyze::planned_conditional_power_futility(s, &planning).map(|f| {
+                crate::design::sequential::planned_conditional_power_futility(s, &planning).map(|f| {
                     let mut f: Vec<f64> = f.into_iter().zip(&kept).filter(|(_, k)| **k).map(|(b, _)| b).collect();
                     f[last] = f64::NEG_INFINITY;
                     f

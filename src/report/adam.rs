@@ -9,7 +9,7 @@
 use crate::analyze::assessed_response;
 use crate::cut::{TteSpec, observe};
 use crate::scenario::{EndpointKind, Scenario};
-use crate::simulate::Trial;
+use crate::simulate::{Marks, Patient, Trial};
 
 /// Days in a month: 365.25 / 12.
 pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
@@ -162,7 +162,6 @@ impl Sets {
             adrs: csv::Writer::from_writer(Vec::new()),
             adae: csv::Writer::from_writer(Vec::new()),
         };
-        let ok = |r: csv::Result<()>| r.expect("writing to memory");
         ok(s.adsl.write_record(ADSL));
         ok(s.adtte.write_record(ADTTE));
         ok(s.adrs.write_record(ADRS));
@@ -189,152 +188,205 @@ impl Sets {
         trial: &Trial,
         cut_month: f64,
     ) {
-        let ok = |r: csv::Result<()>| r.expect("writing to memory");
         let study = studyid(s);
-        let days = |months: f64| months * DAYS_PER_MONTH;
-        let date = |months: f64| reference.plus_days(days(months)).to_string();
-        let n_arms = s.arms.len();
         for (j, p) in trial.patients.iter().enumerate() {
             if p.entry > cut_month {
                 continue; // not yet randomised at the analysis
             }
             let m = trial.marks(j);
-            let usubjid = format!("{study}-{trial_no:05}-{:05}", j + 1);
-            let arm = &s.arms[p.arm as usize].name;
-            // TRT01PN: 1 the first endpoint's treatment arm, 0 its control; else the arm's order.
-            let trtn = s.endpoints.first().map_or(p.arm as usize, |e| {
-                if p.arm as usize == e.treatment {
-                    1
-                } else if Some(p.arm as usize) == e.control {
-                    0
-                } else {
-                    p.arm as usize + n_arms
-                }
-            });
-            let trtn = trtn.to_string();
-            let cohort = &s.cohorts[p.cohort as usize].name;
-            let rand = date(p.entry);
-            // What the trial knows at the cut: a death after the patient was lost to follow-up
-            // is not seen, nor a loss after death.
-            let seen = |t: f64| t.is_finite() && p.entry + t <= cut_month;
-            let dead = seen(p.death_time) && !(p.dropout < p.death_time);
-            let lost = seen(p.dropout) && !dead;
-            let end = if dead {
-                p.death_time
-            } else if lost {
-                p.dropout
-            } else {
-                cut_month - p.entry
+            let who = Subject {
+                study: &study,
+                usubjid: format!("{study}-{trial_no:05}-{:05}", j + 1),
+                trial: trial_no.to_string(),
+                arm: &s.arms[p.arm as usize].name,
+                trtn: trtn(s, p.arm as usize).to_string(),
+                cohort: &s.cohorts[p.cohort as usize].name,
+                rand: reference.plus_days(p.entry * DAYS_PER_MONTH).to_string(),
+                reference,
             };
-            let arm_code = code(arm, 8);
-            ok(self.adsl.write_record([
-                study.as_str(),
-                &usubjid,
-                &(j + 1).to_string(),
-                &trial_no.to_string(),
-                arm,
-                &arm_code,
-                arm,
-                &trtn,
-                cohort,
-                cohort,
-                &rand,
-                &rand,
-                "Y",
-                if dead { "Y" } else { "" },
-                &if dead { date(p.entry + p.death_time) } else { String::new() },
-                &date(p.entry + end),
-            ]));
-            for (i, code, spec) in &codes.tte {
-                let e = &s.endpoints[*i];
-                let Some((time, status)) = observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month) else {
-                    continue;
-                };
-                let (events, competing) = match &e.kind {
-                    EndpointKind::TimeToEvent { events, competing, .. } => (events, competing),
-                    EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => continue,
-                };
-                let names = |ids: &[usize]| {
-                    ids.iter().map(|&k| s.event_names[k].to_uppercase()).collect::<Vec<_>>().join(" OR ")
-                };
-                // The event that happened: the only one possible, else the patient's first event
-                // where it is one of them.
-                let which = |ids: &[usize], otherwise: &str| match ids {
-                    [k] => s.event_names[*k].to_uppercase(),
-                    _ if ids.contains(&(p.first_cause as usize)) => {
-                        s.event_names[p.first_cause as usize].to_uppercase()
-                    }
-                    _ => otherwise.to_string(),
-                };
-                let (evnt, cens) = match status {
-                    1 => (which(events, &names(events)), String::new()),
-                    2 => (format!("{} (COMPETING)", which(competing, "OTHER EVENT")), String::new()),
-                    _ => (String::new(), if lost { "LOST TO FOLLOW-UP" } else { "ANALYSIS CUT" }.into()),
-                };
-                ok(self.adtte.write_record([
-                    study.as_str(),
-                    &usubjid,
-                    &trial_no.to_string(),
-                    code,
-                    &format!("Time to {} (endpoint {})", names(events).to_lowercase().replace('_', " "), e.name),
-                    &format!("{}", days(time)),
-                    "DAYS",
-                    if status == 1 { "0" } else { "1" },
-                    if status == 2 { "Y" } else { "" },
-                    &evnt,
-                    &cens,
-                    &rand,
-                    &date(p.entry + time),
-                    arm,
-                    &trtn,
-                    cohort,
-                    "Y",
-                ]));
-            }
-            for (r, code) in codes.responses.iter().enumerate() {
-                let name = &s.response_names[r];
-                let at = s.cohorts[p.cohort as usize].responses[r].as_ref().map_or(0.0, |x| x.assessed_at_months);
-                let assessed = assessed_response(s, r, p, &m, cut_month);
-                let (aval, avalc) = match assessed {
-                    Some(true) => ("1", "Y"),
-                    Some(false) => ("0", "N"),
-                    None => ("", ""),
-                };
-                ok(self.adrs.write_record([
-                    study.as_str(),
-                    &usubjid,
-                    &trial_no.to_string(),
-                    code,
-                    &format!("Response {name} at month {at}"),
-                    aval,
-                    avalc,
-                    &if assessed.is_some() { date(p.entry + at) } else { String::new() },
-                    arm,
-                    &trtn,
-                    cohort,
-                    if assessed.is_some() { "Y" } else { "N" },
-                ]));
-            }
-            for (a, name) in s.adverse_event_names.iter().enumerate() {
-                let (any, g3) = (m.adverse >> a & 1 == 1, m.adverse_g3 >> a & 1 == 1);
-                if !(any || g3) {
-                    continue;
-                }
-                ok(self.adae.write_record([
-                    study.as_str(),
-                    &usubjid,
-                    &trial_no.to_string(),
-                    &name.to_uppercase(),
-                    if g3 { ">=3" } else { "1-2" },
-                    if g3 { "Y" } else { "N" },
-                    &rand,
-                    arm,
-                    &trtn,
-                    cohort,
-                ]));
-            }
+            let (dead, lost, end) = disposition(p, cut_month);
+            self.adsl_row(&who, j + 1, p, dead, end);
+            self.adtte_rows(s, codes, &who, p, lost, cut_month);
+            self.adrs_rows(s, codes, &who, p, &m, cut_month);
+            self.adae_rows(s, &who, &m);
         }
     }
+
+    /// Writes a patient's ADSL row (`subjid` its 1-based number in the trial).
+    fn adsl_row(&mut self, who: &Subject, subjid: usize, p: &Patient, dead: bool, end: f64) {
+        let arm_code = code(who.arm, 8);
+        ok(self.adsl.write_record([
+            who.study,
+            &who.usubjid,
+            &subjid.to_string(),
+            &who.trial,
+            who.arm,
+            &arm_code,
+            who.arm,
+            &who.trtn,
+            who.cohort,
+            who.cohort,
+            &who.rand,
+            &who.rand,
+            "Y",
+            if dead { "Y" } else { "" },
+            &if dead { who.date(p.entry + p.death_time) } else { String::new() },
+            &who.date(p.entry + end),
+        ]));
+    }
+
+    /// Writes a patient's ADTTE rows: one per time-to-event endpoint it has an observation of.
+    fn adtte_rows(&mut self, s: &Scenario, codes: &Codes, who: &Subject, p: &Patient, lost: bool, cut_month: f64) {
+        for (i, code, spec) in &codes.tte {
+            let e = &s.endpoints[*i];
+            let Some((time, status)) = observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month) else {
+                continue;
+            };
+            let (events, competing) = match &e.kind {
+                EndpointKind::TimeToEvent { events, competing, .. } => (events, competing),
+                EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => continue,
+            };
+            let names =
+                |ids: &[usize]| ids.iter().map(|&k| s.event_names[k].to_uppercase()).collect::<Vec<_>>().join(" OR ");
+            // The event that happened: the only one possible, else the patient's first event
+            // where it is one of them.
+            let which = |ids: &[usize], otherwise: &str| match ids {
+                [k] => s.event_names[*k].to_uppercase(),
+                _ if ids.contains(&(p.first_cause as usize)) => s.event_names[p.first_cause as usize].to_uppercase(),
+                _ => otherwise.to_string(),
+            };
+            let (evnt, cens) = match status {
+                1 => (which(events, &names(events)), String::new()),
+                2 => (format!("{} (COMPETING)", which(competing, "OTHER EVENT")), String::new()),
+                _ => (String::new(), if lost { "LOST TO FOLLOW-UP" } else { "ANALYSIS CUT" }.into()),
+            };
+            ok(self.adtte.write_record([
+                who.study,
+                &who.usubjid,
+                &who.trial,
+                code,
+                &format!("Time to {} (endpoint {})", names(events).to_lowercase().replace('_', " "), e.name),
+                &format!("{}", time * DAYS_PER_MONTH),
+                "DAYS",
+                if status == 1 { "0" } else { "1" },
+                if status == 2 { "Y" } else { "" },
+                &evnt,
+                &cens,
+                &who.rand,
+                &who.date(p.entry + time),
+                who.arm,
+                &who.trtn,
+                who.cohort,
+                "Y",
+            ]));
+        }
+    }
+
+    /// Writes a patient's ADRS rows: one per response.
+    fn adrs_rows(&mut self, s: &Scenario, codes: &Codes, who: &Subject, p: &Patient, m: &Marks, cut_month: f64) {
+        for (r, code) in codes.responses.iter().enumerate() {
+            let name = &s.response_names[r];
+            let at = s.cohorts[p.cohort as usize].responses[r].as_ref().map_or(0.0, |x| x.assessed_at_months);
+            let assessed = assessed_response(s, r, p, m, cut_month);
+            let (aval, avalc) = match assessed {
+                Some(true) => ("1", "Y"),
+                Some(false) => ("0", "N"),
+                None => ("", ""),
+            };
+            ok(self.adrs.write_record([
+                who.study,
+                &who.usubjid,
+                &who.trial,
+                code,
+                &format!("Response {name} at month {at}"),
+                aval,
+                avalc,
+                &if assessed.is_some() { who.date(p.entry + at) } else { String::new() },
+                who.arm,
+                &who.trtn,
+                who.cohort,
+                if assessed.is_some() { "Y" } else { "N" },
+            ]));
+        }
+    }
+
+    /// Writes a patient's ADAE rows: one per adverse event it had.
+    fn adae_rows(&mut self, s: &Scenario, who: &Subject, m: &Marks) {
+        for (a, name) in s.adverse_event_names.iter().enumerate() {
+            let (any, g3) = (m.adverse >> a & 1 == 1, m.adverse_g3 >> a & 1 == 1);
+            if !(any || g3) {
+                continue;
+            }
+            ok(self.adae.write_record([
+                who.study,
+                &who.usubjid,
+                &who.trial,
+                &name.to_uppercase(),
+                if g3 { ">=3" } else { "1-2" },
+                if g3 { "Y" } else { "N" },
+                &who.rand,
+                who.arm,
+                &who.trtn,
+                who.cohort,
+            ]));
+        }
+    }
+}
+
+/// Panics where writing a record to memory failed (it cannot).
+fn ok(r: csv::Result<()>) {
+    r.expect("writing to memory")
+}
+
+/// What every row of one patient repeats: the study, the patient's identifiers, arm,
+/// treatment number and cohort, and the randomisation date; and the study's month 0.
+struct Subject<'a> {
+    study: &'a str,
+    usubjid: String,
+    trial: String,
+    arm: &'a str,
+    trtn: String,
+    cohort: &'a str,
+    rand: String,
+    reference: Date,
+}
+
+impl Subject<'_> {
+    /// The date of a month of the study, as `YYYY-MM-DD`.
+    fn date(&self, months: f64) -> String {
+        self.reference.plus_days(months * DAYS_PER_MONTH).to_string()
+    }
+}
+
+/// TRT01PN of a patient in `arm`: 1 the first endpoint's treatment arm, 0 its control; else
+/// the arm's order after the arms.
+fn trtn(s: &Scenario, arm: usize) -> usize {
+    s.endpoints.first().map_or(arm, |e| {
+        if arm == e.treatment {
+            1
+        } else if Some(arm) == e.control {
+            0
+        } else {
+            arm + s.arms.len()
+        }
+    })
+}
+
+/// What the trial knows of a patient at the cut: whether it died, whether it was lost to
+/// follow-up, and the month (from entry) its follow-up ends. A death after the patient was
+/// lost to follow-up is not seen, nor a loss after death.
+fn disposition(p: &Patient, cut_month: f64) -> (bool, bool, f64) {
+    let seen = |t: f64| t.is_finite() && p.entry + t <= cut_month;
+    let dead = seen(p.death_time) && !(p.dropout < p.death_time);
+    let lost = seen(p.dropout) && !dead;
+    let end = if dead {
+        p.death_time
+    } else if lost {
+        p.dropout
+    } else {
+        cut_month - p.entry
+    };
+    (dead, lost, end)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 use super::hash::sha256_hex;
 use super::model::RunReport;
-use super::output::{OutputError, Target};
+use super::output::{OutputError, Target, append_to};
 use super::shard::{read_state, state};
 use crate::summary::Summary;
 use serde_json::{Value, json};
@@ -319,11 +319,7 @@ impl<'a> Journal<'a> {
     pub fn continue_from(&mut self, from: &std::path::Path, sound: u64) -> Result<(), OutputError> {
         let name = from.display().to_string();
         if same_file(self.path, from) {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(from)
-                .and_then(|f| f.set_len(sound))
-                .map_err(|e| OutputError::Io(format!("{name}: cannot append: {e}")))?;
+            super::output::truncate(from, sound)?;
         } else {
             let mut text = Vec::new();
             use std::io::Read;
@@ -362,13 +358,6 @@ impl<'a> Journal<'a> {
         }
         Ok(())
     }
-}
-
-fn append_to(path: &std::path::Path) -> Result<std::fs::File, OutputError> {
-    std::fs::OpenOptions::new()
-        .append(true)
-        .open(path)
-        .map_err(|e| OutputError::Io(format!("{}: cannot append: {e}", path.display())))
 }
 
 /// Whether two paths name the same file.

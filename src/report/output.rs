@@ -241,3 +241,46 @@ impl Stream {
         }
     }
 }
+
+/// A folder to write files into (`--plots`, `sample --out`): created if absent; one that is
+/// not empty is refused without `force`.
+pub fn output_folder(dir: &Path, force: bool) -> Result<(), OutputError> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() && !force {
+                return Err(OutputError::Exists(format!(
+                    "{}: the folder is not empty; add --force to write into it (files of the same names are replaced)",
+                    dir.display()
+                )));
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir)
+            .map_err(|e| OutputError::Io(format!("cannot create the folder {}: {e}", dir.display()))),
+        Err(e) => Err(OutputError::BadFolder(format!("{}: not a folder that can be read: {e}", dir.display()))),
+    }
+}
+
+/// Opens an existing file to append lines to (a sweep's checkpoint journal).
+pub fn append_to(path: &Path) -> Result<std::fs::File, OutputError> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .map_err(|e| OutputError::Io(format!("{}: cannot append: {e}", path.display())))
+}
+
+/// Cuts a file to its first `len` bytes (a journal's sound part, before appending after it).
+pub fn truncate(path: &Path, len: u64) -> Result<(), OutputError> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(len))
+        .map_err(|e| OutputError::Io(format!("{}: cannot append: {e}", path.display())))
+}
+
+/// Removes files an export had put in place before it failed (nothing half-written stays).
+pub fn remove_written(files: &[std::path::PathBuf]) {
+    for f in files {
+        let _ = std::fs::remove_file(f);
+    }
+}

@@ -17,7 +17,7 @@ pub fn complete(report: &mut RunReport, s: &Scenario) {
             c.model_method = Some(crate::design::truth::method());
         }
     }
-    let Some(pe) = crate::analyze::primary(s).filter(|&i| match s.endpoints[i].kind {
+    let Some(pe) = s.primary().filter(|&i| match s.endpoints[i].kind {
         EndpointKind::TimeToEvent { .. } => true,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
     }) else {

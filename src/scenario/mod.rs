@@ -1,6 +1,7 @@
 //! The scenario language: TOML text → a tree that remembers origins (`tree`) → `--set`
 //! overrides → a validated [`Scenario`] (`validate`) in which every invariant holds.
-//! `show` writes a scenario back as TOML with every default filled in.
+//! `show` writes a scenario back as TOML with every default filled in. `vocab` holds the
+//! language's names (the tables of names and keys, and the name enums validation reads).
 
 mod model;
 mod null;
@@ -8,6 +9,7 @@ mod read;
 mod show;
 mod tree;
 mod validate;
+mod vocab;
 
 pub use model::*;
 pub use null::under_null;
@@ -15,6 +17,7 @@ pub use read::Diagnostic;
 pub use show::to_toml;
 pub use tree::{Origin, nearest, parse_path};
 pub use validate::{MAX_MONTHS, MAX_REPLICATES, MAX_SAMPLE_SIZE};
+pub use vocab::*;
 
 use std::fmt;
 use std::path::Path;

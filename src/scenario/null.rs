@@ -12,6 +12,17 @@ use super::model::*;
 pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
     let mut null = s.clone();
     let mut done = Vec::new();
+    common_control(s, &mut null, &mut done)?;
+    single_arm_nulls(s, &mut null, &mut done)?;
+    switching_without_effect(&mut null, &mut done);
+    hazard_ratio_margins(s, &mut null, &mut done)?;
+    rate_difference_margins(s, &mut null, &mut done)?;
+    null.name = format!("{} — under the null", s.name);
+    Ok((null, done))
+}
+
+/// Gives every arm the hazards, cures and probabilities of the two-arm comparisons' control.
+fn common_control(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -> Result<(), String> {
     // The reference arm of the two-arm comparisons: every arm gets its hazards, cures and
     // probabilities.
     let controls: Vec<ArmId> = s.endpoints.iter().filter_map(|e| e.control).collect();
@@ -46,6 +57,11 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
             s.arms[c].name
         ));
     }
+    Ok(())
+}
+
+/// Sets each single-arm test's treatment arm to the test's own null.
+fn single_arm_nulls(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -> Result<(), String> {
     // Single-arm tests: their own null.
     for e in s.endpoints.iter().filter(|e| e.control.is_none()) {
         match &e.kind {
@@ -105,6 +121,11 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
             EndpointKind::Safety { .. } => {}
         }
     }
+    Ok(())
+}
+
+/// Keeps switching at recurrence but takes away its effect on death.
+fn switching_without_effect(null: &mut Scenario, done: &mut Vec<String>) {
     // Switching to the experimental therapy has no effect when the therapy has none.
     if null.cohorts.iter().any(|c| c.switching.is_some()) {
         for c in &mut null.cohorts {
@@ -114,6 +135,10 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
         }
         done.push("switching at recurrence keeps its probabilities but has no effect on death (hazard ratio 1)".into());
     }
+}
+
+/// Puts each non-inferiority endpoint on the hazard-ratio scale at its margin.
+fn hazard_ratio_margins(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -> Result<(), String> {
     // Non-inferiority endpoints: the null is at the margin, HR = θ0 for every cause of the
     // endpoint (then the endpoint's hazard is θ0 times control's), which needs proportional
     // hazards the margin can multiply: no cure fraction, no frailty (which would attenuate the
@@ -180,6 +205,11 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
             events.iter().map(|&c| s.event_names[c].as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
+    Ok(())
+}
+
+/// Puts each non-inferiority endpoint on the rate difference at its margin.
+fn rate_difference_margins(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -> Result<(), String> {
     // Non-inferiority on the rate difference: the null is at the margin, the treatment arm's
     // response probability δ0 below control's in every cohort (so also on average), which needs
     // control's probability to be at least −δ0 in each, and no other endpoint of the same
@@ -222,6 +252,5 @@ pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
             e.name, s.arms[e.treatment].name, s.response_names[*response], -d0
         ));
     }
-    null.name = format!("{} — under the null", s.name);
-    Ok((null, done))
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! (`peritrial show`). The output validates to the same [`Scenario`].
 
 use super::model::*;
+use super::vocab::Intercurrent;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
 fn arr(xs: &[f64]) -> Value {
@@ -94,20 +95,41 @@ fn event_model_into(s: &Scenario, t: &mut dyn toml_edit::TableLike, m: &EventMod
 /// The scenario as TOML text.
 pub fn to_toml(s: &Scenario) -> String {
     let mut doc = DocumentMut::new();
+    doc.insert("study", Item::Table(study_table(s)));
+    doc.insert("arms", Item::Table(arms_table(s)));
+    doc.insert("enrollment", Item::Table(enrollment_table(s)));
+    doc.insert("dropout", Item::Table(dropout_table(s)));
+    if let Some(sch) = &s.assessments {
+        doc.insert("assessments", Item::Table(assessments_table(sch)));
+    }
+    doc.insert("cohorts", Item::Table(cohorts_table(s)));
+    doc.insert("endpoints", Item::Table(endpoints_table(s)));
+    doc.insert("analysis", Item::Table(analysis_table(s)));
+    doc.to_string()
+}
+
+/// `[study]`: name, replicates, seed.
+fn study_table(s: &Scenario) -> Table {
     let mut study = Table::new();
     study.insert("name", value(&s.name));
     study.insert("replicates", value(s.replicates as i64));
     study.insert("seed", value(s.seed as i64));
-    doc.insert("study", Item::Table(study));
+    study
+}
 
+/// `[arms]`: each arm's allocation.
+fn arms_table(s: &Scenario) -> Table {
     let mut arms = Table::new();
     for a in &s.arms {
         let mut t = InlineTable::new();
         t.insert("allocation", (a.allocation as i64).into());
         arms.insert(&a.name, Item::Value(Value::InlineTable(t)));
     }
-    doc.insert("arms", Item::Table(arms));
+    arms
+}
 
+/// `[enrollment]`: sample size, block size and accrual.
+fn enrollment_table(s: &Scenario) -> Table {
     let mut enr = Table::new();
     enr.insert("sample_size", value(s.enrollment.sample_size as i64));
     enr.insert("block_size", value(s.block_size as i64));
@@ -121,181 +143,249 @@ pub fn to_toml(s: &Scenario) -> String {
         }
     }
     enr.insert("accrual", Item::Value(Value::InlineTable(acc)));
-    doc.insert("enrollment", Item::Table(enr));
+    enr
+}
 
+/// `[dropout]`: the hazard of loss to follow-up by arm.
+fn dropout_table(s: &Scenario) -> Table {
     let mut drop = Table::new();
     drop.insert("hazard_per_month", Item::Value(per_arm(s, &s.dropout_hazard)));
-    doc.insert("dropout", Item::Table(drop));
+    drop
+}
 
-    if let Some(sch) = &s.assessments {
-        let mut a = Table::new();
-        a.insert("schedule", Item::Value(pieces(&sch.starts, &sch.every)));
-        doc.insert("assessments", Item::Table(a));
-    }
+/// `[assessments]`: the imaging schedule.
+fn assessments_table(sch: &Schedule) -> Table {
+    let mut a = Table::new();
+    a.insert("schedule", Item::Value(pieces(&sch.starts, &sch.every)));
+    a
+}
 
+/// `[cohorts]`: one table per cohort.
+fn cohorts_table(s: &Scenario) -> Table {
     let mut cohorts = Table::new();
     cohorts.set_implicit(true);
     for c in &s.cohorts {
-        let mut ct = Table::new();
-        ct.insert("share", value(c.share));
-        if let Some(v) = c.frailty_variance {
-            ct.insert("frailty_variance", value(v));
-        }
-        let mut events = Table::new();
-        events.set_implicit(true);
-        for (id, m) in c.events.iter().enumerate() {
-            let Some(m) = m else { continue };
-            let mut et = Table::new();
-            event_model_into(s, &mut et, m);
-            if s.event_names[id] == DEATH
-                && let Some(ar) = &c.death_after_recurrence
-            {
-                let mut it = InlineTable::new();
-                event_model_into(s, &mut it, ar);
-                for (_, v) in it.iter_mut() {
-                    v.decor_mut().set_suffix("");
-                }
-                et.insert("after_recurrence", Item::Value(Value::InlineTable(it)));
-            }
-            events.insert(&s.event_names[id], Item::Table(et));
-        }
-        if !events.is_empty() {
-            ct.insert("events", Item::Table(events));
-        }
-        let mut responses = Table::new();
-        responses.set_implicit(true);
-        for (id, r) in c.responses.iter().enumerate() {
-            let Some(r) = r else { continue };
-            let mut rt = Table::new();
-            rt.insert("probability", Item::Value(per_arm(s, &r.probability)));
-            rt.insert("assessed_at_months", value(r.assessed_at_months));
-            responses.insert(&s.response_names[id], Item::Table(rt));
-        }
-        if !responses.is_empty() {
-            ct.insert("responses", Item::Table(responses));
-        }
-        let mut aes = Table::new();
-        aes.set_implicit(true);
-        for (id, a) in c.adverse_events.iter().enumerate() {
-            let Some(a) = a else { continue };
-            let mut at = Table::new();
-            at.insert("probability", Item::Value(per_arm(s, &a.probability)));
-            at.insert("grade3_share", value(a.grade3_share));
-            aes.insert(&s.adverse_event_names[id], Item::Table(at));
-        }
-        if !aes.is_empty() {
-            ct.insert("adverse_events", Item::Table(aes));
-        }
-        if let Some(sw) = &c.switching {
-            let mut st = Table::new();
-            st.insert("probability", Item::Value(per_arm(s, &sw.probability)));
-            st.insert("death_hazard_ratio", value(sw.death_hazard_ratio));
-            ct.insert("switching", Item::Table(st));
-        }
-        cohorts.insert(&c.name, Item::Table(ct));
+        cohorts.insert(&c.name, Item::Table(cohort_table(s, c)));
     }
-    doc.insert("cohorts", Item::Table(cohorts));
+    cohorts
+}
 
+/// `[cohorts.NAME]`: share, frailty, events, responses, adverse events and switching.
+fn cohort_table(s: &Scenario, c: &Cohort) -> Table {
+    let mut ct = Table::new();
+    ct.insert("share", value(c.share));
+    if let Some(v) = c.frailty_variance {
+        ct.insert("frailty_variance", value(v));
+    }
+    let mut events = Table::new();
+    events.set_implicit(true);
+    for (id, m) in c.events.iter().enumerate() {
+        let Some(m) = m else { continue };
+        let mut et = Table::new();
+        event_model_into(s, &mut et, m);
+        if s.event_names[id] == DEATH
+            && let Some(ar) = &c.death_after_recurrence
+        {
+            let mut it = InlineTable::new();
+            event_model_into(s, &mut it, ar);
+            for (_, v) in it.iter_mut() {
+                v.decor_mut().set_suffix("");
+            }
+            et.insert("after_recurrence", Item::Value(Value::InlineTable(it)));
+        }
+        events.insert(&s.event_names[id], Item::Table(et));
+    }
+    if !events.is_empty() {
+        ct.insert("events", Item::Table(events));
+    }
+    let mut responses = Table::new();
+    responses.set_implicit(true);
+    for (id, r) in c.responses.iter().enumerate() {
+        let Some(r) = r else { continue };
+        let mut rt = Table::new();
+        rt.insert("probability", Item::Value(per_arm(s, &r.probability)));
+        rt.insert("assessed_at_months", value(r.assessed_at_months));
+        responses.insert(&s.response_names[id], Item::Table(rt));
+    }
+    if !responses.is_empty() {
+        ct.insert("responses", Item::Table(responses));
+    }
+    let mut aes = Table::new();
+    aes.set_implicit(true);
+    for (id, a) in c.adverse_events.iter().enumerate() {
+        let Some(a) = a else { continue };
+        let mut at = Table::new();
+        at.insert("probability", Item::Value(per_arm(s, &a.probability)));
+        at.insert("grade3_share", value(a.grade3_share));
+        aes.insert(&s.adverse_event_names[id], Item::Table(at));
+    }
+    if !aes.is_empty() {
+        ct.insert("adverse_events", Item::Table(aes));
+    }
+    if let Some(sw) = &c.switching {
+        let mut st = Table::new();
+        st.insert("probability", Item::Value(per_arm(s, &sw.probability)));
+        st.insert("death_hazard_ratio", value(sw.death_hazard_ratio));
+        ct.insert("switching", Item::Table(st));
+    }
+    ct
+}
+
+/// `[endpoints]`: one table per endpoint.
+fn endpoints_table(s: &Scenario) -> Table {
     let mut eps = Table::new();
     eps.set_implicit(true);
     for e in &s.endpoints {
-        let mut t = Table::new();
-        match &e.kind {
-            EndpointKind::TimeToEvent { events, competing, milestones, test, null_hazard_ratio, censor_at_switch } => {
-                t.insert("kind", value("time_to_event"));
-                match Intercurrent::of(*censor_at_switch) {
-                    // The default.
-                    Intercurrent::TreatmentPolicy => {}
-                    strategy @ Intercurrent::CensorAtSwitch => {
-                        t.insert("intercurrent", value(strategy.name()));
-                    }
-                }
-                if *null_hazard_ratio != 1.0 {
-                    t.insert("null_hazard_ratio", value(*null_hazard_ratio));
-                }
-                t.insert("events", Item::Value(names(&s.event_names, events)));
-                if !competing.is_empty() {
-                    t.insert("competing", Item::Value(names(&s.event_names, competing)));
-                }
-                t.insert("milestones", Item::Value(arr(milestones)));
-                match test {
-                    TimeToEventTest::Logrank => t.insert("test", value("logrank")),
-                    TimeToEventTest::StratifiedLogrank => t.insert("test", value("stratified_logrank")),
-                    TimeToEventTest::Cox => t.insert("test", value("cox")),
-                    TimeToEventTest::MaxCombo => t.insert("test", value("maxcombo")),
-                    TimeToEventTest::FlemingHarrington { rho, gamma } => {
-                        t.insert("rho", value(*rho));
-                        t.insert("gamma", value(*gamma));
-                        t.insert("test", value("fleming_harrington"))
-                    }
-                    TimeToEventTest::OneSampleLogrank { null_hazard } => {
-                        t.insert(
-                            "null_hazard_per_month",
-                            with_comment(
-                                *null_hazard,
-                                format!("median {:.4} months", std::f64::consts::LN_2 / null_hazard),
-                            ),
-                        );
-                        t.insert("test", value("one_sample_logrank"))
-                    }
-                };
-            }
-            EndpointKind::Binary { response, test, null_difference } => {
-                t.insert("kind", value("binary"));
-                t.insert("response", value(&s.response_names[*response]));
-                if *null_difference != 0.0 {
-                    t.insert("null_difference", value(*null_difference));
-                }
-                match test {
-                    BinaryTest::ExactBinomial { null_rate } => {
-                        t.insert("test", value("exact_binomial"));
-                        t.insert("null_rate", value(*null_rate));
-                    }
-                    BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses } => {
-                        t.insert("test", value("simon_two_stage"));
-                        t.insert("null_rate", value(*null_rate));
-                        t.insert("stage1_patients", value(*stage1_patients as i64));
-                        t.insert("stage1_max_responses", value(*stage1_max_responses as i64));
-                        t.insert("max_responses", value(*max_responses as i64));
-                    }
-                    BinaryTest::Fisher => {
-                        t.insert("test", value("fisher"));
-                    }
-                    BinaryTest::ChiSquare { continuity_correction } => {
-                        t.insert("test", value("chi_square"));
-                        t.insert("continuity_correction", value(*continuity_correction));
-                    }
-                }
-            }
-            EndpointKind::Safety { adverse_event } => {
-                t.insert("kind", value("safety"));
-                t.insert("adverse_event", value(&s.adverse_event_names[*adverse_event]));
-            }
-        }
-        t.insert("treatment", value(&s.arms[e.treatment].name));
-        if let Some(c) = e.control {
-            t.insert("control", value(&s.arms[c].name));
-        }
-        // A safety endpoint has no test; Simon's design fixes its level by its cut-offs.
-        let has_alpha = match &e.kind {
-            EndpointKind::Safety { .. } => false,
-            EndpointKind::Binary { test, .. } => match test {
-                BinaryTest::SimonTwoStage { .. } => false,
-                BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => true,
-            },
-            EndpointKind::TimeToEvent { .. } => true,
-        };
-        if has_alpha {
-            t.insert("alpha", value(e.alpha));
-        }
-        eps.insert(&e.name, Item::Table(t));
+        eps.insert(&e.name, Item::Table(endpoint_table(s, e)));
     }
-    doc.insert("endpoints", Item::Table(eps));
+    eps
+}
 
+/// `[endpoints.NAME]`: kind, its keys and test, arms and alpha.
+fn endpoint_table(s: &Scenario, e: &Endpoint) -> Table {
+    let mut t = Table::new();
+    match &e.kind {
+        EndpointKind::TimeToEvent { events, competing, milestones, test, null_hazard_ratio, censor_at_switch } => {
+            let strategy = Intercurrent::of(*censor_at_switch);
+            time_to_event_into(s, &mut t, events, competing, milestones, test, *null_hazard_ratio, strategy);
+        }
+        EndpointKind::Binary { response, test, null_difference } => {
+            binary_into(s, &mut t, *response, test, *null_difference);
+        }
+        EndpointKind::Safety { adverse_event } => {
+            t.insert("kind", value("safety"));
+            t.insert("adverse_event", value(&s.adverse_event_names[*adverse_event]));
+        }
+    }
+    t.insert("treatment", value(&s.arms[e.treatment].name));
+    if let Some(c) = e.control {
+        t.insert("control", value(&s.arms[c].name));
+    }
+    // A safety endpoint has no test; Simon's design fixes its level by its cut-offs.
+    let has_alpha = match &e.kind {
+        EndpointKind::Safety { .. } => false,
+        EndpointKind::Binary { test, .. } => match test {
+            BinaryTest::SimonTwoStage { .. } => false,
+            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => true,
+        },
+        EndpointKind::TimeToEvent { .. } => true,
+    };
+    if has_alpha {
+        t.insert("alpha", value(e.alpha));
+    }
+    t
+}
+
+/// The keys of a time-to-event endpoint and its test.
+#[allow(clippy::too_many_arguments)]
+fn time_to_event_into(
+    s: &Scenario,
+    t: &mut Table,
+    events: &[EventId],
+    competing: &[EventId],
+    milestones: &[f64],
+    test: &TimeToEventTest,
+    null_hazard_ratio: f64,
+    strategy: Intercurrent,
+) {
+    t.insert("kind", value("time_to_event"));
+    match strategy {
+        // The default.
+        Intercurrent::TreatmentPolicy => {}
+        strategy @ Intercurrent::CensorAtSwitch => {
+            t.insert("intercurrent", value(strategy.name()));
+        }
+    }
+    if null_hazard_ratio != 1.0 {
+        t.insert("null_hazard_ratio", value(null_hazard_ratio));
+    }
+    t.insert("events", Item::Value(names(&s.event_names, events)));
+    if !competing.is_empty() {
+        t.insert("competing", Item::Value(names(&s.event_names, competing)));
+    }
+    t.insert("milestones", Item::Value(arr(milestones)));
+    match test {
+        TimeToEventTest::Logrank => t.insert("test", value("logrank")),
+        TimeToEventTest::StratifiedLogrank => t.insert("test", value("stratified_logrank")),
+        TimeToEventTest::Cox => t.insert("test", value("cox")),
+        TimeToEventTest::MaxCombo => t.insert("test", value("maxcombo")),
+        TimeToEventTest::FlemingHarrington { rho, gamma } => {
+            t.insert("rho", value(*rho));
+            t.insert("gamma", value(*gamma));
+            t.insert("test", value("fleming_harrington"))
+        }
+        TimeToEventTest::OneSampleLogrank { null_hazard } => {
+            t.insert(
+                "null_hazard_per_month",
+                with_comment(*null_hazard, format!("median {:.4} months", std::f64::consts::LN_2 / null_hazard)),
+            );
+            t.insert("test", value("one_sample_logrank"))
+        }
+    };
+}
+
+/// The keys of a binary endpoint and its test.
+fn binary_into(s: &Scenario, t: &mut Table, response: ResponseId, test: &BinaryTest, null_difference: f64) {
+    t.insert("kind", value("binary"));
+    t.insert("response", value(&s.response_names[response]));
+    if null_difference != 0.0 {
+        t.insert("null_difference", value(null_difference));
+    }
+    match test {
+        BinaryTest::ExactBinomial { null_rate } => {
+            t.insert("test", value("exact_binomial"));
+            t.insert("null_rate", value(*null_rate));
+        }
+        BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses } => {
+            t.insert("test", value("simon_two_stage"));
+            t.insert("null_rate", value(*null_rate));
+            t.insert("stage1_patients", value(*stage1_patients as i64));
+            t.insert("stage1_max_responses", value(*stage1_max_responses as i64));
+            t.insert("max_responses", value(*max_responses as i64));
+        }
+        BinaryTest::Fisher => {
+            t.insert("test", value("fisher"));
+        }
+        BinaryTest::ChiSquare { continuity_correction } => {
+            t.insert("test", value("chi_square"));
+            t.insert("continuity_correction", value(*continuity_correction));
+        }
+    }
+}
+
+/// `[analysis]`: cut, looks, spending, futility, multiplicity, harm, re-estimation and
+/// conditional power.
+fn analysis_table(s: &Scenario) -> Table {
     let a = &s.analysis;
     let mut at = Table::new();
+    at.insert("cut", Item::Value(Value::InlineTable(cut_table(s))));
+    looks_into(a, &mut at);
+    at.insert("spending", Item::Value(spending(a.spending)));
+    if let Some(f) = a.futility {
+        at.insert("futility", Item::Value(Value::InlineTable(futility_table(a, f))));
+    }
+    if let Some(m) = &a.multiplicity {
+        at.insert("multiplicity", Item::Value(Value::InlineTable(multiplicity_table(s, m))));
+    }
+    if let Some(h) = &a.harm {
+        at.insert("harm", Item::Value(Value::InlineTable(harm_table(h))));
+    }
+    if let Some(re) = &a.reestimation {
+        at.insert("reestimation", Item::Value(Value::InlineTable(reestimation_table(re))));
+    }
+    if let Some(cp) = a.conditional_power {
+        at.insert("report_conditional_power", toml_edit::value(true));
+        if let Some(h) = cp.hazard_ratio {
+            at.insert("conditional_power_hazard_ratio", toml_edit::value(h));
+        }
+    }
+    at
+}
+
+/// `analysis.cut`.
+fn cut_table(s: &Scenario) -> InlineTable {
     let mut cut = InlineTable::new();
-    match a.cut {
+    match s.analysis.cut {
         Cut::Month(m) => {
             cut.insert("month", m.into());
         }
@@ -307,7 +397,11 @@ pub fn to_toml(s: &Scenario) -> String {
             cut.insert("min_follow_up_months", m.into());
         }
     }
-    at.insert("cut", Item::Value(Value::InlineTable(cut)));
+    cut
+}
+
+/// `analysis.looks`: an array of information fractions, or a table when it has more.
+fn looks_into(a: &Analysis, at: &mut Table) {
     let extras = a.look_gap_months > 0.0 || a.interims_during_enrolment;
     let mut t = InlineTable::new();
     match &a.looks {
@@ -335,73 +429,72 @@ pub fn to_toml(s: &Scenario) -> String {
         }
         at.insert("looks", Item::Value(Value::InlineTable(t)));
     }
-    at.insert("spending", Item::Value(spending(a.spending)));
-    if let Some(f) = a.futility {
-        let mut ft = InlineTable::new();
-        match f {
-            Futility::Z(z) => ft.insert(f.key(), z.into()),
-            Futility::BetaSpending { spending: sp, beta } => {
-                ft.insert(f.key(), spending(sp));
-                ft.insert(Futility::KEYS[1][0], beta.into())
+}
+
+/// `analysis.futility`: the rule and whether it binds.
+fn futility_table(a: &Analysis, f: Futility) -> InlineTable {
+    let mut ft = InlineTable::new();
+    match f {
+        Futility::Z(z) => ft.insert(f.key(), z.into()),
+        Futility::BetaSpending { spending: sp, beta } => {
+            ft.insert(f.key(), spending(sp));
+            ft.insert(Futility::KEYS[1][0], beta.into())
+        }
+        Futility::ConditionalPower { below, hazard_ratio } => {
+            let previous = ft.insert(f.key(), below.into());
+            match hazard_ratio {
+                Some(h) => ft.insert(Futility::KEYS[2][0], h.into()),
+                None => previous,
             }
-            Futility::ConditionalPower { below, hazard_ratio } => {
-                let previous = ft.insert(f.key(), below.into());
-                match hazard_ratio {
-                    Some(h) => ft.insert(Futility::KEYS[2][0], h.into()),
-                    None => previous,
-                }
-            }
-        };
-        if a.binding_futility {
-            ft.insert(Futility::BINDING, true.into());
         }
-        at.insert("futility", Item::Value(Value::InlineTable(ft)));
+    };
+    if a.binding_futility {
+        ft.insert(Futility::BINDING, true.into());
     }
-    if let Some(m) = &a.multiplicity {
-        let mut mt = InlineTable::new();
-        mt.insert("method", m.method.name().into());
-        mt.insert("endpoints", Value::Array(m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect()));
-        mt.insert("alpha", m.alpha.into());
-        let mut sp = InlineTable::new();
-        for (&i, &f) in m.endpoints.iter().zip(&m.spending) {
-            sp.insert(&s.endpoints[i].name, spending(f));
-        }
-        mt.insert("spending", Value::InlineTable(sp));
-        let numbers = |xs: &[f64]| Value::Array(xs.iter().map(|&x| Value::from(x)).collect());
-        if m.method.keys().contains(&"weights") {
-            mt.insert("weights", numbers(&m.graph.weights));
-        }
-        if m.method.keys().contains(&"transitions") {
-            mt.insert("transitions", Value::Array(m.graph.transitions.iter().map(|row| numbers(row)).collect()));
-        }
-        at.insert("multiplicity", Item::Value(Value::InlineTable(mt)));
+    ft
+}
+
+/// `analysis.multiplicity`: the family, its level, spending and graph.
+fn multiplicity_table(s: &Scenario, m: &Multiplicity) -> InlineTable {
+    let mut mt = InlineTable::new();
+    mt.insert("method", m.method.name().into());
+    mt.insert("endpoints", Value::Array(m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect()));
+    mt.insert("alpha", m.alpha.into());
+    let mut sp = InlineTable::new();
+    for (&i, &f) in m.endpoints.iter().zip(&m.spending) {
+        sp.insert(&s.endpoints[i].name, spending(f));
     }
-    if let Some(h) = &a.harm {
-        let mut ht = InlineTable::new();
-        ht.insert("spending", spending(h.spending));
-        ht.insert("alpha", h.alpha.into());
-        at.insert("harm", Item::Value(Value::InlineTable(ht)));
+    mt.insert("spending", Value::InlineTable(sp));
+    let numbers = |xs: &[f64]| Value::Array(xs.iter().map(|&x| Value::from(x)).collect());
+    if m.method.keys().contains(&"weights") {
+        mt.insert("weights", numbers(&m.graph.weights));
     }
-    if let Some(re) = &a.reestimation {
-        let mut rt = InlineTable::new();
-        rt.insert("conditional_power", re.conditional_power.into());
-        let ints = |xs: &[u32]| Value::Array(xs.iter().map(|&x| Value::from(x as i64)).collect());
-        rt.insert("min_events", ints(&re.min_events));
-        rt.insert("max_events", ints(&re.max_events));
-        if let Some(h) = re.hazard_ratio {
-            rt.insert("hazard_ratio", h.into());
-        }
-        if let Some(p) = re.promising_from {
-            rt.insert("promising_from", p.into());
-        }
-        at.insert("reestimation", Item::Value(Value::InlineTable(rt)));
+    if m.method.keys().contains(&"transitions") {
+        mt.insert("transitions", Value::Array(m.graph.transitions.iter().map(|row| numbers(row)).collect()));
     }
-    if let Some(cp) = a.conditional_power {
-        at.insert("report_conditional_power", toml_edit::value(true));
-        if let Some(h) = cp.hazard_ratio {
-            at.insert("conditional_power_hazard_ratio", toml_edit::value(h));
-        }
+    mt
+}
+
+/// `analysis.harm`: the harm bound's spending and level.
+fn harm_table(h: &Harm) -> InlineTable {
+    let mut ht = InlineTable::new();
+    ht.insert("spending", spending(h.spending));
+    ht.insert("alpha", h.alpha.into());
+    ht
+}
+
+/// `analysis.reestimation`: the target conditional power and the stages' event bounds.
+fn reestimation_table(re: &Reestimation) -> InlineTable {
+    let mut rt = InlineTable::new();
+    rt.insert("conditional_power", re.conditional_power.into());
+    let ints = |xs: &[u32]| Value::Array(xs.iter().map(|&x| Value::from(x as i64)).collect());
+    rt.insert("min_events", ints(&re.min_events));
+    rt.insert("max_events", ints(&re.max_events));
+    if let Some(h) = re.hazard_ratio {
+        rt.insert("hazard_ratio", h.into());
     }
-    doc.insert("analysis", Item::Table(at));
-    doc.to_string()
+    if let Some(p) = re.promising_from {
+        rt.insert("promising_from", p.into());
+    }
+    rt
 }

@@ -3,7 +3,7 @@
 //! This is the raw layer, close to the input: the TOML file parsed by `toml_edit` (which keeps
 //! byte spans), turned into [`Node`]s that carry an [`Origin`] (file line and column, or the
 //! `--set` argument that wrote them), with the `--set PATH=VALUE` overrides applied.
-//! Validation (`validate.rs`) reads this tree into a [`super::Scenario`].
+//! Validation (`validate/`) reads this tree into a [`super::Scenario`].
 
 use std::fmt;
 

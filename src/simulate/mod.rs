@@ -373,31 +373,7 @@ impl<'a> Simulator<'a> {
         let draws_of = |d: usize| &exponentials[d * n..(d + 1) * n];
         // Cohort, then arm: the next of the cohort's arms in randomisation order.
         let profile = slots(&mut buffers.profile, n);
-        let arms = &mut buffers.arms;
-        arms.resize_with(s.cohorts.len(), Default::default);
-        if self.cohort_cdf.len() == 1 {
-            self.permuted_blocks(&stream, 0, n, &mut buffers.words, &mut arms[0].0);
-            for (p, &a) in profile.iter_mut().zip(&arms[0].0) {
-                *p = a as u32;
-            }
-        } else {
-            // Each cohort's patients counted (in `taken`, then reset to deal its arms).
-            arms.iter_mut().for_each(|(_, taken)| *taken = 0);
-            for (p, &k) in profile.iter_mut().zip(keys) {
-                let cohort = self.cohort_of(PatientDraws::of_key(k).uniform(slot::COHORT));
-                *p = cohort as u32;
-                arms[cohort].1 += 1;
-            }
-            for (c, (sequence, taken)) in arms.iter_mut().enumerate() {
-                self.permuted_blocks(&stream, c, *taken, &mut buffers.words, sequence);
-                *taken = 0;
-            }
-            for p in profile.iter_mut() {
-                let (sequence, taken) = &mut arms[*p as usize];
-                *p = *p * self.n_arms as u32 + sequence[*taken] as u32;
-                *taken += 1;
-            }
-        }
+        self.assign_profiles(&stream, keys, profile, &mut buffers.arms, &mut buffers.words);
         let profile = &*profile;
         // 1 / frailty: cumulative hazards are scaled by it (a multiplication per cause).
         let inverse_frailty = self.frailty.iter().any(Option::is_some).then(|| {
@@ -457,32 +433,18 @@ impl<'a> Simulator<'a> {
         // own slot) changes that hazard, with the same draw; switching is decided at the
         // recurrence itself (its visit, if scheduled, is a matter for the analysis:
         // `cut::TteSpec`).
-        let recurred = |j: usize| first_cause[j] != NO_EVENT && Some(first_cause[j]) != self.death;
         let switched = slots(&mut buffers.switched, n);
-        switched.fill(false);
-        if self.profiles.iter().any(|p| p.switching.is_some()) {
-            for j in 0..n {
-                if let Some((probability, _)) = &self.profiles[profile[j] as usize].switching {
-                    switched[j] = recurred(j) && PatientDraws::of_key(keys[j]).uniform(slot::SWITCH) < *probability;
-                }
-            }
-        }
         let death_time = latent_death;
-        if let Some(after) = self.after_draw.map(draws_of) {
-            for j in 0..n {
-                let p = &self.profiles[profile[j] as usize];
-                let Some(h) = &p.after_recurrence else { continue };
-                if !recurred(j) {
-                    continue;
-                }
-                let h = match &p.switching {
-                    Some((_, after_switch)) if switched[j] => after_switch,
-                    _ => h,
-                };
-                let inv_z = inverse_frailty.map_or(1.0, |z| z[j]);
-                death_time[j] = first_time[j] + h.invert(after[j] * inv_z);
-            }
-        }
+        let after = self.after_draw.map(draws_of);
+        self.after_first_event(
+            keys,
+            profile,
+            inverse_frailty,
+            (&*first_time, &*first_cause),
+            after,
+            switched,
+            death_time,
+        );
         // Dropout: an exponential at the arm's hazard (∞ by profile without one).
         let dropout = slots(&mut buffers.dropout, n);
         match self.dropout_draw.map(draws_of) {
@@ -513,6 +475,85 @@ impl<'a> Simulator<'a> {
             out.marks.extend(
                 (0..n).map(|j| Self::marks(&self.profiles[profile[j] as usize], PatientDraws::of_key(keys[j]))),
             );
+        }
+    }
+
+    /// Each patient's profile (cohort × arm): the cohort drawn from its slot, then the next of
+    /// the cohort's arms in its permuted blocks.
+    fn assign_profiles(
+        &self,
+        stream: &ReplicateStream,
+        keys: &[u64],
+        profile: &mut [u32],
+        arms: &mut Vec<(Vec<u8>, usize)>,
+        words: &mut Vec<u64>,
+    ) {
+        let s = self.scenario;
+        let n = profile.len();
+        arms.resize_with(s.cohorts.len(), Default::default);
+        if self.cohort_cdf.len() == 1 {
+            self.permuted_blocks(&stream, 0, n, words, &mut arms[0].0);
+            for (p, &a) in profile.iter_mut().zip(&arms[0].0) {
+                *p = a as u32;
+            }
+        } else {
+            // Each cohort's patients counted (in `taken`, then reset to deal its arms).
+            arms.iter_mut().for_each(|(_, taken)| *taken = 0);
+            for (p, &k) in profile.iter_mut().zip(keys) {
+                let cohort = self.cohort_of(PatientDraws::of_key(k).uniform(slot::COHORT));
+                *p = cohort as u32;
+                arms[cohort].1 += 1;
+            }
+            for (c, (sequence, taken)) in arms.iter_mut().enumerate() {
+                self.permuted_blocks(&stream, c, *taken, words, sequence);
+                *taken = 0;
+            }
+            for p in profile.iter_mut() {
+                let (sequence, taken) = &mut arms[*p as usize];
+                *p = *p * self.n_arms as u32 + sequence[*taken] as u32;
+                *taken += 1;
+            }
+        }
+    }
+
+    /// Switching at a non-fatal first event (with its own draw) and death after it: with
+    /// `after_recurrence`, the clock reset (the switch changing that hazard), else the latent
+    /// death time stands.
+    #[allow(clippy::too_many_arguments)]
+    fn after_first_event(
+        &self,
+        keys: &[u64],
+        profile: &[u32],
+        inverse_frailty: Option<&[f64]>,
+        (first_time, first_cause): (&[f64], &[u16]),
+        after: Option<&[f64]>,
+        switched: &mut [bool],
+        death_time: &mut [f64],
+    ) {
+        let n = profile.len();
+        let recurred = |j: usize| first_cause[j] != NO_EVENT && Some(first_cause[j]) != self.death;
+        switched.fill(false);
+        if self.profiles.iter().any(|p| p.switching.is_some()) {
+            for j in 0..n {
+                if let Some((probability, _)) = &self.profiles[profile[j] as usize].switching {
+                    switched[j] = recurred(j) && PatientDraws::of_key(keys[j]).uniform(slot::SWITCH) < *probability;
+                }
+            }
+        }
+        if let Some(after) = after {
+            for j in 0..n {
+                let p = &self.profiles[profile[j] as usize];
+                let Some(h) = &p.after_recurrence else { continue };
+                if !recurred(j) {
+                    continue;
+                }
+                let h = match &p.switching {
+                    Some((_, after_switch)) if switched[j] => after_switch,
+                    _ => h,
+                };
+                let inv_z = inverse_frailty.map_or(1.0, |z| z[j]);
+                death_time[j] = first_time[j] + h.invert(after[j] * inv_z);
+            }
         }
     }
 

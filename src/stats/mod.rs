@@ -16,6 +16,7 @@ pub mod logrank;
 pub mod maxcombo;
 pub mod normal;
 pub mod simon;
+pub mod spending;
 pub mod trial;
 
 /// One patient's observation for a time-to-event analysis.

@@ -482,7 +482,7 @@ fn each_module_uses_only_the_layers_below_it() {
     // The table itself is in pipeline order: no module may use one listed after it.
     let order: Vec<&String> = layers.keys().collect();
     let text = std::fs::read_to_string("ARCHITECTURE.md").unwrap();
-    let position = |m: &str| text.split("## Layers").nth(1).unwrap().find(&format!("| `{m}` |"));
+    let position = |m: &str| text.split("## Layers").nth(1).unwrap().find(&format!("\n| `{m}` |"));
     for m in &order {
         for u in &layers[*m] {
             assert!(
@@ -596,4 +596,26 @@ fn the_reader_of_the_source_finds_what_it_should() {
     );
     let tests = without_tests("fn a() {}\n#[cfg(test)]\nmod tests {\n fn b() { crate::x(); }\n}\nfn c() {}\n");
     assert!(!tests.contains("crate::x") && tests.contains("fn c"));
+}
+
+/// Every file a command writes goes through `report/output.rs` (whole through a temporary file
+/// put in place, or appended to a journal): nothing else creates, writes, cuts or removes files.
+#[test]
+fn only_the_output_module_writes_files() {
+    let writes =
+        ["File::create", "OpenOptions", "fs::write", "set_len", "remove_file", "create_dir", "fs::rename", "tempfile"];
+    let mut found = Vec::new();
+    for src in sources() {
+        if src.module == ["report", "output"] {
+            continue;
+        }
+        for (n, line) in src.code.lines().enumerate() {
+            for w in writes {
+                if line.contains(w) {
+                    found.push(format!("{}:{}: {}", src.path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "a file written outside report/output.rs:\n{}", found.join("\n"));
 }

@@ -730,7 +730,7 @@ fn graphs_reproduce_the_classical_procedures_trial_by_trial() {
 #[test]
 fn conditional_power_futility_stops_exactly_when_conditional_power_is_below_its_threshold() {
     use peritrial::analyze::{global, look};
-    use peritrial::design::spending::{Effect, conditional_power};
+    use peritrial::stats::spending::{Effect, conditional_power};
     let s = scenario::load(std::path::Path::new("scenarios/interim-conditional-power.toml"), &[]).unwrap();
     let (mut stops, mut checked, mut trials) = (0u64, 0u64, 0u64);
     let summary = engine::run_observed(
@@ -948,7 +948,7 @@ fn harm_bounds_spend_their_alpha_under_the_null() {
     // The analytic companion uses the same harm-aware efficacy boundaries as the trials (whose
     // looks come at exactly the planned events here).
     let companion = peritrial::design::analytic::GroupSequential::of(&s, 0).expect("a design with looks");
-    let plain = peritrial::design::spending::boundaries(s.analysis.spending, 0.025, &[0.4, 0.7, 1.0]);
+    let plain = peritrial::stats::spending::boundaries(s.analysis.spending, 0.025, &[0.4, 0.7, 1.0]);
     for (k, l) in summary.looks.iter().enumerate() {
         let used = l.boundary.mean().expect("boundaries");
         assert!(

@@ -321,7 +321,7 @@ fn maxcombo_decisions_match_the_precise_p_value() {
     let spec = TteSpec::new(&s, &s.endpoints[e].kind).unwrap();
     let (sim, plan) = (Simulator::new(&s), Plan::new(&s));
     let (t, c) = (s.endpoints[e].treatment, s.endpoints[e].control.unwrap());
-    let last = *peritrial::design::spending::boundaries(s.analysis.spending, 0.025, &[0.5, 1.0]).last().unwrap();
+    let last = *peritrial::stats::spending::boundaries(s.analysis.spending, 0.025, &[0.5, 1.0]).last().unwrap();
     let mut near = 0;
     for i in 0..400u64 {
         let mut trial = Trial::default();

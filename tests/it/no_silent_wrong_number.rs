@@ -347,8 +347,8 @@ fn chi_square_continuity_correction_is_a_choice_shown_in_the_scenario() {
 #[test]
 fn looks_under_a_calendar_cut_use_only_what_is_known_at_the_look() {
     use peritrial::analyze::{Plan, look};
-    use peritrial::design::spending;
     use peritrial::scenario::{Spending, load};
+    use peritrial::stats::spending;
     let s =
         load(std::path::Path::new("scenarios/gastric-adjuvant.toml"), &["analysis.looks=[0.5, 1.0]".into()]).unwrap();
     let planned = Plan::new(&s).planning.events[0];

@@ -2,8 +2,8 @@
 //! (tests/reference/make_rpact_refs.R made tests/reference/rpact_refs.json): within 1e-4 on the
 //! z scale (the contract; they agree to about 1e-8).
 
-use peritrial::design::spending::boundaries;
 use peritrial::scenario::Spending;
+use peritrial::stats::spending::boundaries;
 use serde_json::Value;
 
 #[test]
@@ -166,7 +166,7 @@ fn sweep_writes_one_row_per_point_and_endpoint() {
 
 #[test]
 fn beta_spending_futility_boundaries_agree_with_rpact() {
-    use peritrial::design::spending::futility_boundaries;
+    use peritrial::stats::spending::futility_boundaries;
     let refs: Value =
         serde_json::from_str(&std::fs::read_to_string("tests/reference/rpact_refs.json").unwrap()).unwrap();
     let floats = |v: &Value| -> Vec<f64> {
@@ -197,7 +197,7 @@ fn beta_spending_futility_boundaries_agree_with_rpact() {
 /// (tests/reference/make_rpact_early_refs.R).
 #[test]
 fn futility_bounds_match_rpact_at_early_and_late_looks() {
-    use peritrial::design::spending::{boundaries, futility_boundaries};
+    use peritrial::stats::spending::{boundaries, futility_boundaries};
     let refs: Value =
         serde_json::from_str(&std::fs::read_to_string("tests/reference/rpact_early_refs.json").unwrap()).unwrap();
     let floats = |v: &Value| -> Vec<f64> {
@@ -252,7 +252,7 @@ fn futility_bounds_match_rpact_at_early_and_late_looks() {
 #[test]
 fn group_sequential_companion_agrees_with_rpact() {
     use peritrial::design::analytic::GroupSequential;
-    use peritrial::design::spending::boundaries;
+    use peritrial::stats::spending::boundaries;
     let refs: Value =
         serde_json::from_str(&std::fs::read_to_string("tests/reference/rpact_early_refs.json").unwrap()).unwrap();
     let cases = refs["sample_size"].as_array().unwrap();
@@ -309,7 +309,7 @@ fn binding_futility_boundaries_agree_with_rpact() {
 /// the two normal quantiles. Script: `tests/reference/make_rpact_two_sided_refs.R`.
 #[test]
 fn harm_bounds_make_the_two_sided_design() {
-    use peritrial::design::spending::{R, boundaries_with_harm};
+    use peritrial::stats::spending::{R, boundaries_with_harm};
     // The check `peritrial verify` runs on a user's machine.
     let c = peritrial::verify::rpact_two_sided();
     assert!(c.passed() && c.compared >= 6 * 4, "{} compared: {:#?}", c.compared, c.failures);

@@ -50,7 +50,7 @@ pub mod sweep {
     /// What follows the points: the text of a report without points, after its empty array.
     pub fn close(any: bool, seconds: f64, execution: Option<Execution>) -> String {
         let empty = SweepReport { points: Vec::new(), seconds, execution };
-        let text = super::pretty(&empty);
+        let text = crate::report::export::json::pretty(&empty);
         let rest = text.strip_prefix("{\n  \"points\": []").expect("a sweep report opens with its points");
         format!("{}{rest}", if any { "\n  ]" } else { "]" })
     }

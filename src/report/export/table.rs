@@ -3,7 +3,7 @@
 //! looks; the analysis month; warnings last.
 
 use super::exporter::Exporter;
-use crate::report::model::{Analytic, EndpointReport, RunReport, SizeReport, SweepReport};
+use crate::report::model::{Analytic, CohortResult, EndpointReport, Look, RunReport, SizeReport, SweepReport};
 
 pub struct Table;
 
@@ -45,6 +45,8 @@ fn labelled(label: &str, rest: &str) -> String {
     if head.chars().count() == 24 { head + &body[24..] } else { format!("{head}{}", body.trim_start()) }
 }
 
+/// Writes one endpoint's block: its test, power, analytic companion, estimate, events,
+/// milestones, cohorts and looks.
 fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
     let test = match crate::scenario::EndpointKindName::parse(&e.kind) {
         Some(crate::scenario::EndpointKindName::Safety) => "no test".to_string(),
@@ -70,6 +72,41 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
             "power unadjusted", p
         ));
     }
+    analytic_line(out, e);
+    if let Some(p) = e.p_any_grade3 {
+        out.push_str(&format!("  {:<22}{:.3}\n", "P(any grade >= 3)", p));
+    }
+    estimate_lines(out, e);
+    if let Some(m) = &e.simon {
+        out.push_str(&format!(
+            "  {:<22}P(early termination) {:.3} (MCSE {:.4}); expected sample size {}\n",
+            "Simon stage 1",
+            m.probability_of_early_termination,
+            m.pet_mcse,
+            f(m.expected_sample_size, 1)
+        ));
+    }
+    if let Some(x) = &e.exact_interval {
+        out.push_str(&format!(
+            "  {:<22}{:.3} to {:.3} on average (Clopper–Pearson)\n",
+            "exact 95% interval", x.mean_lower, x.mean_upper
+        ));
+    }
+    if let Some(d) = e.events {
+        out.push_str(&format!("  {:<22}mean {:.1} (2.5% {:.0}, 97.5% {:.0})\n", e.counted(), d.mean, d.q025, d.q975));
+    }
+    milestone_lines(out, e);
+    if let Some(cohorts) = &e.cohorts {
+        cohort_lines(out, cohorts);
+    }
+    if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
+        looks_table(out, looks, replicates);
+        look_notes(out, looks, replicates);
+    }
+}
+
+/// Writes the line of the analytic companion of the power, where the endpoint has one.
+fn analytic_line(out: &mut String, e: &EndpointReport) {
     match &e.analytic {
         Some(Analytic::TimeToEvent(a)) => {
             let head = format!("analytic, {} events", f(Some(a.events), 0));
@@ -112,9 +149,11 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
         )),
         None => {}
     }
-    if let Some(p) = e.p_any_grade3 {
-        out.push_str(&format!("  {:<22}{:.3}\n", "P(any grade >= 3)", p));
-    }
+}
+
+/// Writes the estimate's median and 95% range, its accuracy against the true value and the
+/// note on what it targets.
+fn estimate_lines(out: &mut String, e: &EndpointReport) {
     let est = &e.estimate;
     match est.spread {
         Some(d) => out.push_str(&format!(
@@ -150,24 +189,10 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
     if let Some(note) = est.accuracy.as_ref().and_then(|a| a.estimand_note.as_ref()) {
         out.push_str(&labelled("note", note));
     }
-    if let Some(m) = &e.simon {
-        out.push_str(&format!(
-            "  {:<22}P(early termination) {:.3} (MCSE {:.4}); expected sample size {}\n",
-            "Simon stage 1",
-            m.probability_of_early_termination,
-            m.pet_mcse,
-            f(m.expected_sample_size, 1)
-        ));
-    }
-    if let Some(x) = &e.exact_interval {
-        out.push_str(&format!(
-            "  {:<22}{:.3} to {:.3} on average (Clopper–Pearson)\n",
-            "exact 95% interval", x.mean_lower, x.mean_upper
-        ));
-    }
-    if let Some(d) = e.events {
-        out.push_str(&format!("  {:<22}mean {:.1} (2.5% {:.0}, 97.5% {:.0})\n", e.counted(), d.mean, d.q025, d.q975));
-    }
+}
+
+/// Writes each milestone's mean estimate per arm, where the endpoint has milestones.
+fn milestone_lines(out: &mut String, e: &EndpointReport) {
     if let (Some(measure), Some(ms)) = (&e.milestone_measure, &e.milestones) {
         let arms: Vec<&str> = ms.0.first().map_or(Vec::new(), |(_, a)| a.0.iter().map(|(n, _)| n.as_str()).collect());
         out.push_str(&format!(
@@ -181,89 +206,97 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
             out.push_str(&wrap(&format!("    {m:>5}: {}", v.join(" vs ")), 11));
         }
     }
-    if let Some(cohorts) = &e.cohorts {
-        out.push_str("  hazard ratio by cohort (median [2.5%, 97.5%] of the trials' Cox estimates):\n");
-        for c in cohorts {
-            let truth = c.true_hazard_ratio.map_or(String::new(), |t| format!("; true {t:.3}"));
-            let wrong = c.wrong_way.map_or(String::new(), |w| format!("; wrong way in {:.1}%", 100.0 * w));
-            out.push_str(&format!(
-                "    {:<20}{} [{}, {}]{truth}{wrong}{}\n",
-                c.cohort,
-                f(c.q500, 3),
-                f(c.q025, 3),
-                f(c.q975, 3),
-                if c.not_estimable > 0 { format!("; {} not estimable", c.not_estimable) } else { String::new() }
-            ));
-        }
-    }
-    if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
+}
+
+/// Writes the primary endpoint's hazard ratio within each cohort.
+fn cohort_lines(out: &mut String, cohorts: &[CohortResult]) {
+    out.push_str("  hazard ratio by cohort (median [2.5%, 97.5%] of the trials' Cox estimates):\n");
+    for c in cohorts {
+        let truth = c.true_hazard_ratio.map_or(String::new(), |t| format!("; true {t:.3}"));
+        let wrong = c.wrong_way.map_or(String::new(), |w| format!("; wrong way in {:.1}%", 100.0 * w));
         out.push_str(&format!(
-            "  {:>4} {:>5} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>6}\n",
-            "look",
-            "info",
-            "events",
-            "month",
-            "patients",
-            "bound z",
-            "bound HR",
-            "alpha",
-            "P(eff)",
-            "P(fut)",
-            "cum pow",
-            "z med"
+            "    {:<20}{} [{}, {}]{truth}{wrong}{}\n",
+            c.cohort,
+            f(c.q500, 3),
+            f(c.q025, 3),
+            f(c.q975, 3),
+            if c.not_estimable > 0 { format!("; {} not estimable", c.not_estimable) } else { String::new() }
         ));
-        for l in looks {
-            out.push_str(&format!(
-                "  {:>4} {:>5.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7.3} {:>6}\n",
-                l.look,
-                l.information,
-                f(l.events, 1),
-                f(l.cut_month, 1),
-                f(l.patients, 1),
-                f(l.boundary_z, 3),
-                f(l.boundary_hazard_ratio, 3),
-                f(l.alpha_spent, 5),
-                f(Some(share(l.rejections, replicates)), 3),
-                f(l.futility_z.map(|_| share(l.futility_stops, replicates)), 3),
-                l.cumulative_power,
-                f(l.z_distribution.and_then(|q| q.q500), 2)
+    }
+}
+
+/// Writes the table of the looks of a design with looks, and its legend.
+fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
+    out.push_str(&format!(
+        "  {:>4} {:>5} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>6}\n",
+        "look",
+        "info",
+        "events",
+        "month",
+        "patients",
+        "bound z",
+        "bound HR",
+        "alpha",
+        "P(eff)",
+        "P(fut)",
+        "cum pow",
+        "z med"
+    ));
+    for l in looks {
+        out.push_str(&format!(
+            "  {:>4} {:>5.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7.3} {:>6}\n",
+            l.look,
+            l.information,
+            f(l.events, 1),
+            f(l.cut_month, 1),
+            f(l.patients, 1),
+            f(l.boundary_z, 3),
+            f(l.boundary_hazard_ratio, 3),
+            f(l.alpha_spent, 5),
+            f(Some(share(l.rejections, replicates)), 3),
+            f(l.futility_z.map(|_| share(l.futility_stops, replicates)), 3),
+            l.cumulative_power,
+            f(l.z_distribution.and_then(|q| q.q500), 2)
+        ));
+    }
+    out.push_str(&wrap(
+        "  (info: planned information; alpha: cumulative planned; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
+        3,
+    ));
+}
+
+/// Writes each look's harm bound and conditional power, where the design has them.
+fn look_notes(out: &mut String, looks: &[Look], replicates: u64) {
+    for l in looks {
+        if let (Some(h), Some(stops)) = (l.harm_z, l.harm_stops) {
+            out.push_str(&wrap(
+                &format!(
+                    "  look {} harm bound z {} (HR {}): stopped for harm in {} of trials",
+                    l.look,
+                    f(Some(h), 3),
+                    f(l.harm_hazard_ratio, 3),
+                    f(Some(share(stops, replicates)), 4)
+                ),
+                4,
             ));
         }
-        out.push_str(&wrap(
-            "  (info: planned information; alpha: cumulative planned; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
-            3,
-        ));
-        for l in looks {
-            if let (Some(h), Some(stops)) = (l.harm_z, l.harm_stops) {
-                out.push_str(&wrap(
-                    &format!(
-                        "  look {} harm bound z {} (HR {}): stopped for harm in {} of trials",
-                        l.look,
-                        f(Some(h), 3),
-                        f(l.harm_hazard_ratio, 3),
-                        f(Some(share(stops, replicates)), 4)
-                    ),
-                    4,
-                ));
-            }
-            for c in l.conditional_power.iter().flatten() {
-                let what = match (c.under.as_str(), c.hazard_ratio) {
-                    ("predictive", _) => "predictive probability (flat prior)".to_string(),
-                    (under, Some(h)) => format!("conditional power under {under} HR {h}"),
-                    (_, None) => "conditional power under the estimate".into(),
-                };
-                out.push_str(&wrap(&format!(
-                    "  look {} {what}: mean {}, median {} (2.5% {}, 97.5% {}); below 0.1 in {}, below 0.2 in {} of {} trials",
-                    l.look,
-                    f(c.mean, 3),
-                    f(c.distribution.and_then(|q| q.q500), 3),
-                    f(c.distribution.and_then(|q| q.q025), 3),
-                    f(c.distribution.and_then(|q| q.q975), 3),
-                    f(c.below_0_1, 3),
-                    f(c.below_0_2, 3),
-                    c.trials
-                ), 4));
-            }
+        for c in l.conditional_power.iter().flatten() {
+            let what = match (c.under.as_str(), c.hazard_ratio) {
+                ("predictive", _) => "predictive probability (flat prior)".to_string(),
+                (under, Some(h)) => format!("conditional power under {under} HR {h}"),
+                (_, None) => "conditional power under the estimate".into(),
+            };
+            out.push_str(&wrap(&format!(
+                "  look {} {what}: mean {}, median {} (2.5% {}, 97.5% {}); below 0.1 in {}, below 0.2 in {} of {} trials",
+                l.look,
+                f(c.mean, 3),
+                f(c.distribution.and_then(|q| q.q500), 3),
+                f(c.distribution.and_then(|q| q.q025), 3),
+                f(c.distribution.and_then(|q| q.q975), 3),
+                f(c.below_0_1, 3),
+                f(c.below_0_2, 3),
+                c.trials
+            ), 4));
         }
     }
 }

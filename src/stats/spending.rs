@@ -8,8 +8,54 @@
 //! O'Brien–Fleming type 2 − 2Φ(Φ⁻¹(1 − α/2)/√t); Pocock type α ln(1 + (e − 1)t);
 //! Hwang–Shih–DeCani(γ) α(1 − e^{−γt})/(1 − e^{−γ}) (αt when γ = 0).
 
-use crate::scenario::Spending;
 use crate::stats::normal;
+
+/// A Lan–DeMets spending function: its name in the scenario language is `NAMES`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Spending {
+    OBrienFleming,
+    Pocock,
+    HwangShihDeCani(f64),
+}
+
+impl Spending {
+    /// The scenario language's names, read by validation, `show` and the reports: the first two
+    /// are written as strings, the family as `{ hwang_shih_decani = GAMMA }`.
+    pub const NAMES: [&'static str; 3] = ["obrien_fleming", "pocock", "hwang_shih_decani"];
+
+    /// The spending function of a name written as a string.
+    pub fn named(name: &str) -> Option<Spending> {
+        [Spending::OBrienFleming, Spending::Pocock, Spending::HwangShihDeCani(0.0)]
+            .into_iter()
+            .find(|sp| sp.key() == name)
+            .filter(|sp| match sp {
+                Spending::OBrienFleming | Spending::Pocock => true,
+                // A family: written as a table with its parameter.
+                Spending::HwangShihDeCani(_) => false,
+            })
+    }
+
+    pub fn key(&self) -> &'static str {
+        match self {
+            Spending::OBrienFleming => Self::NAMES[0],
+            Spending::Pocock => Self::NAMES[1],
+            Spending::HwangShihDeCani(_) => Self::NAMES[2],
+        }
+    }
+
+    /// The name the scenario language gives it (with γ for Hwang–Shih–DeCani), for reports.
+    pub fn name(&self) -> String {
+        match self {
+            Spending::HwangShihDeCani(g) => format!("{}({g})", self.key()),
+            Spending::OBrienFleming | Spending::Pocock => self.key().into(),
+        }
+    }
+
+    /// What the language accepts, in words, for errors.
+    pub fn expected() -> String {
+        format!("\"{}\", \"{}\" or {{ {} = GAMMA }}", Self::NAMES[0], Self::NAMES[1], Self::NAMES[2])
+    }
+}
 
 /// Cumulative alpha spent by information fraction t.
 pub fn spent(spending: Spending, alpha: f64, t: f64) -> f64 {

@@ -1,0 +1,376 @@
+//! The looks of one trial: when each comes, the boundaries at the information it has (the
+//! monitored endpoint's, each family member's, the harm bound), conditional power, and event
+//! re-estimation stage by stage with the inverse-normal combination.
+
+use super::*;
+
+impl Plan<'_> {
+    /// The multiplicity family tested group-sequentially (Glimm, Maurer & Bretz 2010; Tamhane,
+    /// Mehta & Liu 2010; Maurer & Bretz 2013): at each look every member not yet rejected is
+    /// tested against the efficacy boundary of its own spending function at its own
+    /// information fractions (its events at each look over its events at the final cut), at
+    /// the level the procedure gives it now — fixed sequence: the family's α for the first
+    /// member not rejected, 0 for the rest; Bonferroni: α/m each; Holm: α/(members left) each;
+    /// fallback and graphical: α times its weight in the graph the rejections so far leave —
+    /// and rejections pass their level on within the look until none is added. A hypothesis
+    /// rejected at a look stays rejected. The trial stops at the first look at which the
+    /// monitored endpoint is rejected, or for (non-binding) futility, which looks at the
+    /// monitored endpoint's statistic against the futility bound of its own design. Returns
+    /// (stop look, futility, rejected by member); the per-look fields of `record` are those of
+    /// the monitored endpoint, with the boundary it was last tested against at each look.
+    pub(super) fn family_at_looks(
+        &self,
+        pe: usize,
+        patients: &[Patient],
+        looks: &[f64],
+        scratch: &mut Scratch,
+        record: &mut [f64],
+    ) -> (usize, bool, [bool; 8]) {
+        let s = self.scenario;
+        let m = s.analysis.multiplicity.as_ref().expect("a family");
+        let n_looks = looks.len();
+        let members = &m.endpoints;
+        let p = members.iter().position(|&i| i == pe).expect("validated: the monitored endpoint is in the family");
+        let mut z = [[0.0f64; 16]; 8];
+        scratch.family_events.resize_with(members.len(), Vec::new);
+        for (j, &i) in members.iter().enumerate() {
+            scratch.family_events[j].clear();
+            for (k, &month) in looks.iter().enumerate() {
+                let r = self.tte_at(i, patients, month, scratch, false);
+                z[j][k] = r.z;
+                scratch.family_events[j].push(r.events);
+            }
+        }
+        let primary_events: Vec<u32> = scratch.family_events[p].clone();
+        let (_, futility_bounds) = self.boundaries(pe, &primary_events, scratch);
+        let level = |j: usize, rejected: &[bool]| -> f64 {
+            let open = members.iter().enumerate().filter(|&(q, _)| !rejected[q]).count().max(1);
+            match m.method {
+                MultiplicityMethod::FixedSequence => {
+                    if (0..j).all(|q| rejected[q]) {
+                        m.alpha
+                    } else {
+                        0.0
+                    }
+                }
+                MultiplicityMethod::Bonferroni => m.alpha / members.len() as f64,
+                MultiplicityMethod::Holm => m.alpha / open as f64,
+                MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => {
+                    m.alpha * m.graph.weights_after(rejected)[j]
+                }
+            }
+        };
+        let mut rejected = [false; 8];
+        let (mut stop, mut futility) = (n_looks - 1, false);
+        for k in 0..n_looks {
+            let mut primary_boundary = f64::INFINITY;
+            loop {
+                let mut added = false;
+                for j in 0..members.len() {
+                    if rejected[j] {
+                        continue;
+                    }
+                    let a = level(j, &rejected[..members.len()]);
+                    let c = if a > 0.0 {
+                        let d =
+                            Design { spending: m.spending[j], alpha: a, futility: false, resolution: 16, harm: false };
+                        self.observed_bounds(members[j], d, &scratch.family_events[j], &mut scratch.bounds).0[k]
+                    } else {
+                        f64::INFINITY
+                    };
+                    if j == p {
+                        primary_boundary = c;
+                    }
+                    if z[j][k] >= c {
+                        rejected[j] = true;
+                        added = true;
+                    }
+                }
+                if !added {
+                    break;
+                }
+            }
+            let base = self.layout.looks + look::COUNT * k;
+            record[base + look::CUT_MONTH] = looks[k];
+            record[base + look::Z] = z[p][k];
+            record[base + look::BOUNDARY] = primary_boundary;
+            record[base + look::FUTILITY] = futility_bounds[k];
+            record[base + look::EVENTS] = primary_events[k] as f64;
+            record[base + look::PATIENTS] = patients.iter().filter(|q| q.entry <= looks[k]).count() as f64;
+            if rejected[p] {
+                stop = k;
+                break;
+            }
+            if k + 1 < n_looks && z[p][k] < futility_bounds[k] {
+                (stop, futility) = (k, true);
+                break;
+            }
+        }
+        (stop, futility, rejected)
+    }
+
+    /// Calendar months of the looks, whether each look's target was reached, and whether the
+    /// final cut's was. A look whose target is not reached by the final cut (or, for an
+    /// event-driven cut, by the last observation) is at the final cut, with no test of its own;
+    /// the record says so, and the report counts it.
+    pub(super) fn look_months(&self, patients: &[Patient], scratch: &mut Scratch) -> (Vec<f64>, Vec<bool>, bool) {
+        let s = self.scenario;
+        let (final_month, cut_reached) = match s.analysis.cut {
+            Cut::Month(m) => (m, true),
+            Cut::MinFollowUp(m) => (patients.iter().map(|p| p.entry).fold(0.0, f64::max) + m, true),
+            Cut::Events { endpoint, events } => {
+                // `scratch.months` holds the months of the endpoint's events (`months_of`).
+                match cut::kth_month(&mut scratch.months, events as usize) {
+                    Some(m) => (m, true),
+                    None => (cut::month_of_last_observation(patients, &scratch.outcomes[endpoint]), false),
+                }
+            }
+        };
+        let n = s.analysis.looks.count();
+        let Some(pe) = self.months_of.filter(|_| n > 1) else {
+            return (vec![final_month; n], vec![cut_reached; n], cut_reached);
+        };
+        debug_assert_eq!(s.monitored(), Some(pe));
+        // `scratch.months` holds the months of the monitored endpoint's events.
+        let (mut months, mut reached) =
+            cut::interim_months(s, self.planning.events[pe], &mut scratch.months, final_month);
+        months.push(final_month);
+        reached.push(cut_reached);
+        (months, reached, cut_reached)
+    }
+
+    /// With `analysis.harm`: the monitored endpoint's harm bounds at the information observed
+    /// at the looks (as [`Plan::observed_bounds`]: alpha spent at observed over planned
+    /// events), computed with its efficacy boundaries. Memoised per worker.
+    pub(super) fn harm_bounds(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Option<Vec<f64>> {
+        let s = self.scenario;
+        let h = s.analysis.harm?;
+        if let Some(b) = scratch.harm.get(events) {
+            return Some(b.clone());
+        }
+        let n = events.len();
+        let info: Vec<f64> = events.iter().map(|&x| x as f64).collect();
+        let (keep, t, spend) = information(&info, self.planning.events[e]);
+        let mut out = vec![f64::NEG_INFINITY; n];
+        if !keep.is_empty() {
+            let a = s.endpoints[e].alpha;
+            let (_, lower) =
+                spending::boundaries_with_harm(s.analysis.spending, a, h.spending, h.alpha, &t, &spend, spending::R);
+            for (j, &k) in keep.iter().enumerate() {
+                out[k] = lower[j];
+            }
+        }
+        if scratch.harm.len() >= 1 << 14 {
+            scratch.harm.clear();
+        }
+        scratch.harm.insert(events.to_vec(), out.clone());
+        Some(out)
+    }
+
+    /// Event re-estimation with the inverse-normal combination test (rpact's
+    /// `getSimulationSurvival` with an inverse-normal design and `conditionalPower`): stage 1
+    /// ends at its planned events; at each interim k the combination statistic
+    /// Z*_k = Σ_j √(t_j − t_{j−1}) U_j / √t_k of the stage-wise log-rank increments
+    /// U_j = (√D_j z_j − √D_{j−1} z_{j−1})/√(D_j − D_{j−1}) (t the planned information rates,
+    /// D the events observed) is written as the look's z, against the planned boundaries; the
+    /// next stage's events are (c̃ + Φ⁻¹(CP))² (1 + r)²/(r δ²), between its minimum and maximum,
+    /// with c̃ = (√t_{k+1} c_{k+1} − √t_k Z*_k)/√(t_{k+1} − t_k) the conditional critical value and
+    /// δ the log hazard ratio against the null (the estimate z_k (1 + r)/√(r D_k), or the
+    /// scenario's `hazard_ratio`), floored at 1e-12 as rpact's. With `promising_from`, the
+    /// stage keeps its planned events unless the conditional power at them (under the
+    /// estimate) is in [promising_from, CP). Every stage is computed, after a stop too (the
+    /// values the looks would have had), as the group-sequential looks are. Returns the looks'
+    /// months, whether each event target was reached, and whether the last one was.
+    pub(super) fn reestimated(
+        &self,
+        re: &Reestimation,
+        patients: &[Patient],
+        scratch: &mut Scratch,
+        record: &mut [f64],
+    ) -> (Vec<f64>, Vec<bool>, bool) {
+        let s = self.scenario;
+        let pe = self.months_of.expect("validated: an event-driven cut");
+        let t = match &s.analysis.looks {
+            Looks::Information(t) => t,
+            Looks::Months(_) | Looks::Combined { .. } => unreachable!("validated: looks by information"),
+        };
+        let n = t.len();
+        let planned = planned_look_events(&self.planning, pe, n);
+        let (eff, fut) = &self.planned[pe];
+        let ep = &s.endpoints[pe];
+        let r = s.arms[ep.treatment].allocation as f64 / s.arms[ep.control.expect("two arms")].allocation as f64;
+        let theta0 = ep.null_hazard_ratio();
+        let (mut months, mut reached) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut target, mut previous, mut weighted) = (planned[0], (0.0f64, 0.0f64), 0.0f64);
+        for k in 0..n {
+            let (month, ok) = match cut::kth_month(&mut scratch.months, target as usize) {
+                Some(m) => (m, true),
+                None => (cut::month_of_last_observation(patients, &scratch.outcomes[pe]), false),
+            };
+            let res = self.tte_at(pe, patients, month, scratch, false);
+            let d = res.events as f64;
+            let increment = if k == 0 {
+                res.z
+            } else if d > previous.0 {
+                (d.sqrt() * res.z - previous.0.sqrt() * previous.1) / (d - previous.0).sqrt()
+            } else {
+                0.0
+            };
+            let t_prev = if k == 0 { 0.0 } else { t[k - 1] };
+            weighted += (t[k] - t_prev).sqrt() * increment;
+            let combined = weighted / t[k].sqrt();
+            let base = self.layout.looks + look::COUNT * k;
+            record[base + look::CUT_MONTH] = month;
+            record[base + look::Z] = combined;
+            record[base + look::BOUNDARY] = eff[k];
+            record[base + look::FUTILITY] = fut[k];
+            record[base + look::EVENTS] = d;
+            record[base + look::PATIENTS] = patients.iter().filter(|p| p.entry <= month).count() as f64;
+            record[base + look::REACHED] = ok as u8 as f64;
+            months.push(month);
+            reached.push(ok);
+            if k + 1 < n {
+                let critical = ((t[k + 1]).sqrt() * eff[k + 1] - t[k].sqrt() * combined) / (t[k + 1] - t[k]).sqrt();
+                let estimate = if d > 0.0 { res.z * (1.0 + r) / (r * d).sqrt() } else { 0.0 };
+                let delta = match re.hazard_ratio {
+                    Some(h) => -(h / theta0).ln(),
+                    None => estimate,
+                }
+                .max(1e-12f64.ln_1p());
+                let z_cp = normal::quantile(re.conditional_power);
+                let required = (critical + z_cp).max(0.0).powi(2) * (1.0 + r).powi(2) / (r * delta * delta);
+                let stage_planned = (planned[k + 1] - planned[k]) as f64;
+                let keep_planned = re.promising_from.is_some_and(|from| {
+                    // The conditional power at the planned events under the estimate.
+                    let drift = estimate.max(1e-12f64.ln_1p()) * (r * stage_planned).sqrt() / (1.0 + r);
+                    let cp = normal::upper_tail(critical - drift);
+                    cp < from || cp >= re.conditional_power
+                });
+                let stage = if keep_planned {
+                    stage_planned
+                } else {
+                    required.clamp(re.min_events[k] as f64, re.max_events[k] as f64)
+                };
+                target = (d + stage - 1e-9).ceil().max(d + 1.0) as u32;
+            }
+            previous = (d, res.z);
+        }
+        let cut_reached = *reached.last().expect("looks");
+        (months, reached, cut_reached)
+    }
+
+    /// The boundaries of the monitored endpoint's own design (the scenario's spending, its α,
+    /// the futility rule) from the information observed at the looks.
+    pub(super) fn boundaries(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Bounds {
+        let s = self.scenario;
+        let d = Design::own(s, e, true, true);
+        let mut b = self.observed_bounds(e, d, events, &mut scratch.bounds);
+        if let Some((below, hazard_ratio)) = conditional_power_rule(s.analysis.futility) {
+            let effect = cp_effect(s, e, hazard_ratio);
+            for k in 0..events.len() - 1 {
+                if b.0[k].is_finite() {
+                    b.1[k] = self.cp_bound(e, &events[..=k], below, effect, scratch);
+                }
+            }
+        }
+        b
+    }
+
+    /// The efficacy boundaries and information a trial expects at look k (`observed` = its
+    /// events up to k): its own design's, with later looks at their planned events.
+    pub(super) fn expected_design(&self, e: usize, observed: &[u32], scratch: &mut Scratch) -> (Vec<f64>, Vec<f64>) {
+        let s = self.scenario;
+        let n = s.analysis.looks.count();
+        let (v, info) = outlook(s, &self.planning, e, observed, n);
+        // With a binding rule the efficacy boundaries are those computed with it.
+        let d = Design::own(s, e, s.analysis.binding_futility, false);
+        (self.observed_bounds(e, d, &v, &mut scratch.bounds).0, info)
+    }
+
+    /// The z bound at look k = `observed.len() − 1` below which the conditional power is under
+    /// `below`: a function of the events up to the look only. Memoised per worker.
+    pub(super) fn cp_bound(
+        &self,
+        e: usize,
+        observed: &[u32],
+        below: f64,
+        effect: spending::Effect,
+        scratch: &mut Scratch,
+    ) -> f64 {
+        let key = (observed.to_vec(), below.to_bits(), matches!(effect, spending::Effect::Estimate));
+        if let Some(&b) = scratch.cp_bounds.get(&key) {
+            return b;
+        }
+        let (eff, info) = self.expected_design(e, observed, scratch);
+        let b = spending::conditional_power_bound(below, observed.len() - 1, &eff, &info, effect);
+        if scratch.cp_bounds.len() >= 1 << 14 {
+            scratch.cp_bounds.clear();
+        }
+        scratch.cp_bounds.insert(key, b);
+        b
+    }
+
+    /// With `report_conditional_power`: the monitored endpoint's conditional power at each
+    /// interim the trial reached (up to the look where it stopped, if that is an interim),
+    /// from the z and events `record` holds there, into the look's fields.
+    pub(super) fn conditional_powers(&self, e: usize, stop: usize, scratch: &mut Scratch, record: &mut [f64]) {
+        let s = self.scenario;
+        let Some(cp) = s.analysis.conditional_power else { return };
+        let n = s.analysis.looks.count();
+        let effects = [
+            (look::CP_ESTIMATE, Some(spending::Effect::Estimate)),
+            (look::CP_ASSUMED, self.truth[e].map(|h| cp_effect(s, e, Some(h)))),
+            (look::CP_USER, cp.hazard_ratio.map(|h| cp_effect(s, e, Some(h)))),
+        ];
+        let mut events = Vec::with_capacity(n);
+        for k in 0..n - 1 {
+            let base = self.layout.looks + look::COUNT * k;
+            events.push(record[base + look::EVENTS] as u32);
+            if k > stop || !record[base + look::BOUNDARY].is_finite() {
+                continue;
+            }
+            let (eff, info) = self.expected_design(e, &events, scratch);
+            let z = record[base + look::Z];
+            for (field, effect) in effects {
+                if let Some(effect) = effect {
+                    record[base + field] = spending::conditional_power(z, k, &eff, &info, effect);
+                }
+            }
+            record[base + look::CP_PREDICTIVE] = spending::predictive_probability(z, k, &eff, &info);
+        }
+    }
+
+    /// Boundaries of a group-sequential test of endpoint `e` from the events it has observed at
+    /// each look: each look spends alpha at its events over the endpoint's planned events, the
+    /// look with the final events all that is left, with the correlation of the events
+    /// observed (Lan & DeMets); looks without new events get no test (±∞). The planned
+    /// boundaries when the looks came exactly at the planned fractions. Memoised per worker.
+    pub(super) fn observed_bounds(&self, e: usize, d: Design, events: &[u32], cache: &mut BoundsCache) -> Bounds {
+        let s = self.scenario;
+        let n = events.len();
+        let info: Vec<f64> = events.iter().map(|&x| x as f64).collect();
+        let planned = self.planning.events[e];
+        let (keep, t, spend) = information(&info, planned);
+        let at_plan =
+            keep.len() == n && t.iter().zip(&spend).zip(&self.planning.fractions).all(|((a, b), f)| a == f && b == f);
+        if at_plan
+            && d.spending == s.analysis.spending
+            && d.alpha == s.endpoints[e].alpha
+            && d.futility
+            && d.harm == (s.monitored() == Some(e))
+            && d.resolution == spending::R
+        {
+            return self.planned[e].clone();
+        }
+        let key = (e, spending_key(d.spending), d.alpha.to_bits(), (d.futility, d.harm), events.to_vec());
+        if let Some(b) = cache.get(&key) {
+            return b.clone();
+        }
+        let b = design_bounds(s, d, n, &keep, &t, &spend);
+        if cache.len() >= 1 << 14 {
+            cache.clear();
+        }
+        cache.insert(key, b.clone());
+        b
+    }
+}

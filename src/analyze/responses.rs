@@ -1,0 +1,91 @@
+//! A binary or safety endpoint at a cut: rates, intervals, and the planned test (exact
+//! binomial, Simon's two-stage design, Fisher, chi-square, Farrington–Manning).
+
+use super::*;
+
+impl Plan<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn binary_at(
+        &self,
+        e: &Endpoint,
+        response: ResponseId,
+        test: &BinaryTest,
+        null_difference: f64,
+        trial: &Trial,
+        cut_month: f64,
+        scratch: &mut Scratch,
+        out: &mut [f64],
+    ) {
+        let s = self.scenario;
+        let patients = &trial.patients[..];
+        let assessed = |p: &Patient, m: &Marks| assessed_response(s, response, p, m, cut_month);
+        let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
+        for (j, p) in patients.iter().enumerate() {
+            let Some(r) = assessed(p, &trial.marks(j)) else { continue };
+            if p.arm as usize == e.treatment {
+                n1 += 1;
+                x1 += r as u64;
+            } else if Some(p.arm as usize) == e.control {
+                n0 += 1;
+                x0 += r as u64;
+            }
+        }
+        let rate1 = if n1 > 0 { x1 as f64 / n1 as f64 } else { f64::NAN };
+        out[field::EVENTS] = x1 as f64;
+        let (p, z, rejected, estimate) = match test {
+            BinaryTest::ExactBinomial { null_rate } => {
+                let (p_greater, z) = scratch.binomial(x1, n1, Some(*null_rate), || {
+                    let p = binary::binom_test(x1, n1, *null_rate).p_greater;
+                    (p, normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0))
+                });
+                (p_greater, z, p_greater <= e.alpha, rate1)
+            }
+            BinaryTest::SimonTwoStage { stage1_patients, stage1_max_responses, max_responses, .. } => {
+                // Stage 1 is the first n1 patients to enter.
+                scratch.order.clear();
+                scratch.order.extend((0..patients.len()).filter(|&j| patients[j].arm as usize == e.treatment));
+                scratch.order.sort_unstable_by(|&a, &b| patients[a].entry.total_cmp(&patients[b].entry));
+                let responders = |js: &[usize]| {
+                    js.iter().filter(|&&j| assessed(&patients[j], &trial.marks(j)) == Some(true)).count() as u32
+                };
+                let n1s = (*stage1_patients as usize).min(scratch.order.len());
+                let x_stage1 = responders(&scratch.order[..n1s]);
+                let promising = x_stage1 > *stage1_max_responses && responders(&scratch.order) > *max_responses;
+                let stop = x_stage1 <= *stage1_max_responses;
+                out[field::STAGE1_STOP] = stop as u8 as f64;
+                out[field::PATIENTS_USED] = if stop { n1s } else { scratch.order.len() } as f64;
+                (f64::NAN, f64::NAN, promising, rate1)
+            }
+            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
+                let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
+                let rate0 = if n0 > 0 { x0 as f64 / n0 as f64 } else { f64::NAN };
+                let (fisher, correct) = match test {
+                    BinaryTest::Fisher => (true, false),
+                    BinaryTest::ChiSquare { continuity_correction } => (false, *continuity_correction),
+                    BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => {
+                        unreachable!("a two-arm test")
+                    }
+                };
+                let (p, z) = if null_difference != 0.0 {
+                    // Validation allows a margin with the uncorrected chi-square test only.
+                    let z = binary::farrington_manning(t, null_difference);
+                    (normal::upper_tail(z), z)
+                } else {
+                    let c = if correct { binary::chi_square_corrected(t) } else { binary::chi_square(t) };
+                    let p = if fisher { binary::fisher(t).p_greater } else { c.p_greater() };
+                    (p, c.z)
+                };
+                (p, z, p <= e.alpha, rate1 - rate0)
+            }
+        };
+        out[field::P] = p;
+        out[field::Z] = z;
+        out[field::ESTIMATE] = estimate;
+        out[field::REJECTED] = rejected as u8 as f64;
+        if n1 > 0 {
+            let (lo, hi) = scratch.clopper_pearson(x1, n1);
+            out[field::CP_LOWER] = lo;
+            out[field::CP_UPPER] = hi;
+        }
+    }
+}

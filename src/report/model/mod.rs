@@ -1,0 +1,728 @@
+//! The typed reports: built once from the scenario, the summary and the plan, and only
+//! rendered by the formats in [`super::export`]. Their serde serialisation *is* the JSON
+//! report (keys of DESIGN.md's Report); the table and CSV read the same fields.
+//!
+//! This file holds the types; `build.rs` computes them, `prose.rs` writes the design and the
+//! warnings in words and `execution.rs` probes the environment. The two it re-exports from
+//! read none of the types, so that no file imports itself through the others.
+
+mod build;
+mod execution;
+mod prose;
+
+pub use execution::utc_date;
+pub use prose::{design, warnings};
+
+use execution::peak_memory;
+
+use crate::scenario::EndpointKindName;
+use crate::summary::{Bins, CurvePoint, Values, example};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, ser::SerializeMap};
+
+/// Named entries serialised as a JSON object in their order (endpoints, arms, milestones).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named<T>(pub Vec<(String, T)>);
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut m = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Named<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = Named<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Named<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, T>()? {
+                    out.push((k, v));
+                }
+                Ok(Named(out))
+            }
+        }
+        deserializer.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+impl<T> Named<T> {
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+/// How long the run took: with `execution`, the only parts of a report that are not a pure
+/// function of scenario, seed and replicates (left out wherever reports are compared).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    pub seconds: f64,
+    pub patients_per_second: f64,
+    pub threads: usize,
+}
+
+/// Mean, standard deviation and quantiles (R's type 7) across replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    pub mean: f64,
+    pub sd: f64,
+    pub q025: f64,
+    pub q500: f64,
+    pub q975: f64,
+}
+
+/// Mean and 95% range across replicates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Range95 {
+    pub mean: f64,
+    pub q025: f64,
+    pub q975: f64,
+}
+
+/// Counts of values in equal bins over [lo, hi] (the smallest and largest value): a picture of
+/// a distribution, a function of the set of values only (so shards merge into the same one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    pub lo: f64,
+    pub hi: f64,
+    pub counts: Vec<u64>,
+}
+
+/// Bins of a histogram.
+pub const BINS: usize = 40;
+
+impl Histogram {
+    pub fn of(v: &Values) -> Option<Histogram> {
+        v.histogram(BINS).map(|(lo, hi, counts)| Histogram { lo, hi, counts })
+    }
+
+    pub fn width(&self) -> f64 {
+        (self.hi - self.lo) / self.counts.len().max(1) as f64
+    }
+}
+
+/// How the estimate does against the scenario's true value: bias and root mean squared error
+/// (on the estimate's scale), and the share of trials whose estimate lies on the wrong side of
+/// no effect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Accuracy {
+    pub true_value: f64,
+    pub bias: f64,
+    pub bias_mcse: f64,
+    pub rmse: f64,
+    /// Share of trials whose 95% interval of the estimate (the Cox model's Wald interval of a
+    /// hazard ratio, the Clopper–Pearson interval of a rate) holds the true value, of those
+    /// with an interval; None where the estimate has no interval.
+    pub coverage: Option<f64>,
+    pub coverage_mcse: Option<f64>,
+    pub intervals: u64,
+    /// A hazard ratio: the bias of its logarithm (the scale its interval and test use), with
+    /// its Monte Carlo standard error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_bias: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_bias_mcse: Option<f64>,
+    /// Where the estimate targets another value than the stated one (a frailty, cohorts pooled
+    /// by an unstratified estimate), in words: the bias and coverage then include that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimand_note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub name: String,
+    #[serde(flatten)]
+    pub spread: Option<Spread>,
+    pub not_estimable: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<Accuracy>,
+    pub histogram: Option<Histogram>,
+    /// With an assessment schedule: the mean estimate of the same trials with recurrences seen
+    /// when they happen, and how far the schedule moves the mean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_with_exact_event_times: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shift_from_assessment_schedule: Option<f64>,
+}
+
+/// The exact 95% interval a trial reports for the treatment arm's rate, on average.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExactInterval {
+    pub method: String,
+    pub mean_lower: f64,
+    pub mean_upper: f64,
+}
+
+/// The closed-form companion of a simulated power.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Analytic {
+    TimeToEvent(TteAnalytic),
+    Binary { method: String, critical_responses: u64, power: f64 },
+    Rates(RatesAnalytic),
+}
+
+/// The normal-approximation companion of a two-arm test of response rates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatesAnalytic {
+    /// "chi_square" (δ0 = 0, the pooled variance) or "farrington_manning" (a margin δ0: the
+    /// restricted variance under p_t − p_c = δ0).
+    pub method: String,
+    pub rate_treatment: f64,
+    pub rate_control: f64,
+    pub null_difference: f64,
+    pub patients_treatment: f64,
+    pub patients_control: f64,
+    pub power: f64,
+    /// Total patients for 80% and 90% power (None where the rates are not better than δ0).
+    pub patients_80: Option<f64>,
+    pub patients_90: Option<f64>,
+    pub assumes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TteAnalytic {
+    pub hazard_ratio: f64,
+    pub events: f64,
+    /// "cut" (the cut's own target), "planned" (the design's planned events) or
+    /// "simulated_mean".
+    pub events_source: String,
+    pub schoenfeld_power: f64,
+    pub freedman_power: f64,
+    /// Events for 80% and 90% power (None where none suffices: a hazard ratio of 1).
+    pub schoenfeld_events_80: Option<f64>,
+    pub schoenfeld_events_90: Option<f64>,
+    pub freedman_events_80: Option<f64>,
+    pub freedman_events_90: Option<f64>,
+    /// Present for a design with looks.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub group_sequential_power: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub group_sequential_events_80: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub group_sequential_events_90: Option<Option<f64>>,
+    pub assumes: String,
+}
+
+/// A milestone's estimate in one arm across replicates: its mean and 95% range (from bins
+/// 0.005 wide), and the trials where it was not estimable (no follow-up that long).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ArmMean {
+    pub mean: Option<f64>,
+    pub q025: Option<f64>,
+    pub q975: Option<f64>,
+    pub not_estimable: u64,
+}
+
+impl ArmMean {
+    fn of(p: &CurvePoint) -> ArmMean {
+        ArmMean {
+            mean: p.sum.mean(),
+            q025: p.bins.quantile(0.025),
+            q975: p.bins.quantile(0.975),
+            not_estimable: p.missing,
+        }
+    }
+}
+
+/// The 2.5%, 50% and 97.5% quantiles of a distribution kept in bins (to within a bin).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Quantiles {
+    pub q025: Option<f64>,
+    pub q500: Option<f64>,
+    pub q975: Option<f64>,
+}
+
+impl Quantiles {
+    pub fn of(b: &Bins) -> Option<Quantiles> {
+        (b.total() > 0).then(|| Quantiles { q025: b.quantile(0.025), q500: b.quantile(0.5), q975: b.quantile(0.975) })
+    }
+}
+
+/// One arm's curve across replicates, per grid month: mean, median and 95% band (from bins
+/// 0.005 wide), and the trials in which it was not estimable there (beyond the arm's
+/// follow-up at the analysis).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArmCurve {
+    pub mean: Vec<Option<f64>>,
+    pub q025: Vec<Option<f64>>,
+    pub q500: Vec<Option<f64>>,
+    pub q975: Vec<Option<f64>>,
+    pub not_estimable: Vec<u64>,
+    /// The scenario's own curve (see [`Curves::model_method`]), for pictures only.
+    #[serde(skip)]
+    pub model: Option<Vec<f64>>,
+}
+
+/// Kaplan–Meier survival (or Aalen–Johansen cumulative incidence, with competing events) per
+/// arm on a grid of months, at the analysis where each trial stops.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curves {
+    pub measure: String,
+    pub months: Vec<f64>,
+    pub arms: Named<ArmCurve>,
+    /// How the model curve of the pictures was computed (None until it is).
+    #[serde(skip)]
+    pub model_method: Option<String>,
+}
+
+/// One analysis of the monitored endpoint (the last is the final analysis).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Look {
+    pub look: usize,
+    /// The planned information fraction.
+    pub information: f64,
+    pub boundary_z: Option<f64>,
+    /// The efficacy boundary on the hazard-ratio scale at the look's mean events:
+    /// exp(−z (1 + r) / √(r d)), r the allocation ratio (Schoenfeld's approximation).
+    pub boundary_hazard_ratio: Option<f64>,
+    /// The cumulative alpha the design plans to have spent at this look (the spending function
+    /// at the planned information; the endpoint's whole alpha at the final look). None for a
+    /// binary endpoint, whose level is that of its exact test or Simon design, not `alpha`.
+    pub alpha_spent: Option<f64>,
+    pub rejections: u64,
+    pub futility_z: Option<f64>,
+    pub futility_stops: u64,
+    /// With `analysis.harm`: the harm bound on the z scale (its mean over trials) and on the
+    /// hazard-ratio scale, and the trials that stopped here for harm (at the final look: that
+    /// concluded harm).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_z: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_hazard_ratio: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_stops: Option<u64>,
+    /// Share of trials that end at this look (efficacy, futility, or the final analysis).
+    pub stop_probability: f64,
+    /// Share of trials that have rejected by this look.
+    pub cumulative_power: f64,
+    pub events: Option<f64>,
+    pub cut_month: Option<f64>,
+    pub patients: Option<f64>,
+    pub target_not_reached: u64,
+    /// With `looks.during_enrolment`: trials in which this interim came after the last patient
+    /// was enrolled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_enrolment: Option<u64>,
+    /// Distributions over every trial (a look's values had the trial gone on to it): z to
+    /// within 0.05, events and patients to within their bins (1 up to 1023 patients), the
+    /// month to within 1% of the design's horizon.
+    pub z_distribution: Option<Quantiles>,
+    pub events_distribution: Option<Quantiles>,
+    pub patients_distribution: Option<Quantiles>,
+    pub month_distribution: Option<Quantiles>,
+    /// Looks at calendar months: the planned month (`Some(None)` for the final look, whose
+    /// month is the cut's).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub month: Option<Option<f64>>,
+    /// With `report_conditional_power`, at an interim: the monitored endpoint's conditional
+    /// power over the trials still running at the look, under each effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional_power: Option<Vec<ConditionalPower>>,
+}
+
+/// The distribution of a conditional power across the trials that reach a look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConditionalPower {
+    /// `estimate` (the trial's own hazard ratio at the look), `assumed` (the scenario's hazard
+    /// ratio), `user` (`analysis.conditional_power_hazard_ratio`) or `predictive` (the
+    /// predictive probability: the conditional power averaged over the effect's posterior
+    /// under a flat prior).
+    pub under: String,
+    pub hazard_ratio: Option<f64>,
+    pub trials: u64,
+    pub mean: Option<f64>,
+    /// To within 0.005.
+    pub distribution: Option<Quantiles>,
+    /// Share of those trials whose conditional power is below 0.1 and below 0.2.
+    pub below_0_1: Option<f64>,
+    pub below_0_2: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointReport {
+    #[serde(skip)]
+    pub name: String,
+    pub kind: String,
+    pub test: String,
+    /// None for a safety endpoint (no test).
+    pub power: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_any_grade3: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power_mcse: Option<f64>,
+    /// Wilson 95% interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power_ci: Option<[f64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejections: Option<u64>,
+    /// Members of a multiplicity family: the power of the test alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power_unadjusted: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact_interval: Option<ExactInterval>,
+    pub estimate: Estimate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub analytic: Option<Analytic>,
+    /// Events (responders for a binary endpoint, adverse events for a safety one).
+    pub events: Option<Range95>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestone_measure: Option<String>,
+    /// Per milestone month (as a key), per arm: the mean estimate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub milestones: Option<Named<Named<ArmMean>>>,
+    /// Simon's two-stage design: how often it stops after stage 1, and the patients it uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simon: Option<SimonOutcome>,
+    /// The primary endpoint of a scenario with several cohorts: its estimate within each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohorts: Option<Vec<CohortResult>>,
+    /// Time to event: each arm's curve across replicates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curves: Option<Curves>,
+    /// The primary endpoint of a design with looks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub looks: Option<Vec<Look>>,
+}
+
+impl EndpointReport {
+    /// What its `events` count: events, responders (binary) or adverse events (safety).
+    pub fn counted(&self) -> &'static str {
+        match EndpointKindName::parse(&self.kind) {
+            Some(EndpointKindName::Binary) => "responders",
+            Some(EndpointKindName::Safety) => "adverse events",
+            Some(EndpointKindName::TimeToEvent) | None => "events",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedEvents {
+    pub events: Named<f64>,
+    pub trials: u64,
+    pub seed: u64,
+    pub method: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Multiplicity {
+    pub method: String,
+    pub endpoints: Vec<String>,
+    pub power_all: f64,
+    pub power_at_least_one: f64,
+    /// Fallback and graphical procedures: the initial weights (shares of the family's α) and
+    /// the transition matrix, parallel to `endpoints`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<Vec<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transitions: Option<Vec<Vec<f64>>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub cut_month: Option<Range95>,
+    pub cut_month_histogram: Option<Histogram>,
+    pub expected_patients: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned_events: Option<PlannedEvents>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_target_not_reached: Option<u64>,
+    pub expected_duration_months: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiplicity: Option<Multiplicity>,
+}
+
+/// What produced a report: the version, the seed, the replicates the study asks for and the
+/// effective scenario (as `show` prints it) with its SHA-256. A pure function of the inputs,
+/// so it is compared with the rest of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub peritrial: String,
+    pub seed: u64,
+    pub replicates: u64,
+    pub scenario_sha256: String,
+    pub scenario_toml: String,
+}
+
+impl Provenance {
+    /// One line: for the table's footer and the CSV's comment header.
+    pub fn line(&self) -> String {
+        format!(
+            "peritrial {}, seed {}, {} replicates, scenario sha256 {}",
+            self.peritrial, self.seed, self.replicates, self.scenario_sha256
+        )
+    }
+}
+
+/// What belongs to one execution rather than to the result: the command line, the platform
+/// and the date (UTC). Like `timing`, left out wherever reports are compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Execution {
+    pub command: Vec<String>,
+    pub platform: String,
+    pub date: String,
+    /// The process's peak resident memory so far (Linux: VmHWM of /proc/self/status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_memory_bytes: Option<u64>,
+}
+
+impl Execution {
+    /// This process's command line, platform and the time now.
+    pub fn now() -> Execution {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Execution {
+            command: std::env::args().collect(),
+            platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
+            date: utc_date(secs),
+            peak_memory_bytes: peak_memory(),
+        }
+    }
+}
+
+/// A run stopped by a signal: the report is of the trials finished.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interrupted {
+    pub after: u64,
+    pub of: u64,
+    pub resume: Option<String>,
+}
+
+/// The report of `peritrial run` (and of `merge`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunReport {
+    pub scenario: String,
+    pub replicates: u64,
+    pub seed: u64,
+    pub complete: bool,
+    /// What the design did not do as it says, in words: every format carries these.
+    pub warnings: Vec<String>,
+    /// The design and its decision rules in words, rendered from the scenario.
+    pub design: Vec<String>,
+    #[serde(serialize_with = "by_name", deserialize_with = "named_endpoints")]
+    pub endpoints: Vec<EndpointReport>,
+    pub analysis: Analysis,
+    /// Example trials of the run (the first replicate of each kind), for the reports.
+    pub examples: Vec<ExampleTrial>,
+    /// `--null`: every test's rejection rate under the null, on the same random numbers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub null: Option<NullReport>,
+    pub provenance: Provenance,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interrupted>,
+    /// A shard's state, for `merge`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<serde_json::Value>,
+}
+
+fn by_name<S: Serializer>(endpoints: &[EndpointReport], serializer: S) -> Result<S::Ok, S::Error> {
+    let mut m = serializer.serialize_map(Some(endpoints.len()))?;
+    for e in endpoints {
+        m.serialize_entry(&e.name, e)?;
+    }
+    m.end()
+}
+
+/// A key that is present (its value possibly null) as `Some`, an absent one as `None`.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
+    Option::<f64>::deserialize(d).map(Some)
+}
+
+fn named_endpoints<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<EndpointReport>, D::Error> {
+    let named = Named::<EndpointReport>::deserialize(d)?;
+    Ok(named.0.into_iter().map(|(name, e)| EndpointReport { name, ..e }).collect())
+}
+
+/// A value, or None where it is not a finite number (JSON's null).
+pub fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+impl RunReport {
+    /// The report as one row of a sweep: what the sweep's table, CSV, HTML and plots read (per
+    /// endpoint its test, power, estimate's spread and accuracy, events;
+    /// the cut month, warnings, design, type I errors and provenance) without the
+    /// distributions (histograms, curves, looks, cohorts, milestones, example trials), the
+    /// analytic companion and,
+    /// unless `keep_scenario`, the effective scenario's text (its SHA-256 stays) and the
+    /// design's description (the HTML report shows the first point's). A sweep keeps
+    /// one of these per point and writes the whole reports as they finish
+    /// (`tests/it/cluster.rs` checks that every sweep format renders the same from them).
+    pub fn into_row(self, keep_scenario: bool) -> RunReport {
+        let mut r = self;
+        r.examples = Vec::new();
+        r.analysis.cut_month_histogram = None;
+        if !keep_scenario {
+            r.provenance.scenario_toml = String::new();
+            r.design = Vec::new();
+        }
+        for e in &mut r.endpoints {
+            e.analytic = None;
+            e.estimate.histogram = None;
+            e.milestones = None;
+            e.cohorts = None;
+            e.curves = None;
+            e.looks = None;
+        }
+        r
+    }
+
+    /// The report as compared (merge, `--from`, golden tests): without `timing` and
+    /// `execution`, as JSON text.
+    pub fn compared(&self) -> String {
+        let r = RunReport { timing: None, execution: None, ..self.clone() };
+        serde_json::to_string_pretty(&r).expect("reports serialise") + "\n"
+    }
+
+    pub fn endpoint(&self, name: &str) -> Option<&EndpointReport> {
+        self.endpoints.iter().find(|e| e.name == name)
+    }
+}
+
+/// The type I error of every test (`run --null`): the same scenario with every treatment
+/// effect at its null, on the same random numbers (the same seed and replicates).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NullReport {
+    /// What was set to its null, in words.
+    pub null: Vec<String>,
+    pub scenario_sha256: String,
+    pub endpoints: Named<NullTest>,
+    /// A multiplicity family: the family-wise error rate (at least one member rejected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<NullTest>,
+}
+
+/// A test's rejection rate under the null with its exact (Clopper–Pearson) 95% interval, and
+/// how it stands against its nominal level: "at level" (the level is inside the interval),
+/// "conservative" (the interval is below it) or "inflated" (above it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NullTest {
+    pub test: String,
+    pub level: f64,
+    pub rejections: u64,
+    pub type_one_error: f64,
+    pub mcse: f64,
+    pub ci: [f64; 2],
+    pub verdict: String,
+}
+
+/// Simon's two-stage design across trials: the probability of early termination (PET, at
+/// most r1 responses in the first n1 patients) and the expected sample size E(N).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SimonOutcome {
+    pub probability_of_early_termination: f64,
+    pub pet_mcse: f64,
+    pub expected_sample_size: Option<f64>,
+}
+
+/// One cohort's hazard ratio of the primary endpoint across trials (the Cox estimate within
+/// the cohort at the analysis): its median and 95% range (from bins 0.01 wide on the log
+/// scale), the geometric mean, and the share of trials in which it points the wrong way (a
+/// hazard ratio of at least 1 where the cohort's true one is below 1, or at most 1 where it
+/// is above) — the subgroup-consistency question of a stratified design.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohortResult {
+    pub cohort: String,
+    pub share: f64,
+    /// The cohort's own constant hazard ratio, where it has one.
+    pub true_hazard_ratio: Option<f64>,
+    pub q025: Option<f64>,
+    pub q500: Option<f64>,
+    pub q975: Option<f64>,
+    pub geometric_mean: Option<f64>,
+    /// Share of the trials with an estimate; None without a true ratio other than 1.
+    pub wrong_way: Option<f64>,
+    pub not_estimable: u64,
+}
+
+/// A trial of the run shown as an example: which kind, its replicate (re-simulated exactly
+/// as the last trial of `peritrial sample --trials replicate+1`), and for pictures each arm's
+/// Kaplan–Meier steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExampleTrial {
+    /// "stopped_early" (efficacy at an interim), "continued" (rejected at the final
+    /// analysis) or "failed" (the primary endpoint not rejected).
+    pub kind: String,
+    pub replicate: u64,
+    /// For pictures only: per arm of the primary endpoint (treatment first), its curve's steps
+    /// (month, value) at the trial's analysis.
+    #[serde(skip)]
+    pub steps: Vec<(String, Vec<(f64, f64)>)>,
+    #[serde(skip)]
+    pub cut_month: Option<f64>,
+}
+
+pub const EXAMPLE_KINDS: [&str; example::COUNT] = ["stopped_early", "continued", "failed"];
+
+/// One grid point of a sweep: its values as written, and its report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    pub set: Named<String>,
+    pub report: RunReport,
+}
+
+/// The report of `peritrial sweep`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepReport {
+    pub points: Vec<SweepPoint>,
+    pub seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
+}
+
+impl SweepReport {
+    /// The varied paths, in order.
+    pub fn paths(&self) -> Vec<&str> {
+        self.points.first().map_or(Vec::new(), |p| p.set.0.iter().map(|(k, _)| k.as_str()).collect())
+    }
+}
+
+/// The closed-form answer of a `size` search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SizeAnalytic {
+    pub value: u64,
+    pub method: String,
+}
+
+/// One evaluation of a `size` search.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SizeEvaluation {
+    pub value: u64,
+    pub replicates: u64,
+    pub power: f64,
+    pub target_not_reached: f64,
+}
+
+/// The report of `peritrial size`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SizeReport {
+    pub parameter: String,
+    pub endpoint: String,
+    pub target_power: f64,
+    pub value: u64,
+    pub power: f64,
+    pub power_mcse: f64,
+    pub fitted_power: f64,
+    pub interval_95: [f64; 2],
+    /// The fitted curve: power = Φ(intercept + slope × value).
+    pub fit_intercept: f64,
+    pub fit_slope: f64,
+    pub method: String,
+    pub replicates: u64,
+    pub analytic: Option<SizeAnalytic>,
+    pub evaluations: Vec<SizeEvaluation>,
+    /// The scenario searched from (before the varied value is set).
+    pub provenance: Provenance,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
+}

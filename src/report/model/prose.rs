@@ -1,0 +1,331 @@
+//! The design in words: the sentences of a report's `design` and `warnings`, the note on what
+//! an estimate targets, and the names of tests. Nothing here reads the report types, so that
+//! `mod.rs` can re-export from this file without an import cycle.
+
+use crate::report::key_number;
+use crate::scenario::{Accrual, BinaryTest, Cut, Endpoint, EndpointKind, Futility, Looks, Scenario, TimeToEventTest};
+use crate::summary::Summary;
+
+/// Why a time-to-event endpoint's estimate does not target the hazard ratio the scenario
+/// states (which is conditional on the patient's frailty and cohort): the Cox model's ratio is
+/// not collapsible, so a frailty, or cohorts with their own baselines pooled by an unstratified
+/// estimate, move its target towards 1.
+pub(super) fn estimand_note(s: &Scenario, i: usize) -> Option<String> {
+    let test = match &s.endpoints[i].kind {
+        EndpointKind::TimeToEvent { test, .. } => test,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
+    };
+    let frailty: Vec<&str> =
+        s.cohorts.iter().filter(|c| c.frailty_variance.is_some()).map(|c| c.name.as_str()).collect();
+    // Whether the estimate is stratified by cohort.
+    let stratified = match test {
+        TimeToEventTest::StratifiedLogrank => true,
+        TimeToEventTest::Logrank
+        | TimeToEventTest::FlemingHarrington { .. }
+        | TimeToEventTest::MaxCombo
+        | TimeToEventTest::Cox
+        | TimeToEventTest::OneSampleLogrank { .. } => false,
+    };
+    let pooled = s.cohorts.len() > 1 && !stratified;
+    let why = match (frailty.is_empty(), pooled) {
+        (true, false) => return None,
+        (false, _) => format!("a gamma frailty in {}", frailty.join(", ")),
+        (true, true) => "cohorts with their own baselines pooled by an unstratified estimate".into(),
+    };
+    Some(format!(
+        "the stated hazard ratio is conditional; with {why} the Cox estimate targets a marginal ratio closer to 1 (non-collapsibility), and the bias and coverage include that"
+    ))
+}
+
+/// The name of an endpoint's test ("none" for a safety endpoint).
+pub(super) fn test_name(kind: &EndpointKind) -> &'static str {
+    match kind {
+        EndpointKind::TimeToEvent { test, .. } => test.name(),
+        EndpointKind::Binary { test, .. } => test.name(),
+        EndpointKind::Safety { .. } => "none",
+    }
+}
+
+/// `x` months, as the prose writes a duration.
+fn months(x: f64) -> String {
+    format!("{} months", key_number(x))
+}
+
+/// The design and its decision rules in words.
+pub fn design(s: &Scenario) -> Vec<String> {
+    let mut out = enrolment(s);
+    for e in &s.endpoints {
+        out.push(endpoint_rule(s, e));
+    }
+    out.push(cut_rule(s));
+    out.extend(looks_rule(s));
+    out.extend(harm_rule(s));
+    out.extend(reestimation_rule(s));
+    out.extend(multiplicity_rule(s));
+    out
+}
+
+/// The sentences on the patients: their number, arms and accrual, cohorts, dropout and the
+/// assessment schedule.
+fn enrolment(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let arms: Vec<String> = s.arms.iter().map(|a| format!("{} ({})", a.name, a.allocation)).collect();
+    let accrual = match &s.enrollment.accrual {
+        Accrual::Uniform { months: m } => format!("uniformly over {}", months(*m)),
+        Accrual::Piecewise { starts, rates } => {
+            let parts: Vec<String> =
+                starts.iter().zip(rates).map(|(a, r)| format!("{r} a month from month {}", key_number(*a))).collect();
+            format!("at {}", parts.join(", "))
+        }
+    };
+    out.push(format!(
+        "{} patients randomised to {} (allocation in brackets, permuted blocks of {} within cohort), enrolled {accrual}.",
+        s.enrollment.sample_size,
+        arms.join(" and "),
+        s.block_size
+    ));
+    let cohorts: Vec<String> = s.cohorts.iter().map(|c| format!("{} {:.0}%", c.name, 100.0 * c.share)).collect();
+    out.push(format!("Cohorts: {}.", cohorts.join(", ")));
+    let dropout: Vec<String> =
+        s.arms.iter().zip(&s.dropout_hazard).map(|(a, h)| format!("{} {h} a month", a.name)).collect();
+    out.push(format!("Dropout hazard: {}.", dropout.join(", ")));
+    if let Some(a) = &s.assessments {
+        let v: Vec<String> = a
+            .starts
+            .iter()
+            .zip(&a.every)
+            .map(|(st, e)| format!("every {} from month {}", months(*e), key_number(*st)))
+            .collect();
+        out.push(format!("Recurrences are seen at imaging visits ({}); deaths when they happen.", v.join(", ")));
+    }
+    out
+}
+
+/// The sentence on one endpoint: its kind and its test (or none) with its level.
+fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
+    let against =
+        e.control.map_or("against its historical value".to_string(), |c| format!("against {}", s.arms[c].name));
+    let superiority = || {
+        format!(
+            "{} test of {} {against}, one-sided alpha {}",
+            test_name(&e.kind).replace('_', " "),
+            s.arms[e.treatment].name,
+            e.alpha
+        )
+    };
+    let rule = match &e.kind {
+        EndpointKind::Safety { .. } => "no test: rates with exact (Clopper–Pearson) intervals".to_string(),
+        EndpointKind::Binary { test, null_difference, .. } => match test {
+            BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses } => {
+                format!(
+                    "Simon two-stage test of the response rate against {null_rate}: stop after {stage1_patients} patients with at most {stage1_max_responses} responses; promising with more than {max_responses}"
+                )
+            }
+            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
+                if *null_difference != 0.0 {
+                    format!(
+                        "Farrington–Manning score test of non-inferiority of {} {against} with margin {null_difference} on the difference of response rates (H0: difference ≤ {null_difference}), one-sided alpha {}",
+                        s.arms[e.treatment].name, e.alpha
+                    )
+                } else {
+                    superiority()
+                }
+            }
+        },
+        EndpointKind::TimeToEvent { null_hazard_ratio, .. } => {
+            if *null_hazard_ratio != 1.0 {
+                format!(
+                    "{} test of non-inferiority of {} {against} with margin {null_hazard_ratio} on the hazard ratio (H0: HR ≥ {null_hazard_ratio}), one-sided alpha {}",
+                    test_name(&e.kind).replace('_', " "),
+                    s.arms[e.treatment].name,
+                    e.alpha
+                )
+            } else {
+                superiority()
+            }
+        }
+    };
+    format!("Endpoint {} ({}): {rule}.", e.name, e.kind.name().replace('_', " "))
+}
+
+/// The sentence on when the analysis is.
+fn cut_rule(s: &Scenario) -> String {
+    match &s.analysis.cut {
+        Cut::Month(m) => format!("The analysis is at month {} after the first patient's entry.", key_number(*m)),
+        Cut::Events { endpoint, events } => {
+            format!("The analysis is at the {events}th {} event.", s.endpoints[*endpoint].name)
+        }
+        Cut::MinFollowUp(m) => format!("The analysis is when the last patient has {} of follow-up.", months(*m)),
+    }
+}
+
+/// The sentence on the analyses of a design with looks, its boundaries and its futility rule
+/// (None with a single analysis).
+fn looks_rule(s: &Scenario) -> Option<String> {
+    if s.analysis.looks.count() <= 1 {
+        return None;
+    }
+    let on = s.monitored().map_or(String::new(), |i| format!(" on {}", s.endpoints[i].name));
+    let kind = if s.analysis.binding_futility {
+        "binding (the efficacy boundaries are computed with it)"
+    } else {
+        "non-binding"
+    };
+    let futility = match s.analysis.futility {
+        None => String::new(),
+        Some(Futility::Z(z)) => format!("; {kind} futility stop when z < {z}"),
+        Some(Futility::BetaSpending { spending, beta }) => {
+            format!("; {kind} futility bounds from {} beta-spending (beta {beta})", spending.name())
+        }
+        Some(Futility::ConditionalPower { below, hazard_ratio }) => format!(
+            "; non-binding futility stop at an interim when the conditional power under {} is below {below}",
+            hazard_ratio.map_or("the trial's current estimate".to_string(), |h| format!("a hazard ratio of {h}"))
+        ),
+    };
+    Some(format!(
+        "{} analyses{on} ({}), efficacy boundaries from {} alpha-spending at observed over planned information{futility}; a trial stops at the first boundary crossed.",
+        s.analysis.looks.count(),
+        s.analysis.looks.describe(),
+        s.analysis.spending.name()
+    ))
+}
+
+/// The sentence on the harm bound, where the design has one.
+fn harm_rule(s: &Scenario) -> Option<String> {
+    let h = s.analysis.harm.as_ref()?;
+    Some(format!(
+        "Harm: a trial also stops when the z of {} is at or below a harm bound that spends a one-sided alpha of {} by {} spending in the unfavourable tail (binding: the efficacy boundaries are computed with it, as the lower boundary of a two-sided design); at the final look such a z concludes harm.",
+        s.monitored().map_or("the monitored endpoint", |i| s.endpoints[i].name.as_str()),
+        h.alpha,
+        h.spending.name()
+    ))
+}
+
+/// The sentence on the event re-estimation, where the design has one.
+fn reestimation_rule(s: &Scenario) -> Option<String> {
+    let re = s.analysis.reestimation.as_ref()?;
+    Some(format!(
+        "Event re-estimation: at each interim the next stage's events are chosen for a conditional power of {} under {} (between {:?} and {:?} events a stage{}), and the looks test the inverse-normal combination of the stages' log-rank increments with the weights of the planned information.",
+        re.conditional_power,
+        re.hazard_ratio.map_or("the trial's estimate".to_string(), |h| format!("a hazard ratio of {h}")),
+        re.min_events,
+        re.max_events,
+        re.promising_from.map_or(String::new(), |p| format!(
+            "; only in the promising zone, a conditional power at the planned events from {p} up to the target"
+        ))
+    ))
+}
+
+/// The sentences on the multiplicity rule and, for a graphical one, its graph.
+fn multiplicity_rule(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(m) = &s.analysis.multiplicity else {
+        return out;
+    };
+    let names: Vec<&str> = m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect();
+    out.push(format!(
+        "Multiplicity: {} over {} at family-wise one-sided alpha {}.",
+        m.method.name().replace('_', " "),
+        names.join(", "),
+        m.alpha
+    ));
+    if m.method.by_graph() {
+        let mut edges = Vec::new();
+        for (i, row) in m.graph.transitions.iter().enumerate() {
+            for (k, &g) in row.iter().enumerate().filter(|&(_, &g)| g > 0.0) {
+                edges.push(format!("{} → {} {g}", names[i], names[k]));
+            }
+        }
+        let weights: Vec<String> = names.iter().zip(&m.graph.weights).map(|(n, w)| format!("{n} {w}")).collect();
+        out.push(format!(
+            "Graph (Bretz et al. 2009): initial weights {}; a rejected endpoint passes its weight {}.",
+            weights.join(", "),
+            if edges.is_empty() { "nowhere".to_string() } else { format!("along {}", edges.join(", ")) }
+        ));
+    }
+    out
+}
+
+/// What the design did not do as it says, in words: every output carries these.
+pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
+    let mut out = Vec::new();
+    let r = summary.replicates;
+    let target = match s.analysis.cut {
+        crate::scenario::Cut::Events { endpoint, events } => Some((endpoint, events)),
+        crate::scenario::Cut::Month(_) | crate::scenario::Cut::MinFollowUp(_) => None,
+    };
+    if let Some((endpoint, events)) = target
+        && summary.cut_not_reached > 0
+    {
+        out.push(format!(
+            "the cut's target of {events} {} events was not reached in {} of {r} trials ({:.1}%); those trials were analysed at their last observation",
+            s.endpoints[endpoint].name,
+            summary.cut_not_reached,
+            100.0 * summary.cut_not_reached as f64 / r.max(1) as f64
+        ));
+    }
+    for e in &s.endpoints {
+        let rate_margin = match e.kind {
+            EndpointKind::Binary { null_difference, .. } => null_difference != 0.0,
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
+        };
+        if rate_margin && [Some(e.treatment), e.control].into_iter().flatten().any(|a| s.dropout_hazard[a] > 0.0) {
+            out.push(format!(
+                "{}: a dropout before the response assessment counts as no response; that draws both rates, and their difference, toward 0, which favours non-inferiority: at the margin the type I error exceeds alpha (run --null shows by how much)",
+                e.name
+            ));
+        }
+        let censors_at_switch = match e.kind {
+            EndpointKind::TimeToEvent { censor_at_switch, .. } => censor_at_switch,
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+        };
+        if censors_at_switch && s.cohorts.iter().any(|c| c.switching.is_some()) {
+            out.push(format!(
+                "{} censors patients when they switch therapy at recurrence: switching follows a recurrence, a sign of prognosis, so the censoring is informative and its hazard ratio and type I error are not those of a hypothetical estimand without switching",
+                e.name
+            ));
+        }
+    }
+    let n_looks = summary.looks.len();
+    for (k, l) in summary.looks.iter().enumerate() {
+        if s.analysis.interims_during_enrolment && k + 1 < n_looks && l.after_enrolment > 0 {
+            out.push(format!(
+                "look {} was to come while patients were still being enrolled (analysis.looks.during_enrolment), but came after the last patient's entry in {} of {r} trials ({:.1}%)",
+                k + 1,
+                l.after_enrolment,
+                100.0 * l.after_enrolment as f64 / r.max(1) as f64
+            ));
+        }
+        if k + 1 < n_looks && l.not_reached > 0 {
+            let target = match &s.analysis.looks {
+                Looks::Information(f) => format!("event target (information {})", f[k]),
+                Looks::Months(m) => format!("month ({})", m[k]),
+                Looks::Combined { fractions, months, later } => format!(
+                    "trigger (the {} of information {} and month {})",
+                    if *later { "later" } else { "earlier" },
+                    fractions[k],
+                    months[k]
+                ),
+            };
+            let target = if s.analysis.look_gap_months > 0.0 {
+                format!("{target}, at least {} months after the look before,", s.analysis.look_gap_months)
+            } else {
+                target
+            };
+            out.push(format!(
+                "look {}'s {target} was not reached before the final cut in {} of {r} trials; it fell at the final cut, with no test of its own",
+                k + 1,
+                l.not_reached
+            ));
+        }
+    }
+    if !summary.cut_month.is_exact()
+        || summary.endpoints.iter().any(|e| !e.estimates.is_exact() || !e.events.is_exact())
+    {
+        out.push(format!(
+            "with more than {} trials the quantiles of the estimates, events and analysis month come from a fixed-memory sketch and are within 2^-10 (0.1%) of their magnitude of R's; means, standard deviations and every probability are exact",
+            crate::summary::EXACT_LIMIT
+        ));
+    }
+    out
+}

@@ -1,0 +1,100 @@
+//! Reads the document tree into a [`Scenario`], checking every rule of the scenario language
+//! and collecting every error (not only the first). This file reads the document as a whole;
+//! each section of the language has its file: `study` (study, arms, enrollment, dropout,
+//! assessments), `cohorts` (cohorts, events, distributions, switching, responses, adverse
+//! events), `endpoints`, `analysis` (cut, futility, harm, re-estimation and the checks across
+//! them), `looks` and `multiplicity` (family, graph); `common` holds what they share.
+
+mod analysis;
+mod cohorts;
+mod common;
+mod endpoints;
+mod looks;
+mod multiplicity;
+mod study;
+
+pub use common::{MAX_MONTHS, MAX_REPLICATES, MAX_SAMPLE_SIZE};
+
+use crate::scenario::model::Scenario;
+use crate::scenario::read::{Diagnostic, Reader, get};
+use crate::scenario::tree::{Node, Origin, Value};
+use common::Names;
+
+const TOP: &[&str] = &["study", "arms", "enrollment", "dropout", "cohorts", "endpoints", "analysis", "assessments"];
+
+/// Validates a whole document.
+pub fn scenario(root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut r = Reader::default();
+    let s = read_scenario(&mut r, root);
+    match s {
+        Some(s) if r.errors.is_empty() => Ok(s),
+        _ => {
+            if r.errors.is_empty() {
+                r.error_at(&root.origin, "", "the scenario is not valid");
+            }
+            // Report in the order of the file, then the --set arguments.
+            r.errors.sort_by_key(|d| match &d.origin {
+                Origin::File { line, column } => (0, *line, *column),
+                Origin::Set(_) => (1, 0, 0),
+                Origin::Nowhere => (2, 0, 0),
+            });
+            Err(r.errors)
+        }
+    }
+}
+
+/// The whole document, section by section, in the order the sections depend on each other.
+fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
+    let top = r.table(root, "", TOP)?;
+    let (name, replicates, seed) = study::read_study(r, root, top);
+    let arms = study::read_arms(r, root, top);
+    // Arm names are known even where an arm's allocation is wrong, so references still resolve.
+    let arm_names = match get(top, "arms").and_then(Node::table) {
+        Some(t) => t.iter().map(|e| e.key.clone()).collect(),
+        None => Vec::new(),
+    };
+    let names = Names { arms: arm_names };
+    let enrollment = study::read_enrollment(r, root, top, &arms);
+    let dropout_hazard = study::read_dropout(r, top, &names, &arms);
+    let mut event_names = Vec::new();
+    let mut response_names = Vec::new();
+    let mut ae_names = Vec::new();
+    let cohorts = cohorts::read_cohorts(r, root, top, &names, &mut event_names, &mut response_names, &mut ae_names);
+    let sample_size = get(top, "enrollment").and_then(|e| e.get("sample_size")).and_then(|n| match n.value {
+        Value::Integer(i) if (1..=MAX_SAMPLE_SIZE).contains(&i) => Some(i as u32),
+        _ => None,
+    });
+    let endpoints = endpoints::read_endpoints(
+        r,
+        root,
+        top,
+        &names,
+        &event_names,
+        &response_names,
+        &ae_names,
+        &cohorts,
+        sample_size,
+    );
+    let analysis = analysis::read_analysis(r, root, top, &endpoints, sample_size);
+    let assessments = study::read_assessments(r, top);
+    if arms.is_empty() {
+        return None;
+    }
+    let (enrollment, block_size) = enrollment?;
+    Some(Scenario {
+        name,
+        replicates: replicates?,
+        seed: seed?,
+        arms,
+        block_size,
+        enrollment,
+        dropout_hazard: dropout_hazard?,
+        cohorts: cohorts?,
+        event_names,
+        response_names,
+        adverse_event_names: ae_names,
+        endpoints: endpoints?,
+        analysis: analysis?,
+        assessments,
+    })
+}
