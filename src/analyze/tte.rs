@@ -21,7 +21,6 @@ impl Plan<'_> {
             EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => unreachable!("time-to-event endpoint"),
         };
         let theta0 = *null_hazard_ratio;
-        let outcomes = &scratch.outcomes[i];
         scratch.obs.clear();
         let one_sample = match test {
             TimeToEventTest::OneSampleLogrank { null_hazard } => Some(null_hazard),
@@ -32,28 +31,9 @@ impl Plan<'_> {
             | TimeToEventTest::Cox => None,
         };
         if let Some(null_hazard) = one_sample {
-            let (mut events, mut exposure) = (0u64, 0.0);
-            for (p, &o) in patients.iter().zip(outcomes) {
-                if p.arm as usize != e.treatment {
-                    continue;
-                }
-                if let Some((t, st)) = cut::observe(p, o, cut_month) {
-                    events += (st == 1) as u64;
-                    exposure += t;
-                    scratch.obs.push(Obs { time: t, status: st, arm: 1, stratum: 0 });
-                }
-            }
-            let os = OneSample::new(events, exposure, *null_hazard);
-            scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
-            let est = if exposure > 0.0 { events as f64 / exposure / null_hazard } else { f64::NAN };
-            return TteResult {
-                z: os.z,
-                p: os.p_one_sided(),
-                estimate: est,
-                ci: (f64::NAN, f64::NAN),
-                events: events as u32,
-            };
+            return self.one_sample_at(i, patients, cut_month, scratch, *null_hazard);
         }
+        let outcomes = &scratch.outcomes[i];
         let control = e.control.expect("validated: a two-arm test has a control");
         let stratified = match test {
             TimeToEventTest::StratifiedLogrank => true,
@@ -90,34 +70,7 @@ impl Plan<'_> {
         }
         let events = scratch.table.events[0] + scratch.table.events[1];
         let (z, p, fit) = match test {
-            TimeToEventTest::MaxCombo => {
-                // The p-value is needed only as precisely as the decisions it makes: Bonferroni
-                // brackets it, 1 − Φ(z_max) ≤ p ≤ 4(1 − Φ(z_max)); when the bracket holds a
-                // level, lattice integrations of 8 × 256, then 8 × 2048 points decide unless
-                // within 6 of their standard errors (from the 8 shifts) of a level; then the fine
-                // one (8 × 4096). A decision can differ from the fine one's only if the error
-                // exceeds both 6 estimated SEs (P(|t₇| > 6) ≈ 5e-4) and the distance to the
-                // level: about 1e-6 per trial; none in 10,000 trials of two MaxCombo scenarios.
-                let levels = &self.levels[i];
-                let decided = |lo: f64, hi: f64| !levels.is_empty() && levels.iter().all(|&l| hi <= l || lo > l);
-                let lower = normal::upper_tail(maxcombo::test_with(&scratch.table, 0).z_max).max(0.0);
-                let mut p = None;
-                if decided(lower, (4.0 * lower).min(1.0)) {
-                    p = Some(lower);
-                }
-                for points in [1 << 8, 1 << 11] {
-                    if p.is_none() {
-                        let m = maxcombo::test_with(&scratch.table, points);
-                        let margin = 6.0 * m.p_se;
-                        p = decided(m.p_one_sided - margin, m.p_one_sided + margin).then_some(m.p_one_sided);
-                    }
-                }
-                let p = p.unwrap_or_else(|| maxcombo::test_with(&scratch.table, 1 << 12).p_one_sided);
-                // The engine rejects on p; z carries the normal quantile of p.
-                let z = normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0);
-                let est = estimate.then(|| cox::fit(&scratch.table, Ties::Efron));
-                (z, p, est)
-            }
+            TimeToEventTest::MaxCombo => self.maxcombo_at(i, scratch, estimate),
             TimeToEventTest::Cox => {
                 let c = cox::fit(&scratch.table, Ties::Efron);
                 // Against the margin: (ln θ0 − β̂)/se (the plain Wald z at θ0 = 1).
@@ -164,6 +117,66 @@ impl Plan<'_> {
         let ci = fit.as_ref().and_then(|f| f.ci(0.95)).unwrap_or((f64::NAN, f64::NAN));
         let estimate = fit.and_then(|f| f.hazard_ratio()).unwrap_or(f64::NAN);
         TteResult { z, p, estimate, ci, events }
+    }
+
+    /// The one-sample log-rank test of the treatment arm against the null hazard at a cut
+    /// (its estimate the ratio of the observed to the null hazard).
+    fn one_sample_at(
+        &self,
+        i: usize,
+        patients: &[Patient],
+        cut_month: f64,
+        scratch: &mut Scratch,
+        null_hazard: f64,
+    ) -> TteResult {
+        let e = &self.scenario.endpoints[i];
+        let outcomes = &scratch.outcomes[i];
+        let (mut events, mut exposure) = (0u64, 0.0);
+        for (p, &o) in patients.iter().zip(outcomes) {
+            if p.arm as usize != e.treatment {
+                continue;
+            }
+            if let Some((t, st)) = cut::observe(p, o, cut_month) {
+                events += (st == 1) as u64;
+                exposure += t;
+                scratch.obs.push(Obs { time: t, status: st, arm: 1, stratum: 0 });
+            }
+        }
+        let os = OneSample::new(events, exposure, null_hazard);
+        scratch.sorter.pooled_table(&scratch.obs, &mut scratch.table);
+        let est = if exposure > 0.0 { events as f64 / exposure / null_hazard } else { f64::NAN };
+        TteResult { z: os.z, p: os.p_one_sided(), estimate: est, ci: (f64::NAN, f64::NAN), events: events as u32 }
+    }
+
+    /// The MaxCombo test at a cut: its p-value as precisely as the decisions need it, z its
+    /// normal quantile, and the Cox fit for the estimate.
+    fn maxcombo_at(&self, i: usize, scratch: &mut Scratch, estimate: bool) -> (f64, f64, Option<cox::Cox>) {
+        // The p-value is needed only as precisely as the decisions it makes: Bonferroni
+        // brackets it, 1 − Φ(z_max) ≤ p ≤ 4(1 − Φ(z_max)); when the bracket holds a
+        // level, lattice integrations of 8 × 256, then 8 × 2048 points decide unless
+        // within 6 of their standard errors (from the 8 shifts) of a level; then the fine
+        // one (8 × 4096). A decision can differ from the fine one's only if the error
+        // exceeds both 6 estimated SEs (P(|t₇| > 6) ≈ 5e-4) and the distance to the
+        // level: about 1e-6 per trial; none in 10,000 trials of two MaxCombo scenarios.
+        let levels = &self.levels[i];
+        let decided = |lo: f64, hi: f64| !levels.is_empty() && levels.iter().all(|&l| hi <= l || lo > l);
+        let lower = normal::upper_tail(maxcombo::test_with(&scratch.table, 0).z_max).max(0.0);
+        let mut p = None;
+        if decided(lower, (4.0 * lower).min(1.0)) {
+            p = Some(lower);
+        }
+        for points in [1 << 8, 1 << 11] {
+            if p.is_none() {
+                let m = maxcombo::test_with(&scratch.table, points);
+                let margin = 6.0 * m.p_se;
+                p = decided(m.p_one_sided - margin, m.p_one_sided + margin).then_some(m.p_one_sided);
+            }
+        }
+        let p = p.unwrap_or_else(|| maxcombo::test_with(&scratch.table, 1 << 12).p_one_sided);
+        // The engine rejects on p; z carries the normal quantile of p.
+        let z = normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0);
+        let est = estimate.then(|| cox::fit(&scratch.table, Ties::Efron));
+        (z, p, est)
     }
 
     /// The Cox hazard ratio (Efron ties) of endpoint `i` within each cohort at `cut_month`,
