@@ -152,7 +152,7 @@ pub(crate) fn outlook(
 /// show as the planned futility bounds, and what the analytic companion counts. None without
 /// such a rule.
 pub fn planned_conditional_power_futility(s: &Scenario, planning: &cut::Planning) -> Option<Vec<f64>> {
-    let Some((below, hazard_ratio)) = conditional_power_rule(s.analysis.futility) else { return None };
+    let (below, hazard_ratio) = conditional_power_rule(s.analysis.futility)?;
     let pe = s.monitored()?;
     let n = s.analysis.looks.count();
     let d = Design::own(s, pe, false, false);

@@ -12,7 +12,6 @@ mod validate;
 mod vocab;
 
 pub use model::*;
-pub use null::under_null;
 pub use read::Diagnostic;
 pub use show::to_toml;
 pub use tree::{Origin, nearest, parse_path};
@@ -105,9 +104,37 @@ pub fn from_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sce
     validate::scenario(&root).map_err(|errs| fail(errs.iter().map(|d| d.render(file)).collect()))
 }
 
+/// The scenario with every treatment effect at its null (`run --null`), and what was set, in
+/// words. It is built from the validated scenario and then validated itself, as its TOML, like
+/// any scenario: a null the language would refuse (a hazard ratio beyond its range, say) is an
+/// error, not a run.
+pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
+    let (null, done) = null::under_null(s)?;
+    let text = to_toml(&null);
+    let checked = from_str(&text, "the scenario under the null (run --null)", &[])
+        .map_err(|e| format!("--null: the scenario under the null is not a valid scenario:\n{e}"))?;
+    Ok((checked, done))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `run --null` validates the null scenario it builds: for every shipped scenario with a
+    /// null, validation changes nothing of it (so the null run is the one built).
+    #[test]
+    fn the_null_scenario_goes_through_validation_unchanged() {
+        let mut checked = 0;
+        for entry in std::fs::read_dir("scenarios").unwrap() {
+            let path = entry.unwrap().path();
+            let s = load(&path, &[]).unwrap();
+            let Ok((built, _)) = null::under_null(&s) else { continue };
+            let (validated, _) = under_null(&s).unwrap();
+            assert_eq!(validated, built, "{}", path.display());
+            checked += 1;
+        }
+        assert!(checked >= 15, "{checked} scenarios with a null");
+    }
 
     const BASE: &str = include_str!("../../scenarios/two-arm-efs-logrank.toml");
 

@@ -492,7 +492,7 @@ impl<'a> Simulator<'a> {
         let n = profile.len();
         arms.resize_with(s.cohorts.len(), Default::default);
         if self.cohort_cdf.len() == 1 {
-            self.permuted_blocks(&stream, 0, n, words, &mut arms[0].0);
+            self.permuted_blocks(stream, 0, n, words, &mut arms[0].0);
             for (p, &a) in profile.iter_mut().zip(&arms[0].0) {
                 *p = a as u32;
             }
@@ -505,7 +505,7 @@ impl<'a> Simulator<'a> {
                 arms[cohort].1 += 1;
             }
             for (c, (sequence, taken)) in arms.iter_mut().enumerate() {
-                self.permuted_blocks(&stream, c, *taken, words, sequence);
+                self.permuted_blocks(stream, c, *taken, words, sequence);
                 *taken = 0;
             }
             for p in profile.iter_mut() {

@@ -698,3 +698,27 @@ fn adaptive_rules_that_cannot_be_combined_are_refused() {
     let out = peritrial(&["validate", "scenarios/harm-bound.toml", "scenarios/event-reestimation.toml"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// `run --null` validates the scenario it builds: a one-sample null median of 1e-300 months
+/// (which the scenario's own validation lets through) made a null whose hazard ratio was
+/// 9e299, simulated as such; now the null scenario is refused, with the values named.
+#[test]
+fn a_null_scenario_beyond_the_language_is_refused_not_simulated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one-sample.toml");
+    std::fs::write(
+        &path,
+        "[study]\nname = \"one-sample\"\nreplicates = 100\nseed = 1\n[arms]\nrmhtnf = { allocation = 1 }\n\
+         [enrollment]\nsample_size = 60\naccrual = { months = 12 }\n[cohorts.pm]\nshare = 1.0\n\
+         [cohorts.pm.events.progression]\ndistribution = \"exponential\"\nmedian_months = 9.0\n\
+         [endpoints.pfs]\nkind = \"time_to_event\"\nevents = [\"progression\"]\ntest = \"one_sample_logrank\"\n\
+         null_median_months = 1e-300\ntreatment = \"rmhtnf\"\nalpha = 0.025\n[analysis]\ncut = { month = 30 }\n",
+    )
+    .unwrap();
+    let out = peritrial(&["run", path.to_str().unwrap(), "--null", "--quiet"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the scenario under the null is not a valid scenario"), "{err}");
+    assert!(err.contains("hazard_ratio.rmhtnf"), "{err}");
+    assert!(out.stdout.is_empty(), "a report was written");
+}
