@@ -19,7 +19,7 @@ use crate::design::sequential::{
 use crate::scenario::*;
 use crate::simulate::{Marks, Patient, Trial};
 use crate::stats::cox::{self, Ties};
-use crate::stats::km::KmCurve;
+use crate::stats::km::{self, KmCurve};
 use crate::stats::logrank::{self, OneSample, Weights};
 use crate::stats::spending;
 use crate::stats::{Obs, RiskTable, binary, cif, maxcombo, normal};
@@ -164,46 +164,21 @@ fn last_times(scratch: &Scratch) -> [f64; 2] {
 }
 
 /// Survival (Kaplan–Meier) or cumulative incidence (Aalen–Johansen) of each arm at the grid
-/// months, in one pass over the pooled table `tte_at` left in `scratch`: `out` holds
-/// [treatment, control] per month, NaN beyond an arm's last observed time or for an absent arm.
+/// months, from the pooled table `tte_at` left in `scratch` (`stats::km`, `stats::cif`): `out`
+/// holds [treatment, control] per month, NaN beyond an arm's last observed time or for an
+/// absent arm.
 fn curves(e: &Endpoint, grid: &[f64], competing: bool, scratch: &Scratch, last: [f64; 2], out: &mut [f64]) {
-    if competing {
-        curves_of::<true>(e, grid, scratch, last, out)
-    } else {
-        curves_of::<false>(e, grid, scratch, last, out)
-    }
-}
-
-/// [`curves`] for a measure known at compile time (rows are the distinct event times), no
-/// branch on the data.
-#[inline(always)]
-fn curves_of<const COMPETING: bool>(e: &Endpoint, grid: &[f64], scratch: &Scratch, last: [f64; 2], out: &mut [f64]) {
     // Table arm 1 is the treatment side, 0 the control side; slot 0 treatment, 1 control.
-    let (mut surv, mut inc) = ([1.0f64; 2], [0.0f64; 2]);
-    let rows = &scratch.table.rows;
-    let mut r = 0;
-    for (k, &t) in grid.iter().enumerate() {
-        while r < rows.len() && rows[r].time <= t {
-            let row = &rows[r];
-            for a in 0..2 {
-                // An arm with none at risk has no events here: its factor is 1. (Divisions,
-                // as the milestones' estimators write them, so the two agree to the bit.)
-                let n = row.n[a].max(1) as f64;
-                let d = row.d[a] as f64;
-                if COMPETING {
-                    inc[a] += surv[a] * d / n;
-                    surv[a] *= 1.0 - (d + row.dc[a] as f64) / n;
-                } else {
-                    surv[a] *= 1.0 - d / n;
-                }
-            }
-            r += 1;
-        }
+    let mut put = |k: usize, value: [f64; 2]| {
         for (slot, a) in [(0usize, 1usize), (1, 0)] {
-            let value = if COMPETING { inc[a] } else { surv[a] };
             let present = slot == 0 || e.control.is_some();
-            out[2 * k + slot] = if present && t <= last[a] { value } else { f64::NAN };
+            out[2 * k + slot] = if present && grid[k] <= last[a] { value[a] } else { f64::NAN };
         }
+    };
+    if competing {
+        cif::incidence_on_grid(&scratch.table.rows, grid, &mut put)
+    } else {
+        km::survival_on_grid(&scratch.table.rows, grid, &mut put)
     }
 }
 

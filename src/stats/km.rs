@@ -7,6 +7,31 @@
 use super::Row;
 use super::normal;
 
+/// One Kaplan–Meier factor: S(t) = S(t−)·(1 − d/n); an arm with none at risk has no events,
+/// so its factor is 1.
+#[inline(always)]
+fn step(s: f64, n: f64, d: f64) -> f64 {
+    if d > 0.0 { s * (1.0 - d / n) } else { s }
+}
+
+/// Kaplan–Meier survival of both arms of a table at each month of an ascending grid, in one
+/// pass over its rows (the estimator of [`KmCurve::survival_at`], the same operations):
+/// `each(k, [S₀, S₁])` at grid month k.
+#[inline(always)]
+pub fn survival_on_grid(rows: &[Row], grid: &[f64], mut each: impl FnMut(usize, [f64; 2])) {
+    let mut surv = [1.0f64; 2];
+    let mut r = 0;
+    for (k, &t) in grid.iter().enumerate() {
+        while r < rows.len() && rows[r].time <= t {
+            for (a, s) in surv.iter_mut().enumerate() {
+                *s = step(*s, rows[r].n[a] as f64, rows[r].d[a] as f64);
+            }
+            r += 1;
+        }
+        each(k, surv);
+    }
+}
+
 /// A Kaplan–Meier curve: its jumps only.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KmCurve {
@@ -80,9 +105,7 @@ impl KmCurve {
                 Some(a) => (r.n[a] as f64, r.d[a] as f64),
                 None => (r.n_total() as f64, r.d_total() as f64),
             };
-            if d > 0.0 {
-                s *= 1.0 - d / n;
-            }
+            s = step(s, n, d);
         }
         Some(s)
     }
