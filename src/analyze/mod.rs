@@ -9,7 +9,7 @@ mod record;
 mod responses;
 mod tte;
 
-pub use record::{Layout, curve_grid, field, global, look};
+pub use record::{Layout, Stop, curve_grid, field, global, look, stopped};
 
 use crate::cut::{self, TteSpec};
 use crate::design::sequential::{

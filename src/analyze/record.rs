@@ -1,6 +1,22 @@
 //! The per-replicate record: where each number of a trial's analysis sits (a flat `f64` array
 //! read by the summary's fold, the shard state, `--replicates-csv` and `sample`).
 
+/// Declares a block's fields in order: each gets the next offset, and `COUNT` is the number
+/// of them, so no offset is numbered by hand and none can be skipped or given twice.
+macro_rules! offsets {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms, dead_code)]
+        #[repr(usize)]
+        enum Offset {
+            $($name,)*
+            COUNT,
+        }
+        $($(#[$doc])* pub const $name: usize = Offset::$name as usize;)*
+        /// The number of fields of the block.
+        pub const COUNT: usize = Offset::COUNT as usize;
+    };
+}
+
 /// Where each number of a replicate's record sits.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -43,84 +59,135 @@ pub fn curve_grid(horizon: f64) -> Vec<f64> {
 
 /// Field offsets within an endpoint's block.
 pub mod field {
-    /// 1 when the planned test rejects (at any look, for the primary), before multiplicity.
-    pub const REJECTED: usize = 0;
-    /// 1 when rejected after the multiplicity procedure.
-    pub const ADJUSTED: usize = 1;
-    /// The test statistic (positive = treatment better) at the analysis cut.
-    pub const Z: usize = 2;
-    /// The endpoint's estimate (NaN when not estimable).
-    pub const ESTIMATE: usize = 3;
-    /// Events (time to event), responders (binary) or patients with the event (safety), in
-    /// the treatment arm for binary and safety endpoints.
-    pub const EVENTS: usize = 4;
-    /// One-sided p-value of the planned test (NaN where it has none).
-    pub const P: usize = 5;
-    /// Safety: 1 when at least one grade ≥ 3 event occurred in the treatment arm.
-    pub const EXTRA: usize = 6;
-    /// With an assessment schedule: the estimate had recurrences been seen when they happened
-    /// (same patients, same cut), to show how much scheduled imaging shifts it.
-    pub const EXACT_ESTIMATE: usize = 7;
-    /// Binary and safety endpoints: the Clopper–Pearson 95% interval of the treatment arm's
-    /// rate.
-    pub const CP_LOWER: usize = 8;
-    pub const CP_UPPER: usize = 9;
-    /// The 95% interval of the estimate (the Cox model's Wald interval of a hazard ratio, the
-    /// Clopper–Pearson interval of a rate; NaN where there is none).
-    pub const CI_LOWER: usize = 10;
-    pub const CI_UPPER: usize = 11;
-    /// 1 when that interval holds the scenario's true value, 0 when not, NaN without either.
-    pub const COVERS: usize = 12;
-    /// Simon's two-stage design: 1 when the trial stops after stage 1 (at most r1 responses),
-    /// and the patients it uses (n1 then, else every patient of the arm).
-    pub const STAGE1_STOP: usize = 13;
-    pub const PATIENTS_USED: usize = 14;
-    /// Milestones × [treatment, control]: survival, or cumulative incidence with competing
-    /// events (NaN beyond follow-up or for an absent arm).
-    pub const MILESTONES: usize = 15;
+    offsets! {
+        /// 1 when the planned test rejects (at any look, for the primary), before multiplicity.
+        REJECTED,
+        /// 1 when rejected after the multiplicity procedure.
+        ADJUSTED,
+        /// The test statistic (positive = treatment better) at the analysis cut.
+        Z,
+        /// The endpoint's estimate (NaN when not estimable).
+        ESTIMATE,
+        /// Events (time to event), responders (binary) or patients with the event (safety), in
+        /// the treatment arm for binary and safety endpoints.
+        EVENTS,
+        /// One-sided p-value of the planned test (NaN where it has none).
+        P,
+        /// Safety: 1 when at least one grade ≥ 3 event occurred in the treatment arm.
+        EXTRA,
+        /// With an assessment schedule: the estimate had recurrences been seen when they happened
+        /// (same patients, same cut), to show how much scheduled imaging shifts it.
+        EXACT_ESTIMATE,
+        /// Binary and safety endpoints: the Clopper–Pearson 95% interval of the treatment arm's
+        /// rate.
+        CP_LOWER,
+        CP_UPPER,
+        /// The 95% interval of the estimate (the Cox model's Wald interval of a hazard ratio, the
+        /// Clopper–Pearson interval of a rate; NaN where there is none).
+        CI_LOWER,
+        CI_UPPER,
+        /// 1 when that interval holds the scenario's true value, 0 when not, NaN without either.
+        COVERS,
+        /// Simon's two-stage design: 1 when the trial stops after stage 1 (at most r1 responses),
+        /// and the patients it uses (n1 then, else every patient of the arm).
+        STAGE1_STOP,
+        PATIENTS_USED,
+        /// Milestones × [treatment, control]: survival, or cumulative incidence with competing
+        /// events (NaN beyond follow-up or for an absent arm).
+        MILESTONES,
+    }
 }
 
 /// Global fields.
 pub mod global {
-    /// Calendar month of the analysis (the look where the trial stops).
-    pub const CUT_MONTH: usize = 0;
-    /// 1-based look at which the trial stopped.
-    pub const STOP_LOOK: usize = 1;
-    /// Patients enrolled by the analysis cut.
-    pub const PATIENTS: usize = 2;
-    /// 1 when the primary endpoint stopped for futility, 2 when for harm (its z at or below
-    /// the harm bound; at the final look, concluded harm).
-    pub const FUTILITY: usize = 3;
-    /// 0 when the final cut's event target was not reached (the analysis then falls at the
-    /// last observation of the trial), 1 otherwise.
-    pub const CUT_REACHED: usize = 4;
-    pub const COUNT: usize = 5;
+    offsets! {
+        /// Calendar month of the analysis (the look where the trial stops).
+        CUT_MONTH,
+        /// 1-based look at which the trial stopped.
+        STOP_LOOK,
+        /// Patients enrolled by the analysis cut.
+        PATIENTS,
+        /// 1 when the primary endpoint stopped for futility, 2 when for harm (its z at or below
+        /// the harm bound; at the final look, concluded harm).
+        FUTILITY,
+        /// 0 when the final cut's event target was not reached (the analysis then falls at the
+        /// last observation of the trial), 1 otherwise.
+        CUT_REACHED,
+    }
 }
 
 /// Per-look fields (after `Layout::looks`).
 pub mod look {
-    pub const CUT_MONTH: usize = 0;
-    pub const Z: usize = 1;
-    pub const BOUNDARY: usize = 2;
-    pub const EVENTS: usize = 3;
-    /// Patients enrolled by the look.
-    pub const PATIENTS: usize = 4;
-    /// The non-binding futility boundary (−∞ where there is none).
-    pub const FUTILITY: usize = 5;
-    /// 0 when the look's event target was not reached (the look then falls at the final cut),
-    /// 1 otherwise.
-    pub const REACHED: usize = 6;
-    /// With `report_conditional_power`: the monitored endpoint's conditional power at this
-    /// interim (NaN at the final look and at looks after the trial stopped) under the trial's
-    /// estimate, the scenario's hazard ratio (where it states one) and the user's hazard ratio.
-    pub const CP_ESTIMATE: usize = 7;
-    pub const CP_ASSUMED: usize = 8;
-    pub const CP_USER: usize = 9;
-    /// With `analysis.harm`: the harm bound on the z scale (the trial stops when z is at or
-    /// below it; −∞ where there is none).
-    pub const HARM: usize = 10;
-    /// With `report_conditional_power`: the predictive probability of success at this interim
-    /// (the conditional power averaged over the drift's posterior, flat prior).
-    pub const CP_PREDICTIVE: usize = 11;
-    pub const COUNT: usize = 12;
+    offsets! {
+        CUT_MONTH,
+        Z,
+        BOUNDARY,
+        EVENTS,
+        /// Patients enrolled by the look.
+        PATIENTS,
+        /// The non-binding futility boundary (−∞ where there is none).
+        FUTILITY,
+        /// 0 when the look's event target was not reached (the look then falls at the final cut),
+        /// 1 otherwise.
+        REACHED,
+        /// With `report_conditional_power`: the monitored endpoint's conditional power at this
+        /// interim (NaN at the final look and at looks after the trial stopped) under the trial's
+        /// estimate, the scenario's hazard ratio (where it states one) and the user's hazard ratio.
+        CP_ESTIMATE,
+        CP_ASSUMED,
+        CP_USER,
+        /// With `analysis.harm`: the harm bound on the z scale (the trial stops when z is at or
+        /// below it; −∞ where there is none).
+        HARM,
+        /// With `report_conditional_power`: the predictive probability of success at this interim
+        /// (the conditional power averaged over the drift's posterior, flat prior).
+        CP_PREDICTIVE,
+    }
+}
+
+/// Why a trial stopped where it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The monitored endpoint's z reached the harm bound.
+    Harm,
+    /// Below the futility bound at an interim look.
+    Futility,
+    /// The monitored endpoint's z reached the efficacy boundary at the look where it stopped
+    /// (an interim look, or the final one).
+    Efficacy,
+    /// Went to the final analysis without reaching the boundary there.
+    Final,
+}
+
+/// The look where a trial stopped (1-based) and why, read off its record: the one
+/// classification of a trial's stop that the summary and the per-replicate rows count.
+pub fn stopped(layout: &Layout, record: &[f64]) -> (usize, Stop) {
+    let look_no = record[global::STOP_LOOK] as usize;
+    let why = if record[global::FUTILITY] == 2.0 {
+        Stop::Harm
+    } else if record[global::FUTILITY] == 1.0 {
+        Stop::Futility
+    } else if look_no >= 1 && look_no <= layout.n_looks && {
+        let b = layout.looks + look::COUNT * (look_no - 1);
+        record[b + look::Z] >= record[b + look::BOUNDARY]
+    } {
+        Stop::Efficacy
+    } else {
+        Stop::Final
+    };
+    (look_no, why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The record's layout is part of what checkpoints and shards carry (through the summary):
+    /// a change to it is deliberate.
+    #[test]
+    fn the_record_layout_is_stable() {
+        assert_eq!((field::REJECTED, field::EXACT_ESTIMATE, field::PATIENTS_USED, field::MILESTONES), (0, 7, 14, 15));
+        assert_eq!((global::CUT_MONTH, global::CUT_REACHED, global::COUNT), (0, 4, 5));
+        assert_eq!((look::CUT_MONTH, look::HARM, look::CP_PREDICTIVE, look::COUNT), (0, 10, 11, 12));
+    }
 }

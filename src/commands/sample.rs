@@ -125,7 +125,7 @@ fn write_sample(
         }
     }
     let dictionary = dir.join("dictionary.csv");
-    report::emit(&export::dictionary(s, &trials_header), Some(&dictionary), true)?;
+    report::emit(&export::dictionary(s, &layout), Some(&dictionary), true)?;
     written.push(dictionary);
     let provenance = dir.join("provenance.txt");
     let text = format!(

@@ -4,81 +4,208 @@
 //! and why, its cut month and patients, and each look's statistic, boundary, events, month and
 //! patients. Rows are the records the summary folds, written as they are folded.
 
-use crate::analyze::{Layout, field, global, look};
+use crate::analyze::{Layout, Stop, field, global, look, stopped};
 use crate::scenario::{EndpointKind, Scenario};
 
-/// The columns.
-pub fn header(s: &Scenario, layout: &Layout) -> Vec<String> {
-    let mut h: Vec<String> =
-        ["trial", "cut_month", "patients", "cut_target_reached", "stop_look", "stopped_for"].map(String::from).to_vec();
-    for e in &s.endpoints {
-        let n = &e.name;
-        h.extend([format!("{n}_z"), format!("{n}_p"), format!("{n}_estimate"), format!("{n}_events")]);
-        h.extend([format!("{n}_rejected"), format!("{n}_rejected_unadjusted")]);
+/// What a column shows of a trial's record.
+#[derive(Debug, Clone, Copy)]
+pub enum Cell {
+    /// The trial's 1-based number in the study.
+    Trial,
+    /// A number at this offset (of the record, an endpoint's block or a look's block).
+    Number(usize),
+    /// `true` when the value at this offset is 1.
+    Flag(usize),
+    /// A decision at this offset of an endpoint's block: 1 or 0, empty for an endpoint without
+    /// a test.
+    Decision(usize),
+    /// The look where the trial stopped.
+    StopLook,
+    /// Why it stopped there.
+    StoppedFor,
+}
+
+/// One column of `--replicates-csv` (and of `sample`'s trials.csv): its name (after the
+/// endpoint's or look's prefix), what it reads from the record, and its dictionary entry. The
+/// header, the rows and the dictionary all read these tables, so they cannot disagree.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub cell: Cell,
+    pub kind: &'static str,
+    pub unit: &'static str,
+    pub description: &'static str,
+    pub codes: &'static str,
+}
+
+const fn column(
+    name: &'static str,
+    cell: Cell,
+    kind: &'static str,
+    unit: &'static str,
+    description: &'static str,
+    codes: &'static str,
+) -> Column {
+    Column { name, cell, kind, unit, description, codes }
+}
+
+/// The trial's own columns.
+pub const TRIAL_COLUMNS: [Column; 6] = [
+    column("trial", Cell::Trial, "integer", "", "the virtual trial", ""),
+    column(
+        "cut_month",
+        Cell::Number(global::CUT_MONTH),
+        "number",
+        "months",
+        "calendar month of the analysis where the trial stopped",
+        "",
+    ),
+    column("patients", Cell::Number(global::PATIENTS), "number", "", "patients enrolled by then", ""),
+    column(
+        "cut_target_reached",
+        Cell::Flag(global::CUT_REACHED),
+        "logical",
+        "",
+        "the cut's event target was reached",
+        "true, false",
+    ),
+    column("stop_look", Cell::StopLook, "integer", "", "the look at which the trial stopped", ""),
+    column("stopped_for", Cell::StoppedFor, "text", "", "why it stopped there", "efficacy, futility, harm, final"),
+];
+
+/// Each endpoint's columns, named `ENDPOINT_name`.
+pub const ENDPOINT_COLUMNS: [Column; 6] = [
+    column(
+        "z",
+        Cell::Number(field::Z),
+        "number",
+        "",
+        "the test statistic on the z scale (positive: treatment better)",
+        "",
+    ),
+    column("p", Cell::Number(field::P), "number", "", "its one-sided p-value", ""),
+    column(
+        "estimate",
+        Cell::Number(field::ESTIMATE),
+        "number",
+        "",
+        "the effect estimate (hazard ratio, or the treatment arm's rate)",
+        "",
+    ),
+    column(
+        "events",
+        Cell::Number(field::EVENTS),
+        "number",
+        "",
+        "events (responders for a binary endpoint, adverse events for a safety one)",
+        "",
+    ),
+    column(
+        "rejected",
+        Cell::Decision(field::ADJUSTED),
+        "integer",
+        "",
+        "rejected after the multiplicity rule",
+        "0, 1; empty: no test",
+    ),
+    column(
+        "rejected_unadjusted",
+        Cell::Decision(field::REJECTED),
+        "integer",
+        "",
+        "rejected at its own level",
+        "0, 1; empty: no test",
+    ),
+];
+
+/// Each look's columns, named `lookK_name`.
+pub const LOOK_COLUMNS: [Column; 7] = [
+    column("z", Cell::Number(look::Z), "number", "", "the primary endpoint's z at this look", ""),
+    column("boundary_z", Cell::Number(look::BOUNDARY), "number", "", "the efficacy boundary on the z scale", ""),
+    column(
+        "futility_z",
+        Cell::Number(look::FUTILITY),
+        "number",
+        "",
+        "the futility boundary on the z scale (empty: none)",
+        "",
+    ),
+    column("events", Cell::Number(look::EVENTS), "number", "", "events at this look", ""),
+    column("month", Cell::Number(look::CUT_MONTH), "number", "months", "calendar month of this look", ""),
+    column("patients", Cell::Number(look::PATIENTS), "number", "", "patients enrolled by this look", ""),
+    column("reached", Cell::Flag(look::REACHED), "logical", "", "the look's target was reached", "true, false"),
+];
+
+/// Every column in order, with its full name and, for an endpoint's, the endpoint's index.
+pub fn columns(s: &Scenario, layout: &Layout) -> Vec<(String, Option<usize>, Column)> {
+    let mut out: Vec<(String, Option<usize>, Column)> =
+        TRIAL_COLUMNS.iter().map(|c| (c.name.to_string(), None, *c)).collect();
+    for (i, e) in s.endpoints.iter().enumerate() {
+        out.extend(ENDPOINT_COLUMNS.iter().map(|c| (format!("{}_{}", e.name, c.name), Some(i), *c)));
     }
     for k in 1..=layout.n_looks {
-        for c in ["z", "boundary_z", "futility_z", "events", "month", "patients", "reached"] {
-            h.push(format!("look{k}_{c}"));
-        }
+        out.extend(LOOK_COLUMNS.iter().map(|c| (format!("look{k}_{}", c.name), None, *c)));
     }
-    h
+    out
+}
+
+/// The columns' names.
+pub fn header(s: &Scenario, layout: &Layout) -> Vec<String> {
+    columns(s, layout).into_iter().map(|(name, _, _)| name).collect()
 }
 
 /// One trial's row; `trial` is its 1-based number in the study. Numbers are written as the
 /// shortest text that reads back as the same f64 (Ryū), empty for NaN or ±∞.
 fn write_row(w: &mut csv::Writer<Vec<u8>>, s: &Scenario, layout: &Layout, trial: u64, record: &[f64]) {
     let mut ryu = ryu::Buffer::new();
-    let mut num = |w: &mut csv::Writer<Vec<u8>>, x: f64| {
-        let field = if x.is_finite() { ryu.format_finite(x).as_bytes() } else { b"" };
-        w.write_field(field).expect("writing to memory");
+    let (stop, why) = stopped(layout, record);
+    let stopped_for = match why {
+        Stop::Harm => "harm",
+        Stop::Futility => "futility",
+        Stop::Efficacy if stop < layout.n_looks => "efficacy",
+        Stop::Efficacy | Stop::Final => "final",
     };
-    let flag = |w: &mut csv::Writer<Vec<u8>>, b: bool| w.write_field(if b { "true" } else { "false" }).expect("memory");
-    let stop = record[global::STOP_LOOK] as usize;
-    let n_looks = layout.n_looks;
-    let stopped_for = if record[global::FUTILITY] == 2.0 {
-        "harm"
-    } else if record[global::FUTILITY] == 1.0 {
-        "futility"
-    } else if stop >= 1 && stop < n_looks && {
-        let b = layout.looks + look::COUNT * (stop - 1);
-        record[b + look::Z] >= record[b + look::BOUNDARY]
-    } {
-        "efficacy"
-    } else {
-        "final"
+    let mut cell = |w: &mut csv::Writer<Vec<u8>>, c: Cell, base: usize, tested: bool| {
+        let text: &[u8] = match c {
+            Cell::Trial => return w.write_field(trial.to_string()).expect("memory"),
+            Cell::StopLook => return w.write_field(stop.to_string()).expect("memory"),
+            Cell::StoppedFor => stopped_for.as_bytes(),
+            Cell::Number(f) if record[base + f].is_finite() => ryu.format_finite(record[base + f]).as_bytes(),
+            Cell::Number(_) => b"",
+            Cell::Flag(f) => {
+                if record[base + f] == 1.0 {
+                    b"true"
+                } else {
+                    b"false"
+                }
+            }
+            Cell::Decision(_) if !tested => b"",
+            Cell::Decision(f) => {
+                if record[base + f] == 1.0 {
+                    b"1"
+                } else {
+                    b"0"
+                }
+            }
+        };
+        w.write_field(text).expect("writing to memory");
     };
-    w.write_field(trial.to_string()).expect("memory");
-    num(w, record[global::CUT_MONTH]);
-    num(w, record[global::PATIENTS]);
-    flag(w, record[global::CUT_REACHED] == 1.0);
-    w.write_field(stop.to_string()).expect("memory");
-    w.write_field(stopped_for).expect("memory");
+    for c in &TRIAL_COLUMNS {
+        cell(w, c.cell, 0, true);
+    }
     for (i, e) in s.endpoints.iter().enumerate() {
-        let b = layout.endpoint[i];
         let tested = match e.kind {
             EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => true,
             EndpointKind::Safety { .. } => false,
         };
-        for f in [field::Z, field::P, field::ESTIMATE, field::EVENTS] {
-            num(w, record[b + f]);
-        }
-        for f in [field::ADJUSTED, field::REJECTED] {
-            let d: &[u8] = if !tested {
-                b""
-            } else if record[b + f] == 1.0 {
-                b"1"
-            } else {
-                b"0"
-            };
-            w.write_field(d).expect("memory");
+        for c in &ENDPOINT_COLUMNS {
+            cell(w, c.cell, layout.endpoint[i], tested);
         }
     }
-    for k in 0..n_looks {
-        let b = layout.looks + look::COUNT * k;
-        for f in [look::Z, look::BOUNDARY, look::FUTILITY, look::EVENTS, look::CUT_MONTH, look::PATIENTS] {
-            num(w, record[b + f]);
+    for k in 0..layout.n_looks {
+        for c in &LOOK_COLUMNS {
+            cell(w, c.cell, layout.looks + look::COUNT * k, true);
         }
-        flag(w, record[b + look::REACHED] == 1.0);
     }
     w.write_record(None::<&[u8]>).expect("memory");
 }

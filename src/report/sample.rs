@@ -162,7 +162,7 @@ pub fn per_trial(s: &Scenario, endpoint: usize, trial: &Trial, cut_month: f64) -
 }
 
 /// `dictionary.csv`: file, column, type, unit, description and codes of every column.
-pub fn dictionary(s: &Scenario, trials_header: &[String]) -> String {
+pub fn dictionary(s: &Scenario, layout: &crate::analyze::Layout) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut add = |file: &str, column: &str, kind: &str, unit: &str, description: &str, codes: &str| {
         w.write_record([file, column, kind, unit, description, codes]).expect("writing to memory");
@@ -263,52 +263,12 @@ pub fn dictionary(s: &Scenario, trials_header: &[String]) -> String {
             "0 = none; 1 = grade 1-2; 3 = grade 3 or more",
         );
     }
-    for c in trials_header {
-        let (kind, unit, description, codes) = trials_column(s, c);
-        add("trials.csv", c, kind, unit, &description, codes);
+    for (name, endpoint, c) in super::replicates::columns(s, layout) {
+        let description = match endpoint {
+            Some(i) => format!("endpoint {}: {}", s.endpoints[i].name, c.description),
+            None => c.description.to_string(),
+        };
+        add("trials.csv", &name, c.kind, c.unit, &description, c.codes);
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 text")
-}
-
-/// What a column of `trials.csv` (`--replicates-csv`'s columns) holds.
-fn trials_column(s: &Scenario, c: &str) -> (&'static str, &'static str, String, &'static str) {
-    let fixed = match c {
-        "trial" => Some(("integer", "", "the virtual trial", "")),
-        "cut_month" => Some(("number", "months", "calendar month of the analysis where the trial stopped", "")),
-        "patients" => Some(("number", "", "patients enrolled by then", "")),
-        "cut_target_reached" => Some(("logical", "", "the cut's event target was reached", "true, false")),
-        "stop_look" => Some(("integer", "", "the look at which the trial stopped", "")),
-        "stopped_for" => Some(("text", "", "why it stopped there", "efficacy, futility, harm, final")),
-        _ => None,
-    };
-    if let Some((k, u, d, codes)) = fixed {
-        return (k, u, d.to_string(), codes);
-    }
-    for e in &s.endpoints {
-        let Some(rest) = c.strip_prefix(&format!("{}_", e.name)) else { continue };
-        let what = match rest {
-            "z" => ("number", "", "the test statistic on the z scale (positive: treatment better)", ""),
-            "p" => ("number", "", "its one-sided p-value", ""),
-            "estimate" => ("number", "", "the effect estimate (hazard ratio, or the treatment arm's rate)", ""),
-            "events" => {
-                ("number", "", "events (responders for a binary endpoint, adverse events for a safety one)", "")
-            }
-            "rejected" => ("integer", "", "rejected after the multiplicity rule", "0, 1; empty: no test"),
-            "rejected_unadjusted" => ("integer", "", "rejected at its own level", "0, 1; empty: no test"),
-            _ => continue,
-        };
-        return (what.0, what.1, format!("endpoint {}: {}", e.name, what.2), what.3);
-    }
-    let look = c.strip_prefix("look").and_then(|r| r.split_once('_')).map(|(_, col)| col);
-    let what = match look {
-        Some("z") => ("number", "", "the primary endpoint's z at this look", ""),
-        Some("boundary_z") => ("number", "", "the efficacy boundary on the z scale", ""),
-        Some("futility_z") => ("number", "", "the futility boundary on the z scale (empty: none)", ""),
-        Some("events") => ("number", "", "events at this look", ""),
-        Some("month") => ("number", "months", "calendar month of this look", ""),
-        Some("patients") => ("number", "", "patients enrolled by this look", ""),
-        Some("reached") => ("logical", "", "the look's target was reached", "true, false"),
-        _ => ("", "", "", ""),
-    };
-    (what.0, what.1, what.2.to_string(), what.3)
 }

@@ -21,7 +21,7 @@ pub use bins::{Bins, CURVE_BINS, CohortSummary, CurvePoint};
 pub use exact::ExactSum;
 pub use values::{Bucket, Distribution, EXACT_LIMIT, SKETCH_BITS, Sketch, Values, bucket_key, quantile7};
 
-use crate::analyze::{Layout, field, global, look};
+use crate::analyze::{Layout, Stop, field, global, look, stopped};
 
 /// The example trials a report draws: the first replicate (lowest index) of each kind.
 pub mod example {
@@ -275,7 +275,7 @@ impl Summary {
                 }
             }
         }
-        let stop = record[global::STOP_LOOK] as usize;
+        let (stop, why) = stopped(layout, record);
         for (k, l) in self.looks.iter_mut().enumerate() {
             let base = layout.looks + look::COUNT * k;
             l.boundary.add(record[base + look::BOUNDARY]);
@@ -298,12 +298,11 @@ impl Summary {
                 c.bins.add(record[base + f]);
             }
             if k + 1 == stop {
-                if record[global::FUTILITY] == 2.0 {
-                    l.harm_stops += 1;
-                } else if record[global::FUTILITY] == 1.0 {
-                    l.futility_stops += 1;
-                } else if record[base + look::Z] >= record[base + look::BOUNDARY] {
-                    l.efficacy_stops += 1;
+                match why {
+                    Stop::Harm => l.harm_stops += 1,
+                    Stop::Futility => l.futility_stops += 1,
+                    Stop::Efficacy => l.efficacy_stops += 1,
+                    Stop::Final => {}
                 }
             }
         }
