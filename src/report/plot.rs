@@ -176,18 +176,13 @@ fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -
                 .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[1].stroke_width(2)));
         }
         // P(stop for efficacy), P(stop for futility) at each look, beside its boundary.
-        let r = replicates.max(1) as f64;
         chart
             .draw_series(looks.iter().filter_map(|l| {
                 let y = value(l)?;
                 let text = format!(
                     "P(eff) {:.3}{}",
-                    l.rejections as f64 / r,
-                    if l.futility_z.is_some_and(f64::is_finite) {
-                        format!(", P(fut) {:.3}", l.futility_stops as f64 / r)
-                    } else {
-                        String::new()
-                    }
+                    l.efficacy_share(replicates),
+                    l.futility_share(replicates).map_or(String::new(), |p| format!(", P(fut) {p:.3}"))
                 );
                 Some(Text::new(text, (l.information - 0.1, y + pad * 0.4), (FONT, 13)))
             }))
@@ -659,7 +654,6 @@ pub fn size(r: &SizeReport) -> Result<Vec<Plot>, String> {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
     let pad = ((hi - lo) * 0.08).max(1.0);
     let (lo, hi) = (lo - pad, hi + pad);
-    let wilson = |p: f64, n: u64| crate::stats::binary::wilson((p * n as f64).round() as u64, n, 0.95);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
@@ -675,10 +669,8 @@ pub fn size(r: &SizeReport) -> Result<Vec<Plot>, String> {
             .build_cartesian_2d(lo..hi, ylo..yhi)
             .map_err(err)?;
         chart.configure_mesh().x_desc(r.parameter.as_str()).y_desc("power").draw().map_err(err)?;
-        let curve: Vec<(f64, f64)> = (0..=200)
-            .map(|k| lo + (hi - lo) * k as f64 / 200.0)
-            .map(|x| (x, crate::stats::normal::cdf(r.fit_intercept + r.fit_slope * x)))
-            .collect();
+        let curve: Vec<(f64, f64)> =
+            (0..=200).map(|k| lo + (hi - lo) * k as f64 / 200.0).map(|x| (x, r.fitted_power_at(x))).collect();
         chart
             .draw_series(LineSeries::new(curve, PALETTE[0].stroke_width(2)))
             .map_err(err)?
@@ -686,7 +678,7 @@ pub fn size(r: &SizeReport) -> Result<Vec<Plot>, String> {
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[0].stroke_width(2)));
         chart
             .draw_series(full.iter().map(|e| {
-                let (a, b) = wilson(e.power, e.replicates);
+                let (a, b) = e.power_interval();
                 PathElement::new([(e.value as f64, a), (e.value as f64, b)], PALETTE[6].stroke_width(1))
             }))
             .map_err(err)?;

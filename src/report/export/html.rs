@@ -59,32 +59,10 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-/// The dotted paths given to `--set` on the command line.
-fn overridden(execution: Option<&Execution>) -> Vec<String> {
-    let Some(e) = execution else { return Vec::new() };
-    let mut out = Vec::new();
-    let mut args = e.command.iter();
-    while let Some(a) = args.next() {
-        let set = if a == "--set" { args.next().cloned() } else { a.strip_prefix("--set=").map(String::from) };
-        if let Some(path) = set.as_deref().and_then(|s| s.split_once('=')).map(|(p, _)| p.trim().to_string()) {
-            out.push(path);
-        }
-    }
-    out
-}
-
 /// The effective scenario, each line whose value `--set` gave marked.
 fn scenario_toml(p: &Provenance, sets: &[String]) -> String {
-    let mut table = String::new();
     let mut out = String::new();
-    for line in p.scenario_toml.lines() {
-        let t = line.trim();
-        if t.starts_with('[') && t.ends_with(']') {
-            table = t.trim_matches(|c| c == '[' || c == ']').to_string();
-        }
-        let key = t.split_once('=').map(|(k, _)| k.trim()).filter(|k| !k.is_empty() && !t.starts_with('['));
-        let path = key.map(|k| if table.is_empty() { k.to_string() } else { format!("{table}.{k}") });
-        let marked = path.is_some_and(|p| sets.iter().any(|s| *s == p || s.starts_with(&format!("{p}."))));
+    for (line, marked) in p.lines_set_by(sets) {
         if marked {
             out.push_str(&format!("<span class=\"set\">{}</span>  ← --set\n", esc(line)));
         } else {
@@ -96,7 +74,7 @@ fn scenario_toml(p: &Provenance, sets: &[String]) -> String {
 }
 
 fn reproduction(p: &Provenance, execution: Option<&Execution>, extra: &str) -> String {
-    let sets = overridden(execution);
+    let sets = execution.map_or(Vec::new(), Execution::set_paths);
     let mut s = String::from("<section id=\"reproduction\">\n<h2>Reproduction</h2>\n<dl>\n");
     let mut row = |k: &str, v: &str| s.push_str(&format!("<dt>{k}</dt><dd>{}</dd>\n", esc(v)));
     row("peritrial", &p.peritrial);
@@ -245,7 +223,6 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
     if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
         s.push_str(&format!("<h3>Looks of {}</h3>\n", esc(&e.name)));
         s.push_str("<table>\n<tr><th>look</th><th>information</th><th>events</th><th>month</th><th>patients</th><th>boundary z</th><th>boundary HR</th><th>cumulative α</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th><th>observed z: median (2.5%, 97.5%)</th></tr>\n");
-        let r = replicates.max(1) as f64;
         for l in looks {
             s.push_str(&format!(
                 "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>\n",
@@ -257,8 +234,8 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
                 f(l.boundary_z, 3),
                 f(l.boundary_hazard_ratio, 3),
                 f(l.alpha_spent, 5),
-                l.rejections as f64 / r,
-                f(l.futility_z.filter(|z| z.is_finite()).map(|_| l.futility_stops as f64 / r), 3),
+                l.efficacy_share(replicates),
+                f(l.futility_share(replicates), 3),
                 l.stop_probability,
                 l.cumulative_power,
                 l.z_distribution.map_or("—".into(), |q| format!(
@@ -273,13 +250,13 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
         let harms: Vec<String> = looks
             .iter()
             .filter_map(|l| {
-                let (h, stops) = (l.harm_z?, l.harm_stops?);
+                let (h, share) = (l.harm_z?, l.harm_share(replicates)?);
                 Some(format!(
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td></tr>\n",
                     l.look,
                     f(Some(h), 3),
                     f(l.harm_hazard_ratio, 3),
-                    stops as f64 / r
+                    share
                 ))
             })
             .collect();

@@ -253,8 +253,8 @@ fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
             f(l.boundary_z, 3),
             f(l.boundary_hazard_ratio, 3),
             f(l.alpha_spent, 5),
-            f(Some(share(l.rejections, replicates)), 3),
-            f(l.futility_z.map(|_| share(l.futility_stops, replicates)), 3),
+            f(Some(l.efficacy_share(replicates)), 3),
+            f(l.futility_share(replicates), 3),
             l.cumulative_power,
             f(l.z_distribution.and_then(|q| q.q500), 2)
         ));
@@ -268,14 +268,14 @@ fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
 /// Writes each look's harm bound and conditional power, where the design has them.
 fn look_notes(out: &mut String, looks: &[Look], replicates: u64) {
     for l in looks {
-        if let (Some(h), Some(stops)) = (l.harm_z, l.harm_stops) {
+        if let (Some(h), Some(share)) = (l.harm_z, l.harm_share(replicates)) {
             out.push_str(&wrap(
                 &format!(
                     "  look {} harm bound z {} (HR {}): stopped for harm in {} of trials",
                     l.look,
                     f(Some(h), 3),
                     f(l.harm_hazard_ratio, 3),
-                    f(Some(share(stops, replicates)), 4)
+                    f(Some(share), 4)
                 ),
                 4,
             ));
@@ -299,10 +299,6 @@ fn look_notes(out: &mut String, looks: &[Look], replicates: u64) {
             ), 4));
         }
     }
-}
-
-fn share(count: u64, total: u64) -> f64 {
-    count as f64 / total.max(1) as f64
 }
 
 impl Exporter for Table {

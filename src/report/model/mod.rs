@@ -9,6 +9,7 @@
 mod build;
 mod execution;
 mod prose;
+mod provenance;
 
 pub use execution::utc_date;
 pub use prose::{design, warnings};
@@ -725,4 +726,52 @@ pub struct SizeReport {
     pub provenance: Provenance,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<Execution>,
+}
+
+/// What the formats show of a look, computed once here so that every format shows the same.
+impl Look {
+    /// The share of trials that stopped for efficacy at this look.
+    pub fn efficacy_share(&self, replicates: u64) -> f64 {
+        self.rejections as f64 / replicates.max(1) as f64
+    }
+
+    /// The share of trials that stopped for futility at this look; None where the look has no
+    /// futility bound.
+    pub fn futility_share(&self, replicates: u64) -> Option<f64> {
+        self.futility_z.filter(|z| z.is_finite()).map(|_| self.futility_stops as f64 / replicates.max(1) as f64)
+    }
+
+    /// The share of trials that stopped for harm at this look; None without a harm bound.
+    pub fn harm_share(&self, replicates: u64) -> Option<f64> {
+        self.harm_z?;
+        Some(self.harm_stops? as f64 / replicates.max(1) as f64)
+    }
+}
+
+impl SizeReport {
+    /// The fitted power at a value of the varied count (the probit fit).
+    pub fn fitted_power_at(&self, value: f64) -> f64 {
+        crate::stats::normal::cdf(self.fit_intercept + self.fit_slope * value)
+    }
+}
+
+impl SizeEvaluation {
+    /// The Wilson 95% interval of this evaluation's power.
+    pub fn power_interval(&self) -> (f64, f64) {
+        crate::stats::binary::wilson((self.power * self.replicates as f64).round() as u64, self.replicates, 0.95)
+    }
+}
+
+impl Execution {
+    /// The dotted paths its command line gave to `--set`.
+    pub fn set_paths(&self) -> Vec<String> {
+        provenance::set_paths(&self.command)
+    }
+}
+
+impl Provenance {
+    /// Each line of the effective scenario, with whether one of `sets` set its value.
+    pub fn lines_set_by(&self, sets: &[String]) -> Vec<(&str, bool)> {
+        provenance::lines_set_by(&self.scenario_toml, sets)
+    }
 }
