@@ -113,8 +113,11 @@ fn set_up<'a>(
         let names: Vec<&str> = s.endpoints.iter().map(|e| e.name.as_str()).collect();
         CliError::Input(format!("--endpoint {endpoint}: no such endpoint; the endpoints are {}", names.join(", ")))
     })?;
-    if matches!(s.endpoints[e].kind, scenario::EndpointKind::Safety { .. }) {
-        return Err(CliError::Input(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));
+    match s.endpoints[e].kind {
+        scenario::EndpointKind::TimeToEvent { .. } | scenario::EndpointKind::Binary { .. } => {}
+        scenario::EndpointKind::Safety { .. } => {
+            return Err(CliError::Input(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));
+        }
     }
     let event_cut = match s.analysis.cut {
         scenario::Cut::Events { .. } => true,

@@ -338,9 +338,16 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
         match varied {
             Varied::CutEvents => answer = Some((d.ceil() as u64, method)),
             Varied::SampleSize => {
-                if let (Some(h), Accrual::Uniform { months }, Cut::Month(cut)) =
-                    (a.control_hazard, &s.enrollment.accrual, &s.analysis.cut)
-                {
+                // Lachin–Foulkes: under uniform accrual and a calendar cut only.
+                let months = match &s.enrollment.accrual {
+                    Accrual::Uniform { months } => Some(*months),
+                    Accrual::Piecewise { .. } => None,
+                };
+                let cut = match s.analysis.cut {
+                    Cut::Month(cut) => Some(cut),
+                    Cut::Events { .. } | Cut::MinFollowUp(_) => None,
+                };
+                if let (Some(h), Some(months), Some(cut)) = (a.control_hazard, months, cut) {
                     let ep = &s.endpoints[e];
                     let c = ep.control.expect("two-arm");
                     let arms = [
@@ -354,18 +361,24 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
                         "schoenfeld + group_sequential + lachin_foulkes"
                     };
                     answer =
-                        Some((analytic::sample_size_for_events(d, &arms, *months, follow_up).ceil() as u64, method));
+                        Some((analytic::sample_size_for_events(d, &arms, months, follow_up).ceil() as u64, method));
                 }
             }
         }
     } else if let (Some((_, _, _)), Varied::SampleSize) = (analytic::binary_companion(s, e), varied)
-        && let EndpointKind::Binary { response, test: BinaryTest::ExactBinomial { null_rate }, .. } =
-            &s.endpoints[e].kind
+        && let EndpointKind::Binary { response, test, .. } = &s.endpoints[e].kind
     {
-        let p1 = analytic::mean_response(s, *response, s.endpoints[e].treatment);
-        let found = (1..=5000u64)
-            .find(|&m| analytic::exact_binomial_power(m, *null_rate, p1, s.endpoints[e].alpha).1 >= target);
-        answer = found.map(|m| (m, "exact_binomial"));
+        // The exact binomial test's smallest sample size; no closed form for the others.
+        let null_rate = match test {
+            BinaryTest::ExactBinomial { null_rate } => Some(*null_rate),
+            BinaryTest::SimonTwoStage { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
+        };
+        if let Some(null_rate) = null_rate {
+            let p1 = analytic::mean_response(s, *response, s.endpoints[e].treatment);
+            let found = (1..=5000u64)
+                .find(|&m| analytic::exact_binomial_power(m, null_rate, p1, s.endpoints[e].alpha).1 >= target);
+            answer = found.map(|m| (m, "exact_binomial"));
+        }
     }
     answer.filter(|a| a.0 >= 1 && a.0 <= crate::scenario::MAX_SAMPLE_SIZE as u64)
 }

@@ -341,20 +341,14 @@ impl<'a> Journal<'a> {
         points: usize,
         report: &RunReport,
     ) -> Result<(), OutputError> {
-        use std::io::Write;
         let line = sweep_line(k, report);
-        let name = self.path.display().to_string();
         match &mut self.file {
             None => {
                 let text = sweep_header(sweep_sha256, points) + &line;
                 Target::of(Some(self.path), true).write(text.as_bytes())?;
                 self.file = Some(append_to(self.path)?);
             }
-            Some(f) => {
-                f.write_all(line.as_bytes())
-                    .and_then(|_| f.sync_data())
-                    .map_err(|e| OutputError::Io(format!("{name}: cannot append: {e}")))?;
-            }
+            Some(f) => super::output::append(f, line.as_bytes(), self.path)?,
         }
         Ok(())
     }

@@ -269,6 +269,14 @@ pub fn append_to(path: &Path) -> Result<std::fs::File, OutputError> {
         .map_err(|e| OutputError::Io(format!("{}: cannot append: {e}", path.display())))
 }
 
+/// Appends `bytes` to a file opened by [`append_to`] and flushes them to disk.
+pub fn append(file: &mut std::fs::File, bytes: &[u8], path: &Path) -> Result<(), OutputError> {
+    use std::io::Write;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_data())
+        .map_err(|e| OutputError::Io(format!("{}: cannot append: {e}", path.display())))
+}
+
 /// Cuts a file to its first `len` bytes (a journal's sound part, before appending after it).
 pub fn truncate(path: &Path, len: u64) -> Result<(), OutputError> {
     std::fs::OpenOptions::new()

@@ -2,7 +2,7 @@
 //! (`peritrial show`). The output validates to the same [`Scenario`].
 
 use super::model::*;
-use super::vocab::Intercurrent;
+use super::vocab::{EndpointKindName, Intercurrent};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
 fn arr(xs: &[f64]) -> Value {
@@ -253,7 +253,7 @@ fn endpoint_table(s: &Scenario, e: &Endpoint) -> Table {
             binary_into(s, &mut t, *response, test, *null_difference);
         }
         EndpointKind::Safety { adverse_event } => {
-            t.insert("kind", value("safety"));
+            t.insert("kind", value(e.kind.name()));
             t.insert("adverse_event", value(&s.adverse_event_names[*adverse_event]));
         }
     }
@@ -288,7 +288,7 @@ fn time_to_event_into(
     null_hazard_ratio: f64,
     strategy: Intercurrent,
 ) {
-    t.insert("kind", value("time_to_event"));
+    t.insert("kind", value(EndpointKindName::TimeToEvent.name()));
     match strategy {
         // The default.
         Intercurrent::TreatmentPolicy => {}
@@ -305,49 +305,49 @@ fn time_to_event_into(
     }
     t.insert("milestones", Item::Value(arr(milestones)));
     match test {
-        TimeToEventTest::Logrank => t.insert("test", value("logrank")),
-        TimeToEventTest::StratifiedLogrank => t.insert("test", value("stratified_logrank")),
-        TimeToEventTest::Cox => t.insert("test", value("cox")),
-        TimeToEventTest::MaxCombo => t.insert("test", value("maxcombo")),
+        TimeToEventTest::Logrank => t.insert("test", value(test.name())),
+        TimeToEventTest::StratifiedLogrank => t.insert("test", value(test.name())),
+        TimeToEventTest::Cox => t.insert("test", value(test.name())),
+        TimeToEventTest::MaxCombo => t.insert("test", value(test.name())),
         TimeToEventTest::FlemingHarrington { rho, gamma } => {
             t.insert("rho", value(*rho));
             t.insert("gamma", value(*gamma));
-            t.insert("test", value("fleming_harrington"))
+            t.insert("test", value(test.name()))
         }
         TimeToEventTest::OneSampleLogrank { null_hazard } => {
             t.insert(
                 "null_hazard_per_month",
                 with_comment(*null_hazard, format!("median {:.4} months", std::f64::consts::LN_2 / null_hazard)),
             );
-            t.insert("test", value("one_sample_logrank"))
+            t.insert("test", value(test.name()))
         }
     };
 }
 
 /// The keys of a binary endpoint and its test.
 fn binary_into(s: &Scenario, t: &mut Table, response: ResponseId, test: &BinaryTest, null_difference: f64) {
-    t.insert("kind", value("binary"));
+    t.insert("kind", value(EndpointKindName::Binary.name()));
     t.insert("response", value(&s.response_names[response]));
     if null_difference != 0.0 {
         t.insert("null_difference", value(null_difference));
     }
     match test {
         BinaryTest::ExactBinomial { null_rate } => {
-            t.insert("test", value("exact_binomial"));
+            t.insert("test", value(test.name()));
             t.insert("null_rate", value(*null_rate));
         }
         BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses } => {
-            t.insert("test", value("simon_two_stage"));
+            t.insert("test", value(test.name()));
             t.insert("null_rate", value(*null_rate));
             t.insert("stage1_patients", value(*stage1_patients as i64));
             t.insert("stage1_max_responses", value(*stage1_max_responses as i64));
             t.insert("max_responses", value(*max_responses as i64));
         }
         BinaryTest::Fisher => {
-            t.insert("test", value("fisher"));
+            t.insert("test", value(test.name()));
         }
         BinaryTest::ChiSquare { continuity_correction } => {
-            t.insert("test", value("chi_square"));
+            t.insert("test", value(test.name()));
             t.insert("continuity_correction", value(*continuity_correction));
         }
     }

@@ -42,10 +42,11 @@ impl Baseline {
     fn cumulative(&self, t: f64) -> f64 {
         if t == f64::INFINITY {
             return match self {
+                // A last piece of rate 0: the hazard stops accumulating.
                 Baseline::Piecewise { rates, cum, .. } if *rates.last().expect("pieces") == 0.0 => {
                     *cum.last().expect("pieces")
                 }
-                _ => f64::INFINITY,
+                Baseline::Exponential { .. } | Baseline::Piecewise { .. } | Baseline::Weibull { .. } => f64::INFINITY,
             };
         }
         match self {

@@ -11,7 +11,7 @@
 //! (the paper's Theorem 1); [`Graph::weights_after`] makes them in index order so that the same
 //! set gives the same bits. Group-sequential designs (Maurer & Bretz 2013) use the same
 //! weights: each hypothesis is tested at every look against the boundaries of its own spending
-//! function at its current local level α·wⱼ (`analyze.rs::family_at_looks`).
+//! function at its current local level α·wⱼ (`analyze/looks.rs::family_at_looks`).
 //!
 //! Bonferroni, Holm, the fixed sequence and the fallback procedure are graphs
 //! ([`Graph::bonferroni`], [`Graph::holm`], [`Graph::fixed_sequence`], [`Graph::fallback`]).

@@ -665,7 +665,7 @@ fn decisions(path: &str, sets: &[String], replicates: u64) -> Vec<Vec<bool>> {
 /// the weight on the first member) give the named methods' decisions in every trial, with
 /// interim looks (`three-endpoint-family.toml`: each member tested group-sequentially at the
 /// level the procedure gives it) and without (`gastric-adjuvant.toml`, calendar cut). The
-/// named methods have their own code (`analyze.rs`); the graphs go through `stats::graph`.
+/// named methods have their own code (`analyze/multiplicity.rs`); the graphs go through `stats::graph`.
 #[test]
 fn graphs_reproduce_the_classical_procedures_trial_by_trial() {
     let third = format!("{:?}", 1.0f64 / 3.0);
