@@ -3,7 +3,7 @@
 //! what each patient contributes to a time-to-event endpoint at a cut: a patient enrolled after
 //! the cut is not in the data; the others are censored at the cut or at dropout.
 
-use crate::scenario::{EndpointId, EndpointKind, EventId, Scenario, Schedule};
+use crate::scenario::{EndpointId, EndpointKind, EventId, Intercurrent, Scenario, Schedule};
 use crate::simulate::{NO_EVENT, Patient};
 
 /// A time-to-event endpoint as the cut sees it.
@@ -20,10 +20,8 @@ pub struct TteSpec {
 
 impl TteSpec {
     pub fn new(s: &Scenario, kind: &EndpointKind) -> Option<TteSpec> {
-        let (events, competing, censor_at_switch) = match kind {
-            EndpointKind::TimeToEvent { events, competing, censor_at_switch, .. } => {
-                (events, competing, censor_at_switch)
-            }
+        let (events, competing, intercurrent) = match kind {
+            EndpointKind::TimeToEvent { events, competing, intercurrent, .. } => (events, competing, intercurrent),
             EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
         };
         let mask = |ids: &[EventId]| ids.iter().fold(0u64, |m, &e| m | 1 << e);
@@ -31,7 +29,10 @@ impl TteSpec {
             events: mask(events),
             competing: mask(competing),
             death: s.event_index(crate::scenario::DEATH),
-            censor_at_switch: *censor_at_switch,
+            censor_at_switch: match intercurrent {
+                Intercurrent::TreatmentPolicy => false,
+                Intercurrent::CensorAtSwitch => true,
+            },
         })
     }
 

@@ -17,6 +17,16 @@ pub type EndpointId = usize;
 /// carry `after_recurrence`.
 pub const DEATH: &str = "death";
 
+/// The estimand's strategy for treatment switching of a time-to-event endpoint
+/// (`intercurrent = "…"`; its names are in `vocab.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intercurrent {
+    /// The patient is followed whatever happens (the default).
+    TreatmentPolicy,
+    /// The patient is censored when the switch is seen (a hypothetical strategy by censoring).
+    CensorAtSwitch,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     pub name: String,
@@ -172,7 +182,8 @@ pub enum EndpointKind {
         /// policy (the patient is followed whatever happens); true, the patient is censored
         /// when the switch is seen (a hypothetical strategy by censoring, biased when switching
         /// depends on prognosis).
-        censor_at_switch: bool,
+        /// The estimand's strategy for treatment switching (ICH E9(R1)).
+        intercurrent: Intercurrent,
     },
     Binary {
         response: ResponseId,

@@ -2,7 +2,7 @@
 //! (`peritrial show`). The output validates to the same [`Scenario`].
 
 use super::model::*;
-use super::vocab::{EndpointKindName, Intercurrent};
+use super::vocab::EndpointKindName;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value, value};
 
 fn arr(xs: &[f64]) -> Value {
@@ -245,8 +245,8 @@ fn endpoints_table(s: &Scenario) -> Table {
 fn endpoint_table(s: &Scenario, e: &Endpoint) -> Table {
     let mut t = Table::new();
     match &e.kind {
-        EndpointKind::TimeToEvent { events, competing, milestones, test, null_hazard_ratio, censor_at_switch } => {
-            let strategy = Intercurrent::of(*censor_at_switch);
+        EndpointKind::TimeToEvent { events, competing, milestones, test, null_hazard_ratio, intercurrent } => {
+            let strategy = *intercurrent;
             time_to_event_into(s, &mut t, events, competing, milestones, test, *null_hazard_ratio, strategy);
         }
         EndpointKind::Binary { response, test, null_difference } => {

@@ -4,7 +4,9 @@
 //! enums validation parses those names into. Read by validation, `show` and the reports; the
 //! types they name are in `model`.
 
-use super::model::{BinaryTest, Distribution, EndpointKind, Futility, MultiplicityMethod, TimeToEventTest};
+use super::model::{
+    BinaryTest, Distribution, EndpointKind, Futility, Intercurrent, MultiplicityMethod, TimeToEventTest,
+};
 
 impl Distribution {
     /// The scenario language's names, read by validation and `show`, with the keys of each (in
@@ -78,16 +80,6 @@ impl DistributionName {
     }
 }
 
-/// The estimand's strategy for treatment switching of a time-to-event endpoint
-/// (`intercurrent = "…"`), kept in [`EndpointKind::TimeToEvent`] as `censor_at_switch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Intercurrent {
-    /// The patient is followed whatever happens (the default).
-    TreatmentPolicy,
-    /// The patient is censored when the switch is seen (a hypothetical strategy by censoring).
-    CensorAtSwitch,
-}
-
 impl Intercurrent {
     /// The scenario language's names, read by validation and `show`.
     pub const NAMES: [&'static str; 2] = ["treatment_policy", "censor_at_switch"];
@@ -104,19 +96,6 @@ impl Intercurrent {
 
     pub fn parse(name: &str) -> Option<Intercurrent> {
         Self::ALL.into_iter().find(|i| i.name() == name)
-    }
-
-    /// The strategy an endpoint's `censor_at_switch` holds.
-    pub fn of(censor_at_switch: bool) -> Intercurrent {
-        if censor_at_switch { Intercurrent::CensorAtSwitch } else { Intercurrent::TreatmentPolicy }
-    }
-
-    /// Whether the patient is censored at a seen switch.
-    pub fn censors_at_switch(self) -> bool {
-        match self {
-            Intercurrent::TreatmentPolicy => false,
-            Intercurrent::CensorAtSwitch => true,
-        }
     }
 }
 

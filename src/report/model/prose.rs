@@ -3,7 +3,9 @@
 //! `mod.rs` can re-export from this file without an import cycle.
 
 use crate::report::key_number;
-use crate::scenario::{Accrual, BinaryTest, Cut, Endpoint, EndpointKind, Futility, Looks, Scenario, TimeToEventTest};
+use crate::scenario::{
+    Accrual, BinaryTest, Cut, Endpoint, EndpointKind, Futility, Intercurrent, Looks, Scenario, TimeToEventTest,
+};
 use crate::summary::Summary;
 
 /// Why a time-to-event endpoint's estimate does not target the hazard ratio the scenario
@@ -276,7 +278,10 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
             ));
         }
         let censors_at_switch = match e.kind {
-            EndpointKind::TimeToEvent { censor_at_switch, .. } => censor_at_switch,
+            EndpointKind::TimeToEvent { intercurrent, .. } => match intercurrent {
+                Intercurrent::TreatmentPolicy => false,
+                Intercurrent::CensorAtSwitch => true,
+            },
             EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
         };
         if censors_at_switch && s.cohorts.iter().any(|c| c.switching.is_some()) {

@@ -6,8 +6,8 @@
 use super::common::{MAX_SAMPLE_SIZE, has_test, months, positive_months, read_spending};
 use super::{looks, multiplicity};
 use crate::scenario::model::{
-    Analysis, ConditionalPowerReport, Cut, Endpoint, EndpointId, EndpointKind, Futility, Harm, Looks, Multiplicity,
-    Reestimation, Spending, TimeToEventTest,
+    Analysis, ConditionalPowerReport, Cut, Endpoint, EndpointId, EndpointKind, Futility, Harm, Intercurrent, Looks,
+    Multiplicity, Reestimation, Spending, TimeToEventTest,
 };
 use crate::scenario::read::{Reader, get, join};
 use crate::scenario::tree::{Entry, Node, Value};
@@ -516,8 +516,12 @@ fn read_reestimation(
     };
     // The stages' log-rank increments, under treatment policy.
     let combinable = match &endpoints[*endpoint].kind {
-        EndpointKind::TimeToEvent { test, censor_at_switch, .. } => {
-            !*censor_at_switch
+        EndpointKind::TimeToEvent { test, intercurrent, .. } => {
+            let treatment_policy = match intercurrent {
+                Intercurrent::TreatmentPolicy => true,
+                Intercurrent::CensorAtSwitch => false,
+            };
+            treatment_policy
                 && match test {
                     TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank => true,
                     TimeToEventTest::FlemingHarrington { .. }

@@ -3,10 +3,12 @@
 //! test, Simon's two-stage design among them; a safety endpoint's adverse event).
 
 use super::common::{Names, name_list, positive_months};
-use crate::scenario::model::{ArmId, BinaryTest, Cohort, Endpoint, EndpointKind, EventId, TimeToEventTest};
+use crate::scenario::model::{
+    ArmId, BinaryTest, Cohort, Endpoint, EndpointKind, EventId, Intercurrent, TimeToEventTest,
+};
 use crate::scenario::read::{Reader, get, join};
 use crate::scenario::tree::{Entry, Node, Value};
-use crate::scenario::vocab::{BinaryTestName, EndpointKindName, Intercurrent, TimeToEventTestName};
+use crate::scenario::vocab::{BinaryTestName, EndpointKindName, TimeToEventTestName};
 
 /// An endpoint's test as validation reads it: a name of its kind's table, or a safety
 /// endpoint's none.
@@ -500,12 +502,9 @@ fn read_tte(
             Some(h)
         }
     };
-    let censor_at_switch = match get(et, "intercurrent") {
-        None => Some(false),
-        Some(n) => r
-            .choice(n, &join(path, "intercurrent"), &Intercurrent::NAMES)
-            .and_then(Intercurrent::parse)
-            .map(Intercurrent::censors_at_switch),
+    let intercurrent = match get(et, "intercurrent") {
+        None => Some(Intercurrent::TreatmentPolicy),
+        Some(n) => r.choice(n, &join(path, "intercurrent"), &Intercurrent::NAMES).and_then(Intercurrent::parse),
     };
     Some(EndpointKind::TimeToEvent {
         events: events?,
@@ -513,7 +512,7 @@ fn read_tte(
         milestones: milestones?,
         test: test?,
         null_hazard_ratio: null_hazard_ratio?,
-        censor_at_switch: censor_at_switch?,
+        intercurrent: intercurrent?,
     })
 }
 
