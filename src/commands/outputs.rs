@@ -1,13 +1,7 @@
-//! What several commands write the same way: a folder of files, the plots, a run report.
+//! What several commands write the same way: the plots and a run report.
 
 use crate::cli::{CliError, Format};
 use crate::report;
-
-/// A folder to write files into (`--plots`, `sample --out`): created if absent; one that is
-/// not empty is refused without --force.
-pub fn output_folder(dir: &std::path::Path, force: bool) -> Result<(), CliError> {
-    Ok(report::output::output_folder(dir, force)?)
-}
 
 /// Writes each plot into `dir` (atomically, as every output).
 pub fn write_plots(
@@ -15,7 +9,7 @@ pub fn write_plots(
     plots: Result<Vec<report::plot::Plot>, String>,
     force: bool,
 ) -> Result<(), CliError> {
-    output_folder(dir, force)?;
+    report::output::output_folder(dir, force)?;
     for (name, svg) in plots.map_err(CliError::Failure)? {
         report::emit(&svg, Some(&dir.join(name)), true)?;
     }

@@ -5,7 +5,8 @@ use crate::cli::progress::{
     LogProgress, checkpoint_every, duration, out_force, progress_bar, refuse_if_too_long, stop_on_signals,
 };
 use crate::cli::{CliError, Format, Resumable, RunArgs, shard, thread_count};
-use crate::commands::outputs::{emit_report, output_folder, write_plots};
+use crate::commands::outputs::{emit_report, write_plots};
+use crate::report::output::output_folder;
 use crate::{report, scenario};
 
 pub fn run(args: RunArgs) -> Result<(), CliError> {

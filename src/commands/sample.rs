@@ -2,7 +2,7 @@
 //! trials' index, the dictionary; per-trial files and ADaM data sets on request).
 
 use crate::cli::{CliError, SampleArgs, ScenarioArgs, with_study_flags};
-use crate::commands::outputs::output_folder;
+use crate::report::output::output_folder;
 use crate::{report, scenario};
 
 pub fn sample(args: SampleArgs) -> Result<(), CliError> {

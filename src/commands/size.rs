@@ -3,9 +3,10 @@
 
 use crate::cli::progress::{MAX_SECONDS, checkpoint_every, duration, out_force, progress_bar, stop_on_signals};
 use crate::cli::{CliError, Resumable, ScenarioArgs, SizeArgs};
-use crate::commands::outputs::{output_folder, write_plots};
+use crate::commands::outputs::write_plots;
 use crate::design::size::{self as sz, Varied};
 use crate::report::checkpoint::SizeEvaluation;
+use crate::report::output::output_folder;
 use crate::{report, scenario};
 use std::path::{Path, PathBuf};
 

@@ -3,8 +3,9 @@
 
 use crate::cli::progress::{MAX_SECONDS, out_force, progress_bar, refuse_if_too_long, stop_on_signals};
 use crate::cli::{CliError, SweepArgs, with_study_flags};
-use crate::commands::outputs::{output_folder, write_plots};
+use crate::commands::outputs::write_plots;
 use crate::report::checkpoint::Journal;
+use crate::report::output::output_folder;
 use crate::{report, scenario};
 
 /// A grid point: its dotted paths and values.

@@ -128,7 +128,7 @@ impl GridHash {
 
     /// (the checkpoint's checksum, the shards' checksum).
     pub fn finish(self) -> (String, String) {
-        let hex = |d: Sha256| d.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let hex = |d: Sha256| super::hash::hex(&d.finalize());
         (hex(self.checkpoint), hex(self.shards))
     }
 }

@@ -537,24 +537,25 @@ fn no_file_over_800_lines_and_no_function_over_150() {
 }
 
 /// The stages between the scenario and the report compute; they never print, read or write.
+/// The lines (file:line: code) of the files `checked` selects that contain any of `words`.
+fn lines_with(checked: impl Fn(&Module) -> bool, words: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for src in sources().into_iter().filter(|s| checked(&s.module)) {
+        for (n, line) in src.code.lines().enumerate() {
+            if words.iter().any(|w| line.contains(w)) {
+                found.push(format!("{}:{}: {}", src.path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn the_computing_stages_do_no_io() {
     let quiet = ["simulate", "cut", "analyze", "stats", "design", "summary", "engine", "rng"];
     let io =
         ["println!", "eprintln!", "print!(", "eprint!(", "std::fs", "std::io::stdout", "std::io::stderr", "File::"];
-    let mut found = Vec::new();
-    for src in sources() {
-        if !src.module.first().is_some_and(|m| quiet.contains(&m.as_str())) {
-            continue;
-        }
-        for (n, line) in src.code.lines().enumerate() {
-            for w in io {
-                if line.contains(w) {
-                    found.push(format!("{}:{}: {}", src.path.display(), n + 1, line.trim()));
-                }
-            }
-        }
-    }
+    let found = lines_with(|m| m.first().is_some_and(|m| quiet.contains(&m.as_str())), &io);
     assert!(found.is_empty(), "I/O in a computing stage:\n{}", found.join("\n"));
 }
 
@@ -563,19 +564,7 @@ fn the_computing_stages_do_no_io() {
 #[test]
 fn only_rng_names_a_generator() {
     let names = ["ChaCha", "StdRng", "SmallRng", "thread_rng", "rand::rng(", "OsRng", "Pcg", "Xoshiro", "SplitMix"];
-    let mut found = Vec::new();
-    for src in sources() {
-        if src.module == ["rng"] {
-            continue;
-        }
-        for (n, line) in src.code.lines().enumerate() {
-            for w in names {
-                if line.contains(w) {
-                    found.push(format!("{}:{}: {}", src.path.display(), n + 1, line.trim()));
-                }
-            }
-        }
-    }
+    let found = lines_with(|m| m != &["rng"], &names);
     assert!(found.is_empty(), "a generator named outside rng.rs:\n{}", found.join("\n"));
 }
 
@@ -599,23 +588,22 @@ fn the_reader_of_the_source_finds_what_it_should() {
 }
 
 /// Every file a command writes goes through `report/output.rs` (whole through a temporary file
-/// put in place, or appended to a journal): nothing else creates, writes, cuts or removes files.
+/// put in place, or appended to a journal and synced): nothing else creates, writes, syncs,
+/// cuts or removes files.
 #[test]
 fn only_the_output_module_writes_files() {
-    let writes =
-        ["File::create", "OpenOptions", "fs::write", "set_len", "remove_file", "create_dir", "fs::rename", "tempfile"];
-    let mut found = Vec::new();
-    for src in sources() {
-        if src.module == ["report", "output"] {
-            continue;
-        }
-        for (n, line) in src.code.lines().enumerate() {
-            for w in writes {
-                if line.contains(w) {
-                    found.push(format!("{}:{}: {}", src.path.display(), n + 1, line.trim()));
-                }
-            }
-        }
-    }
+    let writes = [
+        "File::create",
+        "OpenOptions",
+        "fs::write",
+        "set_len",
+        "remove_file",
+        "create_dir",
+        "fs::rename",
+        "tempfile",
+        "sync_data",
+        "sync_all",
+    ];
+    let found = lines_with(|m| m != &["report", "output"], &writes);
     assert!(found.is_empty(), "a file written outside report/output.rs:\n{}", found.join("\n"));
 }

@@ -311,10 +311,8 @@ impl Record {
 
     /// A text, whole, or by its digest when large.
     fn text(&mut self, text: String) {
-        use sha2::Digest;
         if text.len() > LARGE {
-            let digest = sha2::Sha256::digest(text.as_bytes());
-            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = peritrial::report::hash::sha256_hex(text.as_bytes());
             let _ = writeln!(
                 self.pin,
                 "<sha256 {hex}, {} bytes, {} lines; the first 40:>",
