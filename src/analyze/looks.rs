@@ -43,23 +43,8 @@ impl Plan<'_> {
         }
         let primary_events: Vec<u32> = scratch.family_events[p].clone();
         let (_, futility_bounds) = self.boundaries(pe, &primary_events, scratch);
-        let level = |j: usize, rejected: &[bool]| -> f64 {
-            let open = members.iter().enumerate().filter(|&(q, _)| !rejected[q]).count().max(1);
-            match m.method {
-                MultiplicityMethod::FixedSequence => {
-                    if (0..j).all(|q| rejected[q]) {
-                        m.alpha
-                    } else {
-                        0.0
-                    }
-                }
-                MultiplicityMethod::Bonferroni => m.alpha / members.len() as f64,
-                MultiplicityMethod::Holm => m.alpha / open as f64,
-                MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => {
-                    m.alpha * m.graph.weights_after(rejected)[j]
-                }
-            }
-        };
+        // Each member's current level: its share of α in the graph after the rejections so far.
+        let level = |j: usize, rejected: &[bool]| -> f64 { m.alpha * m.graph.weights_after(rejected)[j] };
         let mut rejected = [false; 8];
         let (mut stop, mut futility) = (n_looks - 1, false);
         for k in 0..n_looks {

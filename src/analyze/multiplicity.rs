@@ -1,5 +1,5 @@
-//! The multiplicity procedure over the family at the final analysis (the named methods and
-//! any graph, through `stats::graph`).
+//! The multiplicity procedure over the family at the final analysis: every method, named or
+//! graphical, through its graph (`stats::graph`, Bretz et al. 2009).
 
 use super::*;
 
@@ -11,38 +11,29 @@ impl Plan<'_> {
         }
         let Some(m) = &s.analysis.multiplicity else { return };
         let base = |e: usize| self.layout.endpoint[e];
-        match m.method {
-            MultiplicityMethod::FixedSequence => {
-                let mut open = true;
-                for &e in &m.endpoints {
-                    let r = open && record[base(e) + field::REJECTED] == 1.0;
-                    record[base(e) + field::ADJUSTED] = r as u8 as f64;
-                    open = r;
-                }
-            }
-            MultiplicityMethod::Bonferroni => {
-                let level = m.alpha / m.endpoints.len() as f64;
-                for &e in &m.endpoints {
-                    let p = record[base(e) + field::P];
-                    record[base(e) + field::ADJUSTED] = (p <= level) as u8 as f64;
-                }
-            }
-            MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => {
-                let ps: Vec<f64> = m.endpoints.iter().map(|&e| record[base(e) + field::P]).collect();
-                for (&e, r) in m.endpoints.iter().zip(m.graph.test(&ps, m.alpha)) {
-                    record[base(e) + field::ADJUSTED] = r as u8 as f64;
-                }
-            }
-            MultiplicityMethod::Holm => {
-                let mut ps: Vec<(f64, usize)> = m.endpoints.iter().map(|&e| (record[base(e) + field::P], e)).collect();
-                ps.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let k = ps.len();
-                let mut open = true;
-                for (j, (p, e)) in ps.into_iter().enumerate() {
-                    open = open && p <= m.alpha / (k - j) as f64;
-                    record[base(e) + field::ADJUSTED] = open as u8 as f64;
-                }
+        let ps: Vec<f64> = m.endpoints.iter().map(|&e| member_p(m.method, &record[base(e)..])).collect();
+        for (&e, r) in m.endpoints.iter().zip(m.graph.test(&ps, m.alpha)) {
+            record[base(e) + field::ADJUSTED] = r as u8 as f64;
+        }
+    }
+}
+
+/// What the graph compares with a member's level α·wⱼ: its p-value, or for the fixed sequence
+/// its own test's decision (0 when it rejects, 1 when not). A fixed sequence tests each member
+/// at the full α once those before it are rejected (weight 1, else 0), where its own test
+/// decides, which for Simon's two-stage design has no p-value.
+fn member_p(method: MultiplicityMethod, fields: &[f64]) -> f64 {
+    match method {
+        MultiplicityMethod::FixedSequence => {
+            if fields[field::REJECTED] == 1.0 {
+                0.0
+            } else {
+                1.0
             }
         }
+        MultiplicityMethod::Holm
+        | MultiplicityMethod::Bonferroni
+        | MultiplicityMethod::Fallback
+        | MultiplicityMethod::Graphical => fields[field::P],
     }
 }

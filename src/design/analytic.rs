@@ -341,7 +341,7 @@ pub struct GroupSequential {
 impl GroupSequential {
     /// The design of endpoint `e` when it is the one monitored at several looks.
     pub fn of(s: &Scenario, e: usize) -> Option<GroupSequential> {
-        use crate::scenario::{Futility, Looks, MultiplicityMethod};
+        use crate::scenario::{Futility, Looks};
         // An adaptive design (event re-estimation) has no closed-form companion.
         if s.monitored() != Some(e) || s.analysis.reestimation.is_some() {
             return None;
@@ -370,13 +370,7 @@ impl GroupSequential {
         }
         // Under a multiplicity family the monitored endpoint starts at its share of the family's α.
         let alpha = match &s.analysis.multiplicity {
-            Some(m) => match m.method {
-                MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => {
-                    m.alpha * m.endpoints.iter().position(|&i| i == e).map_or(0.0, |j| m.graph.weights[j])
-                }
-                MultiplicityMethod::Holm | MultiplicityMethod::Bonferroni => m.alpha / m.endpoints.len() as f64,
-                MultiplicityMethod::FixedSequence => m.alpha,
-            },
+            Some(m) => m.alpha * m.endpoints.iter().position(|&i| i == e).map_or(0.0, |j| m.graph.weights[j]),
             None => s.endpoints[e].alpha,
         };
         let mut efficacy = spending::boundaries(s.analysis.spending, alpha, looks);

@@ -387,8 +387,8 @@ pub struct Multiplicity {
     /// fractions are computed at the level the procedure gives it.
     pub spending: Vec<Spending>,
     /// The procedure as a graph (Bretz et al. 2009): the one `graphical` gives, or the graph
-    /// of the named method (parallel to `endpoints`). Graphical and fallback procedures are
-    /// tested through it; the others have their own code, which this graph reproduces.
+    /// of the named method (parallel to `endpoints`). Every method is tested through it, at
+    /// the final analysis and at interim looks.
     pub graph: crate::stats::graph::Graph,
 }
 
@@ -458,8 +458,9 @@ impl Endpoint {
 }
 
 impl MultiplicityMethod {
-    /// Whether decisions come from the graph (otherwise from the method's own code).
-    pub fn by_graph(&self) -> bool {
+    /// Whether the report shows the graph: the methods whose weights the scenario gives (a
+    /// named method's graph is its definition, which its name says).
+    pub fn shows_graph(&self) -> bool {
         match self {
             MultiplicityMethod::Fallback | MultiplicityMethod::Graphical => true,
             MultiplicityMethod::FixedSequence | MultiplicityMethod::Holm | MultiplicityMethod::Bonferroni => false,

@@ -102,14 +102,15 @@ impl Graph {
     }
 
     /// The sequentially rejective procedure on one-sided p-values at family level `alpha`:
-    /// reject any hypothesis with pⱼ ≤ α·wⱼ, update, repeat until none is added. A NaN p-value
-    /// is never rejected.
+    /// reject any hypothesis with wⱼ > 0 and pⱼ ≤ α·wⱼ, update, repeat until none is added. A
+    /// NaN p-value is never rejected, nor a hypothesis of weight 0 (whatever its p-value: a
+    /// p-value of 0 does not open a hypothesis the graph has not given any level).
     pub fn test(&self, p: &[f64], alpha: f64) -> Vec<bool> {
         let m = self.len();
         let mut w = self.weights.clone();
         let mut g = self.transitions.clone();
         let mut open = vec![true; m];
-        while let Some(j) = (0..m).find(|&j| open[j] && p[j] <= alpha * w[j]) {
+        while let Some(j) = (0..m).find(|&j| open[j] && w[j] > 0.0 && p[j] <= alpha * w[j]) {
             Graph::reject(&mut w, &mut g, &mut open, j);
         }
         open.iter().map(|&o| !o).collect()
@@ -196,6 +197,34 @@ mod tests {
                     let r3 = p[2] <= alpha * 0.25 + if r2 { l2 } else { 0.0 };
                     // (H1 can also be rejected after nothing else: the fallback passes forward only.)
                     assert_eq!(fb, vec![r1, r2, r3], "fallback {p:?}");
+                }
+            }
+        }
+    }
+
+    /// At interim looks each member is tested at α·wⱼ after the rejections so far: for Holm
+    /// that is α/(members left), for Bonferroni α/m, for the fixed sequence α for the first
+    /// member not rejected and 0 after it, for every subset of rejections of up to 8 members
+    /// (the most a family at looks has), to a few units in the last place.
+    #[test]
+    fn named_graphs_give_their_methods_levels_after_any_rejections() {
+        for m in 1..=8usize {
+            for mask in 0u32..(1 << m) {
+                let rejected: Vec<bool> = (0..m).map(|j| mask >> j & 1 == 1).collect();
+                let open = rejected.iter().filter(|&&r| !r).count();
+                let first_open = rejected.iter().position(|&r| !r);
+                let (holm, bonferroni, fixed) = (
+                    Graph::holm(m).weights_after(&rejected),
+                    Graph::bonferroni(m).weights_after(&rejected),
+                    Graph::fixed_sequence(m).weights_after(&rejected),
+                );
+                for j in (0..m).filter(|&j| !rejected[j]) {
+                    let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * b;
+                    assert!(close(holm[j], 1.0 / open as f64), "Holm m {m} {rejected:?}: {}", holm[j]);
+                    assert!(close(bonferroni[j], 1.0 / m as f64), "Bonferroni m {m} {rejected:?}");
+                    // Whether the fixed sequence has reached j: all before it rejected.
+                    let reached = (0..j).all(|q| rejected[q]);
+                    assert_eq!(fixed[j], if reached { 1.0 } else { 0.0 }, "fixed m {m} {rejected:?} {first_open:?}");
                 }
             }
         }

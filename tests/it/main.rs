@@ -12,6 +12,7 @@ mod fuzz;
 mod golden;
 mod helpers;
 mod html_report;
+mod multiplicity;
 mod no_silent_wrong_number;
 mod pins;
 mod plots;

@@ -259,7 +259,7 @@ fn analysis(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning) ->
         // Where the trial stops (efficacy or futility at a look, else the final analysis).
         expected_duration_months: cut.map(|d| d.mean),
         multiplicity: (family.len() > 1).then(|| {
-            let graph = s.analysis.multiplicity.as_ref().filter(|m| m.method.by_graph()).map(|m| &m.graph);
+            let graph = s.analysis.multiplicity.as_ref().filter(|m| m.method.shows_graph()).map(|m| &m.graph);
             Multiplicity {
                 method: s.analysis.multiplicity.as_ref().map_or("none", |m| m.method.name()).into(),
                 endpoints: family.iter().map(|&i| s.endpoints[i].name.clone()).collect(),

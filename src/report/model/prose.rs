@@ -231,7 +231,7 @@ fn multiplicity_rule(s: &Scenario) -> Vec<String> {
         names.join(", "),
         m.alpha
     ));
-    if m.method.by_graph() {
+    if m.method.shows_graph() {
         let mut edges = Vec::new();
         for (i, row) in m.graph.transitions.iter().enumerate() {
             for (k, &g) in row.iter().enumerate().filter(|&(_, &g)| g > 0.0) {
