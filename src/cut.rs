@@ -249,9 +249,9 @@ pub fn interim_months(
     final_month: f64,
 ) -> (Vec<f64>, Vec<bool>) {
     use crate::scenario::Looks;
-    let looks = &s.analysis.looks;
+    let looks = &s.analysis().looks;
     let n = looks.count();
-    let gap = s.analysis.look_gap_months;
+    let gap = s.analysis().look_gap_months;
     let (mut months, mut reached): (Vec<f64>, Vec<bool>) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut by_events = |f: f64| {
         let k = (f * planned_events - 1e-9).ceil().max(1.0) as usize;
@@ -356,25 +356,25 @@ impl Planning {
 
     fn compute(s: &Scenario, monitored: Option<EndpointId>) -> Planning {
         use crate::scenario::{Cut, Looks};
-        let n_looks = s.analysis.looks.count();
-        let target = match s.analysis.cut {
+        let n_looks = s.analysis().looks.count();
+        let target = match s.analysis().cut {
             Cut::Events { endpoint, events } => Some((endpoint, events as f64)),
             Cut::Month(_) | Cut::MinFollowUp(_) => None,
         };
-        let mut events: Vec<f64> = s.endpoints.iter().map(|_| f64::NAN).collect();
+        let mut events: Vec<f64> = s.endpoints().iter().map(|_| f64::NAN).collect();
         if let Some((e, d)) = target {
             events[e] = d;
         }
         // Looks whose information is known in advance: by information, without a minimum gap.
-        let information = match s.analysis.looks {
+        let information = match s.analysis().looks {
             Looks::Information(_) => true,
             Looks::Months(_) | Looks::Combined { .. } => false,
         };
-        let by_information = information && s.analysis.look_gap_months == 0.0;
+        let by_information = information && s.analysis().look_gap_months == 0.0;
         let simulate = n_looks > 1
             && monitored.is_some()
-            && (target.is_none() || !by_information || s.analysis.multiplicity.is_some());
-        let fractions = match &s.analysis.looks {
+            && (target.is_none() || !by_information || s.analysis().multiplicity.is_some());
+        let fractions = match &s.analysis().looks {
             Looks::Information(f) if by_information => f.clone(),
             Looks::Information(_) | Looks::Months(_) | Looks::Combined { .. } => vec![f64::NAN; n_looks],
         };
@@ -386,11 +386,11 @@ impl Planning {
         let (sums, mut at_looks) = planning_sums(s, pe, events[pe]);
         let n = PLANNING_TRIALS as f64;
         for (i, e) in events.iter_mut().enumerate() {
-            if e.is_nan() && TteSpec::new(s, &s.endpoints[i].kind).is_some() {
+            if e.is_nan() && TteSpec::new(s, &s.endpoints()[i].kind).is_some() {
                 *e = sums[i] as f64 / n;
             }
         }
-        let by_months = match s.analysis.looks {
+        let by_months = match s.analysis().looks {
             Looks::Months(_) => true,
             Looks::Information(_) | Looks::Combined { .. } => false,
         };
@@ -415,11 +415,11 @@ impl Planning {
 fn horizon(s: &Scenario) -> f64 {
     use crate::scenario::{Accrual, Cut};
     use crate::simulate::{SimBuffers, Simulator, Trial};
-    let n = s.enrollment.sample_size as f64;
-    match s.analysis.cut {
+    let n = s.enrollment().sample_size as f64;
+    match s.analysis().cut {
         Cut::Month(m) => m,
         Cut::MinFollowUp(f) => {
-            f + match &s.enrollment.accrual {
+            f + match &s.enrollment().accrual {
                 Accrual::Uniform { months } => *months,
                 // The month at which the expected arrivals reach the sample size.
                 Accrual::Piecewise { starts, rates } => {
@@ -439,7 +439,7 @@ fn horizon(s: &Scenario) -> f64 {
         }
         Cut::Events { endpoint, events } => {
             let spec =
-                TteSpec::new(s, &s.endpoints[endpoint].kind).expect("validated: the cut's endpoint is time to event");
+                TteSpec::new(s, &s.endpoints()[endpoint].kind).expect("validated: the cut's endpoint is time to event");
             use rayon::prelude::*;
             let sim = Simulator::new(s).with_seed(PLANNING_SEED);
             // In parallel, summed in trial order (the same sum for any thread count).
@@ -449,7 +449,7 @@ fn horizon(s: &Scenario) -> f64 {
                     || (SimBuffers::default(), Trial::default(), Vec::new(), Vec::new()),
                     |(buf, trial, out, months), i| {
                         sim.simulate_trial(i, buf, trial);
-                        outcomes(&spec, &trial.patients, s.assessments.as_ref(), out, Some(months));
+                        outcomes(&spec, &trial.patients, s.assessments(), out, Some(months));
                         kth_month(months, events as usize)
                             .unwrap_or_else(|| month_of_last_observation(&trial.patients, out))
                     },
@@ -468,12 +468,12 @@ fn planning_sums(s: &Scenario, pe: EndpointId, planned_events: f64) -> (Vec<u64>
     use crate::simulate::{SimBuffers, Simulator, Trial};
     use rayon::prelude::*;
     let sim = Simulator::new(s).with_seed(PLANNING_SEED);
-    let specs: Vec<Option<TteSpec>> = s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect();
-    let n_interims = s.analysis.looks.count() - 1;
+    let specs: Vec<Option<TteSpec>> = s.endpoints().iter().map(|e| TteSpec::new(s, &e.kind)).collect();
+    let n_interims = s.analysis().looks.count() - 1;
     let count = |patients: &[Patient], out: &[(f64, u8)], month: f64| {
         patients.iter().zip(out).filter(|(p, o)| observe(p, **o, month).is_some_and(|(_, st)| st == 1)).count() as u64
     };
-    let zero = || (vec![0u64; s.endpoints.len()], vec![0u64; n_interims]);
+    let zero = || (vec![0u64; s.endpoints().len()], vec![0u64; n_interims]);
     (0..PLANNING_TRIALS as usize)
         .into_par_iter()
         .with_min_len(64)
@@ -482,12 +482,12 @@ fn planning_sums(s: &Scenario, pe: EndpointId, planned_events: f64) -> (Vec<u64>
             |(mut buf, mut trial, mut out, mut months, (mut sums, mut at)), i| {
                 sim.simulate_trial(i as u64, &mut buf, &mut trial);
                 let patients = &trial.patients[..];
-                let final_month = match s.analysis.cut {
+                let final_month = match s.analysis().cut {
                     Cut::Month(m) => m,
                     Cut::MinFollowUp(m) => patients.iter().map(|p| p.entry).fold(0.0, f64::max) + m,
                     Cut::Events { endpoint, events } => {
                         let spec = specs[endpoint].as_ref().expect("validated: the cut's endpoint is time to event");
-                        outcomes(spec, patients, s.assessments.as_ref(), &mut out, Some(&mut months));
+                        outcomes(spec, patients, s.assessments(), &mut out, Some(&mut months));
                         kth_month(&mut months, events as usize)
                             .unwrap_or_else(|| month_of_last_observation(patients, &out))
                     }
@@ -495,7 +495,7 @@ fn planning_sums(s: &Scenario, pe: EndpointId, planned_events: f64) -> (Vec<u64>
                 for (i, spec) in specs.iter().enumerate() {
                     let Some(spec) = spec else { continue };
                     let want_months = (i == pe).then_some(&mut months);
-                    outcomes(spec, patients, s.assessments.as_ref(), &mut out, want_months);
+                    outcomes(spec, patients, s.assessments(), &mut out, want_months);
                     sums[i] += count(patients, &out, final_month);
                     if i == pe && n_interims > 0 {
                         let (interim, _) = interim_months(s, planned_events, &mut months, final_month);

@@ -56,10 +56,10 @@ impl Drop for Lent<'_> {
 /// The endpoints whose joint rejection is reported as "all" / "at least one": the
 /// multiplicity family, or else every endpoint with a test.
 pub fn family(s: &Scenario) -> Vec<usize> {
-    match &s.analysis.multiplicity {
+    match &s.analysis().multiplicity {
         Some(m) => m.endpoints.clone(),
         None => s
-            .endpoints
+            .endpoints()
             .iter()
             .enumerate()
             .filter(|(_, e)| match e.kind {

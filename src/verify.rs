@@ -582,7 +582,7 @@ fn golden() -> Check {
                 continue;
             }
         };
-        let summary = crate::engine::run(&s, 0..s.replicates, |_| {});
+        let summary = crate::engine::run(&s, 0..s.replicates(), |_| {});
         let report = crate::report::model::RunReport::new(&s, &summary, true);
         let got = crate::report::export::render(
             crate::report::export::Format::Json,
@@ -608,9 +608,9 @@ fn calibration() -> Check {
         sets.push("study.replicates=4000".into());
         let s = scenario::from_str(CANONICAL_NULL, "scenarios/null-efs-logrank.toml", &sets)
             .expect("the bundled null scenario is valid");
-        let summary = crate::engine::run(&s, 0..s.replicates, |_| {});
-        let rate = summary.endpoints[0].rejections as f64 / s.replicates as f64;
-        let four_se = 4.0 * (0.025f64 * 0.975 / s.replicates as f64).sqrt();
+        let summary = crate::engine::run(&s, 0..s.replicates(), |_| {});
+        let rate = summary.endpoints[0].rejections as f64 / s.replicates() as f64;
+        let four_se = 4.0 * (0.025f64 * 0.975 / s.replicates() as f64).sqrt();
         c.close(&format!("{label}: type I error"), Some(rate), Some(0.025), four_se, 0.0);
     }
     c

@@ -27,7 +27,7 @@ impl Plan<'_> {
         record: &mut [f64],
     ) -> (usize, bool, [bool; 8]) {
         let s = self.scenario;
-        let m = s.analysis.multiplicity.as_ref().expect("a family");
+        let m = s.analysis().multiplicity.as_ref().expect("a family");
         let n_looks = looks.len();
         let members = &m.endpoints;
         let p = members.iter().position(|&i| i == pe).expect("validated: the monitored endpoint is in the family");
@@ -100,7 +100,7 @@ impl Plan<'_> {
     /// the record says so, and the report counts it.
     pub(super) fn look_months(&self, patients: &[Patient], scratch: &mut Scratch) -> (Vec<f64>, Vec<bool>, bool) {
         let s = self.scenario;
-        let (final_month, cut_reached) = match s.analysis.cut {
+        let (final_month, cut_reached) = match s.analysis().cut {
             Cut::Month(m) => (m, true),
             Cut::MinFollowUp(m) => (patients.iter().map(|p| p.entry).fold(0.0, f64::max) + m, true),
             Cut::Events { endpoint, events } => {
@@ -111,7 +111,7 @@ impl Plan<'_> {
                 }
             }
         };
-        let n = s.analysis.looks.count();
+        let n = s.analysis().looks.count();
         let Some(pe) = self.months_of.filter(|_| n > 1) else {
             return (vec![final_month; n], vec![cut_reached; n], cut_reached);
         };
@@ -129,7 +129,7 @@ impl Plan<'_> {
     /// events), computed with its efficacy boundaries. Memoised per worker.
     pub(super) fn harm_bounds(&self, e: usize, events: &[u32], scratch: &mut Scratch) -> Option<Vec<f64>> {
         let s = self.scenario;
-        let h = s.analysis.harm?;
+        let h = s.analysis().harm?;
         if let Some(b) = scratch.harm.get(events) {
             return Some(b.clone());
         }
@@ -138,9 +138,9 @@ impl Plan<'_> {
         let (keep, t, spend) = information(&info, self.planning.events[e]);
         let mut out = vec![f64::NEG_INFINITY; n];
         if !keep.is_empty() {
-            let a = s.endpoints[e].alpha;
+            let a = s.endpoints()[e].alpha;
             let (_, lower) =
-                spending::boundaries_with_harm(s.analysis.spending, a, h.spending, h.alpha, &t, &spend, spending::R);
+                spending::boundaries_with_harm(s.analysis().spending, a, h.spending, h.alpha, &t, &spend, spending::R);
             for (j, &k) in keep.iter().enumerate() {
                 out[k] = lower[j];
             }
@@ -175,15 +175,15 @@ impl Plan<'_> {
     ) -> (Vec<f64>, Vec<bool>, bool) {
         let s = self.scenario;
         let pe = self.months_of.expect("validated: an event-driven cut");
-        let t = match &s.analysis.looks {
+        let t = match &s.analysis().looks {
             Looks::Information(t) => t,
             Looks::Months(_) | Looks::Combined { .. } => unreachable!("validated: looks by information"),
         };
         let n = t.len();
         let planned = planned_look_events(&self.planning, pe, n);
         let (eff, fut) = &self.planned[pe];
-        let ep = &s.endpoints[pe];
-        let r = s.arms[ep.treatment].allocation as f64 / s.arms[ep.control.expect("two arms")].allocation as f64;
+        let ep = &s.endpoints()[pe];
+        let r = s.arms()[ep.treatment].allocation as f64 / s.arms()[ep.control.expect("two arms")].allocation as f64;
         let theta0 = ep.null_hazard_ratio();
         let (mut months, mut reached) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let (mut target, mut previous, mut weighted) = (planned[0], (0.0f64, 0.0f64), 0.0f64);
@@ -250,7 +250,7 @@ impl Plan<'_> {
         let s = self.scenario;
         let d = Design::own(s, e, true, true);
         let mut b = self.observed_bounds(e, d, events, &mut scratch.bounds);
-        if let Some((below, hazard_ratio)) = conditional_power_rule(s.analysis.futility) {
+        if let Some((below, hazard_ratio)) = conditional_power_rule(s.analysis().futility) {
             let effect = cp_effect(s, e, hazard_ratio);
             for k in 0..events.len() - 1 {
                 if b.0[k].is_finite() {
@@ -265,10 +265,10 @@ impl Plan<'_> {
     /// events up to k): its own design's, with later looks at their planned events.
     pub(super) fn expected_design(&self, e: usize, observed: &[u32], scratch: &mut Scratch) -> (Vec<f64>, Vec<f64>) {
         let s = self.scenario;
-        let n = s.analysis.looks.count();
+        let n = s.analysis().looks.count();
         let (v, info) = outlook(s, &self.planning, e, observed, n);
         // With a binding rule the efficacy boundaries are those computed with it.
-        let d = Design::own(s, e, s.analysis.binding_futility, false);
+        let d = Design::own(s, e, s.analysis().binding_futility, false);
         (self.observed_bounds(e, d, &v, &mut scratch.bounds).0, info)
     }
 
@@ -300,8 +300,8 @@ impl Plan<'_> {
     /// from the z and events `record` holds there, into the look's fields.
     pub(super) fn conditional_powers(&self, e: usize, stop: usize, scratch: &mut Scratch, record: &mut [f64]) {
         let s = self.scenario;
-        let Some(cp) = s.analysis.conditional_power else { return };
-        let n = s.analysis.looks.count();
+        let Some(cp) = s.analysis().conditional_power else { return };
+        let n = s.analysis().looks.count();
         let effects = [
             (look::CP_ESTIMATE, Some(spending::Effect::Estimate)),
             (look::CP_ASSUMED, self.truth[e].map(|h| cp_effect(s, e, Some(h)))),
@@ -339,8 +339,8 @@ impl Plan<'_> {
         let at_plan =
             keep.len() == n && t.iter().zip(&spend).zip(&self.planning.fractions).all(|((a, b), f)| a == f && b == f);
         if at_plan
-            && d.spending == s.analysis.spending
-            && d.alpha == s.endpoints[e].alpha
+            && d.spending == s.analysis().spending
+            && d.alpha == s.endpoints()[e].alpha
             && d.futility
             && d.harm == (s.monitored() == Some(e))
             && d.resolution == spending::R

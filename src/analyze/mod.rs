@@ -28,7 +28,7 @@ use crate::stats::{Obs, RiskTable, binary, cif, maxcombo, normal};
 /// (entered less than the assessment month before the cut); a patient lost before the
 /// assessment counts as a non-responder (intention to treat).
 pub fn assessed_response(s: &Scenario, response: ResponseId, p: &Patient, m: &Marks, cut_month: f64) -> Option<bool> {
-    let at = s.cohorts[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months);
+    let at = s.cohorts()[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months);
     (p.entry + at <= cut_month).then_some(m.responses & (1u64 << response) != 0 && p.dropout >= at)
 }
 
@@ -58,13 +58,13 @@ pub struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     pub fn new(s: &'a Scenario) -> Plan<'a> {
-        let n_looks = s.analysis.looks.count();
+        let n_looks = s.analysis().looks.count();
         let mut endpoint = Vec::new();
         let planning = cut::Planning::of(s, s.monitored());
         let grid = curve_grid(planning.horizon);
         let mut at = global::COUNT + look::COUNT * n_looks;
         let mut curves = Vec::new();
-        for e in &s.endpoints {
+        for e in s.endpoints() {
             endpoint.push(at);
             at += field::MILESTONES + 2 * milestones(e).len();
             let tte = match e.kind {
@@ -77,20 +77,20 @@ impl<'a> Plan<'a> {
             }
         }
         let primary = s.primary();
-        let cohorts = primary.filter(|&pe| s.cohorts.len() > 1 && two_arm_tte(&s.endpoints[pe])).map(|_| at);
+        let cohorts = primary.filter(|&pe| s.cohorts().len() > 1 && two_arm_tte(&s.endpoints()[pe])).map(|_| at);
         if cohorts.is_some() {
-            at += s.cohorts.len();
+            at += s.cohorts().len();
         }
         let monitored = s.monitored();
-        let tte: Vec<Option<TteSpec>> = s.endpoints.iter().map(|e| TteSpec::new(s, &e.kind)).collect();
-        let months_of = match s.analysis.cut {
+        let tte: Vec<Option<TteSpec>> = s.endpoints().iter().map(|e| TteSpec::new(s, &e.kind)).collect();
+        let months_of = match s.analysis().cut {
             Cut::Events { endpoint, .. } => Some(endpoint),
             Cut::Month(_) | Cut::MinFollowUp(_) => monitored,
         };
         // Each endpoint's own design at the planned fractions.
         let (keep, t, _) = information(&planning.fractions, 1.0);
         let planned: Vec<Bounds> = s
-            .endpoints
+            .endpoints()
             .iter()
             .enumerate()
             .map(|(i, _)| design_bounds(s, Design::own(s, i, true, monitored == Some(i)), n_looks, &keep, &t, &t))
@@ -100,7 +100,7 @@ impl<'a> Plan<'a> {
             planned[pe].1 = f;
         }
         let levels = s
-            .endpoints
+            .endpoints()
             .iter()
             .enumerate()
             .map(|(i, e)| {
@@ -109,13 +109,13 @@ impl<'a> Plan<'a> {
                 }
                 let mut levels = vec![e.alpha];
                 levels.extend(planned[i].0.last().map(|&b| normal::upper_tail(b)));
-                if let Some(m) = s.analysis.multiplicity.as_ref().filter(|m| m.endpoints.contains(&i)) {
+                if let Some(m) = s.analysis().multiplicity.as_ref().filter(|m| m.endpoints.contains(&i)) {
                     levels.extend((1..=m.endpoints.len()).map(|k| m.alpha / k as f64));
                 }
                 levels
             })
             .collect();
-        let family_looks = monitored.is_some() && s.analysis.multiplicity.is_some();
+        let family_looks = monitored.is_some() && s.analysis().multiplicity.is_some();
         Plan {
             scenario: s,
             family_looks,
@@ -126,16 +126,16 @@ impl<'a> Plan<'a> {
                 endpoint,
                 looks: global::COUNT,
                 n_looks,
-                milestones: s.endpoints.iter().map(|e| milestones(e).len()).collect(),
+                milestones: s.endpoints().iter().map(|e| milestones(e).len()).collect(),
                 curves,
                 horizon: planning.horizon,
                 grid,
-                sample_size: s.enrollment.sample_size,
+                sample_size: s.enrollment().sample_size,
                 cohorts,
-                n_cohorts: s.cohorts.len(),
-                conditional_power: s.analysis.conditional_power.is_some() && monitored.is_some(),
+                n_cohorts: s.cohorts().len(),
+                conditional_power: s.analysis().conditional_power.is_some() && monitored.is_some(),
             },
-            truth: (0..s.endpoints.len()).map(|i| crate::design::analytic::true_estimate(s, i)).collect(),
+            truth: (0..s.endpoints().len()).map(|i| crate::design::analytic::true_estimate(s, i)).collect(),
             tte,
             primary,
             planned,
@@ -282,13 +282,13 @@ impl Plan<'_> {
         let s = self.scenario;
         let patients = &trial.patients[..];
         record.fill(f64::NAN);
-        scratch.outcomes.resize_with(s.endpoints.len(), Vec::new);
+        scratch.outcomes.resize_with(s.endpoints().len(), Vec::new);
         // With a visit schedule, when each first event is seen: the same for every endpoint.
-        if s.assessments.is_some() {
-            cut::first_visits(patients, s.assessments.as_ref(), &mut scratch.visits);
+        if s.assessments().is_some() {
+            cut::first_visits(patients, s.assessments(), &mut scratch.visits);
         }
         self.outcomes(patients, scratch);
-        let (looks, reached, cut_reached) = match &s.analysis.reestimation {
+        let (looks, reached, cut_reached) = match &s.analysis().reestimation {
             Some(re) => self.reestimated(re, patients, scratch, record),
             None => self.look_months(patients, scratch),
         };
@@ -313,7 +313,7 @@ impl Plan<'_> {
         record[global::FUTILITY] = if harmed { 2.0 } else { futility as u8 as f64 };
         record[global::PATIENTS] = patients.iter().filter(|p| p.entry <= cut_month).count() as f64;
         // Every endpoint at the analysis cut.
-        for (i, e) in s.endpoints.iter().enumerate() {
+        for (i, e) in s.endpoints().iter().enumerate() {
             let base = self.layout.endpoint[i];
             match &e.kind {
                 EndpointKind::TimeToEvent { milestones, competing, .. } => {
@@ -348,7 +348,7 @@ impl Plan<'_> {
         }
         match family_rejected {
             Some(rejected) => {
-                let m = s.analysis.multiplicity.as_ref().expect("a family");
+                let m = s.analysis().multiplicity.as_ref().expect("a family");
                 for b in &self.layout.endpoint {
                     record[b + field::ADJUSTED] = record[b + field::REJECTED];
                 }
@@ -369,7 +369,7 @@ impl Plan<'_> {
             match spec {
                 Some(spec) => {
                     let months = (Some(i) == self.months_of).then_some(&mut scratch.months);
-                    match &s.assessments {
+                    match &s.assessments() {
                         Some(schedule) => {
                             cut::outcomes_seen_at(spec, patients, Some(schedule), &scratch.visits, out, months)
                         }
@@ -400,7 +400,7 @@ impl Plan<'_> {
             let pe = monitored.expect("a family at looks has a monitored endpoint");
             let (st, fu, rejected) = self.family_at_looks(pe, patients, looks, scratch, record);
             (stop, futility, family_rejected) = (st, fu, Some(rejected));
-        } else if monitored.is_some() && s.analysis.reestimation.is_some() {
+        } else if monitored.is_some() && s.analysis().reestimation.is_some() {
             // `reestimated` wrote the looks: the combination statistic against the planned
             // boundaries.
             let at = |k: usize, f: usize| record[self.layout.looks + look::COUNT * k + f];
@@ -472,7 +472,7 @@ impl Plan<'_> {
         record: &mut [f64],
     ) {
         let s = self.scenario;
-        let e = &s.endpoints[i];
+        let e = &s.endpoints()[i];
         let Stopped { cut_month, stop, futility, monitored, family_rejected } = at;
         let n_looks = self.layout.n_looks;
         let base = self.layout.endpoint[i];
@@ -481,15 +481,15 @@ impl Plan<'_> {
         record[base + field::P] = r.p;
         record[base + field::ESTIMATE] = r.estimate;
         record[base + field::EVENTS] = r.events as f64;
-        let member = s.analysis.multiplicity.as_ref().and_then(|m| m.endpoints.iter().position(|&x| x == i));
+        let member = s.analysis().multiplicity.as_ref().and_then(|m| m.endpoints.iter().position(|&x| x == i));
         let rejected = if let (Some(_), Some(j)) = (family_rejected, member) {
             // Unadjusted: the endpoint's own group-sequential test at its own α,
             // at the look where the trial stopped.
-            let m = s.analysis.multiplicity.as_ref().expect("a family");
+            let m = s.analysis().multiplicity.as_ref().expect("a family");
             let d = Design { spending: m.spending[j], alpha: e.alpha, futility: false, resolution: 16, harm: false };
             let b = self.observed_bounds(i, d, &scratch.family_events[j], &mut scratch.bounds);
             r.z >= b.0[stop]
-        } else if Some(i) == monitored && s.analysis.reestimation.is_some() {
+        } else if Some(i) == monitored && s.analysis().reestimation.is_some() {
             // The combination test decides, not the log-rank z at the cut.
             let b = self.layout.looks + look::COUNT * stop;
             !futility && record[b + look::Z] >= record[b + look::BOUNDARY]
@@ -515,9 +515,9 @@ impl Plan<'_> {
         let c = self.layout.curves[i].expect("a time-to-event endpoint has a curve");
         curves(e, &self.layout.grid, competing, scratch, last, &mut record[c..c + 2 * self.layout.grid.len()]);
         if let Some(at) = self.layout.cohorts.filter(|_| Some(i) == self.primary) {
-            self.cohort_estimates(i, patients, cut_month, scratch, &mut record[at..at + s.cohorts.len()]);
+            self.cohort_estimates(i, patients, cut_month, scratch, &mut record[at..at + s.cohorts().len()]);
         }
-        if s.assessments.is_some() {
+        if s.assessments().is_some() {
             let spec = self.tte[i].as_ref().expect("time-to-event endpoint");
             scratch.exact.clear();
             scratch.exact.extend(patients.iter().map(|p| spec.outcome(p, None)));

@@ -9,7 +9,7 @@ impl Plan<'_> {
         for b in &self.layout.endpoint {
             record[b + field::ADJUSTED] = record[b + field::REJECTED];
         }
-        let Some(m) = &s.analysis.multiplicity else { return };
+        let Some(m) = &s.analysis().multiplicity else { return };
         let base = |e: usize| self.layout.endpoint[e];
         let ps: Vec<f64> = m.endpoints.iter().map(|&e| member_p(m.method, &record[base(e)..])).collect();
         for (&e, r) in m.endpoints.iter().zip(m.graph.test(&ps, m.alpha)) {

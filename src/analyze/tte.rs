@@ -15,7 +15,7 @@ impl Plan<'_> {
         estimate: bool,
     ) -> TteResult {
         let s = self.scenario;
-        let e = &s.endpoints[i];
+        let e = &s.endpoints()[i];
         let (test, null_hazard_ratio) = match &e.kind {
             EndpointKind::TimeToEvent { test, null_hazard_ratio, .. } => (test, null_hazard_ratio),
             EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => unreachable!("time-to-event endpoint"),
@@ -129,7 +129,7 @@ impl Plan<'_> {
         scratch: &mut Scratch,
         null_hazard: f64,
     ) -> TteResult {
-        let e = &self.scenario.endpoints[i];
+        let e = &self.scenario.endpoints()[i];
         let outcomes = &scratch.outcomes[i];
         let (mut events, mut exposure) = (0u64, 0.0);
         for (p, &o) in patients.iter().zip(outcomes) {
@@ -189,7 +189,7 @@ impl Plan<'_> {
         scratch: &mut Scratch,
         out: &mut [f64],
     ) {
-        let e = &self.scenario.endpoints[i];
+        let e = &self.scenario.endpoints()[i];
         let control = e.control.expect("a two-arm endpoint");
         for (k, slot) in out.iter_mut().enumerate() {
             scratch.obs.clear();

@@ -136,8 +136,8 @@ fn run_scenario(
     }
     let shard = shard.map(shard::parse).transpose()?;
     let range = match shard {
-        Some((k, n)) => crate::engine::shard_range(s.replicates, k, n),
-        None => 0..s.replicates,
+        Some((k, n)) => crate::engine::shard_range(s.replicates(), k, n),
+        None => 0..s.replicates(),
     };
     let threads = thread_count(threads)?;
     let toml = scenario::to_toml(&s);
@@ -177,7 +177,7 @@ fn run_scenario(
     if let Some(t) = &checkpoint_target {
         t.write(report::checkpoint::write(&toml, range.start, range.end, done, &summary).as_bytes())?;
     }
-    let complete = !outcome.interrupted && range.start == 0 && range.end == s.replicates;
+    let complete = !outcome.interrupted && range.start == 0 && range.end == s.replicates();
     let mut value = report::model::RunReport::new(&s, &summary, complete).timed(&s, seconds, threads);
     if outcome.interrupted {
         value.interrupted = Some(report::model::Interrupted {
@@ -198,9 +198,9 @@ fn run_scenario(
     }
     if let Some((ns, what)) = &null {
         if !quiet {
-            eprintln!("peritrial: the same {} virtual trials under the null", ns.replicates);
+            eprintln!("peritrial: the same {} virtual trials under the null", ns.replicates());
         }
-        let o = pool.install(|| crate::engine::run_controlled(ns, 0..ns.replicates, &stop, |_, _| {}, |_, _| {}));
+        let o = pool.install(|| crate::engine::run_controlled(ns, 0..ns.replicates(), &stop, |_, _| {}, |_, _| {}));
         if o.interrupted {
             emit_report(&value, format, out)?;
             return Err(CliError::Failure(
@@ -211,7 +211,7 @@ fn run_scenario(
     }
     if let Some((k, n)) = shard {
         // A shard's output is for `merge`: JSON with the state merging needs.
-        let section = report::shard::shard_section(&toml, k, n, range.start, range.end, s.replicates, &summary);
+        let section = report::shard::shard_section(&toml, k, n, range.start, range.end, s.replicates(), &summary);
         value.shard = Some(section);
         if format != Format::Json {
             eprintln!("note: a shard's report is written as JSON (for peritrial merge)");

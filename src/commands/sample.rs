@@ -94,7 +94,7 @@ fn write_sample(
             }
         }
         if files.per_trial {
-            for (k, e) in s.endpoints.iter().enumerate() {
+            for (k, e) in s.endpoints().iter().enumerate() {
                 if let Some(text) = export::per_trial(s, k, trial, cut) {
                     let path = dir.join(format!("trial_{:05}_{}.csv", i + 1, e.name));
                     report::emit(&text, Some(&path), true)?;
@@ -109,7 +109,7 @@ fn write_sample(
             eprintln!(
                 "peritrial: writing {trials} trial{} of {} patients to {}: about {:.1} MB",
                 if trials == 1 { "" } else { "s" },
-                s.enrollment.sample_size,
+                s.enrollment().sample_size,
                 dir.display(),
                 (bytes.len() as u64 * trials) as f64 / 1e6
             );

@@ -111,16 +111,16 @@ fn set_up<'a>(
     }
     let s = scenario::load(&args.scenario, &args.sets)?;
     let e = s.endpoint_index(endpoint).ok_or_else(|| {
-        let names: Vec<&str> = s.endpoints.iter().map(|e| e.name.as_str()).collect();
+        let names: Vec<&str> = s.endpoints().iter().map(|e| e.name.as_str()).collect();
         CliError::Input(format!("--endpoint {endpoint}: no such endpoint; the endpoints are {}", names.join(", ")))
     })?;
-    match s.endpoints[e].kind {
+    match s.endpoints()[e].kind {
         scenario::EndpointKind::TimeToEvent { .. } | scenario::EndpointKind::Binary { .. } => {}
         scenario::EndpointKind::Safety { .. } => {
             return Err(CliError::Input(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));
         }
     }
-    let event_cut = match s.analysis.cut {
+    let event_cut = match s.analysis().cut {
         scenario::Cut::Events { .. } => true,
         scenario::Cut::Month(_) | scenario::Cut::MinFollowUp(_) => false,
     };
@@ -147,7 +147,7 @@ fn set_up<'a>(
 /// Refuses a search estimated above 24 h (from a short calibration run at the start value);
 /// says how long one above 10 s takes.
 fn refuse_if_too_long(search: &Search, pool: &rayon::ThreadPool, threads: usize, quiet: bool) -> Result<(), CliError> {
-    let (path, start, replicates) = (search.path(), search.start, search.s.replicates);
+    let (path, start, replicates) = (search.path(), search.start, search.s.replicates());
     let s0 = search.at(start.clamp(search.min, search.max), replicates)?;
     let per = pool.install(|| crate::engine::seconds_per_replicate(&s0, 0, (8 * threads as u64).min(64)));
     let (typical, most) = (per * replicates as f64 * SIZE_EVALUATIONS.0, per * replicates as f64 * SIZE_EVALUATIONS.1);
@@ -202,7 +202,7 @@ fn drive(search: &Search, ck: &Path, next: Option<&Path>, record: &[PathBuf], qu
                 search.start,
                 search.min,
                 search.max,
-                search.s.replicates,
+                search.s.replicates(),
                 |v, r| match finished.iter().find(|x| x.value == v && x.replicates == r) {
                     Some(x) => Ok((x.rejections as f64 / r as f64, x.missed as f64 / r as f64)),
                     None => {
@@ -264,7 +264,7 @@ fn run_search(
         search.start,
         search.min,
         search.max,
-        search.s.replicates,
+        search.s.replicates(),
         |v, r| {
             let share = |e: &SizeEvaluation| (e.rejections as f64 / r as f64, e.missed as f64 / r as f64);
             if let Some(done) = finished.iter().find(|x| x.value == v && x.replicates == r) {
@@ -391,13 +391,13 @@ fn recorded_evaluation(path: &Path, search: &Search) -> Result<SizeEvaluation, C
     }
     let theirs = scenario::from_str(&r.provenance.scenario_toml, &name, &[])?;
     let value = match search.varied {
-        Varied::CutEvents => match theirs.analysis.cut {
+        Varied::CutEvents => match theirs.analysis().cut {
             scenario::Cut::Events { events, .. } => events as u64,
             scenario::Cut::Month(_) | scenario::Cut::MinFollowUp(_) => {
                 return Err(bad("its cut is not event-driven; this search varies analysis.cut.events".into()));
             }
         },
-        Varied::SampleSize => theirs.enrollment.sample_size as u64,
+        Varied::SampleSize => theirs.enrollment().sample_size as u64,
     };
     let ours = scenario::to_toml(&search.at(value, r.replicates)?);
     if ours != r.provenance.scenario_toml {
@@ -406,7 +406,7 @@ fn recorded_evaluation(path: &Path, search: &Search) -> Result<SizeEvaluation, C
             r.replicates
         )));
     }
-    let endpoint = &s.endpoints[e].name;
+    let endpoint = &s.endpoints()[e].name;
     let rejections = r
         .endpoints
         .iter()

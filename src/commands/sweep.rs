@@ -59,7 +59,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     for (k, point) in grid.iter().enumerate() {
         let s = load(k)?;
         hash.add(point, &scenario::to_toml(&s));
-        replicates.push(s.replicates);
+        replicates.push(s.replicates());
     }
     let (sweep_sha256, grid_sha256) = hash.finish();
     if let Some((k, n)) = shard {
@@ -154,7 +154,7 @@ fn run_points(
     let mut estimate = 0.0;
     for k in sink.points()..grid.len() {
         let s = load(k)?;
-        if let Some(e) = pool.install(|| refuse_if_too_long(&s, 0, s.replicates, threads, out_force(out)))? {
+        if let Some(e) = pool.install(|| refuse_if_too_long(&s, 0, s.replicates(), threads, out_force(out)))? {
             estimate += e;
         }
     }
@@ -171,7 +171,8 @@ fn run_points(
     let started = std::time::Instant::now();
     for k in sink.points()..grid.len() {
         let s = load(k)?;
-        let outcome = pool.install(|| crate::engine::run_controlled(&s, 0..s.replicates, &stop, |_, _| {}, |_, _| {}));
+        let outcome =
+            pool.install(|| crate::engine::run_controlled(&s, 0..s.replicates(), &stop, |_, _| {}, |_, _| {}));
         if outcome.interrupted {
             bar.finish_and_clear();
             let resume = match resumable.checkpoint {

@@ -156,7 +156,7 @@ pub struct TteAssumptions {
 }
 
 pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> {
-    let e = &s.endpoints[endpoint];
+    let e = &s.endpoints()[endpoint];
     let events = match &e.kind {
         EndpointKind::TimeToEvent { events, test, .. } => match test {
             TimeToEventTest::Logrank
@@ -172,11 +172,11 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
     // Death after recurrence makes the hazard of an endpoint that counts death depend on the
     // other causes: no single hazard ratio describes it.
     let death = s.event_index(crate::scenario::DEATH);
-    if death.is_some_and(|d| events.contains(&d)) && s.cohorts.iter().any(|c| c.death_after_recurrence.is_some()) {
+    if death.is_some_and(|d| events.contains(&d)) && s.cohorts().iter().any(|c| c.death_after_recurrence.is_some()) {
         return None;
     }
     let mut hr: Option<f64> = None;
-    for cohort in &s.cohorts {
+    for cohort in s.cohorts() {
         for &ev in events {
             let Some(m) = &cohort.events[ev] else { continue };
             if m.cure_fraction.iter().any(|&x| x > 0.0)
@@ -192,7 +192,7 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
             }
         }
     }
-    let control_hazard = match (s.cohorts.as_slice(), events.as_slice()) {
+    let control_hazard = match (s.cohorts(), events.as_slice()) {
         ([cohort], [ev]) => match cohort.events[*ev].as_ref().map(|m| (&m.distribution, m.hazard_ratio[c].ratios[0])) {
             Some((distribution, h)) if cohort.frailty_variance.is_none() => match distribution {
                 Distribution::Exponential { rate } => Some(rate * h),
@@ -204,7 +204,7 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
     };
     Some(TteAssumptions {
         hazard_ratio: hr?,
-        ratio: s.arms[t].allocation as f64 / s.arms[c].allocation as f64,
+        ratio: s.arms()[t].allocation as f64 / s.arms()[c].allocation as f64,
         control_hazard,
     })
 }
@@ -213,7 +213,7 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
 /// time-to-event endpoint with a constant one, the treatment arm's response or adverse-event
 /// rate, the difference of response rates.
 pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
-    let e = &s.endpoints[i];
+    let e = &s.endpoints()[i];
     match &e.kind {
         EndpointKind::TimeToEvent { test, .. } => match test {
             TimeToEventTest::OneSampleLogrank { .. } => None,
@@ -239,15 +239,15 @@ pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
 /// The response probability of an arm averaged over cohorts (each patient's cohort is drawn
 /// by share, so the number of responders is exactly binomial with this probability).
 pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
-    s.cohorts.iter().map(|c| c.share * c.responses[response].as_ref().map_or(0.0, |r| r.probability[arm])).sum()
+    s.cohorts().iter().map(|c| c.share * c.responses[response].as_ref().map_or(0.0, |r| r.probability[arm])).sum()
 }
 
 /// The probability that a patient of an arm is counted as a responder: responds and has not
 /// dropped out by the assessment (a dropout before it counts as no response, as
 /// `analyze::assessed_response` counts it), averaged over cohorts.
 pub fn counted_response(s: &Scenario, response: usize, arm: usize) -> f64 {
-    let h = s.dropout_hazard[arm];
-    s.cohorts
+    let h = s.dropout_hazard()[arm];
+    s.cohorts()
         .iter()
         .map(|c| {
             c.responses[response]
@@ -273,7 +273,7 @@ pub struct RatesCompanion {
 }
 
 pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> {
-    let e = &s.endpoints[endpoint];
+    let e = &s.endpoints()[endpoint];
     let (response, null_difference) = match &e.kind {
         EndpointKind::Binary { response, test, null_difference } => match test {
             BinaryTest::ChiSquare { continuity_correction: false } => (response, null_difference),
@@ -285,10 +285,10 @@ pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> 
         EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
     };
     let c = e.control?;
-    let (a1, a0) = (s.arms[e.treatment].allocation as f64, s.arms[c].allocation as f64);
+    let (a1, a0) = (s.arms()[e.treatment].allocation as f64, s.arms()[c].allocation as f64);
     let w1 = a1 / (a1 + a0);
     let (p1, p0) = (counted_response(s, *response, e.treatment), counted_response(s, *response, c));
-    let n = s.enrollment.sample_size as f64;
+    let n = s.enrollment().sample_size as f64;
     let finite = |x: f64| x.is_finite().then_some(x);
     Some(RatesCompanion {
         rates: (p1, p0),
@@ -302,13 +302,13 @@ pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> 
 
 /// A binary endpoint's closed-form operating characteristics, if it has one.
 pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, u64, f64)> {
-    let e = &s.endpoints[endpoint];
+    let e = &s.endpoints()[endpoint];
     let (response, test) = match &e.kind {
         EndpointKind::Binary { response, test, .. } => (response, test),
         EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
     };
     let p1 = mean_response(s, *response, e.treatment);
-    let n = s.enrollment.sample_size as u64;
+    let n = s.enrollment().sample_size as u64;
     match test {
         BinaryTest::ExactBinomial { null_rate } => {
             let (k, power) = exact_binomial_power(n, *null_rate, p1, e.alpha);
@@ -343,13 +343,13 @@ impl GroupSequential {
     pub fn of(s: &Scenario, e: usize) -> Option<GroupSequential> {
         use crate::scenario::{Futility, Looks};
         // An adaptive design (event re-estimation) has no closed-form companion.
-        if s.monitored() != Some(e) || s.analysis.reestimation.is_some() {
+        if s.monitored() != Some(e) || s.analysis().reestimation.is_some() {
             return None;
         }
         // The planned fractions; under looks at calendar months, the expected ones, without the
         // looks at which no information is expected.
-        let mut looks = match &s.analysis.looks {
-            Looks::Information(f) if s.analysis.look_gap_months == 0.0 => f.clone(),
+        let mut looks = match &s.analysis().looks {
+            Looks::Information(f) if s.analysis().look_gap_months == 0.0 => f.clone(),
             Looks::Information(_) | Looks::Months(_) | Looks::Combined { .. } => {
                 crate::cut::Planning::of(s, Some(e)).fractions
             }
@@ -369,20 +369,20 @@ impl GroupSequential {
             return None;
         }
         // Under a multiplicity family the monitored endpoint starts at its share of the family's α.
-        let alpha = match &s.analysis.multiplicity {
+        let alpha = match &s.analysis().multiplicity {
             Some(m) => m.alpha * m.endpoints.iter().position(|&i| i == e).map_or(0.0, |j| m.graph.weights[j]),
-            None => s.endpoints[e].alpha,
+            None => s.endpoints()[e].alpha,
         };
-        let mut efficacy = spending::boundaries(s.analysis.spending, alpha, looks);
+        let mut efficacy = spending::boundaries(s.analysis().spending, alpha, looks);
         let last = looks.len() - 1;
-        let binding = s.analysis.binding_futility;
-        let futility = match s.analysis.futility {
+        let binding = s.analysis().binding_futility;
+        let futility = match s.analysis().futility {
             None => None,
             Some(Futility::Z(z)) => {
                 let f: Vec<f64> = (0..looks.len()).map(|k| if k < last { z } else { f64::NEG_INFINITY }).collect();
                 if binding {
                     efficacy = spending::boundaries_with_floor(
-                        s.analysis.spending,
+                        s.analysis().spending,
                         alpha,
                         looks,
                         looks,
@@ -393,7 +393,7 @@ impl GroupSequential {
                 Some(f)
             }
             Some(Futility::BetaSpending { spending: bs, beta }) => {
-                let d = spending::beta_spending_design(s.analysis.spending, alpha, bs, beta, looks, looks, binding);
+                let d = spending::beta_spending_design(s.analysis().spending, alpha, bs, beta, looks, looks, binding);
                 if binding {
                     efficacy = d.efficacy;
                 }
@@ -413,11 +413,11 @@ impl GroupSequential {
         };
         // A harm bound stops trials too: the efficacy boundaries are computed with it (as the
         // engine's), and the companion counts a trial below either lower bound as stopped.
-        let futility = match s.analysis.harm {
+        let futility = match s.analysis().harm {
             None => futility,
             Some(h) => {
                 let (e, lower) = spending::boundaries_with_harm(
-                    s.analysis.spending,
+                    s.analysis().spending,
                     alpha,
                     h.spending,
                     h.alpha,

@@ -27,7 +27,13 @@ pub(crate) struct Design {
 impl Design {
     /// Endpoint `e`'s own design: the scenario's spending, the endpoint's α, the full grid.
     pub(crate) fn own(s: &Scenario, e: usize, futility: bool, harm: bool) -> Design {
-        Design { spending: s.analysis.spending, alpha: s.endpoints[e].alpha, futility, resolution: spending::R, harm }
+        Design {
+            spending: s.analysis().spending,
+            alpha: s.endpoints()[e].alpha,
+            futility,
+            resolution: spending::R,
+            harm,
+        }
     }
 }
 
@@ -60,8 +66,8 @@ pub(crate) fn design_bounds(s: &Scenario, d: Design, n: usize, keep: &[usize], t
         return b;
     }
     let last = keep.len() - 1;
-    let binding = d.futility && last > 0 && s.analysis.binding_futility;
-    let (efficacy, futility) = match s.analysis.futility {
+    let binding = d.futility && last > 0 && s.analysis().binding_futility;
+    let (efficacy, futility) = match s.analysis().futility {
         _ if !d.futility || last == 0 => (None, vec![f64::NEG_INFINITY; keep.len()]),
         None => (None, vec![f64::NEG_INFINITY; keep.len()]),
         Some(Futility::Z(z)) => (None, vec![z; keep.len()]),
@@ -72,7 +78,7 @@ pub(crate) fn design_bounds(s: &Scenario, d: Design, n: usize, keep: &[usize], t
         // Filled look by look from what the trial knows there (`Plan::boundaries`).
         Some(Futility::ConditionalPower { .. }) => (None, vec![f64::NEG_INFINITY; keep.len()]),
     };
-    let efficacy = match (efficacy, s.analysis.harm) {
+    let efficacy = match (efficacy, s.analysis().harm) {
         // The harm bound stops trials too: the efficacy boundaries are computed with it.
         (None, Some(h)) if d.futility && d.harm => {
             Some(spending::boundaries_with_harm(d.spending, d.alpha, h.spending, h.alpha, t, spend, d.resolution).0)
@@ -97,9 +103,9 @@ pub(crate) fn design_bounds(s: &Scenario, d: Design, n: usize, keep: &[usize], t
 /// Information of a log-rank statistic per event of endpoint `e`: r/(1 + r)² for the
 /// allocation ratio r of its two arms (1/4 at 1:1; Schoenfeld).
 pub(crate) fn information_per_event(s: &Scenario, e: usize) -> f64 {
-    let ep = &s.endpoints[e];
-    let a1 = s.arms[ep.treatment].allocation as f64;
-    let a0 = ep.control.map_or(a1, |c| s.arms[c].allocation as f64);
+    let ep = &s.endpoints()[e];
+    let a1 = s.arms()[ep.treatment].allocation as f64;
+    let a0 = ep.control.map_or(a1, |c| s.arms()[c].allocation as f64);
     a1 * a0 / ((a1 + a0) * (a1 + a0))
 }
 
@@ -108,7 +114,7 @@ pub(crate) fn information_per_event(s: &Scenario, e: usize) -> f64 {
 pub(crate) fn cp_effect(s: &Scenario, e: usize, hazard_ratio: Option<f64>) -> spending::Effect {
     match hazard_ratio {
         None => spending::Effect::Estimate,
-        Some(h) => spending::Effect::Drift(-(h / s.endpoints[e].null_hazard_ratio()).ln()),
+        Some(h) => spending::Effect::Drift(-(h / s.endpoints()[e].null_hazard_ratio()).ln()),
     }
 }
 
@@ -152,9 +158,9 @@ pub(crate) fn outlook(
 /// show as the planned futility bounds, and what the analytic companion counts. None without
 /// such a rule.
 pub fn planned_conditional_power_futility(s: &Scenario, planning: &cut::Planning) -> Option<Vec<f64>> {
-    let (below, hazard_ratio) = conditional_power_rule(s.analysis.futility)?;
+    let (below, hazard_ratio) = conditional_power_rule(s.analysis().futility)?;
     let pe = s.monitored()?;
-    let n = s.analysis.looks.count();
+    let n = s.analysis().looks.count();
     let d = Design::own(s, pe, false, false);
     let planned_events = planned_look_events(planning, pe, n);
     let mut out = vec![f64::NEG_INFINITY; n];

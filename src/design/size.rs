@@ -333,26 +333,32 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
     if let Some(a) = analytic::tte_assumptions(s, e) {
         let (d, method) = match analytic::GroupSequential::of(s, e) {
             Some(gs) => (gs.events(target, a.hazard_ratio, a.ratio), "schoenfeld + group_sequential"),
-            None => (analytic::schoenfeld_events(s.endpoints[e].alpha, target, a.hazard_ratio, a.ratio), "schoenfeld"),
+            None => {
+                (analytic::schoenfeld_events(s.endpoints()[e].alpha, target, a.hazard_ratio, a.ratio), "schoenfeld")
+            }
         };
         match varied {
             Varied::CutEvents => answer = Some((d.ceil() as u64, method)),
             Varied::SampleSize => {
                 // Lachin–Foulkes: under uniform accrual and a calendar cut only.
-                let months = match &s.enrollment.accrual {
+                let months = match &s.enrollment().accrual {
                     Accrual::Uniform { months } => Some(*months),
                     Accrual::Piecewise { .. } => None,
                 };
-                let cut = match s.analysis.cut {
+                let cut = match s.analysis().cut {
                     Cut::Month(cut) => Some(cut),
                     Cut::Events { .. } | Cut::MinFollowUp(_) => None,
                 };
                 if let (Some(h), Some(months), Some(cut)) = (a.control_hazard, months, cut) {
-                    let ep = &s.endpoints[e];
+                    let ep = &s.endpoints()[e];
                     let c = ep.control.expect("two-arm");
                     let arms = [
-                        (s.arms[c].allocation as f64, h, s.dropout_hazard[c]),
-                        (s.arms[ep.treatment].allocation as f64, h * a.hazard_ratio, s.dropout_hazard[ep.treatment]),
+                        (s.arms()[c].allocation as f64, h, s.dropout_hazard()[c]),
+                        (
+                            s.arms()[ep.treatment].allocation as f64,
+                            h * a.hazard_ratio,
+                            s.dropout_hazard()[ep.treatment],
+                        ),
                     ];
                     let follow_up = (cut - months).max(0.0);
                     let method = if method == "schoenfeld" {
@@ -366,7 +372,7 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
             }
         }
     } else if let (Some((_, _, _)), Varied::SampleSize) = (analytic::binary_companion(s, e), varied)
-        && let EndpointKind::Binary { response, test, .. } = &s.endpoints[e].kind
+        && let EndpointKind::Binary { response, test, .. } = &s.endpoints()[e].kind
     {
         // The exact binomial test's smallest sample size; no closed form for the others.
         let null_rate = match test {
@@ -374,9 +380,9 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
             BinaryTest::SimonTwoStage { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
         };
         if let Some(null_rate) = null_rate {
-            let p1 = analytic::mean_response(s, *response, s.endpoints[e].treatment);
+            let p1 = analytic::mean_response(s, *response, s.endpoints()[e].treatment);
             let found = (1..=5000u64)
-                .find(|&m| analytic::exact_binomial_power(m, null_rate, p1, s.endpoints[e].alpha).1 >= target);
+                .find(|&m| analytic::exact_binomial_power(m, null_rate, p1, s.endpoints()[e].alpha).1 >= target);
             answer = found.map(|m| (m, "exact_binomial"));
         }
     }
@@ -387,12 +393,12 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
 /// per patient; under an event-driven cut at least as many patients as events; at most 64
 /// times the start (a search that climbs further is chasing a plateau).
 pub fn bounds(s: &Scenario, varied: Varied, start: u64, current: u64) -> (u64, u64) {
-    let event_cut = match s.analysis.cut {
+    let event_cut = match s.analysis().cut {
         crate::scenario::Cut::Events { events, .. } => Some(events as u64),
         crate::scenario::Cut::Month(_) | crate::scenario::Cut::MinFollowUp(_) => None,
     };
     match varied {
-        Varied::CutEvents => ((s.analysis.looks.count() as u64).max(2), s.enrollment.sample_size as u64),
+        Varied::CutEvents => ((s.analysis().looks.count() as u64).max(2), s.enrollment().sample_size as u64),
         Varied::SampleSize => (
             event_cut.unwrap_or(2).max(2),
             start.max(current).saturating_mul(64).min(crate::scenario::MAX_SAMPLE_SIZE as u64),

@@ -27,17 +27,17 @@ pub fn method() -> String {
 /// cumulative incidence with competing events) at `months`. None for an endpoint that is not
 /// time to event.
 pub fn curves(s: &Scenario, i: usize, months: &[f64]) -> Option<Vec<Vec<f64>>> {
-    let e = &s.endpoints[i];
+    let e = &s.endpoints()[i];
     let competing = match &e.kind {
         EndpointKind::TimeToEvent { competing, .. } => competing,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
     };
     let spec = TteSpec::new(s, &e.kind)?;
     let arms: Vec<usize> = std::iter::once(e.treatment).chain(e.control).collect();
-    let total: u64 = s.arms.iter().map(|a| a.allocation as u64).sum();
-    let least = arms.iter().map(|&a| s.arms[a].allocation as u64).min().unwrap_or(1).max(1);
+    let total: u64 = s.arms().iter().map(|a| a.allocation as u64).sum();
+    let least = arms.iter().map(|&a| s.arms()[a].allocation as u64).min().unwrap_or(1).max(1);
     let patients = PATIENTS_PER_ARM * total / least;
-    let n = s.enrollment.sample_size.max(1) as u64;
+    let n = s.enrollment().sample_size.max(1) as u64;
     use rayon::prelude::*;
     let sim = Simulator::new(s).with_seed(SEED);
     // Trials in parallel, each arm's outcomes in trial order (the curve depends only on their

@@ -78,7 +78,7 @@ fn code(name: &str, max: usize) -> String {
 
 /// The study identifier: the scenario's name as a code of at most 20 characters.
 pub fn studyid(s: &Scenario) -> String {
-    let id = code(&s.name, 20);
+    let id = code(s.name(), 20);
     if id.is_empty() { "PERITRIAL".into() } else { id }
 }
 
@@ -109,7 +109,7 @@ impl Codes {
     pub fn new(s: &Scenario) -> Codes {
         let mut taken = Vec::new();
         let mut tte = Vec::new();
-        for (i, e) in s.endpoints.iter().enumerate() {
+        for (i, e) in s.endpoints().iter().enumerate() {
             if let Some(spec) = TteSpec::new(s, &e.kind) {
                 let c = paramcd(&e.name, &taken);
                 taken.push(c.clone());
@@ -117,7 +117,7 @@ impl Codes {
             }
         }
         let mut responses = Vec::new();
-        for r in &s.response_names {
+        for r in s.response_names() {
             let c = paramcd(r, &taken);
             taken.push(c.clone());
             responses.push(c);
@@ -198,9 +198,9 @@ impl Sets {
                 study: &study,
                 usubjid: format!("{study}-{trial_no:05}-{:05}", j + 1),
                 trial: trial_no.to_string(),
-                arm: &s.arms[p.arm as usize].name,
+                arm: &s.arms()[p.arm as usize].name,
                 trtn: trtn(s, p.arm as usize).to_string(),
-                cohort: &s.cohorts[p.cohort as usize].name,
+                cohort: &s.cohorts()[p.cohort as usize].name,
                 rand: reference.plus_days(p.entry * DAYS_PER_MONTH).to_string(),
                 reference,
             };
@@ -238,8 +238,8 @@ impl Sets {
     /// Writes a patient's ADTTE rows: one per time-to-event endpoint it has an observation of.
     fn adtte_rows(&mut self, s: &Scenario, codes: &Codes, who: &Subject, p: &Patient, lost: bool, cut_month: f64) {
         for (i, code, spec) in &codes.tte {
-            let e = &s.endpoints[*i];
-            let Some((time, status)) = observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month) else {
+            let e = &s.endpoints()[*i];
+            let Some((time, status)) = observe(p, spec.outcome(p, s.assessments()), cut_month) else {
                 continue;
             };
             let (events, competing) = match &e.kind {
@@ -247,12 +247,12 @@ impl Sets {
                 EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => continue,
             };
             let names =
-                |ids: &[usize]| ids.iter().map(|&k| s.event_names[k].to_uppercase()).collect::<Vec<_>>().join(" OR ");
+                |ids: &[usize]| ids.iter().map(|&k| s.event_names()[k].to_uppercase()).collect::<Vec<_>>().join(" OR ");
             // The event that happened: the only one possible, else the patient's first event
             // where it is one of them.
             let which = |ids: &[usize], otherwise: &str| match ids {
-                [k] => s.event_names[*k].to_uppercase(),
-                _ if ids.contains(&(p.first_cause as usize)) => s.event_names[p.first_cause as usize].to_uppercase(),
+                [k] => s.event_names()[*k].to_uppercase(),
+                _ if ids.contains(&(p.first_cause as usize)) => s.event_names()[p.first_cause as usize].to_uppercase(),
                 _ => otherwise.to_string(),
             };
             let (evnt, cens) = match status {
@@ -285,8 +285,8 @@ impl Sets {
     /// Writes a patient's ADRS rows: one per response.
     fn adrs_rows(&mut self, s: &Scenario, codes: &Codes, who: &Subject, p: &Patient, m: &Marks, cut_month: f64) {
         for (r, code) in codes.responses.iter().enumerate() {
-            let name = &s.response_names[r];
-            let at = s.cohorts[p.cohort as usize].responses[r].as_ref().map_or(0.0, |x| x.assessed_at_months);
+            let name = &s.response_names()[r];
+            let at = s.cohorts()[p.cohort as usize].responses[r].as_ref().map_or(0.0, |x| x.assessed_at_months);
             let assessed = assessed_response(s, r, p, m, cut_month);
             let (aval, avalc) = match assessed {
                 Some(true) => ("1", "Y"),
@@ -312,7 +312,7 @@ impl Sets {
 
     /// Writes a patient's ADAE rows: one per adverse event it had.
     fn adae_rows(&mut self, s: &Scenario, who: &Subject, m: &Marks) {
-        for (a, name) in s.adverse_event_names.iter().enumerate() {
+        for (a, name) in s.adverse_event_names().iter().enumerate() {
             let (any, g3) = (m.adverse >> a & 1 == 1, m.adverse_g3 >> a & 1 == 1);
             if !(any || g3) {
                 continue;
@@ -361,13 +361,13 @@ impl Subject<'_> {
 /// TRT01PN of a patient in `arm`: 1 the first endpoint's treatment arm, 0 its control; else
 /// the arm's order after the arms.
 fn trtn(s: &Scenario, arm: usize) -> usize {
-    s.endpoints.first().map_or(arm, |e| {
+    s.endpoints().first().map_or(arm, |e| {
         if arm == e.treatment {
             1
         } else if Some(arm) == e.control {
             0
         } else {
-            arm + s.arms.len()
+            arm + s.arms().len()
         }
     })
 }

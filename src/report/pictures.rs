@@ -17,7 +17,7 @@ pub fn complete(report: &mut RunReport, s: &Scenario) {
             c.model_method = Some(crate::design::truth::method());
         }
     }
-    let Some(pe) = s.primary().filter(|&i| match s.endpoints[i].kind {
+    let Some(pe) = s.primary().filter(|&i| match s.endpoints()[i].kind {
         EndpointKind::TimeToEvent { .. } => true,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
     }) else {
@@ -34,7 +34,7 @@ pub fn complete(report: &mut RunReport, s: &Scenario) {
 /// its analysis month `cut`: (month, value) at 0, at each event and at the arm's last
 /// observation; treatment first.
 fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64) -> Vec<(String, Vec<(f64, f64)>)> {
-    let e = &s.endpoints[i];
+    let e = &s.endpoints()[i];
     let competing = match &e.kind {
         EndpointKind::TimeToEvent { competing, .. } => competing,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return Vec::new(),
@@ -42,7 +42,7 @@ fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64
     let Some(spec) = crate::cut::TteSpec::new(s, &e.kind) else { return Vec::new() };
     let competing = !competing.is_empty();
     let mut outcomes = Vec::new();
-    crate::cut::outcomes(&spec, patients, s.assessments.as_ref(), &mut outcomes, None);
+    crate::cut::outcomes(&spec, patients, s.assessments(), &mut outcomes, None);
     std::iter::once(e.treatment)
         .chain(e.control)
         .map(|arm| {
@@ -56,7 +56,7 @@ fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64
             let last = obs.last().map_or(0.0, |o| o.0);
             let end = out.last().map_or(1.0, |p| p.1);
             out.push((last, end));
-            (s.arms[arm].name.clone(), out)
+            (s.arms()[arm].name.clone(), out)
         })
         .collect()
 }

@@ -140,7 +140,7 @@ pub const LOOK_COLUMNS: [Column; 7] = [
 pub fn columns(s: &Scenario, layout: &Layout) -> Vec<(String, Option<usize>, Column)> {
     let mut out: Vec<(String, Option<usize>, Column)> =
         TRIAL_COLUMNS.iter().map(|c| (c.name.to_string(), None, *c)).collect();
-    for (i, e) in s.endpoints.iter().enumerate() {
+    for (i, e) in s.endpoints().iter().enumerate() {
         out.extend(ENDPOINT_COLUMNS.iter().map(|c| (format!("{}_{}", e.name, c.name), Some(i), *c)));
     }
     for k in 1..=layout.n_looks {
@@ -193,7 +193,7 @@ fn write_row(w: &mut csv::Writer<Vec<u8>>, s: &Scenario, layout: &Layout, trial:
     for c in &TRIAL_COLUMNS {
         cell(w, c.cell, 0, true);
     }
-    for (i, e) in s.endpoints.iter().enumerate() {
+    for (i, e) in s.endpoints().iter().enumerate() {
         let tested = match e.kind {
             EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => true,
             EndpointKind::Safety { .. } => false,

@@ -27,7 +27,7 @@ fn t(x: f64) -> String {
 
 /// The time-to-event endpoints: (index, name, how its outcome is read).
 pub fn tte_specs(s: &Scenario) -> Vec<(usize, String, TteSpec)> {
-    s.endpoints
+    s.endpoints()
         .iter()
         .enumerate()
         .filter_map(|(i, e)| TteSpec::new(s, &e.kind).map(|spec| (i, e.name.clone(), spec)))
@@ -36,7 +36,7 @@ pub fn tte_specs(s: &Scenario) -> Vec<(usize, String, TteSpec)> {
 
 /// Whether any cohort switches therapy at recurrence (then `patients.csv` has `switched`).
 fn switching(s: &Scenario) -> bool {
-    s.cohorts.iter().any(|c| c.switching.is_some())
+    s.cohorts().iter().any(|c| c.switching.is_some())
 }
 
 /// The columns of `patients.csv`.
@@ -61,8 +61,8 @@ pub fn patients_header(s: &Scenario) -> Vec<String> {
         head.push(format!("{name}_time"));
         head.push(format!("{name}_status"));
     }
-    head.extend(s.response_names.iter().cloned());
-    head.extend(s.adverse_event_names.iter().map(|a| format!("{a}_grade")));
+    head.extend(s.response_names().iter().cloned());
+    head.extend(s.adverse_event_names().iter().map(|a| format!("{a}_grade")));
     head
 }
 
@@ -82,11 +82,11 @@ pub fn write_patients<W: std::io::Write>(
         row.extend([
             trial_no.to_string(),
             (j + 1).to_string(),
-            s.cohorts[p.cohort as usize].name.clone(),
-            s.arms[p.arm as usize].name.clone(),
+            s.cohorts()[p.cohort as usize].name.clone(),
+            s.arms()[p.arm as usize].name.clone(),
             format!("{}", p.entry),
             t(p.first_time),
-            if p.first_cause == NO_EVENT { String::new() } else { s.event_names[p.first_cause as usize].clone() },
+            if p.first_cause == NO_EVENT { String::new() } else { s.event_names()[p.first_cause as usize].clone() },
             t(p.death_time),
             t(p.dropout),
         ]);
@@ -94,15 +94,15 @@ pub fn write_patients<W: std::io::Write>(
             row.push((p.switched as u8).to_string());
         }
         for (_, _, spec) in specs {
-            match observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month) {
+            match observe(p, spec.outcome(p, s.assessments()), cut_month) {
                 Some((time, status)) => row.extend([format!("{time}"), status.to_string()]),
                 None => row.extend([String::new(), String::new()]),
             }
         }
-        for r in 0..s.response_names.len() {
+        for r in 0..s.response_names().len() {
             row.push(((m.responses >> r) & 1).to_string());
         }
-        for a in 0..s.adverse_event_names.len() {
+        for a in 0..s.adverse_event_names().len() {
             // 0 none, 1 grade 1–2, 3 grade ≥ 3.
             let v = if m.adverse_g3 >> a & 1 == 1 { 3 } else { (m.adverse >> a & 1) as u8 };
             row.push(v.to_string());
@@ -115,7 +115,7 @@ pub fn write_patients<W: std::io::Write>(
 /// One trial's data for one endpoint as `analyze` reads it with no flags (see the module), or
 /// None for a safety endpoint.
 pub fn per_trial(s: &Scenario, endpoint: usize, trial: &Trial, cut_month: f64) -> Option<String> {
-    let e = &s.endpoints[endpoint];
+    let e = &s.endpoints()[endpoint];
     let arm_code = |arm: usize| {
         if arm == e.treatment {
             Some("1")
@@ -133,7 +133,7 @@ pub fn per_trial(s: &Scenario, endpoint: usize, trial: &Trial, cut_month: f64) -
             ok(w.write_record(["time", "status", "arm", "stratum"]));
             for p in &trial.patients {
                 let (Some(arm), Some((time, status))) =
-                    (arm_code(p.arm as usize), observe(p, spec.outcome(p, s.assessments.as_ref()), cut_month))
+                    (arm_code(p.arm as usize), observe(p, spec.outcome(p, s.assessments()), cut_month))
                 else {
                     continue;
                 };
@@ -141,7 +141,7 @@ pub fn per_trial(s: &Scenario, endpoint: usize, trial: &Trial, cut_month: f64) -
                     format!("{time}"),
                     status.to_string(),
                     arm.into(),
-                    s.cohorts[p.cohort as usize].name.clone(),
+                    s.cohorts()[p.cohort as usize].name.clone(),
                 ]));
             }
         }
@@ -153,7 +153,7 @@ pub fn per_trial(s: &Scenario, endpoint: usize, trial: &Trial, cut_month: f64) -
                 else {
                     continue;
                 };
-                ok(w.write_record([arm, if r { "1" } else { "0" }, &s.cohorts[p.cohort as usize].name]));
+                ok(w.write_record([arm, if r { "1" } else { "0" }, &s.cohorts()[p.cohort as usize].name]));
             }
         }
         EndpointKind::Safety { .. } => return None,
@@ -168,13 +168,13 @@ pub fn dictionary(s: &Scenario, layout: &crate::analyze::Layout) -> String {
         w.write_record([file, column, kind, unit, description, codes]).expect("writing to memory");
     };
     add("file", "column", "type", "unit", "description", "codes");
-    let events = s.event_names.join(", ");
+    let events = s.event_names().join(", ");
     let p = "patients.csv";
     add(p, "trial", "integer", "", "the virtual trial (replicate i is trial i + 1 of `run`)", "");
     add(p, "patient", "integer", "", "the patient, in randomisation order", "");
-    let cohorts = s.cohorts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
+    let cohorts = s.cohorts().iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ");
     add(p, "cohort", "text", "", "the patient's cohort (the stratum of a stratified analysis)", &cohorts);
-    let arms = s.arms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
+    let arms = s.arms().iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
     add(p, "arm", "text", "", "the randomised arm", &arms);
     add(p, "entry_month", "number", "months", "calendar month of enrolment from the study's start", "");
     // The latent times: as simulated, whether or not the trial would see them.
@@ -215,12 +215,12 @@ pub fn dictionary(s: &Scenario, layout: &crate::analyze::Layout) -> String {
         );
     }
     for (i, name, _) in tte_specs(s) {
-        let e = &s.endpoints[i];
+        let e = &s.endpoints()[i];
         let (events, competing) = match &e.kind {
             EndpointKind::TimeToEvent { events, competing, .. } => (events, competing),
             EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => continue,
         };
-        let names = |ids: &[usize]| ids.iter().map(|&k| s.event_names[k].as_str()).collect::<Vec<_>>().join(" or ");
+        let names = |ids: &[usize]| ids.iter().map(|&k| s.event_names()[k].as_str()).collect::<Vec<_>>().join(" or ");
         add(
             p,
             &format!("{name}_time"),
@@ -243,7 +243,7 @@ pub fn dictionary(s: &Scenario, layout: &crate::analyze::Layout) -> String {
             &format!("0 = censored; 1 = event{competing}"),
         );
     }
-    for r in &s.response_names {
+    for r in s.response_names() {
         add(
             p,
             r,
@@ -253,7 +253,7 @@ pub fn dictionary(s: &Scenario, layout: &crate::analyze::Layout) -> String {
             "0 = no; 1 = yes",
         );
     }
-    for a in &s.adverse_event_names {
+    for a in s.adverse_event_names() {
         add(
             p,
             &format!("{a}_grade"),
@@ -265,7 +265,7 @@ pub fn dictionary(s: &Scenario, layout: &crate::analyze::Layout) -> String {
     }
     for (name, endpoint, c) in super::replicates::columns(s, layout) {
         let description = match endpoint {
-            Some(i) => format!("endpoint {}: {}", s.endpoints[i].name, c.description),
+            Some(i) => format!("endpoint {}: {}", s.endpoints()[i].name, c.description),
             None => c.description.to_string(),
         };
         add("trials.csv", &name, c.kind, c.unit, &description, c.codes);

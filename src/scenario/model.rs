@@ -29,23 +29,23 @@ pub enum Intercurrent {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
-    pub name: String,
-    pub replicates: u64,
-    pub seed: u64,
-    pub arms: Vec<Arm>,
+    pub(super) name: String,
+    pub(super) replicates: u64,
+    pub(super) seed: u64,
+    pub(super) arms: Vec<Arm>,
     /// Permuted-block size: a multiple of the sum of allocations.
-    pub block_size: u32,
-    pub enrollment: Enrollment,
+    pub(super) block_size: u32,
+    pub(super) enrollment: Enrollment,
     /// Exponential loss to follow-up, hazard per month, per arm (0 = none).
-    pub dropout_hazard: Vec<f64>,
-    pub cohorts: Vec<Cohort>,
-    pub event_names: Vec<String>,
-    pub response_names: Vec<String>,
-    pub adverse_event_names: Vec<String>,
-    pub endpoints: Vec<Endpoint>,
-    pub analysis: Analysis,
+    pub(super) dropout_hazard: Vec<f64>,
+    pub(super) cohorts: Vec<Cohort>,
+    pub(super) event_names: Vec<String>,
+    pub(super) response_names: Vec<String>,
+    pub(super) adverse_event_names: Vec<String>,
+    pub(super) endpoints: Vec<Endpoint>,
+    pub(super) analysis: Analysis,
     /// Scheduled imaging: recurrences are seen at the first visit after they happen.
-    pub assessments: Option<Schedule>,
+    pub(super) assessments: Option<Schedule>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -409,6 +409,57 @@ pub enum MultiplicityMethod {
 pub struct Schedule {
     pub starts: Vec<f64>,
     pub every: Vec<f64>,
+}
+
+/// The validated scenario's settings, read-only: a `Scenario` is made by validation alone
+/// (`scenario::load`, `scenario::from_str`, `scenario::under_null`), so every invariant the
+/// validation checks holds wherever one exists.
+impl Scenario {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn replicates(&self) -> u64 {
+        self.replicates
+    }
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    pub fn arms(&self) -> &[Arm] {
+        &self.arms
+    }
+    /// Permuted-block size: a multiple of the sum of allocations.
+    pub fn block_size(&self) -> u32 {
+        self.block_size
+    }
+    pub fn enrollment(&self) -> &Enrollment {
+        &self.enrollment
+    }
+    /// Exponential loss to follow-up, hazard per month, per arm (0 = none).
+    pub fn dropout_hazard(&self) -> &[f64] {
+        &self.dropout_hazard
+    }
+    pub fn cohorts(&self) -> &[Cohort] {
+        &self.cohorts
+    }
+    pub fn event_names(&self) -> &[String] {
+        &self.event_names
+    }
+    pub fn response_names(&self) -> &[String] {
+        &self.response_names
+    }
+    pub fn adverse_event_names(&self) -> &[String] {
+        &self.adverse_event_names
+    }
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
+    }
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysis
+    }
+    /// Scheduled imaging: recurrences are seen at the first visit after they happen.
+    pub fn assessments(&self) -> Option<&Schedule> {
+        self.assessments.as_ref()
+    }
 }
 
 impl Scenario {

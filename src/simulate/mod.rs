@@ -194,10 +194,10 @@ fn slots<T: Copy + Default>(buffer: &mut Vec<T>, n: usize) -> &mut [T] {
 
 impl<'a> Simulator<'a> {
     pub fn new(scenario: &'a Scenario) -> Simulator<'a> {
-        let n_arms = scenario.arms.len();
+        let n_arms = scenario.arms().len();
         let death = scenario.event_index(DEATH);
         let profiles: Vec<Profile> = scenario
-            .cohorts
+            .cohorts()
             .iter()
             .enumerate()
             .flat_map(|(k, c)| {
@@ -281,14 +281,14 @@ impl<'a> Simulator<'a> {
         let inverse_dropout: Vec<f64> = profiles
             .iter()
             .map(|p| {
-                let hazard = scenario.dropout_hazard[p.arm as usize];
+                let hazard = scenario.dropout_hazard()[p.arm as usize];
                 if hazard > 0.0 { 1.0 / hazard } else { f64::INFINITY }
             })
             .collect();
         let dropout_draw = inverse_dropout.iter().any(|&i| i.is_finite()).then(|| draw_of(slot::DROPOUT));
         let mut acc = 0.0;
         let cohort_cdf = scenario
-            .cohorts
+            .cohorts()
             .iter()
             .map(|c| {
                 acc += c.share;
@@ -296,14 +296,14 @@ impl<'a> Simulator<'a> {
             })
             .collect();
         let frailty = scenario
-            .cohorts
+            .cohorts()
             .iter()
             .map(|c| c.frailty_variance.map(|v| Gamma::new(1.0 / v, v).expect("validated: variance in (0, 100]")))
             .collect();
-        let total: u32 = scenario.arms.iter().map(|a| a.allocation).sum();
-        let copies = scenario.block_size / total;
+        let total: u32 = scenario.arms().iter().map(|a| a.allocation).sum();
+        let copies = scenario.block_size() / total;
         let block_template = scenario
-            .arms
+            .arms()
             .iter()
             .enumerate()
             .flat_map(|(i, a)| std::iter::repeat_n(i as u8, (a.allocation * copies) as usize))
@@ -325,7 +325,7 @@ impl<'a> Simulator<'a> {
             inverse_dropout,
             arm_cohort,
             death: death.map(|d| d as u16),
-            seed: scenario.seed,
+            seed: scenario.seed(),
         }
     }
 
@@ -347,7 +347,7 @@ impl<'a> Simulator<'a> {
     /// order of the passes does not change a value.
     pub fn simulate_trial(&self, replicate: u64, buffers: &mut SimBuffers, out: &mut Trial) {
         let s = self.scenario;
-        let n = s.enrollment.sample_size as usize;
+        let n = s.enrollment().sample_size as usize;
         out.patients.clear();
         out.marks.clear();
         let stream = ReplicateStream::new(self.seed, replicate);
@@ -355,7 +355,7 @@ impl<'a> Simulator<'a> {
         batch::patient_keys(&stream, keys);
         let keys = &*keys;
         let entries = slots(&mut buffers.entries, n);
-        match &s.enrollment.accrual {
+        match &s.enrollment().accrual {
             Accrual::Uniform { months } => batch::uniforms(keys, slot::ENTRY, *months, entries),
             Accrual::Piecewise { starts, rates } => {
                 let mut accrual_clock = 0.0; // cumulative hazard of the arrival process
@@ -490,7 +490,7 @@ impl<'a> Simulator<'a> {
     ) {
         let s = self.scenario;
         let n = profile.len();
-        arms.resize_with(s.cohorts.len(), Default::default);
+        arms.resize_with(s.cohorts().len(), Default::default);
         if self.cohort_cdf.len() == 1 {
             self.permuted_blocks(stream, 0, n, words, &mut arms[0].0);
             for (p, &a) in profile.iter_mut().zip(&arms[0].0) {

@@ -13,9 +13,9 @@ pub const CANONICAL: &str = include_str!("../../scenarios/two-arm-efs-logrank.to
 fn exercise(s: &scenario::Scenario) {
     // Small trials only, and no design whose looks need the planning simulation (4,000
     // trials): a fuzzer needs executions in milliseconds.
-    let planned = s.analysis.looks.count() > 1
-        && (!matches!(s.analysis.cut, scenario::Cut::Events { .. }) || s.analysis.multiplicity.is_some());
-    if s.enrollment.sample_size > 300 || s.endpoints.len() > 8 || planned {
+    let planned = s.analysis().looks.count() > 1
+        && (!matches!(s.analysis().cut, scenario::Cut::Events { .. }) || s.analysis().multiplicity.is_some());
+    if s.enrollment().sample_size > 300 || s.endpoints().len() > 8 || planned {
         return;
     }
     let summary = engine::run(s, 0..2, |_| {});
@@ -90,7 +90,7 @@ pub fn shard(data: &[u8]) {
     let text = v.to_string();
     let Ok(f) = report::shard::read_file(&text, "fuzz.json") else { return };
     let Ok(s) = scenario::from_str(&f.toml, "shard scenario", &[]) else { return };
-    if s.enrollment.sample_size > 300 {
+    if s.enrollment().sample_size > 300 {
         return;
     }
     let fresh = engine::run(&s, 0..0, |_| {});
@@ -119,7 +119,7 @@ pub fn sweep_shard(data: &[u8]) {
     let Ok((_, parts)) = report::shard::read_sweep_shard(&v, true) else { return };
     for part in parts {
         let Ok(s) = scenario::from_str(&part.toml, "sweep shard scenario", &[]) else { continue };
-        if s.enrollment.sample_size > 300 {
+        if s.enrollment().sample_size > 300 {
             continue;
         }
         let fresh = engine::run(&s, 0..0, |_| {});

@@ -607,3 +607,21 @@ fn only_the_output_module_writes_files() {
     let found = lines_with(|m| m != &["report", "output"], &writes);
     assert!(found.is_empty(), "a file written outside report/output.rs:\n{}", found.join("\n"));
 }
+
+/// The validated scenario is sealed: its fields are visible only inside `src/scenario/`, so a
+/// `Scenario` comes from validation alone and nothing after it can change what was validated
+/// (the compiler holds the rest; this test holds the declaration).
+#[test]
+fn the_scenario_is_sealed() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/scenario/model.rs")).unwrap();
+    let start = text.find("pub struct Scenario {").expect("the declaration of Scenario");
+    let body = &text[start..start + text[start..].find("\n}").unwrap()];
+    let fields: Vec<&str> = body.lines().skip(1).map(str::trim).filter(|l| !l.starts_with("///")).collect();
+    assert!(fields.len() >= 10, "{fields:?}");
+    for f in fields {
+        assert!(
+            f.starts_with("pub(super) "),
+            "a field of Scenario visible outside scenario/ (pub(super) from scenario/model.rs): {f}"
+        );
+    }
+}

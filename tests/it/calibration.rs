@@ -40,7 +40,7 @@ fn run_case(method: &'static str, nulls: [bool; 3], replicates: u64) -> Case {
         }
     }
     let s = scenario::load(std::path::Path::new(path), &sets).expect("the calibration scenario is valid");
-    let family = s.analysis.multiplicity.as_ref().unwrap().endpoints.clone();
+    let family = s.analysis().multiplicity.as_ref().unwrap().endpoints.clone();
     let (mut rejections, mut fwer) = ([0u64; 3], 0u64);
     engine::run_observed(
         &s,
@@ -512,7 +512,7 @@ fn feature_rate(f: &Feature, replicates: u64) -> f64 {
     let sets: Vec<String> = f.sets.iter().map(|s| s.to_string()).collect();
     let s = scenario::from_str(&text, f.scenario, &sets).unwrap_or_else(|e| panic!("{}: {e:?}", f.label));
     if f.endpoint == "FWER" {
-        let family = s.analysis.multiplicity.as_ref().expect("a family").endpoints.clone();
+        let family = s.analysis().multiplicity.as_ref().expect("a family").endpoints.clone();
         let mut any = 0u64;
         engine::run_observed(
             &s,
@@ -581,12 +581,13 @@ fn coverage(replicates: u64) -> Vec<(String, f64, u64, Option<String>)> {
     let bad = (c < 0.95 - four_se(0.95, n)).then(|| format!("Clopper–Pearson coverage {c}"));
     out.push(("Clopper–Pearson 95% interval of the response rate (n = 40, p = 0.30)".into(), c, n, bad));
     // Wilson: runs of 200 trials of the Simon design, against its exact power.
-    let mut s = scenario::load(std::path::Path::new("scenarios/pm-orr-simon.toml"), &[]).unwrap();
+    let path = std::path::Path::new("scenarios/pm-orr-simon.toml");
+    let s = scenario::load(path, &[]).unwrap();
     let (_, _, power) = peritrial::design::analytic::binary_companion(&s, 0).expect("Simon's exact power");
     let runs = (replicates / 50).max(20);
     let mut covered = 0u64;
     for k in 0..runs {
-        s.seed = 1000 + k;
+        let s = scenario::load(path, &[format!("study.seed={}", 1000 + k)]).unwrap();
         let summary = engine::run(&s, 0..200, |_| {});
         let (lo, hi) = peritrial::stats::binary::wilson(summary.endpoints[0].rejections, 200, 0.95);
         covered += (lo <= power && power <= hi) as u64;
@@ -648,7 +649,7 @@ fn feature_calibration_table() {
 /// Each replicate's adjusted decisions on the family's members.
 fn decisions(path: &str, sets: &[String], replicates: u64) -> Vec<Vec<bool>> {
     let s = scenario::load(std::path::Path::new(path), sets).expect("valid");
-    let family = s.analysis.multiplicity.as_ref().expect("a family").endpoints.clone();
+    let family = s.analysis().multiplicity.as_ref().expect("a family").endpoints.clone();
     let mut out = Vec::new();
     engine::run_observed(
         &s,
@@ -948,7 +949,7 @@ fn harm_bounds_spend_their_alpha_under_the_null() {
     // The analytic companion uses the same harm-aware efficacy boundaries as the trials (whose
     // looks come at exactly the planned events here).
     let companion = peritrial::design::analytic::GroupSequential::of(&s, 0).expect("a design with looks");
-    let plain = peritrial::stats::spending::boundaries(s.analysis.spending, 0.025, &[0.4, 0.7, 1.0]);
+    let plain = peritrial::stats::spending::boundaries(s.analysis().spending, 0.025, &[0.4, 0.7, 1.0]);
     for (k, l) in summary.looks.iter().enumerate() {
         let used = l.boundary.mean().expect("boundaries");
         assert!(

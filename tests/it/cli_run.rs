@@ -317,11 +317,11 @@ fn maxcombo_decisions_match_the_precise_p_value() {
     let sets = ["analysis.looks=[0.5, 1.0]".to_string()];
     let s =
         peritrial::scenario::load(std::path::Path::new("scenarios/gastric-delayed-effect-cure.toml"), &sets).unwrap();
-    let e = s.endpoints.iter().position(|e| e.name == "efs_maxcombo").unwrap();
-    let spec = TteSpec::new(&s, &s.endpoints[e].kind).unwrap();
+    let e = s.endpoints().iter().position(|e| e.name == "efs_maxcombo").unwrap();
+    let spec = TteSpec::new(&s, &s.endpoints()[e].kind).unwrap();
     let (sim, plan) = (Simulator::new(&s), Plan::new(&s));
-    let (t, c) = (s.endpoints[e].treatment, s.endpoints[e].control.unwrap());
-    let last = *peritrial::stats::spending::boundaries(s.analysis.spending, 0.025, &[0.5, 1.0]).last().unwrap();
+    let (t, c) = (s.endpoints()[e].treatment, s.endpoints()[e].control.unwrap());
+    let last = *peritrial::stats::spending::boundaries(s.analysis().spending, 0.025, &[0.5, 1.0]).last().unwrap();
     let mut near = 0;
     for i in 0..400u64 {
         let mut trial = Trial::default();
@@ -334,7 +334,7 @@ fn maxcombo_decisions_match_the_precise_p_value() {
             .iter()
             .filter(|p| p.arm as usize == t || p.arm as usize == c)
             .filter_map(|p| {
-                observe(p, spec.outcome(p, s.assessments.as_ref()), month).map(|(time, status)| Obs {
+                observe(p, spec.outcome(p, s.assessments()), month).map(|(time, status)| Obs {
                     time,
                     status,
                     arm: (p.arm as usize == t) as u8,

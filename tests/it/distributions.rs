@@ -49,7 +49,7 @@ cut = {{ month = 48 }}
 }
 
 fn report(s: &scenario::Scenario) -> RunReport {
-    let summary = peritrial::engine::run(s, 0..s.replicates, |_| {});
+    let summary = peritrial::engine::run(s, 0..s.replicates(), |_| {});
     RunReport::new(s, &summary, true)
 }
 

@@ -229,7 +229,7 @@ fn block_randomisation_is_balanced_within_each_cohort() {
         let mut diff: i64 = 0;
         for p in ps.iter().filter(|p| p.cohort == c) {
             diff += if p.arm == 1 { 1 } else { -1 };
-            assert!(diff.abs() <= s.block_size as i64 / 2, "imbalance {diff} in cohort {c}");
+            assert!(diff.abs() <= s.block_size() as i64 / 2, "imbalance {diff} in cohort {c}");
         }
     }
     assert_share("gastric share", ps.iter().filter(|p| p.cohort == 0).count(), ps.len(), 0.5);

@@ -107,8 +107,8 @@ fn power_agrees_with_rpact_simulation_within_four_monte_carlo_errors() {
         .chain(adaptive["simulations"].as_object().unwrap());
     for (name, r) in all {
         let s = scenario::from_str(&scenario_text(r), name, &[]).unwrap();
-        let summary = engine::run(&s, 0..s.replicates, |_| {});
-        let ours_n = s.replicates as f64;
+        let summary = engine::run(&s, 0..s.replicates(), |_| {});
+        let ours_n = s.replicates() as f64;
         let theirs_n = r["iterations"].as_f64().unwrap();
         let check = |what: &str, ours: f64, theirs: f64, failures: &mut Vec<String>| {
             let se = (ours * (1.0 - ours) / ours_n + theirs * (1.0 - theirs) / theirs_n).sqrt();
@@ -161,10 +161,10 @@ fn power_agrees_with_rpact_simulation_within_four_monte_carlo_errors() {
 fn canonical_power_is_near_schoenfeld() {
     // Schoenfeld: power = Φ(√(D/4)·|ln HR| − z_{0.975}) for D = 300, HR = 0.7: 0.8720.
     let s = scenario::load(std::path::Path::new("scenarios/two-arm-efs-logrank.toml"), &[]).unwrap();
-    let summary = engine::run(&s, 0..s.replicates, |_| {});
-    let p = summary.endpoints[0].rejections as f64 / s.replicates as f64;
+    let summary = engine::run(&s, 0..s.replicates(), |_| {});
+    let p = summary.endpoints[0].rejections as f64 / s.replicates() as f64;
     let schoenfeld = peritrial::stats::normal::cdf((300.0f64 / 4.0).sqrt() * 0.7f64.ln().abs() - 1.959963984540054);
-    let mcse = (p * (1.0 - p) / s.replicates as f64).sqrt();
+    let mcse = (p * (1.0 - p) / s.replicates() as f64).sqrt();
     // Schoenfeld's approximation is within about 0.005 of the exact power here.
     assert!((p - schoenfeld).abs() < 4.0 * mcse + 0.005, "power {p} vs Schoenfeld {schoenfeld}");
 }
@@ -220,8 +220,8 @@ cut = {{ min_follow_up_months = 1.0 }}
             d = r["null_difference"],
         );
         let s = scenario::from_str(&text, name, &[]).unwrap();
-        let summary = engine::run(&s, 0..s.replicates, |_| {});
-        let (ours_n, theirs_n) = (s.replicates as f64, r["iterations"].as_f64().unwrap());
+        let summary = engine::run(&s, 0..s.replicates(), |_| {});
+        let (ours_n, theirs_n) = (s.replicates() as f64, r["iterations"].as_f64().unwrap());
         let ours = summary.endpoints[0].rejections as f64 / ours_n;
         let theirs = r["power"].as_f64().unwrap();
         let se = (ours * (1.0 - ours) / ours_n + theirs * (1.0 - theirs) / theirs_n).sqrt();
@@ -235,7 +235,7 @@ cut = {{ min_follow_up_months = 1.0 }}
             panic!("{name}: no rates companion")
         };
         assert_eq!(a.method, "farrington_manning");
-        assert!((a.patients_treatment + a.patients_control - s.enrollment.sample_size as f64).abs() < 1e-9);
+        assert!((a.patients_treatment + a.patients_control - s.enrollment().sample_size as f64).abs() < 1e-9);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -11,10 +11,13 @@ fn holm(p: &[f64], alpha: f64) -> Vec<bool> {
     order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
     let mut out = vec![false; p.len()];
     for (j, &i) in order.iter().enumerate() {
-        if !(p[i] <= alpha / (p.len() - j) as f64) {
+        // A NaN p-value, like one above its level, stops the procedure.
+        let level = alpha / (p.len() - j) as f64;
+        if p[i] <= level {
+            out[i] = true;
+        } else {
             break;
         }
-        out[i] = true;
     }
     out
 }

@@ -357,7 +357,7 @@ fn looks_under_a_calendar_cut_use_only_what_is_known_at_the_look() {
     assert!((planned - 150.5).abs() < 3.0, "planned EFS events {planned}");
     let target = (0.5 * planned).ceil();
     let (mut trials, mut by_final) = (0u64, std::collections::BTreeMap::<i64, Vec<f64>>::new());
-    let alpha = s.analysis.multiplicity.as_ref().unwrap().alpha;
+    let alpha = s.analysis().multiplicity.as_ref().unwrap().alpha;
     peritrial::engine::run_observed(
         &s,
         0..400,

@@ -198,7 +198,7 @@ fn analyze_reproduces_every_exported_trials_statistics() {
         let patients = dir.path().join("patients.csv");
         let patients = patients.to_str().unwrap();
         let mut checked = 0;
-        for e in &s.endpoints {
+        for e in s.endpoints() {
             let peritrial::scenario::EndpointKind::TimeToEvent { test, .. } = &e.kind else { continue };
             let (z_key, hr_key) = match test {
                 peritrial::scenario::TimeToEventTest::Logrank => ("logrank", "cox_efron"),
@@ -258,7 +258,7 @@ fn analyze_reproduces_every_exported_binary_trial() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let s = peritrial::scenario::load(std::path::Path::new(scenario), &[]).unwrap();
-    let e = &s.endpoints[0];
+    let e = &s.endpoints()[0];
     let peritrial::scenario::EndpointKind::Binary {
         test: peritrial::scenario::BinaryTest::ExactBinomial { null_rate },
         ..

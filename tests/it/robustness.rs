@@ -59,12 +59,10 @@ proptest! {
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        if let Ok(mut s) = scenario::from_str(&mutated, "mutated.toml", &[]) {
-            s.replicates = 3;
-            if (s.enrollment.sample_size as u64) <= 20_000 {
+        if let Ok(s) = scenario::from_str(&mutated, "mutated.toml", &[])
+            && (s.enrollment().sample_size as u64) <= 20_000 {
                 let _ = engine::run(&s, 0..3, |_| {});
             }
-        }
     }
 
     #[test]

@@ -7,12 +7,11 @@ use peritrial::{engine, scenario};
 const R: u64 = 4000;
 
 fn rate(file: &str, sets: &[&str]) -> Vec<(String, f64)> {
-    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-    let mut s = scenario::load(std::path::Path::new(file), &sets).unwrap();
-    s.replicates = R;
-    s.seed = 7;
+    let mut sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    sets.extend([format!("study.replicates={R}"), "study.seed=7".to_string()]);
+    let s = scenario::load(std::path::Path::new(file), &sets).unwrap();
     let summary = engine::run(&s, 0..R, |_| {});
-    s.endpoints
+    s.endpoints()
         .iter()
         .zip(&summary.endpoints)
         .map(|(e, es)| (e.name.clone(), es.rejections_unadjusted as f64 / R as f64))
@@ -54,8 +53,7 @@ fn one_sample_logrank_holds_its_level() {
         .replace("test = \"logrank\"", "test = \"one_sample_logrank\"\nnull_median_months = 24.0")
         .replace("control = \"control\"\n", "")
         .replace("cut = { endpoint = \"efs\", events = 300 }", "cut = { endpoint = \"efs\", events = 150 }");
-    let mut s = scenario::from_str(&text, "one-sample", &[]).unwrap();
-    s.replicates = R;
+    let s = scenario::from_str(&text, "one-sample", &[format!("study.replicates={R}")]).unwrap();
     let summary = engine::run(&s, 0..R, |_| {});
     assert_near("one-sample log-rank", summary.endpoints[0].rejections as f64 / R as f64, 0.025);
 }

@@ -75,7 +75,7 @@ impl RunReport {
         let primary = s.primary();
         let planning = crate::cut::Planning::of(s, s.monitored());
         let endpoints = s
-            .endpoints
+            .endpoints()
             .iter()
             .zip(&summary.endpoints)
             .enumerate()
@@ -83,9 +83,9 @@ impl RunReport {
             .collect();
         let analysis = analysis(s, summary, &planning);
         RunReport {
-            scenario: s.name.clone(),
+            scenario: s.name().to_string(),
             replicates: summary.replicates,
-            seed: s.seed,
+            seed: s.seed(),
             complete,
             warnings: warnings(s, summary),
             design: design(s),
@@ -103,7 +103,7 @@ impl RunReport {
 
     /// With the run's wall-clock time and this execution's command line, platform and date.
     pub fn timed(mut self, s: &Scenario, seconds: f64, threads: usize) -> RunReport {
-        let patients = self.replicates as f64 * s.enrollment.sample_size as f64;
+        let patients = self.replicates as f64 * s.enrollment().sample_size as f64;
         self.timing = Some(Timing { seconds, patients_per_second: patients / seconds.max(1e-9), threads });
         self.execution = Some(Execution::now());
         self
@@ -131,7 +131,7 @@ fn endpoint_report(
         let (lo, hi) = binary::wilson(es.rejections, r, 0.95);
         (p, (p * (1.0 - p) / r as f64).sqrt(), [lo, hi])
     });
-    let in_family = s.analysis.multiplicity.as_ref().is_some_and(|m| m.endpoints.contains(&i));
+    let in_family = s.analysis().multiplicity.as_ref().is_some_and(|m| m.endpoints.contains(&i));
     let (milestone_measure, milestones) = milestones(s, e, es);
     EndpointReport {
         name: e.name.clone(),
@@ -164,7 +164,7 @@ fn endpoint_report(
 /// accuracy against the scenario's true value.
 fn estimate(s: &Scenario, i: usize, e: &Endpoint, es: &EndpointSummary) -> Estimate {
     let described = es.estimates.describe();
-    let exact = es.exact_estimates.mean().filter(|_| s.assessments.is_some() && described.is_some());
+    let exact = es.exact_estimates.mean().filter(|_| s.assessments().is_some() && described.is_some());
     Estimate {
         name: estimate_name(&e.kind).into(),
         spread: spread(&es.estimates),
@@ -195,9 +195,9 @@ fn milestones(s: &Scenario, e: &Endpoint, es: &EndpointSummary) -> (Option<Strin
                 .iter()
                 .enumerate()
                 .map(|(j, &m)| {
-                    let mut arms = vec![(s.arms[e.treatment].name.clone(), ArmMean::of(&es.milestones[j][0]))];
+                    let mut arms = vec![(s.arms()[e.treatment].name.clone(), ArmMean::of(&es.milestones[j][0]))];
                     if let Some(c) = e.control {
-                        arms.push((s.arms[c].name.clone(), ArmMean::of(&es.milestones[j][1])));
+                        arms.push((s.arms()[c].name.clone(), ArmMean::of(&es.milestones[j][1])));
                     }
                     (key_number(m), Named(arms))
                 })
@@ -240,7 +240,7 @@ fn analysis(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning) ->
         // at the final cut, from a simulation of the scenario's assumptions.
         planned_events: (planning.trials > 0).then(|| PlannedEvents {
             events: Named(
-                s.endpoints
+                s.endpoints()
                     .iter()
                     .zip(&planning.events)
                     .filter(|(_, d)| d.is_finite())
@@ -251,7 +251,7 @@ fn analysis(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning) ->
             seed: crate::cut::PLANNING_SEED,
             method: "the mean events at the final cut over the planning trials (a fixed seed, not the study's); a cut's own event target is used as it is".into(),
         }),
-        cut_target_not_reached: match s.analysis.cut {
+        cut_target_not_reached: match s.analysis().cut {
             crate::scenario::Cut::Events { .. } => true,
             crate::scenario::Cut::Month(_) | crate::scenario::Cut::MinFollowUp(_) => false,
         }
@@ -259,10 +259,10 @@ fn analysis(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning) ->
         // Where the trial stops (efficacy or futility at a look, else the final analysis).
         expected_duration_months: cut.map(|d| d.mean),
         multiplicity: (family.len() > 1).then(|| {
-            let graph = s.analysis.multiplicity.as_ref().filter(|m| m.method.shows_graph()).map(|m| &m.graph);
+            let graph = s.analysis().multiplicity.as_ref().filter(|m| m.method.shows_graph()).map(|m| &m.graph);
             Multiplicity {
-                method: s.analysis.multiplicity.as_ref().map_or("none", |m| m.method.name()).into(),
-                endpoints: family.iter().map(|&i| s.endpoints[i].name.clone()).collect(),
+                method: s.analysis().multiplicity.as_ref().map_or("none", |m| m.method.name()).into(),
+                endpoints: family.iter().map(|&i| s.endpoints()[i].name.clone()).collect(),
                 power_all: share(summary.all_rejected, r),
                 power_at_least_one: share(summary.any_rejected, r),
                 weights: graph.map(|g| g.weights.clone()),
@@ -279,8 +279,8 @@ impl Provenance {
         let toml = crate::scenario::to_toml(s);
         Provenance {
             peritrial: env!("CARGO_PKG_VERSION").into(),
-            seed: s.seed,
-            replicates: s.replicates,
+            seed: s.seed(),
+            replicates: s.replicates(),
             scenario_sha256: crate::report::hash::sha256_hex(toml.as_bytes()),
             scenario_toml: toml,
         }
@@ -317,7 +317,7 @@ impl NullReport {
     pub fn new(null: &Scenario, summary: &Summary, what: Vec<String>) -> NullReport {
         let r = summary.replicates.max(1);
         let endpoints = null
-            .endpoints
+            .endpoints()
             .iter()
             .zip(&summary.endpoints)
             .filter(|(e, _)| match e.kind {
@@ -327,7 +327,7 @@ impl NullReport {
             .map(|(e, es)| (e.name.clone(), NullTest::new(test_name(&e.kind), e.alpha, es.rejections, r)))
             .collect();
         let family =
-            null.analysis.multiplicity.as_ref().map(|m| {
+            null.analysis().multiplicity.as_ref().map(|m| {
                 NullTest::new(&format!("{} (family-wise)", m.method.name()), m.alpha, summary.any_rejected, r)
             });
         NullReport {
@@ -341,12 +341,12 @@ impl NullReport {
 
 /// The primary endpoint's hazard ratio within each cohort across trials.
 fn cohort_results(s: &Scenario, i: usize, summary: &Summary) -> Vec<CohortResult> {
-    let e = &s.endpoints[i];
+    let e = &s.endpoints()[i];
     let events = match &e.kind {
         EndpointKind::TimeToEvent { events, .. } => events,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return Vec::new(),
     };
-    s.cohorts
+    s.cohorts()
         .iter()
         .zip(&summary.cohorts)
         .map(|(cohort, c)| {
@@ -393,7 +393,7 @@ fn examples(summary: &Summary) -> Vec<ExampleTrial> {
 
 /// A time-to-event endpoint's curve per arm across replicates (None for another kind).
 fn curves(s: &Scenario, i: usize, summary: &Summary) -> Option<Curves> {
-    let e = &s.endpoints[i];
+    let e = &s.endpoints()[i];
     let competing = match &e.kind {
         EndpointKind::TimeToEvent { competing, .. } => competing,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
@@ -408,9 +408,9 @@ fn curves(s: &Scenario, i: usize, summary: &Summary) -> Option<Curves> {
         not_estimable: es.curves.iter().map(|c| c[slot].missing).collect(),
         model: None,
     };
-    let mut arms = vec![(s.arms[e.treatment].name.clone(), arm(0))];
+    let mut arms = vec![(s.arms()[e.treatment].name.clone(), arm(0))];
     if let Some(c) = e.control {
-        arms.push((s.arms[c].name.clone(), arm(1)));
+        arms.push((s.arms()[c].name.clone(), arm(1)));
     }
     Some(Curves {
         measure: if competing.is_empty() { "survival" } else { "cumulative_incidence" }.into(),
@@ -423,10 +423,10 @@ fn curves(s: &Scenario, i: usize, summary: &Summary) -> Option<Curves> {
 /// The closed-form companion of endpoint `i`'s simulated power, where it has one.
 fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i: usize) -> Option<Analytic> {
     use crate::design::analytic as an;
-    let e = &s.endpoints[i];
+    let e = &s.endpoints()[i];
     if let Some(a) = an::tte_assumptions(s, i) {
         // Events: the cut's count when the cut waits for this endpoint, else the simulated mean.
-        let (events, events_source) = match s.analysis.cut {
+        let (events, events_source) = match s.analysis().cut {
             crate::scenario::Cut::Events { endpoint, events } if endpoint == i && summary.cut_not_reached == 0 => {
                 (events as f64, "cut")
             }
@@ -453,10 +453,10 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
                 "group-sequential: {} looks at information {:?}, {} spending{}, the efficacy boundaries at the planned fractions; constant hazard ratio, Schoenfeld's drift. The schoenfeld_* and freedman_* values are of a fixed design without looks",
                 gs.looks.len(),
                 gs.looks,
-                s.analysis.spending.name(),
+                s.analysis().spending.name(),
                 if gs.futility.is_some() { ", futility (and harm) bounds counted as stopping" } else { "" }
             ),
-            None if s.analysis.reestimation.is_some() && s.monitored() == Some(i) => {
+            None if s.analysis().reestimation.is_some() && s.monitored() == Some(i) => {
                 "Schoenfeld and Freedman at the planned final events, without the looks or the event re-estimation: an adaptive design has no closed form; the simulation is the answer".to_string()
             }
             None => "fixed design (one analysis); constant hazard ratio".to_string(),
@@ -485,7 +485,7 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
         }));
     }
     if let Some(c) = an::rates_companion(s, i) {
-        let dropout = s.dropout_hazard.iter().any(|&h| h > 0.0);
+        let dropout = s.dropout_hazard().iter().any(|&h| h > 0.0);
         return Some(Analytic::Rates(RatesAnalytic {
             method: if c.null_difference != 0.0 { "farrington_manning" } else { "chi_square" }.into(),
             rate_treatment: c.rates.0,
@@ -517,8 +517,8 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
 /// The looks of the monitored endpoint across replicates, the final analysis last.
 fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut::Planning) -> Vec<Look> {
     let r = summary.replicates.max(1);
-    let e = &s.endpoints[endpoint];
-    let ratio = e.control.map(|c| s.arms[e.treatment].allocation as f64 / s.arms[c].allocation as f64);
+    let e = &s.endpoints()[endpoint];
+    let ratio = e.control.map(|c| s.arms()[e.treatment].allocation as f64 / s.arms()[c].allocation as f64);
     let mut rejected = 0u64;
     // The trial ends at the first look that crosses a boundary, else at the last one.
     let last = summary.looks.len().saturating_sub(1);
@@ -556,32 +556,32 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                     if k == last {
                         e.alpha
                     } else {
-                        crate::design::spending::spent(s.analysis.spending, e.alpha, planning.fractions[k])
+                        crate::design::spending::spent(s.analysis().spending, e.alpha, planning.fractions[k])
                     }
                 }),
                 rejections: l.efficacy_stops,
                 futility_z: mean(&l.futility),
                 futility_stops: l.futility_stops,
-                harm_z: s.analysis.harm.and_then(|_| mean(&l.harm)),
-                harm_hazard_ratio: match (s.analysis.harm.and_then(|_| mean(&l.harm)), d, ratio) {
+                harm_z: s.analysis().harm.and_then(|_| mean(&l.harm)),
+                harm_hazard_ratio: match (s.analysis().harm.and_then(|_| mean(&l.harm)), d, ratio) {
                     (Some(h), Some(d), Some(q)) if d > 0.0 => {
                         finite(e.null_hazard_ratio() * (-h * (1.0 + q) / (q * d).sqrt()).exp())
                     }
                     _ => None,
                 },
-                harm_stops: s.analysis.harm.map(|_| l.harm_stops),
+                harm_stops: s.analysis().harm.map(|_| l.harm_stops),
                 stop_probability: share(ends_here, r),
                 cumulative_power: share(rejected, r),
                 events: mean(&l.events),
                 cut_month: mean(&l.cut_month),
                 patients: mean(&l.patients),
                 target_not_reached: l.not_reached,
-                after_enrolment: (s.analysis.interims_during_enrolment && k < last).then_some(l.after_enrolment),
+                after_enrolment: (s.analysis().interims_during_enrolment && k < last).then_some(l.after_enrolment),
                 z_distribution: Quantiles::of(&l.z_bins),
                 events_distribution: Quantiles::of(&l.events_bins),
                 patients_distribution: Quantiles::of(&l.patients_bins),
                 month_distribution: Quantiles::of(&l.month_bins),
-                month: match &s.analysis.looks {
+                month: match &s.analysis().looks {
                     Looks::Information(_) => None,
                     looks @ (Looks::Months(_) | Looks::Combined { .. }) => Some(looks.month(k)),
                 },
@@ -596,7 +596,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
 /// effect the scenario offers.
 fn conditional_power(s: &Scenario, endpoint: usize, l: &LookSummary) -> Vec<ConditionalPower> {
     let truth = crate::design::analytic::true_estimate(s, endpoint);
-    let user = s.analysis.conditional_power.and_then(|c| c.hazard_ratio);
+    let user = s.analysis().conditional_power.and_then(|c| c.hazard_ratio);
     ["estimate", "assumed", "user", "predictive"]
         .into_iter()
         .zip([None, truth, user, None])

@@ -13,12 +13,12 @@ use crate::summary::Summary;
 /// not collapsible, so a frailty, or cohorts with their own baselines pooled by an unstratified
 /// estimate, move its target towards 1.
 pub(super) fn estimand_note(s: &Scenario, i: usize) -> Option<String> {
-    let test = match &s.endpoints[i].kind {
+    let test = match &s.endpoints()[i].kind {
         EndpointKind::TimeToEvent { test, .. } => test,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
     };
     let frailty: Vec<&str> =
-        s.cohorts.iter().filter(|c| c.frailty_variance.is_some()).map(|c| c.name.as_str()).collect();
+        s.cohorts().iter().filter(|c| c.frailty_variance.is_some()).map(|c| c.name.as_str()).collect();
     // Whether the estimate is stratified by cohort.
     let stratified = match test {
         TimeToEventTest::StratifiedLogrank => true,
@@ -28,7 +28,7 @@ pub(super) fn estimand_note(s: &Scenario, i: usize) -> Option<String> {
         | TimeToEventTest::Cox
         | TimeToEventTest::OneSampleLogrank { .. } => false,
     };
-    let pooled = s.cohorts.len() > 1 && !stratified;
+    let pooled = s.cohorts().len() > 1 && !stratified;
     let why = match (frailty.is_empty(), pooled) {
         (true, false) => return None,
         (false, _) => format!("a gamma frailty in {}", frailty.join(", ")),
@@ -56,7 +56,7 @@ fn months(x: f64) -> String {
 /// The design and its decision rules in words.
 pub fn design(s: &Scenario) -> Vec<String> {
     let mut out = enrolment(s);
-    for e in &s.endpoints {
+    for e in s.endpoints() {
         out.push(endpoint_rule(s, e));
     }
     out.push(cut_rule(s));
@@ -71,8 +71,8 @@ pub fn design(s: &Scenario) -> Vec<String> {
 /// assessment schedule.
 fn enrolment(s: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
-    let arms: Vec<String> = s.arms.iter().map(|a| format!("{} ({})", a.name, a.allocation)).collect();
-    let accrual = match &s.enrollment.accrual {
+    let arms: Vec<String> = s.arms().iter().map(|a| format!("{} ({})", a.name, a.allocation)).collect();
+    let accrual = match &s.enrollment().accrual {
         Accrual::Uniform { months: m } => format!("uniformly over {}", months(*m)),
         Accrual::Piecewise { starts, rates } => {
             let parts: Vec<String> =
@@ -82,16 +82,16 @@ fn enrolment(s: &Scenario) -> Vec<String> {
     };
     out.push(format!(
         "{} patients randomised to {} (allocation in brackets, permuted blocks of {} within cohort), enrolled {accrual}.",
-        s.enrollment.sample_size,
+        s.enrollment().sample_size,
         arms.join(" and "),
-        s.block_size
+        s.block_size()
     ));
-    let cohorts: Vec<String> = s.cohorts.iter().map(|c| format!("{} {:.0}%", c.name, 100.0 * c.share)).collect();
+    let cohorts: Vec<String> = s.cohorts().iter().map(|c| format!("{} {:.0}%", c.name, 100.0 * c.share)).collect();
     out.push(format!("Cohorts: {}.", cohorts.join(", ")));
     let dropout: Vec<String> =
-        s.arms.iter().zip(&s.dropout_hazard).map(|(a, h)| format!("{} {h} a month", a.name)).collect();
+        s.arms().iter().zip(s.dropout_hazard()).map(|(a, h)| format!("{} {h} a month", a.name)).collect();
     out.push(format!("Dropout hazard: {}.", dropout.join(", ")));
-    if let Some(a) = &s.assessments {
+    if let Some(a) = &s.assessments() {
         let v: Vec<String> = a
             .starts
             .iter()
@@ -106,12 +106,12 @@ fn enrolment(s: &Scenario) -> Vec<String> {
 /// The sentence on one endpoint: its kind and its test (or none) with its level.
 fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
     let against =
-        e.control.map_or("against its historical value".to_string(), |c| format!("against {}", s.arms[c].name));
+        e.control.map_or("against its historical value".to_string(), |c| format!("against {}", s.arms()[c].name));
     let superiority = || {
         format!(
             "{} test of {} {against}, one-sided alpha {}",
             test_name(&e.kind).replace('_', " "),
-            s.arms[e.treatment].name,
+            s.arms()[e.treatment].name,
             e.alpha
         )
     };
@@ -127,7 +127,8 @@ fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
                 if *null_difference != 0.0 {
                     format!(
                         "Farrington–Manning score test of non-inferiority of {} {against} with margin {null_difference} on the difference of response rates (H0: difference ≤ {null_difference}), one-sided alpha {}",
-                        s.arms[e.treatment].name, e.alpha
+                        s.arms()[e.treatment].name,
+                        e.alpha
                     )
                 } else {
                     superiority()
@@ -139,7 +140,7 @@ fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
                 format!(
                     "{} test of non-inferiority of {} {against} with margin {null_hazard_ratio} on the hazard ratio (H0: HR ≥ {null_hazard_ratio}), one-sided alpha {}",
                     test_name(&e.kind).replace('_', " "),
-                    s.arms[e.treatment].name,
+                    s.arms()[e.treatment].name,
                     e.alpha
                 )
             } else {
@@ -152,10 +153,10 @@ fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
 
 /// The sentence on when the analysis is.
 fn cut_rule(s: &Scenario) -> String {
-    match &s.analysis.cut {
+    match &s.analysis().cut {
         Cut::Month(m) => format!("The analysis is at month {} after the first patient's entry.", key_number(*m)),
         Cut::Events { endpoint, events } => {
-            format!("The analysis is at the {events}th {} event.", s.endpoints[*endpoint].name)
+            format!("The analysis is at the {events}th {} event.", s.endpoints()[*endpoint].name)
         }
         Cut::MinFollowUp(m) => format!("The analysis is when the last patient has {} of follow-up.", months(*m)),
     }
@@ -164,16 +165,16 @@ fn cut_rule(s: &Scenario) -> String {
 /// The sentence on the analyses of a design with looks, its boundaries and its futility rule
 /// (None with a single analysis).
 fn looks_rule(s: &Scenario) -> Option<String> {
-    if s.analysis.looks.count() <= 1 {
+    if s.analysis().looks.count() <= 1 {
         return None;
     }
-    let on = s.monitored().map_or(String::new(), |i| format!(" on {}", s.endpoints[i].name));
-    let kind = if s.analysis.binding_futility {
+    let on = s.monitored().map_or(String::new(), |i| format!(" on {}", s.endpoints()[i].name));
+    let kind = if s.analysis().binding_futility {
         "binding (the efficacy boundaries are computed with it)"
     } else {
         "non-binding"
     };
-    let futility = match s.analysis.futility {
+    let futility = match s.analysis().futility {
         None => String::new(),
         Some(Futility::Z(z)) => format!("; {kind} futility stop when z < {z}"),
         Some(Futility::BetaSpending { spending, beta }) => {
@@ -186,18 +187,18 @@ fn looks_rule(s: &Scenario) -> Option<String> {
     };
     Some(format!(
         "{} analyses{on} ({}), efficacy boundaries from {} alpha-spending at observed over planned information{futility}; a trial stops at the first boundary crossed.",
-        s.analysis.looks.count(),
-        s.analysis.looks.describe(),
-        s.analysis.spending.name()
+        s.analysis().looks.count(),
+        s.analysis().looks.describe(),
+        s.analysis().spending.name()
     ))
 }
 
 /// The sentence on the harm bound, where the design has one.
 fn harm_rule(s: &Scenario) -> Option<String> {
-    let h = s.analysis.harm.as_ref()?;
+    let h = s.analysis().harm.as_ref()?;
     Some(format!(
         "Harm: a trial also stops when the z of {} is at or below a harm bound that spends a one-sided alpha of {} by {} spending in the unfavourable tail (binding: the efficacy boundaries are computed with it, as the lower boundary of a two-sided design); at the final look such a z concludes harm.",
-        s.monitored().map_or("the monitored endpoint", |i| s.endpoints[i].name.as_str()),
+        s.monitored().map_or("the monitored endpoint", |i| s.endpoints()[i].name.as_str()),
         h.alpha,
         h.spending.name()
     ))
@@ -205,7 +206,7 @@ fn harm_rule(s: &Scenario) -> Option<String> {
 
 /// The sentence on the event re-estimation, where the design has one.
 fn reestimation_rule(s: &Scenario) -> Option<String> {
-    let re = s.analysis.reestimation.as_ref()?;
+    let re = s.analysis().reestimation.as_ref()?;
     Some(format!(
         "Event re-estimation: at each interim the next stage's events are chosen for a conditional power of {} under {} (between {:?} and {:?} events a stage{}), and the looks test the inverse-normal combination of the stages' log-rank increments with the weights of the planned information.",
         re.conditional_power,
@@ -221,10 +222,10 @@ fn reestimation_rule(s: &Scenario) -> Option<String> {
 /// The sentences on the multiplicity rule and, for a graphical one, its graph.
 fn multiplicity_rule(s: &Scenario) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(m) = &s.analysis.multiplicity else {
+    let Some(m) = &s.analysis().multiplicity else {
         return out;
     };
-    let names: Vec<&str> = m.endpoints.iter().map(|&i| s.endpoints[i].name.as_str()).collect();
+    let names: Vec<&str> = m.endpoints.iter().map(|&i| s.endpoints()[i].name.as_str()).collect();
     out.push(format!(
         "Multiplicity: {} over {} at family-wise one-sided alpha {}.",
         m.method.name().replace('_', " "),
@@ -252,7 +253,7 @@ fn multiplicity_rule(s: &Scenario) -> Vec<String> {
 pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
     let mut out = Vec::new();
     let r = summary.replicates;
-    let target = match s.analysis.cut {
+    let target = match s.analysis().cut {
         crate::scenario::Cut::Events { endpoint, events } => Some((endpoint, events)),
         crate::scenario::Cut::Month(_) | crate::scenario::Cut::MinFollowUp(_) => None,
     };
@@ -261,17 +262,17 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
     {
         out.push(format!(
             "the cut's target of {events} {} events was not reached in {} of {r} trials ({:.1}%); those trials were analysed at their last observation",
-            s.endpoints[endpoint].name,
+            s.endpoints()[endpoint].name,
             summary.cut_not_reached,
             100.0 * summary.cut_not_reached as f64 / r.max(1) as f64
         ));
     }
-    for e in &s.endpoints {
+    for e in s.endpoints() {
         let rate_margin = match e.kind {
             EndpointKind::Binary { null_difference, .. } => null_difference != 0.0,
             EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
         };
-        if rate_margin && [Some(e.treatment), e.control].into_iter().flatten().any(|a| s.dropout_hazard[a] > 0.0) {
+        if rate_margin && [Some(e.treatment), e.control].into_iter().flatten().any(|a| s.dropout_hazard()[a] > 0.0) {
             out.push(format!(
                 "{}: a dropout before the response assessment counts as no response; that draws both rates, and their difference, toward 0, which favours non-inferiority: at the margin the type I error exceeds alpha (run --null shows by how much)",
                 e.name
@@ -284,7 +285,7 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
             },
             EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
         };
-        if censors_at_switch && s.cohorts.iter().any(|c| c.switching.is_some()) {
+        if censors_at_switch && s.cohorts().iter().any(|c| c.switching.is_some()) {
             out.push(format!(
                 "{} censors patients when they switch therapy at recurrence: switching follows a recurrence, a sign of prognosis, so the censoring is informative and its hazard ratio and type I error are not those of a hypothetical estimand without switching",
                 e.name
@@ -293,7 +294,7 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
     }
     let n_looks = summary.looks.len();
     for (k, l) in summary.looks.iter().enumerate() {
-        if s.analysis.interims_during_enrolment && k + 1 < n_looks && l.after_enrolment > 0 {
+        if s.analysis().interims_during_enrolment && k + 1 < n_looks && l.after_enrolment > 0 {
             out.push(format!(
                 "look {} was to come while patients were still being enrolled (analysis.looks.during_enrolment), but came after the last patient's entry in {} of {r} trials ({:.1}%)",
                 k + 1,
@@ -302,7 +303,7 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
             ));
         }
         if k + 1 < n_looks && l.not_reached > 0 {
-            let target = match &s.analysis.looks {
+            let target = match &s.analysis().looks {
                 Looks::Information(f) => format!("event target (information {})", f[k]),
                 Looks::Months(m) => format!("month ({})", m[k]),
                 Looks::Combined { fractions, months, later } => format!(
@@ -312,8 +313,8 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
                     months[k]
                 ),
             };
-            let target = if s.analysis.look_gap_months > 0.0 {
-                format!("{target}, at least {} months after the look before,", s.analysis.look_gap_months)
+            let target = if s.analysis().look_gap_months > 0.0 {
+                format!("{target}, at least {} months after the look before,", s.analysis().look_gap_months)
             } else {
                 target
             };
