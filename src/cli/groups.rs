@@ -47,8 +47,8 @@ impl StudyArgs {
 pub fn thread_count(threads: Option<usize>) -> Result<usize, CliError> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     match threads {
-        Some(0) => Err(CliError::Input("--threads 0: expected at least 1".into())),
-        Some(t) if t > 4 * cores => Err(CliError::Input(format!(
+        Some(0) => Err(CliError::Usage("--threads 0: expected at least 1".into())),
+        Some(t) if t > 4 * cores => Err(CliError::Usage(format!(
             "--threads {t}: expected at most {} (4 per core; this machine has {cores})",
             4 * cores
         ))),
@@ -64,7 +64,7 @@ pub fn with_study_flags(sets: &[String], replicates: Option<u64>, seed: Option<u
     let mut sets = sets.to_vec();
     if let Some(r) = replicates {
         if r == 0 || r > scenario::MAX_REPLICATES as u64 {
-            return Err(CliError::Input(format!("--replicates {r}: expected 1 to {}", scenario::MAX_REPLICATES)));
+            return Err(CliError::Usage(format!("--replicates {r}: expected 1 to {}", scenario::MAX_REPLICATES)));
         }
         sets.push(format!("study.replicates={r}"));
     }
@@ -72,7 +72,7 @@ pub fn with_study_flags(sets: &[String], replicates: Option<u64>, seed: Option<u
         // The scenario language's seeds are TOML integers (shards and checkpoints carry the
         // scenario as TOML), so the flag takes the same range.
         if seed > i64::MAX as u64 {
-            return Err(CliError::Input(format!("--seed {seed}: expected an integer from 0 to {}", i64::MAX)));
+            return Err(CliError::Usage(format!("--seed {seed}: expected an integer from 0 to {}", i64::MAX)));
         }
         sets.push(format!("study.seed={seed}"));
     }
@@ -161,7 +161,7 @@ impl ShardArgs {
         match self.shard.as_deref() {
             Some("auto") => Ok(Some(super::shard::from_environment(&|v| std::env::var(v).ok(), self.shards)?)),
             Some(_) if self.shards.is_some() => {
-                Err(CliError::Input("--shards N: only with --shard auto (--shard K/N names N)".into()))
+                Err(CliError::Usage("--shards N: only with --shard auto (--shard K/N names N)".into()))
             }
             Some(spec) => Ok(Some(super::shard::parse(spec)?)),
             None => Ok(None),

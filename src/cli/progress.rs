@@ -44,7 +44,7 @@ pub fn refuse_if_too_long(
     let per = crate::engine::seconds_per_replicate(s, start, n);
     let estimate = per * replicates as f64;
     if estimate > MAX_SECONDS {
-        return Err(CliError::Input(format!(
+        return Err(CliError::Refused(format!(
             "{replicates} replicates would take about {:.0} h on this machine ({:.3} s per replicate on {threads} threads, measured on {n}); the limit is 24 h: use fewer --replicates, split the run with --shard K/N over machines, or add --force",
             estimate / 3600.0,
             per

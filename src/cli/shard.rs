@@ -10,7 +10,7 @@ pub fn file_name(k: u64, n: u64) -> String {
 
 /// Parses `K/N` (1 ≤ K ≤ N).
 pub fn parse(s: &str) -> Result<(u64, u64), CliError> {
-    let bad = || CliError::Input(format!("--shard {s}: expected K/N with 1 <= K <= N, e.g. --shard 3/8"));
+    let bad = || CliError::Usage(format!("--shard {s}: expected K/N with 1 <= K <= N, e.g. --shard 3/8"));
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let (k, n): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
     if k == 0 || n == 0 || k > n {
@@ -31,14 +31,14 @@ pub fn from_environment(env: &dyn Fn(&str) -> Option<String>, shards: Option<u64
                 .trim()
                 .parse::<u64>()
                 .map(Some)
-                .map_err(|_| CliError::Input(format!("--shard auto: {name}={v:?} is not a whole number"))),
+                .map_err(|_| CliError::Usage(format!("--shard auto: {name}={v:?} is not a whole number"))),
         }
     };
     let checked = |k: u64, n: u64, from: &str| {
         if k >= 1 && k <= n {
             Ok((k, n))
         } else {
-            Err(CliError::Input(format!("--shard auto: {from} gives shard {k} of {n}, not a shard of the run")))
+            Err(CliError::Usage(format!("--shard auto: {from} gives shard {k} of {n}, not a shard of the run")))
         }
     };
     if let Some(id) = int("SLURM_ARRAY_TASK_ID")? {
@@ -52,7 +52,7 @@ pub fn from_environment(env: &dyn Fn(&str) -> Option<String>, shards: Option<u64
             (Some(min), Some(max), count) => {
                 let n = max.checked_sub(min).map(|d| d + 1).unwrap_or(0);
                 if count.is_some_and(|c| c != n) {
-                    return Err(CliError::Input(format!(
+                    return Err(CliError::Usage(format!(
                         "--shard auto: the array {min}-{max} has gaps (SLURM_ARRAY_TASK_COUNT={}); submit a contiguous array such as --array=1-{n}",
                         count.unwrap_or(0)
                     )));
@@ -60,7 +60,7 @@ pub fn from_environment(env: &dyn Fn(&str) -> Option<String>, shards: Option<u64
                 checked(id + 1 - min.min(id + 1), n, "SLURM_ARRAY_TASK_ID")
             }
             (_, _, Some(count)) => checked(id, count, "SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT"),
-            _ => Err(CliError::Input(
+            _ => Err(CliError::Usage(
                 "--shard auto: SLURM_ARRAY_TASK_ID without SLURM_ARRAY_TASK_MIN/MAX or _COUNT".into(),
             )),
         };
@@ -68,12 +68,12 @@ pub fn from_environment(env: &dyn Fn(&str) -> Option<String>, shards: Option<u64
     for name in ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"] {
         if let Some(index) = int(name)? {
             let n = shards.ok_or_else(|| {
-                CliError::Input(format!("--shard auto: {name} is set; give the number of shards with --shards N"))
+                CliError::Usage(format!("--shard auto: {name} is set; give the number of shards with --shards N"))
             })?;
             return checked(index + 1, n, name);
         }
     }
-    Err(CliError::Input(
+    Err(CliError::Usage(
         "--shard auto: no scheduler index in the environment (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX)".into(),
     ))
 }

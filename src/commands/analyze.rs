@@ -36,23 +36,23 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
     };
     let (data, columns, milestones) = (&data, &columns, &milestones[..]);
     if let Some(m) = milestones.iter().find(|m| !(m.is_finite() && **m > 0.0)) {
-        return Err(CliError::Input(format!("--milestones: {m} is not a positive number of months")));
+        return Err(CliError::Usage(format!("--milestones: {m} is not a positive number of months")));
     }
     if !(tau.is_finite() && tau > 0.0) {
-        return Err(CliError::Input(format!("--tau: {tau} is not a positive number of months")));
+        return Err(CliError::Usage(format!("--tau: {tau} is not a positive number of months")));
     }
     if let Some(p) = null_rate.filter(|p| !(*p > 0.0 && *p < 1.0)) {
-        return Err(CliError::Input(format!("--null-rate: {p} is not a rate strictly between 0 and 1")));
+        return Err(CliError::Usage(format!("--null-rate: {p} is not a rate strictly between 0 and 1")));
     }
     if let Some(d) = null_difference.filter(|d| !(*d > -1.0 && *d <= 0.0)) {
-        return Err(CliError::Input(format!(
+        return Err(CliError::Usage(format!(
             "--null-difference: {d} is not a non-inferiority margin on the rate difference in (-1, 0]"
         )));
     }
     if columns.event_cause == 0 {
-        return Err(CliError::Input("--event-cause: 0 is the code of censoring; expected 1, 2, …".into()));
+        return Err(CliError::Usage("--event-cause: 0 is the code of censoring; expected 1, 2, …".into()));
     }
-    let groups = crate::data::read(data, columns).map_err(|e| CliError::Input(e.0))?;
+    let groups = crate::data::read(data, columns).map_err(|e| CliError::BadFile(e.0))?;
     let one = |d: &crate::data::Dataset| -> serde_json::Value {
         if columns.response.is_some() {
             let r = crate::stats::trial::responses(&d.responses, null_rate);

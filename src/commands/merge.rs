@@ -22,18 +22,18 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
     let mut texts = Vec::new();
     for p in parts {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+        let text = std::fs::read_to_string(p).map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
         texts.push((name, text));
     }
     let mut shards = Vec::new();
     for (name, text) in &texts {
-        shards.push(report::shard::read_file(text, name).map_err(|m| CliError::Input(format!("{name}: {m}")))?);
+        shards.push(report::shard::read_file(text, name).map_err(|m| CliError::BadFile(format!("{name}: {m}")))?);
     }
     shards.sort_by_key(|s| (s.start, s.end));
     let (total, toml) = (shards[0].total, shards[0].toml.clone());
     for s in &shards {
         if s.total != total || s.toml != toml {
-            return Err(CliError::Input(format!(
+            return Err(CliError::BadFile(format!(
                 "{}: a shard of another run (different scenario, seed or replicates)",
                 s.name
             )));
@@ -43,14 +43,14 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
     let fresh = crate::engine::run(&scenario, 0..0, |_| {});
     for s in &shards {
         report::shard::check_state(&s.state, &fresh, s.start..s.end)
-            .map_err(|e| CliError::Input(format!("{}: {e}", s.name)))?;
+            .map_err(|e| CliError::BadFile(format!("{}: {e}", s.name)))?;
     }
     let mut next = 0;
     let mut gaps = Vec::new();
     for (i, s) in shards.iter().enumerate() {
         if s.start < next {
             let other = &shards[i - 1];
-            return Err(CliError::Input(format!(
+            return Err(CliError::BadFile(format!(
                 "{}: replicates {}..{} overlap {}'s {}..{} (a shard given twice, or of another split)",
                 s.name, s.start, s.end, other.name, other.start, other.end
             )));
@@ -64,7 +64,7 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
         gaps.push(format!("{next}..{total}"));
     }
     if !gaps.is_empty() && !allow_partial {
-        return Err(CliError::Input(format!(
+        return Err(CliError::BadFile(format!(
             "replicates {} of {total} are missing: a shard is missing (merge them all, or add --allow-partial for a report of those given)",
             gaps.join(", ")
         )));
@@ -91,14 +91,14 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
 /// A sweep shard file read as JSON, with its name.
 fn read_sweep_shard_file(p: &std::path::Path) -> Result<(String, serde_json::Value), CliError> {
     let name = p.display().to_string();
-    let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+    let text = std::fs::read_to_string(p).map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
     let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| CliError::Input(format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column())))?;
+        .map_err(|e| CliError::BadFile(format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column())))?;
     if v.get("points").is_some() {
-        return Err(CliError::Input(format!("{name}: a whole sweep, not a shard (sweep --shard K/N writes shards)")));
+        return Err(CliError::BadFile(format!("{name}: a whole sweep, not a shard (sweep --shard K/N writes shards)")));
     }
     if !report::shard::is_sweep_shard(&v) {
-        return Err(CliError::Input(format!("{name}: not a sweep shard (merge the shards of one sweep)")));
+        return Err(CliError::BadFile(format!("{name}: not a sweep shard (merge the shards of one sweep)")));
     }
     Ok((name, v))
 }
@@ -110,7 +110,7 @@ fn read_sweep_shard_file(p: &std::path::Path) -> Result<(String, serde_json::Val
 /// point completes. The result is the single sweep's, byte for byte outside `seconds` and
 /// `execution`.
 fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -> Result<(), CliError> {
-    let input = |name: &str, m: String| CliError::Input(format!("{name}: {m}"));
+    let input = |name: &str, m: String| CliError::BadFile(format!("{name}: {m}"));
     let mut heads = Vec::new();
     for p in paths {
         let (name, v) = read_sweep_shard_file(p)?;
@@ -129,7 +129,7 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
             return Err(input(name, "a shard of another sweep (another grid, scenario or split)".into()));
         }
         if h.index != i as u64 + 1 {
-            return Err(CliError::Input(format!(
+            return Err(CliError::BadFile(format!(
                 "shard {} of {} is missing or given twice (at {name}); merge every shard once",
                 i + 1,
                 first.shards
@@ -144,7 +144,7 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
         }
     }
     if heads.len() as u64 != first.shards {
-        return Err(CliError::Input(format!(
+        return Err(CliError::BadFile(format!(
             "shard {} of {} is missing; merge every shard once",
             heads.len() + 1,
             first.shards
@@ -232,13 +232,13 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
         }
     }
     if open.is_some() || next_point != first.total_points {
-        return Err(CliError::Input(format!(
+        return Err(CliError::BadFile(format!(
             "the shards complete {next_point} of the grid's {} points",
             first.total_points
         )));
     }
     if hash.finish().1 != first.grid_sha256 {
-        return Err(CliError::Input(
+        return Err(CliError::BadFile(
             "the grid points' values and scenarios do not hash to the shards' grid checksum (a shard was edited)"
                 .into(),
         ));

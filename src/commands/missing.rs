@@ -8,10 +8,10 @@ pub fn missing(args: MissingArgs) -> Result<(), CliError> {
     let MissingArgs { dir, shards, quiet } = args;
     let dir = dir.as_path();
     if shards == 0 || shards > 10_000_000 {
-        return Err(CliError::Input(format!("--shards {shards}: expected 1 to 10000000")));
+        return Err(CliError::Usage(format!("--shards {shards}: expected 1 to 10000000")));
     }
     if !dir.is_dir() {
-        return Err(CliError::Input(format!("{}: not a folder", dir.display())));
+        return Err(CliError::Usage(format!("{}: not a folder", dir.display())));
     }
     let mut bad = Vec::new();
     // One run: every shard's scenario (a sweep's: its grid checksum) and replicates must be the
@@ -75,5 +75,5 @@ pub fn missing(args: MissingArgs) -> Result<(), CliError> {
         return Ok(());
     }
     println!("{}", shard::array_range(&bad));
-    Err(CliError::Failure(format!("{} of {shards} shards absent or damaged", bad.len())))
+    Err(CliError::Failed(format!("{} of {shards} shards absent or damaged", bad.len())))
 }

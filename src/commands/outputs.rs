@@ -10,7 +10,7 @@ pub fn write_plots(
     force: bool,
 ) -> Result<(), CliError> {
     report::output::output_folder(dir, force)?;
-    for (name, svg) in plots.map_err(CliError::Failure)? {
+    for (name, svg) in plots.map_err(CliError::System)? {
         report::emit(&svg, Some(&dir.join(name)), true)?;
     }
     Ok(())

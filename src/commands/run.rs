@@ -17,7 +17,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             Some(format!("{k}/{n}"))
         }
         Some(_) if shard.shards.is_some() => {
-            return Err(CliError::Input("--shards N: only with --shard auto (--shard K/N names N)".into()));
+            return Err(CliError::Usage("--shards N: only with --shard auto (--shard K/N names N)".into()));
         }
         other => other.map(str::to_string),
     };
@@ -37,7 +37,7 @@ pub fn run(args: RunArgs) -> Result<(), CliError> {
             (s, shard, Some(original))
         }
         (None, Some(path)) => (scenario::load(path, &study.sets(sets)?)?, shard_spec, None),
-        (None, None) => return Err(CliError::Input("run: a scenario file or --from REPORT.json".into())),
+        (None, None) => return Err(CliError::Usage("run: a scenario file or --from REPORT.json".into())),
     };
     let plots = pictures.plots.as_deref().map(|dir| (dir, force));
     let html = pictures.html.as_deref().map(|p| report::output::Target::of(Some(p), force));
@@ -80,9 +80,13 @@ fn from_report(
     path: &std::path::Path,
 ) -> Result<(scenario::Scenario, Option<String>, report::model::RunReport), CliError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::Input(format!("cannot read {name}: {e}")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| CliError::BadFile(format!("cannot read {name}: {e}")))?;
     let r: report::model::RunReport = serde_json::from_str(&text).map_err(|e| {
-        CliError::Input(format!("{name}:{}:{}: not a peritrial run report (--format json): {e}", e.line(), e.column()))
+        CliError::BadFile(format!(
+            "{name}:{}:{}: not a peritrial run report (--format json): {e}",
+            e.line(),
+            e.column()
+        ))
     })?;
     if r.provenance.peritrial != env!("CARGO_PKG_VERSION") {
         eprintln!(
@@ -92,12 +96,12 @@ fn from_report(
         );
     }
     if r.provenance.scenario_sha256 != report::hash::sha256_hex(r.provenance.scenario_toml.as_bytes()) {
-        return Err(CliError::Input(format!(
+        return Err(CliError::BadFile(format!(
             "{name}: the scenario fails its SHA-256 checksum (the report was edited)"
         )));
     }
     if r.interrupted.is_some() {
-        return Err(CliError::Input(format!(
+        return Err(CliError::BadFile(format!(
             "{name}: the report of an interrupted run; resume that run with --resume and its checkpoint"
         )));
     }
@@ -105,7 +109,7 @@ fn from_report(
     let shard = match &r.shard {
         Some(sh) => match (sh["k"].as_u64(), sh["n"].as_u64()) {
             (Some(k), Some(n)) => Some(format!("{k}/{n}")),
-            _ => return Err(CliError::Input(format!("{name}: a shard report without its K/N"))),
+            _ => return Err(CliError::BadFile(format!("{name}: a shard report without its K/N"))),
         },
         None => None,
     };
@@ -120,9 +124,9 @@ fn run_scenario(
 ) -> Result<(), CliError> {
     let RunOptions { threads, out, format, quiet, resumable, rows, plots, html, null } = options;
     // The null scenario first: a scenario without a null is refused before anything runs.
-    let null = null.then(|| scenario::under_null(&s)).transpose().map_err(CliError::Input)?;
+    let null = null.then(|| scenario::under_null(&s)).transpose().map_err(CliError::BadScenario)?;
     if null.is_some() && shard.is_some() {
-        return Err(CliError::Input("--null: not with a shard (merge does not carry the null run)".into()));
+        return Err(CliError::Usage("--null: not with a shard (merge does not carry the null run)".into()));
     }
     out.check()?;
     if let Some(h) = &html {
@@ -156,7 +160,7 @@ fn run_scenario(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|e| CliError::System(format!("cannot start {threads} threads: {e}")))?;
     let total = range.end - range.start;
     let before = from - range.start;
     let estimate = pool.install(|| refuse_if_too_long(&s, from, range.end - from, threads, out_force(out)))?;
@@ -187,7 +191,7 @@ fn run_scenario(
         });
         emit_report(&value, if shard.is_some() { Format::Json } else { format }, out)?;
         pictures(&mut value, &s, plots, html.as_ref())?;
-        return Err(CliError::Failure(format!(
+        return Err(CliError::Interrupted(format!(
             "interrupted after {done} of {total} virtual trials; the report of those was written{}",
             resumable.checkpoint.map_or(String::new(), |p| format!(
                 ", and the checkpoint {} (resume with --resume {})",
@@ -203,7 +207,7 @@ fn run_scenario(
         let o = pool.install(|| crate::engine::run_controlled(ns, 0..ns.replicates(), &stop, |_, _| {}, |_, _| {}));
         if o.interrupted {
             emit_report(&value, format, out)?;
-            return Err(CliError::Failure(
+            return Err(CliError::Interrupted(
                 "interrupted during the --null run: the report was written without the type I errors".into(),
             ));
         }
@@ -335,13 +339,13 @@ fn resume_prefix(
     range: std::ops::Range<u64>,
 ) -> Result<(crate::summary::Summary, u64), CliError> {
     let name = p.display().to_string();
-    let text = std::fs::read_to_string(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
-    let c = report::checkpoint::read(&text, &name, toml, range.start, range.end).map_err(CliError::Input)?;
+    let text = std::fs::read_to_string(p).map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
+    let c = report::checkpoint::read(&text, &name, toml, range.start, range.end).map_err(CliError::BadFile)?;
     // A state that passes its checksum must still have the scenario's shape (bins, curves,
     // cohorts), or merging would silently drop what does not line up.
     let fresh = crate::engine::run(s, 0..0, |_| {});
     report::shard::check_state(&c.summary, &fresh, c.start..c.start + c.done)
-        .map_err(|e| CliError::Input(format!("{name}: {e}")))?;
+        .map_err(|e| CliError::BadFile(format!("{name}: {e}")))?;
     Ok((c.summary, c.start + c.done))
 }
 
@@ -376,7 +380,7 @@ fn compare(
         return Ok(());
     }
     let line = now.lines().zip(was.lines()).position(|(a, b)| a != b).map_or(0, |i| i + 1);
-    Err(CliError::Failure(format!(
+    Err(CliError::Failed(format!(
         "the re-run differs from {} (first at line {line} of the JSON report: now {:?}, was {:?})",
         path.display(),
         now.lines().nth(line.saturating_sub(1)).unwrap_or("").trim(),

@@ -11,7 +11,7 @@ pub fn sample(args: SampleArgs) -> Result<(), CliError> {
     let adam = match adam {
         false => None,
         true => Some(report::adam::Date::parse(&reference_date).ok_or_else(|| {
-            CliError::Input(format!("--reference-date {reference_date}: expected a calendar date YYYY-MM-DD"))
+            CliError::Usage(format!("--reference-date {reference_date}: expected a calendar date YYYY-MM-DD"))
         })?),
     };
     write(&args, trials, &out, force, SampleFiles { per_trial, adam })
@@ -34,7 +34,7 @@ fn write(
 ) -> Result<(), CliError> {
     let s = scenario::load(&args.scenario, &args.sets)?;
     if trials == 0 || trials > 100_000 {
-        return Err(CliError::Input(format!("--trials {trials}: expected 1 to 100000")));
+        return Err(CliError::Usage(format!("--trials {trials}: expected 1 to 100000")));
     }
     output_folder(dir, force)?;
     let mut written: Vec<std::path::PathBuf> = Vec::new();

@@ -7,16 +7,16 @@ pub fn simon(args: SimonArgs) -> Result<(), CliError> {
     let SimonArgs { p0, p1, alpha, beta, n_max, format } = args;
     let in_unit = |x: f64| x > 0.0 && x < 1.0;
     if !(in_unit(p0) && in_unit(p1) && p0 < p1) {
-        return Err(CliError::Input(format!("--p0 {p0} --p1 {p1}: expected 0 < p0 < p1 < 1")));
+        return Err(CliError::Usage(format!("--p0 {p0} --p1 {p1}: expected 0 < p0 < p1 < 1")));
     }
     if !(in_unit(alpha) && in_unit(beta)) {
-        return Err(CliError::Input(format!("--alpha {alpha} --beta {beta}: expected both in (0, 1)")));
+        return Err(CliError::Usage(format!("--alpha {alpha} --beta {beta}: expected both in (0, 1)")));
     }
     if !(2..=500).contains(&n_max) {
-        return Err(CliError::Input(format!("--n-max {n_max}: expected 2 to 500")));
+        return Err(CliError::Usage(format!("--n-max {n_max}: expected 2 to 500")));
     }
     let designs = crate::stats::simon::search(p0, p1, alpha, beta, n_max).ok_or_else(|| {
-        CliError::Input(format!(
+        CliError::Refused(format!(
             "no two-stage design with n <= {n_max} reaches alpha {alpha} and power {}; raise --n-max",
             1.0 - beta
         ))

@@ -47,8 +47,8 @@ impl Search<'_> {
 
     fn read_checkpoint(&self, p: &Path) -> Result<Vec<SizeEvaluation>, CliError> {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(p).map_err(|err| CliError::Input(format!("cannot read {name}: {err}")))?;
-        report::checkpoint::size_read(&text, &name, &self.key).map_err(CliError::Input)
+        let text = std::fs::read_to_string(p).map_err(|err| CliError::BadFile(format!("cannot read {name}: {err}")))?;
+        report::checkpoint::size_read(&text, &name, &self.key).map_err(CliError::BadFile)
     }
 }
 
@@ -72,7 +72,7 @@ pub fn size(args: SizeArgs) -> Result<(), CliError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|e| CliError::System(format!("cannot start {threads} threads: {e}")))?;
     let driver = next.is_some() || !record.is_empty();
     // The time the search would take, measured on the start value (not for a driver's steps,
     // which run nothing here).
@@ -107,17 +107,17 @@ fn set_up<'a>(
     vary: Option<&str>,
 ) -> Result<Search<'a>, CliError> {
     if !(target > 0.0 && target < 1.0) {
-        return Err(CliError::Input(format!("--target-power {target}: expected a power in (0, 1)")));
+        return Err(CliError::Usage(format!("--target-power {target}: expected a power in (0, 1)")));
     }
     let s = scenario::load(&args.scenario, &args.sets)?;
     let e = s.endpoint_index(endpoint).ok_or_else(|| {
         let names: Vec<&str> = s.endpoints().iter().map(|e| e.name.as_str()).collect();
-        CliError::Input(format!("--endpoint {endpoint}: no such endpoint; the endpoints are {}", names.join(", ")))
+        CliError::Usage(format!("--endpoint {endpoint}: no such endpoint; the endpoints are {}", names.join(", ")))
     })?;
     match s.endpoints()[e].kind {
         scenario::EndpointKind::TimeToEvent { .. } | scenario::EndpointKind::Binary { .. } => {}
         scenario::EndpointKind::Safety { .. } => {
-            return Err(CliError::Input(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));
+            return Err(CliError::Usage(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));
         }
     }
     let event_cut = match s.analysis().cut {
@@ -126,13 +126,13 @@ fn set_up<'a>(
     };
     let path = vary.unwrap_or(if event_cut { "analysis.cut.events" } else { "enrollment.sample_size" });
     let varied = Varied::parse(path).ok_or_else(|| {
-        CliError::Input(format!(
+        CliError::Usage(format!(
             "--vary {path}: size varies a count that power depends on: {} (use sweep for other values)",
             Varied::PATHS.join(" or ")
         ))
     })?;
     if varied == Varied::CutEvents && !event_cut {
-        return Err(CliError::Input(
+        return Err(CliError::Usage(
             "--vary analysis.cut.events: the scenario's cut is not event-driven (analysis.cut = { endpoint = …, events = … })".into(),
         ));
     }
@@ -152,7 +152,7 @@ fn refuse_if_too_long(search: &Search, pool: &rayon::ThreadPool, threads: usize,
     let per = pool.install(|| crate::engine::seconds_per_replicate(&s0, 0, (8 * threads as u64).min(64)));
     let (typical, most) = (per * replicates as f64 * SIZE_EVALUATIONS.0, per * replicates as f64 * SIZE_EVALUATIONS.1);
     if typical > MAX_SECONDS {
-        return Err(CliError::Input(format!(
+        return Err(CliError::Refused(format!(
             "the search would take about {} to {} on this machine ({:.3} s per trial at {path} = {start} on {threads} threads, {} trials per evaluation, {} to {} evaluations); the limit is 24 h: use fewer --replicates, or add --force",
             duration(typical),
             duration(most),
@@ -274,7 +274,7 @@ fn run_search(
             let outcome = pool.install(|| crate::engine::run_controlled(&s, 0..r, &stop, |_, _| {}, |_, _| {}));
             if outcome.interrupted {
                 save(&finished)?;
-                return Err(CliError::Failure(format!(
+                return Err(CliError::Interrupted(format!(
                     "interrupted after {} evaluations (the search's answer is not written){}",
                     finished.len(),
                     resumable.checkpoint.map_or(String::new(), |p| format!(
@@ -350,14 +350,14 @@ fn search_error(search: &Search, e: sz::SizeError<CliError>) -> CliError {
     let (path, target) = (search.path(), search.target);
     match e {
         sz::SizeError::Evaluation(err) => err,
-        sz::SizeError::Unreachable { max, power } => CliError::Input(format!(
+        sz::SizeError::Unreachable { max, power } => CliError::Refused(format!(
             "{path}: the target power {target} is not reached even at {max}, the largest value searched (power {power:.4})"
         )),
-        sz::SizeError::Plateau { values, powers } => CliError::Input(format!(
+        sz::SizeError::Plateau { values, powers } => CliError::Refused(format!(
             "{path}: power does not rise with {path} (power {:.4} at {}, {:.4} at {}, {:.4} at {}): the target {target} cannot be reached by varying it",
             powers.0, values.0, powers.1, values.1, powers.2, values.2
         )),
-        sz::SizeError::TargetMissed { value, share } => CliError::Input(format!(
+        sz::SizeError::TargetMissed { value, share } => CliError::Refused(format!(
             "{path} = {value}: {:.1}% of trials do not reach their event target, so the power there is not that of the design; no answer{}",
             100.0 * share,
             if search.varied == Varied::CutEvents {
@@ -366,7 +366,7 @@ fn search_error(search: &Search, e: sz::SizeError<CliError>) -> CliError {
                 ""
             }
         )),
-        sz::SizeError::NoFit { lo, hi } => CliError::Input(format!(
+        sz::SizeError::NoFit { lo, hi } => CliError::Refused(format!(
             "{path}: between {lo} and {hi} power does not rise measurably with {path}; the target {target} is not identified (a plateau near the target)"
         )),
     }
@@ -379,7 +379,7 @@ fn search_error(search: &Search, e: sz::SizeError<CliError>) -> CliError {
 fn recorded_evaluation(path: &Path, search: &Search) -> Result<SizeEvaluation, CliError> {
     let (s, e, varied) = (&search.s, search.e, search.path());
     let name = path.display().to_string();
-    let bad = |m: String| CliError::Input(format!("{name}: {m}"));
+    let bad = |m: String| CliError::BadFile(format!("{name}: {m}"));
     let text = std::fs::read_to_string(path).map_err(|err| bad(format!("cannot read: {err}")))?;
     let r: report::model::RunReport =
         serde_json::from_str(&text).map_err(|err| bad(format!("not a run report (JSON of run or merge): {err}")))?;

@@ -22,10 +22,10 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     };
     let out = report::output::Target::of(out.as_deref(), force);
     if shard.is_some() && !matches!(format, crate::cli::Format::Json) {
-        return Err(CliError::Input("sweep --shard: the output of a shard is JSON (--format json), for merge".into()));
+        return Err(CliError::Usage("sweep --shard: the output of a shard is JSON (--format json), for merge".into()));
     }
     if let Some(p) = target_power.filter(|p| !(*p > 0.0 && *p < 1.0)) {
-        return Err(CliError::Input(format!("--target-power {p}: expected a power in (0, 1)")));
+        return Err(CliError::Usage(format!("--target-power {p}: expected a power in (0, 1)")));
     }
     let plots = pictures.plots.as_deref().map(|dir| (dir, force, target_power));
     let html = pictures.html.as_deref().map(|p| report::output::Target::of(Some(p), force));
@@ -53,7 +53,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| CliError::Failure(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|e| CliError::System(format!("cannot start {threads} threads: {e}")))?;
     let mut hash = report::checkpoint::GridHash::new();
     let mut replicates = Vec::with_capacity(grid.len());
     for (k, point) in grid.iter().enumerate() {
@@ -79,18 +79,18 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
 /// path's values outermost.
 fn grid(vary: &[String]) -> Result<Vec<Point>, CliError> {
     if vary.len() > 2 {
-        return Err(CliError::Input("--vary: a sweep has one or two dimensions".into()));
+        return Err(CliError::Usage("--vary: a sweep has one or two dimensions".into()));
     }
     let mut dims: Vec<(String, Vec<String>)> = Vec::new();
     for v in vary {
         let (path, values) =
-            v.split_once('=').ok_or_else(|| CliError::Input(format!("--vary {v}: expected PATH=V1,V2,…")))?;
+            v.split_once('=').ok_or_else(|| CliError::Usage(format!("--vary {v}: expected PATH=V1,V2,…")))?;
         let values = split_values(values);
         if values.iter().any(|x| x.is_empty()) {
-            return Err(CliError::Input(format!("--vary {v}: an empty value")));
+            return Err(CliError::Usage(format!("--vary {v}: an empty value")));
         }
         if dims.iter().any(|(p, _)| p == path.trim()) {
-            return Err(CliError::Input(format!("--vary {}: the same path is given twice", path.trim())));
+            return Err(CliError::Usage(format!("--vary {}: the same path is given twice", path.trim())));
         }
         dims.push((path.trim().to_string(), values));
     }
@@ -130,7 +130,7 @@ fn run_points(
     let mut journal: Option<Journal> = resumable.checkpoint.map(Journal::new);
     if let Some(p) = resumable.resume {
         let name = p.display().to_string();
-        let file = std::fs::File::open(p).map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
+        let file = std::fs::File::open(p).map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
         let mut k = 0;
         let (done, sound) = report::checkpoint::sweep_replay(
             std::io::BufReader::new(file),
@@ -143,7 +143,7 @@ fn run_points(
                 Ok(())
             },
         )
-        .map_err(CliError::Input)?;
+        .map_err(CliError::BadFile)?;
         // Resuming into the same journal appends after its last sound line; another journal
         // starts as a copy of the sound part of this one.
         if let Some(j) = journal.as_mut() {
@@ -159,7 +159,7 @@ fn run_points(
         }
     }
     if estimate > MAX_SECONDS && !out_force(out) {
-        return Err(CliError::Input(format!(
+        return Err(CliError::Refused(format!(
             "the sweep's {} points would take about {:.0} h on this machine; the limit is 24 h: use fewer points or --replicates, or add --force",
             grid.len() - sink.points(),
             estimate / 3600.0
@@ -179,7 +179,7 @@ fn run_points(
                 Some(p) => format!("; resume with --resume {}", p.display()),
                 None => String::new(),
             };
-            return Err(CliError::Failure(format!(
+            return Err(CliError::Interrupted(format!(
                 "interrupted after {k} of {} grid points (the sweep's output is not written){resume}",
                 grid.len()
             )));
@@ -211,7 +211,7 @@ fn sweep_shard(
 ) -> Result<(), CliError> {
     let total: u64 = replicates.iter().sum();
     if n > total {
-        return Err(CliError::Input(format!(
+        return Err(CliError::Usage(format!(
             "sweep --shard {k}/{n}: the grid has {total} replicates in all, fewer than the shards"
         )));
     }
@@ -249,7 +249,7 @@ fn sweep_shard(
         }
     }
     if estimate > MAX_SECONDS && !out_force(out) {
-        return Err(CliError::Input(format!(
+        return Err(CliError::Refused(format!(
             "sweep shard {k}/{n} would take about {:.0} h on this machine; the limit is 24 h: use more shards, fewer points or --replicates, or add --force",
             estimate / 3600.0
         )));
@@ -265,7 +265,7 @@ fn sweep_shard(
         let outcome = pool.install(|| crate::engine::run_controlled(&s, part.clone(), &stop, |_, _| {}, |_, _| {}));
         if outcome.interrupted {
             bar.finish_and_clear();
-            return Err(CliError::Failure(format!(
+            return Err(CliError::Interrupted(format!(
                 "interrupted in grid point {} (the shard's output is not written; rerun the shard)",
                 p + 1
             )));

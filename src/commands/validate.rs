@@ -11,5 +11,5 @@ pub fn validate(args: ValidateArgs) -> Result<(), CliError> {
             Err(e) => messages.extend(e.messages),
         }
     }
-    if messages.is_empty() { Ok(()) } else { Err(CliError::Input(messages.join("\n"))) }
+    if messages.is_empty() { Ok(()) } else { Err(CliError::BadScenario(messages.join("\n"))) }
 }

@@ -23,6 +23,6 @@ pub fn verify(args: VerifyArgs) -> Result<(), CliError> {
         Ok(())
     } else {
         let failed: Vec<&str> = v.checks.iter().filter(|c| !c.passed()).map(|c| c.name.as_str()).collect();
-        Err(CliError::Failure(format!("verification failed: {}", failed.join("; "))))
+        Err(CliError::Failed(format!("verification failed: {}", failed.join("; "))))
     }
 }
