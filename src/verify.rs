@@ -7,7 +7,7 @@
 
 use crate::scenario::{self, Spending};
 use crate::stats::spending;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The data sets of the `survival` references.
 const DATA: &[(&str, &str)] = &[
@@ -622,52 +622,29 @@ fn utc_now() -> String {
     crate::report::model::utc_date(secs)
 }
 
-/// The report as JSON.
-pub fn json(v: &Verification) -> Value {
-    json!({
-        "peritrial": v.version,
-        "date": v.date,
-        "platform": v.platform,
-        "threads": v.threads,
-        "seconds": v.seconds,
-        "passed": v.passed(),
-        "checks": v.checks.iter().map(|c| json!({
-            "check": c.name, "against": c.against, "tolerance": c.tolerance, "compared": c.compared,
-            "largest_deviation": c.largest_deviation, "passed": c.passed(), "failures": c.failures,
-        })).collect::<Vec<Value>>(),
-    })
-}
-
-/// The report as text.
-pub fn table(v: &Verification) -> String {
-    let mut out = format!(
-        "peritrial {} installation qualification\ndate {}\nplatform {}, {} threads\n\n",
-        v.version, v.date, v.platform, v.threads
-    );
-    for c in &v.checks {
-        out.push_str(&format!(
-            "{}  {}\n      against {}\n      tolerance {}; {} compared, largest deviation {:.3e}\n",
-            if c.passed() { "PASS" } else { "FAIL" },
-            c.name,
-            c.against,
-            c.tolerance,
-            c.compared,
-            c.largest_deviation
-        ));
-        for f in c.failures.iter().take(10) {
-            out.push_str(&format!("      ! {f}\n"));
-        }
-        if c.failures.len() > 10 {
-            out.push_str(&format!("      ! … and {} more\n", c.failures.len() - 10));
-        }
+/// The report's model, for the formats to render.
+pub fn report(v: &Verification) -> crate::report::model::VerifyReport {
+    crate::report::model::VerifyReport {
+        peritrial: v.version,
+        date: v.date.clone(),
+        platform: v.platform.clone(),
+        threads: v.threads,
+        seconds: v.seconds,
+        passed: v.passed(),
+        checks: v
+            .checks
+            .iter()
+            .map(|c| crate::report::model::VerifyCheck {
+                check: c.name.clone(),
+                against: c.against.clone(),
+                tolerance: c.tolerance.clone(),
+                compared: c.compared,
+                largest_deviation: c.largest_deviation,
+                passed: c.passed(),
+                failures: c.failures.clone(),
+            })
+            .collect(),
     }
-    out.push_str(&format!(
-        "\n{} ({} checks, {:.1} s)\n",
-        if v.passed() { "PASSED: every check within its tolerance" } else { "FAILED: see the checks marked FAIL" },
-        v.checks.len(),
-        v.seconds
-    ));
-    out
 }
 
 #[cfg(test)]

@@ -30,13 +30,6 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The formats of `verify`'s and `simon`'s reports.
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum VerifyFormat {
-    Table,
-    Json,
-}
-
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Installation qualification: re-run the comparisons with the bundled R survival and
@@ -107,7 +100,7 @@ pub struct VerifyArgs {
     pub force: bool,
     /// The output format.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: VerifyFormat,
+    pub format: Format,
 }
 
 #[derive(clap::Args, Debug)]
@@ -343,5 +336,5 @@ pub struct SimonArgs {
     pub n_max: u32,
     /// The output format.
     #[arg(long, value_enum, default_value = "json")]
-    pub format: VerifyFormat,
+    pub format: Format,
 }

@@ -363,7 +363,7 @@ fn pictures(
         write_plots(dir, report::plot::run(value), force)?;
     }
     if let Some(h) = html {
-        h.write(report::export::html(report::export::Report::Run(value)).as_bytes())?;
+        h.write(report::export::html(report::export::Page::Run(value)).as_bytes())?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! `simon`: Simon's optimal and minimax two-stage designs.
 
-use crate::cli::{CliError, SimonArgs, VerifyFormat};
+use crate::cli::{CliError, SimonArgs};
 use crate::report;
+use crate::report::export::{Report, render};
 
 pub fn simon(args: SimonArgs) -> Result<(), CliError> {
     let SimonArgs { p0, p1, alpha, beta, n_max, format } = args;
@@ -21,9 +22,6 @@ pub fn simon(args: SimonArgs) -> Result<(), CliError> {
             1.0 - beta
         ))
     })?;
-    let text = match format {
-        VerifyFormat::Json => report::simon::json(&designs, p0, p1, alpha, beta),
-        VerifyFormat::Table => report::simon::table(&designs, p0, p1, alpha, beta),
-    };
-    Ok(report::emit(&text, None, false)?)
+    let model = report::model::SimonReport::new(&designs, p0, p1, alpha, beta);
+    Ok(report::emit(&render(format, Report::Simon(&model)), None, false)?)
 }

@@ -94,7 +94,7 @@ pub fn size(args: SizeArgs) -> Result<(), CliError> {
         write_plots(dir, report::plot::size(&value), force)?;
     }
     if let Some(h) = &html {
-        h.write(report::export::html(report::export::Report::Size(&value)).as_bytes())?;
+        h.write(report::export::html(report::export::Page::Size(&value)).as_bytes())?;
     }
     Ok(out.write(text.as_bytes())?)
 }

@@ -70,7 +70,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
         write_plots(dir, report::plot::sweep(&sweep, target), force)?;
     }
     if let Some(h) = &html {
-        h.write(report::export::html(report::export::Report::Sweep(&sweep)).as_bytes())?;
+        h.write(report::export::html(report::export::Page::Sweep(&sweep)).as_bytes())?;
     }
     Ok(())
 }

@@ -12,7 +12,6 @@ pub mod plot;
 pub mod replicates;
 pub mod sample;
 pub mod shard;
-pub mod simon;
 pub mod sweep;
 
 use std::path::Path;

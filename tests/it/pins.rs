@@ -175,6 +175,7 @@ fn cases() -> Vec<Case> {
         &[
             "simon --p0 0.2 --p1 0.4 --alpha 0.05 --beta 0.2",
             "simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.1 --format table",
+            "simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.1 --format csv",
             "simon --p0 0.05 --p1 0.25 --alpha 0.1 --beta 0.1 --n-max 60",
         ],
     ));

@@ -1,5 +1,6 @@
 //! CSV (RFC 4180, one writer: [`crate::report::csv_text`]): one row per endpoint for `run`, per
-//! grid point and endpoint for `sweep`, per evaluation for `size`. Every row of `run` and
+//! grid point and endpoint for `sweep`, per evaluation for `size`, per design for `simon`, per
+//! check for `verify`. Every row of `run` and
 //! `sweep` says whether the run is complete and repeats its warnings, so that a row read alone
 //! still says when the design did not do what it says. A comment line first (`#`, read by R's
 //! `read.csv(comment.char = "#")`, pandas' `comment="#"`) gives the provenance: version, seed,
@@ -7,7 +8,7 @@
 
 use super::exporter::Exporter;
 use crate::report::csv_text;
-use crate::report::model::{EndpointReport, NullReport, RunReport, SizeReport, SweepReport};
+use crate::report::model::{EndpointReport, NullReport, RunReport, SimonReport, SizeReport, SweepReport, VerifyReport};
 
 pub struct Csv;
 
@@ -76,8 +77,8 @@ fn endpoint_cells(e: &EndpointReport, null: Option<&NullReport>) -> Vec<String> 
     ]
 }
 
-impl Exporter for Csv {
-    fn run(&self, report: &RunReport) -> String {
+impl Exporter<RunReport> for Csv {
+    fn export(&self, report: &RunReport) -> String {
         let mut header: Vec<String> = ENDPOINT_COLUMNS.iter().map(|c| c.to_string()).collect();
         header.extend(["complete".to_string(), "warnings".to_string()]);
         let rows = report.endpoints.iter().map(|e| {
@@ -87,8 +88,10 @@ impl Exporter for Csv {
         });
         format!("# {}\n", report.provenance.line()) + &csv_text(std::iter::once(header).chain(rows))
     }
+}
 
-    fn sweep(&self, report: &SweepReport) -> String {
+impl Exporter<SweepReport> for Csv {
+    fn export(&self, report: &SweepReport) -> String {
         let mut header: Vec<String> = report.paths().iter().map(|p| p.to_string()).collect();
         header.extend(ENDPOINT_COLUMNS.iter().map(|c| c.to_string()));
         header.extend(["cut_month_mean", "complete", "warnings", "scenario_sha256"].map(String::from));
@@ -111,8 +114,10 @@ impl Exporter for Csv {
         });
         line + &csv_text(std::iter::once(header).chain(rows))
     }
+}
 
-    fn size(&self, r: &SizeReport) -> String {
+impl Exporter<SizeReport> for Csv {
+    fn export(&self, r: &SizeReport) -> String {
         let header = ["parameter", "value", "replicates", "power", "target_not_reached", "answer"];
         let rows = r.evaluations.iter().map(|e| {
             vec![
@@ -126,5 +131,55 @@ impl Exporter for Csv {
         });
         format!("# {}\n", r.provenance.line())
             + &csv_text(std::iter::once(header.iter().map(|h| h.to_string()).collect()).chain(rows))
+    }
+}
+
+impl Exporter<SimonReport> for Csv {
+    fn export(&self, r: &SimonReport) -> String {
+        let header = ["design", "p0", "p1", "r1", "n1", "r", "n", "expected_n_p0", "pet_p0", "alpha", "power"];
+        let rows = r.designs().into_iter().map(|(name, d)| {
+            vec![
+                name.to_string(),
+                r.p0.to_string(),
+                r.p1.to_string(),
+                d.r1.to_string(),
+                d.n1.to_string(),
+                d.r.to_string(),
+                d.n.to_string(),
+                d.en0.to_string(),
+                d.pet0.to_string(),
+                d.alpha.to_string(),
+                d.power.to_string(),
+            ]
+        });
+        let comment =
+            format!("# peritrial simon: target one-sided alpha {}, power {}; {}\n", r.alpha, r.power(), r.rule);
+        comment + &csv_text(std::iter::once(header.iter().map(|h| h.to_string()).collect()).chain(rows))
+    }
+}
+
+impl Exporter<VerifyReport> for Csv {
+    fn export(&self, r: &VerifyReport) -> String {
+        let header = ["check", "against", "tolerance", "compared", "largest_deviation", "passed", "failures"];
+        let rows = r.checks.iter().map(|c| {
+            vec![
+                c.check.clone(),
+                c.against.clone(),
+                c.tolerance.clone(),
+                c.compared.to_string(),
+                c.largest_deviation.to_string(),
+                c.passed.to_string(),
+                c.failures.join("; "),
+            ]
+        });
+        let comment = format!(
+            "# peritrial {} verify, {}, {}, {} threads: {}\n",
+            r.peritrial,
+            r.date,
+            r.platform,
+            r.threads,
+            if r.passed { "passed" } else { "FAILED" }
+        );
+        comment + &csv_text(std::iter::once(header.iter().map(|h| h.to_string()).collect()).chain(rows))
     }
 }

@@ -1,12 +1,9 @@
 //! What every format implements, and what the formats for people share.
 
-use crate::report::model::{RunReport, SizeReport, SweepReport};
-
-/// A format: the text of each kind of report.
-pub(super) trait Exporter {
-    fn run(&self, report: &RunReport) -> String;
-    fn sweep(&self, report: &SweepReport) -> String;
-    fn size(&self, report: &SizeReport) -> String;
+/// A format's text of one kind of report `R`. A format implements it for each report it
+/// renders, so that asking a format for a report it does not render fails to compile.
+pub(super) trait Exporter<R> {
+    fn export(&self, report: &R) -> String;
 }
 
 /// A number with `digits` decimals, or a dash where there is none (for people's formats).

@@ -357,8 +357,8 @@ fn warnings(ws: &[String]) -> String {
     ws.iter().map(|w| format!("<p class=\"warn\">{}</p>\n", esc(w))).collect()
 }
 
-impl Exporter for Html {
-    fn run(&self, r: &RunReport) -> String {
+impl Exporter<RunReport> for Html {
+    fn export(&self, r: &RunReport) -> String {
         let mut b = format!(
             "<header>\n<h1>Trial simulation report</h1>\n<p class=\"sub\">{} — {} virtual trials, seed {}{}</p>\n</header>\n",
             esc(&r.scenario),
@@ -456,8 +456,10 @@ impl Exporter for Html {
         b.push_str(&reproduction(&r.provenance, r.execution.as_ref(), &timing));
         page(&format!("Simulation report: {}", r.scenario), &b)
     }
+}
 
-    fn sweep(&self, r: &SweepReport) -> String {
+impl Exporter<SweepReport> for Html {
+    fn export(&self, r: &SweepReport) -> String {
         let paths = r.paths();
         let mut b = format!(
             "<header>\n<h1>Trial simulation report: sweep</h1>\n<p class=\"sub\">{} over {} grid points of {}</p>\n</header>\n",
@@ -514,8 +516,10 @@ impl Exporter for Html {
         }
         page("Simulation report: sweep", &b)
     }
+}
 
-    fn size(&self, r: &SizeReport) -> String {
+impl Exporter<SizeReport> for Html {
+    fn export(&self, r: &SizeReport) -> String {
         let mut b = format!(
             "<header>\n<h1>Trial simulation report: sample size</h1>\n<p class=\"sub\">{} = {} for power {} on {}</p>\n</header>\n",
             esc(&r.parameter),

@@ -1,7 +1,7 @@
 //! JSON: the reports' serde serialisation, pretty-printed (keys in DESIGN.md's order).
 
 use super::exporter::Exporter;
-use crate::report::model::{RunReport, SizeReport, SweepReport};
+use crate::report::model::{RunReport, SimonReport, SizeReport, SweepReport, VerifyReport};
 
 pub struct Json;
 
@@ -9,16 +9,32 @@ fn pretty<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("reports serialise") + "\n"
 }
 
-impl Exporter for Json {
-    fn run(&self, report: &RunReport) -> String {
+impl Exporter<RunReport> for Json {
+    fn export(&self, report: &RunReport) -> String {
         pretty(report)
     }
+}
 
-    fn sweep(&self, report: &SweepReport) -> String {
+impl Exporter<SweepReport> for Json {
+    fn export(&self, report: &SweepReport) -> String {
         pretty(report)
     }
+}
 
-    fn size(&self, report: &SizeReport) -> String {
+impl Exporter<SizeReport> for Json {
+    fn export(&self, report: &SizeReport) -> String {
+        pretty(report)
+    }
+}
+
+impl Exporter<SimonReport> for Json {
+    fn export(&self, report: &SimonReport) -> String {
+        pretty(report)
+    }
+}
+
+impl Exporter<VerifyReport> for Json {
+    fn export(&self, report: &VerifyReport) -> String {
         pretty(report)
     }
 }

@@ -8,7 +8,7 @@ mod html;
 mod json;
 mod table;
 
-use super::model::{RunReport, SizeReport, SweepReport};
+use super::model::{RunReport, SimonReport, SizeReport, SweepReport, VerifyReport};
 use exporter::Exporter;
 
 pub use json::sweep as json_sweep;
@@ -37,32 +37,48 @@ pub enum Report<'a> {
     Run(&'a RunReport),
     Sweep(&'a SweepReport),
     Size(&'a SizeReport),
+    Simon(&'a SimonReport),
+    Verify(&'a VerifyReport),
 }
 
-fn exporter(format: Format) -> &'static dyn Exporter {
+/// A report that has an HTML page (the simulations').
+#[derive(Clone, Copy)]
+pub enum Page<'a> {
+    Run(&'a RunReport),
+    Sweep(&'a SweepReport),
+    Size(&'a SizeReport),
+}
+
+/// The text of `report` in `format`: the one place a format is chosen.
+fn text<R>(format: Format, report: &R) -> String
+where
+    table::Table: Exporter<R>,
+    json::Json: Exporter<R>,
+    csv::Csv: Exporter<R>,
+{
     match format {
-        Format::Table => &table::Table,
-        Format::Json => &json::Json,
-        Format::Csv => &csv::Csv,
+        Format::Table => table::Table.export(report),
+        Format::Json => json::Json.export(report),
+        Format::Csv => csv::Csv.export(report),
     }
 }
 
 /// The text of `report` in `format`.
 pub fn render(format: Format, report: Report) -> String {
-    let e = exporter(format);
     match report {
-        Report::Run(r) => e.run(r),
-        Report::Sweep(r) => e.sweep(r),
-        Report::Size(r) => e.size(r),
+        Report::Run(r) => text(format, r),
+        Report::Sweep(r) => text(format, r),
+        Report::Size(r) => text(format, r),
+        Report::Simon(r) => text(format, r),
+        Report::Verify(r) => text(format, r),
     }
 }
 
-/// The self-contained HTML simulation report of `report`.
-pub fn html(report: Report) -> String {
-    let e = html::Html;
-    match report {
-        Report::Run(r) => e.run(r),
-        Report::Sweep(r) => e.sweep(r),
-        Report::Size(r) => e.size(r),
+/// The self-contained HTML simulation report of `page`.
+pub fn html(page: Page) -> String {
+    match page {
+        Page::Run(r) => html::Html.export(r),
+        Page::Sweep(r) => html::Html.export(r),
+        Page::Size(r) => html::Html.export(r),
     }
 }

@@ -3,7 +3,9 @@
 //! looks; the analysis month; warnings last.
 
 use super::exporter::Exporter;
-use crate::report::model::{Analytic, CohortResult, EndpointReport, Look, RunReport, SizeReport, SweepReport};
+use crate::report::model::{
+    Analytic, CohortResult, EndpointReport, Look, RunReport, SimonReport, SizeReport, SweepReport, VerifyReport,
+};
 
 pub struct Table;
 
@@ -301,8 +303,8 @@ fn look_notes(out: &mut String, looks: &[Look], replicates: u64) {
     }
 }
 
-impl Exporter for Table {
-    fn run(&self, report: &RunReport) -> String {
+impl Exporter<RunReport> for Table {
+    fn export(&self, report: &RunReport) -> String {
         let mut out = String::new();
         out.push_str(&wrap(&report.scenario, 2));
         out.push_str(&format!("{} virtual trials, seed {}\n", report.replicates, report.seed));
@@ -362,8 +364,10 @@ impl Exporter for Table {
         }
         out
     }
+}
 
-    fn sweep(&self, report: &SweepReport) -> String {
+impl Exporter<SweepReport> for Table {
+    fn export(&self, report: &SweepReport) -> String {
         let paths = report.paths();
         let mut out = String::new();
         let head: Vec<String> = paths.iter().map(|p| format!("{p:>14}")).collect();
@@ -415,8 +419,10 @@ impl Exporter for Table {
         }
         out
     }
+}
 
-    fn size(&self, r: &SizeReport) -> String {
+impl Exporter<SizeReport> for Table {
+    fn export(&self, r: &SizeReport) -> String {
         format!(
             "{} = {} reaches power {:.4} (Monte Carlo SE {:.4}, {} trials; fitted {:.4}, 95% interval of the answer {:.1} to {:.1}) for {} (target {}){}\n",
             r.parameter,
@@ -431,5 +437,65 @@ impl Exporter for Table {
             r.target_power,
             r.analytic.as_ref().map_or(String::new(), |a| format!("; analytic ({}): {}", a.method, a.value))
         ) + &format!("{}\n", r.provenance.line())
+    }
+}
+
+/// The two designs: stage-1 and total cut-offs, the expected sample size and the probability of
+/// early termination under p0, the exact level and power.
+impl Exporter<SimonReport> for Table {
+    fn export(&self, r: &SimonReport) -> String {
+        let mut out = format!(
+            "Simon two-stage designs for p0 = {}, p1 = {}, one-sided alpha {}, power {}\n",
+            r.p0,
+            r.p1,
+            r.alpha,
+            r.power()
+        );
+        out.push_str(&format!("{}\n\n", r.rule));
+        out.push_str(&format!(
+            "{:<8} {:>4} {:>4} {:>4} {:>4} {:>10} {:>10} {:>8} {:>8}\n",
+            "design", "r1", "n1", "r", "n", "E(N | p0)", "PET(p0)", "alpha", "power"
+        ));
+        for (name, x) in r.designs() {
+            out.push_str(&format!(
+                "{:<8} {:>4} {:>4} {:>4} {:>4} {:>10.2} {:>10.4} {:>8.4} {:>8.4}\n",
+                name, x.r1, x.n1, x.r, x.n, x.en0, x.pet0, x.alpha, x.power
+            ));
+        }
+        out
+    }
+}
+
+/// Each check with its verdict, reference and tolerance, and at most ten of its failures.
+impl Exporter<VerifyReport> for Table {
+    fn export(&self, v: &VerifyReport) -> String {
+        let mut out = format!(
+            "peritrial {} installation qualification\ndate {}\nplatform {}, {} threads\n\n",
+            v.peritrial, v.date, v.platform, v.threads
+        );
+        for c in &v.checks {
+            out.push_str(&format!(
+                "{}  {}\n      against {}\n      tolerance {}; {} compared, largest deviation {:.3e}\n",
+                if c.passed { "PASS" } else { "FAIL" },
+                c.check,
+                c.against,
+                c.tolerance,
+                c.compared,
+                c.largest_deviation
+            ));
+            for f in c.failures.iter().take(10) {
+                out.push_str(&format!("      ! {f}\n"));
+            }
+            if c.failures.len() > 10 {
+                out.push_str(&format!("      ! … and {} more\n", c.failures.len() - 10));
+            }
+        }
+        out.push_str(&format!(
+            "\n{} ({} checks, {:.1} s)\n",
+            if v.passed { "PASSED: every check within its tolerance" } else { "FAILED: see the checks marked FAIL" },
+            v.checks.len(),
+            v.seconds
+        ));
+        out
     }
 }

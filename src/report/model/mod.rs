@@ -10,9 +10,11 @@ mod build;
 mod execution;
 mod prose;
 mod provenance;
+mod tools;
 
 pub use execution::utc_date;
 pub use prose::{design, warnings};
+pub use tools::{SimonDesign, SimonReport, VerifyCheck, VerifyReport};
 
 use execution::peak_memory;
 
