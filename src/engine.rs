@@ -267,20 +267,37 @@ pub struct Sampler<'a> {
     pub plan: Plan<'a>,
     worker: Worker,
     record: Vec<f64>,
+    /// The trial as enrolled, when its design stopped enrolment early (Simon's stage 1).
+    enrolled: Trial,
+    order: Vec<usize>,
 }
 
 impl<'a> Sampler<'a> {
     pub fn new(s: &'a Scenario) -> Sampler<'a> {
         let plan = Plan::new(s);
         let record = vec![0.0; plan.layout.stride];
-        Sampler { sim: Simulator::new(s), plan, worker: Worker::default(), record }
+        Sampler {
+            sim: Simulator::new(s),
+            plan,
+            worker: Worker::default(),
+            record,
+            enrolled: Trial::default(),
+            order: Vec::new(),
+        }
     }
 
-    /// Replicate i's patients and its record (the row `--replicates-csv` writes for it).
+    /// Replicate i's patients as enrolled (the first stage alone, when Simon's design stopped
+    /// the trial there) and its record (the row `--replicates-csv` writes for it).
     pub fn trial(&mut self, i: u64) -> (&Trial, &[f64]) {
         let w = &mut self.worker;
         self.sim.simulate_trial(i, &mut w.sim, &mut w.trial);
         self.plan.analyze(&w.trial, &mut w.scratch, &mut self.record);
-        (&w.trial, &self.record)
+        match self.plan.simon_stage1_stop(&w.trial, &mut self.order) {
+            Some(stop) => {
+                w.trial.entered_by(stop.last_entry, &mut self.enrolled);
+                (&self.enrolled, &self.record)
+            }
+            None => (&w.trial, &self.record),
+        }
     }
 }

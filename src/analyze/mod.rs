@@ -24,12 +24,43 @@ use crate::stats::logrank::{self, OneSample, Weights};
 use crate::stats::spending;
 use crate::stats::{Obs, RiskTable, binary, cif, maxcombo, normal};
 
-/// A patient's response as a binary endpoint counts it at the cut: None if not yet assessed
-/// (entered less than the assessment month before the cut); a patient lost before the
-/// assessment counts as a non-responder (intention to treat).
+/// A patient's response as a binary endpoint counts it at the cut: None if not yet due (entered
+/// less than the assessment month before the cut). A patient who died before the assessment is
+/// a non-responder (RECIST: death is not a response); a patient lost to follow-up before it
+/// was not assessed and counts as a non-responder too (intention to treat: every patient due
+/// is in the denominator). See [`Assessment`] for which of the three a patient is.
 pub fn assessed_response(s: &Scenario, response: ResponseId, p: &Patient, m: &Marks, cut_month: f64) -> Option<bool> {
+    assessment(s, response, p, m, cut_month).map(|a| a == Assessment::Responder)
+}
+
+/// What a patient due for the response assessment shows at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assessment {
+    /// Alive and followed at the assessment month, with a response.
+    Responder,
+    /// Alive and followed at the assessment month, without a response.
+    NonResponder,
+    /// Died before the assessment month: a non-response.
+    Died,
+    /// Lost to follow-up before the assessment month: not assessed, counted as a non-response.
+    Lost,
+}
+
+/// A patient's assessment of `response` at the cut (None if not yet due). Death before the
+/// assessment month comes first: a patient who died and was lost is one who died.
+pub fn assessment(s: &Scenario, response: ResponseId, p: &Patient, m: &Marks, cut_month: f64) -> Option<Assessment> {
     let at = s.cohorts()[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months);
-    (p.entry + at <= cut_month).then_some(m.responses & (1u64 << response) != 0 && p.dropout >= at)
+    (p.entry + at <= cut_month).then(|| {
+        if p.death_time < at && p.death_time <= p.dropout {
+            Assessment::Died
+        } else if p.dropout < at {
+            Assessment::Lost
+        } else if m.responses & (1u64 << response) != 0 {
+            Assessment::Responder
+        } else {
+            Assessment::NonResponder
+        }
+    })
 }
 
 /// A scenario's analysis plan, precomputed once.
@@ -230,6 +261,8 @@ pub struct Scratch {
     /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
     /// trial, each costing a bisection over the incomplete beta function.
     binomial: std::collections::HashMap<(u64, u64, Option<u64>), (f64, f64)>,
+    /// The trial as enrolled up to Simon's stage 1, when it stops there.
+    stage1: Trial,
 }
 
 impl Scratch {
@@ -279,6 +312,22 @@ struct TteResult {
 impl Plan<'_> {
     /// Analyses one trial, writing `record` (length `layout.stride`).
     pub fn analyze(&self, trial: &Trial, scratch: &mut Scratch, record: &mut [f64]) {
+        // Simon's two-stage design as the primary endpoint: a trial that stops after stage 1
+        // enrols no one after its stage-1 patients and ends at stage 1's analysis; every
+        // endpoint is analysed on those patients at that month.
+        match self.simon_stage1_stop(trial, &mut scratch.order) {
+            Some(stop) => {
+                let mut stage1 = std::mem::take(&mut scratch.stage1);
+                trial.entered_by(stop.last_entry, &mut stage1);
+                self.analyze_trial(&stage1, Some(stop.analysis_month), scratch, record);
+                scratch.stage1 = stage1;
+            }
+            None => self.analyze_trial(trial, None, scratch, record),
+        }
+    }
+
+    /// Analyses one trial, at `analysis_month` when its design ended it there (Simon's stage 1).
+    fn analyze_trial(&self, trial: &Trial, analysis_month: Option<f64>, scratch: &mut Scratch, record: &mut [f64]) {
         let s = self.scenario;
         let patients = &trial.patients[..];
         record.fill(f64::NAN);
@@ -304,7 +353,7 @@ impl Plan<'_> {
         if let Some(pe) = monitored {
             self.conditional_powers(pe, stop, scratch, record);
         }
-        let cut_month = looks[stop];
+        let cut_month = analysis_month.unwrap_or(looks[stop]);
         if monitored.is_none() {
             record[self.layout.looks + look::CUT_MONTH] = cut_month;
         }

@@ -3,7 +3,50 @@
 
 use super::*;
 
+/// A trial that Simon's design stops after stage 1: when its stage-1 patients entered, and the
+/// month of stage 1's analysis (the last of their assessments).
+pub struct Stage1Stop {
+    pub last_entry: f64,
+    pub analysis_month: f64,
+}
+
 impl Plan<'_> {
+    /// Whether Simon's two-stage design, when it is the primary endpoint's test, stops this
+    /// trial after stage 1: its first `stage1_patients` patients (by entry) show at most
+    /// `stage1_max_responses` responses once each has been assessed (or has died or been lost
+    /// before the assessment).
+    pub fn simon_stage1_stop(&self, trial: &Trial, order: &mut Vec<usize>) -> Option<Stage1Stop> {
+        let s = self.scenario;
+        let e = &s.endpoints()[self.primary?];
+        let (response, n1, r1) = match &e.kind {
+            EndpointKind::Binary { response, test, .. } => match test {
+                BinaryTest::SimonTwoStage { stage1_patients, stage1_max_responses, .. } => {
+                    (*response, *stage1_patients as usize, *stage1_max_responses)
+                }
+                BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => return None,
+            },
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
+        };
+        let patients = &trial.patients;
+        order.clear();
+        order.extend((0..patients.len()).filter(|&j| patients[j].arm as usize == e.treatment));
+        order.sort_unstable_by(|&a, &b| patients[a].entry.total_cmp(&patients[b].entry));
+        if order.len() <= n1 {
+            return None;
+        }
+        let stage1 = &order[..n1];
+        let due = |j: usize| {
+            let p = &patients[j];
+            p.entry + s.cohorts()[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months)
+        };
+        let analysis_month = stage1.iter().map(|&j| due(j)).fold(f64::NEG_INFINITY, f64::max);
+        let responders = stage1
+            .iter()
+            .filter(|&&j| assessed_response(s, response, &patients[j], &trial.marks(j), analysis_month) == Some(true))
+            .count() as u32;
+        (responders <= r1).then(|| Stage1Stop { last_entry: patients[stage1[n1 - 1]].entry, analysis_month })
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn binary_at(
         &self,

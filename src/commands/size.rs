@@ -114,8 +114,18 @@ fn set_up<'a>(
         let names: Vec<&str> = s.endpoints().iter().map(|e| e.name.as_str()).collect();
         CliError::Usage(format!("--endpoint {endpoint}: no such endpoint; the endpoints are {}", names.join(", ")))
     })?;
-    match s.endpoints()[e].kind {
-        scenario::EndpointKind::TimeToEvent { .. } | scenario::EndpointKind::Binary { .. } => {}
+    match &s.endpoints()[e].kind {
+        scenario::EndpointKind::TimeToEvent { .. } => {}
+        scenario::EndpointKind::Binary { test, .. } => match test {
+            scenario::BinaryTest::SimonTwoStage { null_rate, .. } => {
+                return Err(CliError::Usage(format!(
+                    "--endpoint {endpoint}: Simon's two-stage design fixes its sample size with its cut-offs (at another size the same cut-offs have another level); `peritrial simon --p0 {null_rate} --p1 P1 --alpha A --beta B` finds the optimal and minimax designs"
+                )));
+            }
+            scenario::BinaryTest::ExactBinomial { .. }
+            | scenario::BinaryTest::Fisher
+            | scenario::BinaryTest::ChiSquare { .. } => {}
+        },
         scenario::EndpointKind::Safety { .. } => {
             return Err(CliError::Usage(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));
         }

@@ -242,10 +242,14 @@ pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
     s.cohorts().iter().map(|c| c.share * c.responses[response].as_ref().map_or(0.0, |r| r.probability[arm])).sum()
 }
 
-/// The probability that a patient of an arm is counted as a responder: responds and has not
-/// dropped out by the assessment (a dropout before it counts as no response, as
-/// `analyze::assessed_response` counts it), averaged over cohorts.
+/// The probability that a patient of an arm is counted as a responder: responds, has not
+/// dropped out and has not died by the assessment (a dropout or a death before it counts as no
+/// response, as `analyze::assessed_response` counts it), averaged over cohorts. Without a
+/// death cause, in closed form; with one, from the scenario's model (`truth::counted_response`).
 pub fn counted_response(s: &Scenario, response: usize, arm: usize) -> f64 {
+    if s.event_index(crate::scenario::DEATH).is_some() {
+        return super::truth::counted_response(s, response, arm);
+    }
     let h = s.dropout_hazard()[arm];
     s.cohorts()
         .iter()
@@ -307,7 +311,8 @@ pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, 
         EndpointKind::Binary { response, test, .. } => (response, test),
         EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
     };
-    let p1 = mean_response(s, *response, e.treatment);
+    // The rate the test counts: a patient lost or dead before the assessment is a non-response.
+    let p1 = counted_response(s, *response, e.treatment);
     let n = s.enrollment().sample_size as u64;
     match test {
         BinaryTest::ExactBinomial { null_rate } => {

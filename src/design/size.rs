@@ -380,7 +380,7 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
             BinaryTest::SimonTwoStage { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
         };
         if let Some(null_rate) = null_rate {
-            let p1 = analytic::mean_response(s, *response, s.endpoints()[e].treatment);
+            let p1 = analytic::counted_response(s, *response, s.endpoints()[e].treatment);
             let found = (1..=5000u64)
                 .find(|&m| analytic::exact_binomial_power(m, null_rate, p1, s.endpoints()[e].alpha).1 >= target);
             answer = found.map(|m| (m, "exact_binomial"));

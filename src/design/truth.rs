@@ -67,6 +67,42 @@ pub fn curves(s: &Scenario, i: usize, months: &[f64]) -> Option<Vec<Vec<f64>>> {
     )
 }
 
+/// The probability that a patient of `arm` is counted as a responder to `response`: responds,
+/// and is neither lost to follow-up nor dead by the assessment month (each patient's cohort
+/// and death time from the scenario's model, [`PATIENTS_PER_ARM`] patients with the fixed
+/// seed; the response probability and the chance of no dropout exactly, per patient). Death
+/// has no closed form in general (cures, frailty, death after a first event), hence the model.
+pub fn counted_response(s: &Scenario, response: usize, arm: usize) -> f64 {
+    use rayon::prelude::*;
+    let total: u64 = s.arms().iter().map(|a| a.allocation as u64).sum();
+    let patients = PATIENTS_PER_ARM * total / (s.arms()[arm].allocation as u64).max(1);
+    let n = s.enrollment().sample_size.max(1) as u64;
+    let h = s.dropout_hazard()[arm];
+    let sim = Simulator::new(s).with_seed(SEED);
+    // Per trial in parallel, summed in trial order: the same bits on any number of threads.
+    let per_trial: Vec<(f64, u64)> = (0..patients.div_ceil(n))
+        .into_par_iter()
+        .map_init(
+            || (SimBuffers::default(), Trial::default()),
+            |(buf, trial), t| {
+                sim.simulate_trial(t, buf, trial);
+                let (mut sum, mut count) = (0.0, 0u64);
+                for p in trial.patients.iter().filter(|p| p.arm as usize == arm) {
+                    count += 1;
+                    if let Some(r) = &s.cohorts()[p.cohort as usize].responses[response]
+                        && p.death_time >= r.assessed_at_months
+                    {
+                        sum += r.probability[arm] * (-h * r.assessed_at_months).exp();
+                    }
+                }
+                (sum, count)
+            },
+        )
+        .collect();
+    let (sum, count) = per_trial.iter().fold((0.0, 0u64), |(a, n), &(b, m)| (a + b, n + m));
+    sum / count.max(1) as f64
+}
+
 /// Kaplan–Meier survival (or Aalen–Johansen cumulative incidence of status 1, status 2
 /// competing) of uncensored-by-design outcomes (status 0 at a finite time is a censoring) at
 /// `months`; events before censorings at a tied time.

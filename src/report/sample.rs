@@ -15,7 +15,7 @@
 //!
 //! No comment lines: the provenance and the effective scenario go to `provenance.txt`.
 
-use crate::analyze::assessed_response;
+use crate::analyze::{Assessment, assessed_response, assessment};
 use crate::cut::{TteSpec, observe};
 use crate::scenario::{EndpointKind, Scenario};
 use crate::simulate::{NO_EVENT, Trial};
@@ -61,7 +61,10 @@ pub fn patients_header(s: &Scenario) -> Vec<String> {
         head.push(format!("{name}_time"));
         head.push(format!("{name}_status"));
     }
-    head.extend(s.response_names().iter().cloned());
+    for r in s.response_names() {
+        head.push(r.clone());
+        head.push(format!("{r}_assessment"));
+    }
     head.extend(s.adverse_event_names().iter().map(|a| format!("{a}_grade")));
     head
 }
@@ -100,7 +103,15 @@ pub fn write_patients<W: std::io::Write>(
             }
         }
         for r in 0..s.response_names().len() {
-            row.push(((m.responses >> r) & 1).to_string());
+            // What the analysis counts at the cut, and why (empty when not yet due).
+            let (counted, why) = match assessment(s, r, p, &m, cut_month) {
+                Some(Assessment::Responder) => ("1", "responder"),
+                Some(Assessment::NonResponder) => ("0", "non_responder"),
+                Some(Assessment::Died) => ("0", "died"),
+                Some(Assessment::Lost) => ("0", "lost"),
+                None => ("", ""),
+            };
+            row.extend([counted.to_string(), why.to_string()]);
         }
         for a in 0..s.adverse_event_names().len() {
             // 0 none, 1 grade 1–2, 3 grade ≥ 3.
@@ -249,8 +260,16 @@ pub fn dictionary(s: &Scenario, layout: &crate::analyze::Layout) -> String {
             r,
             "integer",
             "",
-            &format!("response {r} happened (whether or not assessed by the cut)"),
-            "0 = no; 1 = yes",
+            &format!("response {r} as the analysis counts it at the cut (empty: not yet due)"),
+            "1 = responder; 0 = not (including a death or a loss to follow-up before the assessment)",
+        );
+        add(
+            p,
+            &format!("{r}_assessment"),
+            "string",
+            "",
+            &format!("what the assessment of {r} found at the cut (empty: not yet due)"),
+            "responder; non_responder; died (before the assessment: a non-response); lost (to follow-up before it: not assessed, a non-response)",
         );
     }
     for a in s.adverse_event_names() {

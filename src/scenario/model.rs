@@ -498,6 +498,29 @@ impl Scenario {
     }
 }
 
+impl EndpointKind {
+    /// The exact one-sided type I error of a test whose cut-offs fix its level (Simon's
+    /// two-stage design at its null rate with `n` patients in all): the endpoint's level when
+    /// it states none, and what a stated `alpha` must not be below. None for the other tests.
+    pub fn exact_size(&self, n: u32) -> Option<f64> {
+        match self {
+            EndpointKind::Binary { test, .. } => match test {
+                BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses } => {
+                    Some(crate::stats::simon::reject_probability(
+                        *stage1_max_responses,
+                        *stage1_patients,
+                        *max_responses,
+                        n,
+                        *null_rate,
+                    ))
+                }
+                BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
+            },
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
+        }
+    }
+}
+
 impl Endpoint {
     /// The hazard ratio of the endpoint's null hypothesis (1 but for a non-inferiority margin).
     pub fn null_hazard_ratio(&self) -> f64 {

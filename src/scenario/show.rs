@@ -261,14 +261,13 @@ fn endpoint_table(s: &Scenario, e: &Endpoint) -> Table {
     if let Some(c) = e.control {
         t.insert("control", value(&s.arms[c].name));
     }
-    // A safety endpoint has no test; Simon's design fixes its level by its cut-offs.
+    // A safety endpoint has no test; Simon's design has the level of its cut-offs unless it
+    // states the level it was made for.
     let has_alpha = match &e.kind {
         EndpointKind::Safety { .. } => false,
-        EndpointKind::Binary { test, .. } => match test {
-            BinaryTest::SimonTwoStage { .. } => false,
-            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => true,
-        },
-        EndpointKind::TimeToEvent { .. } => true,
+        EndpointKind::Binary { .. } | EndpointKind::TimeToEvent { .. } => {
+            e.kind.exact_size(s.enrollment.sample_size) != Some(e.alpha)
+        }
     };
     if has_alpha {
         t.insert("alpha", value(e.alpha));

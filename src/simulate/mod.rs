@@ -65,6 +65,19 @@ impl Trial {
     pub fn marks(&self, j: usize) -> Marks {
         self.marks.get(j).copied().unwrap_or_default()
     }
+
+    /// Into `into`, the patients of this trial who entered by `month` (with their marks), in
+    /// the same order: the trial as it is when enrolment ends at `month`.
+    pub fn entered_by(&self, month: f64, into: &mut Trial) {
+        into.patients.clear();
+        into.marks.clear();
+        for (j, p) in self.patients.iter().enumerate().filter(|(_, p)| p.entry <= month) {
+            into.patients.push(*p);
+            if let Some(m) = self.marks.get(j) {
+                into.marks.push(*m);
+            }
+        }
+    }
 }
 
 /// One competing cause as a patient of a given cohort and arm meets it.

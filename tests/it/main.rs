@@ -6,6 +6,7 @@ mod cli_run;
 mod cli_scenarios;
 mod cluster;
 mod distributions;
+mod edges;
 mod engine_generators;
 mod engine_reference;
 mod fuzz;

@@ -208,10 +208,11 @@ fn size_says_when_the_target_cannot_be_reached() {
         ],
         &["cannot be reached"],
     );
-    // Simon's design: power is capped by the first stage's stop.
+    // Simon's design: its cut-offs fix its sample size (at another one they have another
+    // level), so size refuses to vary it and names the command that designs one.
     refused(
         &["size", "scenarios/pm-orr-simon.toml", "--endpoint", "orr", "--target-power", "0.99"],
-        &["cannot be reached"],
+        &["Simon's two-stage design fixes its sample size", "peritrial simon"],
     );
     // 0.98 needs more events than 600 patients give: no answer from trials that missed the cut.
     refused(&["size", CANONICAL, "--endpoint", "efs", "--target-power", "0.98"], &["do not reach their event target"]);

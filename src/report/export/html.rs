@@ -335,7 +335,11 @@ fn companions(r: &RunReport) -> String {
                     add("Freedman", a.freedman_power, Some(a.events));
                 }
             },
-            Some(Analytic::Binary { method, power, .. }) => add(&method.replace('_', " "), *power, None),
+            Some(Analytic::Binary { method, power, critical_responses }) => add(
+                &format!("{} ({})", method.replace('_', " "), Analytic::binary_rule(*critical_responses)),
+                *power,
+                None,
+            ),
             Some(Analytic::Rates(a)) => {
                 add(&format!("{} (normal approximation)", a.method.replace('_', " ")), a.power, None)
             }

@@ -144,9 +144,10 @@ fn analytic_line(out: &mut String, e: &EndpointReport) {
             f(a.patients_90.map(f64::ceil), 0)
         )),
         Some(Analytic::Binary { method, power, critical_responses }) => out.push_str(&format!(
-            "  {:<22}{} (reject with more than {critical_responses} responses; {})\n",
+            "  {:<22}{} ({}; {})\n",
             "analytic power",
             f(Some(*power), 3),
+            Analytic::binary_rule(*critical_responses),
             method.replace('_', " ")
         )),
         None => {}

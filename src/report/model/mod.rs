@@ -168,8 +168,23 @@ pub struct ExactInterval {
 #[serde(untagged)]
 pub enum Analytic {
     TimeToEvent(TteAnalytic),
-    Binary { method: String, critical_responses: u64, power: f64 },
+    /// A single-arm exact test: `critical_responses` is the smallest number of responses of all
+    /// the patients that rejects (the test's own critical value; for Simon's design, at the end
+    /// of stage 2), and `power` its exact probability at the counted response rate.
+    Binary {
+        method: String,
+        critical_responses: u64,
+        power: f64,
+    },
     Rates(RatesAnalytic),
+}
+
+impl Analytic {
+    /// The decision rule a single-arm exact companion is of, in words, from its critical value:
+    /// what every format prints beside its power.
+    pub fn binary_rule(critical_responses: u64) -> String {
+        format!("reject with {critical_responses} or more responses")
+    }
 }
 
 /// The normal-approximation companion of a two-arm test of response rates.

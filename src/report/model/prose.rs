@@ -119,8 +119,12 @@ fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
         EndpointKind::Safety { .. } => "no test: rates with exact (Clopper–Pearson) intervals".to_string(),
         EndpointKind::Binary { test, null_difference, .. } => match test {
             BinaryTest::SimonTwoStage { null_rate, stage1_patients, stage1_max_responses, max_responses } => {
+                let n = s.enrollment().sample_size;
+                let size = e.kind.exact_size(n).unwrap_or(f64::NAN);
                 format!(
-                    "Simon two-stage test of the response rate against {null_rate}: stop after {stage1_patients} patients with at most {stage1_max_responses} responses; promising with more than {max_responses}"
+                    "Simon two-stage test of the response rate against {null_rate}: stop after {stage1_patients} patients with at most {stage1_max_responses} responses; promising with {} or more responses of {n}; one-sided level {} (exact size {size:.4})",
+                    max_responses + 1,
+                    e.alpha
                 )
             }
             BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {

@@ -47,25 +47,6 @@ impl TestName {
             TestName::Safety => false,
         }
     }
-
-    /// The design's cut-offs fix its level (the endpoint has no `alpha`).
-    fn fixes_level(self) -> bool {
-        match self {
-            TestName::Binary(b) => match b {
-                BinaryTestName::SimonTwoStage => true,
-                BinaryTestName::ExactBinomial | BinaryTestName::Fisher | BinaryTestName::ChiSquare => false,
-            },
-            TestName::TimeToEvent(t) => match t {
-                TimeToEventTestName::Logrank
-                | TimeToEventTestName::StratifiedLogrank
-                | TimeToEventTestName::FlemingHarrington
-                | TimeToEventTestName::MaxCombo
-                | TimeToEventTestName::Cox
-                | TimeToEventTestName::OneSampleLogrank => false,
-            },
-            TestName::Safety => false,
-        }
-    }
 }
 
 impl std::fmt::Display for TestName {
@@ -147,6 +128,19 @@ fn read_endpoint(r: &mut Reader, e: &Entry, d: &Defined<'_>) -> Option<Endpoint>
         TestName::Binary(test) => read_binary(r, &e.node, et, &path, test, d),
         TestName::Safety => read_safety(r, &e.node, et, &path, d),
     };
+    // Simon's design: the level it was made for, which its exact size must not exceed.
+    let size = kind.as_ref().zip(d.sample_size).and_then(|(k, n)| k.exact_size(n));
+    let alpha = match (size, alpha) {
+        (Some(size), Some(a)) => match get(et, "alpha") {
+            None => Some(size),
+            Some(_) if size <= a * (1.0 + 1e-12) => Some(a),
+            Some(node) => {
+                r.error(node, &join(&path, "alpha"), format!("the design's exact one-sided type I error at its null rate is {size:.5}, above alpha {a}: its cut-offs are not of this level (`peritrial simon` finds the designs of a level)"));
+                None
+            }
+        },
+        (Some(_), None) | (None, _) => alpha,
+    };
     let (Some(kind), Some(treatment), Some(control), Some(alpha)) = (kind, treatment, control, alpha) else {
         return None;
     };
@@ -192,10 +186,6 @@ fn allowed_keys(kind: EndpointKindName, test: TestName, safety: bool) -> Vec<&'s
     allowed.extend_from_slice(EndpointKind::test_keys(kind.name(), test.name()));
     if safety {
         allowed.retain(|k| !matches!(*k, "test" | "control" | "alpha"));
-    }
-    if test.fixes_level() {
-        // The design's cut-offs fix its level.
-        allowed.retain(|k| *k != "alpha");
     }
     allowed
 }

@@ -1,0 +1,229 @@
+//! The edges of the newer features (issue 26): each test is named after what it pins.
+
+use peritrial::analyze::{field, global};
+use peritrial::{engine, scenario};
+use serde_json::Value;
+
+fn run_json(args: &[&str]) -> Value {
+    let o = crate::helpers::peritrial().arg("run").args(args).args(["--format", "json", "--quiet"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+fn table(args: &[&str]) -> String {
+    let o = crate::helpers::peritrial().arg("run").args(args).args(["--quiet"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn binom_pmf(k: u64, n: u64, p: f64) -> f64 {
+    let mut c = 1.0;
+    for i in 0..k {
+        c *= (n - i) as f64 / (i + 1) as f64;
+    }
+    c * p.powi(k as i32) * (1.0 - p).powi((n - k) as i32)
+}
+
+fn binom_upper(k: u64, n: u64, p: f64) -> f64 {
+    (k..=n).map(|x| binom_pmf(x, n, p)).sum()
+}
+
+/// Item 1: a Simon endpoint states the level it was made for, and the null verdict uses it; a
+/// level its exact size exceeds is refused; without one, its level is its exact size.
+#[test]
+fn simon_null_verdict_uses_the_level_the_design_was_made_for() {
+    let v = run_json(&["scenarios/pm-orr-simon.toml", "--replicates", "4000", "--null"]);
+    let t = &v["null"]["endpoints"]["orr"];
+    assert_eq!(t["level"], 0.05, "{t}");
+    assert_eq!(t["verdict"], "at level", "{t}");
+    // 3/13, 12/43 at p0 = 0.2 has exact size 0.0496 (Simon 1989, Table 1): 0.04 is not its level.
+    let o = crate::helpers::peritrial()
+        .args(["validate", "scenarios/pm-orr-simon.toml", "--set", "endpoints.orr.alpha=0.04"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("endpoints.orr.alpha") && err.contains("0.04958"), "{err}");
+    // Without alpha: the exact size, which the design sentence states.
+    let text = std::fs::read_to_string("scenarios/pm-orr-simon.toml").unwrap();
+    let without: String = text.lines().filter(|l| !l.starts_with("alpha")).collect::<Vec<_>>().join("\n");
+    let s = scenario::from_str(&without, "no-alpha.toml", &[]).unwrap();
+    let a = s.endpoints()[0].alpha;
+    assert!((a - 0.0495814).abs() < 1e-6, "{a}");
+    // `simon --alpha 0.05` finds this very design at the same level.
+    let o = crate::helpers::peritrial()
+        .args(["simon", "--p0", "0.2", "--p1", "0.4", "--alpha", "0.05", "--beta", "0.2"])
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((d["optimal"]["r1"].as_u64(), d["optimal"]["n1"].as_u64()), (Some(3), Some(13)));
+    assert_eq!((d["optimal"]["r"].as_u64(), d["optimal"]["n"].as_u64()), (Some(12), Some(43)));
+    assert_eq!(d["alpha"], 0.05);
+}
+
+/// Item 2: the decision sentence is the critical value the test uses, trial by trial: the
+/// exact binomial test rejects exactly when the responders reach the printed count.
+#[test]
+fn decision_sentences_state_the_critical_value_the_test_uses() {
+    let out = table(&["scenarios/ascites-dcr-single-arm.toml", "--replicates", "500"]);
+    assert!(out.contains("reject with 8 or more responses"), "{out}");
+    assert!(!out.contains("more than"), "{out}");
+    // P(X >= 8 | 40, 0.1) = 0.042 <= 0.05 < P(X >= 7 | 40, 0.1).
+    assert!(binom_upper(8, 40, 0.1) <= 0.05 && binom_upper(7, 40, 0.1) > 0.05);
+    let s = scenario::load(std::path::Path::new("scenarios/ascites-dcr-single-arm.toml"), &[]).unwrap();
+    let mut sampler = engine::Sampler::new(&s);
+    let b = sampler.plan.layout.endpoint[0];
+    let (mut at_8, mut at_7) = (0, 0);
+    for i in 0..2000 {
+        let (_, r) = sampler.trial(i);
+        let x = r[b + field::EVENTS];
+        assert_eq!(r[b + field::REJECTED] == 1.0, x >= 8.0, "replicate {i}: {x} responders");
+        at_8 += (x == 8.0) as u32;
+        at_7 += (x == 7.0) as u32;
+    }
+    assert!(at_8 > 0 && at_7 > 0, "the boundary was met: {at_8} trials with 8, {at_7} with 7");
+    // Simon's design: 13 or more of 43 (max_responses = 12), in the table and the design.
+    let out = table(&["scenarios/pm-orr-simon.toml", "--replicates", "500"]);
+    assert!(out.contains("reject with 13 or more responses"), "{out}");
+    let v = run_json(&["scenarios/pm-orr-simon.toml", "--replicates", "500"]);
+    assert_eq!(v["endpoints"]["orr"]["analytic"]["critical_responses"], 13);
+    let design = v["design"].to_string();
+    assert!(
+        design.contains("promising with 13 or more responses of 43; one-sided level 0.05 (exact size 0.0496)"),
+        "{design}"
+    );
+}
+
+/// Item 3: a Simon trial stopped after stage 1 enrols no more, ends at stage 1's analysis, and
+/// its responders and estimate are its stage-1 patients'.
+#[test]
+fn a_simon_trial_stopped_at_stage_1_counts_its_stage_1_patients_only() {
+    let null = "cohorts.peritoneal_metastasis.responses.objective_response.probability=0.2";
+    let s = scenario::load(std::path::Path::new("scenarios/pm-orr-simon.toml"), &[null.into()]).unwrap();
+    let p = peritrial::design::analytic::counted_response(&s, 0, 0);
+    let mut sampler = engine::Sampler::new(&s);
+    let b = sampler.plan.layout.endpoint[0];
+    let n = 4000u64;
+    let (mut stopped, mut patients) = (0u64, 0.0);
+    for i in 0..n {
+        let (trial, r) = sampler.trial(i);
+        let used = r[global::PATIENTS];
+        patients += used;
+        if r[b + field::STAGE1_STOP] == 1.0 {
+            stopped += 1;
+            assert_eq!(used, 13.0, "replicate {i}");
+            assert_eq!(trial.patients.len(), 13, "replicate {i}: the exported trial is the enrolled one");
+            let x = r[b + field::EVENTS];
+            assert!(x <= 3.0, "replicate {i}: {x} responders in a trial stopped after stage 1");
+            assert_eq!(r[b + field::ESTIMATE], x / 13.0, "replicate {i}");
+            assert_eq!(r[b + field::REJECTED], 0.0);
+            // Stage 1's analysis: the last stage-1 patient's assessment (2 months after entry).
+            let last = trial.patients.iter().map(|p| p.entry).fold(0.0, f64::max);
+            assert!((r[global::CUT_MONTH] - (last + 2.0)).abs() < 1e-9, "replicate {i}");
+        } else {
+            assert_eq!(used, 43.0, "replicate {i}");
+        }
+    }
+    // P(early termination) = P(X1 <= 3 | 13, p) at the counted rate, within 4 MCSE.
+    let pet = 1.0 - binom_upper(4, 13, p);
+    let share = stopped as f64 / n as f64;
+    let se = (pet * (1.0 - pet) / n as f64).sqrt();
+    assert!((share - pet).abs() < 4.0 * se, "stopped {share} vs exact {pet}");
+    let expected = 13.0 * share + 43.0 * (1.0 - share);
+    assert!((patients / n as f64 - expected).abs() < 1e-9);
+    // And the report says so: patients on average, at the expected sample size.
+    let v = run_json(&["scenarios/pm-orr-simon.toml", "--replicates", "4000", "--set", null]);
+    let m = v["analysis"]["expected_patients"].as_f64().unwrap();
+    let en = 13.0 + (1.0 - pet) * 30.0;
+    assert!((m - en).abs() < 4.0 * 30.0 * se, "patients on average {m} vs E(N | p0) {en}");
+}
+
+/// Item 4: a single-arm companion counts a patient lost before the assessment as the test
+/// does (a non-response): the exact power at the counted rate, which the simulation meets.
+#[test]
+fn single_arm_companions_count_losses_before_the_assessment() {
+    let v = run_json(&[
+        "scenarios/ascites-dcr-single-arm.toml",
+        "--replicates",
+        "10000",
+        "--set",
+        "dropout={ hazard_per_month = 0.1 }",
+    ]);
+    let e = &v["endpoints"]["dcr"];
+    let counted = 0.3 * (-0.1f64).exp();
+    let exact = binom_upper(8, 40, counted);
+    let companion = e["analytic"]["power"].as_f64().unwrap();
+    assert!((companion - exact).abs() < 1e-9, "companion {companion} vs exact at the counted rate {exact}");
+    let power = e["power"].as_f64().unwrap();
+    let se = (exact * (1.0 - exact) / 10000.0).sqrt();
+    assert!((power - exact).abs() < 4.0 * se, "simulated {power} vs {exact}");
+}
+
+/// Item 5: a patient who dies before the assessment is a non-response, in the simulation and
+/// in the companion (RECIST).
+#[test]
+fn death_before_the_assessment_is_a_non_response() {
+    let text = std::fs::read_to_string("scenarios/ascites-dcr-single-arm.toml")
+        .unwrap()
+        .replace("probability = { rmhtnf = 0.30 }\nassessed_at_months = 1.0", "probability = { rmhtnf = 0.5 }\nassessed_at_months = 2.0")
+        .replace(
+            "[cohorts.gastric.responses.ascites_control]",
+            "[cohorts.gastric.events.death]\ndistribution = \"exponential\"\nmedian_months = 3.0\n\n[cohorts.gastric.responses.ascites_control]",
+        )
+        .replace("min_follow_up_months = 1.0", "min_follow_up_months = 2.0")
+        .replace("null_rate = 0.10 ", "null_rate = 0.20 ");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("death.toml");
+    std::fs::write(&path, &text).unwrap();
+    let path = path.to_str().unwrap();
+    let v = run_json(&[path, "--replicates", "10000"]);
+    let e = &v["endpoints"]["dcr"];
+    // Alive at 2 months: 2^(-2/3); the counted rate 0.5 · 0.63 = 0.315.
+    let counted = 0.5 * 2f64.powf(-2.0 / 3.0);
+    let mean = e["estimate"]["mean"].as_f64().unwrap();
+    let se_mean = (counted * (1.0 - counted) / 40.0 / 10000.0).sqrt();
+    assert!((mean - counted).abs() < 4.0 * se_mean, "mean rate {mean} vs counted {counted}");
+    // The companion at the counted rate (from the model: within its Monte Carlo error).
+    let s = scenario::load(std::path::Path::new(path), &[]).unwrap();
+    let k = (0..=40).find(|&k| binom_upper(k, 40, 0.2) <= 0.05).unwrap();
+    assert_eq!(e["analytic"]["critical_responses"].as_u64(), Some(k));
+    let model = peritrial::design::analytic::counted_response(&s, 0, 0);
+    assert!((model - counted).abs() < 0.005, "model {model} vs {counted}");
+    let companion = e["analytic"]["power"].as_f64().unwrap();
+    let power = e["power"].as_f64().unwrap();
+    assert!((companion - binom_upper(k, 40, counted)).abs() < 0.02, "companion {companion}");
+    let se = (companion * (1.0 - companion) / 10000.0).sqrt();
+    assert!((power - companion).abs() < 4.0 * se + 0.01, "simulated {power} vs companion {companion}");
+}
+
+/// Item 6: `patients.csv` holds the response the engine analysed (and why, for a patient who
+/// died or was lost before the assessment), so `analyze` on it reproduces `trials.csv`.
+#[test]
+fn patients_csv_holds_the_responses_the_engine_analysed() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/noninferiority-response.toml";
+    let out = crate::helpers::peritrial()
+        .args(["sample", scenario, "--trials", "4", "--set", "dropout={ hazard_per_month = 0.3 }", "--force", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut trials = csv::Reader::from_path(dir.path().join("trials.csv")).unwrap();
+    let head = trials.headers().unwrap().clone();
+    let col = |c: &str| head.iter().position(|h| h == format!("dcr_{c}")).unwrap();
+    let patients = dir.path().join("patients.csv");
+    let text = std::fs::read_to_string(&patients).unwrap();
+    assert!(text.contains(",lost,") || text.ends_with(",lost\n") || text.contains(",lost\n"), "losses marked");
+    for (k, row) in trials.records().map(|r| r.unwrap()).enumerate() {
+        let o = crate::helpers::peritrial()
+            .args(["analyze", patients.to_str().unwrap(), "--trial", &(k + 1).to_string()])
+            .args(["--response", "ascites_control", "--treatment", "rmhtnf", "--control", "hipec"])
+            .args(["--null-difference", "-0.12"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let what = format!("trial {}", k + 1);
+        assert_eq!(v["farrington_manning"]["z"].as_f64().unwrap(), row[col("z")].parse::<f64>().unwrap(), "{what}: z");
+    }
+}
