@@ -223,27 +223,59 @@ impl Batch {
     }
 }
 
-/// Wall-clock seconds per replicate on the current thread pool, measured on replicates
-/// `start + n .. start + 2n` after a first, untimed round on `start .. start + n`, the set-up
-/// of the plan (its planning simulation) excluded: for the estimate of a run's time before it starts.
-pub fn seconds_per_replicate(s: &Scenario, start: u64, n: u64) -> f64 {
+/// The time a run of `replicates` from `start` would take on the current thread pool, in
+/// seconds, for the estimate printed (and the 24 h refusal) before it starts; the set-up of the
+/// plan (its planning simulation) is excluded.
+///
+/// A run's workers keep caches (the boundaries of each look's observed information, exact
+/// binomial results) that fill as trials go: its first trials cost many times the later ones,
+/// so a short timed run overstates a long one (30–200× for designs with looks), and the cost
+/// of a replicate whose results are all cached understates it (a family of hypotheses at
+/// looks keeps meeting new ones). One worker runs a calibration of n replicates and one of 2n
+/// from fresh caches (cold) and the 2n again (hot: the steady cost h per replicate); what
+/// the cold passes cost beyond h is the cost of the misses, M(n) and M(2n), which grows as
+/// the number of distinct results does, taken as a power of the replicates,
+/// M(N) = M(2n)·(N/2n)^γ with γ = log₂(M(2n)/M(n)) in [0, 1]. Each of T workers runs N/T
+/// replicates with its own caches: h·N/T + M(N/T); the serial fold of the records (which
+/// overlaps the simulation) bounds it from below. n doubles from 16 until the cold pass
+/// takes 0.25 s or reaches 2% of the run.
+pub fn seconds_for(s: &Scenario, start: u64, replicates: u64) -> f64 {
     let sim = Simulator::new(s);
     let plan = Plan::new(s);
-    let n = n.max(1);
-    let round = |from: u64| {
-        (from..from + n).into_par_iter().for_each_init(
-            || (Worker::default(), vec![0.0; plan.layout.stride]),
-            |(w, record), i| {
-                sim.simulate_trial(i, &mut w.sim, &mut w.trial);
-                plan.analyze(&w.trial, &mut w.scratch, record);
-            },
-        )
+    let layout = &plan.layout;
+    let family = family(s);
+    let threads = rayon::current_num_threads().max(1) as f64;
+    let mut records = Vec::new();
+    let pass = |worker: &mut Worker, records: &mut Vec<f64>, n: u64| {
+        records.resize(n as usize * layout.stride, 0.0);
+        let began = std::time::Instant::now();
+        for (j, record) in records.chunks_mut(layout.stride).enumerate() {
+            sim.simulate_trial(start + j as u64, &mut worker.sim, &mut worker.trial);
+            plan.analyze(&worker.trial, &mut worker.scratch, record);
+        }
+        began.elapsed().as_secs_f64()
     };
-    // A first round warms the workers' buffers and caches; the second is timed.
-    round(start);
+    let max = (replicates / 50).max(16);
+    let mut n = 16u64;
+    let mut cold_n = pass(&mut Worker::default(), &mut records, n);
+    while cold_n < 0.25 && 2 * n <= max {
+        n *= 2;
+        cold_n = pass(&mut Worker::default(), &mut records, n);
+    }
+    let mut worker = Worker::default();
+    let cold_2n = pass(&mut worker, &mut records, 2 * n);
+    let h = pass(&mut worker, &mut records, 2 * n) / (2 * n) as f64;
+    let (m_n, m_2n) = ((cold_n - h * n as f64).max(0.0), (cold_2n - h * (2 * n) as f64).max(0.0));
+    let gamma = if m_n > 0.0 && m_2n > 0.0 { (m_2n / m_n).log2().clamp(0.0, 1.0) } else { 0.0 };
+    let per_worker = replicates as f64 / threads;
+    let simulated = h * per_worker + m_2n * (per_worker / (2 * n) as f64).max(1.0).powf(gamma);
+    let mut summary = Summary::new(layout);
     let began = std::time::Instant::now();
-    round(start + n);
-    began.elapsed().as_secs_f64() / n as f64
+    for (j, record) in records.chunks(layout.stride).enumerate() {
+        summary.add(layout, &family, plan.primary, start + j as u64, record);
+    }
+    let fold = began.elapsed().as_secs_f64() / (2 * n) as f64;
+    simulated.max(fold * replicates as f64)
 }
 
 /// Replicates of shard k of n (1-based): an even split of 0..replicates.

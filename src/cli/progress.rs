@@ -14,9 +14,11 @@ pub fn out_force(out: crate::report::output::Target) -> bool {
     matches!(out, crate::report::output::Target::File { force: true, .. })
 }
 
-/// Seconds as "3 s", "4.2 min" or "5.1 h".
+/// Seconds as "0.4 s", "35 s", "4.2 min" or "5.1 h".
 pub fn duration(seconds: f64) -> String {
-    if seconds < 120.0 {
+    if seconds < 10.0 {
+        format!("{seconds:.1} s")
+    } else if seconds < 120.0 {
         format!("{seconds:.0} s")
     } else if seconds < 7200.0 {
         format!("{:.1} min", seconds / 60.0)
@@ -28,8 +30,9 @@ pub fn duration(seconds: f64) -> String {
 /// The longest run started without --force.
 pub const MAX_SECONDS: f64 = 24.0 * 3600.0;
 
-/// The time a run of `replicates` would take on this machine, from a short calibration run of
-/// the scenario (two rounds of 8 replicates per worker, at most 64 each, 4% of the run at most), refused when above 24 h unless forced. Returns the estimate in seconds.
+/// The time a run of `replicates` (800 or more) would take on this machine, from a calibration
+/// run of the scenario (`engine::seconds_for`), refused when above 24 h unless forced. Returns
+/// the estimate in seconds.
 pub fn refuse_if_too_long(
     s: &scenario::Scenario,
     start: u64,
@@ -37,17 +40,15 @@ pub fn refuse_if_too_long(
     threads: usize,
     force: bool,
 ) -> Result<Option<f64>, CliError> {
-    let n = (8 * threads as u64).min(64);
-    if force || replicates < 50 * n {
+    if force || replicates < 800 {
         return Ok(None);
     }
-    let per = crate::engine::seconds_per_replicate(s, start, n);
-    let estimate = per * replicates as f64;
+    let estimate = crate::engine::seconds_for(s, start, replicates);
     if estimate > MAX_SECONDS {
         return Err(CliError::Refused(format!(
-            "{replicates} replicates would take about {:.0} h on this machine ({:.3} s per replicate on {threads} threads, measured on {n}); the limit is 24 h: use fewer --replicates, split the run with --shard K/N over machines, or add --force",
+            "{replicates} replicates would take about {:.0} h on this machine ({:.3} s per replicate on {threads} threads, from a calibration run); the limit is 24 h: use fewer --replicates, split the run with --shard K/N over machines, or add --force",
             estimate / 3600.0,
-            per
+            estimate / replicates as f64
         )));
     }
     Ok(Some(estimate))
@@ -79,6 +80,15 @@ impl LogProgress {
         use std::io::IsTerminal;
         let now = std::time::Instant::now();
         LogProgress { enabled: !quiet && !std::io::stderr().is_terminal(), started: now, last: now, total }
+    }
+
+    /// Prints `line()` when 10 s have passed since the last line (on a non-terminal).
+    pub fn say(&mut self, line: impl FnOnce() -> String) {
+        if !self.enabled || self.last.elapsed().as_secs_f64() < 10.0 {
+            return;
+        }
+        self.last = std::time::Instant::now();
+        eprintln!("peritrial: {}", line());
     }
 
     pub fn update(&mut self, done: u64) {

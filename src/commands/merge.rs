@@ -243,6 +243,6 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
                 .into(),
         ));
     }
-    sink.finish(seconds, Some(report::model::Execution::now()))?;
+    sink.finish(seconds, Some(report::model::Execution::now()), None)?;
     Ok(())
 }

@@ -159,7 +159,8 @@ fn set_up<'a>(
 fn refuse_if_too_long(search: &Search, pool: &rayon::ThreadPool, threads: usize, quiet: bool) -> Result<(), CliError> {
     let (path, start, replicates) = (search.path(), search.start, search.s.replicates());
     let s0 = search.at(start.clamp(search.min, search.max), replicates)?;
-    let per = pool.install(|| crate::engine::seconds_per_replicate(&s0, 0, (8 * threads as u64).min(64)));
+    // Each evaluation is a run of its own (fresh workers, cold caches).
+    let per = pool.install(|| crate::engine::seconds_for(&s0, 0, replicates)) / replicates.max(1) as f64;
     let (typical, most) = (per * replicates as f64 * SIZE_EVALUATIONS.0, per * replicates as f64 * SIZE_EVALUATIONS.1);
     if typical > MAX_SECONDS {
         return Err(CliError::Refused(format!(
@@ -283,14 +284,21 @@ fn run_search(
             let s = search.at(v, r)?;
             let outcome = pool.install(|| crate::engine::run_controlled(&s, 0..r, &stop, |_, _| {}, |_, _| {}));
             if outcome.interrupted {
-                save(&finished)?;
+                // The finished evaluations are kept on disk: in --checkpoint, or else in a new
+                // checkpoint file in the current folder, so that no finished work is lost.
+                let kept = match resumable.checkpoint {
+                    Some(p) => {
+                        save(&finished)?;
+                        Some(p.display().to_string())
+                    }
+                    None if finished.is_empty() => None,
+                    None => Some(keep_interrupted(&search.key, &finished)?),
+                };
                 return Err(CliError::Interrupted(format!(
                     "interrupted after {} evaluations (the search's answer is not written){}",
                     finished.len(),
-                    resumable.checkpoint.map_or(String::new(), |p| format!(
-                        "; the checkpoint {} holds them (resume with --resume {})",
-                        p.display(),
-                        p.display()
+                    kept.map_or(String::new(), |p| format!(
+                        "; the checkpoint {p} holds them (resume with --resume {p})"
                     ))
                 )));
             }
@@ -427,4 +435,21 @@ fn recorded_evaluation(path: &Path, search: &Search) -> Result<SizeEvaluation, C
     let looks = r.endpoints.iter().filter_map(|x| x.looks.as_ref()).flatten().map(|l| l.target_not_reached);
     let missed = looks.chain(r.analysis.cut_target_not_reached).max().unwrap_or(0);
     Ok(SizeEvaluation { value, replicates: r.replicates, rejections, missed })
+}
+
+/// Writes the finished evaluations of an interrupted search that has no `--checkpoint` to a new
+/// checkpoint file in the current folder (never replacing a file), and returns its name.
+fn keep_interrupted(key: &str, finished: &[SizeEvaluation]) -> Result<String, CliError> {
+    let text = report::checkpoint::size_write(key, finished);
+    let stem = format!("peritrial-size-interrupted-{}", &report::hash::sha256_hex(key.as_bytes())[..12]);
+    for k in 1..=1000 {
+        let name = if k == 1 { format!("{stem}.json") } else { format!("{stem}-{k}.json") };
+        let path = std::path::Path::new(&name);
+        match report::output::Target::of(Some(path), false).write(text.as_bytes()) {
+            Ok(()) => return Ok(name),
+            Err(report::output::OutputError::Exists(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(CliError::System(format!("{stem}.json and 999 more: all exist; the finished evaluations are not kept")))
 }

@@ -169,19 +169,33 @@ fn run_points(
     bar.set_position(sink.points() as u64);
     let stop = stop_on_signals();
     let started = std::time::Instant::now();
+    // A progress line every 10 s on a non-terminal (a batch job's log), as `run` prints.
+    let mut log = crate::cli::progress::LogProgress::new(grid.len() as u64, quiet);
     for k in sink.points()..grid.len() {
         let s = load(k)?;
-        let outcome =
-            pool.install(|| crate::engine::run_controlled(&s, 0..s.replicates(), &stop, |_, _| {}, |_, _| {}));
+        let r = s.replicates();
+        let outcome = pool.install(|| {
+            crate::engine::run_controlled(
+                &s,
+                0..r,
+                &stop,
+                |_, done| {
+                    log.say(|| format!("sweep: grid point {} of {}, {done} of {r} virtual trials", k + 1, grid.len()))
+                },
+                |_, _| {},
+            )
+        });
         if outcome.interrupted {
             bar.finish_and_clear();
-            let resume = match resumable.checkpoint {
-                Some(p) => format!("; resume with --resume {}", p.display()),
-                None => String::new(),
-            };
+            let resume = resumable.checkpoint.map(|p| format!("--resume {}", p.display()));
+            // The finished points are written, marked interrupted, as `run` writes its finished trials.
+            let interrupted =
+                report::model::Interrupted { after: k as u64, of: grid.len() as u64, resume: resume.clone() };
+            sink.finish(started.elapsed().as_secs_f64(), Some(report::model::Execution::now()), Some(interrupted))?;
             return Err(CliError::Interrupted(format!(
-                "interrupted after {k} of {} grid points (the sweep's output is not written){resume}",
-                grid.len()
+                "interrupted after {k} of {} grid points: the sweep's output holds the {k} finished, marked interrupted{}",
+                grid.len(),
+                resume.map_or(String::new(), |r| format!("; resume with {r}"))
             )));
         }
         let report = report::model::RunReport::new(&s, &outcome.summary, true);
@@ -192,7 +206,7 @@ fn run_points(
         bar.set_position(k as u64 + 1);
     }
     bar.finish_and_clear();
-    Ok(sink.finish(started.elapsed().as_secs_f64(), Some(report::model::Execution::now()))?)
+    Ok(sink.finish(started.elapsed().as_secs_f64(), Some(report::model::Execution::now()), None)?)
 }
 
 /// Shard `k` of `n` of a sweep: the replicates `shard_range(Σ replicates, k, n)` of the grid's

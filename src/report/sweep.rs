@@ -5,7 +5,7 @@
 //! output is whole or absent, as every output (`output::Stream`).
 
 use super::export::{self, Format, json_sweep};
-use super::model::{Execution, Named, RunReport, SweepPoint, SweepReport};
+use super::model::{Execution, Interrupted, Named, RunReport, SweepPoint, SweepReport};
 use super::output::{OutputError, Stream, Target};
 
 pub struct Sink<'a> {
@@ -45,13 +45,20 @@ impl<'a> Sink<'a> {
         self.rows.len()
     }
 
-    /// Writes the output and returns the sweep of rows (for the plots and the HTML report).
-    pub fn finish(self, seconds: f64, execution: Option<Execution>) -> Result<SweepReport, OutputError> {
+    /// Writes the output and returns the sweep of rows (for the plots and the HTML report);
+    /// `interrupted` when a signal stopped the sweep after the points pushed.
+    pub fn finish(
+        self,
+        seconds: f64,
+        execution: Option<Execution>,
+        interrupted: Option<Interrupted>,
+    ) -> Result<SweepReport, OutputError> {
         let any = !self.rows.is_empty();
-        let report = SweepReport { points: self.rows, seconds, execution };
+        let report = SweepReport { points: self.rows, seconds, execution, interrupted };
         match self.json {
             Some(mut s) => {
-                s.write_all(json_sweep::close(any, seconds, report.execution.clone()).as_bytes())?;
+                let tail = json_sweep::close(any, seconds, report.execution.clone(), report.interrupted.clone());
+                s.write_all(tail.as_bytes())?;
                 s.finish()?;
             }
             None => self.out.write(export::render(self.format, export::Report::Sweep(&report)).as_bytes())?,

@@ -227,3 +227,67 @@ fn patients_csv_holds_the_responses_the_engine_analysed() {
         assert_eq!(v["farrington_manning"]["z"].as_f64().unwrap(), row[col("z")].parse::<f64>().unwrap(), "{what}: z");
     }
 }
+
+/// Item 9: a milestone resting on fewer trials than all says how many, in the table too.
+#[test]
+fn a_milestone_resting_on_a_minority_of_trials_says_how_many() {
+    let args = [
+        "scenarios/two-arm-efs-logrank.toml",
+        "--replicates",
+        "300",
+        "--set",
+        "endpoints.efs.milestones=[12, 45, 500]",
+    ];
+    let out = table(&args);
+    let v = run_json(&args);
+    let m45 = &v["endpoints"]["efs"]["milestones"]["45"];
+    let missing = m45["rmhtnf"]["not_estimable"].as_u64().unwrap();
+    assert!(missing > 0, "{m45}");
+    assert!(out.contains(&format!("(in {} of 300 trials)", 300 - missing)), "{out}");
+    // A milestone every trial reaches says nothing more.
+    let line12 = out.lines().find(|l| l.trim_start().starts_with("12:")).unwrap();
+    assert!(!line12.contains("trials)"), "{line12}");
+}
+
+/// Item 15: a name becomes a CSV cell, a file name and a table label: one that a spreadsheet
+/// reads as a formula, that leaves its folder or that carries control characters is refused
+/// at validation (exit 2, with its path), before it reaches any of them.
+#[test]
+fn names_that_would_inject_into_csv_paths_or_terminals_are_refused() {
+    let base = std::fs::read_to_string("scenarios/two-arm-efs-logrank.toml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let endpoint = "kind = \"time_to_event\"\nevents = [\"peritoneal_metastasis\"]\ntreatment = \"rmhtnf\"\ncontrol = \"control\"\n";
+    for name in ["=HYPERLINK(1)", "../../etc", "-cmd", "+1", "@evil", "a\\tb"] {
+        let text = format!("{base}\n[endpoints.\"{name}\"]\n{endpoint}");
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, text).unwrap();
+        let o = crate::helpers::peritrial().arg("validate").arg(&path).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{name:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("a name of letters, digits and _") && err.contains("endpoints."), "{name:?}: {err}");
+    }
+    let o = crate::helpers::peritrial()
+        .args(["validate", "scenarios/two-arm-efs-logrank.toml", "--set", "study.name=\"a\\u001b[31mred\""])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("study.name"));
+    // A long endpoint name (300 characters) is refused before a run could fail on its file name.
+    let long = "e".repeat(300);
+    let o = crate::helpers::peritrial()
+        .args(["validate", "scenarios/two-arm-efs-logrank.toml", "--set"])
+        .arg(format!("endpoints.{long}={{ kind = \"time_to_event\", events = [\"peritoneal_metastasis\"], treatment = \"rmhtnf\", control = \"control\" }}"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    // Names in other scripts are names: accepted.
+    let o = crate::helpers::peritrial()
+        .args(["validate", "scenarios/two-arm-efs-logrank.toml", "--set", "arms.腹膜={ allocation = 1 }"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&o.stderr).contains("a name of letters"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -514,11 +514,12 @@ fn verify_qualifies_the_installation_and_writes_a_dated_report() {
 }
 
 /// `sweep --checkpoint` saves the reports of the finished grid points after each; interrupted
-/// (a real SIGINT) it exits 1 without writing its output, and `--resume` runs only the points
-/// left, giving the same output as an uninterrupted sweep. A checkpoint of another sweep is
-/// refused.
+/// (a real SIGINT) it exits 1 and writes its output with the finished points only, marked
+/// interrupted (issue 26, item 12: no finished work is lost), and `--resume` runs only the
+/// points left, giving the same output as an uninterrupted sweep. A checkpoint of another
+/// sweep is refused.
 #[test]
-fn an_interrupted_sweep_resumes_from_its_last_grid_point() {
+fn an_interrupted_sweep_writes_its_finished_points_and_resumes_from_the_last() {
     let dir = tempfile::tempdir().unwrap();
     let (ck, part, resumed, whole) = (
         dir.path().join("ck.json"),
@@ -547,7 +548,13 @@ fn an_interrupted_sweep_resumes_from_its_last_grid_point() {
     let done = journal.lines().count() as u64 - 1;
     if done < 3 {
         assert_eq!(status.code(), Some(1));
-        assert!(!part.exists(), "an interrupted sweep wrote its output");
+        let text = std::fs::read_to_string(&part).unwrap();
+        let note =
+            format!("# INTERRUPTED: the sweep stopped after {done} of 3 grid points; these are the points finished");
+        assert!(text.starts_with(&note), "{text}");
+        // One row per endpoint of each finished point.
+        let rows = text.lines().filter(|l| !l.starts_with('#')).count() as u64 - 1;
+        assert!(rows.is_multiple_of(done.max(1)) && (rows == 0) == (done == 0), "{rows} rows for {done} points");
     }
     let o = std::process::Command::new(bin())
         .args(args)

@@ -92,6 +92,7 @@ impl Exporter<RunReport> for Csv {
 
 impl Exporter<SweepReport> for Csv {
     fn export(&self, report: &SweepReport) -> String {
+        let note = report.interrupted_note().map_or(String::new(), |n| format!("# {n}\n"));
         let mut header: Vec<String> = report.paths().iter().map(|p| p.to_string()).collect();
         header.extend(ENDPOINT_COLUMNS.iter().map(|c| c.to_string()));
         header.extend(["cut_month_mean", "complete", "warnings", "scenario_sha256"].map(String::from));
@@ -112,7 +113,7 @@ impl Exporter<SweepReport> for Csv {
         let line = first.map_or(String::new(), |p| {
             format!("# peritrial {}, seed {}, {} replicates per point\n", p.peritrial, p.seed, p.replicates)
         });
-        line + &csv_text(std::iter::once(header).chain(rows))
+        note + &line + &csv_text(std::iter::once(header).chain(rows))
     }
 }
 

@@ -43,7 +43,7 @@ impl Exporter<VerifyReport> for Json {
 /// (`Json.sweep`), so that a sweep's memory does not grow with its points' reports: `OPEN`,
 /// then each point, then `close` with the fields after the points.
 pub mod sweep {
-    use crate::report::model::{Execution, SweepPoint, SweepReport};
+    use crate::report::model::{Execution, Interrupted, SweepPoint, SweepReport};
 
     pub const OPEN: &str = "{\n  \"points\": [";
 
@@ -64,8 +64,8 @@ pub mod sweep {
     }
 
     /// What follows the points: the text of a report without points, after its empty array.
-    pub fn close(any: bool, seconds: f64, execution: Option<Execution>) -> String {
-        let empty = SweepReport { points: Vec::new(), seconds, execution };
+    pub fn close(any: bool, seconds: f64, execution: Option<Execution>, interrupted: Option<Interrupted>) -> String {
+        let empty = SweepReport { points: Vec::new(), seconds, execution, interrupted };
         let text = crate::report::export::json::pretty(&empty);
         let rest = text.strip_prefix("{\n  \"points\": []").expect("a sweep report opens with its points");
         format!("{}{rest}", if any { "\n  ]" } else { "]" })

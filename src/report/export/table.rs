@@ -97,7 +97,7 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
     if let Some(d) = e.events {
         out.push_str(&format!("  {:<22}mean {:.1} (2.5% {:.0}, 97.5% {:.0})\n", e.counted(), d.mean, d.q025, d.q975));
     }
-    milestone_lines(out, e);
+    milestone_lines(out, e, replicates);
     if let Some(cohorts) = &e.cohorts {
         cohort_lines(out, cohorts);
     }
@@ -194,8 +194,9 @@ fn estimate_lines(out: &mut String, e: &EndpointReport) {
     }
 }
 
-/// Writes each milestone's mean estimate per arm, where the endpoint has milestones.
-fn milestone_lines(out: &mut String, e: &EndpointReport) {
+/// Writes each milestone's mean estimate per arm, where the endpoint has milestones, with the
+/// number of trials it rests on where that is fewer than all (`replicates`).
+fn milestone_lines(out: &mut String, e: &EndpointReport, replicates: u64) {
     if let (Some(measure), Some(ms)) = (&e.milestone_measure, &e.milestones) {
         let arms: Vec<&str> = ms.0.first().map_or(Vec::new(), |(_, a)| a.0.iter().map(|(n, _)| n.as_str()).collect());
         out.push_str(&format!(
@@ -205,7 +206,15 @@ fn milestone_lines(out: &mut String, e: &EndpointReport) {
         ));
         for (m, a) in &ms.0 {
             let v: Vec<String> =
-                a.0.iter().map(|(_, x)| format!("{} [{}, {}]", f(x.mean, 3), f(x.q025, 3), f(x.q975, 3))).collect();
+                a.0.iter()
+                    .map(|(_, x)| {
+                        let rests = match x.not_estimable {
+                            0 => String::new(),
+                            k => format!(" (in {} of {replicates} trials)", replicates.saturating_sub(k)),
+                        };
+                        format!("{} [{}, {}]{rests}", f(x.mean, 3), f(x.q025, 3), f(x.q975, 3))
+                    })
+                    .collect();
             out.push_str(&wrap(&format!("    {m:>5}: {}", v.join(" vs ")), 11));
         }
     }
@@ -370,7 +379,7 @@ impl Exporter<RunReport> for Table {
 impl Exporter<SweepReport> for Table {
     fn export(&self, report: &SweepReport) -> String {
         let paths = report.paths();
-        let mut out = String::new();
+        let mut out = report.interrupted_note().map_or(String::new(), |n| n + "\n\n");
         let head: Vec<String> = paths.iter().map(|p| format!("{p:>14}")).collect();
         out.push_str(&format!(
             "{} {:<20} {:>7} {:>16}  {:>22} {:>8} {:>7}\n",

@@ -622,3 +622,11 @@ fn conditional_power(s: &Scenario, endpoint: usize, l: &LookSummary) -> Vec<Cond
         })
         .collect()
 }
+
+impl super::Analytic {
+    /// The decision rule a single-arm exact companion is of, in words, from its critical value:
+    /// what every format prints beside its power.
+    pub fn binary_rule(critical_responses: u64) -> String {
+        format!("reject with {critical_responses} or more responses")
+    }
+}

@@ -168,23 +168,14 @@ pub struct ExactInterval {
 #[serde(untagged)]
 pub enum Analytic {
     TimeToEvent(TteAnalytic),
-    /// A single-arm exact test: `critical_responses` is the smallest number of responses of all
-    /// the patients that rejects (the test's own critical value; for Simon's design, at the end
-    /// of stage 2), and `power` its exact probability at the counted response rate.
+    /// A single-arm exact test: the smallest count of responses that rejects (the test's own;
+    /// Simon's at stage 2) and its exact power at the counted response rate.
     Binary {
         method: String,
         critical_responses: u64,
         power: f64,
     },
     Rates(RatesAnalytic),
-}
-
-impl Analytic {
-    /// The decision rule a single-arm exact companion is of, in words, from its critical value:
-    /// what every format prints beside its power.
-    pub fn binary_rule(critical_responses: u64) -> String {
-        format!("reject with {critical_responses} or more responses")
-    }
 }
 
 /// The normal-approximation companion of a two-arm test of response rates.
@@ -696,9 +687,24 @@ pub struct SweepReport {
     pub seconds: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution: Option<Execution>,
+    /// A sweep stopped by a signal: its points are those finished (`after` of `of`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interrupted>,
 }
 
 impl SweepReport {
+    /// What an interrupted sweep's output holds, in words (None for a whole sweep).
+    pub fn interrupted_note(&self) -> Option<String> {
+        self.interrupted.as_ref().map(|i| {
+            format!(
+                "INTERRUPTED: the sweep stopped after {} of {} grid points; these are the points finished{}",
+                i.after,
+                i.of,
+                i.resume.as_ref().map_or(String::new(), |r| format!(" (resume with {r})"))
+            )
+        })
+    }
+
     /// The varied paths, in order.
     pub fn paths(&self) -> Vec<&str> {
         self.points.first().map_or(Vec::new(), |p| p.set.0.iter().map(|(k, _)| k.as_str()).collect())

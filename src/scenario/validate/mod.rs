@@ -16,8 +16,8 @@ mod study;
 pub use common::{MAX_MONTHS, MAX_REPLICATES, MAX_SAMPLE_SIZE};
 
 use crate::scenario::model::Scenario;
-use crate::scenario::read::{Diagnostic, Reader, get};
-use crate::scenario::tree::{Node, Origin, Value};
+use crate::scenario::read::{Diagnostic, Reader, get, join};
+use crate::scenario::tree::{Entry, Node, Origin, Value};
 use common::Names;
 
 const TOP: &[&str] = &["study", "arms", "enrollment", "dropout", "cohorts", "endpoints", "analysis", "assessments"];
@@ -46,6 +46,7 @@ pub fn scenario(root: &Node) -> Result<Scenario, Vec<Diagnostic>> {
 /// The whole document, section by section, in the order the sections depend on each other.
 fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
     let top = r.table(root, "", TOP)?;
+    check_names(r, top);
     let (name, replicates, seed) = study::read_study(r, root, top);
     let arms = study::read_arms(r, root, top);
     // Arm names are known even where an arm's allocation is wrong, so references still resolve.
@@ -97,4 +98,48 @@ fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
         analysis: analysis?,
         assessments,
     })
+}
+
+/// The longest name of an arm, cohort, event, response, adverse event or endpoint.
+pub const MAX_NAME: usize = 64;
+
+/// Whether `name` is safe wherever a name goes: a CSV cell (no leading `=`, `+`, `-`, `@`, which
+/// spreadsheets read as a formula: OWASP's CSV injection), a file name (no `/`, `\`, `..`), a
+/// terminal line (no control characters): letters, digits and `_`, then also `-`, `.` and
+/// spaces, at most [`MAX_NAME`] characters.
+pub fn safe_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+    first_ok
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+        && name.chars().count() <= MAX_NAME
+}
+
+/// Every name the scenario defines (table keys of `arms`, `cohorts`, each cohort's `events`,
+/// `responses` and `adverse_events`, and `endpoints`) is a [`safe_name`].
+fn check_names(r: &mut Reader, top: &[Entry]) {
+    let mut tables: Vec<(String, &[Entry])> = Vec::new();
+    for key in ["arms", "cohorts", "endpoints"] {
+        if let Some(t) = get(top, key).and_then(Node::table) {
+            tables.push((key.to_string(), t));
+        }
+    }
+    if let Some(cohorts) = get(top, "cohorts").and_then(Node::table) {
+        for c in cohorts {
+            for key in ["events", "responses", "adverse_events"] {
+                if let Some(t) = c.node.table().and_then(|t| get(t, key)).and_then(Node::table) {
+                    tables.push((format!("cohorts.{}.{key}", c.key), t));
+                }
+            }
+        }
+    }
+    for (path, t) in tables {
+        for e in t.iter().filter(|e| !safe_name(&e.key)) {
+            r.error(
+                &e.node,
+                &join(&path, &e.key),
+                format!("a name of letters, digits and _, then also -, . or spaces, at most {MAX_NAME} characters (a name becomes a CSV cell, a file name and a table label; found {:?})", e.key),
+            );
+        }
+    }
 }

@@ -21,6 +21,10 @@ pub(super) fn read_study(r: &mut Reader, root: &Node, top: &[Entry]) -> (String,
     if let Some(n) = get(t, "name")
         && let Some(s) = r.string(n, "study.name")
     {
+        if s.chars().any(char::is_control) {
+            // A control character would reach a terminal raw (escape sequences) or split a line.
+            r.error(n, "study.name", "a name without control characters (tabs, line breaks, escapes)");
+        }
         name = s.to_string();
     }
     if let Some(n) = get(t, "replicates") {
