@@ -128,6 +128,17 @@ fn run_scenario(
     if null.is_some() && shard.is_some() {
         return Err(CliError::Usage("--null: not with a shard (merge does not carry the null run)".into()));
     }
+    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
+    for (flag, target) in [("--out", Some(&out)), ("--html", html.as_ref()), ("--replicates-csv", rows.as_ref())] {
+        if let Some(report::output::Target::File { path, .. }) = target {
+            outputs.push((flag, path));
+        }
+    }
+    outputs.extend(resumable.checkpoint.map(|p| ("--checkpoint", p)));
+    report::output::check_distinct(&outputs)?;
+    if let Some(p) = resumable.checkpoint {
+        report::output::check_checkpoint(p, out_force(out))?;
+    }
     out.check()?;
     if let Some(h) = &html {
         h.check()?;
@@ -143,6 +154,15 @@ fn run_scenario(
         Some((k, n)) => crate::engine::shard_range(s.replicates(), k, n),
         None => 0..s.replicates(),
     };
+    if range.is_empty() {
+        // A report of no trials would print a power of 0 with an MCSE of 0.
+        return Err(CliError::Usage(format!(
+            "--shard {}: {} replicates split {} ways leave this shard none; use fewer shards",
+            shard.map_or(String::new(), |(k, n)| format!("{k}/{n}")),
+            s.replicates(),
+            shard.map_or(1, |(_, n)| n)
+        )));
+    }
     let threads = thread_count(threads)?;
     let toml = scenario::to_toml(&s);
     let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));

@@ -82,6 +82,10 @@ pub fn size(args: SizeArgs) -> Result<(), CliError> {
     let resumable = resume.resumable();
     let checkpoint_target = resumable.checkpoint.map(|p| report::output::Target::of(Some(p), true));
     if let Some(t) = &checkpoint_target {
+        if let (Some(ck), report::output::Target::File { path, .. }) = (resumable.checkpoint, out) {
+            report::output::check_distinct(&[("--out", path), ("--checkpoint", ck)])?;
+        }
+        report::output::check_checkpoint(resumable.checkpoint.expect("a checkpoint target"), out_force(out))?;
         t.check()?;
     }
     if driver {

@@ -124,6 +124,12 @@ fn run_points(
     let Run { out, format, quiet, resume, pool } = run;
     let resumable = resume.resumable();
     let threads = pool.current_num_threads();
+    if let Some(ck) = resumable.checkpoint {
+        if let report::output::Target::File { path, .. } = out {
+            report::output::check_distinct(&[("--out", path), ("--checkpoint", ck)])?;
+        }
+        report::output::check_checkpoint(ck, out_force(out))?;
+    }
     let mut sink = report::sweep::Sink::new(out, format)?;
     let named = |k: usize| report::model::Named(grid[k].clone());
     // The checkpoint: a journal appended as each point finishes (checkpoint.rs).

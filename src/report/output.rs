@@ -292,3 +292,43 @@ pub fn remove_written(files: &[std::path::PathBuf]) {
         let _ = std::fs::remove_file(f);
     }
 }
+
+/// A checkpoint file a run replaces as it goes: refused when it exists and is not a peritrial
+/// checkpoint (`run S --checkpoint S` would have turned the scenario into one), unless `force`.
+pub fn check_checkpoint(path: &Path, force: bool) -> Result<(), OutputError> {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
+    if force || !path.is_file() {
+        return Ok(());
+    }
+    let mut head = String::new();
+    // The format is the first key of every checkpoint: the first KiB says.
+    let _ = file.take(1024).read_to_string(&mut head);
+    let ours = ["peritrial-checkpoint", "peritrial-sweep-checkpoint", "peritrial-size-checkpoint"]
+        .iter()
+        .any(|f| head.contains(&format!("\"format\": \"{f}\"")) || head.contains(&format!("\"format\":\"{f}\"")));
+    if ours {
+        Ok(())
+    } else {
+        Err(OutputError::Exists(format!(
+            "{}: exists and is not a peritrial checkpoint; give --checkpoint a new file (or --force to replace it)",
+            path.display()
+        )))
+    }
+}
+
+/// Refuses two outputs given one path (`--out X --html X`): the second would replace the first.
+pub fn check_distinct(outputs: &[(&str, &Path)]) -> Result<(), OutputError> {
+    let key = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    for (i, (a, pa)) in outputs.iter().enumerate() {
+        for (b, pb) in &outputs[i + 1..] {
+            if pa.as_os_str() != "-" && key(pa) == key(pb) {
+                return Err(OutputError::BadFolder(format!(
+                    "{a} and {b} are both {}: each output needs its own file",
+                    pa.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}

@@ -291,3 +291,69 @@ fn names_that_would_inject_into_csv_paths_or_terminals_are_refused() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Item 13: `--checkpoint` does not replace a file that is not a checkpoint (the scenario
+/// itself, here), and two outputs given one path are refused, before anything runs.
+#[test]
+fn outputs_never_replace_what_they_should_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::copy("scenarios/two-arm-efs-logrank.toml", &scenario).unwrap();
+    let before = std::fs::read(&scenario).unwrap();
+    let o = crate::helpers::peritrial()
+        .args(["run", "--replicates", "1000", "--quiet", "--checkpoint"])
+        .arg(&scenario)
+        .arg(&scenario)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a peritrial checkpoint"));
+    assert_eq!(std::fs::read(&scenario).unwrap(), before, "the scenario was replaced");
+    let x = dir.path().join("x.out");
+    for flag in ["--html", "--replicates-csv", "--checkpoint"] {
+        let o = crate::helpers::peritrial()
+            .args(["run", "scenarios/two-arm-efs-logrank.toml", "--replicates", "200", "--quiet", "--out"])
+            .arg(&x)
+            .arg(flag)
+            .arg(&x)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("each output needs its own file"), "{flag}");
+        assert!(!x.exists(), "{flag}: an output was written");
+    }
+    // A checkpoint is replaced by a rerun, as before.
+    let ck = dir.path().join("ck.json");
+    for _ in 0..2 {
+        let o = crate::helpers::peritrial()
+            .args([
+                "run",
+                "scenarios/two-arm-efs-logrank.toml",
+                "--replicates",
+                "200",
+                "--quiet",
+                "--format",
+                "json",
+                "--checkpoint",
+            ])
+            .arg(&ck)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+/// Item 16: a shard left with no replicates is refused, not reported as a power of 0.
+#[test]
+fn a_shard_without_replicates_is_refused() {
+    let o = crate::helpers::peritrial()
+        .args(["run", "scenarios/two-arm-efs-logrank.toml", "--replicates", "10", "--shard", "1/20", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("leave this shard none"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
