@@ -9,6 +9,7 @@ pub mod cut;
 pub mod data;
 pub mod design;
 pub mod engine;
+pub mod input;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -22,7 +22,8 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
     let mut texts = Vec::new();
     for p in parts {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(p).map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
+        let text = crate::input::read_text(p, crate::input::TEXT_LIMIT, "a peritrial file")
+            .map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
         texts.push((name, text));
     }
     let mut shards = Vec::new();
@@ -91,7 +92,8 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
 /// A sweep shard file read as JSON, with its name.
 fn read_sweep_shard_file(p: &std::path::Path) -> Result<(String, serde_json::Value), CliError> {
     let name = p.display().to_string();
-    let text = std::fs::read_to_string(p).map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
+    let text = crate::input::read_text(p, crate::input::TEXT_LIMIT, "a peritrial file")
+        .map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
     let v: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| CliError::BadFile(format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column())))?;
     if v.get("points").is_some() {

@@ -80,7 +80,8 @@ fn from_report(
     path: &std::path::Path,
 ) -> Result<(scenario::Scenario, Option<String>, report::model::RunReport), CliError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::BadFile(format!("cannot read {name}: {e}")))?;
+    let text = crate::input::read_text(path, crate::input::TEXT_LIMIT, "a report")
+        .map_err(|e| CliError::BadFile(format!("cannot read {name}: {e}")))?;
     let r: report::model::RunReport = serde_json::from_str(&text).map_err(|e| {
         CliError::BadFile(format!(
             "{name}:{}:{}: not a peritrial run report (--format json): {e}",
@@ -359,7 +360,8 @@ fn resume_prefix(
     range: std::ops::Range<u64>,
 ) -> Result<(crate::summary::Summary, u64), CliError> {
     let name = p.display().to_string();
-    let text = std::fs::read_to_string(p).map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
+    let text = crate::input::read_text(p, crate::input::TEXT_LIMIT, "a peritrial file")
+        .map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
     let c = report::checkpoint::read(&text, &name, toml, range.start, range.end).map_err(CliError::BadFile)?;
     // A state that passes its checksum must still have the scenario's shape (bins, curves,
     // cohorts), or merging would silently drop what does not line up.
@@ -389,12 +391,24 @@ fn pictures(
 }
 
 /// `run --from`: whether the re-run gives the report it re-ran, outside timing and execution.
+/// The file itself is compared, every key of it (a key added by hand, which the typed report
+/// would drop on reading, makes it differ), not the report as read back.
 fn compare(
-    was: &report::model::RunReport,
+    _was: &report::model::RunReport,
     value: &report::model::RunReport,
     path: &std::path::Path,
 ) -> Result<(), CliError> {
-    let (was, now) = (was.compared(), value.compared());
+    let name = path.display().to_string();
+    let text = crate::input::read_text(path, crate::input::TEXT_LIMIT, "a report")
+        .map_err(|e| CliError::BadFile(format!("cannot read {name}: {e}")))?;
+    let mut file: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| CliError::BadFile(format!("{name}: not JSON: {e}")))?;
+    if let Some(m) = file.as_object_mut() {
+        m.remove("timing");
+        m.remove("execution");
+    }
+    let was = serde_json::to_string_pretty(&file).expect("JSON values serialise") + "\n";
+    let now = value.compared();
     if was == now {
         eprintln!("peritrial: identical to {} (outside timing and execution)", path.display());
         return Ok(());

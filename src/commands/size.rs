@@ -47,7 +47,8 @@ impl Search<'_> {
 
     fn read_checkpoint(&self, p: &Path) -> Result<Vec<SizeEvaluation>, CliError> {
         let name = p.display().to_string();
-        let text = std::fs::read_to_string(p).map_err(|err| CliError::BadFile(format!("cannot read {name}: {err}")))?;
+        let text = crate::input::read_text(p, crate::input::TEXT_LIMIT, "a checkpoint")
+            .map_err(|err| CliError::BadFile(format!("cannot read {name}: {err}")))?;
         report::checkpoint::size_read(&text, &name, &self.key).map_err(CliError::BadFile)
     }
 }
@@ -402,7 +403,8 @@ fn recorded_evaluation(path: &Path, search: &Search) -> Result<SizeEvaluation, C
     let (s, e, varied) = (&search.s, search.e, search.path());
     let name = path.display().to_string();
     let bad = |m: String| CliError::BadFile(format!("{name}: {m}"));
-    let text = std::fs::read_to_string(path).map_err(|err| bad(format!("cannot read: {err}")))?;
+    let text = crate::input::read_text(path, crate::input::TEXT_LIMIT, "a report")
+        .map_err(|err| bad(format!("cannot read: {err}")))?;
     let r: report::model::RunReport =
         serde_json::from_str(&text).map_err(|err| bad(format!("not a run report (JSON of run or merge): {err}")))?;
     if r.shard.is_some() {

@@ -105,7 +105,8 @@ pub type Groups = Vec<(String, Dataset)>;
 
 pub fn read(path: &Path, columns: &Columns) -> Result<Groups, DataError> {
     let file = path.display().to_string();
-    let f = std::fs::File::open(path).map_err(|e| DataError(format!("{file}: cannot read: {e}")))?;
+    let f = crate::input::open_capped(path, crate::input::DATA_LIMIT)
+        .map_err(|e| DataError(format!("{file}: cannot read: {e}")))?;
     parse_reader(std::io::BufReader::with_capacity(1 << 16, f), &file, columns)
 }
 

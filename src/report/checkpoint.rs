@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 pub const FORMAT: &str = "peritrial-checkpoint";
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 
 /// A checkpoint (of a run or of a size search) is resumed only by the version that wrote it.
 fn same_version(v: &Value, name: &str) -> Result<(), String> {
@@ -90,7 +90,7 @@ pub fn read(text: &str, name: &str, scenario_toml: &str, start: u64, end: u64) -
 
 pub const SWEEP_FORMAT: &str = "peritrial-sweep-checkpoint";
 /// The sweep journal's own version (2: one line per point, appended).
-pub const SWEEP_FORMAT_VERSION: u64 = 2;
+pub const SWEEP_FORMAT_VERSION: u64 = 3;
 
 /// The checksums of a sweep's definition, fed with every grid point's values and effective
 /// scenario in order without keeping them: the checkpoint's (the scenarios joined by NUL) and

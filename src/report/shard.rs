@@ -12,7 +12,7 @@ use crate::summary::{
 use serde_json::{Map, Value, json};
 
 /// The version of the shard format; `merge` refuses others.
-pub const FORMAT_VERSION: u64 = 5;
+pub const FORMAT_VERSION: u64 = 6;
 
 /// SHA-256 of the state's compact JSON text (the same text for a state written and read back:
 /// numbers round-trip exactly and key order is kept).

@@ -42,7 +42,8 @@ impl std::error::Error for ScenarioError {}
 pub fn integer_at(path: &Path, sets: &[String], dotted: &str) -> Result<i64, ScenarioError> {
     let file = path.display().to_string();
     let fail = |m: String| ScenarioError { file: file.clone(), messages: vec![m] };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{file}: cannot read the scenario: {e}")))?;
+    let text = crate::input::read_text(path, crate::input::SCENARIO_LIMIT, "a scenario")
+        .map_err(|e| fail(format!("{file}: cannot read the scenario: {e}")))?;
     let mut root =
         tree::parse_document(&text).map_err(|e| fail(format!("{}: {}", e.origin.locate(&file), e.message)))?;
     for arg in sets {
@@ -71,9 +72,8 @@ pub fn integer_at(path: &Path, sets: &[String], dotted: &str) -> Result<i64, Sce
 /// Reads, overrides and validates a scenario file.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| ScenarioError {
-        file: file.clone(),
-        messages: vec![format!("{file}: cannot read the scenario: {e}")],
+    let bytes = crate::input::read_bytes(path, crate::input::SCENARIO_LIMIT, "a scenario").map_err(|e| {
+        ScenarioError { file: file.clone(), messages: vec![format!("{file}: cannot read the scenario: {e}")] }
     })?;
     let text = String::from_utf8(bytes).map_err(|e| ScenarioError {
         file: file.clone(),

@@ -69,7 +69,8 @@ pub struct LookSummary {
     pub futility_stops: u64,
     /// Replicates stopping here (or, at the final look, concluding) for harm.
     pub harm_stops: u64,
-    /// The harm bound (finite values only).
+    /// The harm bound (finite values only). It, the boundary, events, month, patients and
+    /// futility bound are summed over the trials that reach the look.
     pub harm: ExactSum,
     pub boundary: ExactSum,
     pub events: ExactSum,
@@ -278,12 +279,16 @@ impl Summary {
         let (stop, why) = stopped(layout, record);
         for (k, l) in self.looks.iter_mut().enumerate() {
             let base = layout.looks + look::COUNT * k;
-            l.boundary.add(record[base + look::BOUNDARY]);
-            l.events.add(record[base + look::EVENTS]);
-            l.cut_month.add(record[base + look::CUT_MONTH]);
-            l.patients.add(record[base + look::PATIENTS]);
-            l.futility.add(record[base + look::FUTILITY]);
-            l.harm.add(record[base + look::HARM]);
+            // The look's events, month, patients and bounds over the trials that reach it
+            // (rpact's convention): a trial stopped at an earlier look has none.
+            if k < stop {
+                l.boundary.add(record[base + look::BOUNDARY]);
+                l.events.add(record[base + look::EVENTS]);
+                l.cut_month.add(record[base + look::CUT_MONTH]);
+                l.patients.add(record[base + look::PATIENTS]);
+                l.futility.add(record[base + look::FUTILITY]);
+                l.harm.add(record[base + look::HARM]);
+            }
             l.not_reached += (record[base + look::REACHED] == 0.0) as u64;
             l.after_enrolment += (k + 1 < layout.n_looks
                 && record[base + look::REACHED] == 1.0

@@ -357,3 +357,90 @@ fn a_shard_without_replicates_is_refused() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Item 7: a look's events, month and patients are means over the trials that reach it (those
+/// that stopped before have none), with the share that reaches it (rpact's convention).
+#[test]
+fn per_look_summaries_are_over_the_trials_that_reach_the_look() {
+    let file = "scenarios/event-reestimation.toml";
+    let n = 2000u64;
+    let v = run_json(&[file, "--replicates", &n.to_string()]);
+    let looks = v["endpoints"].as_object().unwrap().values().find_map(|e| e["looks"].as_array().cloned()).unwrap();
+    let s = scenario::load(std::path::Path::new(file), &[format!("study.replicates={n}")]).unwrap();
+    let mut sampler = engine::Sampler::new(&s);
+    let layout = sampler.plan.layout.clone();
+    let (mut reach, mut events, mut months) =
+        (vec![0u64; layout.n_looks], vec![0.0; layout.n_looks], vec![0.0; layout.n_looks]);
+    for i in 0..n {
+        let (_, r) = sampler.trial(i);
+        let (stop, _) = peritrial::analyze::stopped(&layout, r);
+        for k in 0..stop {
+            let base = layout.looks + peritrial::analyze::look::COUNT * k;
+            reach[k] += 1;
+            events[k] += r[base + peritrial::analyze::look::EVENTS];
+            months[k] += r[base + peritrial::analyze::look::CUT_MONTH];
+        }
+    }
+    assert!(reach[1] < n, "some trials stop at the first look: {reach:?}");
+    for (k, l) in looks.iter().enumerate() {
+        assert_eq!(l["reached"].as_f64().unwrap(), reach[k] as f64 / n as f64, "look {}", k + 1);
+        let e = l["events"].as_f64().unwrap();
+        assert!((e - events[k] / reach[k] as f64).abs() < 1e-9, "look {} events {e}", k + 1);
+        let m = l["cut_month"].as_f64().unwrap();
+        assert!((m - months[k] / reach[k] as f64).abs() < 1e-9, "look {} month {m}", k + 1);
+    }
+}
+
+/// Item 16: an input that never ends is refused with what was expected, before it exhausts
+/// memory (a scenario, a report to re-run).
+#[test]
+fn endless_inputs_are_refused_with_what_was_expected() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    for args in [vec!["validate", "/dev/zero"], vec!["run", "--from", "/dev/zero", "--quiet"]] {
+        let o = crate::helpers::peritrial().args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("MiB") && err.contains("never ends"), "{args:?}: {err}");
+    }
+}
+
+/// Item 14 (part): `run --from` compares the file, every key of it: a key added by hand is a
+/// difference, not dropped on reading and declared identical.
+#[test]
+fn run_from_compares_the_file_not_its_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("r.json");
+    let o = crate::helpers::peritrial()
+        .args([
+            "run",
+            "scenarios/two-arm-efs-logrank.toml",
+            "--replicates",
+            "300",
+            "--quiet",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let again = |path: &std::path::Path| {
+        crate::helpers::peritrial().args(["run", "--quiet", "--from"]).arg(path).output().unwrap()
+    };
+    let o = again(&report);
+    assert!(
+        o.status.success() && String::from_utf8_lossy(&o.stderr).contains("identical"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(&report).unwrap();
+    let forged = dir.path().join("forged.json");
+    std::fs::write(&forged, text.replacen("{\n", "{\n  \"dmc_verdict\": \"stop for efficacy\",\n", 1)).unwrap();
+    let o = again(&forged);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("differs") && err.contains("dmc_verdict"), "{err}");
+}

@@ -222,12 +222,13 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
     let mut s = String::new();
     if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
         s.push_str(&format!("<h3>Looks of {}</h3>\n", esc(&e.name)));
-        s.push_str("<table>\n<tr><th>look</th><th>information</th><th>events</th><th>month</th><th>patients</th><th>boundary z</th><th>boundary HR</th><th>cumulative α</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th><th>observed z: median (2.5%, 97.5%)</th></tr>\n");
+        s.push_str("<table>\n<tr><th>look</th><th>information</th><th>reached</th><th>events</th><th>month</th><th>patients</th><th>boundary z</th><th>boundary HR</th><th>cumulative α</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th><th>observed z: median (2.5%, 97.5%)</th></tr>\n");
         for l in looks {
             s.push_str(&format!(
-                "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>\n",
                 l.look,
                 l.information,
+                l.reached,
                 f(l.events, 1),
                 f(l.cut_month, 1),
                 f(l.patients, 1),

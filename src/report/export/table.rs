@@ -240,9 +240,10 @@ fn cohort_lines(out: &mut String, cohorts: &[CohortResult]) {
 /// Writes the table of the looks of a design with looks, and its legend.
 fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
     out.push_str(&format!(
-        "  {:>4} {:>5} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>6}\n",
+        "  {:>4} {:>5} {:>6} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>6}\n",
         "look",
         "info",
+        "reach",
         "events",
         "month",
         "patients",
@@ -256,9 +257,10 @@ fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
     ));
     for l in looks {
         out.push_str(&format!(
-            "  {:>4} {:>5.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7.3} {:>6}\n",
+            "  {:>4} {:>5.3} {:>6.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7.3} {:>6}\n",
             l.look,
             l.information,
+            l.reached,
             f(l.events, 1),
             f(l.cut_month, 1),
             f(l.patients, 1),
@@ -272,7 +274,7 @@ fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
         ));
     }
     out.push_str(&wrap(
-        "  (info: planned information; alpha: cumulative planned; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
+        "  (info: planned information; reach: share of trials reaching the look, over which its events, month, patients and bounds are means; alpha: cumulative planned; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
         3,
     ));
 }

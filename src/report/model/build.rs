@@ -534,6 +534,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
             } else {
                 l.efficacy_stops + l.futility_stops + l.harm_stops
             };
+            let reached = share(summary.replicates - stopped_before, r);
             stopped_before += ends_here;
             rejected += l.efficacy_stops;
             let (z, d) = (mean(&l.boundary), mean(&l.events));
@@ -571,6 +572,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 },
                 harm_stops: s.analysis().harm.map(|_| l.harm_stops),
                 stop_probability: share(ends_here, r),
+                reached,
                 cumulative_power: share(rejected, r),
                 events: mean(&l.events),
                 cut_month: mean(&l.cut_month),

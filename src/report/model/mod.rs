@@ -292,9 +292,8 @@ pub struct Look {
     /// The efficacy boundary on the hazard-ratio scale at the look's mean events:
     /// exp(−z (1 + r) / √(r d)), r the allocation ratio (Schoenfeld's approximation).
     pub boundary_hazard_ratio: Option<f64>,
-    /// The cumulative alpha the design plans to have spent at this look (the spending function
-    /// at the planned information; the endpoint's whole alpha at the final look). None for a
-    /// binary endpoint, whose level is that of its exact test or Simon design, not `alpha`.
+    /// The cumulative alpha planned spent at this look (the spending function at the planned
+    /// information; all of it at the final look). None for a binary endpoint (its test's level).
     pub alpha_spent: Option<f64>,
     pub rejections: u64,
     pub futility_z: Option<f64>,
@@ -310,14 +309,15 @@ pub struct Look {
     pub harm_stops: Option<u64>,
     /// Share of trials that end at this look (efficacy, futility, or the final analysis).
     pub stop_probability: f64,
+    /// Share of trials that reach this look, over which events, month, patients and bounds are.
+    pub reached: f64,
     /// Share of trials that have rejected by this look.
     pub cumulative_power: f64,
     pub events: Option<f64>,
     pub cut_month: Option<f64>,
     pub patients: Option<f64>,
     pub target_not_reached: u64,
-    /// With `looks.during_enrolment`: trials in which this interim came after the last patient
-    /// was enrolled.
+    /// With `looks.during_enrolment`: trials whose interim came after the last patient entered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_enrolment: Option<u64>,
     /// Distributions over every trial (a look's values had the trial gone on to it): z to

@@ -416,7 +416,7 @@ fn read_harm(r: &mut Reader, s: Settings<'_>, reestimation: bool, binding: bool)
             let alpha = match get(ht, "alpha") {
                 None => monitored.and_then(|pe| endpoints.as_ref().map(|e| e[pe].alpha)),
                 Some(a) => r.number(a, "analysis.harm.alpha", |x| {
-                    if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
+                    if (1e-6..0.5).contains(&x) { Ok(()) } else { Err("a one-sided alpha must be in [1e-6, 0.5) (as rpact: below 1e-6 the boundaries are floating-point noise)".into()) }
                 }),
             };
             let why = if looks.as_ref().is_none_or(|l| l.count() <= 1) {

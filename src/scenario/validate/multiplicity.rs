@@ -70,7 +70,7 @@ fn read_family(
     let alpha = match get(mt, "alpha") {
         None => Some(0.025),
         Some(a) => r.number(a, "analysis.multiplicity.alpha", |x| {
-            if x > 0.0 && x < 0.5 { Ok(()) } else { Err("a one-sided alpha must be in (0, 0.5)".into()) }
+            if (1e-6..0.5).contains(&x) { Ok(()) } else { Err("a one-sided alpha must be in [1e-6, 0.5) (as rpact: below 1e-6 the boundaries are floating-point noise)".into()) }
         }),
     };
     let eps = eps?;
