@@ -20,8 +20,24 @@ print.peritrial_run <- function(x, ...) {
       line("Power", sprintf("%s [%s, %s] (MCSE %s)", fmt(e$power), fmt(e$power_ci_lower), fmt(e$power_ci_upper),
                             fmt(e$power_mcse, 4)))
     }
-    if (!is.null(e$analytic_schoenfeld_power) && !is.na(e$analytic_schoenfeld_power)) {
-      line("Analytic power (Schoenfeld)", fmt(e$analytic_schoenfeld_power))
+    # The companion the table shows: the group-sequential one for a design with looks (none
+    # for an adaptive design), Schoenfeld's for a fixed one, the exact or normal one for rates.
+    col <- function(k) { v <- e[[k]]; if (is.null(v) || length(v) == 0L || is.na(v)) NULL else v }
+    n_looks <- if (nrow(x$looks) > 0L) sum(x$looks$endpoint == e$endpoint) else 0L
+    if (!is.null(col("analytic_group_sequential_power"))) {
+      line("Analytic power (group-sequential)", fmt(col("analytic_group_sequential_power")))
+    } else if (!is.null(col("analytic_schoenfeld_power")) && n_looks <= 1L) {
+      line("Analytic power (Schoenfeld)", fmt(col("analytic_schoenfeld_power")))
+    } else if (!is.null(col("analytic_power"))) {
+      rule <- if (!is.null(col("analytic_critical_responses"))) {
+        sprintf(", reject with %d or more responses", as.integer(col("analytic_critical_responses")))
+      } else ""
+      line(sprintf("Analytic power (%s%s)", gsub("_", " ", col("analytic_method")), rule), fmt(col("analytic_power")))
+    }
+    if (!is.null(col("type_one_error"))) {
+      line("Type I error [95%] (level: verdict)",
+           sprintf("%s [%s, %s] (%s: %s)", fmt(col("type_one_error"), 4), fmt(col("type_one_error_ci_lower"), 4),
+                   fmt(col("type_one_error_ci_upper"), 4), format(col("type_one_error_level")), col("type_one_error_verdict")))
     }
     if (!is.null(e$estimate_q500) && !is.na(e$estimate_q500)) {
       line(paste0(gsub("_", " ", e$estimate_name), ", median [95%]"),

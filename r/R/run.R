@@ -53,6 +53,16 @@ run_frames <- function(report) {
       })
     }), recursive = FALSE)
   }), recursive = FALSE))
+  # With `null = TRUE`: each endpoint's type I error beside its power, as the table shows it.
+  nl <- report$null$endpoints
+  if (!is.null(nl) && nrow(endpoints) > 0L) {
+    pick <- function(n, f) { t <- nl[[n]]; if (is.null(t)) NA else scalar(f(t)) }
+    endpoints$type_one_error <- vapply(endpoints$endpoint, function(n) as.numeric(pick(n, function(t) t$type_one_error)), 0)
+    endpoints$type_one_error_ci_lower <- vapply(endpoints$endpoint, function(n) as.numeric(pick(n, function(t) t$ci[[1]])), 0)
+    endpoints$type_one_error_ci_upper <- vapply(endpoints$endpoint, function(n) as.numeric(pick(n, function(t) t$ci[[2]])), 0)
+    endpoints$type_one_error_level <- vapply(endpoints$endpoint, function(n) as.numeric(pick(n, function(t) t$level)), 0)
+    endpoints$type_one_error_verdict <- vapply(endpoints$endpoint, function(n) as.character(pick(n, function(t) t$verdict)), "")
+  }
   list(endpoints = endpoints, looks = looks, milestones = milestones)
 }
 

@@ -60,3 +60,20 @@ test_that("pt_sweep and pt_size return the engine's answers", {
   sz <- pt_size(scenario("two-arm-efs-logrank.toml"), endpoint = "efs", target_power = 0.8, replicates = 400)
   expect_true(sz$interval[1] <= sz$value && sz$value <= sz$interval[2])
 })
+
+test_that("print and summary show what the table shows: the group-sequential companion and the type I error", {
+  skip_if_not(have_binary())
+  r <- pt_run(scenario("colorectal-adjuvant.toml"), replicates = 300, null = TRUE)
+  j <- jsonlite::fromJSON(r$json, simplifyVector = FALSE)
+  e <- j$endpoints[[1]]
+  out <- paste(capture.output(print(summary(r))), collapse = "\n")
+  expect_match(out, "Analytic power (group-sequential)", fixed = TRUE)
+  expect_match(out, sprintf("%.3f", e$analytic$group_sequential_power), fixed = TRUE)
+  expect_false(grepl("Schoenfeld", out, fixed = TRUE))
+  t1 <- j$null$endpoints[[names(j$endpoints)[1]]]
+  expect_identical(r$endpoints$type_one_error[1], t1$type_one_error)
+  expect_match(out, "Type I error", fixed = TRUE)
+  expect_match(out, sprintf("%.4f", t1$type_one_error), fixed = TRUE)
+  b <- pt_run(scenario("ascites-dcr-single-arm.toml"), replicates = 300)
+  expect_output(print(b), "reject with 8 or more responses", fixed = TRUE)
+})
