@@ -498,6 +498,32 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// Whether the monitored endpoint's level at the looks depends on which other members of
+    /// its multiplicity family a trial has rejected: its graph can pass weight into it (Holm,
+    /// the fallback procedure, a graph with a path into it). Then the boundary in force differs
+    /// from trial to trial, and no single boundary is the design's rule.
+    pub fn monitored_level_varies(&self) -> bool {
+        let (Some(pe), Some(m)) = (self.monitored(), &self.analysis.multiplicity) else { return false };
+        let Some(p) = m.endpoints.iter().position(|&i| i == pe) else { return false };
+        let n = m.endpoints.len();
+        // The members with a path to p, found backwards from p.
+        let mut reaches = vec![false; n];
+        reaches[p] = true;
+        let mut grown = true;
+        while grown {
+            grown = false;
+            for j in 0..n {
+                if !reaches[j] && (0..n).any(|k| reaches[k] && m.graph.transitions[j][k] > 0.0) {
+                    reaches[j] = true;
+                    grown = true;
+                }
+            }
+        }
+        (0..n).any(|j| j != p && reaches[j])
+    }
+}
+
 impl EndpointKind {
     /// The exact one-sided type I error of a test whose cut-offs fix its level (Simon's
     /// two-stage design at its null rate with `n` patients in all): the endpoint's level when

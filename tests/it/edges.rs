@@ -444,3 +444,20 @@ fn run_from_compares_the_file_not_its_reading() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("differs") && err.contains("dmc_verdict"), "{err}");
 }
+
+/// Item 8: with a family at looks whose graph can pass weight to the monitored endpoint, the
+/// boundary in force differs between trials: no mean of different rules is reported as the
+/// boundary (the design says why); a design whose level is fixed keeps its boundary.
+#[test]
+fn a_boundary_at_different_levels_is_not_averaged() {
+    let v = run_json(&["scenarios/graphical-three-endpoints.toml", "--replicates", "300"]);
+    let looks = v["endpoints"]["peritoneal_rfs"]["looks"].as_array().unwrap();
+    assert!(looks.iter().all(|l| l["boundary_z"].is_null() && l["boundary_hazard_ratio"].is_null()), "{looks:?}");
+    assert!(v["design"].to_string().contains("no single boundary is reported"));
+    let v = run_json(&["scenarios/three-endpoint-family.toml", "--replicates", "300"]);
+    let looks = v["endpoints"]["peritoneal_rfs"]["looks"].as_array().unwrap();
+    assert!(
+        looks.iter().all(|l| l["boundary_z"].is_number()),
+        "a fixed sequence's first member keeps its level: {looks:?}"
+    );
+}

@@ -524,6 +524,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
     let last = summary.looks.len().saturating_sub(1);
     let mut stopped_before = 0u64;
     let mean = |x: &ExactSum| x.mean();
+    let varies = s.monitored_level_varies();
     summary
         .looks
         .iter()
@@ -537,7 +538,9 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
             let reached = share(summary.replicates - stopped_before, r);
             stopped_before += ends_here;
             rejected += l.efficacy_stops;
-            let (z, d) = (mean(&l.boundary), mean(&l.events));
+            // A mean of boundaries at different levels is no boundary: none is reported then.
+            let z = mean(&l.boundary).filter(|_| !varies);
+            let d = mean(&l.events);
             Look {
                 look: k + 1,
                 information: planning.fractions[k],

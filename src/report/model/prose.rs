@@ -250,6 +250,12 @@ fn multiplicity_rule(s: &Scenario) -> Vec<String> {
             if edges.is_empty() { "nowhere".to_string() } else { format!("along {}", edges.join(", ")) }
         ));
     }
+    if let Some(pe) = s.monitored().filter(|_| s.monitored_level_varies()) {
+        out.push(format!(
+            "At the looks the boundary of {} depends on which members of the family the trial has rejected (its level moves along the graph): no single boundary is reported for it.",
+            s.endpoints()[pe].name
+        ));
+    }
     out
 }
 
