@@ -199,8 +199,12 @@ fn run_scenario(
         summary = all;
     }
     // The last checkpoint holds every replicate finished (checkpoint resumed from + this run).
-    if let Some(t) = &checkpoint_target {
-        t.write(report::checkpoint::write(&toml, range.start, range.end, done, &summary).as_bytes())?;
+    // A checkpoint that cannot be written is said, and the report is written all the same: the
+    // checkpoint is a safety net, the report the result.
+    if let Some(t) = &checkpoint_target
+        && let Err(e) = t.write(report::checkpoint::write(&toml, range.start, range.end, done, &summary).as_bytes())
+    {
+        eprintln!("peritrial: warning: the checkpoint cannot be written ({e}); the report is written without it");
     }
     let complete = !outcome.interrupted && range.start == 0 && range.end == s.replicates();
     let mut value = report::model::RunReport::new(&s, &summary, complete).timed(&s, seconds, threads);
@@ -282,7 +286,7 @@ fn simulate(
     let started = std::time::Instant::now();
     let mut last_save = std::time::Instant::now();
     let every = checkpoint_every();
-    let mut save_error: Option<CliError> = None;
+    let mut save_failed = false;
     let save = |summary: &crate::summary::Summary, done: u64| -> Result<(), CliError> {
         let Some(t) = checkpoint_target else { return Ok(()) };
         let mut all = prefix.cloned().unwrap_or_else(|| summary.clone());
@@ -312,8 +316,14 @@ fn simulate(
             |summary, done| {
                 bar.set_position(before + done);
                 log.update(before + done);
-                if checkpoint_target.is_some() && last_save.elapsed().as_secs_f64() >= every && save_error.is_none() {
-                    save_error = save(summary, before + done).err();
+                if checkpoint_target.is_some() && last_save.elapsed().as_secs_f64() >= every && !save_failed {
+                    // Said at once, not after the run: the run goes on without checkpoints.
+                    if let Err(e) = save(summary, before + done) {
+                        eprintln!(
+                            "peritrial: warning: the checkpoint cannot be written ({e}); the run goes on without one"
+                        );
+                        save_failed = true;
+                    }
                     last_save = std::time::Instant::now();
                 }
                 if let Some((stream, text, _)) =
@@ -345,9 +355,6 @@ fn simulate(
     }
     let seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
-    if let Some(e) = save_error {
-        return Err(e);
-    }
     Ok((outcome, seconds))
 }
 

@@ -461,3 +461,23 @@ fn a_boundary_at_different_levels_is_not_averaged() {
         "a fixed sequence's first member keeps its level: {looks:?}"
     );
 }
+
+/// Item 13: a checkpoint that cannot be written (here /dev/full: every write fails) is said at
+/// once and the run goes on; its report is written, not discarded at the end.
+#[test]
+fn an_unwritable_checkpoint_is_said_and_the_report_still_written() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let o = crate::helpers::peritrial()
+        .env("PERITRIAL_CHECKPOINT_SECONDS", "0")
+        .args(["run", "scenarios/two-arm-efs-logrank.toml", "--replicates", "2000", "--quiet", "--format", "json"])
+        .args(["--checkpoint", "/dev/full"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("the checkpoint cannot be written"), "{err}");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["complete"], true);
+}
