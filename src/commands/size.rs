@@ -413,6 +413,14 @@ fn recorded_evaluation(path: &Path, search: &Search) -> Result<SizeEvaluation, C
     if !r.complete || r.interrupted.is_some() {
         return Err(bad("an incomplete run (interrupted, or a partial merge): not an evaluation".into()));
     }
+    // Another version may simulate or count otherwise: its counts are not this search's.
+    if r.provenance.peritrial != env!("CARGO_PKG_VERSION") {
+        return Err(bad(format!(
+            "a report of peritrial {}, not of this one ({}): run the evaluation again with this version",
+            r.provenance.peritrial,
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
     let theirs = scenario::from_str(&r.provenance.scenario_toml, &name, &[])?;
     let value = match search.varied {
         Varied::CutEvents => match theirs.analysis().cut {
@@ -440,6 +448,14 @@ fn recorded_evaluation(path: &Path, search: &Search) -> Result<SizeEvaluation, C
     // The trials that missed an event target: at the cut or at a look, as the search counts.
     let looks = r.endpoints.iter().filter_map(|x| x.looks.as_ref()).flatten().map(|l| l.target_not_reached);
     let missed = looks.chain(r.analysis.cut_target_not_reached).max().unwrap_or(0);
+    // Counts no run can give (an edited report) would make the checkpoint unusable later:
+    // refused before they are recorded.
+    if rejections > r.replicates || missed > r.replicates {
+        return Err(bad(format!(
+            "{rejections} rejections and {missed} trials missing their target in {} trials: counts no run gives (an edited report)",
+            r.replicates
+        )));
+    }
     Ok(SizeEvaluation { value, replicates: r.replicates, rejections, missed })
 }
 

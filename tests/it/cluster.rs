@@ -6,7 +6,7 @@
 
 use crate::helpers::report_without_timing as without_timing;
 use assert_cmd::Command;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 const CANONICAL: &str = "scenarios/two-arm-efs-logrank.toml";
 
@@ -454,6 +454,25 @@ fn a_size_search_runs_round_by_round_as_sharded_evaluations() {
             let o = size(&["--checkpoint".as_ref(), ck.as_os_str(), "--record".as_ref(), other.as_os_str()]);
             assert_eq!(o.status.code(), Some(2));
             assert!(String::from_utf8_lossy(&o.stderr).contains("not a run of this search's evaluation"));
+            // Issue 26, item 14: counts no run gives, or a report of another version, are refused
+            // before they are recorded (they made the checkpoint unusable later).
+            let v: Value = serde_json::from_slice(&std::fs::read(&merged).unwrap()).unwrap();
+            for (what, edit, says) in [
+                ("impossible counts", ("/endpoints/efs/rejections", json!(5000)), "counts no run gives"),
+                ("another version", ("/provenance/peritrial", json!("0.0.9")), "a report of peritrial 0.0.9"),
+            ] {
+                let mut forged = v.clone();
+                *forged.pointer_mut(edit.0).unwrap() = edit.1;
+                let path = d.join("forged.json");
+                std::fs::write(&path, serde_json::to_vec_pretty(&forged).unwrap()).unwrap();
+                let o = size(&["--checkpoint".as_ref(), ck.as_os_str(), "--record".as_ref(), path.as_os_str()]);
+                assert_eq!(o.status.code(), Some(2), "{what}");
+                assert!(
+                    String::from_utf8_lossy(&o.stderr).contains(says),
+                    "{what}: {}",
+                    String::from_utf8_lossy(&o.stderr)
+                );
+            }
         }
     }
     assert!(rounds > 3, "a search of several rounds ({rounds})");
