@@ -6,8 +6,9 @@
 
 use super::binary::{binom_pmf, binom_upper};
 
-/// One two-stage design with its operating characteristics.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// One two-stage design with its operating characteristics (serialised as `simon`'s report
+/// shows it).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Design {
     pub r1: u32,
     pub n1: u32,

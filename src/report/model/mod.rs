@@ -14,7 +14,7 @@ mod tools;
 
 pub use execution::utc_date;
 pub use prose::{design, warnings};
-pub use tools::{SimonDesign, SimonReport, VerifyCheck, VerifyReport};
+pub use tools::{SimonReport, VerifyCheck, VerifyReport};
 
 use execution::peak_memory;
 

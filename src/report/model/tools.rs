@@ -2,6 +2,7 @@
 //! `verify`'s installation qualification. Like the simulation reports, their serde
 //! serialisation is the JSON report, and the table and CSV read the same fields.
 
+use crate::stats::simon::Design;
 use serde::Serialize;
 
 /// `simon`: the optimal and minimax two-stage designs for one question.
@@ -13,48 +14,20 @@ pub struct SimonReport {
     pub beta: f64,
     /// The decision rule the designs' numbers mean, in words.
     pub rule: &'static str,
-    pub optimal: SimonDesign,
-    pub minimax: SimonDesign,
-}
-
-/// One two-stage design: stop after n1 patients if responses ≤ r1; promising if responses > r
-/// of n. Its operating characteristics are exact (binomial).
-#[derive(Debug, Clone, Serialize)]
-pub struct SimonDesign {
-    pub r1: u32,
-    pub n1: u32,
-    pub r: u32,
-    pub n: u32,
-    /// Expected sample size under p0.
-    pub en0: f64,
-    /// Probability of early termination under p0.
-    pub pet0: f64,
-    /// Exact probability of declaring the treatment promising under p0.
-    pub alpha: f64,
-    /// ... under p1.
-    pub power: f64,
+    pub optimal: Design,
+    pub minimax: Design,
 }
 
 impl SimonReport {
     pub fn new(d: &crate::stats::simon::Designs, p0: f64, p1: f64, alpha: f64, beta: f64) -> SimonReport {
-        let design = |x: &crate::stats::simon::Design| SimonDesign {
-            r1: x.r1,
-            n1: x.n1,
-            r: x.r,
-            n: x.n,
-            en0: x.en0,
-            pet0: x.pet0,
-            alpha: x.alpha,
-            power: x.power,
-        };
         SimonReport {
             p0,
             p1,
             alpha,
             beta,
             rule: "stop after n1 patients if responses <= r1; the treatment is promising if responses > r of n",
-            optimal: design(&d.optimal),
-            minimax: design(&d.minimax),
+            optimal: d.optimal,
+            minimax: d.minimax,
         }
     }
 
@@ -64,7 +37,7 @@ impl SimonReport {
     }
 
     /// The two designs with their names, in the order every format lists them.
-    pub fn designs(&self) -> [(&'static str, &SimonDesign); 2] {
+    pub fn designs(&self) -> [(&'static str, &Design); 2] {
         [("optimal", &self.optimal), ("minimax", &self.minimax)]
     }
 }
