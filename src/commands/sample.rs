@@ -37,24 +37,24 @@ fn write(
         return Err(CliError::Usage(format!("--trials {trials}: expected 1 to 100000")));
     }
     output_folder(dir, force)?;
-    let mut written: Vec<std::path::PathBuf> = Vec::new();
-    let result = write_sample(&s, trials, dir, files, &mut written);
-    if result.is_err() {
-        // Nothing half-written stays: the files this export already put in place go too.
-        report::output::remove_written(&written);
-    }
-    result
+    // Every file is staged first and put in place only when all are complete: a failure at
+    // any of them (a full disk, a folder where a file should go) leaves the folder as it was,
+    // an earlier export included.
+    let staged = write_sample(&s, trials, dir, files)?;
+    report::output::commit(staged, &dir.join("trials.csv"))?;
+    Ok(())
 }
 
-/// The files of `sample` (see `report::sample`); `trials.csv` last: a folder without it is an
-/// interrupted export. Each file is written to a temporary file put in place when complete.
+/// The files of `sample` (see `report::sample`), staged; `trials.csv` is put in place last: a
+/// folder without it is an interrupted export.
 fn write_sample(
     s: &scenario::Scenario,
     trials: u64,
     dir: &std::path::Path,
     files: SampleFiles,
-    written: &mut Vec<std::path::PathBuf>,
-) -> Result<(), CliError> {
+) -> Result<Vec<report::output::Staged>, CliError> {
+    use report::output::stage;
+    let mut staged = Vec::new();
     use report::sample as export;
     let mut sampler = crate::engine::Sampler::new(s);
     let layout = sampler.plan.layout.clone();
@@ -97,8 +97,7 @@ fn write_sample(
             for (k, e) in s.endpoints().iter().enumerate() {
                 if let Some(text) = export::per_trial(s, k, trial, cut) {
                     let path = dir.join(format!("trial_{:05}_{}.csv", i + 1, e.name));
-                    report::emit(&text, Some(&path), true)?;
-                    written.push(path);
+                    staged.push(stage(&path, text.as_bytes(), true)?);
                 }
             }
         }
@@ -116,26 +115,20 @@ fn write_sample(
         }
         patients.write_all(&bytes)?;
     }
-    patients.finish()?;
-    written.push(patients_path);
+    staged.push(patients.stage()?);
     if let Some((_, _, _, streams)) = adam {
-        for (path, stream) in streams {
-            stream.expect("opened above").finish()?;
-            written.push(path);
+        for (_, stream) in streams {
+            staged.push(stream.expect("opened above").stage()?);
         }
     }
-    let dictionary = dir.join("dictionary.csv");
-    report::emit(&export::dictionary(s, &layout), Some(&dictionary), true)?;
-    written.push(dictionary);
+    staged.push(stage(&dir.join("dictionary.csv"), export::dictionary(s, &layout).as_bytes(), true)?);
     let provenance = dir.join("provenance.txt");
     let text = format!(
         "{}\n\nThe effective scenario (as `peritrial show` prints it):\n\n{}",
         report::model::Provenance::of(s).line(),
         scenario::to_toml(s)
     );
-    report::emit(&text, Some(&provenance), true)?;
-    written.push(provenance);
-    let trials_path = dir.join("trials.csv");
-    report::emit(&String::from_utf8_lossy(&rows.take()), Some(&trials_path), true)?;
-    Ok(())
+    staged.push(stage(&provenance, text.as_bytes(), true)?);
+    staged.push(stage(&dir.join("trials.csv"), &rows.take(), true)?);
+    Ok(staged)
 }

@@ -242,6 +242,73 @@ impl Stream {
     }
 }
 
+/// A file complete on disk under a temporary name (or, for a target that is not a regular
+/// file, already written), put in place by [`commit`]. Dropped uncommitted, its temporary file
+/// goes and the target is untouched.
+pub struct Staged {
+    path: std::path::PathBuf,
+    force: bool,
+    /// The temporary file, closed (an export of 100,000 per-trial files holds no descriptor
+    /// per file).
+    tmp: Option<tempfile::TempPath>,
+}
+
+impl Stream {
+    /// Flushes and syncs the file without putting it in place: an export of several files
+    /// stages them all, then [`commit`]s them together, so that a failure at any of them
+    /// leaves every earlier file as it was.
+    pub fn stage(self) -> Result<Staged, OutputError> {
+        let Stream { path, force, sink } = self;
+        let path = path.expect("an export stages files, not stdout");
+        let named = |e: std::io::Error| OutputError::Io(format!("cannot write {}: {}", path.display(), plain(&e)));
+        match sink {
+            Sink::Temporary(w) => {
+                let tmp = w.into_inner().map_err(|e| named(e.into_error()))?;
+                tmp.as_file().sync_all().map_err(named)?;
+                Ok(Staged { path, force, tmp: Some(tmp.into_temp_path()) })
+            }
+            sink => {
+                Stream { path: Some(path.clone()), force, sink }.finish()?;
+                Ok(Staged { path, force, tmp: None })
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to `path`'s temporary file and stages it (see [`Stream::stage`]).
+pub fn stage(path: &Path, bytes: &[u8], force: bool) -> Result<Staged, OutputError> {
+    let mut s = Stream::open(path, force)?;
+    s.write_all(bytes)?;
+    s.stage()
+}
+
+/// Puts staged files in place in their order. `mark`, the file that says an export is
+/// complete (sample's `trials.csv`), is removed first, so that a commit cut short (renames in
+/// one folder, which fail only when the disk does) leaves a folder that says it is incomplete
+/// rather than one file set's index beside another's data; it is then put in place last.
+pub fn commit(files: Vec<Staged>, mark: &Path) -> Result<(), OutputError> {
+    if files.iter().any(|f| f.path == mark) {
+        match std::fs::remove_file(mark) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(OutputError::Io(format!("cannot replace {}: {}", mark.display(), plain(&e)))),
+        }
+    }
+    let (marks, rest): (Vec<Staged>, Vec<Staged>) = files.into_iter().partition(|f| f.path == mark);
+    for Staged { path, force, tmp } in rest.into_iter().chain(marks) {
+        let Some(tmp) = tmp else { continue };
+        let named = |e: std::io::Error| OutputError::Io(format!("cannot write {}: {}", path.display(), plain(&e)));
+        if force {
+            tmp.persist(&path).map_err(|e| named(e.error))?;
+        } else {
+            tmp.persist_noclobber(&path).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists { exists(&path) } else { named(e.error) }
+            })?;
+        }
+    }
+    Ok(())
+}
+
 /// A folder to write files into (`--plots`, `sample --out`): created if absent; one that is
 /// not empty is refused without `force`.
 pub fn output_folder(dir: &Path, force: bool) -> Result<(), OutputError> {
@@ -284,13 +351,6 @@ pub fn truncate(path: &Path, len: u64) -> Result<(), OutputError> {
         .open(path)
         .and_then(|f| f.set_len(len))
         .map_err(|e| OutputError::Io(format!("{}: cannot append: {e}", path.display())))
-}
-
-/// Removes files an export had put in place before it failed (nothing half-written stays).
-pub fn remove_written(files: &[std::path::PathBuf]) {
-    for f in files {
-        let _ = std::fs::remove_file(f);
-    }
 }
 
 /// A checkpoint file a run replaces as it goes: refused when it exists and is not a peritrial

@@ -481,3 +481,40 @@ fn an_unwritable_checkpoint_is_said_and_the_report_still_written() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["complete"], true);
 }
+
+#[test]
+fn sample_force_failing_at_a_file_leaves_the_earlier_export_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = |seed: &str| {
+        crate::helpers::peritrial()
+            .args(["sample", "scenarios/two-arm-efs-logrank.toml", "--trials", "2", "--adam", "--force", "--seed", seed, "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    assert!(export("1").status.success());
+    let before: Vec<(String, Vec<u8>)> = ["patients.csv", "trials.csv", "adsl.csv", "dictionary.csv"]
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read(dir.path().join(n)).unwrap()))
+        .collect();
+    // The export's next-to-last file cannot be written (a folder stands at its name): the files
+    // staged before it must not have replaced the earlier export's.
+    std::fs::remove_file(dir.path().join("provenance.txt")).unwrap();
+    std::fs::create_dir(dir.path().join("provenance.txt")).unwrap();
+    let o = export("2");
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("provenance.txt"), "{}", String::from_utf8_lossy(&o.stderr));
+    for (name, bytes) in &before {
+        assert_eq!(&std::fs::read(dir.path().join(name)).unwrap(), bytes, "{name} was replaced or removed");
+    }
+    let stray: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".peritrial-"))
+        .collect();
+    assert!(stray.is_empty(), "temporary files left: {stray:?}");
+    // With the folder gone, the same export replaces every file.
+    std::fs::remove_dir(dir.path().join("provenance.txt")).unwrap();
+    assert!(export("2").status.success());
+    assert_ne!(std::fs::read(dir.path().join("patients.csv")).unwrap(), before[0].1);
+}
