@@ -133,8 +133,11 @@ fn run_points(
     let mut sink = report::sweep::Sink::new(out, format)?;
     let named = |k: usize| report::model::Named(grid[k].clone());
     // The checkpoint: a journal appended as each point finishes (checkpoint.rs).
-    let mut journal: Option<Journal> = resumable.checkpoint.map(Journal::new);
+    let mut journal: Option<Journal> = resumable.checkpoint.map(Journal::new).transpose()?;
     if let Some(p) = resumable.resume {
+        if let Some(j) = journal.as_mut() {
+            j.lock_resumed(p)?;
+        }
         let name = p.display().to_string();
         let file = std::fs::File::open(p).map_err(|e| CliError::BadFile(format!("{name}: cannot read: {e}")))?;
         let mut k = 0;
@@ -143,6 +146,7 @@ fn run_points(
             &name,
             sweep_sha256,
             grid.len(),
+            |k| Ok(report::checkpoint::point_sha256(&scenario::to_toml(&load(k).map_err(|e| e.to_string())?))),
             |report| {
                 sink.push(named(k), report).map_err(|e| e.to_string())?;
                 k += 1;
@@ -206,7 +210,7 @@ fn run_points(
         }
         let report = report::model::RunReport::new(&s, &outcome.summary, true);
         if let Some(j) = journal.as_mut() {
-            j.append(k, sweep_sha256, grid.len(), &report)?;
+            j.append(k, sweep_sha256, grid.len(), &report::checkpoint::point_sha256(&scenario::to_toml(&s)), &report)?;
         }
         sink.push(named(k), report)?;
         bar.set_position(k as u64 + 1);

@@ -89,8 +89,9 @@ pub fn read(text: &str, name: &str, scenario_toml: &str, start: u64, end: u64) -
 }
 
 pub const SWEEP_FORMAT: &str = "peritrial-sweep-checkpoint";
-/// The sweep journal's own version (2: one line per point, appended).
-pub const SWEEP_FORMAT_VERSION: u64 = 3;
+/// The sweep journal's own version (2: one line per point, appended; 4: each line bound to its
+/// sweep and to its point's scenario).
+pub const SWEEP_FORMAT_VERSION: u64 = 4;
 
 /// The checksums of a sweep's definition, fed with every grid point's values and effective
 /// scenario in order without keeping them: the checkpoint's (the scenarios joined by NUL) and
@@ -145,11 +146,26 @@ pub fn sweep_header(sweep_sha256: &str, points: usize) -> String {
     serde_json::to_string(&v).expect("JSON values serialise") + "\n"
 }
 
-/// The line of grid point `k` (0-based).
-pub fn sweep_line(k: usize, report: &RunReport) -> String {
+/// The line of grid point `k` (0-based), bound to its sweep and to its point's effective
+/// scenario (`scenario_sha256`): its checksum covers the sweep's checksum, the point's index
+/// and scenario checksum and the report, so that a line spliced from another sweep's journal,
+/// or moved to another point, is refused.
+pub fn sweep_line(k: usize, sweep_sha256: &str, scenario_sha256: &str, report: &RunReport) -> String {
     let text = serde_json::to_string(report).expect("JSON values serialise");
-    let v = json!({ "point": k, "report_sha256": sha256_hex(text.as_bytes()), "report": text });
+    let v = json!({
+        "point": k, "scenario_sha256": scenario_sha256,
+        "line_sha256": line_sha256(sweep_sha256, k, scenario_sha256, &text), "report": text,
+    });
     serde_json::to_string(&v).expect("JSON values serialise") + "\n"
+}
+
+fn line_sha256(sweep_sha256: &str, k: usize, scenario_sha256: &str, text: &str) -> String {
+    sha256_hex(format!("{sweep_sha256}\n{k}\n{scenario_sha256}\n{text}").as_bytes())
+}
+
+/// The checksum a sweep journal binds each point's line to: its effective scenario's text.
+pub fn point_sha256(scenario_toml: &str) -> String {
+    sha256_hex(scenario_toml.as_bytes())
 }
 
 /// Replays a sweep journal of this sweep (same grid, version): hands each finished point's
@@ -162,6 +178,7 @@ pub fn sweep_replay(
     name: &str,
     sweep_sha256: &str,
     points: usize,
+    scenario_sha256: impl Fn(usize) -> Result<String, String>,
     mut each: impl FnMut(RunReport) -> Result<(), String>,
 ) -> Result<(usize, u64), String> {
     let mut reader = reader;
@@ -209,14 +226,23 @@ pub fn sweep_replay(
         }
         let parsed = serde_json::from_slice::<Value>(&line).ok().and_then(|l| {
             let text = l["report"].as_str()?.to_string();
-            (l["point"] == done && l["report_sha256"] == sha256_hex(text.as_bytes()).as_str()).then_some(text)
+            let scenario = l["scenario_sha256"].as_str()?.to_string();
+            (l["point"] == done && l["line_sha256"] == line_sha256(sweep_sha256, done, &scenario, &text).as_str())
+                .then_some((text, scenario))
         });
-        let Some(text) = parsed else {
+        let Some((text, scenario)) = parsed else {
             pending = true;
             continue;
         };
         if done >= points {
             return Err(format!("{name}: more points than the sweep has"));
+        }
+        if scenario != scenario_sha256(done)? {
+            return Err(format!(
+                "{name}: line {} holds the report of another scenario than grid point {}'s; the checkpoint cannot be resumed",
+                done + 2,
+                done + 1
+            ));
         }
         let report: RunReport =
             serde_json::from_str(&text).map_err(|e| format!("{name}: grid point {}: not a report: {e}", done + 1))?;
@@ -301,16 +327,37 @@ pub fn size_read(text: &str, name: &str, key: &str) -> Result<Vec<SizeEvaluation
     Ok(out)
 }
 
-/// A sweep's checkpoint journal, opened for appending once its first line is written.
+/// A sweep's checkpoint journal, opened for appending once its first line is written, and
+/// locked (`output::lock`) from the start: the journal this sweep will write, and the one it
+/// resumes from, so that two sweeps never append to one journal.
 pub struct Journal<'a> {
     path: &'a std::path::Path,
     file: Option<std::fs::File>,
+    /// The journal at `path` when the sweep began, locked and open for appending: the file a
+    /// resume into the same journal appends to.
+    existing: Option<std::fs::File>,
+    /// The journal resumed from, when it is another file, locked.
+    resumed: Option<std::fs::File>,
 }
 
 impl<'a> Journal<'a> {
-    /// A journal at `path`, written when the first point finishes.
-    pub fn new(path: &'a std::path::Path) -> Journal<'a> {
-        Journal { path, file: None }
+    /// A journal at `path`, written when the first point finishes; refused when another
+    /// peritrial holds it.
+    pub fn new(path: &'a std::path::Path) -> Result<Journal<'a>, OutputError> {
+        let existing = match super::output::lock(path, true) {
+            // A journal that cannot be opened for appending is replaced whole at the first point.
+            Err(OutputError::Unreadable(_)) => super::output::lock(path, false)?,
+            other => other?,
+        };
+        Ok(Journal { path, file: None, existing, resumed: None })
+    }
+
+    /// Locks the journal resumed from, when it is another file (the same one is held).
+    pub fn lock_resumed(&mut self, from: &std::path::Path) -> Result<(), OutputError> {
+        if !same_file(self.path, from) {
+            self.resumed = super::output::lock(from, false)?;
+        }
+        Ok(())
     }
 
     /// Continues from the journal `from` whose first `sound` bytes `sweep_replay` accepted:
@@ -320,6 +367,10 @@ impl<'a> Journal<'a> {
         let name = from.display().to_string();
         if same_file(self.path, from) {
             super::output::truncate(from, sound)?;
+            if let Some(f) = self.existing.take() {
+                self.file = Some(f);
+                return Ok(());
+            }
         } else {
             let mut text = Vec::new();
             use std::io::Read;
@@ -328,7 +379,7 @@ impl<'a> Journal<'a> {
                 .map_err(|e| OutputError::Unreadable(format!("{name}: cannot read: {e}")))?;
             Target::of(Some(self.path), true).write(&text)?;
         }
-        self.file = Some(append_to(self.path)?);
+        self.file = Some(super::output::lock_file(append_to(self.path)?, self.path)?);
         Ok(())
     }
 
@@ -339,14 +390,16 @@ impl<'a> Journal<'a> {
         k: usize,
         sweep_sha256: &str,
         points: usize,
+        scenario_sha256: &str,
         report: &RunReport,
     ) -> Result<(), OutputError> {
-        let line = sweep_line(k, report);
+        let line = sweep_line(k, sweep_sha256, scenario_sha256, report);
         match &mut self.file {
             None => {
                 let text = sweep_header(sweep_sha256, points) + &line;
                 Target::of(Some(self.path), true).write(text.as_bytes())?;
-                self.file = Some(append_to(self.path)?);
+                // The file written is a new one (renamed over the old): its lock is taken now.
+                self.file = Some(super::output::lock_file(append_to(self.path)?, self.path)?);
             }
             Some(f) => super::output::append(f, line.as_bytes(), self.path)?,
         }

@@ -336,6 +336,35 @@ pub fn append_to(path: &Path) -> Result<std::fs::File, OutputError> {
         .map_err(|e| OutputError::Io(format!("{}: cannot append: {e}", path.display())))
 }
 
+/// Takes the exclusive advisory lock (`flock`) of a file another peritrial may be writing (a
+/// sweep's checkpoint journal, resumed twice at once), held while the returned handle lives
+/// and released by the system if the process dies. `None` when the file does not exist; a
+/// file that another process holds is refused (exit 2).
+/// With `append`, the handle is open for appending too (the journal a sweep resumes into: one
+/// open file holds the lock and takes the lines).
+pub fn lock(path: &Path, append: bool) -> Result<Option<std::fs::File>, OutputError> {
+    let file = match std::fs::OpenOptions::new().read(true).append(append).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(OutputError::Unreadable(format!("{}: cannot read: {}", path.display(), plain(&e)))),
+    };
+    lock_file(file, path).map(Some)
+}
+
+/// Locks an open file as [`lock`] does.
+pub fn lock_file(file: std::fs::File, path: &Path) -> Result<std::fs::File, OutputError> {
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(OutputError::Exists(format!(
+            "{}: another peritrial is writing this checkpoint now; wait for it to finish (two runs appending to one checkpoint would wreck it)",
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(OutputError::Io(format!("{}: cannot lock: {}", path.display(), plain(&e))))
+        }
+    }
+}
+
 /// Appends `bytes` to a file opened by [`append_to`] and flushes them to disk.
 pub fn append(file: &mut std::fs::File, bytes: &[u8], path: &Path) -> Result<(), OutputError> {
     use std::io::Write;

@@ -518,3 +518,84 @@ fn sample_force_failing_at_a_file_leaves_the_earlier_export_whole() {
     assert!(export("2").status.success());
     assert_ne!(std::fs::read(dir.path().join("patients.csv")).unwrap(), before[0].1);
 }
+
+fn sweep_journal(values: &str, ck: &std::path::Path, out: &std::path::Path) {
+    let o = crate::helpers::peritrial()
+        .args(["sweep", "scenarios/two-arm-efs-logrank.toml", "--replicates", "60", "--quiet", "--vary"])
+        .arg(format!("enrollment.sample_size={values}"))
+        .arg("--checkpoint")
+        .arg(ck)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_sweep_journal_line_is_bound_to_its_sweep_and_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    sweep_journal("500,600", &p("a.jsonl"), &p("a.csv"));
+    sweep_journal("700,800", &p("b.jsonl"), &p("b.csv"));
+    let a = std::fs::read_to_string(p("a.jsonl")).unwrap();
+    let b = std::fs::read_to_string(p("b.jsonl")).unwrap();
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let resume = |journal: String| {
+        std::fs::write(p("spliced.jsonl"), journal).unwrap();
+        crate::helpers::peritrial()
+            .args(["sweep", "scenarios/two-arm-efs-logrank.toml", "--replicates", "60", "--quiet"])
+            .args(["--vary", "enrollment.sample_size=500,600", "--force", "--resume"])
+            .arg(p("spliced.jsonl"))
+            .arg("--out")
+            .arg(p("resumed.csv"))
+            .output()
+            .unwrap()
+    };
+    // Another sweep's point spliced before one of this sweep's: refused, naming the line.
+    let o = resume(format!("{}\n{}\n{}\n", a[0], b[1], a[2]));
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2 (grid point 1)"), "{}", String::from_utf8_lossy(&o.stderr));
+    // Spliced as the last line: not this sweep's point, so it is run again, and the output is
+    // this sweep's, not the other's power under this sweep's label.
+    let o = resume(format!("{}\n{}\n{}\n", a[0], a[1], b[2]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(p("resumed.csv")).unwrap(), std::fs::read(p("a.csv")).unwrap());
+}
+
+#[test]
+fn a_sweep_journal_another_process_holds_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ck, out) = (dir.path().join("ck.jsonl"), dir.path().join("out.csv"));
+    sweep_journal("500,600", &ck, &out);
+    // Another process holds the journal's lock (as a sweep resuming it does while it runs).
+    let held = std::fs::File::open(&ck).unwrap();
+    held.lock().unwrap();
+    let before = std::fs::read(&ck).unwrap();
+    let o = crate::helpers::peritrial()
+        .args(["sweep", "scenarios/two-arm-efs-logrank.toml", "--replicates", "60", "--quiet"])
+        .args(["--vary", "enrollment.sample_size=500,600,700", "--force", "--resume"])
+        .arg(&ck)
+        .arg("--checkpoint")
+        .arg(&ck)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another peritrial is writing this checkpoint"));
+    assert_eq!(std::fs::read(&ck).unwrap(), before);
+    drop(held);
+    // Released, the same sweep goes on.
+    let o = crate::helpers::peritrial()
+        .args(["sweep", "scenarios/two-arm-efs-logrank.toml", "--replicates", "60", "--quiet"])
+        .args(["--vary", "enrollment.sample_size=500,600", "--force", "--resume"])
+        .arg(&ck)
+        .arg("--checkpoint")
+        .arg(&ck)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
