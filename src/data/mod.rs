@@ -90,6 +90,8 @@ pub struct Dataset {
     pub responses: Vec<(u8, bool)>,
     /// The arms' labels as written: [control, treatment].
     pub arm_labels: [String; 2],
+    /// The labels of the strata this data set has, sorted (a group of `--by` has its own:
+    /// `--by patient` over 100,000 strata holds each label once, not once per group).
     pub strata: Vec<String>,
     /// The status codes of competing events present in the data (sorted).
     pub competing_causes: Vec<u32>,
@@ -437,7 +439,7 @@ fn datasets(
                 obs: Vec::new(),
                 responses: Vec::new(),
                 arm_labels: [control.clone(), treatment.clone()],
-                strata: stratum_labels.clone(),
+                strata: Vec::new(),
                 competing_causes: Vec::new(),
                 event_cause: columns.event_cause,
             };
@@ -489,8 +491,29 @@ fn datasets(
     errors.result(file)?;
     for (_, d) in &mut out {
         d.competing_causes.sort_unstable();
+        own_strata(d, &stratum_labels);
     }
     Ok(out)
+}
+
+/// Numbers a data set's strata among those it has, in the order of the file's (sorted)
+/// labels: the same analysis (a stratum without patients adds nothing), and a report that
+/// lists the group's strata, not every stratum of the file.
+fn own_strata(d: &mut Dataset, labels: &[String]) {
+    let mut used: Vec<u16> = d.obs.iter().map(|o| o.stratum).collect();
+    used.sort_unstable();
+    used.dedup();
+    // A response analysis has no strata per patient (`obs` is empty): it keeps the file's.
+    if used.len() == labels.len() || d.obs.is_empty() {
+        d.strata = labels.to_vec();
+        return;
+    }
+    let renumber: std::collections::HashMap<u16, u16> =
+        used.iter().enumerate().map(|(new, &old)| (old, new as u16)).collect();
+    for o in &mut d.obs {
+        o.stratum = renumber[&o.stratum];
+    }
+    d.strata = used.iter().map(|&k| labels[k as usize].clone()).collect();
 }
 
 /// Which arm label is the treatment and which the control: `--treatment`/`--control` where
@@ -504,7 +527,15 @@ fn assign_arms(arms: &Labels, columns: &Columns, file: &str, column: &str) -> Re
         (Some(t), None) => (t.clone(), other(t).unwrap_or_else(|| "0".into())),
         (None, Some(c)) => (other(c).unwrap_or_else(|| "1".into()), c.clone()),
         (None, None) => {
-            let control = labels.iter().find(|l| l.eq_ignore_ascii_case("control")).cloned();
+            let controls: Vec<&String> = labels.iter().filter(|l| l.eq_ignore_ascii_case("control")).collect();
+            let control = controls.first().map(|c| c.to_string());
+            if controls.len() > 1 {
+                // "control" and "Control": one arm written two ways, or two arms? Not guessed.
+                return Err(DataError(format!(
+                    "{file}: column {column:?} has the arm labels {}, which differ only in case: correct the data, or say which is the treatment arm with --treatment NAME and the control with --control NAME",
+                    list(labels)
+                )));
+            }
             if labels.iter().any(|l| l == "0" || l == "1") {
                 // 1 = treatment, 0 = control; any other label is reported on its lines.
                 ("1".into(), "0".into())
@@ -715,6 +746,46 @@ mod tests {
         assert_eq!(g[0].1.obs.len(), 1);
         let none = Columns { only: Some(("trial".into(), "3".into())), ..Columns::default() };
         assert!(parse_with(text, "p.csv", &none).unwrap_err().0.contains("no record has trial = \"3\""));
+    }
+
+    /// `--by` over many groups and strata: each group holds the labels of its own strata
+    /// (numbered among them), not every stratum of the file, so that memory grows with the file
+    /// and not with groups × strata (issue 26 item 16: a 3 MB file needed 1.5 GB).
+    #[test]
+    fn analyze_by_groups_hold_their_own_strata_only() {
+        let mut text = String::from("g,s,time,status,arm\n");
+        for i in 0..3000 {
+            text += &format!("{i},s{i},1,1,0\n{i},s{i},2,1,1\n{i},t,3,0,1\n");
+        }
+        let cols = Columns { by: Some("g".into()), strata: Some("s".into()), ..Columns::default() };
+        let groups = parse_with(&text, "b.csv", &cols).unwrap();
+        assert_eq!(groups.len(), 3000);
+        for (g, d) in &groups {
+            assert_eq!(d.strata, [format!("s{g}"), "t".to_string()], "group {g}");
+            let strata: Vec<u16> = d.obs.iter().map(|o| o.stratum).collect();
+            assert_eq!(strata, [0, 0, 1], "group {g}");
+        }
+        // One data set keeps every stratum of the file, in the order of their labels.
+        let d = &parse_with(
+            "s,time,status,arm\nb,1,1,0\na,2,1,1\n",
+            "x.csv",
+            &Columns { strata: Some("s".into()), ..Columns::default() },
+        )
+        .unwrap()[0]
+            .1;
+        assert_eq!(d.strata, ["a", "b"]);
+        assert_eq!(d.obs.iter().map(|o| o.stratum).collect::<Vec<_>>(), [1, 0]);
+    }
+
+    /// "control" and "Control" are one arm written two ways or two arms: not guessed.
+    #[test]
+    fn arm_labels_that_differ_only_in_case_are_refused() {
+        let e = parse_with("time,status,arm\n1,1,control\n2,0,Control\n", "x.csv", &Columns::default()).unwrap_err().0;
+        assert!(e.contains("differ only in case") && e.contains("--treatment"), "{e}");
+        let named =
+            Columns { treatment: Some("Control".into()), control: Some("control".into()), ..Columns::default() };
+        let d = &parse_with("time,status,arm\n1,1,control\n2,0,Control\n", "x.csv", &named).unwrap()[0].1;
+        assert_eq!(d.arm_labels, ["control".to_string(), "Control".to_string()]);
     }
 
     /// R's write.csv writes NA for a missing value: a record with neither time nor status (or

@@ -487,7 +487,17 @@ fn sample_force_failing_at_a_file_leaves_the_earlier_export_whole() {
     let dir = tempfile::tempdir().unwrap();
     let export = |seed: &str| {
         crate::helpers::peritrial()
-            .args(["sample", "scenarios/two-arm-efs-logrank.toml", "--trials", "2", "--adam", "--force", "--seed", seed, "--out"])
+            .args([
+                "sample",
+                "scenarios/two-arm-efs-logrank.toml",
+                "--trials",
+                "2",
+                "--adam",
+                "--force",
+                "--seed",
+                seed,
+                "--out",
+            ])
             .arg(dir.path())
             .output()
             .unwrap()
@@ -555,7 +565,11 @@ fn a_sweep_journal_line_is_bound_to_its_sweep_and_point() {
     // Another sweep's point spliced before one of this sweep's: refused, naming the line.
     let o = resume(format!("{}\n{}\n{}\n", a[0], b[1], a[2]));
     assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2 (grid point 1)"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("line 2 (grid point 1)"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Spliced as the last line: not this sweep's point, so it is run again, and the output is
     // this sweep's, not the other's power under this sweep's label.
     let o = resume(format!("{}\n{}\n{}\n", a[0], a[1], b[2]));
