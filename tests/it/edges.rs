@@ -613,3 +613,34 @@ fn a_sweep_journal_another_process_holds_is_refused() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn an_allocation_the_trial_cannot_follow_is_warned() {
+    let v = run_json(&[
+        "scenarios/two-arm-efs-logrank.toml",
+        "--replicates",
+        "50",
+        "--set",
+        "arms.rmhtnf.allocation=1000",
+    ]);
+    let warnings: Vec<&str> = v["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(warnings.iter().any(|w| w.contains("block of 2002 patients is larger than the trial's 600")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("arm control is expected to have 0.6 of the 600 patients")), "{warnings:?}");
+    let v = run_json(&["scenarios/two-arm-efs-logrank.toml", "--replicates", "50"]);
+    assert!(!v["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("block")));
+}
+
+#[test]
+fn a_sweep_grid_too_large_to_hold_is_refused_before_any_point() {
+    let values = |n: usize| (0..n).map(|i| (300 + i).to_string()).collect::<Vec<_>>().join(",");
+    let o = crate::helpers::peritrial()
+        .args(["sweep", "scenarios/two-arm-efs-logrank.toml", "--replicates", "10", "--quiet", "--vary"])
+        .arg(format!("enrollment.sample_size={}", values(1000)))
+        .arg("--vary")
+        .arg(format!("study.seed={}", values(1000)))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("a grid of 1000000 points; the limit is 100000") && err.contains("4.0 GB"), "{err}");
+}

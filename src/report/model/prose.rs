@@ -259,6 +259,31 @@ fn multiplicity_rule(s: &Scenario) -> Vec<String> {
     out
 }
 
+/// A randomisation the trial cannot follow: a block larger than the trial (the trial is one
+/// incomplete block, so the arms' sizes vary around the allocation), an arm expected to hold
+/// fewer than 5 patients (its estimates are often not estimable).
+fn allocation_warnings(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let (n, block) = (s.enrollment().sample_size, s.block_size());
+    let total: u32 = s.arms().iter().map(|a| a.allocation).sum();
+    if s.arms().len() > 1 && block > n {
+        out.push(format!(
+            "the randomisation block of {block} patients is larger than the trial's {n}: each trial is one incomplete block, so the arms' sizes vary from trial to trial instead of following the allocation {}",
+            s.arms().iter().map(|a| a.allocation.to_string()).collect::<Vec<_>>().join(":")
+        ));
+    }
+    for a in s.arms() {
+        let expected = n as f64 * a.allocation as f64 / total.max(1) as f64;
+        if s.arms().len() > 1 && expected < 5.0 {
+            out.push(format!(
+                "arm {} is expected to have {expected:.1} of the {n} patients (allocation {} of {total}): its estimates and the tests comparing it are often not estimable, and the tests' large-sample levels do not hold",
+                a.name, a.allocation
+            ));
+        }
+    }
+    out
+}
+
 /// What the design did not do as it says, in words: every output carries these.
 pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
     let mut out = Vec::new();
@@ -277,6 +302,7 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
             100.0 * summary.cut_not_reached as f64 / r.max(1) as f64
         ));
     }
+    out.extend(allocation_warnings(s));
     for e in s.endpoints() {
         let rate_margin = match e.kind {
             EndpointKind::Binary { null_difference, .. } => null_difference != 0.0,
