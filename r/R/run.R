@@ -66,15 +66,44 @@ run_frames <- function(report) {
   list(endpoints = endpoints, looks = looks, milestones = milestones)
 }
 
+# A JSON report of peritrial, checked to be one before any number is read from it: the kind
+# named (`run`, `sweep`, `size`), with the fields every such report has. Anything else (`{}`, a
+# report of another kind, another program's JSON) is an error, never a frame of NAs.
+parse_report <- function(json, kind, source = "peritrial's output") {
+  report <- tryCatch(jsonlite::fromJSON(json, simplifyVector = FALSE),
+                     error = function(e) stop(sprintf("%s is not JSON: %s", source, conditionMessage(e)), call. = FALSE))
+  has <- function(x, keys) is.list(x) && !is.null(names(x)) && all(keys %in% names(x))
+  ok <- switch(kind,
+    run = has(report, c("endpoints", "provenance", "replicates", "seed")) && is.list(report$endpoints) &&
+      length(report$endpoints) > 0L && is.character(report$provenance$peritrial),
+    sweep = has(report, c("points", "seconds")) && is.list(report$points) &&
+      all(vapply(report$points, function(p) has(p, c("set", "report")) && has(p$report, "endpoints"), TRUE)),
+    size = has(report, c("parameter", "endpoint", "value", "power", "evaluations", "provenance")) &&
+      is.character(report$provenance$peritrial),
+    stop("unknown report kind ", kind, call. = FALSE))
+  if (!isTRUE(ok)) stop(sprintf("%s is not a peritrial %s report", source, kind), call. = FALSE)
+  report
+}
+
+new_run <- function(report, json) {
+  frames <- run_frames(report)
+  structure(c(frames, list(warnings = unlist(report$warnings), report = report, json = json)), class = "peritrial_run")
+}
+
 #' @export
 pt_run <- function(scenario, set = list(), replicates = NULL, seed = NULL, threads = NULL, null = FALSE) {
   file <- scenario_file(scenario)
   args <- c("run", file, set_args(set), study_args(replicates, seed, threads), "--format", "json", "--quiet",
             if (isTRUE(null)) "--null")
   json <- pt_call(args)
-  report <- jsonlite::fromJSON(json, simplifyVector = FALSE)
-  frames <- run_frames(report)
-  structure(c(frames, list(warnings = unlist(report$warnings), report = report, json = json)), class = "peritrial_run")
+  new_run(parse_report(json, "run"), json)
+}
+
+# A run report written by `peritrial run --format json --out FILE`, read as `pt_run` returns it.
+#' @export
+pt_read <- function(file) {
+  json <- paste(readLines(file, warn = FALSE), collapse = "\n")
+  new_run(parse_report(json, "run", source = file), json)
 }
 
 # `--vary PATH=V1,V2` arguments from a named list of vectors.
@@ -90,7 +119,7 @@ pt_sweep <- function(scenario, vary, set = list(), replicates = NULL, seed = NUL
   file <- scenario_file(scenario)
   json <- pt_call(c("sweep", file, vary_args(vary), set_args(set), study_args(replicates, seed, threads),
                     "--format", "json", "--quiet"))
-  report <- jsonlite::fromJSON(json, simplifyVector = FALSE)
+  report <- parse_report(json, "sweep")
   rows <- unlist(lapply(report$points, function(p) {
     eps <- p$report$endpoints
     lapply(names(eps), function(n) {
@@ -111,7 +140,7 @@ pt_size <- function(scenario, endpoint, target_power, vary = NULL, set = list(),
   json <- pt_call(c("size", file, "--endpoint", endpoint, "--target-power", format(target_power, digits = 17),
                     if (!is.null(vary)) c("--vary", vary), set_args(set), study_args(replicates, seed, threads),
                     "--format", "json", "--quiet"))
-  report <- jsonlite::fromJSON(json, simplifyVector = FALSE)
+  report <- parse_report(json, "size")
   evaluations <- rows_to_df(lapply(report$evaluations, flatten))
   structure(list(value = scalar(report$value), power = scalar(report$power), power_mcse = scalar(report$power_mcse),
                  interval = unlist(report$interval_95), parameter = report$parameter, evaluations = evaluations,

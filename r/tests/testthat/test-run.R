@@ -77,3 +77,22 @@ test_that("print and summary show what the table shows: the group-sequential com
   b <- pt_run(scenario("ascites-dcr-single-arm.toml"), replicates = 300)
   expect_output(print(b), "reject with 8 or more responses", fixed = TRUE)
 })
+
+test_that("only a peritrial report is read as one", {
+  f <- tempfile(fileext = ".json")
+  writeLines("{}", f)
+  expect_error(pt_read(f), "is not a peritrial run report")
+  writeLines('{"points": [], "seconds": 1}', f)
+  expect_error(pt_read(f), "is not a peritrial run report")
+  writeLines("not json", f)
+  expect_error(pt_read(f), "is not JSON")
+  expect_error(parse_report("{}", "sweep"), "is not a peritrial sweep report")
+  expect_error(parse_report('{"endpoint": "efs"}', "size"), "is not a peritrial size report")
+  skip_if_not(have_binary())
+  out <- tempfile(fileext = ".json")
+  system2(pt_binary(), shQuote(c("run", scenario("two-arm-efs-logrank.toml"), "--replicates", "50", "--format", "json",
+                                 "--quiet", "--out", out)))
+  r <- pt_read(out)
+  expect_s3_class(r, "peritrial_run")
+  expect_identical(r$endpoints$power, pt_run(scenario("two-arm-efs-logrank.toml"), replicates = 50)$endpoints$power)
+})
