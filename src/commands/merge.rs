@@ -41,6 +41,15 @@ pub fn merge(args: MergeArgs) -> Result<(), CliError> {
         }
     }
     let scenario = scenario::from_str(&toml, "shard scenario", &[])?;
+    if scenario.replicates() != total {
+        // A set of shards whose `total_replicates` was edited alike (one shard of two, called
+        // the whole run) would otherwise merge complete.
+        return Err(CliError::BadFile(format!(
+            "{}: the shards say the run has {total} replicates; their scenario says {} (the shards were edited)",
+            shards[0].name,
+            scenario.replicates()
+        )));
+    }
     let fresh = crate::engine::run(&scenario, 0..0, |_| {});
     for s in &shards {
         report::shard::check_state(&s.state, &fresh, s.start..s.end)
@@ -168,6 +177,7 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
     }
     let mut open: Option<Open> = None;
     let mut next_point = 0u64;
+    let mut replicates_seen = 0u64;
     for (name, _, p) in &heads {
         let (_, v) = read_sweep_shard_file(p)?;
         seconds += v["seconds"].as_f64().unwrap_or(0.0);
@@ -190,6 +200,18 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
                         ));
                     }
                     let s = scenario::from_str(&part.toml, &format!("{name}, grid point {}", part.point + 1), &[])?;
+                    if s.replicates() != part.replicates {
+                        return Err(input(
+                            name,
+                            format!(
+                                "grid point {}: the shard says {} replicates; the point's scenario says {} (the shard was edited)",
+                                part.point + 1,
+                                part.replicates,
+                                s.replicates()
+                            ),
+                        ));
+                    }
+                    replicates_seen += s.replicates();
                     let fresh = crate::engine::run(&s, 0..0, |_| {});
                     Open {
                         point: part.point,
@@ -237,6 +259,12 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
         return Err(CliError::BadFile(format!(
             "the shards complete {next_point} of the grid's {} points",
             first.total_points
+        )));
+    }
+    if replicates_seen != first.total_replicates {
+        return Err(CliError::BadFile(format!(
+            "the shards say the grid has {} replicates; its points' scenarios say {replicates_seen} (the shards were edited)",
+            first.total_replicates
         )));
     }
     if hash.finish().1 != first.grid_sha256 {

@@ -616,16 +616,17 @@ fn a_sweep_journal_another_process_holds_is_refused() {
 
 #[test]
 fn an_allocation_the_trial_cannot_follow_is_warned() {
-    let v = run_json(&[
-        "scenarios/two-arm-efs-logrank.toml",
-        "--replicates",
-        "50",
-        "--set",
-        "arms.rmhtnf.allocation=1000",
-    ]);
+    let v =
+        run_json(&["scenarios/two-arm-efs-logrank.toml", "--replicates", "50", "--set", "arms.rmhtnf.allocation=1000"]);
     let warnings: Vec<&str> = v["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
-    assert!(warnings.iter().any(|w| w.contains("block of 2002 patients is larger than the trial's 600")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("arm control is expected to have 0.6 of the 600 patients")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("block of 2002 patients is larger than the trial's 600")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("arm control is expected to have 0.6 of the 600 patients")),
+        "{warnings:?}"
+    );
     let v = run_json(&["scenarios/two-arm-efs-logrank.toml", "--replicates", "50"]);
     assert!(!v["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("block")));
 }
@@ -643,4 +644,31 @@ fn a_sweep_grid_too_large_to_hold_is_refused_before_any_point() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("a grid of 1000000 points; the limit is 100000") && err.contains("4.0 GB"), "{err}");
+}
+
+#[test]
+fn shards_whose_total_was_edited_alike_are_refused_against_their_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let shard = |k: &str| {
+        let path = dir.path().join(format!("s{k}.json"));
+        let o = crate::helpers::peritrial()
+            .args(["run", "scenarios/two-arm-efs-logrank.toml", "--replicates", "100", "--quiet", "--format", "json"])
+            .args(["--shard", &format!("{k}/2"), "--out"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        path
+    };
+    let one = shard("1");
+    // Shard 1 of 2 (replicates 0..50) edited to say the run has 50: alone, it would merge as a
+    // complete run of the scenario's 100.
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&one).unwrap()).unwrap();
+    assert_eq!(v["shard"]["end"], 50);
+    v["shard"]["total_replicates"] = 50.into();
+    std::fs::write(&one, serde_json::to_vec(&v).unwrap()).unwrap();
+    let o = crate::helpers::peritrial().args(["merge"]).arg(&one).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("the shards say the run has 50 replicates; their scenario says 100"), "{err}");
 }
