@@ -114,13 +114,9 @@ fn read_sweep_shard_file(p: &std::path::Path) -> Result<(String, serde_json::Val
     Ok((name, v))
 }
 
-/// Merges the shards of a sweep (`sweep --shard K/N`), one file at a time: first their headers
-/// (one grid, each shard once and all of them, each its share of the replicates), then their
-/// parts in order, each point's parts merged into its summary (every replicate once, in order;
-/// the effective scenarios hashing to the grid's checksum) and its report written as the
-/// point completes. The result is the single sweep's, byte for byte outside `seconds` and
-/// `execution`.
-fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -> Result<(), CliError> {
+/// The headers of a sweep's shard files, in shard order, checked to be one grid's shards,
+/// each once and all of them, each holding its share of the replicates.
+fn sweep_heads(paths: &[PathBuf]) -> Result<Vec<(String, report::shard::SweepShard, &PathBuf)>, CliError> {
     let input = |name: &str, m: String| CliError::BadFile(format!("{name}: {m}"));
     let mut heads = Vec::new();
     for p in paths {
@@ -130,7 +126,6 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
     }
     heads.sort_by_key(|h| h.1.index);
     let first = heads[0].1.clone();
-    let mut seconds = 0.0;
     for (i, (name, h, _)) in heads.iter().enumerate() {
         if h.grid_sha256 != first.grid_sha256
             || h.shards != first.shards
@@ -161,6 +156,20 @@ fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -
             first.shards
         )));
     }
+    Ok(heads)
+}
+
+/// Merges the shards of a sweep (`sweep --shard K/N`), one file at a time: first their headers
+/// (one grid, each shard once and all of them, each its share of the replicates), then their
+/// parts in order, each point's parts merged into its summary (every replicate once, in order;
+/// the effective scenarios hashing to the grid's checksum) and its report written as the
+/// point completes. The result is the single sweep's, byte for byte outside `seconds` and
+/// `execution`.
+fn merge_sweep(paths: &[PathBuf], out: report::output::Target, format: Format) -> Result<(), CliError> {
+    let input = |name: &str, m: String| CliError::BadFile(format!("{name}: {m}"));
+    let heads = sweep_heads(paths)?;
+    let first = heads[0].1.clone();
+    let mut seconds = 0.0;
     let mut sink = report::sweep::Sink::new(out, format)?;
     let mut hash = report::checkpoint::GridHash::new();
     // The point being merged: its set, scenario, fresh summary (for the shape checks), the

@@ -40,7 +40,8 @@ fn sources() -> Vec<Source> {
     paths.sort();
     paths
         .into_iter()
-        .filter(|p| p != Path::new("src/main.rs"))
+        // A module's unit tests in their own file (`#[cfg(test)] mod tests;`) are test code.
+        .filter(|p| p != Path::new("src/main.rs") && p.file_name() != Some(std::ffi::OsStr::new("tests.rs")))
         .map(|path| {
             let rel = path.strip_prefix("src").unwrap().with_extension("");
             let mut module: Module = rel.iter().map(|s| s.to_string_lossy().into_owned()).collect();
@@ -172,6 +173,14 @@ fn without_tests(code: &str) -> String {
         if !trimmed.starts_with("mod ") {
             // A test-only item other than a module: keep it, blanking the attribute.
             code.replace_range(at..at + "#[cfg(test)]".len(), &" ".repeat("#[cfg(test)]".len()));
+            continue;
+        }
+        if let Some(semi) = rest.find(';')
+            && rest.find('{').is_none_or(|brace| semi < brace)
+        {
+            // `#[cfg(test)] mod tests;`: its file is left out of the sources.
+            let end = at + "#[cfg(test)]".len() + semi + 1;
+            code.replace_range(at..end, &" ".repeat(end - at));
             continue;
         }
         let open = at + "#[cfg(test)]".len() + rest.find('{').unwrap();
