@@ -253,23 +253,26 @@ pub fn interim_months(
     let n = looks.count();
     let gap = s.analysis().look_gap_months;
     let (mut months, mut reached): (Vec<f64>, Vec<bool>) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut by_events = |f: f64| {
-        let k = (f * planned_events - 1e-9).ceil().max(1.0) as usize;
-        kth_month(event_months, k).unwrap_or(f64::INFINITY)
-    };
+    // The month of the k-th event; a fraction f of the planned events is its ⌈f·D⌉-th.
+    let mut at_event = |k: usize| kth_month(event_months, k).unwrap_or(f64::INFINITY);
+    let count = |f: f64| (f * planned_events - 1e-9).ceil().max(1.0) as usize;
     for k in 0..n - 1 {
         let (m, ok) = match looks {
             Looks::Information(f) => {
-                let e = by_events(f[k]);
+                let e = at_event(count(f[k]));
+                (e, e <= final_month)
+            }
+            Looks::Events(c) => {
+                let e = at_event(c[k] as usize);
                 (e, e <= final_month)
             }
             Looks::Months(ms) => (ms[k], ms[k] < final_month),
             Looks::Combined { fractions, months: ms, later: true } => {
-                let m = by_events(fractions[k]).max(ms[k]);
+                let m = at_event(count(fractions[k])).max(ms[k]);
                 (m, m <= final_month && ms[k] < final_month)
             }
             Looks::Combined { fractions, months: ms, later: false } => {
-                let e = by_events(fractions[k]);
+                let e = at_event(count(fractions[k]));
                 (e.min(ms[k]), e <= final_month || ms[k] < final_month)
             }
         };
@@ -367,16 +370,16 @@ impl Planning {
         }
         // Looks whose information is known in advance: by information, without a minimum gap.
         let information = match s.analysis().looks {
-            Looks::Information(_) => true,
+            Looks::Information(_) | Looks::Events(_) => true,
             Looks::Months(_) | Looks::Combined { .. } => false,
         };
         let by_information = information && s.analysis().look_gap_months == 0.0;
         let simulate = n_looks > 1
             && monitored.is_some()
             && (target.is_none() || !by_information || s.analysis().multiplicity.is_some());
-        let fractions = match &s.analysis().looks {
-            Looks::Information(f) if by_information => f.clone(),
-            Looks::Information(_) | Looks::Months(_) | Looks::Combined { .. } => vec![f64::NAN; n_looks],
+        let fractions = match s.analysis().looks.fractions() {
+            Some(f) if by_information => f,
+            Some(_) | None => vec![f64::NAN; n_looks],
         };
         let horizon = horizon(s);
         if !simulate {
@@ -392,7 +395,7 @@ impl Planning {
         }
         let by_months = match s.analysis().looks {
             Looks::Months(_) => true,
-            Looks::Information(_) | Looks::Combined { .. } => false,
+            Looks::Information(_) | Looks::Events(_) | Looks::Combined { .. } => false,
         };
         if !by_information && target.is_none() && !by_months {
             // The looks' event targets are fractions of the planned events, known only now.

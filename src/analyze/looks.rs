@@ -177,7 +177,9 @@ impl Plan<'_> {
         let pe = self.months_of.expect("validated: an event-driven cut");
         let t = match &s.analysis().looks {
             Looks::Information(t) => t,
-            Looks::Months(_) | Looks::Combined { .. } => unreachable!("validated: looks by information"),
+            Looks::Events(_) | Looks::Months(_) | Looks::Combined { .. } => {
+                unreachable!("validated: looks by information")
+            }
         };
         let n = t.len();
         let planned = planned_look_events(&self.planning, pe, n);

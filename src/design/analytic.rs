@@ -346,18 +346,16 @@ pub struct GroupSequential {
 impl GroupSequential {
     /// The design of endpoint `e` when it is the one monitored at several looks.
     pub fn of(s: &Scenario, e: usize) -> Option<GroupSequential> {
-        use crate::scenario::{Futility, Looks};
+        use crate::scenario::Futility;
         // An adaptive design (event re-estimation) has no closed-form companion.
         if s.monitored() != Some(e) || s.analysis().reestimation.is_some() {
             return None;
         }
         // The planned fractions; under looks at calendar months, the expected ones, without the
         // looks at which no information is expected.
-        let mut looks = match &s.analysis().looks {
-            Looks::Information(f) if s.analysis().look_gap_months == 0.0 => f.clone(),
-            Looks::Information(_) | Looks::Months(_) | Looks::Combined { .. } => {
-                crate::cut::Planning::of(s, Some(e)).fractions
-            }
+        let mut looks = match s.analysis().looks.fractions() {
+            Some(f) if s.analysis().look_gap_months == 0.0 => f,
+            Some(_) | None => crate::cut::Planning::of(s, Some(e)).fractions,
         };
         let mut next = f64::INFINITY;
         for f in looks.iter_mut().rev() {

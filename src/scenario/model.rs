@@ -311,6 +311,10 @@ pub enum Looks {
     /// Information fractions of the monitored endpoint's planned events, increasing, the last 1
     /// (the final analysis at the cut): look k comes when the endpoint reaches ⌈f_k·D⌉ events.
     Information(Vec<f64>),
+    /// Event counts of the monitored endpoint, increasing, the last the cut's event target:
+    /// look k comes at the `events[k]`-th event, exactly (a fraction typed in decimals, 0.6666667
+    /// of 171, rounds up to 115). Spends as the fractions `events[k] / events[last]`.
+    Events(Vec<u32>),
     /// Calendar months from the first entry of the interim looks, increasing; the final
     /// analysis is at the cut.
     Months(Vec<f64>),
@@ -325,14 +329,28 @@ impl Looks {
     pub fn count(&self) -> usize {
         match self {
             Looks::Information(f) | Looks::Combined { fractions: f, .. } => f.len(),
+            Looks::Events(c) => c.len(),
             Looks::Months(m) => m.len() + 1,
+        }
+    }
+
+    /// The planned information fractions, where the looks fix them in advance (by information
+    /// or by event counts); `None` for looks whose information is known only at the look.
+    pub fn fractions(&self) -> Option<Vec<f64>> {
+        match self {
+            Looks::Information(f) => Some(f.clone()),
+            Looks::Events(c) => {
+                let last = *c.last().expect("validated: at least one look") as f64;
+                Some(c.iter().map(|&k| k as f64 / last).collect())
+            }
+            Looks::Months(_) | Looks::Combined { .. } => None,
         }
     }
 
     /// The planned calendar month of interim k, where the looks name one.
     pub fn month(&self, k: usize) -> Option<f64> {
         match self {
-            Looks::Information(_) => None,
+            Looks::Information(_) | Looks::Events(_) => None,
             Looks::Months(m) | Looks::Combined { months: m, .. } => m.get(k).copied(),
         }
     }
@@ -341,6 +359,7 @@ impl Looks {
     pub fn describe(&self) -> String {
         match self {
             Looks::Information(f) => format!("information fractions {f:?}"),
+            Looks::Events(c) => format!("looks at {c:?} events"),
             Looks::Months(m) => format!("interim looks at months {m:?}"),
             Looks::Combined { fractions, months, later } => format!(
                 "interim looks at the {} of information fractions {fractions:?} and months {months:?}",

@@ -410,6 +410,13 @@ fn looks_into(a: &Analysis, at: &mut Table) {
         Looks::Information(f) => {
             t.insert("fractions", arr(f));
         }
+        Looks::Events(c) => {
+            let mut a = toml_edit::Array::new();
+            for &k in c {
+                a.push(k as i64);
+            }
+            t.insert("events", a.into());
+        }
         Looks::Months(m) => {
             t.insert("months", arr(m));
         }

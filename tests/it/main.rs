@@ -11,6 +11,7 @@ mod engine_generators;
 mod engine_reference;
 mod fuzz;
 mod golden;
+mod group_sequential;
 mod helpers;
 mod html_report;
 mod multiplicity;

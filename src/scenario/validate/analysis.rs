@@ -280,10 +280,7 @@ fn check_beta_spending(r: &mut Reader, s: Settings<'_>) -> Option<()> {
     // efficacy bound at an interim (the futility rule would then decide the trial); so do we.
     // (Under looks at calendar months the planned fractions are known only from the planning
     // simulation; a bound that crosses is capped at the efficacy bound there.)
-    let information = match looks {
-        Some(Looks::Information(ls)) => Some(ls),
-        Some(Looks::Months(_) | Looks::Combined { .. }) | None => None,
-    };
+    let information = looks.as_ref().and_then(Looks::fractions);
     let beta_spending = match futility {
         Some(Some(Futility::BetaSpending { spending: bs, beta })) => Some((bs, beta)),
         Some(Some(Futility::Z(_) | Futility::ConditionalPower { .. }) | None) | None => None,
@@ -294,7 +291,7 @@ fn check_beta_spending(r: &mut Reader, s: Settings<'_>) -> Option<()> {
     {
         let bound = get(t, "futility").and_then(Node::table).and_then(|ft| get(ft, "binding"));
         let binding = bound.is_some_and(|b| matches!(b.value, Value::Boolean(true)));
-        let d = crate::stats::spending::beta_spending_design(sp, eps[pe].alpha, bs, beta, ls, ls, binding);
+        let d = crate::stats::spending::beta_spending_design(sp, eps[pe].alpha, bs, beta, &ls, &ls, binding);
         if let Some(k) = d.crossing {
             let (f, e) = (&d.futility, &d.efficacy);
             r.error_on(get(t, "futility"), &node.origin, "analysis.futility", format!("the beta-spending futility bound at look {} (information {}) is {:.4}, within 0.01 of the efficacy bound {:.4}: the futility rule would decide the trial (rpact refuses this design too); move the look earlier, or use a smaller beta or another beta_spending", k + 1, ls[k], f[k], e[k]));
@@ -494,7 +491,7 @@ fn read_reestimation(
     let t = r.table(n, PATH, &["conditional_power", "min_events", "max_events", "hazard_ratio", "promising_from"])?;
     let fractions = match looks {
         Looks::Information(fractions) => fractions,
-        Looks::Months(_) | Looks::Combined { .. } => {
+        Looks::Events(_) | Looks::Months(_) | Looks::Combined { .. } => {
             r.error(n, PATH, "event re-estimation needs looks by information fractions (analysis.looks = [0.5, 1.0]): they give the stages' weights");
             return None;
         }

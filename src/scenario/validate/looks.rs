@@ -24,8 +24,33 @@ pub(super) fn read_looks(r: &mut Reader, t: &[Entry], cut: Option<&Cut>) -> (Opt
 /// (information, as the array form), or both with `trigger = "later" | "earlier"`; and
 /// `min_gap_months`, `during_enrolment`. Returns the looks, the minimum gap and the check.
 fn read_table_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<(Looks, f64, bool)> {
-    let t =
-        r.table(node, "analysis.looks", &["months", "fractions", "trigger", "min_gap_months", "during_enrolment"])?;
+    let t = r.table(
+        node,
+        "analysis.looks",
+        &["months", "fractions", "events", "trigger", "min_gap_months", "during_enrolment"],
+    )?;
+    if let Some(e) = get(t, "events") {
+        for other in ["months", "fractions", "trigger"] {
+            if let Some(o) = get(t, other) {
+                r.error(
+                    o,
+                    &format!("analysis.looks.{other}"),
+                    "looks given as event counts (events = [...]) take no months, fractions or trigger",
+                );
+                return None;
+            }
+        }
+        let counts = read_look_events(r, e, cut)?;
+        let gap = match get(t, "min_gap_months") {
+            None => Some(0.0),
+            Some(g) => r.number(g, "analysis.looks.min_gap_months", self::months),
+        };
+        let during = match get(t, "during_enrolment") {
+            None => Some(false),
+            Some(b) => r.boolean(b, "analysis.looks.during_enrolment"),
+        };
+        return Some((Looks::Events(counts), gap?, during?));
+    }
     let months = match get(t, "months") {
         None => None,
         Some(m) => Some(read_look_months(r, m, cut)?),
@@ -77,6 +102,51 @@ fn read_table_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<(L
     };
     let _ = trigger?;
     Some((looks, gap?, during?))
+}
+
+/// `looks = { events = [57, 114, 171] }`: the monitored endpoint's event counts at the looks,
+/// increasing strictly, the last the event-driven cut's target, at most 10.
+fn read_look_events(r: &mut Reader, n: &Node, cut: Option<&Cut>) -> Option<Vec<u32>> {
+    const PATH: &str = "analysis.looks.events";
+    let items = r.array(n, PATH, "the event counts of the looks")?;
+    let before = r.errors.len();
+    let counts: Vec<u32> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| r.integer(x, &format!("{PATH}[{i}]"), 1, u32::MAX as i64).map(|k| k as u32))
+        .collect();
+    if r.errors.len() > before {
+        return None;
+    }
+    let target = match cut {
+        Some(Cut::Events { events, .. }) => *events,
+        Some(Cut::Month(_) | Cut::MinFollowUp(_)) => {
+            r.error(n, PATH, "looks at event counts need an event-driven cut (analysis.cut = { endpoint = …, events = … }), whose target the last count is");
+            return None;
+        }
+        // The cut has its own error.
+        None => return None,
+    };
+    if counts.is_empty() || counts.windows(2).any(|w| w[1] <= w[0]) {
+        r.error(n, PATH, "event counts must increase strictly");
+        return None;
+    }
+    if *counts.last().expect("not empty") != target {
+        r.error(
+            n,
+            PATH,
+            format!(
+                "the last count is the final analysis: expected it to be the cut's target, {target} events; found {}",
+                counts.last().expect("not empty")
+            ),
+        );
+        return None;
+    }
+    if counts.len() > 10 {
+        r.error(n, PATH, "at most 10 looks");
+        return None;
+    }
+    Some(counts)
 }
 
 /// Information fractions: increasing strictly in (0, 1], ending at 1, at most 10.
