@@ -1,0 +1,99 @@
+//! A group-sequential design's looks across trials: each look's bounds on every scale, its
+//! stopping probabilities and what the trials that reach it have.
+
+use super::{Quantiles, present};
+use serde::{Deserialize, Serialize};
+
+/// One analysis of the monitored endpoint (the last is the final analysis).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Look {
+    pub look: usize,
+    /// The planned information fraction.
+    pub information: f64,
+    pub boundary_z: Option<f64>,
+    /// The efficacy boundary on the hazard-ratio scale at the look's mean events:
+    /// exp(−z (1 + r) / √(r d)), r the allocation ratio (Schoenfeld's approximation).
+    pub boundary_hazard_ratio: Option<f64>,
+    /// The cumulative alpha planned spent at this look (the spending function at the planned
+    /// information; all of it at the final look). None for a binary endpoint (its test's level).
+    pub alpha_spent: Option<f64>,
+    pub rejections: u64,
+    pub futility_z: Option<f64>,
+    pub futility_stops: u64,
+    /// With `analysis.harm`: the harm bound on the z scale (its mean over trials) and on the
+    /// hazard-ratio scale, and the trials that stopped here for harm (at the final look: that
+    /// concluded harm).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_z: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_hazard_ratio: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub harm_stops: Option<u64>,
+    /// Share of trials that end at this look (efficacy, futility, or the final analysis).
+    pub stop_probability: f64,
+    /// Share of trials that reach this look, over which events, month, patients and bounds are.
+    pub reached: f64,
+    /// Share of trials that have rejected by this look.
+    pub cumulative_power: f64,
+    pub events: Option<f64>,
+    pub cut_month: Option<f64>,
+    pub patients: Option<f64>,
+    pub target_not_reached: u64,
+    /// With `looks.during_enrolment`: trials whose interim came after the last patient entered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_enrolment: Option<u64>,
+    /// Distributions over every trial (a look's values had the trial gone on to it): z to
+    /// within 0.05, events and patients to within their bins (1 up to 1023 patients), the
+    /// month to within 1% of the design's horizon.
+    pub z_distribution: Option<Quantiles>,
+    pub events_distribution: Option<Quantiles>,
+    pub patients_distribution: Option<Quantiles>,
+    pub month_distribution: Option<Quantiles>,
+    /// Looks at calendar months: the planned month (`Some(None)` for the final look, whose
+    /// month is the cut's).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub month: Option<Option<f64>>,
+    /// With `report_conditional_power`, at an interim: the monitored endpoint's conditional
+    /// power over the trials still running at the look, under each effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional_power: Option<Vec<ConditionalPower>>,
+}
+
+/// The distribution of a conditional power across the trials that reach a look.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConditionalPower {
+    /// `estimate` (the trial's own hazard ratio at the look), `assumed` (the scenario's hazard
+    /// ratio), `user` (`analysis.conditional_power_hazard_ratio`) or `predictive` (the
+    /// predictive probability: the conditional power averaged over the effect's posterior
+    /// under a flat prior).
+    pub under: String,
+    pub hazard_ratio: Option<f64>,
+    pub trials: u64,
+    pub mean: Option<f64>,
+    /// To within 0.005.
+    pub distribution: Option<Quantiles>,
+    /// Share of those trials whose conditional power is below 0.1 and below 0.2.
+    pub below_0_1: Option<f64>,
+    pub below_0_2: Option<f64>,
+}
+
+/// What the formats show of a look, computed once here so that every format shows the same.
+impl Look {
+    /// The share of trials that stopped for efficacy at this look.
+    pub fn efficacy_share(&self, replicates: u64) -> f64 {
+        self.rejections as f64 / replicates.max(1) as f64
+    }
+
+    /// The share of trials that stopped for futility at this look; None where the look has no
+    /// futility bound.
+    pub fn futility_share(&self, replicates: u64) -> Option<f64> {
+        self.futility_z.filter(|z| z.is_finite()).map(|_| self.futility_stops as f64 / replicates.max(1) as f64)
+    }
+
+    /// The share of trials that stopped for harm at this look; None without a harm bound.
+    pub fn harm_share(&self, replicates: u64) -> Option<f64> {
+        self.harm_z?;
+        Some(self.harm_stops? as f64 / replicates.max(1) as f64)
+    }
+}
+
