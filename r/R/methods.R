@@ -60,9 +60,24 @@ print.summary.peritrial_run <- function(x, ...) {
   print.peritrial_run(x)
   if (nrow(x$looks) > 0L) {
     cat("\nStage results\n")
-    cols <- intersect(c("endpoint", "look", "information", "events", "cut_month", "boundary_z", "boundary_hazard_ratio",
-                        "alpha_spent", "stop_probability", "futility_stops", "cumulative_power"), names(x$looks))
+    cols <- intersect(c("endpoint", "look", "information", "reached", "events", "cut_month", "patients",
+                        "stop_probability", "rejections", "futility_stops", "cumulative_power"), names(x$looks))
     print(x$looks[, cols, drop = FALSE], row.names = FALSE, digits = 4)
+    # Both bounds, on the z, hazard-ratio and nominal p-value scales, as rpact's design summary.
+    cat("\nBoundaries (efficacy and futility; means over the trials reaching the look)\n")
+    cols <- intersect(c("endpoint", "look", "boundary_z", "boundary_hazard_ratio", "boundary_p", "alpha_spent",
+                        "futility_z", "futility_hazard_ratio", "futility_p"), names(x$looks))
+    print(x$looks[, cols, drop = FALSE], row.names = FALSE, digits = 4)
+  }
+  if (!is.null(x$null_expected)) {
+    cat("\nUnder H0 beside H1 (expected at the analysis where each trial stops)\n")
+    print(x$null_expected, row.names = FALSE, digits = 4)
+  }
+  if (!is.null(x$null_looks) && nrow(x$null_looks) > 0L) {
+    cat("\nStage results under H0\n")
+    cols <- intersect(c("look", "reached", "events", "cut_month", "patients", "stop_probability", "rejections",
+                        "futility_stops", "cumulative_power"), names(x$null_looks))
+    print(x$null_looks[, cols, drop = FALSE], row.names = FALSE, digits = 4)
   }
   if (nrow(x$milestones) > 0L) {
     cat("\nMilestones (mean and 95% range across trials)\n")

@@ -63,7 +63,20 @@ run_frames <- function(report) {
     endpoints$type_one_error_level <- vapply(endpoints$endpoint, function(n) as.numeric(pick(n, function(t) t$level)), 0)
     endpoints$type_one_error_verdict <- vapply(endpoints$endpoint, function(n) as.character(pick(n, function(t) t$verdict)), "")
   }
-  list(endpoints = endpoints, looks = looks, milestones = milestones)
+  out <- list(endpoints = endpoints, looks = looks, milestones = milestones)
+  # With `null = TRUE`: what the trials use and where they stop under H0, beside H1.
+  n <- report$null
+  if (!is.null(n)) {
+    num <- function(v) if (is.null(v)) NA_real_ else as.numeric(v)
+    h1_events <- NA_real_
+    for (e in eps) if (!is.null(e$looks) && !is.null(e$events$mean)) { h1_events <- e$events$mean; break }
+    out$null_expected <- data.frame(
+      expected = c("events", "patients", "duration_months"),
+      under_h0 = c(num(n$expected_events), num(n$expected_patients), num(n$expected_duration_months)),
+      under_h1 = c(num(h1_events), num(report$analysis$expected_patients), num(report$analysis$expected_duration_months)))
+    out$null_looks <- rows_to_df(lapply(n$looks, function(l) flatten(l[vapply(l, function(v) !is.list(v) || is.null(v), TRUE)])))
+  }
+  out
 }
 
 # A JSON report of peritrial, checked to be one before any number is read from it: the kind

@@ -104,15 +104,8 @@ fn histogram(title: &str, x_desc: &str, h: &Histogram, marks: &[(f64, &str)]) ->
 /// Boundaries by look on one scale, with the probability of stopping at each look.
 fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -> Result<String, String> {
     let value = |l: &Look| if hazard_ratio { l.boundary_hazard_ratio } else { l.boundary_z };
-    let futility = |l: &Look| {
-        let z = l.futility_z.filter(|z| z.is_finite())?;
-        if !hazard_ratio {
-            return Some(z);
-        }
-        // The same transformation as the efficacy bound's, at the look's events.
-        let (b, hr) = (l.boundary_z?, l.boundary_hazard_ratio?);
-        Some((hr.ln() / b * z).exp())
-    };
+    let futility =
+        |l: &Look| if hazard_ratio { l.futility_hazard_ratio } else { l.futility_z.filter(|z| z.is_finite()) };
     let spread = |l: &Look| {
         let q = l.z_distribution.filter(|_| !hazard_ratio);
         [q.and_then(|q| q.q025), q.and_then(|q| q.q975)]

@@ -89,3 +89,93 @@ fn look_counts_that_cannot_be_a_design_are_refused_with_their_path() {
     );
     refused(&["analysis.cut={ month = 40 }", "analysis.looks={ events = [150, 300] }"], "need an event-driven cut");
 }
+
+/// Both bounds on every scale in every format: the JSON's numbers are the CSV's look rows', the
+/// table's and the HTML's; the nominal p-values are 1 − Φ(z) (statrs's survival function, not the engine's normal).
+#[test]
+fn both_bounds_are_in_every_format() {
+    use statrs::distribution::{ContinuousCDF, Normal};
+    let dir = tempfile::tempdir().unwrap();
+    let (json, csv, html) = (dir.path().join("r.json"), dir.path().join("r.csv"), dir.path().join("r.html"));
+    let base = ["run", "scenarios/binding-futility.toml", "--replicates", "300", "--quiet", "--null"];
+    for (format, out) in [("json", &json), ("csv", &csv)] {
+        let mut c = crate::helpers::peritrial();
+        c.args(base).args(["--format", format, "--out"]).arg(out);
+        if format == "json" {
+            c.arg("--html").arg(&html);
+        }
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let table = String::from_utf8(crate::helpers::peritrial().args(base).output().unwrap().stdout).unwrap();
+    let v: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let looks = v["endpoints"]["efs"]["looks"].as_array().unwrap();
+    let normal = Normal::new(0.0, 1.0).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut reader = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> =
+        reader.records().map(|r| r.unwrap()).filter(|r| !r[col("look")].is_empty()).collect();
+    assert_eq!(rows.len(), looks.len(), "one CSV row per look");
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("futility bound HR") && html.contains("efficacy nominal p (stage level)"));
+    assert!(table.contains("fut HR") && table.contains("eff p"));
+    for (k, l) in looks.iter().enumerate() {
+        let z = l["boundary_z"].as_f64().unwrap();
+        let p = l["boundary_p"].as_f64().unwrap();
+        assert!((p / normal.sf(z) - 1.0).abs() < 1e-10, "look {}: {p} vs {}", k + 1, normal.sf(z));
+        let row = &rows[k];
+        for key in
+            ["boundary_z", "boundary_hazard_ratio", "boundary_p", "futility_z", "futility_hazard_ratio", "futility_p"]
+        {
+            match l[key].as_f64() {
+                Some(x) => assert_eq!(row[col(key)].parse::<f64>().unwrap(), x, "look {} {key}", k + 1),
+                None => assert_eq!(&row[col(key)], "", "look {} {key}", k + 1),
+            }
+        }
+        if let Some(f) = l["futility_z"].as_f64() {
+            let fp = l["futility_p"].as_f64().unwrap();
+            assert!((fp / normal.sf(f) - 1.0).abs() < 1e-10, "look {} futility p", k + 1);
+            // The futility bound on the hazard-ratio scale is the efficacy bound's transform at
+            // the same events: log HR / z is the same for both.
+            let (hr, fhr) =
+                (l["boundary_hazard_ratio"].as_f64().unwrap(), l["futility_hazard_ratio"].as_f64().unwrap());
+            assert!((hr.ln() / z - fhr.ln() / f).abs() < 1e-12, "look {}", k + 1);
+            assert!(table.contains(&format!("{:.3}", fhr)) && html.contains(&format!("{:.3}", fhr)));
+        }
+        let h0 = &v["null"]["looks"][k];
+        assert_eq!(row[col("h0_efficacy_stop")].parse::<f64>().unwrap(), h0["rejections"].as_f64().unwrap() / 300.0);
+    }
+}
+
+/// Under the null, each look of a design without futility rejects, cumulatively, what the
+/// spending function planned to spend there (within 4 Monte Carlo standard errors), and the
+/// expected events under H0 are the looks' counts weighted by where the trials stop.
+#[test]
+fn under_the_null_each_look_spends_what_the_design_planned() {
+    let n = 20_000.0;
+    let v =
+        run_json(&[TWO_ARM, "--replicates", "20000", "--null", "--set", "analysis.looks={ events = [100, 200, 300] }"]);
+    let null = &v["null"];
+    let looks = null["looks"].as_array().unwrap();
+    let planned = v["endpoints"]["efs"]["looks"].as_array().unwrap();
+    assert_eq!(looks.len(), 3);
+    let mut expected_events = 0.0;
+    for (k, l) in looks.iter().enumerate() {
+        let alpha = planned[k]["alpha_spent"].as_f64().unwrap();
+        let cum = l["cumulative_power"].as_f64().unwrap();
+        let mcse = (alpha * (1.0 - alpha) / n).sqrt();
+        assert!(
+            (cum - alpha).abs() < 4.0 * mcse,
+            "look {}: cumulative rejection {cum}, planned {alpha} (MCSE {mcse})",
+            k + 1
+        );
+        expected_events += l["stop_probability"].as_f64().unwrap() * l["events"].as_f64().unwrap();
+    }
+    let h0_events = null["expected_events"].as_f64().unwrap();
+    assert!((h0_events - expected_events).abs() < 1e-9, "{h0_events} vs {expected_events}");
+    // Under H0 fewer trials stop early than under H1: more events are expected.
+    assert!(h0_events > v["endpoints"]["efs"]["events"]["mean"].as_f64().unwrap());
+    assert!(null["expected_patients"].as_f64().is_some() && null["expected_duration_months"].as_f64().is_some());
+}

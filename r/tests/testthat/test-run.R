@@ -76,6 +76,16 @@ test_that("print and summary show what the table shows: the group-sequential com
   expect_match(out, sprintf("%.4f", t1$type_one_error), fixed = TRUE)
   b <- pt_run(scenario("ascites-dcr-single-arm.toml"), replicates = 300)
   expect_output(print(b), "reject with 8 or more responses", fixed = TRUE)
+  # Both bounds and H0 beside H1, as the table shows them.
+  f <- pt_run(scenario("binding-futility.toml"), replicates = 300, null = TRUE)
+  j <- jsonlite::fromJSON(f$json, simplifyVector = FALSE)
+  out <- paste(capture.output(print(summary(f))), collapse = "\n")
+  expect_match(out, "Boundaries (efficacy and futility", fixed = TRUE)
+  expect_identical(f$looks$futility_hazard_ratio[1], j$endpoints$efs$looks[[1]]$futility_hazard_ratio)
+  expect_identical(f$looks$boundary_p[2], j$endpoints$efs$looks[[2]]$boundary_p)
+  expect_identical(f$null_expected$under_h0[2], j$null$expected_patients)
+  expect_identical(f$null_looks$futility_stops[1], j$null$looks[[1]]$futility_stops)
+  expect_match(out, "Stage results under H0", fixed = TRUE)
 })
 
 test_that("only a peritrial report is read as one", {

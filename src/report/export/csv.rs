@@ -1,4 +1,5 @@
-//! CSV (RFC 4180, one writer: [`crate::report::csv_text`]): one row per endpoint for `run`, per
+//! CSV (RFC 4180, one writer: [`crate::report::csv_text`]): one row per endpoint for `run`
+//! (followed, for the endpoint a design with looks monitors, by one row per look), per
 //! grid point and endpoint for `sweep`, per evaluation for `size`, per design for `simon`, per
 //! check for `verify`. Every row of `run` and
 //! `sweep` says whether the run is complete and repeats its warnings, so that a row read alone
@@ -8,7 +9,9 @@
 
 use super::exporter::Exporter;
 use crate::report::csv_text;
-use crate::report::model::{EndpointReport, NullReport, RunReport, SimonReport, SizeReport, SweepReport, VerifyReport};
+use crate::report::model::{
+    EndpointReport, Look, NullReport, RunReport, SimonReport, SizeReport, SweepReport, VerifyReport,
+};
 
 pub struct Csv;
 
@@ -77,14 +80,98 @@ fn endpoint_cells(e: &EndpointReport, null: Option<&NullReport>) -> Vec<String> 
     ]
 }
 
+/// The columns of a look's row (after the endpoint's columns, which a look row leaves empty
+/// but for `endpoint`, `kind` and `test`): the look's operating characteristics, both bounds on
+/// every scale, and under `--null` the same look's under the null. An endpoint's row leaves
+/// them empty; it has the run's expectations under the null (`h0_expected_…`).
+const LOOK_COLUMNS: [&str; 26] = [
+    "look",
+    "information",
+    "reached",
+    "look_events_mean",
+    "look_month_mean",
+    "look_patients_mean",
+    "efficacy_stop",
+    "futility_stop",
+    "cumulative_power",
+    "boundary_z",
+    "boundary_hazard_ratio",
+    "boundary_p",
+    "alpha_spent",
+    "futility_z",
+    "futility_hazard_ratio",
+    "futility_p",
+    "h0_reached",
+    "h0_efficacy_stop",
+    "h0_futility_stop",
+    "h0_cumulative_rejection",
+    "h0_look_events_mean",
+    "h0_look_month_mean",
+    "h0_look_patients_mean",
+    "h0_expected_events",
+    "h0_expected_patients",
+    "h0_expected_duration_months",
+];
+
+/// The look columns of look `l` of `e` (`h0` the same look under the null).
+fn look_cells(l: &Look, h0: Option<&Look>, replicates: u64) -> Vec<String> {
+    let cells = |l: &Look| {
+        [
+            n(Some(l.reached)),
+            n(Some(l.efficacy_share(replicates))),
+            n(l.futility_share(replicates)),
+            n(Some(l.cumulative_power)),
+        ]
+    };
+    let mut row = vec![l.look.to_string(), n(Some(l.information))];
+    let [reached, eff, fut, cum] = cells(l);
+    row.extend([reached, n(l.events), n(l.cut_month), n(l.patients), eff, fut, cum]);
+    row.extend([
+        n(l.boundary_z),
+        n(l.boundary_hazard_ratio),
+        n(l.boundary_p),
+        n(l.alpha_spent),
+        n(l.futility_z),
+        n(l.futility_hazard_ratio),
+        n(l.futility_p),
+    ]);
+    match h0 {
+        Some(h) => {
+            row.extend(cells(h));
+            row.extend([n(h.events), n(h.cut_month), n(h.patients)]);
+        }
+        None => row.extend(std::iter::repeat_n(String::new(), 7)),
+    }
+    row.extend(std::iter::repeat_n(String::new(), 3));
+    row
+}
+
 impl Exporter<RunReport> for Csv {
     fn export(&self, report: &RunReport) -> String {
         let mut header: Vec<String> = ENDPOINT_COLUMNS.iter().map(|c| c.to_string()).collect();
         header.extend(["complete".to_string(), "warnings".to_string()]);
-        let rows = report.endpoints.iter().map(|e| {
-            let mut row = endpoint_cells(e, report.null.as_ref());
+        header.extend(LOOK_COLUMNS.iter().map(|c| c.to_string()));
+        let null = report.null.as_ref();
+        let r = report.replicates;
+        let rows = report.endpoints.iter().flat_map(|e| {
+            let mut row = endpoint_cells(e, null);
             row.extend([report.complete.to_string(), report.warnings.join("; ")]);
-            row
+            row.extend(std::iter::repeat_n(String::new(), LOOK_COLUMNS.len() - 3));
+            row.extend([
+                n(null.and_then(|n| n.expected_events)),
+                n(null.and_then(|n| n.expected_patients)),
+                n(null.and_then(|n| n.expected_duration_months)),
+            ]);
+            let looks = e.looks.iter().flatten().filter(|_| e.looks.as_ref().is_some_and(|l| l.len() > 1));
+            let h0 = null.and_then(|n| n.looks.as_ref());
+            let look_rows = looks.enumerate().map(move |(k, l)| {
+                let mut cells = vec![e.name.clone(), e.kind.clone(), e.test.clone()];
+                cells.extend(std::iter::repeat_n(String::new(), ENDPOINT_COLUMNS.len() - 3));
+                cells.extend([report.complete.to_string(), String::new()]);
+                cells.extend(look_cells(l, h0.and_then(|h| h.get(k)), r));
+                cells
+            });
+            std::iter::once(row).chain(look_rows)
         });
         format!("# {}\n", report.provenance.line()) + &csv_text(std::iter::once(header).chain(rows))
     }

@@ -6,6 +6,16 @@ pub(super) trait Exporter<R> {
     fn export(&self, report: &R) -> String;
 }
 
+/// A nominal p-value or a level for people: four decimals, or three significant digits below
+/// 0.001 (an O'Brien–Fleming first look tests at 1e-5 or less); a dash where there is none.
+pub(super) fn p_value(p: Option<f64>) -> String {
+    match p.filter(|p| p.is_finite()) {
+        None => "—".into(),
+        Some(p) if p < 0.001 => format!("{p:.2e}"),
+        Some(p) => format!("{p:.4}"),
+    }
+}
+
 /// A number with `digits` decimals, or a dash where there is none (for people's formats).
 pub(super) fn fixed(x: Option<f64>, digits: usize) -> String {
     match x {

@@ -27,7 +27,7 @@ fn esc(s: &str) -> String {
     out
 }
 
-use super::exporter::fixed as f;
+use super::exporter::{fixed as f, p_value};
 
 const STYLE: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1b1b1b; max-width: 60rem;
@@ -217,24 +217,56 @@ fn milestone_table(e: &EndpointReport) -> String {
     s
 }
 
+/// Under the null beside the alternative: the expected events, patients and duration, and
+/// where the trials stop at each look (rpact's ASN under H0).
+fn null_characteristics(n: &crate::report::model::NullReport, r: &RunReport) -> String {
+    let h1_events = r.endpoints.iter().find(|e| e.looks.is_some()).and_then(|e| e.events).map(|d| d.mean);
+    let mut s = String::from(
+        "<table>\n<tr><th class=\"l\">expected at the analysis where each trial stops</th><th>under H0</th><th>under H1</th></tr>\n",
+    );
+    for (what, h0, h1) in [
+        ("events of the primary endpoint", n.expected_events, h1_events),
+        ("patients", n.expected_patients, r.analysis.expected_patients),
+        ("duration (months)", n.expected_duration_months, r.analysis.expected_duration_months),
+    ] {
+        s.push_str(&format!("<tr><td class=\"l\">{what}</td><td>{}</td><td>{}</td></tr>\n", f(h0, 1), f(h1, 1)));
+    }
+    s.push_str("</table>\n");
+    if let Some(looks) = n.looks.as_ref().filter(|l| l.len() > 1) {
+        s.push_str("<table>\n<tr><th>look under H0</th><th>reached</th><th>events</th><th>month</th><th>patients</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>cumulative rejection</th></tr>\n");
+        for l in looks {
+            s.push_str(&format!(
+                "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{}</td><td>{:.4}</td></tr>\n",
+                l.look,
+                l.reached,
+                f(l.events, 1),
+                f(l.cut_month, 1),
+                f(l.patients, 1),
+                l.efficacy_share(r.replicates),
+                f(l.futility_share(r.replicates), 3),
+                l.cumulative_power
+            ));
+        }
+        s.push_str("</table>\n");
+    }
+    s
+}
+
 /// The per-look table of the endpoint monitored at the looks.
 fn look_table(e: &EndpointReport, replicates: u64) -> String {
     let mut s = String::new();
     if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
         s.push_str(&format!("<h3>Looks of {}</h3>\n", esc(&e.name)));
-        s.push_str("<table>\n<tr><th>look</th><th>information</th><th>reached</th><th>events</th><th>month</th><th>patients</th><th>boundary z</th><th>boundary HR</th><th>cumulative α</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th><th>observed z: median (2.5%, 97.5%)</th></tr>\n");
+        s.push_str("<table>\n<tr><th>look</th><th>information</th><th>reached</th><th>events</th><th>month</th><th>patients</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th><th>observed z: median (2.5%, 97.5%)</th></tr>\n");
         for l in looks {
             s.push_str(&format!(
-                "<tr><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>\n",
                 l.look,
                 l.information,
                 l.reached,
                 f(l.events, 1),
                 f(l.cut_month, 1),
                 f(l.patients, 1),
-                f(l.boundary_z, 3),
-                f(l.boundary_hazard_ratio, 3),
-                f(l.alpha_spent, 5),
                 l.efficacy_share(replicates),
                 f(l.futility_share(replicates), 3),
                 l.stop_probability,
@@ -248,6 +280,21 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
             ));
         }
         s.push_str("</table>\n");
+        s.push_str("<table>\n<tr><th>look</th><th>efficacy bound z</th><th>efficacy bound HR</th><th>efficacy nominal p (stage level)</th><th>cumulative α</th><th>futility bound z</th><th>futility bound HR</th><th>futility nominal p</th></tr>\n");
+        for l in looks {
+            s.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                l.look,
+                f(l.boundary_z, 3),
+                f(l.boundary_hazard_ratio, 3),
+                p_value(l.boundary_p),
+                p_value(l.alpha_spent),
+                f(l.futility_z, 3),
+                f(l.futility_hazard_ratio, 3),
+                p_value(l.futility_p),
+            ));
+        }
+        s.push_str("</table>\n<p>Bounds are means over the trials that reach the look; on the hazard-ratio scale at the look's mean events; the nominal p-value is one-sided, 1 − Φ(z).</p>\n");
         let harms: Vec<String> = looks
             .iter()
             .filter_map(|l| {
@@ -444,6 +491,7 @@ impl Exporter<RunReport> for Html {
                 ));
             }
             b.push_str("</table>\n<p>Each rate is of the same virtual patients with every treatment effect at its null (common random numbers), with its exact (Clopper–Pearson) interval; a level inside the interval is “at level”, an interval below it “conservative”, above it “inflated”.</p>\n");
+            b.push_str(&null_characteristics(n, r));
         }
         b.push_str("</section>\n<section id=\"analytic\">\n<h2>Analytic companions against the simulation</h2>\n");
         b.push_str(&companions(r));

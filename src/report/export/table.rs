@@ -4,12 +4,13 @@
 
 use super::exporter::Exporter;
 use crate::report::model::{
-    Analytic, CohortResult, EndpointReport, Look, RunReport, SimonReport, SizeReport, SweepReport, VerifyReport,
+    Analytic, CohortResult, EndpointReport, Look, NullReport, RunReport, SimonReport, SizeReport, SweepReport,
+    VerifyReport,
 };
 
 pub struct Table;
 
-use super::exporter::fixed as f;
+use super::exporter::{fixed as f, p_value};
 
 fn interval(ci: Option<[f64; 2]>) -> String {
     ci.map_or("—".into(), |c| format!("[{:.3}, {:.3}]", c[0], c[1]))
@@ -237,36 +238,23 @@ fn cohort_lines(out: &mut String, cohorts: &[CohortResult]) {
     }
 }
 
-/// Writes the table of the looks of a design with looks, and its legend.
+/// Writes the tables of the looks of a design with looks, and their legends: where the trials
+/// stop and what they have there, then both bounds on the z, hazard-ratio and nominal p-value
+/// scales with the cumulative alpha (rpact's design summary).
 fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
     out.push_str(&format!(
-        "  {:>4} {:>5} {:>6} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7} {:>6}\n",
-        "look",
-        "info",
-        "reach",
-        "events",
-        "month",
-        "patients",
-        "bound z",
-        "bound HR",
-        "alpha",
-        "P(eff)",
-        "P(fut)",
-        "cum pow",
-        "z med"
+        "  {:>4} {:>5} {:>6} {:>7} {:>6} {:>8} {:>7} {:>7} {:>7} {:>6}\n",
+        "look", "info", "reach", "events", "month", "patients", "P(eff)", "P(fut)", "cum pow", "z med"
     ));
     for l in looks {
         out.push_str(&format!(
-            "  {:>4} {:>5.3} {:>6.3} {:>7} {:>6} {:>8} {:>7} {:>8} {:>8} {:>7} {:>7} {:>7.3} {:>6}\n",
+            "  {:>4} {:>5.3} {:>6.3} {:>7} {:>6} {:>8} {:>7} {:>7} {:>7.3} {:>6}\n",
             l.look,
             l.information,
             l.reached,
             f(l.events, 1),
             f(l.cut_month, 1),
             f(l.patients, 1),
-            f(l.boundary_z, 3),
-            f(l.boundary_hazard_ratio, 3),
-            f(l.alpha_spent, 5),
             f(Some(l.efficacy_share(replicates)), 3),
             f(l.futility_share(replicates), 3),
             l.cumulative_power,
@@ -274,9 +262,68 @@ fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
         ));
     }
     out.push_str(&wrap(
-        "  (info: planned information; reach: share of trials reaching the look, over which its events, month, patients and bounds are means; alpha: cumulative planned; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
+        "  (info: planned information; reach: share of trials reaching the look, over which its events, month, patients and bounds are means; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
         3,
     ));
+    out.push_str(&format!(
+        "  {:>4} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8} {:>9}\n",
+        "look", "eff z", "eff HR", "eff p", "alpha", "fut z", "fut HR", "fut p"
+    ));
+    for l in looks {
+        let fut = l.futility_z.filter(|z| z.is_finite());
+        out.push_str(&format!(
+            "  {:>4} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8} {:>9}\n",
+            l.look,
+            f(l.boundary_z, 3),
+            f(l.boundary_hazard_ratio, 3),
+            p_value(l.boundary_p),
+            p_value(l.alpha_spent),
+            f(fut, 3),
+            f(l.futility_hazard_ratio, 3),
+            p_value(l.futility_p)
+        ));
+    }
+    out.push_str(&wrap(
+        "  (bounds: efficacy (eff) and futility (fut) on the z scale, on the hazard-ratio scale at the look's mean events, and as one-sided nominal p-values (eff p: the level the look tests at); alpha: cumulative planned; means over the trials that reach the look)",
+        3,
+    ));
+}
+
+/// Writes the operating characteristics under the null beside the alternative's: where the
+/// trials stop at each look and what they use (rpact's ASN under H0).
+fn null_looks(out: &mut String, n: &NullReport, report: &RunReport) {
+    let h1_events = report.endpoints.iter().find(|e| e.looks.is_some()).and_then(|e| e.events).map(|d| d.mean);
+    out.push_str(&format!(
+        "  {:<22}under H0 {:>8}   under H1 {:>8}\n  {:<22}         {:>8}            {:>8}\n  {:<22}         {:>8}            {:>8}\n",
+        "expected events",
+        f(n.expected_events, 1),
+        f(h1_events, 1),
+        "expected patients",
+        f(n.expected_patients, 1),
+        f(report.analysis.expected_patients, 1),
+        "expected duration (mo)",
+        f(n.expected_duration_months, 1),
+        f(report.analysis.expected_duration_months, 1)
+    ));
+    let Some(looks) = n.looks.as_ref().filter(|l| l.len() > 1) else { return };
+    let r = report.replicates;
+    out.push_str(&format!(
+        "  under H0: {:>4} {:>6} {:>7} {:>6} {:>8} {:>7} {:>7} {:>7}\n",
+        "look", "reach", "events", "month", "patients", "P(eff)", "P(fut)", "cum rej"
+    ));
+    for l in looks {
+        out.push_str(&format!(
+            "            {:>4} {:>6.3} {:>7} {:>6} {:>8} {:>7} {:>7} {:>7.4}\n",
+            l.look,
+            l.reached,
+            f(l.events, 1),
+            f(l.cut_month, 1),
+            f(l.patients, 1),
+            f(Some(l.efficacy_share(r)), 4),
+            f(l.futility_share(r), 3),
+            l.cumulative_power
+        ));
+    }
 }
 
 /// Writes each look's harm bound and conditional power, where the design has them.
@@ -357,6 +404,7 @@ impl Exporter<RunReport> for Table {
                     t.type_one_error, t.ci[0], t.ci[1], t.rejections, t.level, t.verdict
                 ));
             }
+            null_looks(&mut out, n, report);
         }
         for w in &report.warnings {
             out.push_str(&wrap(&format!("warning: {w}"), 2));

@@ -64,6 +64,11 @@ fn estimate_name(kind: &EndpointKind) -> &'static str {
     }
 }
 
+/// A bound's one-sided nominal p-value, 1 − Φ(z), from the upper tail (accurate far out).
+fn nominal_p(z: f64) -> f64 {
+    crate::stats::normal::cdf(-z)
+}
+
 /// `count` as a share of `r` replicates.
 fn share(count: u64, r: u64) -> f64 {
     count as f64 / r as f64
@@ -330,11 +335,17 @@ impl NullReport {
             null.analysis().multiplicity.as_ref().map(|m| {
                 NullTest::new(&format!("{} (family-wise)", m.method.name()), m.alpha, summary.any_rejected, r)
             });
+        let primary = null.primary();
+        let planning = crate::cut::Planning::of(null, null.monitored());
         NullReport {
             null: what,
             scenario_sha256: Provenance::of(null).scenario_sha256,
             endpoints: Named(endpoints),
             family,
+            expected_events: primary.and_then(|i| range95(&summary.endpoints[i].events)).map(|d| d.mean),
+            expected_patients: summary.patients.mean(),
+            expected_duration_months: range95(&summary.cut_month).map(|d| d.mean),
+            looks: primary.filter(|_| null.analysis().looks.count() > 1).map(|i| looks(null, i, summary, &planning)),
         }
     }
 }
@@ -541,17 +552,22 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
             // A mean of boundaries at different levels is no boundary: none is reported then.
             let z = mean(&l.boundary).filter(|_| !varies);
             let d = mean(&l.events);
+            // A bound on the z scale on the hazard-ratio scale at the look's mean events:
+            // θ0·exp(−z (1 + r) / √(r d)), r the allocation ratio (Schoenfeld); against a
+            // non-inferiority margin θ0 the boundary is θ0 times as large.
+            let hazard_ratio_bound = |z: Option<f64>| match (z, d, ratio) {
+                (Some(z), Some(d), Some(q)) if d > 0.0 => {
+                    finite(e.null_hazard_ratio() * (-z * (1.0 + q) / (q * d).sqrt()).exp())
+                }
+                _ => None,
+            };
+            let futility = mean(&l.futility).filter(|f| f.is_finite());
             Look {
                 look: k + 1,
                 information: planning.fractions[k],
                 boundary_z: z,
-                boundary_hazard_ratio: match (z, d, ratio) {
-                    // Against a non-inferiority margin θ0 the boundary is θ0 times as large.
-                    (Some(z), Some(d), Some(q)) if d > 0.0 => {
-                        finite(e.null_hazard_ratio() * (-z * (1.0 + q) / (q * d).sqrt()).exp())
-                    }
-                    _ => None,
-                },
+                boundary_hazard_ratio: hazard_ratio_bound(z),
+                boundary_p: z.map(nominal_p),
                 alpha_spent: match e.kind {
                     EndpointKind::TimeToEvent { .. } => true,
                     EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
@@ -565,14 +581,11 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 }),
                 rejections: l.efficacy_stops,
                 futility_z: mean(&l.futility),
+                futility_hazard_ratio: hazard_ratio_bound(futility),
+                futility_p: futility.map(nominal_p),
                 futility_stops: l.futility_stops,
                 harm_z: s.analysis().harm.and_then(|_| mean(&l.harm)),
-                harm_hazard_ratio: match (s.analysis().harm.and_then(|_| mean(&l.harm)), d, ratio) {
-                    (Some(h), Some(d), Some(q)) if d > 0.0 => {
-                        finite(e.null_hazard_ratio() * (-h * (1.0 + q) / (q * d).sqrt()).exp())
-                    }
-                    _ => None,
-                },
+                harm_hazard_ratio: hazard_ratio_bound(s.analysis().harm.and_then(|_| mean(&l.harm))),
                 harm_stops: s.analysis().harm.map(|_| l.harm_stops),
                 stop_probability: share(ends_here, r),
                 reached,

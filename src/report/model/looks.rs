@@ -14,11 +14,18 @@ pub struct Look {
     /// The efficacy boundary on the hazard-ratio scale at the look's mean events:
     /// exp(−z (1 + r) / √(r d)), r the allocation ratio (Schoenfeld's approximation).
     pub boundary_hazard_ratio: Option<f64>,
+    /// The efficacy bound's one-sided nominal p-value, 1 − Φ(z): the level the look tests at
+    /// (rpact's "stage levels", `criticalValuesPValueScale`).
+    pub boundary_p: Option<f64>,
     /// The cumulative alpha planned spent at this look (the spending function at the planned
     /// information; all of it at the final look). None for a binary endpoint (its test's level).
     pub alpha_spent: Option<f64>,
     pub rejections: u64,
     pub futility_z: Option<f64>,
+    /// The futility bound on the hazard-ratio scale at the look's mean events (as the efficacy
+    /// bound's) and as a one-sided nominal p-value (rpact's `futilityBoundsPValueScale`).
+    pub futility_hazard_ratio: Option<f64>,
+    pub futility_p: Option<f64>,
     pub futility_stops: u64,
     /// With `analysis.harm`: the harm bound on the z scale (its mean over trials) and on the
     /// hazard-ratio scale, and the trials that stopped here for harm (at the final look: that
@@ -96,4 +103,3 @@ impl Look {
         Some(self.harm_stops? as f64 / replicates.max(1) as f64)
     }
 }
-

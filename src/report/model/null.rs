@@ -14,6 +14,16 @@ pub struct NullReport {
     /// A multiplicity family: the family-wise error rate (at least one member rejected).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<NullTest>,
+    /// The operating characteristics under the null beside the alternative's (rpact's ASN
+    /// under H0): where the trials stop and what they use. The primary endpoint's events, the
+    /// patients and the months at the analysis where each trial stops, means over the trials.
+    pub expected_events: Option<f64>,
+    pub expected_patients: Option<f64>,
+    pub expected_duration_months: Option<f64>,
+    /// A design with looks: the monitored endpoint's looks under the null (stopping for
+    /// efficacy and futility at each, the share reaching it, its events, month and patients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub looks: Option<Vec<super::Look>>,
 }
 
 /// A test's rejection rate under the null with its exact (Clopper–Pearson) 95% interval, and
@@ -29,4 +39,3 @@ pub struct NullTest {
     pub ci: [f64; 2],
     pub verdict: String,
 }
-
