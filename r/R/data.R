@@ -32,7 +32,7 @@ pt_analyze <- function(data, time = "time", status = "status", arm = "arm", stra
   args <- c("analyze", f, if (is.null(response)) c("--time", time, "--status", status), "--arm", arm,
             opt("--strata", strata), opt("--treatment", treatment), opt("--control", control),
             opt("--event-cause", event_cause), opt("--response", response), opt("--null-rate", null_rate),
-            opt("--milestones", milestones), opt("--tau", tau))
+            opt("--milestones", milestones), opt("--tau", tau), "--format", "json")
   jsonlite::fromJSON(pt_call(args), simplifyVector = FALSE)
 }
 

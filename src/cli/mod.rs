@@ -62,7 +62,6 @@ pub enum Command {
         mut_arg("replicates", |a| a.help("Trials per grid point (default: study.replicates)")),
         mut_arg("seed", |a| a.help("Study seed (default: study.seed); every grid point uses it")),
         mut_arg("out", |a| a.help("Write the sweep here instead of stdout (`-`: stdout)")),
-        mut_arg("format", |a| a.default_value("csv")),
         mut_arg("checkpoint", |a| a.help("Save the reports of the grid points finished so far here, after each point (atomically, with the sweep's checksum)")),
         mut_arg("resume", |a| a.help("Continue the sweep whose checkpoint this is: its finished points are not run again")),
         mut_arg("shard", |a| a
@@ -81,7 +80,6 @@ pub enum Command {
     /// Combine shard outputs (`run --shard K/N --format json`) into one report.
     #[command(
         mut_arg("out", |a| a.help("Write the merged report here instead of stdout (`-`: stdout)")),
-        mut_arg("format", |a| a.default_value("json")),
     )]
     Merge(MergeArgs),
     /// Simon's optimal and minimax two-stage designs (alpha is one-sided).
@@ -196,9 +194,14 @@ pub struct AnalyzeArgs {
     /// Only trial K of a long table (the rows whose `trial` column is K, as `sample` writes).
     #[arg(long, value_name = "K", conflicts_with = "by")]
     pub trial: Option<String>,
-    /// One result per value of this column (e.g. `--by trial`), a JSON object per line.
+    /// One result per value of this column (e.g. `--by trial`): a block of the table, a JSON
+    /// object per line, or a CSV row per value.
     #[arg(long, value_name = "COLUMN")]
     pub by: Option<String>,
+    /// The output format: the table (default), JSON (one object; with --by one per line) or
+    /// CSV (one row per data set, the JSON's keys flattened with dots).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
 }
 
 #[derive(clap::Args, Debug)]
@@ -335,6 +338,6 @@ pub struct SimonArgs {
     #[arg(long, default_value_t = 100)]
     pub n_max: u32,
     /// The output format.
-    #[arg(long, value_enum, default_value = "json")]
+    #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 }

@@ -21,6 +21,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         null_difference,
         trial,
         by,
+        format,
     } = args;
     let columns = crate::data::Columns {
         time,
@@ -62,21 +63,15 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
             report::analyze::value(&result, d, milestones, tau)
         }
     };
-    let text = match &columns.by {
-        None => report::analyze::pretty(&one(&groups[0].1)),
-        Some(column) => {
-            let mut text = String::new();
-            for (label, d) in &groups {
-                let mut v = serde_json::Map::new();
-                v.insert(column.clone(), serde_json::Value::String(label.clone()));
-                if let serde_json::Value::Object(m) = one(d) {
-                    v.extend(m);
-                }
-                text.push_str(&serde_json::Value::Object(v).to_string());
-                text.push('\n');
-            }
-            text
-        }
+    let values: Vec<(Option<&str>, serde_json::Value)> = match &columns.by {
+        None => vec![(None, one(&groups[0].1))],
+        Some(_) => groups.iter().map(|(label, d)| (Some(label.as_str()), one(d))).collect(),
+    };
+    let by = columns.by.as_deref();
+    let text = match format {
+        crate::cli::Format::Table => report::analyze::table(by, &values),
+        crate::cli::Format::Json => report::analyze::json_text(by, &values),
+        crate::cli::Format::Csv => report::analyze::csv(by, &values),
     };
     Ok(report::emit(&text, None, false)?)
 }

@@ -269,3 +269,134 @@ pub fn pretty(v: &Value) -> String {
 pub fn json(t: &TrialAnalysis, d: &Dataset, milestones: &[f64], tau: f64) -> String {
     pretty(&value(t, d, milestones, tau))
 }
+
+/// One analysis per data set: the `--by` column's value (None for a single data set) and the
+/// analysis's JSON value. The three renderings below only render these values.
+pub type Analyses<'a> = [(Option<&'a str>, Value)];
+
+/// A data set's value with the `--by` column's value first.
+fn labelled(by: Option<&str>, label: Option<&str>, v: &Value) -> Value {
+    let mut m = Map::new();
+    if let (Some(column), Some(label)) = (by, label) {
+        m.insert(column.to_string(), Value::String(label.to_string()));
+    }
+    if let Value::Object(o) = v {
+        m.extend(o.clone());
+    }
+    Value::Object(m)
+}
+
+/// JSON: the analysis pretty-printed; with `--by`, one compact object per line.
+pub fn json_text(by: Option<&str>, values: &Analyses) -> String {
+    match by {
+        None => values.iter().map(|(_, v)| pretty(v)).collect(),
+        Some(_) => values.iter().map(|(label, v)| labelled(by, *label, v).to_string() + "\n").collect(),
+    }
+}
+
+/// The leaves of a JSON value as (dotted path, text): array elements by their index, numbers
+/// as JSON writes them, null as empty.
+fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    let key = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, x)| leaves(&key(k), x, out)),
+        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| leaves(&key(&i.to_string()), x, out)),
+        Value::Null => out.push((prefix.to_string(), String::new())),
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        Value::Bool(_) | Value::Number(_) => out.push((prefix.to_string(), v.to_string())),
+    }
+}
+
+/// CSV: one row per data set, the columns the JSON's keys flattened with dots (`logrank.z`,
+/// `arms.0.km.1.survival`) in the order they first appear; a data set without a key leaves
+/// its cell empty.
+pub fn csv(by: Option<&str>, values: &Analyses) -> String {
+    let rows: Vec<Vec<(String, String)>> = values
+        .iter()
+        .map(|(label, v)| {
+            let mut out = Vec::new();
+            leaves("", &labelled(by, *label, v), &mut out);
+            out
+        })
+        .collect();
+    let mut header: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (k, _) in rows.iter().flatten() {
+        if seen.insert(k.clone()) {
+            header.push(k.clone());
+        }
+    }
+    let body = rows.iter().map(|r| {
+        let cells: std::collections::HashMap<&str, &str> = r.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        header.iter().map(|h| cells.get(h.as_str()).map_or(String::new(), |c| c.to_string())).collect::<Vec<_>>()
+    });
+    super::csv_text(std::iter::once(header.clone()).chain(body))
+}
+
+/// A number for people: six significant digits, in scientific notation below 1e-4 (a p-value
+/// of 3e-12 is not 0.000000).
+fn six_digits(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    if x.abs() < 1e-4 {
+        return format!("{x:.3e}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (5 - magnitude).clamp(0, 10) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// The table: each analysis as indented lines, an object's scalars on one line
+/// (`logrank  chisq 5.12, p_value 0.0237`), nested objects and arrays below their key; with
+/// `--by`, one block per data set headed by its value.
+pub fn table(by: Option<&str>, values: &Analyses) -> String {
+    fn scalar(v: &Value) -> Option<String> {
+        match v {
+            Value::Null => Some("—".into()),
+            Value::String(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Number(n) => Some(match n.as_f64() {
+                Some(x) if n.is_f64() => six_digits(x),
+                _ => n.to_string(),
+            }),
+            Value::Array(a) if a.iter().all(|x| !x.is_object() && !x.is_array()) => {
+                Some(format!("[{}]", a.iter().filter_map(scalar).collect::<Vec<_>>().join(", ")))
+            }
+            Value::Object(_) | Value::Array(_) => None,
+        }
+    }
+    fn block(out: &mut String, indent: usize, key: &str, v: &Value) {
+        let pad = " ".repeat(indent);
+        if let Some(s) = scalar(v) {
+            out.push_str(&format!("{pad}{key:<22} {s}\n"));
+            return;
+        }
+        let items: Vec<(String, &Value)> = match v {
+            Value::Object(m) => m.iter().map(|(k, x)| (k.clone(), x)).collect(),
+            Value::Array(a) => a.iter().enumerate().map(|(i, x)| (format!("[{}]", i + 1), x)).collect(),
+            _ => unreachable!("a scalar was rendered above"),
+        };
+        let flat: Vec<String> = items.iter().filter_map(|(k, x)| scalar(x).map(|s| format!("{k} {s}"))).collect();
+        if flat.len() == items.len() {
+            out.push_str(&format!("{pad}{key:<22} {}\n", flat.join(", ")));
+            return;
+        }
+        out.push_str(&format!("{pad}{key}\n"));
+        for (k, x) in items {
+            block(out, indent + 2, &k, x);
+        }
+    }
+    let mut out = String::new();
+    for (i, (label, v)) in values.iter().enumerate() {
+        if let (Some(column), Some(label)) = (by, label) {
+            out.push_str(&format!("{}{column} = {label}\n", if i > 0 { "\n" } else { "" }));
+        }
+        if let Value::Object(m) = v {
+            for (k, x) in m {
+                block(&mut out, if by.is_some() { 2 } else { 0 }, k, x);
+            }
+        }
+    }
+    out
+}

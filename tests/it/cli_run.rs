@@ -140,7 +140,7 @@ fn merged_shards_equal_a_single_run_byte_for_byte() {
         let merged = dir.path().join("merged.json");
         let out = Command::cargo_bin("peritrial")
             .unwrap()
-            .arg("merge")
+            .args(["merge", "--format", "json"])
             .args(&parts)
             .args(["--force", "--out"])
             .arg(&merged)
@@ -158,7 +158,7 @@ fn merged_shards_equal_a_single_run_byte_for_byte() {
         assert_eq!(text_without_timing(&merged), text_without_timing(&single), "{scenario}");
         // A missing shard in the middle is bad input (parts are 4, 3, 2, 1: leave out 3).
         let gap = [parts[0].clone(), parts[2].clone(), parts[3].clone()];
-        let out = crate::helpers::peritrial().arg("merge").args(&gap).output().unwrap();
+        let out = crate::helpers::peritrial().args(["merge", "--format", "json"]).args(&gap).output().unwrap();
         assert_eq!(out.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&out.stderr).contains("are missing"));
     }
@@ -189,8 +189,13 @@ fn shards_merge_into_the_single_runs_sketch_beyond_the_exact_limit() {
         assert!(v["warnings"].as_array().unwrap().iter().all(|w| !w.as_str().unwrap().contains("sketch")));
     }
     let merged = dir.path().join("merged.json");
-    let out =
-        crate::helpers::peritrial().arg("merge").args(&parts).args(["--force", "--out"]).arg(&merged).output().unwrap();
+    let out = crate::helpers::peritrial()
+        .args(["merge", "--format", "json"])
+        .args(&parts)
+        .args(["--force", "--out"])
+        .arg(&merged)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let single = dir.path().join("single.json");
     run(&[], &single);
@@ -454,8 +459,9 @@ fn run_from_a_report_reproduces_it() {
 }
 
 /// The table fits 100 columns for every scenario of the library; a design with looks gets the
-/// per-look table (information, events, boundary on the z and hazard-ratio scales, planned
-/// cumulative alpha, stopping probabilities, cumulative power), whose numbers are the JSON's.
+/// per-look tables (information, events, stopping probabilities, cumulative power; both bounds
+/// on the z, hazard-ratio and p scales with the planned cumulative alpha), whose numbers are
+/// the JSON's.
 #[test]
 fn the_table_fits_100_columns_and_shows_each_look() {
     for entry in std::fs::read_dir("scenarios").unwrap() {
@@ -485,22 +491,31 @@ fn the_table_fits_100_columns_and_shows_each_look() {
     let v = run_json(&args);
     let o = crate::helpers::peritrial().arg("run").args(args).arg("--quiet").output().unwrap();
     let text = String::from_utf8(o.stdout).unwrap();
-    assert!(text.contains("bound HR") && text.contains("cum pow"), "{text}");
+    assert!(text.contains("eff HR") && text.contains("fut HR") && text.contains("cum pow"), "{text}");
     let looks = v["endpoints"]["peritoneal_rfs"]["looks"].as_array().unwrap();
-    for l in looks {
-        let row = text
-            .lines()
-            .find(|r| {
-                r.split_whitespace().next() == Some(&l["look"].to_string())
-                    && r.contains(&format!("{:.3}", l["information"].as_f64().unwrap()))
-            })
-            .unwrap_or_else(|| panic!("no row for look {}: {text}", l["look"]));
-        assert!(row.contains(&format!("{:.3}", l["boundary_z"].as_f64().unwrap())), "{row}");
-        assert!(row.contains(&format!("{:.3}", l["boundary_hazard_ratio"].as_f64().unwrap())), "{row}");
-        // The last two columns: the cumulative power and the median z of every trial at the look.
-        let cells: Vec<&str> = row.split_whitespace().collect();
-        assert_eq!(cells[cells.len() - 2], format!("{:.3}", l["cumulative_power"].as_f64().unwrap()), "{row}");
-        assert_eq!(cells[cells.len() - 1], format!("{:.2}", l["z_distribution"]["q500"].as_f64().unwrap()), "{row}");
+    let rows = |header: &str| -> Vec<&str> {
+        let at = text.lines().position(|r| r.contains(header)).unwrap_or_else(|| panic!("no {header}: {text}"));
+        text.lines().skip(at + 1).take(looks.len()).collect()
+    };
+    let (stops, bounds) = (rows("cum pow"), rows("eff HR"));
+    for (k, l) in looks.iter().enumerate() {
+        // Where the trials stop: the look, its information, ..., the cumulative power and the
+        // median z of every trial at the look.
+        let cells: Vec<&str> = stops[k].split_whitespace().collect();
+        assert_eq!(cells[0], l["look"].to_string(), "{}", stops[k]);
+        assert_eq!(cells[1], format!("{:.3}", l["information"].as_f64().unwrap()), "{}", stops[k]);
+        assert_eq!(cells[cells.len() - 2], format!("{:.3}", l["cumulative_power"].as_f64().unwrap()), "{}", stops[k]);
+        assert_eq!(
+            cells[cells.len() - 1],
+            format!("{:.2}", l["z_distribution"]["q500"].as_f64().unwrap()),
+            "{}",
+            stops[k]
+        );
+        // Both bounds: efficacy z and HR first, after the look.
+        let cells: Vec<&str> = bounds[k].split_whitespace().collect();
+        assert_eq!(cells[0], l["look"].to_string(), "{}", bounds[k]);
+        assert_eq!(cells[1], format!("{:.3}", l["boundary_z"].as_f64().unwrap()), "{}", bounds[k]);
+        assert_eq!(cells[2], format!("{:.3}", l["boundary_hazard_ratio"].as_f64().unwrap()), "{}", bounds[k]);
         // The hazard-ratio boundary is exp(-z (1 + r) / sqrt(r d)) with r = 1 at the look's mean events.
         let (z, d) = (l["boundary_z"].as_f64().unwrap(), l["events"].as_f64().unwrap());
         assert!((l["boundary_hazard_ratio"].as_f64().unwrap() - (-2.0 * z / d.sqrt()).exp()).abs() < 1e-12);

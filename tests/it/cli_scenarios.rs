@@ -417,7 +417,7 @@ fn rejects_a_block_size_that_breaks_the_allocation() {
 fn analyze_text(text: &str) -> (i32, String) {
     let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
     f.write_all(text.as_bytes()).unwrap();
-    let out = peritrial().arg("analyze").arg(f.path()).output().unwrap();
+    let out = peritrial().args(["analyze", "--format", "json"]).arg(f.path()).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(!stderr.contains("panicked"), "{stderr}");
     (out.status.code().unwrap_or(-1), stderr)
@@ -457,7 +457,7 @@ fn analyze_reports_an_empty_arm_as_not_estimable() {
     assert_eq!(code, 0);
     let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
     f.write_all(b"time,status,arm\n1,1,0\n2,0,0\n3,1,0\n").unwrap();
-    let out = peritrial().arg("analyze").arg(f.path()).output().unwrap();
+    let out = peritrial().args(["analyze", "--format", "json"]).arg(f.path()).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["arms"]["1"]["n"], 0);
     assert!(v["arms"]["1"]["rmst36"].is_null() && v["arms"]["1"]["median"].is_null());

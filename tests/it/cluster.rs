@@ -67,8 +67,13 @@ fn shards_from_any_scheduler_are_named_by_index_found_missing_and_merged() {
     // The shards merge into the single run.
     let parts: Vec<_> = names.iter().map(|n| d.join(n)).collect();
     let merged = d.join("..").join(format!("{}-merged.json", d.file_name().unwrap().to_string_lossy()));
-    let o =
-        crate::helpers::peritrial().arg("merge").args(&parts).args(["--force", "--out"]).arg(&merged).output().unwrap();
+    let o = crate::helpers::peritrial()
+        .args(["merge", "--format", "json"])
+        .args(&parts)
+        .args(["--force", "--out"])
+        .arg(&merged)
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let single = d.join("..").join(format!("{}-single.json", d.file_name().unwrap().to_string_lossy()));
     let o = crate::helpers::peritrial()

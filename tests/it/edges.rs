@@ -52,7 +52,7 @@ fn simon_null_verdict_uses_the_level_the_design_was_made_for() {
     assert!((a - 0.0495814).abs() < 1e-6, "{a}");
     // `simon --alpha 0.05` finds this very design at the same level.
     let o = crate::helpers::peritrial()
-        .args(["simon", "--p0", "0.2", "--p1", "0.4", "--alpha", "0.05", "--beta", "0.2"])
+        .args(["simon", "--format", "json", "--p0", "0.2", "--p1", "0.4", "--alpha", "0.05", "--beta", "0.2"])
         .output()
         .unwrap();
     let d: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -216,7 +216,7 @@ fn patients_csv_holds_the_responses_the_engine_analysed() {
     assert!(text.contains(",lost,") || text.ends_with(",lost\n") || text.contains(",lost\n"), "losses marked");
     for (k, row) in trials.records().map(|r| r.unwrap()).enumerate() {
         let o = crate::helpers::peritrial()
-            .args(["analyze", patients.to_str().unwrap(), "--trial", &(k + 1).to_string()])
+            .args(["analyze", "--format", "json", patients.to_str().unwrap(), "--trial", &(k + 1).to_string()])
             .args(["--response", "ascites_control", "--treatment", "rmhtnf", "--control", "hipec"])
             .args(["--null-difference", "-0.12"])
             .output()

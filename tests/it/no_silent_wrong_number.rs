@@ -287,7 +287,7 @@ fn analyze_csv(text: &str) -> (Option<i32>, Value, String) {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("data.csv");
     std::fs::write(&f, text).unwrap();
-    let out = peritrial(&["analyze", f.to_str().unwrap()]);
+    let out = peritrial(&["analyze", "--format", "json", f.to_str().unwrap()]);
     let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out.status.code(), v, String::from_utf8_lossy(&out.stderr).into_owned())
 }

@@ -110,7 +110,7 @@ fn cases() -> Vec<Case> {
             &format!("run {canonical} --replicates 300 --quiet --shard 1/3 --format json --out {{tmp}}/shards/shard-00001-of-00003.json"),
             &format!("run {canonical} --replicates 300 --quiet --shard 3/3 --format json --out {{tmp}}/shards/shard-00003-of-00003.json"),
             "missing {tmp}/shards --shards 3",
-            "merge {tmp}/shards/shard-00001-of-00003.json {tmp}/shards/shard-00003-of-00003.json",
+            "merge {tmp}/shards/shard-00001-of-00003.json {tmp}/shards/shard-00003-of-00003.json --format json",
             "merge {tmp}/shards/shard-00001-of-00003.json {tmp}/shards/shard-00003-of-00003.json --allow-partial --format table",
             &format!("run {canonical} --replicates 300 --quiet --shard 2/3 --format json --out {{tmp}}/shards/shard-00002-of-00003.json"),
             "missing {tmp}/shards --shards 3",
@@ -153,13 +153,17 @@ fn cases() -> Vec<Case> {
         "analyze",
         &[
             "analyze tests/reference/data/basic.csv",
-            "analyze tests/reference/data/strata.csv --milestones 6,12 --tau 24",
-            "analyze tests/reference/data/cr_strata.csv --time efs_time --status efs_status --strata cohort --treatment rmhtnf",
+            "analyze tests/reference/data/basic.csv --format json",
+            "analyze tests/reference/data/strata.csv --milestones 6,12 --tau 24 --format json",
+            "analyze tests/reference/data/strata.csv --milestones 6,12 --tau 24 --format csv",
+            "analyze tests/reference/data/cr_strata.csv --time efs_time --status efs_status --strata cohort --treatment rmhtnf --format json",
+            "analyze tests/reference/data/competing.csv --format json",
             "analyze tests/reference/data/competing.csv",
+            "analyze tests/reference/data/resp_small.csv --response orr --null-rate 0.2 --format json",
             "analyze tests/reference/data/resp_small.csv --response orr --null-rate 0.2",
-            "analyze tests/reference/data/resp_small.csv --response orr --null-difference -0.1",
-            "analyze tests/reference/data/one_arm_no_events.csv",
-            "analyze tests/reference/data/trial600.csv --milestones 12",
+            "analyze tests/reference/data/resp_small.csv --response orr --null-difference -0.1 --format json",
+            "analyze tests/reference/data/one_arm_no_events.csv --format json",
+            "analyze tests/reference/data/trial600.csv --milestones 12 --format json",
         ],
     ));
     cases.push(case(
@@ -167,13 +171,16 @@ fn cases() -> Vec<Case> {
         &[
             &format!("sample {canonical} --trials 3 --out {{tmp}}/s"),
             "analyze {tmp}/s/patients.csv --by trial --time efs_time --status efs_status",
-            "analyze {tmp}/s/patients.csv --trial 2 --time efs_time --status efs_status",
+            "analyze {tmp}/s/patients.csv --by trial --time efs_time --status efs_status --format json",
+            "analyze {tmp}/s/patients.csv --by trial --time efs_time --status efs_status --format csv",
+            "analyze {tmp}/s/patients.csv --trial 2 --time efs_time --status efs_status --format json",
         ],
     ));
     cases.push(case(
         "simon",
         &[
             "simon --p0 0.2 --p1 0.4 --alpha 0.05 --beta 0.2",
+            "simon --p0 0.2 --p1 0.4 --alpha 0.05 --beta 0.2 --format json",
             "simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.1 --format table",
             "simon --p0 0.1 --p1 0.3 --alpha 0.05 --beta 0.1 --format csv",
             "simon --p0 0.05 --p1 0.25 --alpha 0.1 --beta 0.1 --n-max 60",

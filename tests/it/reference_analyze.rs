@@ -30,7 +30,7 @@ fn p(what: &str, got: &Value, want: &Value) {
 }
 
 fn analyze(args: &[&str]) -> Value {
-    let out = crate::helpers::peritrial().arg("analyze").args(args).output().unwrap();
+    let out = crate::helpers::peritrial().args(["analyze", "--format", "json"]).args(args).output().unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -149,7 +149,7 @@ fn r_style_files_and_long_tables_are_read() {
     std::fs::write(&file, &text).unwrap();
     let path = file.to_str().unwrap();
     // Two text labels, neither "control": refused, naming both.
-    let out = crate::helpers::peritrial().args(["analyze", path]).args(R_COLUMNS).output().unwrap();
+    let out = crate::helpers::peritrial().args(["analyze", "--format", "json", path]).args(R_COLUMNS).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("\"Surgery alone\"") && err.contains("\"rmhTNF\"") && err.contains("--treatment"), "{err}");
@@ -164,7 +164,7 @@ fn r_style_files_and_long_tables_are_read() {
     assert_eq!(v["strata"], serde_json::json!(["colorectal", "gastric"]));
     let mut by = args.clone();
     by.extend(["--by", "trial"]);
-    let out = crate::helpers::peritrial().arg("analyze").args(&by).output().unwrap();
+    let out = crate::helpers::peritrial().args(["analyze", "--format", "json"]).args(&by).output().unwrap();
     assert!(out.status.success());
     let lines: Vec<Value> =
         String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -216,7 +216,7 @@ fn analyze_reproduces_every_exported_trials_statistics() {
             };
             let by = Command::cargo_bin("peritrial")
                 .unwrap()
-                .arg("analyze")
+                .args(["analyze", "--format", "json"])
                 .args(long_args(&["--by", "trial"]))
                 .output()
                 .unwrap();
@@ -316,7 +316,16 @@ fn analyze_reproduces_every_exported_noninferiority_trial() {
     }
     let file = dir.path().join("trial_00001_dcr.csv");
     let o = crate::helpers::peritrial()
-        .args(["analyze", file.to_str().unwrap(), "--response", "response", "--null-difference", "0.1"])
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            file.to_str().unwrap(),
+            "--response",
+            "response",
+            "--null-difference",
+            "0.1",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));

@@ -40,7 +40,7 @@ fn boundaries_agree_with_rpact() {
 #[test]
 fn simon_command_prints_both_designs() {
     let out = crate::helpers::peritrial()
-        .args(["simon", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta", "0.2"])
+        .args(["simon", "--format", "json", "--p0", "0.1", "--p1", "0.3", "--alpha", "0.05", "--beta", "0.2"])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -126,6 +126,8 @@ fn sweep_writes_one_row_per_point_and_endpoint() {
         .args([
             "sweep",
             "scenarios/two-arm-efs-logrank.toml",
+            "--format",
+            "csv",
             "--vary",
             "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=0.7,1.0",
             "--vary",

@@ -14,6 +14,8 @@ fn analyze(name: &str, milestones: &Value, tau: &Value) -> Value {
     let out = crate::helpers::peritrial()
         .args([
             "analyze",
+            "--format",
+            "json",
             &format!("tests/reference/data/{name}.csv"),
             "--milestones",
             &ms.join(","),

@@ -247,7 +247,9 @@ fn shards(dir: &std::path::Path, n: u64) -> Vec<std::path::PathBuf> {
 }
 
 fn merge(parts: &[&std::path::Path], extra: &[&str]) -> std::process::Output {
-    crate::helpers::peritrial().arg("merge").args(parts).args(extra).output().unwrap()
+    // JSON unless the test asks for another format (merge prints the table by default).
+    let format: &[&str] = if extra.contains(&"--format") { &[] } else { &["--format", "json"] };
+    crate::helpers::peritrial().arg("merge").args(format).args(parts).args(extra).output().unwrap()
 }
 
 #[test]
@@ -450,7 +452,9 @@ fn analyze_reads_rfc_4180_quoting() {
     }
     std::fs::write(&plain, a).unwrap();
     std::fs::write(&quoted, b).unwrap();
-    let run = |p: &std::path::Path| crate::helpers::peritrial().arg("analyze").arg(p).output().unwrap();
+    let run = |p: &std::path::Path| {
+        crate::helpers::peritrial().args(["analyze", "--format", "json"]).arg(p).output().unwrap()
+    };
     let (x, y) = (run(&plain), run(&quoted));
     assert!(x.status.success() && y.status.success(), "{}", String::from_utf8_lossy(&y.stderr));
     assert_eq!(x.stdout, y.stdout);
@@ -527,7 +531,17 @@ fn an_interrupted_sweep_writes_its_finished_points_and_resumes_from_the_last() {
         dir.path().join("resumed.csv"),
         dir.path().join("whole.csv"),
     );
-    let args = ["sweep", SLOW, "--replicates", "800", "--quiet", "--vary", "analysis.cut.events=150,200,250"];
+    let args = [
+        "sweep",
+        SLOW,
+        "--replicates",
+        "800",
+        "--quiet",
+        "--format",
+        "csv",
+        "--vary",
+        "analysis.cut.events=150,200,250",
+    ];
     let mut child = std::process::Command::new(bin())
         .args(args)
         .arg("--checkpoint")

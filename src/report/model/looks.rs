@@ -1,7 +1,7 @@
 //! A group-sequential design's looks across trials: each look's bounds on every scale, its
 //! stopping probabilities and what the trials that reach it have.
 
-use super::{Quantiles, present};
+use super::basics::{Quantiles, present};
 use serde::{Deserialize, Serialize};
 
 /// One analysis of the monitored endpoint (the last is the final analysis).

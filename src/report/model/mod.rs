@@ -2,10 +2,13 @@
 //! rendered by the formats in [`super::export`]. Their serde serialisation *is* the JSON
 //! report (keys of DESIGN.md's Report); the table and CSV read the same fields.
 //!
-//! This file holds the types; `build.rs` computes them, `prose.rs` writes the design and the
-//! warnings in words and `execution.rs` probes the environment. The two it re-exports from
-//! read none of the types, so that no file imports itself through the others.
+//! This file holds the types; `basics.rs` the building blocks (named entries, quantiles),
+//! `looks.rs` a design's looks and `null.rs` the operating characteristics under the null;
+//! `build.rs` computes them, `prose.rs` writes the design and the warnings in words and
+//! `execution.rs` probes the environment. The files it re-exports from read nothing of this
+//! file (only `basics.rs` and each other), so that no file imports itself through the others.
 
+mod basics;
 mod build;
 mod execution;
 mod looks;
@@ -14,57 +17,19 @@ mod prose;
 mod provenance;
 mod tools;
 
+pub use basics::{Named, Quantiles};
 pub use execution::utc_date;
 pub use looks::{ConditionalPower, Look};
 pub use null::{NullReport, NullTest};
 pub use prose::{design, warnings};
 pub use tools::{SimonReport, VerifyCheck, VerifyReport};
 
+use basics::present;
 use execution::peak_memory;
 
 use crate::scenario::EndpointKindName;
-use crate::summary::{Bins, CurvePoint, Values, example};
+use crate::summary::{CurvePoint, Values, example};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, ser::SerializeMap};
-
-/// Named entries serialised as a JSON object in their order (endpoints, arms, milestones).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Named<T>(pub Vec<(String, T)>);
-
-impl<T: Serialize> Serialize for Named<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut m = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Named<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
-            type Value = Named<T>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Named<T>, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, T>()? {
-                    out.push((k, v));
-                }
-                Ok(Named(out))
-            }
-        }
-        deserializer.deserialize_map(V(std::marker::PhantomData))
-    }
-}
-
-impl<T> Named<T> {
-    pub fn get(&self, name: &str) -> Option<&T> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
-    }
-}
 
 /// How long the run took: with `execution`, the only parts of a report that are not a pure
 /// function of scenario, seed and replicates (left out wherever reports are compared).
@@ -242,20 +207,6 @@ impl ArmMean {
             q975: p.bins.quantile(0.975),
             not_estimable: p.missing,
         }
-    }
-}
-
-/// The 2.5%, 50% and 97.5% quantiles of a distribution kept in bins (to within a bin).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Quantiles {
-    pub q025: Option<f64>,
-    pub q500: Option<f64>,
-    pub q975: Option<f64>,
-}
-
-impl Quantiles {
-    pub fn of(b: &Bins) -> Option<Quantiles> {
-        (b.total() > 0).then(|| Quantiles { q025: b.quantile(0.025), q500: b.quantile(0.5), q975: b.quantile(0.975) })
     }
 }
 
@@ -471,11 +422,6 @@ fn by_name<S: Serializer>(endpoints: &[EndpointReport], serializer: S) -> Result
         m.serialize_entry(&e.name, e)?;
     }
     m.end()
-}
-
-/// A key that is present (its value possibly null) as `Some`, an absent one as `None`.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<f64>>, D::Error> {
-    Option::<f64>::deserialize(d).map(Some)
 }
 
 fn named_endpoints<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<EndpointReport>, D::Error> {

@@ -1,6 +1,6 @@
 //! The operating characteristics under the null (`run --null`), beside the alternative's.
 
-use super::Named;
+use super::basics::Named;
 use serde::{Deserialize, Serialize};
 
 /// The type I error of every test (`run --null`): the same scenario with every treatment
@@ -23,7 +23,7 @@ pub struct NullReport {
     /// A design with looks: the monitored endpoint's looks under the null (stopping for
     /// efficacy and futility at each, the share reaching it, its events, month and patients).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub looks: Option<Vec<super::Look>>,
+    pub looks: Option<Vec<super::looks::Look>>,
 }
 
 /// A test's rejection rate under the null with its exact (Clopper–Pearson) 95% interval, and
