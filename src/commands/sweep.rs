@@ -77,9 +77,10 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     if let Some((k, n)) = shard {
         return sweep_shard(&grid, &replicates, &load, (k, n), grid_sha256, out, &pool, quiet);
     }
-    let sweep = run_points(&grid, &load, &sweep_sha256, Run { out, format, quiet, resume: &resume, pool: &pool })?;
-    if let Some((dir, force, target)) = plots {
-        write_plots(dir, report::plot::sweep(&sweep, target), force)?;
+    let mut sweep = run_points(&grid, &load, &sweep_sha256, Run { out, format, quiet, resume: &resume, pool: &pool })?;
+    sweep.target_power = target_power;
+    if let Some((dir, force, _)) = plots {
+        write_plots(dir, report::plot::sweep(&sweep, sweep.target_power), force)?;
     }
     if let Some(h) = &html {
         h.write(report::export::html(report::export::Page::Sweep(&sweep)).as_bytes())?;

@@ -3,6 +3,7 @@
 pub mod adam;
 pub mod analyze;
 pub mod checkpoint;
+pub mod contour;
 pub mod export;
 pub mod hash;
 pub mod model;

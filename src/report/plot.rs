@@ -14,6 +14,7 @@
 //! - `size`: power against the varied value (every evaluation with all the trials, with its
 //!   95% interval), the fitted probit curve, the target and the answer with its interval.
 
+pub use super::contour::contour;
 use super::model::{Curves, EndpointReport, ExampleTrial, Histogram, Look, RunReport, SizeReport, SweepReport};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -77,7 +78,14 @@ fn histogram(title: &str, x_desc: &str, h: &Histogram, marks: &[(f64, &str)]) ->
             .y_label_area_size(64)
             .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)
             .map_err(err)?;
-        chart.configure_mesh().x_desc(x_desc).y_desc("virtual trials").draw().map_err(err)?;
+        chart
+            .configure_mesh()
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 17))
+            .x_desc(x_desc)
+            .y_desc("virtual trials")
+            .draw()
+            .map_err(err)?;
         let w = h.width();
         chart
             .draw_series(h.counts.iter().enumerate().map(|(i, &c)| {
@@ -125,10 +133,13 @@ fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(64)
-            .build_cartesian_2d(0.0..1.08, (lo - pad)..(hi + pad))
+            // A band below the data for the legend, so that it covers no bound.
+            .build_cartesian_2d(0.0..1.08, (lo - pad - (hi - lo + 2.0 * pad) * 0.45)..(hi + pad))
             .map_err(err)?;
         chart
             .configure_mesh()
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 17))
             .x_desc("planned information fraction")
             .y_desc(if hazard_ratio { "hazard ratio at the boundary" } else { "z at the boundary" })
             .draw()
@@ -165,7 +176,10 @@ fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -
             chart
                 .draw_series(LineSeries::new(fut.clone(), PALETTE[1].stroke_width(2)))
                 .map_err(err)?
-                .label("futility (non-binding)")
+                .label(match looks.iter().find_map(|l| l.futility_binding) {
+                    Some(true) => "futility (binding)",
+                    Some(false) | None => "futility (non-binding)",
+                })
                 .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[1].stroke_width(2)));
         }
         // P(stop for efficacy), P(stop for futility) at each look, beside its boundary.
@@ -262,6 +276,8 @@ fn fan(name: &str, c: &Curves, replicates: u64) -> Result<String, String> {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 17))
             .x_desc("months from entry")
             .y_desc(if incidence { "cumulative incidence: median, 95% band" } else { "survival: median, 95% band" })
             .draw()
@@ -328,11 +344,23 @@ fn forest(e: &EndpointReport, cohorts: &[super::model::CohortResult], replicates
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(210)
-            .build_cartesian_2d((lo..hi).log_scale(), -0.5..(n - 0.5))
+            // Ticks at the ratios people read (a log axis's own are powers of 10: only 1.00
+            // in a forest of hazard ratios).
+            .build_cartesian_2d(
+                (lo..hi).log_scale().with_key_points(
+                    [0.1, 0.2, 0.25, 0.33, 0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0]
+                        .into_iter()
+                        .filter(|t| (lo..=hi).contains(t))
+                        .collect::<Vec<f64>>(),
+                ),
+                -0.5..(n - 0.5),
+            )
             .map_err(err)?;
         let labels: Vec<String> = rows.iter().map(|r| format!("{} {:.2} [{:.2}, {:.2}]", r.0, r.2, r.1, r.3)).collect();
         chart
             .configure_mesh()
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 17))
             .disable_y_mesh()
             .y_labels(rows.len())
             .y_label_formatter(&|y: &f64| {
@@ -392,6 +420,8 @@ fn examples(e: &EndpointReport, trials: &[ExampleTrial]) -> Result<String, Strin
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .label_style((FONT, 16))
+                .axis_desc_style((FONT, 17))
                 .x_desc("months from entry")
                 .y_desc(if incidence { "cumulative incidence" } else { "survival" })
                 .draw()
@@ -424,6 +454,13 @@ fn examples(e: &EndpointReport, trials: &[ExampleTrial]) -> Result<String, Strin
 /// A point of a power curve: the value, the power and its 95% interval.
 type PowerPoint = (f64, f64, f64, f64);
 
+/// A dotted path in words for a title (the axis keeps the path): its last two parts,
+/// `cohorts.gastric.events.pm.hazard_ratio.rmhtnf` → "hazard ratio, rmhtnf".
+fn path_words(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    parts[parts.len().saturating_sub(2)..].iter().map(|p| p.replace('_', " ")).collect::<Vec<_>>().join(", ")
+}
+
 /// A value of a sweep's grid as a number, if it is one.
 fn number(v: &str) -> Option<f64> {
     v.trim().parse::<f64>().ok().filter(|x| x.is_finite())
@@ -453,19 +490,28 @@ pub fn sweep(report: &SweepReport, target: Option<f64>) -> Result<Vec<Plot>, Str
         if !(lo <= hi) {
             continue;
         }
-        let pad = ((hi - lo) * 0.05).max(0.5);
+        // A margin of 5% of the values' span (of the value, or 0.5, for a single point): the
+        // axis spans the data, not 0 to 1.3 for hazard ratios from 0.5 to 0.8.
+        let pad = if hi > lo { (hi - lo) * 0.05 } else { (lo.abs() * 0.05).max(if lo == 0.0 { 0.5 } else { 0.0 }) };
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
             root.fill(&WHITE).map_err(err)?;
             let mut chart = ChartBuilder::on(&root)
-                .caption(format!("{}: power by {}", e.name, paths[0]), (FONT, 18))
+                .caption(format!("{}: power by {}", e.name, path_words(paths[0])), (FONT, 18))
                 .margin(12)
                 .x_label_area_size(44)
                 .y_label_area_size(64)
                 .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..1.0)
                 .map_err(err)?;
-            chart.configure_mesh().x_desc(paths[0]).y_desc("power (95% Monte Carlo band)").draw().map_err(err)?;
+            chart
+                .configure_mesh()
+                .label_style((FONT, 16))
+                .axis_desc_style((FONT, 17))
+                .x_desc(paths[0])
+                .y_desc("power (95% Monte Carlo band)")
+                .draw()
+                .map_err(err)?;
             for (k, (key, pts)) in series.iter().enumerate() {
                 let colour = PALETTE[k % PALETTE.len()];
                 let band: Vec<(f64, f64)> =
@@ -526,6 +572,8 @@ fn heat_map(report: &SweepReport, endpoint: &str, target: Option<f64>) -> Result
         let (xl, yl) = (xs.clone(), ys.clone());
         chart
             .configure_mesh()
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 17))
             .disable_mesh()
             .x_desc(paths[0])
             .y_desc(paths[1])
@@ -597,36 +645,6 @@ fn heat_map(report: &SweepReport, endpoint: &str, target: Option<f64>) -> Result
     Ok(svg)
 }
 
-/// The segments where a grid of values (`grid[i][j]` at point (i, j); None where absent)
-/// crosses `level`, by marching squares with linear interpolation along each edge.
-pub fn contour(grid: &[Vec<Option<f64>>], level: f64) -> Vec<[(f64, f64); 2]> {
-    let mut out = Vec::new();
-    for i in 0..grid.len().saturating_sub(1) {
-        for j in 0..grid[i].len().saturating_sub(1) {
-            let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
-            let Some(v) = corners.iter().map(|&(a, b)| grid[a][b]).collect::<Option<Vec<f64>>>() else { continue };
-            let mut points = Vec::new();
-            for e in 0..4 {
-                let (a, b) = (e, (e + 1) % 4);
-                let (va, vb) = (v[a] - level, v[b] - level);
-                if (va < 0.0) != (vb < 0.0) {
-                    let f = va / (va - vb);
-                    let (pa, pb) = (corners[a], corners[b]);
-                    points.push((
-                        pa.0 as f64 + f * (pb.0 as f64 - pa.0 as f64),
-                        pa.1 as f64 + f * (pb.1 as f64 - pa.1 as f64),
-                    ));
-                }
-            }
-            // Two crossings: one segment; four (a saddle): two, pairing neighbouring edges.
-            for pair in points.chunks_exact(2) {
-                out.push([pair[0], pair[1]]);
-            }
-        }
-    }
-    out
-}
-
 /// The grid label whose cell's centre is at `x` (cells are [k, k + 1)).
 fn label_at(labels: &[String], x: f64) -> String {
     let k = x - 0.5;
@@ -661,7 +679,14 @@ pub fn size(r: &SizeReport) -> Result<Vec<Plot>, String> {
             .y_label_area_size(64)
             .build_cartesian_2d(lo..hi, ylo..yhi)
             .map_err(err)?;
-        chart.configure_mesh().x_desc(r.parameter.as_str()).y_desc("power").draw().map_err(err)?;
+        chart
+            .configure_mesh()
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 17))
+            .x_desc(r.parameter.as_str())
+            .y_desc("power")
+            .draw()
+            .map_err(err)?;
         let curve: Vec<(f64, f64)> =
             (0..=200).map(|k| lo + (hi - lo) * k as f64 / 200.0).map(|x| (x, r.fitted_power_at(x))).collect();
         chart

@@ -54,7 +54,7 @@ impl<'a> Sink<'a> {
         interrupted: Option<Interrupted>,
     ) -> Result<SweepReport, OutputError> {
         let any = !self.rows.is_empty();
-        let report = SweepReport { points: self.rows, seconds, execution, interrupted };
+        let report = SweepReport { points: self.rows, seconds, execution, interrupted, target_power: None };
         match self.json {
             Some(mut s) => {
                 let tail = json_sweep::close(any, seconds, report.execution.clone(), report.interrupted.clone());

@@ -179,3 +179,63 @@ fn under_the_null_each_look_spends_what_the_design_planned() {
     assert!(h0_events > v["endpoints"]["efs"]["events"]["mean"].as_f64().unwrap());
     assert!(null["expected_patients"].as_f64().is_some() && null["expected_duration_months"].as_f64().is_some());
 }
+
+/// What was seen in the pictures, fixed: the boundary plot names the futility bound binding
+/// when it is and keeps its legend below the bounds; a sweep's power plot spans its values
+/// (not 0 to 1.3 for hazard ratios 0.5 to 0.8) under a title in words, and the HTML report
+/// draws the target power as the SVG does; the forest plot's log axis has readable ticks;
+/// axis labels are at least 12.5 px.
+#[test]
+fn the_pictures_say_what_the_design_is_and_span_their_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |n: &str| dir.path().join(n);
+    let ok = |c: &mut assert_cmd::Command| {
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    ok(crate::helpers::peritrial()
+        .args(["run", "scenarios/binding-futility.toml", "--replicates", "200", "--quiet", "--plots"])
+        .arg(p("binding")));
+    let svg = std::fs::read_to_string(p("binding").join("boundaries-z-efs.svg")).unwrap();
+    assert!(svg.contains("futility (binding)") && !svg.contains("non-binding"));
+    ok(crate::helpers::peritrial()
+        .args(["run", TWO_ARM, "--replicates", "200", "--quiet", "--plots"])
+        .arg(p("nonbinding"))
+        .args(["--set", "analysis.looks=[0.5, 1.0]", "--set", "analysis.futility={ z = 0 }"]));
+    let svg = std::fs::read_to_string(p("nonbinding").join("boundaries-z-efs.svg")).unwrap();
+    assert!(svg.contains("futility (non-binding)"));
+    ok(crate::helpers::peritrial()
+        .args(["sweep", TWO_ARM, "--replicates", "100", "--quiet", "--target-power", "0.8"])
+        .args(["--vary", "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=0.5,0.6,0.7,0.8"])
+        .arg("--plots")
+        .arg(p("sweep"))
+        .arg("--html")
+        .arg(p("sweep.html")));
+    let svg = std::fs::read_to_string(p("sweep").join("power-efs.svg")).unwrap();
+    assert!(svg.contains("efs: power by hazard ratio, rmhtnf"));
+    let ticks: Vec<f64> =
+        svg.split("</text>").filter_map(|t| t.rsplit('>').next()?.trim().parse::<f64>().ok()).collect();
+    // The y axis (power) ends at 1.0; an x axis padded to 1.3 labelled 1.1 and 1.2.
+    assert!(ticks.iter().all(|t| *t <= 1.0), "x ticks beyond the data: {ticks:?}");
+    assert!(ticks.contains(&0.55) && ticks.contains(&0.75), "x ticks across the data: {ticks:?}");
+    let html = std::fs::read_to_string(p("sweep.html")).unwrap();
+    assert!(html.contains("target 0.8"), "the HTML draws the target power");
+    ok(crate::helpers::peritrial()
+        .args(["run", "scenarios/mixed-stratified.toml", "--replicates", "200", "--quiet", "--plots"])
+        .arg(p("forest")));
+    let svg = std::fs::read_to_string(p("forest").join("forest-efs.svg")).unwrap();
+    // Each text element: its font size and its words.
+    let texts: Vec<(f64, String)> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let size = t.split("font-size=\"").nth(1)?.split('"').next()?.parse().ok()?;
+            Some((size, t.split('>').nth(1)?.split('<').next()?.trim().to_string()))
+        })
+        .collect();
+    let ticks: Vec<&(f64, String)> =
+        texts.iter().filter(|(_, w)| ["0.50", "0.67", "0.80", "1.00"].contains(&w.as_str())).collect();
+    assert!(ticks.len() >= 3, "the forest plot's log axis has readable ticks: {texts:?}");
+    // Axis labels large enough to read when the SVG is embedded at its size (they were ~9 px).
+    assert!(ticks.iter().all(|(size, _)| *size >= 12.5), "{ticks:?}");
+}

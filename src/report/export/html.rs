@@ -556,7 +556,7 @@ impl Exporter<SweepReport> for Html {
             }
         }
         b.push_str("</table>\n</section>\n<section id=\"plots\">\n<h2>Plots</h2>\n");
-        b.push_str(&figures(plot::sweep(r, None), |n| {
+        b.push_str(&figures(plot::sweep(r, r.target_power), |n| {
             if n.starts_with("heatmap") {
                 "Power over the grid.".into()
             } else {

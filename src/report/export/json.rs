@@ -65,7 +65,7 @@ pub mod sweep {
 
     /// What follows the points: the text of a report without points, after its empty array.
     pub fn close(any: bool, seconds: f64, execution: Option<Execution>, interrupted: Option<Interrupted>) -> String {
-        let empty = SweepReport { points: Vec::new(), seconds, execution, interrupted };
+        let empty = SweepReport { points: Vec::new(), seconds, execution, interrupted, target_power: None };
         let text = crate::report::export::json::pretty(&empty);
         let rest = text.strip_prefix("{\n  \"points\": []").expect("a sweep report opens with its points");
         format!("{}{rest}", if any { "\n  ]" } else { "]" })

@@ -583,6 +583,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 futility_z: mean(&l.futility),
                 futility_hazard_ratio: hazard_ratio_bound(futility),
                 futility_p: futility.map(nominal_p),
+                futility_binding: futility.map(|_| s.analysis().binding_futility),
                 futility_stops: l.futility_stops,
                 harm_z: s.analysis().harm.and_then(|_| mean(&l.harm)),
                 harm_hazard_ratio: hazard_ratio_bound(s.analysis().harm.and_then(|_| mean(&l.harm))),

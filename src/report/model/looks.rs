@@ -26,6 +26,10 @@ pub struct Look {
     /// bound's) and as a one-sided nominal p-value (rpact's `futilityBoundsPValueScale`).
     pub futility_hazard_ratio: Option<f64>,
     pub futility_p: Option<f64>,
+    /// Where the look has a futility bound: whether it is binding (the efficacy boundaries are
+    /// computed with it) or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub futility_binding: Option<bool>,
     pub futility_stops: u64,
     /// With `analysis.harm`: the harm bound on the z scale (its mean over trials) and on the
     /// hazard-ratio scale, and the trials that stopped here for harm (at the final look: that

@@ -540,6 +540,9 @@ pub struct SweepReport {
     /// A sweep stopped by a signal: its points are those finished (`after` of `of`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<Interrupted>,
+    /// `--target-power`, for pictures only (the plots and the HTML report draw it).
+    #[serde(skip)]
+    pub target_power: Option<f64>,
 }
 
 impl SweepReport {
