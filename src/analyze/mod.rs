@@ -221,7 +221,9 @@ pub fn two_arm_tte(e: &Endpoint) -> bool {
             | TimeToEventTest::StratifiedLogrank
             | TimeToEventTest::FlemingHarrington { .. }
             | TimeToEventTest::MaxCombo
-            | TimeToEventTest::Cox => true,
+            | TimeToEventTest::Cox
+            | TimeToEventTest::Rmst { .. }
+            | TimeToEventTest::Milestone { .. } => true,
             TimeToEventTest::OneSampleLogrank { .. } => false,
         },
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,

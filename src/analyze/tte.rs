@@ -28,7 +28,9 @@ impl Plan<'_> {
             | TimeToEventTest::StratifiedLogrank
             | TimeToEventTest::FlemingHarrington { .. }
             | TimeToEventTest::MaxCombo
-            | TimeToEventTest::Cox => None,
+            | TimeToEventTest::Cox
+            | TimeToEventTest::Rmst { .. }
+            | TimeToEventTest::Milestone { .. } => None,
         };
         if let Some(null_hazard) = one_sample {
             return self.one_sample_at(i, patients, cut_month, scratch, *null_hazard);
@@ -41,7 +43,9 @@ impl Plan<'_> {
             | TimeToEventTest::FlemingHarrington { .. }
             | TimeToEventTest::MaxCombo
             | TimeToEventTest::Cox
-            | TimeToEventTest::OneSampleLogrank { .. } => false,
+            | TimeToEventTest::OneSampleLogrank { .. }
+            | TimeToEventTest::Rmst { .. }
+            | TimeToEventTest::Milestone { .. } => false,
         };
         // Arm code by scenario arm: 1 treatment, 0 control, 2 not in this comparison.
         let mut code = [2u8; 256];
@@ -71,6 +75,18 @@ impl Plan<'_> {
         let events = scratch.table.events[0] + scratch.table.events[1];
         let (z, p, fit) = match test {
             TimeToEventTest::MaxCombo => self.maxcombo_at(i, scratch, estimate),
+            TimeToEventTest::Rmst { tau } => {
+                // Not estimable (an arm without patients, or followed for less than τ): z 0,
+                // which never rejects.
+                let last = last_times(patients, outcomes, &code, cut_month);
+                let z = crate::stats::km::rmst_difference(&scratch.table.rows, last, *tau).map_or(0.0, |d| d.z());
+                (z, normal::upper_tail(z), estimate.then(|| cox::fit(&scratch.table, Ties::Efron)))
+            }
+            TimeToEventTest::Milestone { month } => {
+                let last = last_times(patients, outcomes, &code, cut_month);
+                let z = crate::stats::km::survival_difference(&scratch.table.rows, last, *month).map_or(0.0, |d| d.z());
+                (z, normal::upper_tail(z), estimate.then(|| cox::fit(&scratch.table, Ties::Efron)))
+            }
             TimeToEventTest::Cox => {
                 let c = cox::fit(&scratch.table, Ties::Efron);
                 // Against the margin: (ln θ0 − β̂)/se (the plain Wald z at θ0 = 1).
@@ -90,7 +106,9 @@ impl Plan<'_> {
                     | TimeToEventTest::StratifiedLogrank
                     | TimeToEventTest::MaxCombo
                     | TimeToEventTest::Cox
-                    | TimeToEventTest::OneSampleLogrank { .. } => Weights::LOGRANK,
+                    | TimeToEventTest::OneSampleLogrank { .. }
+                    | TimeToEventTest::Rmst { .. }
+                    | TimeToEventTest::Milestone { .. } => Weights::LOGRANK,
                 };
                 let l = if theta0 != 1.0 {
                     logrank::margin_test(&scratch.table, theta0)
@@ -248,4 +266,19 @@ impl Plan<'_> {
             }
         }
     }
+}
+
+/// Each compared arm's last observed time at the cut (event, competing event or censoring;
+/// −∞ without patients): where its Kaplan–Meier curve ends.
+fn last_times(patients: &[Patient], outcomes: &[(f64, u8)], code: &[u8; 256], cut_month: f64) -> [f64; 2] {
+    let mut last = [f64::NEG_INFINITY; 2];
+    for (p, &o) in patients.iter().zip(outcomes) {
+        let a = code[p.arm as usize];
+        if let (true, t, _) = cut::observe_at(p, o, cut_month)
+            && a < 2
+        {
+            last[a as usize] = last[a as usize].max(t);
+        }
+    }
+    last
 }

@@ -155,17 +155,31 @@ pub struct TteAssumptions {
     pub control_hazard: Option<f64>,
 }
 
+/// The assumptions of Schoenfeld's and Freedman's formulas, for an endpoint whose test is of
+/// the hazard ratio: none for a one-sample test, nor for the RMST or milestone differences
+/// (their power is the simulation's).
 pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> {
-    let e = &s.endpoints()[endpoint];
-    let events = match &e.kind {
-        EndpointKind::TimeToEvent { events, test, .. } => match test {
+    match &s.endpoints()[endpoint].kind {
+        EndpointKind::TimeToEvent { test, .. } => match test {
             TimeToEventTest::Logrank
             | TimeToEventTest::StratifiedLogrank
             | TimeToEventTest::FlemingHarrington { .. }
             | TimeToEventTest::MaxCombo
-            | TimeToEventTest::Cox => events,
-            TimeToEventTest::OneSampleLogrank { .. } => return None,
+            | TimeToEventTest::Cox => hazard_assumptions(s, endpoint),
+            TimeToEventTest::OneSampleLogrank { .. }
+            | TimeToEventTest::Rmst { .. }
+            | TimeToEventTest::Milestone { .. } => None,
         },
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => None,
+    }
+}
+
+/// The constant hazard ratio (and allocation, and control hazard) of a two-arm time-to-event
+/// endpoint, whatever its test, where the scenario gives one.
+fn hazard_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> {
+    let e = &s.endpoints()[endpoint];
+    let events = match &e.kind {
+        EndpointKind::TimeToEvent { events, .. } => events,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
     };
     let (t, c) = (e.treatment, e.control?);
@@ -220,8 +234,10 @@ pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
             TimeToEventTest::Logrank
             | TimeToEventTest::StratifiedLogrank
             | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::Rmst { .. }
+            | TimeToEventTest::Milestone { .. }
             | TimeToEventTest::MaxCombo
-            | TimeToEventTest::Cox => tte_assumptions(s, i).map(|a| a.hazard_ratio),
+            | TimeToEventTest::Cox => hazard_assumptions(s, i).map(|a| a.hazard_ratio),
         },
         EndpointKind::Binary { response, test, .. } => match test {
             BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {

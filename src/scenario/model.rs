@@ -214,6 +214,17 @@ pub enum TimeToEventTest {
     OneSampleLogrank {
         null_hazard: f64,
     },
+    /// The difference in restricted mean survival time up to `tau` months (treatment −
+    /// control) over its standard error: each arm's area under its Kaplan–Meier curve, with
+    /// the variance R's `print(survfit(…), rmean = τ)` gives.
+    Rmst {
+        tau: f64,
+    },
+    /// The difference in Kaplan–Meier survival at `month` (treatment − control) over its
+    /// standard error from each arm's Greenwood variance (R's `summary(survfit(…), times =)`).
+    Milestone {
+        month: f64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

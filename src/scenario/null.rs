@@ -89,7 +89,9 @@ fn single_arm_nulls(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -
                     | TimeToEventTest::StratifiedLogrank
                     | TimeToEventTest::FlemingHarrington { .. }
                     | TimeToEventTest::MaxCombo
-                    | TimeToEventTest::Cox => continue,
+                    | TimeToEventTest::Cox
+                    | TimeToEventTest::Rmst { .. }
+                    | TimeToEventTest::Milestone { .. } => continue,
                 };
                 // The null is an exponential hazard: possible when the endpoint is one
                 // exponential cause without cure or frailty in every cohort.

@@ -313,6 +313,14 @@ fn time_to_event_into(
             t.insert("gamma", value(*gamma));
             t.insert("test", value(test.name()))
         }
+        TimeToEventTest::Rmst { tau } => {
+            t.insert("tau", value(*tau));
+            t.insert("test", value(test.name()))
+        }
+        TimeToEventTest::Milestone { month } => {
+            t.insert("month", value(*month));
+            t.insert("test", value(test.name()))
+        }
         TimeToEventTest::OneSampleLogrank { null_hazard } => {
             t.insert(
                 "null_hazard_per_month",

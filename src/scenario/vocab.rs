@@ -187,11 +187,19 @@ impl EndpointKindName {
 }
 
 impl TimeToEventTest {
-    pub const NAMES: [&'static str; 6] =
-        ["logrank", "stratified_logrank", "fleming_harrington", "maxcombo", "cox", "one_sample_logrank"];
+    pub const NAMES: [&'static str; 8] = [
+        "logrank",
+        "stratified_logrank",
+        "fleming_harrington",
+        "maxcombo",
+        "cox",
+        "one_sample_logrank",
+        "rmst",
+        "milestone",
+    ];
     /// The keys each test reads, in the order of `NAMES`.
-    pub const KEYS: [&'static [&'static str]; 6] =
-        [&[], &[], &["rho", "gamma"], &[], &[], &["null_median_months", "null_hazard_per_month"]];
+    pub const KEYS: [&'static [&'static str]; 8] =
+        [&[], &[], &["rho", "gamma"], &[], &[], &["null_median_months", "null_hazard_per_month"], &["tau"], &["month"]];
 
     pub fn name(&self) -> &'static str {
         self.kind().name()
@@ -206,6 +214,8 @@ impl TimeToEventTest {
             TimeToEventTest::MaxCombo => TimeToEventTestName::MaxCombo,
             TimeToEventTest::Cox => TimeToEventTestName::Cox,
             TimeToEventTest::OneSampleLogrank { .. } => TimeToEventTestName::OneSampleLogrank,
+            TimeToEventTest::Rmst { .. } => TimeToEventTestName::Rmst,
+            TimeToEventTest::Milestone { .. } => TimeToEventTestName::Milestone,
         }
     }
 }
@@ -221,6 +231,8 @@ pub enum TimeToEventTestName {
     MaxCombo,
     Cox,
     OneSampleLogrank,
+    Rmst,
+    Milestone,
 }
 
 impl TimeToEventTestName {
@@ -232,6 +244,8 @@ impl TimeToEventTestName {
         TimeToEventTestName::MaxCombo,
         TimeToEventTestName::Cox,
         TimeToEventTestName::OneSampleLogrank,
+        TimeToEventTestName::Rmst,
+        TimeToEventTestName::Milestone,
     ];
 
     pub fn name(self) -> &'static str {
@@ -242,6 +256,8 @@ impl TimeToEventTestName {
             TimeToEventTestName::MaxCombo => TimeToEventTest::NAMES[3],
             TimeToEventTestName::Cox => TimeToEventTest::NAMES[4],
             TimeToEventTestName::OneSampleLogrank => TimeToEventTest::NAMES[5],
+            TimeToEventTestName::Rmst => TimeToEventTest::NAMES[6],
+            TimeToEventTestName::Milestone => TimeToEventTest::NAMES[7],
         }
     }
 

@@ -190,6 +190,44 @@ impl KmCurve {
     }
 }
 
+/// A difference between the arms (arm 1 − arm 0) with its standard error: the RMST or the
+/// survival at a milestone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    pub estimate: f64,
+    pub std_err: f64,
+}
+
+impl Difference {
+    /// The Wald z of the difference against 0 (positive: arm 1 lives longer).
+    pub fn z(&self) -> f64 {
+        self.estimate / self.std_err
+    }
+}
+
+/// The difference in restricted mean survival time to `tau` (arm 1 − arm 0) from a pooled risk
+/// table and each arm's last observed time (event or censoring; −∞ for an arm without
+/// patients), with the standard error of the independent arms' areas (`KmCurve::rmst`). None
+/// where an arm is followed for less than `tau` (survRM2 refuses such a τ: the curve beyond
+/// the last time is not observed), or where the variance is 0.
+pub fn rmst_difference(rows: &[Row], last: [f64; 2], tau: f64) -> Option<Difference> {
+    let arm =
+        |a: usize| -> Option<Rmst> { (last[a] >= tau).then(|| KmCurve::from_rows(rows, Some(a), last[a]).rmst(tau)) };
+    let (c, t) = (arm(0)?, arm(1)?);
+    let se = (c.std_err * c.std_err + t.std_err * t.std_err).sqrt();
+    (se > 0.0 && se.is_finite()).then_some(Difference { estimate: t.estimate - c.estimate, std_err: se })
+}
+
+/// The difference in Kaplan–Meier survival at `month` (arm 1 − arm 0) from a pooled risk
+/// table and each arm's last observed time, with the standard error from each arm's Greenwood
+/// variance (`KmCurve::at`). None where an arm is not followed to `month` or the variance is 0.
+pub fn survival_difference(rows: &[Row], last: [f64; 2], month: f64) -> Option<Difference> {
+    let arm = |a: usize| KmCurve::from_rows(rows, Some(a), last[a]).at(month);
+    let (c, t) = (arm(0)?, arm(1)?);
+    let se = (c.std_err * c.std_err + t.std_err * t.std_err).sqrt();
+    (se > 0.0 && se.is_finite()).then_some(Difference { estimate: t.survival - c.survival, std_err: se })
+}
+
 /// R survival's `findq`: the quantile p of a step CDF `y` (values after each jump time `x`),
 /// taking the midpoint of a flat lying exactly at p (within √ε).
 fn findq(x: &[f64], y: &[f64], p: f64, xmax: f64) -> Option<f64> {

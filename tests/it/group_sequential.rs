@@ -239,3 +239,74 @@ fn the_pictures_say_what_the_design_is_and_span_their_data() {
     // Axis labels large enough to read when the SVG is embedded at its size (they were ~9 px).
     assert!(ticks.iter().all(|(size, _)| *size >= 12.5), "{ticks:?}");
 }
+
+/// `test = "rmst"` and `test = "milestone"`: each trial's z is the difference of the arms'
+/// restricted mean survival times (or Kaplan–Meier survivals at the month) over its standard
+/// error, from the very estimates `analyze` prints on the exported trial — which agree with R
+/// `survival` (`print(survfit, rmean = τ)`, `summary(survfit, times = t)`, in
+/// `reference_survival.rs`) to 1e-6.
+#[test]
+fn rmst_and_milestone_tests_are_the_differences_analyze_and_r_compute() {
+    for (test, key, value, field) in [("rmst", "tau", "30", "rmst30"), ("milestone", "month", "24", "km")] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = crate::helpers::peritrial()
+            .args(["sample", TWO_ARM, "--trials", "4", "--force", "--out"])
+            .arg(dir.path())
+            .args([
+                "--set",
+                &format!("endpoints.efs.test=\"{test}\""),
+                "--set",
+                &format!("endpoints.efs.{key}={value}"),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let trials = std::fs::read_to_string(dir.path().join("trials.csv")).unwrap();
+        let mut lines = trials.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let zcol = header.iter().position(|h| *h == "efs_z").unwrap();
+        for (k, line) in lines.enumerate() {
+            let z: f64 = line.split(',').nth(zcol).unwrap().parse().unwrap();
+            let o = crate::helpers::peritrial()
+                .args(["analyze", "--format", "json"])
+                .arg(dir.path().join("patients.csv"))
+                .args(["--trial", &(k + 1).to_string(), "--time", "efs_time", "--status", "efs_status"])
+                .args(["--treatment", "rmhtnf", "--control", "control", "--tau", "30", "--milestones", "24"])
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+            let arm = |a: &str| -> (f64, f64) {
+                let x = &v["arms"][a];
+                match field {
+                    "km" => (x["km"][0]["survival"].as_f64().unwrap(), x["km"][0]["std_err"].as_f64().unwrap()),
+                    _ => (x[field].as_f64().unwrap(), x[&format!("{field}_se")].as_f64().unwrap()),
+                }
+            };
+            let ((c, sc), (t, st)) = (arm("0"), arm("1"));
+            let expected = (t - c) / (sc * sc + st * st).sqrt();
+            assert!((z - expected).abs() < 1e-9, "{test}, trial {}: engine z {z}, analyze's {expected}", k + 1);
+            assert!(z.abs() > 0.5, "{test}, trial {}: a difference under a hazard ratio of 0.7", k + 1);
+        }
+    }
+}
+
+/// Under the null the RMST and milestone tests hold their level (4,000 trials: within the
+/// exact 99.9% binomial interval of 0.025), and neither can be monitored at looks.
+#[test]
+fn rmst_and_milestone_tests_hold_their_level_and_refuse_looks() {
+    for (test, key, value) in [("rmst", "tau", "36"), ("milestone", "month", "24")] {
+        let t = format!("endpoints.efs.test=\"{test}\"");
+        let k = format!("endpoints.efs.{key}={value}");
+        let v = run_json(&[TWO_ARM, "--replicates", "4000", "--null", "--set", &t, "--set", &k]);
+        let rate = v["null"]["endpoints"]["efs"]["type_one_error"].as_f64().unwrap();
+        // 0.025 ± 3.29 × sqrt(0.025 × 0.975 / 4000) = [0.0169, 0.0331].
+        assert!((0.0169..=0.0331).contains(&rate), "{test}: type I error {rate}");
+        let o = crate::helpers::peritrial()
+            .args(["validate", TWO_ARM, "--set", &t, "--set", &k, "--set", "analysis.looks=[0.5, 1.0]"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("test it at the final analysis only"));
+    }
+}

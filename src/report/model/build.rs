@@ -53,6 +53,8 @@ fn estimate_name(kind: &EndpointKind) -> &'static str {
             TimeToEventTest::Logrank
             | TimeToEventTest::StratifiedLogrank
             | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::Rmst { .. }
+            | TimeToEventTest::Milestone { .. }
             | TimeToEventTest::MaxCombo
             | TimeToEventTest::Cox => "hazard_ratio",
         },

@@ -26,7 +26,9 @@ pub(super) fn estimand_note(s: &Scenario, i: usize) -> Option<String> {
         | TimeToEventTest::FlemingHarrington { .. }
         | TimeToEventTest::MaxCombo
         | TimeToEventTest::Cox
-        | TimeToEventTest::OneSampleLogrank { .. } => false,
+        | TimeToEventTest::OneSampleLogrank { .. }
+        | TimeToEventTest::Rmst { .. }
+        | TimeToEventTest::Milestone { .. } => false,
     };
     let pooled = s.cohorts().len() > 1 && !stratified;
     let why = match (frailty.is_empty(), pooled) {

@@ -255,6 +255,9 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
                 TimeToEventTest::MaxCombo => Some(
                     "its MaxCombo test has a statistic that is not standard normal under the null and is analysed once",
                 ),
+                TimeToEventTest::Rmst { .. } | TimeToEventTest::Milestone { .. } => Some(
+                    "its RMST or milestone difference has an information that does not grow with the events, so boundaries spent at the events' information fraction would not hold its level; test it at the final analysis only",
+                ),
                 TimeToEventTest::Logrank
                 | TimeToEventTest::StratifiedLogrank
                 | TimeToEventTest::FlemingHarrington { .. }
@@ -457,7 +460,9 @@ fn hazard_ratio_drift(kind: &EndpointKind) -> bool {
             TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox => true,
             TimeToEventTest::FlemingHarrington { .. }
             | TimeToEventTest::MaxCombo
-            | TimeToEventTest::OneSampleLogrank { .. } => false,
+            | TimeToEventTest::OneSampleLogrank { .. }
+            | TimeToEventTest::Rmst { .. }
+            | TimeToEventTest::Milestone { .. } => false,
         },
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
     }
@@ -524,7 +529,9 @@ fn read_reestimation(
                     TimeToEventTest::FlemingHarrington { .. }
                     | TimeToEventTest::MaxCombo
                     | TimeToEventTest::Cox
-                    | TimeToEventTest::OneSampleLogrank { .. } => false,
+                    | TimeToEventTest::OneSampleLogrank { .. }
+                    | TimeToEventTest::Rmst { .. }
+                    | TimeToEventTest::Milestone { .. } => false,
                 }
         }
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,

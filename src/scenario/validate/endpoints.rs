@@ -38,7 +38,9 @@ impl TestName {
                 | TimeToEventTestName::StratifiedLogrank
                 | TimeToEventTestName::FlemingHarrington
                 | TimeToEventTestName::MaxCombo
-                | TimeToEventTestName::Cox => false,
+                | TimeToEventTestName::Cox
+                | TimeToEventTestName::Rmst
+                | TimeToEventTestName::Milestone => false,
             },
             TestName::Binary(b) => match b {
                 BinaryTestName::ExactBinomial | BinaryTestName::SimonTwoStage => true,
@@ -440,6 +442,14 @@ fn read_tte(
             let (rho, gamma) = (param("rho"), param("gamma"));
             Some(TimeToEventTest::FlemingHarrington { rho: rho?, gamma: gamma? })
         }
+        TimeToEventTestName::Rmst => {
+            required_months(r, node, et, &join(path, "tau"), "the restriction time of the rmst test")
+                .map(|tau| TimeToEventTest::Rmst { tau })
+        }
+        TimeToEventTestName::Milestone => {
+            required_months(r, node, et, &join(path, "month"), "the month of the milestone test")
+                .map(|month| TimeToEventTest::Milestone { month })
+        }
         TimeToEventTestName::OneSampleLogrank => {
             match (get(et, "null_median_months"), get(et, "null_hazard_per_month")) {
                 (Some(n), None) => r
@@ -477,7 +487,9 @@ fn read_tte(
                 Some(
                     TimeToEventTest::FlemingHarrington { .. }
                     | TimeToEventTest::MaxCombo
-                    | TimeToEventTest::OneSampleLogrank { .. },
+                    | TimeToEventTest::OneSampleLogrank { .. }
+                    | TimeToEventTest::Rmst { .. }
+                    | TimeToEventTest::Milestone { .. },
                 )
                 | None => false,
             };
@@ -593,4 +605,16 @@ fn read_simon(
         return None;
     }
     Some((n1 as u32, r1 as u32, rr as u32))
+}
+
+/// A required positive number of months at `path` (its last key in `et`): `what` names it.
+fn required_months(r: &mut Reader, node: &Node, et: &[Entry], path: &str, what: &str) -> Option<f64> {
+    let key = path.rsplit('.').next().expect("a dotted path");
+    match get(et, key) {
+        None => {
+            r.error_at(&node.origin, path, format!("missing; expected {what}, in months"));
+            None
+        }
+        Some(n) => r.number(n, path, positive_months),
+    }
 }

@@ -150,6 +150,13 @@ pub(super) fn check_family_at_looks(
         let primary = monitored;
         for &i in &m.endpoints {
             match &eps[i].kind {
+                EndpointKind::TimeToEvent {
+                    test: TimeToEventTest::Rmst { .. } | TimeToEventTest::Milestone { .. },
+                    ..
+                } => {
+                    r.error_on(at, &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses an RMST or milestone test, whose information does not grow with the events: it cannot be tested at interim looks", eps[i].name));
+                    return None;
+                }
                 EndpointKind::TimeToEvent { test: TimeToEventTest::MaxCombo, .. } => {
                     r.error_on(at, &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses the MaxCombo test, whose statistic is not standard normal under the null: it cannot be tested at interim looks", eps[i].name));
                     return None;
