@@ -17,6 +17,7 @@ pub fn complete(report: &mut RunReport, s: &Scenario) {
             c.model_method = Some(crate::design::truth::method());
         }
     }
+    spending(report, s);
     let Some(pe) = s.primary().filter(|&i| match s.endpoints()[i].kind {
         EndpointKind::TimeToEvent { .. } => true,
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
@@ -59,4 +60,28 @@ fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64
             (s.arms()[arm].name.clone(), out)
         })
         .collect()
+}
+
+/// The spending functions of the endpoint monitored at the looks, on 101 information fractions:
+/// alpha at its level (`analysis.spending`), beta of a beta-spending futility bound.
+fn spending(report: &mut RunReport, s: &Scenario) {
+    let Some(pe) = s.monitored() else { return };
+    let e = &s.endpoints()[pe];
+    let Some(r) = report.endpoints.get_mut(pe).filter(|r| r.looks.as_ref().is_some_and(|l| l.len() > 1)) else {
+        return;
+    };
+    let grid = |sp: crate::stats::spending::Spending, level: f64| -> Vec<(f64, f64)> {
+        (0..=100).map(|k| k as f64 / 100.0).map(|t| (t, crate::stats::spending::spent(sp, level, t))).collect()
+    };
+    let a = s.analysis();
+    let beta = match a.futility {
+        Some(crate::scenario::Futility::BetaSpending { spending, beta }) => {
+            Some((format!("beta spent ({}, beta {beta})", spending.name()), grid(spending, beta)))
+        }
+        Some(crate::scenario::Futility::Z(_) | crate::scenario::Futility::ConditionalPower { .. }) | None => None,
+    };
+    r.spending = Some(super::model::SpendingCurves {
+        alpha: (format!("alpha spent ({}, alpha {})", a.spending.name(), e.alpha), grid(a.spending, e.alpha)),
+        beta,
+    });
 }

@@ -16,48 +16,11 @@
 
 pub use super::contour::contour;
 use super::model::{Curves, EndpointReport, ExampleTrial, Histogram, Look, RunReport, SizeReport, SweepReport};
-use plotters::coord::types::RangedCoordf64;
+use super::plot_style::{FONT, PALETTE, SIZE, err, file_part, legend};
 use plotters::prelude::*;
 
 /// A plot: its file name and its SVG text.
 pub type Plot = (String, String);
-
-const SIZE: (u32, u32) = (720, 440);
-const FONT: &str = "sans-serif";
-
-fn err<E: std::fmt::Display>(e: E) -> String {
-    format!("cannot draw the plot: {e}")
-}
-
-/// A file name from an endpoint's name: letters, digits, `-` and `_` kept, the rest `_`.
-fn file_part(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
-}
-
-/// Colours of series, in order (colour-blind safe: Okabe–Ito).
-const PALETTE: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(0, 0, 0),
-];
-
-/// A chart of real x and y on an SVG backend.
-type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-/// The series' legend, boxed, at `position`.
-fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, position: SeriesLabelPosition) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(position)
-        .draw()
-        .map_err(err)
-}
 
 fn histogram(title: &str, x_desc: &str, h: &Histogram, marks: &[(f64, &str)]) -> Result<String, String> {
     let mut svg = String::new();
@@ -225,6 +188,12 @@ pub fn run(report: &RunReport) -> Result<Vec<Plot>, String> {
             out.push((format!("examples-{}.svg", file_part(&e.name)), examples(e, &report.examples)?));
         }
         if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
+            if let Some(curves) = &e.spending {
+                out.push((
+                    format!("spending-{}.svg", file_part(&e.name)),
+                    super::plot_spending::spending(&e.name, curves, looks)?,
+                ));
+            }
             out.push((
                 format!("boundaries-z-{}.svg", file_part(&e.name)),
                 boundaries(&e.name, looks, report.replicates, false)?,

@@ -198,6 +198,10 @@ fn the_pictures_say_what_the_design_is_and_span_their_data() {
         .arg(p("binding")));
     let svg = std::fs::read_to_string(p("binding").join("boundaries-z-efs.svg")).unwrap();
     assert!(svg.contains("futility (binding)") && !svg.contains("non-binding"));
+    // The spending functions: alpha with the looks marked, beta of the beta-spending bound.
+    let spending = std::fs::read_to_string(p("binding").join("spending-efs.svg")).unwrap();
+    assert!(spending.contains("alpha spent (obrien_fleming, alpha 0.025)"), "{spending}");
+    assert!(spending.contains("beta spent (obrien_fleming, beta 0.2)"));
     ok(crate::helpers::peritrial()
         .args(["run", TWO_ARM, "--replicates", "200", "--quiet", "--plots"])
         .arg(p("nonbinding"))

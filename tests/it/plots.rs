@@ -59,7 +59,8 @@ fn run_plots_hold_the_reports_distributions_and_boundaries() {
             "estimate-distant_rfs.svg",
             "estimate-peritoneal_rfs.svg",
             "estimate-survival.svg",
-            "examples-peritoneal_rfs.svg"
+            "examples-peritoneal_rfs.svg",
+            "spending-peritoneal_rfs.svg",
         ]
     );
     // Each curve: one band and one median line per arm, the model dashed per arm.

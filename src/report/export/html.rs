@@ -139,6 +139,10 @@ fn run_caption(name: &str) -> String {
         "The multiplicity procedure as a graph (Bretz et al. 2009): each endpoint with its initial share of the family's alpha; when an endpoint is rejected its share passes along its arrows in the proportions shown, and the graph is updated.".into()
     } else if let Some(e) = stem.strip_prefix("boundaries-hr-") {
         format!("{e}: the same boundaries on the hazard-ratio scale (at each look's mean events).")
+    } else if let Some(e) = stem.strip_prefix("spending-") {
+        format!(
+            "{e}: the cumulative alpha the efficacy bounds spend by information fraction, each look's planned alpha marked; beside it the cumulative beta of a beta-spending futility bound."
+        )
     } else {
         "The month of the analysis (the look where each trial stopped) across the virtual trials.".into()
     }

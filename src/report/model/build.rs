@@ -164,6 +164,7 @@ fn endpoint_report(
         cohorts: (Some(i) == primary && !summary.cohorts.is_empty()).then(|| cohort_results(s, i, summary)),
         curves: curves(s, i, summary),
         looks: (Some(i) == primary).then(|| looks(s, i, summary, planning)),
+        spending: None,
     }
 }
 

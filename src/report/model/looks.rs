@@ -107,3 +107,12 @@ impl Look {
         Some(self.harm_stops? as f64 / replicates.max(1) as f64)
     }
 }
+
+/// A design's spending functions on a grid of information fractions, for pictures only: the
+/// cumulative alpha the efficacy bound spends, and the cumulative beta of a beta-spending
+/// futility bound; each with its name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SpendingCurves {
+    pub alpha: (String, Vec<(f64, f64)>),
+    pub beta: Option<(String, Vec<(f64, f64)>)>,
+}

@@ -19,7 +19,7 @@ mod tools;
 
 pub use basics::{Named, Quantiles};
 pub use execution::utc_date;
-pub use looks::{ConditionalPower, Look};
+pub use looks::{ConditionalPower, Look, SpendingCurves};
 pub use null::{NullReport, NullTest};
 pub use prose::{design, warnings};
 pub use tools::{SimonReport, VerifyCheck, VerifyReport};
@@ -281,6 +281,9 @@ pub struct EndpointReport {
     /// The primary endpoint of a design with looks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub looks: Option<Vec<Look>>,
+    /// A design with looks: its spending functions, for pictures only (`pictures.rs`).
+    #[serde(skip)]
+    pub spending: Option<looks::SpendingCurves>,
 }
 
 impl EndpointReport {

@@ -1,0 +1,41 @@
+//! What every plot shares: its size, font, colours, the legend's box, the file names.
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::prelude::*;
+
+pub const SIZE: (u32, u32) = (720, 440);
+pub const FONT: &str = "sans-serif";
+
+pub fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("cannot draw the plot: {e}")
+}
+
+/// A file name from an endpoint's name: letters, digits, `-` and `_` kept, the rest `_`.
+pub fn file_part(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+/// Colours of series, in order (colour-blind safe: Okabe–Ito).
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
+
+/// A chart of real x and y on an SVG backend.
+pub type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The series' legend, boxed, at `position`.
+pub fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, position: SeriesLabelPosition) -> Result<(), String> {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(position)
+        .draw()
+        .map_err(err)
+}
