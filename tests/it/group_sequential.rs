@@ -314,3 +314,39 @@ fn rmst_and_milestone_tests_hold_their_level_and_refuse_looks() {
         assert!(String::from_utf8_lossy(&o.stderr).contains("test it at the final analysis only"));
     }
 }
+
+/// A two-dimensional sweep's HTML report gives the effect × size table per endpoint (the
+/// long table scrolls within its box instead of overflowing the page): each cell the JSON's
+/// power, the cells reaching the target in bold.
+#[test]
+fn a_two_dimensional_sweep_has_its_effect_by_size_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, html) = (dir.path().join("s.json"), dir.path().join("s.html"));
+    let o = crate::helpers::peritrial()
+        .args(["sweep", TWO_ARM, "--replicates", "100", "--quiet", "--format", "json", "--target-power", "0.8"])
+        .args(["--vary", "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=0.6,0.8"])
+        .args(["--vary", "enrollment.sample_size=400,600,800", "--out"])
+        .arg(&json)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let html = std::fs::read_to_string(&html).unwrap();
+    let table = html.split("efs: power by").nth(1).expect("the pivot table").split("</table>").next().unwrap();
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 2, "one row per hazard ratio");
+    let points = v["points"].as_array().unwrap();
+    let mut bold = 0;
+    for (k, p) in points.iter().enumerate() {
+        let power = p["report"]["endpoints"]["efs"]["power"].as_f64().unwrap();
+        let cells: Vec<&str> = rows[k / 3].split("<td>").skip(1).collect();
+        let cell = cells[k % 3];
+        assert!(cell.contains(&format!("{power:.3}")), "point {k}: {cell} vs {power}");
+        assert_eq!(cell.starts_with("<b>"), power >= 0.8, "point {k}: {cell}");
+        bold += (power >= 0.8) as usize;
+    }
+    assert_eq!(table.matches("<b>").count(), bold);
+    assert!(html.contains("class=\"wide\""));
+}

@@ -42,6 +42,7 @@ th { background: #f2f2f2; }
 td.l, th.l { text-align: left; }
 .ok { color: #006d2c; } .off { color: #b30000; font-weight: bold; }
 .warn { background: #fff4e5; border-left: 4px solid #e69f00; padding: 0.5rem 0.8rem; }
+.wide { overflow-x: auto; }
 figure { margin: 1rem 0; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 0.85rem; color: #444; }
@@ -515,6 +516,68 @@ impl Exporter<RunReport> for Html {
     }
 }
 
+/// A two-dimensional sweep's power as one table per endpoint: the first path's values down,
+/// the second's across (the effect × size table a designer reads), each cell the power with
+/// the cells that reach `--target-power` in bold. Empty for a one-dimensional sweep.
+fn pivot(r: &SweepReport, paths: &[&str]) -> String {
+    let [p1, p2] = paths else { return String::new() };
+    let mut rows: Vec<&str> = Vec::new();
+    let mut cols: Vec<&str> = Vec::new();
+    for p in &r.points {
+        if let [(_, a), (_, b)] = p.set.0.as_slice() {
+            if !rows.contains(&a.as_str()) {
+                rows.push(a);
+            }
+            if !cols.contains(&b.as_str()) {
+                cols.push(b);
+            }
+        }
+    }
+    let names: Vec<&str> = r.points.first().map_or(Vec::new(), |p| {
+        p.report.endpoints.iter().filter(|e| e.power.is_some()).map(|e| e.name.as_str()).collect()
+    });
+    let mut s = String::new();
+    for name in names {
+        s.push_str(&format!(
+            "<h3>{}: power by {} (rows) and {} (columns)</h3>\n<div class=\"wide\">\n<table>\n<tr><th class=\"l\">{} \\ {}</th>",
+            esc(name),
+            esc(p1),
+            esc(p2),
+            esc(p1),
+            esc(p2)
+        ));
+        for c in &cols {
+            s.push_str(&format!("<th>{}</th>", esc(c)));
+        }
+        s.push_str("</tr>\n");
+        for row in &rows {
+            s.push_str(&format!("<tr><th class=\"l\">{}</th>", esc(row)));
+            for col in &cols {
+                let power = r
+                    .points
+                    .iter()
+                    .find(|p| matches!(p.set.0.as_slice(), [(_, a), (_, b)] if a == row && b == col))
+                    .and_then(|p| p.report.endpoint(name))
+                    .and_then(|e| e.power);
+                let cell = f(power, 3);
+                match (power, r.target_power) {
+                    (Some(x), Some(t)) if x >= t => s.push_str(&format!("<td><b>{cell}</b></td>")),
+                    _ => s.push_str(&format!("<td>{cell}</td>")),
+                }
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</table>\n</div>\n");
+    }
+    if r.target_power.is_some() {
+        s.push_str(&format!(
+            "<p>In bold: the cells whose power reaches the target, {}.</p>\n",
+            r.target_power.map_or(String::new(), |t| t.to_string())
+        ));
+    }
+    s
+}
+
 impl Exporter<SweepReport> for Html {
     fn export(&self, r: &SweepReport) -> String {
         let paths = r.paths();
@@ -531,7 +594,9 @@ impl Exporter<SweepReport> for Html {
             }
             b.push_str("</ul>\n</section>\n");
         }
-        b.push_str("<section id=\"grid\">\n<h2>Power over the grid</h2>\n<table>\n<tr>");
+        b.push_str("<section id=\"grid\">\n<h2>Power over the grid</h2>\n");
+        b.push_str(&pivot(r, &paths));
+        b.push_str("<div class=\"wide\">\n<table>\n<tr>");
         for p in &paths {
             b.push_str(&format!("<th class=\"l\">{}</th>", esc(p)));
         }
@@ -559,7 +624,7 @@ impl Exporter<SweepReport> for Html {
                 ));
             }
         }
-        b.push_str("</table>\n</section>\n<section id=\"plots\">\n<h2>Plots</h2>\n");
+        b.push_str("</table>\n</div>\n</section>\n<section id=\"plots\">\n<h2>Plots</h2>\n");
         b.push_str(&figures(plot::sweep(r, r.target_power), |n| {
             if n.starts_with("heatmap") {
                 "Power over the grid.".into()
