@@ -108,6 +108,41 @@ fn boundaries(name: &str, looks: &[Look], replicates: u64, hazard_ratio: bool) -
             .draw()
             .map_err(err)?;
         let eff: Vec<(f64, f64)> = looks.iter().filter_map(|l| Some((l.information, value(l)?))).collect();
+        // The regions, shaded under the lines: stopping for efficacy beyond the efficacy bound
+        // (above it on the z scale, below it on the hazard-ratio scale), for futility beyond the
+        // futility bound, and going on between them.
+        let fut_points: Vec<(f64, f64)> = looks.iter().filter_map(|l| Some((l.information, futility(l)?))).collect();
+        let (top, bottom) = (hi + pad, lo - pad);
+        let (beyond_eff, beyond_fut) = if hazard_ratio { (bottom, top) } else { (top, bottom) };
+        let region = |line: &[(f64, f64)], edge: f64| -> Vec<(f64, f64)> {
+            let (Some(first), Some(last)) = (line.first(), line.last()) else { return Vec::new() };
+            std::iter::once((first.0, edge))
+                .chain(line.iter().copied())
+                .chain(std::iter::once((last.0, edge)))
+                .collect()
+        };
+        if eff.len() > 1 {
+            chart
+                .draw_series([Polygon::new(region(&eff, beyond_eff), PALETTE[0].mix(0.10).filled())])
+                .map_err(err)?
+                .label("stop for efficacy")
+                .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], PALETTE[0].mix(0.10).filled()));
+        }
+        if fut_points.len() > 1 {
+            chart
+                .draw_series([Polygon::new(region(&fut_points, beyond_fut), PALETTE[1].mix(0.10).filled())])
+                .map_err(err)?
+                .label("stop for futility")
+                .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], PALETTE[1].mix(0.10).filled()));
+            // Going on: between the bounds, over the looks that have both.
+            let both: Vec<(f64, f64, f64)> =
+                looks.iter().filter_map(|l| Some((l.information, value(l)?, futility(l)?))).collect();
+            let between: Vec<(f64, f64)> =
+                both.iter().map(|&(x, e, _)| (x, e)).chain(both.iter().rev().map(|&(x, _, f)| (x, f))).collect();
+            if both.len() > 1 {
+                chart.draw_series([Polygon::new(between, RGBColor(120, 120, 120).mix(0.08).filled())]).map_err(err)?;
+            }
+        }
         chart
             .draw_series(LineSeries::new(eff.clone(), PALETTE[0].stroke_width(2)))
             .map_err(err)?
