@@ -27,14 +27,18 @@ pub fn complete(report: &mut RunReport, s: &Scenario) {
     for ex in &mut report.examples {
         let (trial, cut) = crate::engine::sample_trial(s, ex.replicate);
         ex.cut_month = Some(cut);
-        ex.steps = steps(s, pe, &trial.patients, cut);
+        (ex.steps, ex.at_risk) = steps(s, pe, &trial.patients, cut).into_iter().unzip();
     }
 }
 
+/// An arm's steps and its numbers at risk.
+type ArmSteps = ((String, Vec<(f64, f64)>), Vec<(f64, u32)>);
+
 /// Each arm's Kaplan–Meier (or cumulative incidence) steps of endpoint `i` in one trial at
 /// its analysis month `cut`: (month, value) at 0, at each event and at the arm's last
-/// observation; treatment first.
-fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64) -> Vec<(String, Vec<(f64, f64)>)> {
+/// observation; and its patients at risk (observed to at least the month) every 12 months up
+/// to its last observation; treatment first.
+fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64) -> Vec<ArmSteps> {
     let e = &s.endpoints()[i];
     let competing = match &e.kind {
         EndpointKind::TimeToEvent { competing, .. } => competing,
@@ -57,7 +61,12 @@ fn steps(s: &Scenario, i: usize, patients: &[crate::simulate::Patient], cut: f64
             let last = obs.last().map_or(0.0, |o| o.0);
             let end = out.last().map_or(1.0, |p| p.1);
             out.push((last, end));
-            (s.arms()[arm].name.clone(), out)
+            let at_risk = (0..)
+                .map(|k| 12.0 * k as f64)
+                .take_while(|&m| m <= last)
+                .map(|m| (m, obs.iter().filter(|o| o.0 >= m).count() as u32))
+                .collect();
+            ((s.arms()[arm].name.clone(), out), at_risk)
         })
         .collect()
 }

@@ -420,16 +420,32 @@ fn examples(e: &EndpointReport, trials: &[ExampleTrial]) -> Result<String, Strin
                 .margin(8)
                 .x_label_area_size(36)
                 .y_label_area_size(44)
-                .build_cartesian_2d(0.0..x_max * 1.02, 0.0..1.0)
+                // A band under 0 for the numbers at risk, one row per arm.
+                .build_cartesian_2d(0.0..x_max * 1.02, -0.09 * t.at_risk.len() as f64 - 0.03..1.0)
                 .map_err(err)?;
             chart
                 .configure_mesh()
                 .label_style((FONT, 16))
                 .axis_desc_style((FONT, 17))
-                .x_desc("months from entry")
+                .y_label_formatter(&|y: &f64| if *y < -1e-9 { String::new() } else { format!("{y:.1}") })
+                .x_desc("months from entry (numbers at risk below)")
                 .y_desc(if incidence { "cumulative incidence" } else { "survival" })
                 .draw()
                 .map_err(err)?;
+            chart
+                .draw_series(LineSeries::new([(0.0, 0.0), (x_max * 1.02, 0.0)], BLACK.stroke_width(1)))
+                .map_err(err)?;
+            for (k, rows) in t.at_risk.iter().enumerate() {
+                let colour = PALETTE[k % PALETTE.len()];
+                let y = -0.06 - 0.09 * k as f64;
+                chart
+                    .draw_series(
+                        rows.iter().map(|&(m, n)| {
+                            Text::new(n.to_string(), (m, y), ("sans-serif", 12).into_font().color(&colour))
+                        }),
+                    )
+                    .map_err(err)?;
+            }
             for (k, (arm, steps)) in t.steps.iter().enumerate() {
                 let colour = PALETTE[k % PALETTE.len()];
                 let mut path = Vec::with_capacity(2 * steps.len());
@@ -445,9 +461,10 @@ fn examples(e: &EndpointReport, trials: &[ExampleTrial]) -> Result<String, Strin
                     .label(arm.clone())
                     .legend(move |(x, y)| PathElement::new([(x, y), (x + 16, y)], colour.stroke_width(2)));
             }
+            // Away from the curves and the numbers at risk under them.
             legend(
                 &mut chart,
-                if incidence { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::LowerLeft },
+                if incidence { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::UpperRight },
             )?;
         }
         root.present().map_err(err)?;

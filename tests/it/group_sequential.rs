@@ -198,6 +198,12 @@ fn the_pictures_say_what_the_design_is_and_span_their_data() {
         .arg(p("binding")));
     let svg = std::fs::read_to_string(p("binding").join("boundaries-z-efs.svg")).unwrap();
     assert!(svg.contains("futility (binding)") && !svg.contains("non-binding"));
+    // The example trials carry their numbers at risk under the curves: at month 0 every
+    // patient of each arm (300 a side, enrolment complete by the analysis).
+    let examples = std::fs::read_to_string(p("binding").join("examples-efs.svg")).unwrap();
+    assert!(examples.contains("numbers at risk below"));
+    let words: Vec<&str> = examples.split("</text>").filter_map(|t| t.rsplit('>').next()).map(str::trim).collect();
+    assert!(words.iter().filter(|w| **w == "300").count() >= 2, "{words:?}");
     // The spending functions: alpha with the looks marked, beta of the beta-spending bound.
     let spending = std::fs::read_to_string(p("binding").join("spending-efs.svg")).unwrap();
     assert!(spending.contains("alpha spent (obrien_fleming, alpha 0.025)"), "{spending}");

@@ -400,7 +400,13 @@ fn examples(summary: &Summary) -> Vec<ExampleTrial> {
         .iter()
         .zip(EXAMPLE_KINDS)
         .filter_map(|(r, kind)| {
-            r.map(|replicate| ExampleTrial { kind: kind.into(), replicate, steps: Vec::new(), cut_month: None })
+            r.map(|replicate| ExampleTrial {
+                kind: kind.into(),
+                replicate,
+                steps: Vec::new(),
+                at_risk: Vec::new(),
+                cut_month: None,
+            })
         })
         .collect()
 }

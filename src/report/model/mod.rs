@@ -520,6 +520,10 @@ pub struct ExampleTrial {
     /// (month, value) at the trial's analysis.
     #[serde(skip)]
     pub steps: Vec<(String, Vec<(f64, f64)>)>,
+    /// For pictures only: per arm (as `steps`), the patients at risk every 12 months from 0 to
+    /// the arm's last observation (the numbers under a Kaplan–Meier plot).
+    #[serde(skip)]
+    pub at_risk: Vec<Vec<(f64, u32)>>,
     #[serde(skip)]
     pub cut_month: Option<f64>,
 }
