@@ -10,6 +10,7 @@ pub mod model;
 pub mod output;
 pub mod pictures;
 pub mod plot;
+pub mod plot_examples;
 pub mod plot_spending;
 pub mod plot_style;
 pub mod replicates;
