@@ -225,7 +225,7 @@ fn milestone_table(e: &EndpointReport) -> String {
 /// Under the null beside the alternative: the expected events, patients and duration, and
 /// where the trials stop at each look (rpact's ASN under H0).
 fn null_characteristics(n: &crate::report::model::NullReport, r: &RunReport) -> String {
-    let h1_events = r.endpoints.iter().find(|e| e.looks.is_some()).and_then(|e| e.events).map(|d| d.mean);
+    let h1_events = r.expected_events();
     let mut s = String::from(
         "<table>\n<tr><th class=\"l\">expected at the analysis where each trial stops</th><th>under H0</th><th>under H1</th></tr>\n",
     );
@@ -521,18 +521,28 @@ impl Exporter<RunReport> for Html {
 /// the cells that reach `--target-power` in bold. Empty for a one-dimensional sweep.
 fn pivot(r: &SweepReport, paths: &[&str]) -> String {
     let [p1, p2] = paths else { return String::new() };
-    let mut rows: Vec<&str> = Vec::new();
-    let mut cols: Vec<&str> = Vec::new();
+    // Each path's values in the grid's order, each once.
+    let (mut rows, mut cols): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    let (mut seen_rows, mut seen_cols) = (std::collections::HashSet::new(), std::collections::HashSet::new());
     for p in &r.points {
         if let [(_, a), (_, b)] = p.set.0.as_slice() {
-            if !rows.contains(&a.as_str()) {
+            if seen_rows.insert(a.as_str()) {
                 rows.push(a);
             }
-            if !cols.contains(&b.as_str()) {
+            if seen_cols.insert(b.as_str()) {
                 cols.push(b);
             }
         }
     }
+    // Each cell's point, found once (a grid may have 100,000 points).
+    let cell: std::collections::HashMap<(&str, &str), &crate::report::model::RunReport> = r
+        .points
+        .iter()
+        .filter_map(|p| match p.set.0.as_slice() {
+            [(_, a), (_, b)] => Some(((a.as_str(), b.as_str()), &p.report)),
+            _ => None,
+        })
+        .collect();
     let names: Vec<&str> = r.points.first().map_or(Vec::new(), |p| {
         p.report.endpoints.iter().filter(|e| e.power.is_some()).map(|e| e.name.as_str()).collect()
     });
@@ -553,12 +563,7 @@ fn pivot(r: &SweepReport, paths: &[&str]) -> String {
         for row in &rows {
             s.push_str(&format!("<tr><th class=\"l\">{}</th>", esc(row)));
             for col in &cols {
-                let power = r
-                    .points
-                    .iter()
-                    .find(|p| matches!(p.set.0.as_slice(), [(_, a), (_, b)] if a == row && b == col))
-                    .and_then(|p| p.report.endpoint(name))
-                    .and_then(|e| e.power);
+                let power = cell.get(&(*row, *col)).and_then(|p| p.endpoint(name)).and_then(|e| e.power);
                 let cell = f(power, 3);
                 match (power, r.target_power) {
                     (Some(x), Some(t)) if x >= t => s.push_str(&format!("<td><b>{cell}</b></td>")),

@@ -292,7 +292,7 @@ fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
 /// Writes the operating characteristics under the null beside the alternative's: where the
 /// trials stop at each look and what they use (rpact's ASN under H0).
 fn null_looks(out: &mut String, n: &NullReport, report: &RunReport) {
-    let h1_events = report.endpoints.iter().find(|e| e.looks.is_some()).and_then(|e| e.events).map(|d| d.mean);
+    let h1_events = report.expected_events();
     out.push_str(&format!(
         "  {:<22}under H0 {:>8}   under H1 {:>8}\n  {:<22}         {:>8}            {:>8}\n  {:<22}         {:>8}            {:>8}\n",
         "expected events",

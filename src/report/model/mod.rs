@@ -476,6 +476,12 @@ impl RunReport {
     pub fn endpoint(&self, name: &str) -> Option<&EndpointReport> {
         self.endpoints.iter().find(|e| e.name == name)
     }
+
+    /// The primary endpoint's (the one with looks) mean events where each trial stops: what
+    /// the null's `expected_events` stands beside.
+    pub fn expected_events(&self) -> Option<f64> {
+        self.endpoints.iter().find(|e| e.looks.is_some()).and_then(|e| e.events).map(|d| d.mean)
+    }
 }
 
 /// Simon's two-stage design across trials: the probability of early termination (PET, at

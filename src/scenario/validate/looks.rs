@@ -41,14 +41,7 @@ fn read_table_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<(L
             }
         }
         let counts = read_look_events(r, e, cut)?;
-        let gap = match get(t, "min_gap_months") {
-            None => Some(0.0),
-            Some(g) => r.number(g, "analysis.looks.min_gap_months", self::months),
-        };
-        let during = match get(t, "during_enrolment") {
-            None => Some(false),
-            Some(b) => r.boolean(b, "analysis.looks.during_enrolment"),
-        };
+        let (gap, during) = gap_and_during(r, t);
         return Some((Looks::Events(counts), gap?, during?));
     }
     let months = match get(t, "months") {
@@ -59,14 +52,7 @@ fn read_table_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<(L
         None => None,
         Some(f) => Some(read_fractions(r, f, "analysis.looks.fractions")?),
     };
-    let gap = match get(t, "min_gap_months") {
-        None => Some(0.0),
-        Some(g) => r.number(g, "analysis.looks.min_gap_months", self::months),
-    };
-    let during = match get(t, "during_enrolment") {
-        None => Some(false),
-        Some(b) => r.boolean(b, "analysis.looks.during_enrolment"),
-    };
+    let (gap, during) = gap_and_during(r, t);
     let trigger = match get(t, "trigger") {
         None => Some(true),
         Some(n) if months.is_some() && fractions.is_some() => {
@@ -147,6 +133,19 @@ fn read_look_events(r: &mut Reader, n: &Node, cut: Option<&Cut>) -> Option<Vec<u
         return None;
     }
     Some(counts)
+}
+
+/// `min_gap_months` (default 0) and `during_enrolment` (default false) of the table form.
+fn gap_and_during(r: &mut Reader, t: &[Entry]) -> (Option<f64>, Option<bool>) {
+    let gap = match get(t, "min_gap_months") {
+        None => Some(0.0),
+        Some(g) => r.number(g, "analysis.looks.min_gap_months", self::months),
+    };
+    let during = match get(t, "during_enrolment") {
+        None => Some(false),
+        Some(b) => r.boolean(b, "analysis.looks.during_enrolment"),
+    };
+    (gap, during)
 }
 
 /// Information fractions: increasing strictly in (0, 1], ending at 1, at most 10.
