@@ -302,7 +302,8 @@ fn rmst_and_milestone_tests_are_the_differences_analyze_and_r_compute() {
 }
 
 /// Under the null the RMST and milestone tests hold their level (4,000 trials: within the
-/// exact 99.9% binomial interval of 0.025), and neither can be monitored at looks.
+/// exact 99.9% binomial interval of 0.025), neither can be monitored at looks, and a τ or
+/// month at or beyond a calendar cut is refused.
 #[test]
 fn rmst_and_milestone_tests_hold_their_level_and_refuse_looks() {
     for (test, key, value) in [("rmst", "tau", "36"), ("milestone", "month", "24")] {
@@ -318,6 +319,13 @@ fn rmst_and_milestone_tests_hold_their_level_and_refuse_looks() {
             .unwrap();
         assert_eq!(o.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&o.stderr).contains("test it at the final analysis only"));
+        // A τ or month no patient reaches before a calendar cut: refused, not a power of 0.
+        let o = crate::helpers::peritrial()
+            .args(["validate", TWO_ARM, "--set", &t, "--set", &k, "--set", "analysis.cut={ month = 20 }"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("at or beyond the calendar cut at month 20"));
     }
 }
 

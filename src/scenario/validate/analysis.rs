@@ -102,6 +102,7 @@ pub(super) fn read_analysis(
         monitored,
     };
     check_monitored_test(r, s)?;
+    check_restriction_times(r, s)?;
     check_beta_spending(r, s)?;
     multiplicity::check_simon(r, node, t, &multiplicity, endpoints)?;
     multiplicity::check_family_at_looks(r, node, t, &looks, &multiplicity, endpoints, monitored)?;
@@ -242,6 +243,32 @@ fn read_binding(r: &mut Reader, t: &[Entry], futility: Option<Option<Futility>>)
             Some(x)
         }),
     }
+}
+
+/// An RMST test's τ or a milestone test's month at or beyond a calendar cut can never be
+/// estimated (no patient is followed that long): every trial would fail to reject, silently.
+fn check_restriction_times(r: &mut Reader, s: Settings<'_>) -> Option<()> {
+    let (Some(Cut::Month(cut)), Some(eps)) = (s.cut, s.endpoints) else { return Some(()) };
+    for e in eps {
+        let horizon = match &e.kind {
+            EndpointKind::TimeToEvent { test, .. } => match test {
+                TimeToEventTest::Rmst { tau } => Some(("tau", *tau)),
+                TimeToEventTest::Milestone { month } => Some(("month", *month)),
+                TimeToEventTest::Logrank
+                | TimeToEventTest::StratifiedLogrank
+                | TimeToEventTest::FlemingHarrington { .. }
+                | TimeToEventTest::MaxCombo
+                | TimeToEventTest::Cox
+                | TimeToEventTest::OneSampleLogrank { .. } => None,
+            },
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => None,
+        };
+        if let Some((key, m)) = horizon.filter(|(_, m)| *m >= *cut) {
+            r.error_at(&s.node.origin, &format!("endpoints.{}.{key}", e.name), format!("{m} months is at or beyond the calendar cut at month {cut}: no patient is followed that long, so the test could never be computed"));
+            return None;
+        }
+    }
+    Some(())
 }
 
 /// Interim looks need a monitored endpoint whose statistic is standard normal under the null.
