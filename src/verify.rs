@@ -35,6 +35,7 @@ const RPACT_RATES_REFS: &str = include_str!("../tests/reference/rpact_rates_refs
 const MAXCOMBO_REFS: &str = include_str!("../tests/reference/maxcombo_refs.json");
 const HARM_BOUNDS_REFS: &str = include_str!("../tests/reference/harm_bounds_refs.json");
 const BINARY_REFS: &str = include_str!("../tests/reference/binary_refs.json");
+const RPACT_STOPPING_REFS: &str = include_str!("../tests/reference/rpact_stopping_refs.json");
 const PROP_TEST_REFS: &str = include_str!("../tests/reference/prop_test_refs.json");
 /// (name, scenario, golden report at 2,000 trials without `timing`).
 const GOLDEN: &[(&str, &str, &str)] = &[
@@ -149,6 +150,7 @@ pub fn run() -> Verification {
         rpact_two_sided(),
         harm_bounds(),
         conditional_power(),
+        rpact_stopping(),
         farrington_manning(),
         golden(),
         calibration(),
@@ -516,6 +518,50 @@ pub fn conditional_power() -> Check {
             let to = k + 1 + j;
             let got = spending::conditional_power(z, k, &bounds[..=to], &info[..=to], effect);
             c.close(&format!("stage {stage}, z {z}, by look {}", to + 1), Some(got), Some(want), 1e-6, 0.0);
+        }
+    }
+    c
+}
+
+/// Inference when a group-sequential trial stops: the stage-wise p-value, the median-unbiased
+/// hazard ratio and its 95% interval, and the repeated 95% intervals at each look.
+pub fn rpact_stopping() -> Check {
+    use crate::stats::stopping::{Stopped, infer, repeated_interval};
+    let mut c = Check::new(
+        "inference at stopping: stage-wise p-value, median-unbiased hazard ratio, its interval, repeated intervals (48 trials, 4 designs)",
+        "rpact 3.3.4 getAnalysisResults (tests/reference/make_rpact_stopping_refs.R)",
+        "absolute 1e-6",
+    );
+    let refs: Value = serde_json::from_str(RPACT_STOPPING_REFS).expect("bundled references are JSON");
+    for case in refs["cases"].as_array().into_iter().flatten() {
+        let (Some(bounds), Some(events), Some(r), Some(z)) = (
+            numbers(&case["critical_values"]),
+            numbers(&case["events"]),
+            case["allocation_ratio"].as_f64(),
+            numbers(&case["z"]),
+        ) else {
+            continue;
+        };
+        let futility = numbers(&case["futility_bounds"]);
+        let k = z.len();
+        let info: Vec<f64> = events.iter().map(|d| d * r / ((1.0 + r) * (1.0 + r))).collect();
+        let s = Stopped { z: &z, info: &info, efficacy: &bounds[..k - 1], futility: futility.as_deref() };
+        let got = infer(spending::R, &s, 0.025);
+        let what = |x: &str| format!("stage {k} of {}, z {:.3}, r {r}: {x}", bounds.len(), z[k - 1]);
+        let hr = |theta: f64| (-theta).exp();
+        c.close(&what("p"), Some(got.p), case["p"].as_f64(), 1e-6, 0.0);
+        c.close(&what("median unbiased"), Some(hr(got.median_unbiased)), case["median_unbiased"].as_f64(), 1e-6, 0.0);
+        c.close(&what("lower"), Some(hr(got.upper)), case["lower"].as_f64(), 1e-6, 0.0);
+        c.close(&what("upper"), Some(hr(got.lower)), case["upper"].as_f64(), 1e-6, 0.0);
+        // rpact narrows a repeated interval by the binding futility bounds; peritrial does not.
+        if futility.is_none() {
+            let (lo, hi) =
+                (numbers(&case["rci_lower"]).unwrap_or_default(), numbers(&case["rci_upper"]).unwrap_or_default());
+            for j in 0..k.min(lo.len()).min(hi.len()) {
+                let (a, b) = repeated_interval(z[j], info[j], bounds[j]);
+                c.close(&what(&format!("repeated interval at look {}", j + 1)), Some(hr(b)), Some(lo[j]), 1e-6, 0.0);
+                c.close(&what(&format!("repeated interval at look {}", j + 1)), Some(hr(a)), Some(hi[j]), 1e-6, 0.0);
+            }
         }
     }
     c

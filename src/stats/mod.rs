@@ -17,6 +17,7 @@ pub mod maxcombo;
 pub mod normal;
 pub mod simon;
 pub mod spending;
+pub mod stopping;
 pub mod trial;
 
 /// One patient's observation for a time-to-event analysis.

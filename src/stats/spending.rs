@@ -233,7 +233,13 @@ pub fn rejection_probability(efficacy: &[f64], t: &[f64], theta: f64, futility: 
 }
 
 /// [`rejection_probability`] on a grid of resolution `res`.
-fn rejection_probability_at(res: usize, efficacy: &[f64], t: &[f64], theta: f64, futility: Option<&[f64]>) -> f64 {
+pub(crate) fn rejection_probability_at(
+    res: usize,
+    efficacy: &[f64],
+    t: &[f64],
+    theta: f64,
+    futility: Option<&[f64]>,
+) -> f64 {
     let mut prev: Option<Stage> = None;
     let (mut t_prev, mut power) = (0.0, 0.0);
     for (k, &tk) in t.iter().enumerate() {

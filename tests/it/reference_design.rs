@@ -290,6 +290,21 @@ fn conditional_power_agrees_with_rpact() {
     eprintln!("largest difference from rpact: {:.2e} over {} values", c.largest_deviation, c.compared);
 }
 
+/// Inference at stopping (issue 27 item 3) against rpact's `getAnalysisResults`: the final
+/// p-value by stage-wise ordering, the median-unbiased hazard ratio and its final confidence
+/// interval, and the repeated confidence intervals, for 48 trials (O'Brien–Fleming 3 looks,
+/// Pocock 2, Kim–DeMets 4, O'Brien–Fleming 3 with a binding futility rule; every stopping look;
+/// 1:1 and 2:1). Script: `tests/reference/make_rpact_stopping_refs.R`.
+#[test]
+fn inference_at_stopping_agrees_with_rpact() {
+    let refs: Value = serde_json::from_str(include_str!("../reference/rpact_stopping_refs.json")).unwrap();
+    assert_eq!(refs["cases"].as_array().unwrap().len(), 48);
+    // The check `peritrial verify` runs on a user's machine.
+    let c = peritrial::verify::rpact_stopping();
+    assert!(c.passed() && c.compared >= 48 * 4 + 60, "{} compared: {:#?}", c.compared, c.failures);
+    eprintln!("largest difference from rpact: {:.2e} over {} values", c.largest_deviation, c.compared);
+}
+
 /// Binding futility: efficacy boundaries computed knowing that trials below a futility bound
 /// stop (rpact's `bindingFutility = TRUE`), with fixed z bounds and with beta spending (whose
 /// futility bounds change with it), against `getDesignGroupSequential` (27 designs: 2–4 looks,
