@@ -546,7 +546,7 @@ pub fn rpact_stopping() -> Check {
         let k = z.len();
         let info: Vec<f64> = events.iter().map(|d| d * r / ((1.0 + r) * (1.0 + r))).collect();
         let s = Stopped { z: &z, info: &info, efficacy: &bounds[..k - 1], futility: futility.as_deref() };
-        let got = infer(spending::R, &s, 0.025);
+        let got = infer(&s, 0.025);
         let what = |x: &str| format!("stage {k} of {}, z {:.3}, r {r}: {x}", bounds.len(), z[k - 1]);
         let hr = |theta: f64| (-theta).exp();
         c.close(&what("p"), Some(got.p), case["p"].as_f64(), 1e-6, 0.0);

@@ -94,6 +94,79 @@ impl Plan<'_> {
         (stop, futility, rejected)
     }
 
+    /// The monitored endpoint's inference when the trial stops at look `stop` (`stats::stopping`):
+    /// from the z, events and bounds `record` holds at the looks up to it, the stage-wise
+    /// p-value, the median-unbiased hazard ratio and its 1 − 2α interval (α the endpoint's),
+    /// whether they cover the true hazard ratio, and the repeated intervals at each look. Only
+    /// the looks with new events count (as the boundaries'); a binding futility rule's bounds
+    /// and the harm bounds bound the continuation region. A stop for non-binding futility or
+    /// harm before the last look has no inference (rpact's convention): its fields stay NaN.
+    pub(super) fn inference_at_stopping(&self, pe: usize, stop: usize, stopped_low: bool, record: &mut [f64]) {
+        let Some(at) = self.layout.inference else { return };
+        let s = self.scenario;
+        let n = self.layout.n_looks;
+        let ep = &s.endpoints()[pe];
+        let theta0 = ep.null_hazard_ratio();
+        let per_event = crate::design::sequential::information_per_event(s, pe);
+        let hr = |theta: f64| theta0 * (-theta).exp();
+        let truth = self.truth[pe].filter(|t| t.is_finite() && *t > 0.0);
+        let lb = self.layout.looks;
+        let get = |record: &[f64], k: usize, f: usize| record[lb + look::COUNT * k + f];
+        let binding = s.analysis().binding_futility;
+        let (mut z, mut info, mut efficacy, mut floor) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let events: Vec<f64> = (0..=stop).map(|k| get(record, k, look::EVENTS)).collect();
+        let (keep, _, _) = information(&events, 1.0);
+        let mut rci_covers = truth.map(|_| true);
+        for &k in &keep {
+            let i = events[k] * per_event;
+            let (zk, c) = (get(record, k, look::Z), get(record, k, look::BOUNDARY));
+            let (lo, hi) = stopping::repeated_interval(zk, i, c);
+            let b = at + inference::COUNT + inference::LOOK_COUNT * k;
+            if c.is_finite() {
+                record[b + inference::RCI_LOWER] = hr(hi);
+                record[b + inference::RCI_UPPER] = hr(lo);
+                if let (Some(t), Some(covers)) = (truth, rci_covers.as_mut()) {
+                    *covers &= hr(hi) <= t && t <= hr(lo);
+                }
+            }
+            z.push(zk);
+            info.push(i);
+            efficacy.push(c);
+            let harm = if s.analysis().harm.is_some() { get(record, k, look::HARM) } else { f64::NEG_INFINITY };
+            let futility = if binding { get(record, k, look::FUTILITY) } else { f64::NEG_INFINITY };
+            floor.push(harm.max(futility));
+        }
+        if let Some(c) = rci_covers {
+            record[at + inference::RCI_COVERS] = c as u8 as f64;
+        }
+        let early_low_stop = stopped_low && stop + 1 < n && (!binding || self.harm_stop(stop, record));
+        if keep.is_empty() || early_low_stop {
+            return;
+        }
+        let k = keep.len();
+        let any_floor = floor[..k - 1].iter().any(|f| f.is_finite());
+        let st = stopping::Stopped {
+            z: &z,
+            info: &info,
+            efficacy: &efficacy[..k - 1],
+            futility: any_floor.then_some(&floor[..k - 1]),
+        };
+        let r = stopping::infer(&st, ep.alpha);
+        record[at + inference::P] = r.p;
+        record[at + inference::MEDIAN_UNBIASED] = hr(r.median_unbiased);
+        record[at + inference::LOWER] = hr(r.upper);
+        record[at + inference::UPPER] = hr(r.lower);
+        if let Some(t) = truth {
+            record[at + inference::COVERS] = (hr(r.upper) <= t && t <= hr(r.lower)) as u8 as f64;
+        }
+    }
+
+    /// Whether the trial stopped at look `stop` for harm (its z at or below the harm bound).
+    fn harm_stop(&self, stop: usize, record: &[f64]) -> bool {
+        let b = self.layout.looks + look::COUNT * stop;
+        self.scenario.analysis().harm.is_some() && record[b + look::Z] <= record[b + look::HARM]
+    }
+
     /// Calendar months of the looks, whether each look's target was reached, and whether the
     /// final cut's was. A look whose target is not reached by the final cut (or, for an
     /// event-driven cut, by the last observation) is at the final cut, with no test of its own;

@@ -9,7 +9,7 @@ mod record;
 mod responses;
 mod tte;
 
-pub use record::{Layout, Stop, curve_grid, field, global, look, stopped};
+pub use record::{Layout, Stop, curve_grid, field, global, inference, look, stopped};
 
 use crate::cut::{self, TteSpec};
 use crate::design::sequential::{
@@ -21,8 +21,8 @@ use crate::simulate::{Marks, Patient, Trial};
 use crate::stats::cox::{self, Ties};
 use crate::stats::km::{self, KmCurve};
 use crate::stats::logrank::{self, OneSample, Weights};
-use crate::stats::spending;
 use crate::stats::{Obs, RiskTable, binary, cif, maxcombo, normal};
+use crate::stats::{spending, stopping};
 
 /// A patient's response as a binary endpoint counts it at the cut: None if not yet due (entered
 /// less than the assessment month before the cut). A patient who died before the assessment is
@@ -113,6 +113,10 @@ impl<'a> Plan<'a> {
             at += s.cohorts().len();
         }
         let monitored = s.monitored();
+        let inference = monitored.filter(|&pe| n_looks > 1 && infers_at_stopping(s, pe)).map(|_| at);
+        if inference.is_some() {
+            at += inference::COUNT + inference::LOOK_COUNT * n_looks;
+        }
         let tte: Vec<Option<TteSpec>> = s.endpoints().iter().map(|e| TteSpec::new(s, &e.kind)).collect();
         let months_of = match s.analysis().cut {
             Cut::Events { endpoint, .. } => Some(endpoint),
@@ -165,6 +169,7 @@ impl<'a> Plan<'a> {
                 cohorts,
                 n_cohorts: s.cohorts().len(),
                 conditional_power: s.analysis().conditional_power.is_some() && monitored.is_some(),
+                inference,
             },
             truth: (0..s.endpoints().len()).map(|i| crate::design::analytic::true_estimate(s, i)).collect(),
             tte,
@@ -173,6 +178,24 @@ impl<'a> Plan<'a> {
             planning,
         }
     }
+}
+
+/// Whether endpoint `e`, monitored at looks, has inference at stopping on the hazard-ratio
+/// scale: its test's z is a log-rank (or Cox) statistic, whose information is events ×
+/// r/(1 + r)², and no re-estimation combines stages.
+fn infers_at_stopping(s: &Scenario, e: EndpointId) -> bool {
+    let hazard_ratio_scale = match &s.endpoints()[e].kind {
+        EndpointKind::TimeToEvent { test, .. } => match test {
+            TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox => true,
+            TimeToEventTest::OneSampleLogrank { .. }
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::Rmst { .. }
+            | TimeToEventTest::Milestone { .. } => false,
+        },
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+    };
+    hazard_ratio_scale && s.analysis().reestimation.is_none()
 }
 
 /// The last observed time of each arm (0 = control side, 1 = treatment side) among the
@@ -354,6 +377,7 @@ impl Plan<'_> {
             self.monitor(monitored, &looks, patients, scratch, record);
         if let Some(pe) = monitored {
             self.conditional_powers(pe, stop, scratch, record);
+            self.inference_at_stopping(pe, stop, futility || harmed, record);
         }
         let cut_month = analysis_month.unwrap_or(looks[stop]);
         if monitored.is_none() {

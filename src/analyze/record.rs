@@ -44,6 +44,10 @@ pub struct Layout {
     pub n_cohorts: usize,
     /// The looks carry the monitored endpoint's conditional power (`report_conditional_power`).
     pub conditional_power: bool,
+    /// With looks and a monitored endpoint tested on the hazard-ratio scale (log-rank,
+    /// stratified log-rank, Cox; no re-estimation): the start of its inference at stopping
+    /// ([`inference`]'s fields, then [`inference::LOOK_COUNT`] per look).
+    pub inference: Option<usize>,
 }
 
 /// Months 0, step, 2·step, … ≤ `horizon`, with the smallest round step that gives at most
@@ -143,6 +147,30 @@ pub mod look {
         /// (the conditional power averaged over the drift's posterior, flat prior).
         CP_PREDICTIVE,
     }
+}
+
+/// The monitored endpoint's inference when the trial stops (`stats::stopping`), on the
+/// hazard-ratio scale: NaN where there is none (a stop for non-binding futility or harm before
+/// the last look, as rpact's).
+pub mod inference {
+    offsets! {
+        /// The one-sided p-value by stage-wise ordering.
+        P,
+        /// The median-unbiased estimate of the hazard ratio.
+        MEDIAN_UNBIASED,
+        /// Its two-sided 1 − 2α interval (α the endpoint's one-sided level).
+        LOWER,
+        UPPER,
+        /// 1 when that interval holds the scenario's true hazard ratio, 0 when not, NaN without.
+        COVERS,
+        /// 1 when every repeated interval up to the stopping look holds it, 0 when not.
+        RCI_COVERS,
+    }
+    /// Per look (after the fields above): the repeated 1 − 2α interval of the hazard ratio
+    /// (NaN after the stopping look).
+    pub const RCI_LOWER: usize = 0;
+    pub const RCI_UPPER: usize = 1;
+    pub const LOOK_COUNT: usize = 2;
 }
 
 /// Why a trial stopped where it did.

@@ -4,7 +4,7 @@
 //! and why, its cut month and patients, and each look's statistic, boundary, events, month and
 //! patients. Rows are the records the summary folds, written as they are folded.
 
-use crate::analyze::{Layout, Stop, field, global, look, stopped};
+use crate::analyze::{Layout, Stop, field, global, inference, look, stopped};
 use crate::scenario::{EndpointKind, Scenario};
 
 /// What a column shows of a trial's record.
@@ -136,6 +136,41 @@ pub const LOOK_COLUMNS: [Column; 7] = [
     column("reached", Cell::Flag(look::REACHED), "logical", "", "the look's target was reached", "true, false"),
 ];
 
+/// The monitored endpoint's inference at stopping ([`Layout::inference`]), named `stopping_name`.
+pub const STOPPING_COLUMNS: [Column; 4] = [
+    column("p", Cell::Number(inference::P), "number", "", "the one-sided p-value by stage-wise ordering", ""),
+    column(
+        "hazard_ratio",
+        Cell::Number(inference::MEDIAN_UNBIASED),
+        "number",
+        "",
+        "the median-unbiased hazard ratio by stage-wise ordering (empty: a stop for non-binding futility or harm at an interim)",
+        "",
+    ),
+    column(
+        "lower",
+        Cell::Number(inference::LOWER),
+        "number",
+        "",
+        "its two-sided 1 - 2 alpha interval, lower limit",
+        "",
+    ),
+    column("upper", Cell::Number(inference::UPPER), "number", "", "its upper limit", ""),
+];
+
+/// Each look's repeated interval ([`Layout::inference`]), named `lookK_name`.
+pub const REPEATED_COLUMNS: [Column; 2] = [
+    column(
+        "rci_lower",
+        Cell::Number(inference::RCI_LOWER),
+        "number",
+        "",
+        "the repeated 1 - 2 alpha interval of the hazard ratio at this look, lower limit (empty after the stop)",
+        "",
+    ),
+    column("rci_upper", Cell::Number(inference::RCI_UPPER), "number", "", "its upper limit", ""),
+];
+
 /// Every column in order, with its full name and, for an endpoint's, the endpoint's index.
 pub fn columns(s: &Scenario, layout: &Layout) -> Vec<(String, Option<usize>, Column)> {
     let mut out: Vec<(String, Option<usize>, Column)> =
@@ -145,6 +180,12 @@ pub fn columns(s: &Scenario, layout: &Layout) -> Vec<(String, Option<usize>, Col
     }
     for k in 1..=layout.n_looks {
         out.extend(LOOK_COLUMNS.iter().map(|c| (format!("look{k}_{}", c.name), None, *c)));
+    }
+    if layout.inference.is_some() {
+        out.extend(STOPPING_COLUMNS.iter().map(|c| (format!("stopping_{}", c.name), None, *c)));
+        for k in 1..=layout.n_looks {
+            out.extend(REPEATED_COLUMNS.iter().map(|c| (format!("look{k}_{}", c.name), None, *c)));
+        }
     }
     out
 }
@@ -205,6 +246,16 @@ fn write_row(w: &mut csv::Writer<Vec<u8>>, s: &Scenario, layout: &Layout, trial:
     for k in 0..layout.n_looks {
         for c in &LOOK_COLUMNS {
             cell(w, c.cell, layout.looks + look::COUNT * k, true);
+        }
+    }
+    if let Some(at) = layout.inference {
+        for c in &STOPPING_COLUMNS {
+            cell(w, c.cell, at, true);
+        }
+        for k in 0..layout.n_looks {
+            for c in &REPEATED_COLUMNS {
+                cell(w, c.cell, at + inference::COUNT + inference::LOOK_COUNT * k, true);
+            }
         }
     }
     w.write_record(None::<&[u8]>).expect("memory");

@@ -7,7 +7,7 @@
 
 use crate::summary::{
     Bins, Bucket, CohortSummary, ConditionalPowerSummary, CurvePoint, EndpointSummary, ExactSum, LookSummary, Sketch,
-    Summary, Values,
+    StoppingSummary, Summary, Values,
 };
 use serde_json::{Map, Value, json};
 
@@ -111,6 +111,17 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
             }
         }
     }
+    match (&s.stopping, &fresh.stopping) {
+        (None, None) => {}
+        (Some(st), Some(_)) => {
+            let with = st.estimates.count() + st.none;
+            if with != r || st.covered > st.intervals || st.rci_covered > st.rci_trials {
+                return Err("the inference at stopping does not count one trial per replicate".into());
+            }
+            too_many("stopping.intervals", st.intervals.max(st.rci_trials))?;
+        }
+        _ => return Err("the inference at stopping does not fit its scenario".into()),
+    }
     if s.cohorts.len() != fresh.cohorts.len() {
         return Err(format!(
             "the state has {} cohorts' estimates; its scenario has {}",
@@ -185,6 +196,19 @@ fn values(v: &Values) -> Value {
 
 /// The summary state as JSON.
 pub fn state(s: &Summary) -> Value {
+    let mut v = state_without_stopping(s);
+    if let Some(st) = &s.stopping {
+        v["stopping"] = json!({
+            "estimates": values(&st.estimates), "p_values": values(&st.p_values),
+            "lower": sum(&st.lower), "upper": sum(&st.upper), "none": st.none,
+            "covered": st.covered, "intervals": st.intervals,
+            "rci_covered": st.rci_covered, "rci_trials": st.rci_trials,
+        });
+    }
+    v
+}
+
+fn state_without_stopping(s: &Summary) -> Value {
     json!({
         "replicates": s.replicates,
         "endpoints": s.endpoints.iter().map(|e| json!({
@@ -372,6 +396,23 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
     s.all_rejected = u(&v["all_rejected"], "all_rejected")?;
     s.any_rejected = u(&v["any_rejected"], "any_rejected")?;
     s.cut_not_reached = u(&v["cut_not_reached"], "cut_not_reached")?;
+    s.stopping = match &v["stopping"] {
+        Value::Null => None,
+        st => {
+            let w = |x: &str| format!("stopping.{x}");
+            Some(StoppingSummary {
+                estimates: read_values(&st["estimates"], &w("estimates"))?,
+                p_values: read_values(&st["p_values"], &w("p_values"))?,
+                lower: read_sum(&st["lower"], &w("lower"))?,
+                upper: read_sum(&st["upper"], &w("upper"))?,
+                none: u(&st["none"], &w("none"))?,
+                covered: u(&st["covered"], &w("covered"))?,
+                intervals: u(&st["intervals"], &w("intervals"))?,
+                rci_covered: u(&st["rci_covered"], &w("rci_covered"))?,
+                rci_trials: u(&st["rci_trials"], &w("rci_trials"))?,
+            })
+        }
+    };
     Ok(s)
 }
 

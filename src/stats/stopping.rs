@@ -11,7 +11,6 @@
 //! interval's limits are the drifts at which that probability is ½, α/2 and 1 − α/2.
 
 use super::normal;
-use super::spending::rejection_probability_at;
 
 /// The looks of a trial up to the one where it stopped.
 #[derive(Debug, Clone, Copy)]
@@ -42,36 +41,161 @@ pub struct Inference {
 }
 
 /// P_θ(an outcome at least as extreme as stopping at the last look of `s` with its z) under
-/// the stage-wise ordering, on a grid of resolution `res`: the probability of crossing an
-/// earlier look's efficacy boundary, plus that of reaching the last look with a z at least the
-/// one observed.
-pub fn ordering_probability(res: usize, s: &Stopped, theta: f64) -> f64 {
+/// the stage-wise ordering: the probability of crossing an earlier look's efficacy boundary,
+/// plus that of reaching the last look with a z at least the one observed.
+pub fn ordering_probability(s: &Stopped, theta: f64) -> f64 {
+    ordering_with(s, &levels_for(s), theta).0.clamp(0.0, 1.0)
+}
+
+/// Half-width, in standard deviations, of the window a normal density is integrated over
+/// (its mass beyond is below 1e-15).
+const WINDOW: f64 = 7.5;
+
+/// Width of the panels of the composite Gauss–Legendre rule.
+const PANEL: f64 = 1.5;
+
+/// The 6-point Gauss–Legendre rule on [−1, 1] (nodes ±, weights).
+const GL: [(f64, f64); 3] = [
+    (0.238_619_186_083_196_9, 0.467_913_934_572_691_05),
+    (0.661_209_386_466_264_5, 0.360_761_573_048_138_6),
+    (0.932_469_514_203_152_1, 0.171_324_492_379_170_35),
+];
+
+/// The continuation region (lower, upper) of look j (0-based) before the last.
+fn region(s: &Stopped, j: usize) -> (f64, f64) {
+    (s.futility.map_or(f64::NEG_INFINITY, |f| f[j]), s.efficacy[j])
+}
+
+/// The quadrature of one look's continuation region: the nodes of the composite 6-point
+/// Gauss–Legendre rule on panels [`PANEL`] wide (in increasing order), each node's weight times
+/// the Brownian bridge there — P_0(the trial continued through every earlier look | Z = x),
+/// which does not depend on the drift.
+struct Level {
+    x: Vec<f64>,
+    wb: Vec<f64>,
+}
+
+/// The quadrature of the continuation regions of every look before the last of `s`, over
+/// z ≥ `floor[j]` (below which no drift of interest puts mass).
+fn levels(s: &Stopped, floor: &[f64]) -> Vec<Level> {
     let k = s.z.len();
-    let last = s.info[k - 1];
-    let t: Vec<f64> = s.info.iter().map(|&i| i / last).collect();
-    let mut bounds: Vec<f64> = s.efficacy[..k - 1].to_vec();
-    bounds.push(s.z[k - 1]);
-    let floor: Option<Vec<f64>> = s.futility.map(|f| {
-        let mut v = f[..k - 1].to_vec();
-        v.push(f64::NEG_INFINITY);
-        v
-    });
-    if k == 1 {
-        return normal::cdf(theta * last.sqrt() - s.z[0]);
+    let mut out: Vec<Level> = Vec::with_capacity(k.saturating_sub(1));
+    for j in 0..k - 1 {
+        let (a, c) = region(s, j);
+        let (lo, hi) = (a.max(floor[j]), c.min(floor[j] + 40.0));
+        let (mut x, mut w) = (Vec::new(), Vec::new());
+        if hi > lo {
+            let panels = ((hi - lo) / PANEL).ceil();
+            let h = (hi - lo) / panels;
+            for p in 0..panels as usize {
+                let mid = lo + (p as f64 + 0.5) * h;
+                for &(node, weight) in GL.iter().rev() {
+                    x.push(mid - 0.5 * h * node);
+                    w.push(0.5 * h * weight);
+                }
+                for &(node, weight) in &GL {
+                    x.push(mid + 0.5 * h * node);
+                    w.push(0.5 * h * weight);
+                }
+            }
+        }
+        let wb = if j == 0 {
+            w
+        } else if j == 1 {
+            // P(Z_1 in its region | Z_2 = x) = Φ((c − ρx)/σ) − Φ((a − ρx)/σ).
+            let rho = (s.info[0] / s.info[1]).sqrt();
+            let sd = (1.0 - rho * rho).sqrt();
+            let (a0, c0) = region(s, 0);
+            x.iter()
+                .zip(&w)
+                .map(|(&xi, &wi)| {
+                    let upper = if c0.is_finite() { normal::cdf((c0 - rho * xi) / sd) } else { 1.0 };
+                    let lower = if a0.is_finite() { normal::cdf((a0 - rho * xi) / sd) } else { 0.0 };
+                    wi * (upper - lower)
+                })
+                .collect()
+        } else {
+            let rho = (s.info[j - 1] / s.info[j]).sqrt();
+            let sd = (1.0 - rho * rho).sqrt();
+            let prev = &out[j - 1];
+            x.iter()
+                .zip(&w)
+                .map(|(&xi, &wi)| {
+                    let centre = xi * rho;
+                    let (from, to) = window(&prev.x, centre - WINDOW * sd, centre + WINDOW * sd);
+                    let bridge: f64 =
+                        (from..to).map(|i| prev.wb[i] * normal::pdf((prev.x[i] - centre) / sd)).sum::<f64>() / sd;
+                    wi * bridge
+                })
+                .collect()
+        };
+        out.push(Level { x, wb });
     }
-    rejection_probability_at(res, &bounds, &t, theta * last.sqrt(), floor.as_deref()).clamp(0.0, 1.0)
+    out
+}
+
+/// The index range of the sorted `x` within [lo, hi].
+fn window(x: &[f64], lo: f64, hi: f64) -> (usize, usize) {
+    (x.partition_point(|&v| v < lo), x.partition_point(|&v| v <= hi))
+}
+
+/// The stage-wise ordering probability of `s` at drift θ and its derivative in θ, with the
+/// quadrature `levels`. Look j ≥ 1 contributes ∫ over the continuation region of look j − 1
+/// of φ(x − θ√I_{j−1}) × bridge × P(Z_j ≥ b_j | Z_{j−1} = x), the increment S_j − S_{j−1}
+/// being N(θΔ_j, Δ_j) (S = Z√I).
+fn ordering_with(s: &Stopped, levels: &[Level], theta: f64) -> (f64, f64) {
+    let k = s.z.len();
+    let bound = |j: usize| if j + 1 < k { s.efficacy[j] } else { s.z[k - 1] };
+    let (mut f, mut d) = (0.0, 0.0);
+    let i0 = s.info[0].sqrt();
+    if bound(0).is_finite() {
+        let x = theta * i0 - bound(0);
+        f += normal::cdf(x);
+        d += i0 * normal::pdf(x);
+    }
+    for j in 1..k {
+        let b = bound(j);
+        if !b.is_finite() {
+            continue;
+        }
+        let (prev, now) = (s.info[j - 1], s.info[j]);
+        let (rp, rn, sd) = (prev.sqrt(), now.sqrt(), (now - prev).sqrt());
+        let m = theta * rp;
+        // Below this x, P(Z_j ≥ b | x) is under Φ(−WINDOW).
+        let reach = (b * rn - theta * sd * sd - WINDOW * sd) / rp;
+        let level = &levels[j - 1];
+        let (from, to) = window(&level.x, (m - WINDOW).max(reach), m + WINDOW);
+        for i in from..to {
+            let x = level.x[i];
+            let g = level.wb[i] * normal::pdf(x - m);
+            let u = (x * rp + theta * sd * sd - b * rn) / sd;
+            let cdf = normal::cdf(u);
+            f += g * cdf;
+            d += g * ((x - m) * rp * cdf + normal::pdf(u) * sd);
+        }
+    }
+    (f, d)
+}
+
+/// The quadrature for drifts within 12 standard errors of the naive estimate at the last look.
+fn levels_for(s: &Stopped) -> Vec<Level> {
+    let k = s.z.len();
+    let root_i = s.info[k - 1].sqrt();
+    let lowest = s.z[k - 1] / root_i - 12.0 / root_i;
+    let floor: Vec<f64> = (0..k.saturating_sub(1)).map(|j| lowest.min(0.0) * s.info[j].sqrt() - WINDOW - 1.0).collect();
+    levels(s, &floor)
 }
 
 /// The p-value, median-unbiased estimate and (1 − 2α)-confidence interval of the drift after
 /// a trial stopped at the last look of `s` (α one-sided each side: 0.025 gives a 95% interval,
 /// as rpact's `getFinalConfidenceInterval` with the design's α). At the first look these are
 /// the fixed-sample values: 1 − Φ(z), z/√I and (z ∓ z_{1−α})/√I.
-pub fn infer(res: usize, s: &Stopped, alpha: f64) -> Inference {
+pub fn infer(s: &Stopped, alpha: f64) -> Inference {
     let k = s.z.len();
     let root_i = s.info[k - 1].sqrt();
     let naive = s.z[k - 1] / root_i;
+    let q = normal::quantile(1.0 - alpha);
     if k == 1 {
-        let q = normal::quantile(1.0 - alpha);
         return Inference {
             p: normal::upper_tail(s.z[0]),
             median_unbiased: naive,
@@ -79,14 +203,13 @@ pub fn infer(res: usize, s: &Stopped, alpha: f64) -> Inference {
             upper: (s.z[0] + q) / root_i,
         };
     }
-    let f = |theta: f64| ordering_probability(res, s, theta);
-    // Every limit lies within 12 standard errors of the naive estimate.
-    let (lo, hi) = (naive - 12.0 / root_i, naive + 12.0 / root_i);
+    let levels = levels_for(s);
+    let median_unbiased = solve(s, &levels, 0.5, naive);
     Inference {
-        p: f(0.0),
-        median_unbiased: solve(&f, 0.5, lo, hi),
-        lower: solve(&f, alpha, lo, hi),
-        upper: solve(&f, 1.0 - alpha, lo, hi),
+        p: ordering_with(s, &levels, 0.0).0.clamp(0.0, 1.0),
+        median_unbiased,
+        lower: solve(s, &levels, alpha, median_unbiased - q / root_i),
+        upper: solve(s, &levels, 1.0 - alpha, median_unbiased + q / root_i),
     }
 }
 
@@ -101,65 +224,40 @@ pub fn repeated_interval(z: f64, info: f64, c: f64) -> (f64, f64) {
     ((z - c) / info.sqrt(), (z + c) / info.sqrt())
 }
 
-/// The θ in [lo, hi] at which the increasing `f` equals `target` (Brent's method, to 1e-12 in
-/// θ); the nearer end when `target` is outside f's range there.
-fn solve(f: &impl Fn(f64) -> f64, target: f64, lo: f64, hi: f64) -> f64 {
-    let g = |x: f64| f(x) - target;
-    let (mut a, mut b) = (lo, hi);
-    let (mut fa, mut fb) = (g(a), g(b));
-    if fa >= 0.0 {
-        return a;
-    }
-    if fb <= 0.0 {
-        return b;
-    }
-    let (mut c, mut fc) = (a, fa);
-    let (mut d, mut e) = (b - a, b - a);
+/// The drift at which the stage-wise ordering probability of `s` (increasing in θ) equals
+/// `target`: Newton's method from `guess`, kept inside the bracket the iterates have found
+/// (bisection when a step leaves it), to 1e-11 in θ.
+fn solve(s: &Stopped, levels: &[Level], target: f64, guess: f64) -> f64 {
+    let step = 1.0 / s.info[s.z.len() - 1].sqrt();
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    let mut x = guess;
     for _ in 0..200 {
-        if (fb > 0.0) == (fc > 0.0) {
-            (c, fc) = (a, fa);
-            d = b - a;
-            e = d;
+        let (f, d) = ordering_with(s, levels, x);
+        let g = f - target;
+        if g == 0.0 {
+            return x;
         }
-        if fc.abs() < fb.abs() {
-            (a, b, c) = (b, c, b);
-            (fa, fb, fc) = (fb, fc, fb);
-        }
-        let tol = 2.0 * f64::EPSILON * b.abs() + 0.5e-12;
-        let m = 0.5 * (c - b);
-        if m.abs() <= tol || fb == 0.0 {
-            return b;
-        }
-        if e.abs() >= tol && fa.abs() > fb.abs() {
-            // Inverse quadratic interpolation (or the secant with two points).
-            let s = fb / fa;
-            let (mut p, mut q) = if a == c {
-                (2.0 * m * s, 1.0 - s)
-            } else {
-                let (qa, r) = (fa / fc, fb / fc);
-                (s * (2.0 * m * qa * (qa - r) - (b - a) * (r - 1.0)), (qa - 1.0) * (r - 1.0) * (s - 1.0))
-            };
-            if p > 0.0 {
-                q = -q;
-            } else {
-                p = -p;
-            }
-            if 2.0 * p < (3.0 * m * q - (tol * q).abs()).min((e * q).abs()) {
-                e = d;
-                d = p / q;
-            } else {
-                d = m;
-                e = m;
-            }
+        if g < 0.0 {
+            lo = x;
         } else {
-            d = m;
-            e = m;
+            hi = x;
         }
-        (a, fa) = (b, fb);
-        b += if d.abs() > tol { d } else { tol.copysign(m) };
-        fb = g(b);
+        let newton = x - g / d;
+        let next = if d > 0.0 && newton > lo && newton < hi {
+            newton
+        } else if lo.is_finite() && hi.is_finite() {
+            0.5 * (lo + hi)
+        } else if g < 0.0 {
+            x + step
+        } else {
+            x - step
+        };
+        if (next - x).abs() < 1e-11 * x.abs().max(1.0) || hi - lo < 1e-11 * x.abs().max(1.0) {
+            return next;
+        }
+        x = next;
     }
-    b
+    x
 }
 
 #[cfg(test)]
@@ -171,7 +269,7 @@ mod tests {
     #[test]
     fn a_stop_at_the_first_look_is_the_fixed_sample_analysis() {
         let s = Stopped { z: &[3.2], info: &[25.0], efficacy: &[], futility: None };
-        let r = infer(32, &s, 0.025);
+        let r = infer(&s, 0.025);
         assert!((r.p - normal::upper_tail(3.2)).abs() < 1e-15);
         assert!((r.median_unbiased - 0.64).abs() < 1e-15);
         assert!((r.lower - (3.2 - 1.959963984540054) / 5.0).abs() < 1e-9);
@@ -185,10 +283,10 @@ mod tests {
         let c = spending::boundaries(Spending::OBrienFleming, 0.025, &t);
         let info = [100.0 / 4.0, 200.0 / 4.0, 300.0 / 4.0];
         let s = Stopped { z: &[0.5, 1.0, c[2]], info: &info, efficacy: &c[..2], futility: None };
-        assert!((infer(32, &s, 0.025).p - 0.025).abs() < 1e-7);
+        assert!((infer(&s, 0.025).p - 0.025).abs() < 1e-7);
         let s2 = Stopped { z: &[0.5, c[1]], info: &info[..2], efficacy: &c[..1], futility: None };
         let spent = spending::spent(Spending::OBrienFleming, 0.025, 2.0 / 3.0);
-        assert!((infer(32, &s2, 0.025).p - spent).abs() < 1e-7);
+        assert!((infer(&s2, 0.025).p - spent).abs() < 1e-7);
     }
 
     /// The median-unbiased estimate after an interim stop is pulled from the naive estimate
@@ -201,10 +299,85 @@ mod tests {
         let info = [25.0, 50.0];
         let z = [1.5, c[1] + 0.3];
         let s = Stopped { z: &z, info: &info, efficacy: &c[..1], futility: None };
-        let r = infer(32, &s, 0.025);
+        let r = infer(&s, 0.025);
         let naive = z[1] / 50f64.sqrt();
         assert!(r.median_unbiased < naive && r.median_unbiased > 0.0, "{r:?} against {naive}");
         assert!(r.lower < r.median_unbiased && r.median_unbiased < r.upper);
-        assert!((ordering_probability(32, &s, r.median_unbiased) - 0.5).abs() < 1e-10);
+        assert!((ordering_probability(&s, r.median_unbiased) - 0.5).abs() < 1e-10);
+    }
+}
+
+#[cfg(test)]
+mod against_the_grid {
+    use super::*;
+    use crate::stats::spending::{self, Spending, rejection_probability_at};
+
+    /// The ordering probability by Gauss–Legendre over the Brownian bridge agrees with the
+    /// Jennison–Turnbull grid recursion of the boundaries (resolution 32) at drifts across the
+    /// range, for 2–4 looks, with and without a binding futility rule.
+    #[test]
+    fn the_ordering_probability_agrees_with_the_grid_recursion() {
+        let designs: [&[f64]; 3] = [&[0.5, 1.0], &[0.3, 0.6, 1.0], &[0.25, 0.5, 0.75, 1.0]];
+        let mut worst = 0.0f64;
+        for t in designs {
+            let c = spending::boundaries(Spending::OBrienFleming, 0.025, t);
+            let info: Vec<f64> = t.iter().map(|x| x * 80.0).collect();
+            for binding in [false, true] {
+                let fut = vec![0.1; t.len()];
+                for k in 1..=t.len() {
+                    for z_last in [-1.0, 1.2, 2.4, 3.3] {
+                        let mut z: Vec<f64> = (0..k - 1).map(|j| c[j] - 0.5).collect();
+                        z.push(z_last);
+                        let s = Stopped {
+                            z: &z,
+                            info: &info[..k],
+                            efficacy: &c[..k - 1],
+                            futility: binding.then_some(&fut[..k - 1]),
+                        };
+                        for theta in [-0.3, 0.0, 0.1, 0.25, 0.5, 0.8] {
+                            let tk: Vec<f64> = info[..k].iter().map(|i| i / info[k - 1]).collect();
+                            let mut b = c[..k - 1].to_vec();
+                            b.push(z_last);
+                            let mut f = fut[..k].to_vec();
+                            f[k - 1] = f64::NEG_INFINITY;
+                            let floor = binding.then_some(&f[..]);
+                            let grid = if k == 1 {
+                                normal::cdf(theta * info[0].sqrt() - z_last)
+                            } else {
+                                rejection_probability_at(32, &b, &tk, theta * info[k - 1].sqrt(), floor)
+                            };
+                            let fast = ordering_probability(&s, theta);
+                            worst = worst.max((fast - grid).abs());
+                            assert!(
+                                (fast - grid).abs() < 2e-7,
+                                "{t:?} {binding} k {k} z {z_last} θ {theta}: {fast} {grid}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        eprintln!("largest difference {worst:.1e}");
+    }
+
+    /// The cost of one trial's inference (run by hand: `cargo test --profile ci --lib cost -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn cost() {
+        let t = [0.25, 0.5, 0.75, 1.0];
+        let c = spending::boundaries(Spending::OBrienFleming, 0.025, &t);
+        let info = [25.0, 50.0, 75.0, 100.0];
+        for k in 2..=4 {
+            let n = 2000;
+            let t0 = std::time::Instant::now();
+            let mut x = 0.0;
+            for i in 0..n {
+                let mut z: Vec<f64> = (0..k - 1).map(|j| c[j] - 0.7).collect();
+                z.push(1.9 + i as f64 * 1e-4);
+                let s = Stopped { z: &z, info: &info[..k], efficacy: &c[..k - 1], futility: None };
+                x += infer(&s, 0.025).median_unbiased;
+            }
+            eprintln!("stop at look {k}: {:.1} µs ({x:.3})", t0.elapsed().as_secs_f64() / n as f64 * 1e6);
+        }
     }
 }

@@ -93,6 +93,59 @@ pub struct LookSummary {
     pub conditional_power: Vec<ConditionalPowerSummary>,
 }
 
+/// The monitored endpoint's inference at stopping over the replicates ([`Layout::inference`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoppingSummary {
+    /// The median-unbiased hazard ratios.
+    pub estimates: Values,
+    /// The stage-wise p-values.
+    pub p_values: Values,
+    /// The limits of the 1 − 2α intervals.
+    pub lower: ExactSum,
+    pub upper: ExactSum,
+    /// Trials without inference (stopped for non-binding futility or harm before the last look).
+    pub none: u64,
+    /// Trials whose interval holds the true hazard ratio, of those with one and a true value.
+    pub covered: u64,
+    pub intervals: u64,
+    /// Trials all of whose repeated intervals hold it, of those with a true value.
+    pub rci_covered: u64,
+    pub rci_trials: u64,
+}
+
+impl StoppingSummary {
+    fn add(&mut self, at: usize, record: &[f64]) {
+        use crate::analyze::inference as f;
+        let mue = record[at + f::MEDIAN_UNBIASED];
+        if mue.is_finite() {
+            self.estimates.push(mue);
+            self.p_values.push(record[at + f::P]);
+            self.lower.add(record[at + f::LOWER]);
+            self.upper.add(record[at + f::UPPER]);
+        } else {
+            self.none += 1;
+        }
+        let covers = record[at + f::COVERS];
+        self.covered += (covers == 1.0) as u64;
+        self.intervals += covers.is_finite() as u64;
+        let rci = record[at + f::RCI_COVERS];
+        self.rci_covered += (rci == 1.0) as u64;
+        self.rci_trials += rci.is_finite() as u64;
+    }
+
+    fn merge(&mut self, o: &StoppingSummary) {
+        self.estimates.merge(&o.estimates);
+        self.p_values.merge(&o.p_values);
+        self.lower.merge(&o.lower);
+        self.upper.merge(&o.upper);
+        self.none += o.none;
+        self.covered += o.covered;
+        self.intervals += o.intervals;
+        self.rci_covered += o.rci_covered;
+        self.rci_trials += o.rci_trials;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConditionalPowerSummary {
     pub sum: ExactSum,
@@ -146,6 +199,8 @@ pub struct Summary {
     pub examples: [Option<u64>; example::COUNT],
     /// The primary endpoint's estimate within each cohort ([`Layout::cohorts`]; empty without).
     pub cohorts: Vec<CohortSummary>,
+    /// The monitored endpoint's inference at stopping ([`Layout::inference`]; None without).
+    pub stopping: Option<StoppingSummary>,
 }
 
 impl Summary {
@@ -178,6 +233,7 @@ impl Summary {
                 Some(_) => vec![CohortSummary::new(); layout.n_cohorts],
                 None => Vec::new(),
             },
+            stopping: layout.inference.map(|_| StoppingSummary::default()),
             ..Summary::default()
         }
     }
@@ -227,6 +283,9 @@ impl Summary {
         }
         for (c, o) in self.cohorts.iter_mut().zip(&other.cohorts) {
             c.merge(o);
+        }
+        if let (Some(a), Some(b)) = (self.stopping.as_mut(), other.stopping.as_ref()) {
+            a.merge(b);
         }
         for (a, b) in self.examples.iter_mut().zip(other.examples) {
             *a = match (*a, b) {
@@ -323,6 +382,9 @@ impl Summary {
             for (k, c) in self.cohorts.iter_mut().enumerate() {
                 c.add(record[at + k]);
             }
+        }
+        if let (Some(at), Some(st)) = (layout.inference, self.stopping.as_mut()) {
+            st.add(at, record);
         }
         if let Some(pe) = primary {
             let kind = if record[layout.endpoint[pe] + field::ADJUSTED] != 1.0 {

@@ -364,3 +364,60 @@ fn a_two_dimensional_sweep_has_its_effect_by_size_table() {
     assert_eq!(table.matches("<b>").count(), bold);
     assert!(html.contains("class=\"wide\""));
 }
+
+/// Inference at stopping (issue 27 item 3) in the engine: in a 3-look O'Brien–Fleming design
+/// the median-unbiased hazard ratio's 95% interval covers the true ratio at its nominal rate
+/// (within 4 Monte Carlo standard errors) where the naive Wald interval at the stopping look
+/// falls short, and the estimate's median is the true ratio within 4 of its standard errors;
+/// per trial, the stage-wise p-value is at most α exactly when the design rejected.
+#[test]
+fn inference_at_stopping_covers_and_agrees_with_the_decision() {
+    let looks = "analysis.looks=[0.3333333333333333, 0.6666666666666666, 1.0]";
+    let n = 3000.0;
+    let v = run_json(&[TWO_ARM, "--replicates", "3000", "--set", looks]);
+    let i = &v["endpoints"]["efs"]["inference_at_stopping"];
+    assert_eq!((i["trials"].as_f64(), i["without"].as_u64()), (Some(n), Some(0)), "{i}");
+    let a = &i["accuracy"];
+    let coverage = a["coverage"].as_f64().unwrap();
+    let mcse = (0.95f64 * 0.05 / n).sqrt();
+    assert!((coverage - 0.95).abs() < 4.0 * mcse, "coverage {coverage}");
+    assert!(a["naive_coverage"].as_f64().unwrap() < coverage, "{a}");
+    let q = &i["quantiles"];
+    let t = a["true_value"].as_f64().unwrap();
+    // The median's standard error: 1.2533 sd/√n, the sd from the 95% range.
+    let sd = (q["q975"].as_f64().unwrap() - q["q025"].as_f64().unwrap()) / 3.92;
+    let median_se = 1.2533 * sd / n.sqrt() / t;
+    let off = a["median_ratio_minus_1"].as_f64().unwrap();
+    assert!(off.abs() < 4.0 * median_se, "median/true − 1 = {off} (SE {median_se})");
+    // Per trial: p ≤ α exactly when rejected.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    let o = crate::helpers::peritrial()
+        .args(["run", TWO_ARM, "--replicates", "400", "--quiet", "--set", looks, "--replicates-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut r = csv::Reader::from_path(&csv).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap_or_else(|| panic!("{name}"));
+    let (p, rejected, lo, hi, est) = (
+        col("stopping_p"),
+        col("efs_rejected"),
+        col("stopping_lower"),
+        col("stopping_upper"),
+        col("stopping_hazard_ratio"),
+    );
+    let mut rows = 0;
+    for row in r.records() {
+        let row = row.unwrap();
+        let pv: f64 = row[p].parse().unwrap();
+        let rej = &row[rejected] == "1";
+        assert!(if rej { pv <= 0.025 + 1e-6 } else { pv > 0.025 - 1e-6 }, "p {pv}, rejected {rej}");
+        let (l, u, m): (f64, f64, f64) =
+            (row[lo].parse().unwrap(), row[hi].parse().unwrap(), row[est].parse().unwrap());
+        assert!(l < m && m < u, "{l} {m} {u}");
+        rows += 1;
+    }
+    assert_eq!(rows, 400);
+}

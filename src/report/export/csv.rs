@@ -113,6 +113,48 @@ const LOOK_COLUMNS: [&str; 26] = [
     "h0_expected_duration_months",
 ];
 
+/// The columns of the monitored endpoint's inference at stopping (on its row; empty on the
+/// others and on look rows): the median-unbiased hazard ratio by stage-wise ordering across the
+/// trials, its 1 − 2α interval's mean limits and coverage, the repeated intervals' joint
+/// coverage, and the trials without an estimate. The naive estimate's are `estimate_…` and
+/// `coverage`.
+const STOPPING_COLUMNS: [&str; 12] = [
+    "stopping_confidence",
+    "stopping_estimate_mean",
+    "stopping_estimate_q025",
+    "stopping_estimate_q500",
+    "stopping_estimate_q975",
+    "stopping_interval_lower_mean",
+    "stopping_interval_upper_mean",
+    "stopping_p_q500",
+    "stopping_coverage",
+    "stopping_coverage_mcse",
+    "repeated_intervals_coverage",
+    "stopping_trials_without",
+];
+
+fn stopping_cells(e: &EndpointReport) -> Vec<String> {
+    let Some(i) = &e.inference_at_stopping else {
+        return vec![String::new(); STOPPING_COLUMNS.len()];
+    };
+    let q = i.quantiles.as_ref();
+    let a = i.accuracy.as_ref();
+    vec![
+        n(Some(i.confidence)),
+        n(i.mean),
+        n(q.and_then(|q| q.q025)),
+        n(q.and_then(|q| q.q500)),
+        n(q.and_then(|q| q.q975)),
+        n(i.mean_lower),
+        n(i.mean_upper),
+        n(i.p_quantiles.as_ref().and_then(|q| q.q500)),
+        n(a.and_then(|a| a.coverage)),
+        n(a.and_then(|a| a.coverage_mcse)),
+        n(a.and_then(|a| a.repeated_coverage)),
+        i.without.to_string(),
+    ]
+}
+
 /// The look columns of look `l` of `e` (`h0` the same look under the null).
 fn look_cells(l: &Look, h0: Option<&Look>, replicates: u64) -> Vec<String> {
     let cells = |l: &Look| {
@@ -151,6 +193,7 @@ impl Exporter<RunReport> for Csv {
         let mut header: Vec<String> = ENDPOINT_COLUMNS.iter().map(|c| c.to_string()).collect();
         header.extend(["complete".to_string(), "warnings".to_string()]);
         header.extend(LOOK_COLUMNS.iter().map(|c| c.to_string()));
+        header.extend(STOPPING_COLUMNS.iter().map(|c| c.to_string()));
         let null = report.null.as_ref();
         let r = report.replicates;
         let rows = report.endpoints.iter().flat_map(|e| {
@@ -162,6 +205,7 @@ impl Exporter<RunReport> for Csv {
                 n(null.and_then(|n| n.expected_patients)),
                 n(null.and_then(|n| n.expected_duration_months)),
             ]);
+            row.extend(stopping_cells(e));
             let looks = e.looks.iter().flatten().filter(|_| e.looks.as_ref().is_some_and(|l| l.len() > 1));
             let h0 = null.and_then(|n| n.looks.as_ref());
             let look_rows = looks.enumerate().map(move |(k, l)| {
@@ -169,6 +213,7 @@ impl Exporter<RunReport> for Csv {
                 cells.extend(std::iter::repeat_n(String::new(), ENDPOINT_COLUMNS.len() - 3));
                 cells.extend([report.complete.to_string(), String::new()]);
                 cells.extend(look_cells(l, h0.and_then(|h| h.get(k)), r));
+                cells.extend(std::iter::repeat_n(String::new(), STOPPING_COLUMNS.len()));
                 cells
             });
             std::iter::once(row).chain(look_rows)

@@ -197,6 +197,55 @@ fn cohort_table(e: &EndpointReport) -> String {
     s
 }
 
+/// The monitored endpoint's inference at stopping beside the naive estimate's.
+fn stopping_table(e: &EndpointReport) -> String {
+    let Some(i) = &e.inference_at_stopping else { return String::new() };
+    let q = i.quantiles.as_ref();
+    let a = i.accuracy.as_ref();
+    let cov = |c: Option<f64>, se: Option<f64>| match (c, se) {
+        (Some(c), Some(se)) => format!("{c:.3} (MCSE {se:.4})"),
+        _ => "—".into(),
+    };
+    let naive = e.estimate.spread;
+    let mut s = format!(
+        "<h3>{}: inference at stopping</h3>\n<table>\n<tr><th class=\"l\">estimate</th><th>median (2.5%, 97.5%)</th><th>median/true − 1</th><th>log bias</th><th>interval</th><th>coverage</th></tr>\n",
+        esc(&e.name)
+    );
+    s.push_str(&format!(
+        "<tr><td class=\"l\">median-unbiased (stage-wise ordering)</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>{:.0}%: {} to {} on average</td><td>{}</td></tr>\n",
+        f(q.and_then(|q| q.q500), 3),
+        f(q.and_then(|q| q.q025), 3),
+        f(q.and_then(|q| q.q975), 3),
+        f(a.and_then(|a| a.median_ratio_minus_1), 4),
+        f(a.and_then(|a| a.log_bias), 4),
+        100.0 * i.confidence,
+        f(i.mean_lower, 3),
+        f(i.mean_upper, 3),
+        cov(a.and_then(|a| a.coverage), a.and_then(|a| a.coverage_mcse)),
+    ));
+    s.push_str(&format!(
+        "<tr><td class=\"l\">naive (Cox at the stopping look)</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>95% Wald</td><td>{}</td></tr>\n",
+        f(naive.map(|d| d.q500), 3),
+        f(naive.map(|d| d.q025), 3),
+        f(naive.map(|d| d.q975), 3),
+        f(a.and_then(|a| a.naive_median_ratio_minus_1), 4),
+        f(a.and_then(|a| a.naive_log_bias), 4),
+        cov(a.and_then(|a| a.naive_coverage), a.and_then(|a| a.naive_coverage_mcse)),
+    ));
+    s.push_str(&format!(
+        "<tr><td class=\"l\">repeated intervals, every look to the stop</td><td>—</td><td>—</td><td>—</td><td>{:.0}% each</td><td>{}</td></tr>\n</table>\n",
+        100.0 * i.confidence,
+        cov(a.and_then(|a| a.repeated_coverage), a.and_then(|a| a.repeated_coverage_mcse)),
+    ));
+    s.push_str(&format!(
+        "<p>Over {} trials; the stage-wise p-value's median {}. {}</p>\n",
+        i.trials,
+        p_value(i.p_quantiles.as_ref().and_then(|q| q.q500)),
+        esc(&i.note().map_or(String::new(), |n| format!("{n}."))),
+    ));
+    s
+}
+
 /// Milestone estimates per arm with their spread across trials.
 fn milestone_table(e: &EndpointReport) -> String {
     let Some(ms) = &e.milestones else { return String::new() };
@@ -446,6 +495,7 @@ impl Exporter<RunReport> for Html {
         }
         for e in &r.endpoints {
             b.push_str(&look_table(e, r.replicates));
+            b.push_str(&stopping_table(e));
             b.push_str(&cohort_table(e));
             b.push_str(&milestone_table(e));
         }

@@ -4,8 +4,8 @@
 
 use super::exporter::Exporter;
 use crate::report::model::{
-    Analytic, CohortResult, EndpointReport, Look, NullReport, RunReport, SimonReport, SizeReport, SweepReport,
-    VerifyReport,
+    Analytic, CohortResult, EndpointReport, InferenceAtStopping, Look, NullReport, RunReport, SimonReport, SizeReport,
+    SweepReport, VerifyReport,
 };
 
 pub struct Table;
@@ -80,6 +80,9 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
         out.push_str(&format!("  {:<22}{:.3}\n", "P(any grade >= 3)", p));
     }
     estimate_lines(out, e);
+    if let Some(i) = &e.inference_at_stopping {
+        inference_lines(out, i);
+    }
     if let Some(m) = &e.simon {
         out.push_str(&format!(
             "  {:<22}P(early termination) {:.3} (MCSE {:.4}); expected sample size {}\n",
@@ -192,6 +195,50 @@ fn estimate_lines(out: &mut String, e: &EndpointReport) {
     }
     if let Some(note) = est.accuracy.as_ref().and_then(|a| a.estimand_note.as_ref()) {
         out.push_str(&labelled("note", note));
+    }
+}
+
+/// Writes the inference at stopping: the median-unbiased hazard ratio and its interval beside
+/// the naive estimate, and their coverage.
+fn inference_lines(out: &mut String, i: &InferenceAtStopping) {
+    let pct = |c: f64| format!("{:.0}%", 100.0 * c);
+    if let (Some(q), Some(mean)) = (&i.quantiles, i.mean) {
+        out.push_str(&labelled(
+            "at stopping",
+            &format!(
+                "median-unbiased hazard ratio median {} (2.5% {}, 97.5% {}), mean {:.3}; {} interval {} to {} on average; stage-wise p median {} ({} trials; stage-wise ordering)",
+                f(q.q500, 3),
+                f(q.q025, 3),
+                f(q.q975, 3),
+                mean,
+                pct(i.confidence),
+                f(i.mean_lower, 3),
+                f(i.mean_upper, 3),
+                p_value(i.p_quantiles.as_ref().and_then(|q| q.q500)),
+                i.trials
+            ),
+        ));
+    }
+    if let Some(a) = &i.accuracy {
+        let with_se = |x: Option<f64>, se: Option<f64>| match (x, se) {
+            (Some(x), Some(se)) => format!("{x:.3} (MCSE {se:.4})"),
+            _ => "—".into(),
+        };
+        out.push_str(&labelled(
+            &format!("vs true {}", f(Some(a.true_value), 3)),
+            &format!(
+                "median/true − 1 {} (naive {}); {} interval coverage {}, naive 95% {}; repeated intervals all cover {}",
+                a.median_ratio_minus_1.map_or("—".into(), |x| format!("{x:+.4}")),
+                a.naive_median_ratio_minus_1.map_or("—".into(), |x| format!("{x:+.4}")),
+                pct(i.confidence),
+                with_se(a.coverage, a.coverage_mcse),
+                with_se(a.naive_coverage, a.naive_coverage_mcse),
+                with_se(a.repeated_coverage, a.repeated_coverage_mcse),
+            ),
+        ));
+    }
+    if let Some(note) = i.note() {
+        out.push_str(&labelled("note", &note));
     }
 }
 

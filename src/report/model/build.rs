@@ -164,6 +164,11 @@ fn endpoint_report(
         cohorts: (Some(i) == primary && !summary.cohorts.is_empty()).then(|| cohort_results(s, i, summary)),
         curves: curves(s, i, summary),
         looks: (Some(i) == primary).then(|| looks(s, i, summary, planning)),
+        inference_at_stopping: summary
+            .stopping
+            .as_ref()
+            .filter(|_| s.monitored() == Some(i))
+            .map(|st| super::stopping::inference_at_stopping(s, i, st, &es.estimates, es.covered, es.interval_count)),
         spending: None,
     }
 }

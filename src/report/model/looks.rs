@@ -70,6 +70,66 @@ pub struct Look {
     pub conditional_power: Option<Vec<ConditionalPower>>,
 }
 
+/// Inference when a trial stops (Jennison & Turnbull 2000 §8.4, rpact's `getFinalPValue` and
+/// `getFinalConfidenceInterval`): across the trials, the median-unbiased hazard ratio by
+/// stage-wise ordering and its 1 − 2α interval, beside the naive Cox estimate at the stopping
+/// look, and the repeated intervals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InferenceAtStopping {
+    pub method: String,
+    /// The two-sided confidence of the interval and of the repeated intervals: 1 − 2α.
+    pub confidence: f64,
+    /// Trials with an estimate, and trials without one (stopped for non-binding futility or
+    /// harm before the last look: rpact reports none there either).
+    pub trials: u64,
+    pub without: u64,
+    /// The median-unbiased hazard ratio: its mean and quantiles over the trials.
+    pub mean: Option<f64>,
+    pub quantiles: Option<Quantiles>,
+    pub mean_lower: Option<f64>,
+    pub mean_upper: Option<f64>,
+    /// The stage-wise p-values' quantiles over those trials.
+    pub p_quantiles: Option<Quantiles>,
+    /// Against the scenario's true hazard ratio (None without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<StoppingAccuracy>,
+}
+
+impl InferenceAtStopping {
+    /// What the trials without an estimate are, in words (None when every trial has one).
+    pub fn note(&self) -> Option<String> {
+        (self.without > 0).then(|| {
+            format!(
+                "{} trials stopped for non-binding futility or harm at an interim have no stage-wise estimate (as rpact); the coverage is over the {} that do",
+                self.without, self.trials
+            )
+        })
+    }
+}
+
+/// How the median-unbiased estimate and its interval do against the true hazard ratio, beside
+/// the naive estimate (the Cox model at the stopping look and its Wald interval).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoppingAccuracy {
+    pub true_value: f64,
+    /// Median of the estimates over the true value, minus 1 (median unbiasedness: near 0).
+    pub median_ratio_minus_1: Option<f64>,
+    pub naive_median_ratio_minus_1: Option<f64>,
+    /// Mean log estimate minus the log true value, with its Monte Carlo standard error.
+    pub log_bias: Option<f64>,
+    pub log_bias_mcse: Option<f64>,
+    pub naive_log_bias: Option<f64>,
+    /// Share of trials whose 1 − 2α interval holds the true value (of those with one).
+    pub coverage: Option<f64>,
+    pub coverage_mcse: Option<f64>,
+    /// The naive 95% Wald interval's coverage at the stopping look.
+    pub naive_coverage: Option<f64>,
+    pub naive_coverage_mcse: Option<f64>,
+    /// Share of trials all of whose repeated intervals up to the stopping look hold it.
+    pub repeated_coverage: Option<f64>,
+    pub repeated_coverage_mcse: Option<f64>,
+}
+
 /// The distribution of a conditional power across the trials that reach a look.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConditionalPower {

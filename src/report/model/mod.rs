@@ -15,11 +15,12 @@ mod looks;
 mod null;
 mod prose;
 mod provenance;
+mod stopping;
 mod tools;
 
 pub use basics::{Named, Quantiles};
 pub use execution::utc_date;
-pub use looks::{ConditionalPower, Look, SpendingCurves};
+pub use looks::{ConditionalPower, InferenceAtStopping, Look, SpendingCurves, StoppingAccuracy};
 pub use null::{NullReport, NullTest};
 pub use prose::{design, warnings};
 pub use tools::{SimonReport, VerifyCheck, VerifyReport};
@@ -281,6 +282,9 @@ pub struct EndpointReport {
     /// The primary endpoint of a design with looks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub looks: Option<Vec<Look>>,
+    /// The monitored endpoint of a design with looks, tested on the hazard-ratio scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference_at_stopping: Option<InferenceAtStopping>,
     /// A design with looks: its spending functions, for pictures only (`pictures.rs`).
     #[serde(skip)]
     pub spending: Option<looks::SpendingCurves>,
