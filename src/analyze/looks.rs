@@ -114,11 +114,9 @@ impl Plan<'_> {
         let get = |record: &[f64], k: usize, f: usize| record[lb + look::COUNT * k + f];
         let binding = s.analysis().binding_futility;
         let (mut z, mut info, mut efficacy, mut floor) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let events: Vec<f64> = (0..=stop).map(|k| get(record, k, look::EVENTS)).collect();
-        let (keep, _, _) = information(&events, 1.0);
         let mut rci_covers = truth.map(|_| true);
-        for &k in &keep {
-            let i = events[k] * per_event;
+        for k in 0..=stop {
+            let i = get(record, k, look::EVENTS) * per_event;
             let (zk, c) = (get(record, k, look::Z), get(record, k, look::BOUNDARY));
             let (lo, hi) = stopping::repeated_interval(zk, i, c);
             let b = at + inference::COUNT + inference::LOOK_COUNT * k;
@@ -139,19 +137,10 @@ impl Plan<'_> {
         if let Some(c) = rci_covers {
             record[at + inference::RCI_COVERS] = c as u8 as f64;
         }
-        let early_low_stop = stopped_low && stop + 1 < n && (!binding || self.harm_stop(stop, record));
-        if keep.is_empty() || early_low_stop {
+        if stopped_low && stop + 1 < n && (!binding || self.harm_stop(stop, record)) {
             return;
         }
-        let k = keep.len();
-        let any_floor = floor[..k - 1].iter().any(|f| f.is_finite());
-        let st = stopping::Stopped {
-            z: &z,
-            info: &info,
-            efficacy: &efficacy[..k - 1],
-            futility: any_floor.then_some(&floor[..k - 1]),
-        };
-        let r = stopping::infer(&st, ep.alpha);
+        let Some(r) = stopping::after(&z, &info, &efficacy, &floor, stop, ep.alpha) else { return };
         record[at + inference::P] = r.p;
         record[at + inference::MEDIAN_UNBIASED] = hr(r.median_unbiased);
         record[at + inference::LOWER] = hr(r.upper);

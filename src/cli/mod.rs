@@ -202,6 +202,26 @@ pub struct AnalyzeArgs {
     /// CSV (one row per data set, the JSON's keys flattened with dots).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+    /// The column of each patient's calendar month of entry (with --looks).
+    #[arg(long, value_name = "COLUMN")]
+    pub entry: Option<String>,
+    /// A group-sequential analysis (the DMC's): the calendar months of the looks, the last the
+    /// analysis of these data (each at most the data's cut). Each look's log-rank z and events
+    /// from the data as they stood then; the efficacy boundaries of --spending at --alpha
+    /// spent at the events observed over --planned-events; the stage-wise p-value, the
+    /// median-unbiased hazard ratio and its interval where the trial stops; repeated intervals.
+    #[arg(long, value_delimiter = ',', value_name = "MONTHS", requires = "entry")]
+    pub looks: Vec<f64>,
+    /// The spending function of the looks: obrien_fleming, pocock or hwang_shih_decani:GAMMA.
+    #[arg(long, default_value = "obrien_fleming", requires = "looks")]
+    pub spending: String,
+    /// The one-sided level of the looks' test.
+    #[arg(long, default_value_t = 0.025, requires = "looks")]
+    pub alpha: f64,
+    /// The planned events of the final analysis (default: the last look's, which is then the
+    /// final analysis); a last look with fewer events is an interim.
+    #[arg(long, value_name = "EVENTS", requires = "looks")]
+    pub planned_events: Option<f64>,
 }
 
 #[derive(clap::Args, Debug)]

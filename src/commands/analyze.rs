@@ -22,6 +22,11 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         trial,
         by,
         format,
+        entry,
+        looks,
+        spending,
+        alpha,
+        planned_events,
     } = args;
     let columns = crate::data::Columns {
         time,
@@ -34,6 +39,12 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         event_cause,
         only: trial.map(|k| ("trial".to_string(), k)),
         by,
+        entry,
+    };
+    let sequential = if looks.is_empty() {
+        None
+    } else {
+        Some(sequential_plan(&looks, &spending, alpha, planned_events, columns.response.is_some())?)
     };
     let (data, columns, milestones) = (&data, &columns, &milestones[..]);
     if let Some(m) = milestones.iter().find(|m| !(m.is_finite() && **m > 0.0)) {
@@ -60,7 +71,11 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
             report::analyze::response_value(&r, d, null_rate, null_difference)
         } else {
             let result = crate::stats::trial::analyze(&d.obs, milestones, tau);
-            report::analyze::value(&result, d, milestones, tau)
+            let mut v = report::analyze::value(&result, d, milestones, tau);
+            if let Some(plan) = &sequential {
+                v["group_sequential"] = looks_value(plan, d);
+            }
+            v
         }
     };
     let values: Vec<(Option<&str>, serde_json::Value)> = match &columns.by {
@@ -74,4 +89,66 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         crate::cli::Format::Csv => report::analyze::csv(by, &values),
     };
     Ok(report::emit(&text, None, false)?)
+}
+
+/// A DMC's group-sequential analysis: the looks' months, the spending function, level and
+/// planned events.
+struct Sequential {
+    months: Vec<f64>,
+    spending: crate::stats::spending::Spending,
+    alpha: f64,
+    planned_events: Option<f64>,
+}
+
+fn sequential_plan(
+    months: &[f64],
+    spending: &str,
+    alpha: f64,
+    planned_events: Option<f64>,
+    response: bool,
+) -> Result<Sequential, CliError> {
+    use crate::stats::spending::Spending;
+    if response {
+        return Err(CliError::Usage(
+            "--looks: a group-sequential analysis of a response is not available yet; it monitors time to event".into(),
+        ));
+    }
+    if months.len() > 16 {
+        return Err(CliError::Usage(format!("--looks: {} looks; at most 16", months.len())));
+    }
+    if let Some(m) = months.iter().find(|m| !(m.is_finite() && **m > 0.0)) {
+        return Err(CliError::Usage(format!("--looks: {m} is not a positive calendar month")));
+    }
+    if months.windows(2).any(|w| w[1] <= w[0]) {
+        return Err(CliError::Usage("--looks: the months must increase".into()));
+    }
+    let spending = match spending.split_once(':') {
+        Some(("hwang_shih_decani", g)) => match g.parse::<f64>() {
+            Ok(g) if g.is_finite() && (-40.0..=40.0).contains(&g) => Spending::HwangShihDeCani(g),
+            _ => return Err(CliError::Usage(format!("--spending: {g:?} is not a gamma in [-40, 40]"))),
+        },
+        _ => Spending::named(spending).ok_or_else(|| {
+            CliError::Usage(format!(
+                "--spending: {spending:?}; expected obrien_fleming, pocock or hwang_shih_decani:GAMMA"
+            ))
+        })?,
+    };
+    if !(alpha > 1e-6 && alpha < 0.5) {
+        return Err(CliError::Usage(format!("--alpha: {alpha} is not a one-sided level in (1e-6, 0.5)")));
+    }
+    if let Some(p) = planned_events.filter(|p| !(p.is_finite() && *p >= 1.0)) {
+        return Err(CliError::Usage(format!("--planned-events: {p} is not a positive number of events")));
+    }
+    Ok(Sequential { months: months.to_vec(), spending, alpha, planned_events })
+}
+
+/// The group-sequential analysis of one data set, as JSON (an error text where the data do not
+/// allow it).
+fn looks_value(plan: &Sequential, d: &crate::data::Dataset) -> serde_json::Value {
+    let cut = d.obs.iter().zip(&d.entries).map(|(o, e)| o.time + e).fold(0.0, f64::max);
+    if let Some(m) = plan.months.iter().find(|&&m| m > cut + 1e-9) {
+        return serde_json::json!({ "not_available": format!("the look at month {m} is after the data's last observation (month {cut}): a look must be at or before the data's cut") });
+    }
+    let at = crate::stats::trial::at_months(&d.obs, &d.entries, &plan.months);
+    report::analyze::looks_value(&at, &d.obs, &d.entries, plan.spending, plan.alpha, plan.planned_events)
 }

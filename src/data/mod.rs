@@ -49,6 +49,9 @@ pub struct Columns {
     pub only: Option<(String, String)>,
     /// One data set per value of this column (`--by trial`).
     pub by: Option<String>,
+    /// The column of each patient's calendar month of entry (`--entry`), for looks at earlier
+    /// calendar months.
+    pub entry: Option<String>,
 }
 
 impl Default for Columns {
@@ -64,6 +67,7 @@ impl Default for Columns {
             event_cause: 1,
             only: None,
             by: None,
+            entry: None,
         }
     }
 }
@@ -78,6 +82,8 @@ struct Raw {
     arm: u32,
     stratum: u32,
     group: u32,
+    /// The calendar month of entry (NaN without an entry column).
+    entry: f64,
 }
 
 /// A trial's data, ready for the analyses.
@@ -96,6 +102,8 @@ pub struct Dataset {
     /// The status codes of competing events present in the data (sorted).
     pub competing_causes: Vec<u32>,
     pub event_cause: u32,
+    /// With an entry column: each patient's calendar month of entry, in the order of `obs`.
+    pub entries: Vec<f64>,
     /// Records left out because both their time and status are empty (a patient enrolled
     /// after the analysis cut in `sample`'s long table).
     pub excluded: u64,
@@ -252,6 +260,7 @@ struct Located<'c> {
     strata: Option<usize>,
     only: Option<(usize, &'c str)>,
     by: Option<usize>,
+    entry: Option<usize>,
 }
 
 /// The records read: the patients, the labels seen in their columns and the records left out
@@ -357,13 +366,17 @@ fn locate<'c>(header: &Header, columns: &'c Columns) -> Result<Located<'c>, Data
         Some(c) => Some(header.require(c, "--by")?),
         None => None,
     };
-    Ok(Located { response, time: ti, status: si, arm: ai, strata: st, only, by })
+    let entry = match &columns.entry {
+        Some(c) => Some(header.require(c, "--entry")?),
+        None => None,
+    };
+    Ok(Located { response, time: ti, status: si, arm: ai, strata: st, only, by, entry })
 }
 
 impl Records {
     /// Reads one record that is not blank: a patient, a record left out, or its problems.
     fn record(&mut self, rec: &csv::StringRecord, header: &Header, located: &Located, file: &str) {
-        let Located { response, time: ti, status: si, arm: ai, strata: st, only, by } = *located;
+        let Located { response, time: ti, status: si, arm: ai, strata: st, only, by, entry } = *located;
         let line = line_of(rec);
         if rec.len() != header.names.len() {
             self.errors.push(|| format!("{file}:{line}: expected {} columns, found {}", header.names.len(), rec.len()));
@@ -401,8 +414,14 @@ impl Records {
             Some(j) => at.label(j, &header.names[j], &mut self.errors).map(|g| self.groups.of(g)),
             None => Some(self.groups.of("")),
         };
-        if let (Some(time), Some(status), Some(arm), Some(stratum), Some(group)) = (time, status, arm, stratum, group) {
-            self.raws.push(Raw { line, time, status, arm, stratum, group });
+        let entry = match entry {
+            Some(j) => at.time(j, &mut self.errors),
+            None => Some(f64::NAN),
+        };
+        if let (Some(time), Some(status), Some(arm), Some(stratum), Some(group), Some(entry)) =
+            (time, status, arm, stratum, group, entry)
+        {
+            self.raws.push(Raw { line, time, status, arm, stratum, group, entry });
         }
     }
 }
@@ -442,6 +461,7 @@ fn datasets(
                 strata: Vec::new(),
                 competing_causes: Vec::new(),
                 event_cause: columns.event_cause,
+                entries: Vec::new(),
             };
             (g.clone(), d)
         })
@@ -487,6 +507,9 @@ fn datasets(
             }
         };
         d.obs.push(Obs { time: r.time, status, arm, stratum: stratum as u16 });
+        if located.entry.is_some() {
+            d.entries.push(r.entry);
+        }
     }
     errors.result(file)?;
     for (_, d) in &mut out {

@@ -37,25 +37,7 @@ impl Design {
     }
 }
 
-/// Looks at which the information grows over every later look's (those without new
-/// information get no test), the information fractions there (over the last look's, which
-/// give the correlation), and the fractions at which each spends alpha: its information over
-/// the planned information, the look with the final information all that is left.
-pub(crate) fn information(info: &[f64], planned: f64) -> (Vec<usize>, Vec<f64>, Vec<f64>) {
-    let last = info.last().copied().unwrap_or(0.0);
-    let mut keep = Vec::new();
-    let mut next = f64::INFINITY;
-    for (k, &d) in info.iter().enumerate().rev() {
-        if d > 0.0 && d < next {
-            keep.push(k);
-            next = d;
-        }
-    }
-    keep.reverse();
-    let t = keep.iter().map(|&k| info[k] / last).collect();
-    let spend = keep.iter().map(|&k| if info[k] >= last { 1.0 } else { (info[k] / planned).min(1.0) }).collect();
-    (keep, t, spend)
-}
+pub(crate) use crate::stats::spending::information;
 
 /// Efficacy and (non-binding) futility boundaries of `design` at the kept looks `keep` of `n`,
 /// with information fractions `t` and spending fractions `spend`; ±∞ at the other looks, and

@@ -5,7 +5,8 @@ use crate::data::Dataset;
 use crate::stats::cif::Gray;
 use crate::stats::cox::Cox;
 use crate::stats::logrank::Logrank;
-use crate::stats::trial::{ArmSummary, Competing, ResponseAnalysis, ResponseArm, TrialAnalysis};
+use crate::stats::spending::Spending;
+use crate::stats::trial::{ArmSummary, AtMonth, Competing, ResponseAnalysis, ResponseArm, TrialAnalysis};
 use serde_json::{Map, Value, json};
 
 fn num(x: f64) -> Value {
@@ -292,6 +293,87 @@ pub fn json_text(by: Option<&str>, values: &Analyses) -> String {
         None => values.iter().map(|(_, v)| pretty(v)).collect(),
         Some(_) => values.iter().map(|(label, v)| labelled(by, *label, v).to_string() + "\n").collect(),
     }
+}
+
+/// A group-sequential analysis of one trial's data at the looks `at` (the DMC's), as JSON: the
+/// looks with their boundaries (z and hazard-ratio scales) and repeated intervals, the
+/// decision, and at a stop the stage-wise p-value, the median-unbiased hazard ratio and its
+/// 1 − 2α interval. The information of a look is its events × r/(1 + r)², r the ratio of the
+/// patients enrolled by then in the two arms.
+pub fn looks_value(
+    at: &[AtMonth],
+    obs: &[crate::stats::Obs],
+    entries: &[f64],
+    spending: Spending,
+    alpha: f64,
+    planned_events: Option<f64>,
+) -> Value {
+    use crate::stats::stopping;
+    let ratio = |month: f64| {
+        let count = |a: u8| obs.iter().zip(entries).filter(|(o, e)| o.arm == a && **e <= month).count() as f64;
+        count(1) / count(0)
+    };
+    let per_event: Vec<f64> = at.iter().map(|l| ratio(l.month)).map(|r| r / ((1.0 + r) * (1.0 + r))).collect();
+    let info: Vec<f64> = at.iter().zip(&per_event).map(|(l, w)| l.events as f64 * w).collect();
+    if info.iter().any(|i| !(i.is_finite() && *i > 0.0)) {
+        return json!({ "not_available": "a look has no events or an arm without patients: it has no information" });
+    }
+    let last = at.last().map_or(0.0, |l| l.events as f64);
+    let planned = planned_events.unwrap_or(last).max(last);
+    let is_final = last >= planned;
+    let z: Vec<f64> = at.iter().map(|l| l.z).collect();
+    let planned_info = planned * per_event.last().copied().unwrap_or(0.25);
+    let m = stopping::monitor(&z, &info, planned_info, spending, alpha, is_final);
+    let hr = |theta: f64| (-theta).exp();
+    let looks: Vec<Value> = at
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let c = m.boundaries[k];
+            let rci = m.repeated.get(k).filter(|_| c.is_finite());
+            json!({
+                "look": k + 1,
+                "month": num(l.month),
+                "patients": l.patients,
+                "events": l.events,
+                "z": num(l.z),
+                "boundary_z": opt(c.is_finite().then_some(c)),
+                "boundary_hazard_ratio": opt(c.is_finite().then(|| hr(c / info[k].sqrt()))),
+                "repeated_interval": rci.map_or(Value::Null, |&(lo, hi)| json!([num(hr(hi)), num(hr(lo))])),
+            })
+        })
+        .collect();
+    let decision = if m.rejected {
+        "stop for efficacy"
+    } else if is_final {
+        "final analysis: not rejected"
+    } else {
+        "continue"
+    };
+    let mut v = json!({
+        "spending": spending.name(),
+        "alpha": num(alpha),
+        "planned_events": num(planned),
+        "looks": looks,
+        "decision": decision,
+        "stop_look": m.stop + 1,
+    });
+    match m.inference.filter(|_| m.rejected || is_final) {
+        Some(i) => {
+            v["at_stopping"] = json!({
+                "method": "stage-wise ordering (Jennison & Turnbull 2000 §8.4; rpact getFinalPValue, getFinalConfidenceInterval)",
+                "p_stagewise": num(i.p),
+                "median_unbiased_hazard_ratio": num(hr(i.median_unbiased)),
+                "confidence": num(1.0 - 2.0 * alpha),
+                "lower": num(hr(i.upper)),
+                "upper": num(hr(i.lower)),
+            });
+        }
+        None => {
+            v["at_stopping"] = json!({ "not_available": "the trial continues: a final p-value and estimate come when it stops (the repeated intervals hold at every look)" });
+        }
+    }
+    v
 }
 
 /// The leaves of a JSON value as (dotted path, text): array elements by their index, numbers

@@ -71,6 +71,26 @@ pub fn spent(spending: Spending, alpha: f64, t: f64) -> f64 {
     }
 }
 
+/// Looks at which the information grows over every later look's (those without new
+/// information get no test), the information fractions there (over the last look's, which
+/// give the correlation), and the fractions at which each spends alpha: its information over
+/// the planned information, the look with the final information all that is left.
+pub fn information(info: &[f64], planned: f64) -> (Vec<usize>, Vec<f64>, Vec<f64>) {
+    let last = info.last().copied().unwrap_or(0.0);
+    let mut keep = Vec::new();
+    let mut next = f64::INFINITY;
+    for (k, &d) in info.iter().enumerate().rev() {
+        if d > 0.0 && d < next {
+            keep.push(k);
+            next = d;
+        }
+    }
+    keep.reverse();
+    let t = keep.iter().map(|&k| info[k] / last).collect();
+    let spend = keep.iter().map(|&k| if info[k] >= last { 1.0 } else { (info[k] / planned).min(1.0) }).collect();
+    (keep, t, spend)
+}
+
 /// Grid resolution parameter r of Jennison & Turnbull (points per stage: 12r − 3 with
 /// Simpson midpoints). r = 32 gives boundaries accurate to well under 1e-6 on the z scale.
 pub const R: usize = 32;

@@ -213,6 +213,74 @@ pub fn infer(s: &Stopped, alpha: f64) -> Inference {
     }
 }
 
+/// The inference after a trial stopped at look `stop` (0-based), from its z statistics,
+/// information, efficacy boundaries and lower stopping bounds (a binding futility rule's or a
+/// harm bound; −∞ where none) at its looks: only the looks with new information count (as the
+/// boundaries' spending, [`super::spending::information`]). None when no look up to the stop has
+/// information.
+pub fn after(z: &[f64], info: &[f64], efficacy: &[f64], floor: &[f64], stop: usize, alpha: f64) -> Option<Inference> {
+    let (keep, _, _) = super::spending::information(&info[..=stop], 1.0);
+    let k = keep.len();
+    if k == 0 {
+        return None;
+    }
+    let pick = |v: &[f64]| -> Vec<f64> { keep.iter().map(|&j| v[j]).collect() };
+    let (z, info, efficacy, floor) = (pick(z), pick(info), pick(efficacy), pick(floor));
+    let any_floor = floor[..k - 1].iter().any(|f| f.is_finite());
+    let s =
+        Stopped { z: &z, info: &info, efficacy: &efficacy[..k - 1], futility: any_floor.then_some(&floor[..k - 1]) };
+    Some(infer(&s, alpha))
+}
+
+/// One trial's group-sequential analysis from the z statistics and information at its looks
+/// (the DMC's): the efficacy boundaries of `spending` at one-sided level `alpha`, each look
+/// spending at its information over `planned` and the last all that is left (Lan & DeMets, as
+/// the engine's [`super::spending::boundaries_spending_at`]; looks without new information get
+/// no test), the look where the trial stops (the first whose z reaches its boundary, else the
+/// last), the inference there, and the repeated intervals at every look up to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Monitored {
+    pub boundaries: Vec<f64>,
+    pub stop: usize,
+    pub rejected: bool,
+    pub inference: Option<Inference>,
+    pub repeated: Vec<(f64, f64)>,
+}
+
+/// `is_final`: the last look is the final analysis (it spends what is left); otherwise it is
+/// an interim and spends at its information over `planned` as the others.
+pub fn monitor(
+    z: &[f64],
+    info: &[f64],
+    planned: f64,
+    spending: super::spending::Spending,
+    alpha: f64,
+    is_final: bool,
+) -> Monitored {
+    let n = z.len();
+    let (keep, t, mut spend) = super::spending::information(info, planned);
+    if let (false, Some(&k), Some(last)) = (is_final, keep.last(), spend.last_mut()) {
+        *last = (info[k] / planned).min(1.0);
+    }
+    let mut boundaries = vec![f64::INFINITY; n];
+    if !keep.is_empty() {
+        let c = super::spending::boundaries_spending_at(spending, alpha, &t, &spend, super::spending::R);
+        for (j, &k) in keep.iter().enumerate() {
+            boundaries[k] = c[j];
+        }
+    }
+    let crossed = (0..n).find(|&k| z[k] >= boundaries[k]);
+    let stop = crossed.unwrap_or(n - 1);
+    let floor = vec![f64::NEG_INFINITY; n];
+    Monitored {
+        stop,
+        rejected: crossed.is_some(),
+        inference: after(z, info, &boundaries, &floor, stop, alpha),
+        repeated: (0..=stop).map(|k| repeated_interval(z[k], info[k], boundaries[k])).collect(),
+        boundaries,
+    }
+}
+
 /// The repeated confidence interval of the drift at a look with z statistic `z`, information
 /// `info` and efficacy boundary `c` (one-sided α): (z ∓ c)/√I, which holds θ at every look at
 /// once with probability at least 1 − 2α (Jennison & Turnbull 2000, §9.1). (−∞, ∞) where the

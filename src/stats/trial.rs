@@ -112,6 +112,44 @@ pub fn analyze(obs: &[Obs], milestones: &[f64], tau: f64) -> TrialAnalysis {
     }
 }
 
+/// A trial's data as they stood at one calendar month (a look of a group-sequential design).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AtMonth {
+    pub month: f64,
+    /// Patients enrolled by then.
+    pub patients: usize,
+    /// Events of interest seen by then.
+    pub events: u32,
+    /// The log-rank z (stratified with several strata; positive: treatment better).
+    pub z: f64,
+}
+
+/// The trial's data (`obs` at its analysis, `entries` the calendar month each patient
+/// entered) as they stood at each calendar month of `months`: the patients enrolled by then,
+/// each followed to min(time, month − entry), an event counted only if it happened by then.
+/// A month after a patient's own follow-up ends adds nothing for that patient, so each month
+/// must be at most the data's cut (the caller checks).
+pub fn at_months(obs: &[Obs], entries: &[f64], months: &[f64]) -> Vec<AtMonth> {
+    months
+        .iter()
+        .map(|&month| {
+            let mut seen: Vec<Obs> = obs
+                .iter()
+                .zip(entries)
+                .filter(|(_, e)| **e <= month)
+                .map(|(o, &e)| {
+                    let open = month - e;
+                    if o.time <= open { *o } else { Obs { time: open, status: 0, ..*o } }
+                })
+                .collect();
+            sort_by_stratum_time(&mut seen);
+            let table = RiskTable::build(&seen, false);
+            let events = seen.iter().filter(|o| o.status == 1).count() as u32;
+            AtMonth { month, patients: seen.len(), events, z: logrank::test(&table, Weights::LOGRANK).z }
+        })
+        .collect()
+}
+
 /// One arm's responses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseArm {

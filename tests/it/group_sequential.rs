@@ -421,3 +421,66 @@ fn inference_at_stopping_covers_and_agrees_with_the_decision() {
     }
     assert_eq!(rows, 400);
 }
+
+/// `analyze --entry --looks` (the DMC's use) against R on a committed trial
+/// (`tests/reference/data/gs_trial.csv`, one trial of the canonical scenario): each look's data
+/// cut in R and its log-rank z by `survival::survdiff` (1e-9), and rpact 3.3.4's
+/// `getAnalysisResults` on those (boundaries, stage-wise p-value, median-unbiased hazard ratio,
+/// its interval and the repeated intervals, 1e-6), for four DMCs: O'Brien–Fleming and Pocock,
+/// 2–4 looks, at the final analysis and at an interim. Script:
+/// `tests/reference/make_rpact_dmc_refs.R`.
+#[test]
+fn analyze_looks_agree_with_survival_and_rpact() {
+    let refs: Value = serde_json::from_str(include_str!("../reference/rpact_dmc_refs.json")).unwrap();
+    let cases = refs["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 4);
+    let nums = |v: &Value| -> Vec<f64> { v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    let close = |what: &str, got: &Value, want: f64, tol: f64| {
+        let g = got.as_f64().unwrap_or_else(|| panic!("{what}: {got}"));
+        assert!((g - want).abs() < tol, "{what}: {g} against {want}");
+    };
+    for case in cases {
+        let months: Vec<String> = nums(&case["looks"]).iter().map(|m| format!("{m:?}")).collect();
+        let mut args = vec![
+            "analyze".to_string(),
+            "tests/reference/data/gs_trial.csv".into(),
+            "--entry".into(),
+            "entry_month".into(),
+            "--treatment".into(),
+            "rmhtnf".into(),
+            "--control".into(),
+            "control".into(),
+            "--format".into(),
+            "json".into(),
+            "--looks".into(),
+            months.join(","),
+            "--spending".into(),
+            case["spending"].as_str().unwrap().into(),
+        ];
+        if let Some(p) = case["planned_events"].as_f64() {
+            args.extend(["--planned-events".into(), p.to_string()]);
+        }
+        let o = crate::helpers::peritrial().args(&args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let g = &v["group_sequential"];
+        let looks = g["looks"].as_array().unwrap();
+        let stop = case["stop"].as_u64().unwrap() as usize;
+        assert_eq!(g["stop_look"].as_u64(), Some(stop as u64), "{g}");
+        for (k, l) in looks.iter().enumerate() {
+            close("z", &l["z"], nums(&case["z"])[k], 1e-9);
+            assert_eq!(l["events"].as_f64(), Some(nums(&case["events"])[k]));
+            close("boundary", &l["boundary_z"], nums(&case["critical_values"])[k], 1e-6);
+            if k < stop {
+                let rci = l["repeated_interval"].as_array().unwrap();
+                close("repeated lower", &rci[0], nums(&case["rci_lower"])[k], 1e-6);
+                close("repeated upper", &rci[1], nums(&case["rci_upper"])[k], 1e-6);
+            }
+        }
+        let a = &g["at_stopping"];
+        close("p", &a["p_stagewise"], case["p"].as_f64().unwrap(), 1e-6);
+        close("median unbiased", &a["median_unbiased_hazard_ratio"], case["median_unbiased"].as_f64().unwrap(), 1e-6);
+        close("lower", &a["lower"], case["lower"].as_f64().unwrap(), 1e-6);
+        close("upper", &a["upper"], case["upper"].as_f64().unwrap(), 1e-6);
+    }
+}
