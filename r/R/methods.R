@@ -69,6 +69,11 @@ print.summary.peritrial_run <- function(x, ...) {
                         "futility_z", "futility_hazard_ratio", "futility_p"), names(x$looks))
     print(x$looks[, cols, drop = FALSE], row.names = FALSE, digits = 4)
   }
+  if (!is.null(x$stopping)) {
+    cat("\nInference at stopping (stage-wise ordering) beside the naive estimate at the stopping look\n")
+    print(x$stopping, row.names = FALSE, digits = 4)
+    if (!is.na(x$repeated_coverage)) cat("Repeated intervals, all looks to the stop, coverage:", format(x$repeated_coverage, digits = 4), "\n")
+  }
   if (!is.null(x$null_expected)) {
     cat("\nUnder H0 beside H1 (expected at the analysis where each trial stops)\n")
     print(x$null_expected, row.names = FALSE, digits = 4)

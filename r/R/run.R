@@ -64,6 +64,29 @@ run_frames <- function(report) {
     endpoints$type_one_error_verdict <- vapply(endpoints$endpoint, function(n) as.character(pick(n, function(t) t$verdict)), "")
   }
   out <- list(endpoints = endpoints, looks = looks, milestones = milestones)
+  # A design with looks: the monitored endpoint's inference at stopping beside the naive
+  # estimate at the stopping look, as the table shows them.
+  for (n in names(eps)) {
+    i <- eps[[n]]$inference_at_stopping
+    if (is.null(i)) next
+    num <- function(v) if (is.null(v)) NA_real_ else as.numeric(v)
+    a <- i$accuracy
+    est <- eps[[n]]$estimate
+    out$stopping <- data.frame(
+      endpoint = n,
+      estimate = c("median_unbiased", "naive"),
+      q500 = c(num(i$quantiles$q500), num(est$q500)),
+      q025 = c(num(i$quantiles$q025), num(est$q025)),
+      q975 = c(num(i$quantiles$q975), num(est$q975)),
+      median_ratio_minus_1 = c(num(a$median_ratio_minus_1), num(a$naive_median_ratio_minus_1)),
+      log_bias = c(num(a$log_bias), num(a$naive_log_bias)),
+      coverage = c(num(a$coverage), num(a$naive_coverage)),
+      coverage_mcse = c(num(a$coverage_mcse), num(a$naive_coverage_mcse)),
+      confidence = c(num(i$confidence), 0.95),
+      trials = c(num(i$trials), num(i$trials) + num(i$without)),
+      stringsAsFactors = FALSE)
+    out$repeated_coverage <- num(a$repeated_coverage)
+  }
   # With `null = TRUE`: what the trials use and where they stop under H0, beside H1.
   n <- report$null
   if (!is.null(n)) {

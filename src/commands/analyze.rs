@@ -65,22 +65,24 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         return Err(CliError::Usage("--event-cause: 0 is the code of censoring; expected 1, 2, …".into()));
     }
     let groups = crate::data::read(data, columns).map_err(|e| CliError::BadFile(e.0))?;
-    let one = |d: &crate::data::Dataset| -> serde_json::Value {
+    let one = |d: &crate::data::Dataset| -> Result<serde_json::Value, CliError> {
         if columns.response.is_some() {
             let r = crate::stats::trial::responses(&d.responses, null_rate);
-            report::analyze::response_value(&r, d, null_rate, null_difference)
+            Ok(report::analyze::response_value(&r, d, null_rate, null_difference))
         } else {
             let result = crate::stats::trial::analyze(&d.obs, milestones, tau);
             let mut v = report::analyze::value(&result, d, milestones, tau);
             if let Some(plan) = &sequential {
-                v["group_sequential"] = looks_value(plan, d);
+                v["group_sequential"] = looks_value(plan, d)?;
             }
-            v
+            Ok(v)
         }
     };
     let values: Vec<(Option<&str>, serde_json::Value)> = match &columns.by {
-        None => vec![(None, one(&groups[0].1))],
-        Some(_) => groups.iter().map(|(label, d)| (Some(label.as_str()), one(d))).collect(),
+        None => vec![(None, one(&groups[0].1)?)],
+        Some(_) => {
+            groups.iter().map(|(label, d)| Ok((Some(label.as_str()), one(d)?))).collect::<Result<_, CliError>>()?
+        }
     };
     let by = columns.by.as_deref();
     let text = match format {
@@ -142,13 +144,15 @@ fn sequential_plan(
     Ok(Sequential { months: months.to_vec(), spending, alpha, planned_events })
 }
 
-/// The group-sequential analysis of one data set, as JSON (an error text where the data do not
-/// allow it).
-fn looks_value(plan: &Sequential, d: &crate::data::Dataset) -> serde_json::Value {
+/// The group-sequential analysis of one data set, as JSON (with a text where the data give a
+/// look no information); a look after the data's last observation is refused.
+fn looks_value(plan: &Sequential, d: &crate::data::Dataset) -> Result<serde_json::Value, CliError> {
     let cut = d.obs.iter().zip(&d.entries).map(|(o, e)| o.time + e).fold(0.0, f64::max);
     if let Some(m) = plan.months.iter().find(|&&m| m > cut + 1e-9) {
-        return serde_json::json!({ "not_available": format!("the look at month {m} is after the data's last observation (month {cut}): a look must be at or before the data's cut") });
+        return Err(CliError::Usage(format!(
+            "--looks: the look at month {m} is after the data's last observation (month {cut}): a look must be at or before the data's cut"
+        )));
     }
     let at = crate::stats::trial::at_months(&d.obs, &d.entries, &plan.months);
-    report::analyze::looks_value(&at, &d.obs, &d.entries, plan.spending, plan.alpha, plan.planned_events)
+    Ok(report::analyze::looks_value(&at, &d.obs, &d.entries, plan.spending, plan.alpha, plan.planned_events))
 }

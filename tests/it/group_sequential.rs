@@ -484,3 +484,25 @@ fn analyze_looks_agree_with_survival_and_rpact() {
         close("upper", &a["upper"], case["upper"].as_f64().unwrap(), 1e-6);
     }
 }
+
+/// `analyze --looks` refuses what it cannot answer, with exit 2 and what was expected: a look
+/// after the data's cut, looks that do not increase, an unknown spending function, a response
+/// analysis, looks without an entry column.
+#[test]
+fn analyze_looks_refuse_bad_input() {
+    let base = ["analyze", "tests/reference/data/gs_trial.csv", "--treatment", "rmhtnf", "--control", "control"];
+    for (extra, says) in [
+        (vec!["--entry", "entry_month", "--looks", "20,50"], "after the data's last observation"),
+        (vec!["--entry", "entry_month", "--looks", "30,20"], "must increase"),
+        (vec!["--entry", "entry_month", "--looks", "20,30", "--spending", "linear"], "expected obrien_fleming"),
+        (vec!["--entry", "entry_month", "--looks", "20,30", "--spending", "hwang_shih_decani:x"], "gamma"),
+        (vec!["--entry", "entry_month", "--looks", "20,30", "--alpha", "0.7"], "one-sided level"),
+        (vec!["--entry", "entry_month", "--looks", "20,-3"], "positive calendar month"),
+        (vec!["--looks", "20,30"], "--entry"),
+    ] {
+        let o = crate::helpers::peritrial().args(base).args(&extra).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.contains(says), "{extra:?}: {err}");
+    }
+}

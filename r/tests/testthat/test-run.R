@@ -86,6 +86,12 @@ test_that("print and summary show what the table shows: the group-sequential com
   expect_identical(f$null_expected$under_h0[2], j$null$expected_patients)
   expect_identical(f$null_looks$futility_stops[1], j$null$looks[[1]]$futility_stops)
   expect_match(out, "Stage results under H0", fixed = TRUE)
+  # The inference at stopping beside the naive estimate, as the table shows it.
+  i <- j$endpoints$efs$inference_at_stopping
+  expect_identical(f$stopping$q500[1], i$quantiles$q500)
+  expect_identical(f$stopping$coverage[1], i$accuracy$coverage)
+  expect_identical(f$stopping$coverage[2], i$accuracy$naive_coverage)
+  expect_match(out, "Inference at stopping", fixed = TRUE)
 })
 
 test_that("only a peritrial report is read as one", {
