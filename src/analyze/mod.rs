@@ -182,7 +182,8 @@ impl<'a> Plan<'a> {
 
 /// Whether endpoint `e`, monitored at looks, has inference at stopping on the hazard-ratio
 /// scale: its test's z is a log-rank (or Cox) statistic, whose information is events ×
-/// r/(1 + r)², and no re-estimation combines stages.
+/// r/(1 + r)², no re-estimation combines stages and no multiplicity family is tested at the
+/// looks.
 fn infers_at_stopping(s: &Scenario, e: EndpointId) -> bool {
     let hazard_ratio_scale = match &s.endpoints()[e].kind {
         EndpointKind::TimeToEvent { test, .. } => match test {
@@ -195,7 +196,9 @@ fn infers_at_stopping(s: &Scenario, e: EndpointId) -> bool {
         },
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
     };
-    hazard_ratio_scale && s.analysis().reestimation.is_none()
+    // In a family tested at the looks the boundaries depend on the other members' rejections:
+    // the ordering of one endpoint's outcomes is then not the design's.
+    hazard_ratio_scale && s.analysis().reestimation.is_none() && s.analysis().multiplicity.is_none()
 }
 
 /// The last observed time of each arm (0 = control side, 1 = treatment side) among the

@@ -314,9 +314,15 @@ pub fn looks_value(
         count(1) / count(0)
     };
     let per_event: Vec<f64> = at.iter().map(|l| ratio(l.month)).map(|r| r / ((1.0 + r) * (1.0 + r))).collect();
-    let info: Vec<f64> = at.iter().zip(&per_event).map(|(l, w)| l.events as f64 * w).collect();
-    if info.iter().any(|i| !(i.is_finite() && *i > 0.0)) {
-        return json!({ "not_available": "a look has no events or an arm without patients: it has no information" });
+    // A look without events or without patients in an arm has no information (and no test).
+    let info: Vec<f64> = at
+        .iter()
+        .zip(&per_event)
+        .map(|(l, w)| l.events as f64 * w)
+        .map(|i| if i.is_finite() { i } else { 0.0 })
+        .collect();
+    if !info.last().is_some_and(|&i| i > 0.0) {
+        return json!({ "not_available": "the last look has no events or an arm without patients: it has no information" });
     }
     let last = at.last().map_or(0.0, |l| l.events as f64);
     let planned = planned_events.unwrap_or(last).max(last);

@@ -13,6 +13,8 @@ pub mod plot;
 pub mod plot_examples;
 pub mod plot_spending;
 pub mod plot_style;
+pub mod plot_sweep;
+pub mod plot_timeline;
 pub mod replicates;
 pub mod sample;
 pub mod shard;

@@ -16,7 +16,7 @@
 
 pub use super::contour::contour;
 use super::model::{Curves, EndpointReport, Histogram, Look, RunReport, SizeReport, SweepReport};
-use super::plot_style::{FONT, PALETTE, SIZE, err, file_part, legend};
+use super::plot_style::{FONT, PALETTE, SIZE, err, file_part, legend, number, path_words};
 use plotters::prelude::*;
 
 /// A plot: its file name and its SVG text.
@@ -232,6 +232,9 @@ pub fn run(report: &RunReport) -> Result<Vec<Plot>, String> {
                     super::plot_spending::spending(&e.name, curves, looks)?,
                 ));
             }
+            if let Some(t) = super::plot_timeline::timeline(&e.name, looks, e.counted())? {
+                out.push((format!("timeline-{}.svg", file_part(&e.name)), t));
+            }
             out.push((
                 format!("boundaries-z-{}.svg", file_part(&e.name)),
                 boundaries(&e.name, looks, report.replicates, false)?,
@@ -406,18 +409,6 @@ fn forest(e: &EndpointReport, cohorts: &[super::model::CohortResult], replicates
 /// A point of a power curve: the value, the power and its 95% interval.
 type PowerPoint = (f64, f64, f64, f64);
 
-/// A dotted path in words for a title (the axis keeps the path): its last two parts,
-/// `cohorts.gastric.events.pm.hazard_ratio.rmhtnf` → "hazard ratio, rmhtnf".
-fn path_words(path: &str) -> String {
-    let parts: Vec<&str> = path.split('.').collect();
-    parts[parts.len().saturating_sub(2)..].iter().map(|p| p.replace('_', " ")).collect::<Vec<_>>().join(", ")
-}
-
-/// A value of a sweep's grid as a number, if it is one.
-fn number(v: &str) -> Option<f64> {
-    v.trim().parse::<f64>().ok().filter(|x| x.is_finite())
-}
-
 /// The plots of a sweep; `target` draws the target power.
 pub fn sweep(report: &SweepReport, target: Option<f64>) -> Result<Vec<Plot>, String> {
     let paths = report.paths();
@@ -489,6 +480,9 @@ pub fn sweep(report: &SweepReport, target: Option<f64>) -> Result<Vec<Plot>, Str
             root.present().map_err(err)?;
         }
         out.push((format!("power-{}.svg", file_part(&e.name)), svg));
+        if let Some(oc) = super::plot_sweep::operating_characteristics(report, &e.name)? {
+            out.push((format!("oc-{}.svg", file_part(&e.name)), oc));
+        }
         if paths.len() == 2 {
             out.push((format!("heatmap-{}.svg", file_part(&e.name)), heat_map(report, &e.name, target)?));
         }

@@ -39,3 +39,15 @@ pub fn legend<'a, 'b: 'a>(chart: &mut Chart<'a, 'b>, position: SeriesLabelPositi
         .draw()
         .map_err(err)
 }
+
+/// A dotted path in words for a title (the axis keeps the path): its last two parts,
+/// `cohorts.gastric.events.pm.hazard_ratio.rmhtnf` → "hazard ratio, rmhtnf".
+pub fn path_words(path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    parts[parts.len().saturating_sub(2)..].iter().map(|p| p.replace('_', " ")).collect::<Vec<_>>().join(", ")
+}
+
+/// A value of a sweep's grid as a number, if it is one.
+pub fn number(v: &str) -> Option<f64> {
+    v.trim().parse::<f64>().ok().filter(|x| x.is_finite())
+}

@@ -115,7 +115,14 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
         (None, None) => {}
         (Some(st), Some(_)) => {
             let with = st.estimates.count() + st.none;
-            if with != r || st.covered > st.intervals || st.rci_covered > st.rci_trials {
+            let n = st.estimates.count();
+            let counts = [st.p_values.count(), st.lower.count, st.upper.count];
+            if with != r
+                || counts.iter().any(|&c| c != n)
+                || st.intervals > n
+                || st.covered > st.intervals
+                || st.rci_covered > st.rci_trials
+            {
                 return Err("the inference at stopping does not count one trial per replicate".into());
             }
             too_many("stopping.intervals", st.intervals.max(st.rci_trials))?;

@@ -75,8 +75,9 @@ fn the_html_report_is_self_contained_and_renders_in_a_browser() {
     assert!(text.contains("<span class=\"set\">sample_size = 880</span>"));
     assert!(text.contains("scenario SHA-256"));
     let figures = text.matches("<figure").count();
-    // Estimates (3), curves (3), example trials, spending functions, boundaries (2), analysis month.
-    assert_eq!(figures, 11, "one figure per plot of the run");
+    // Estimates (3), curves (3), example trials, spending functions, the looks' timeline,
+    // boundaries (2), analysis month.
+    assert_eq!(figures, 12, "one figure per plot of the run");
     // The type I error of each of the three tests and of the family, each with its verdict.
     assert!(text.contains("the same trials under the null"));
     assert_eq!(text.matches("<td class=\"l ok\">").count() + text.matches("<td class=\"l off\">").count(), 4);

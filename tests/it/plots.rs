@@ -61,6 +61,7 @@ fn run_plots_hold_the_reports_distributions_and_boundaries() {
             "estimate-survival.svg",
             "examples-peritoneal_rfs.svg",
             "spending-peritoneal_rfs.svg",
+            "timeline-peritoneal_rfs.svg",
         ]
     );
     // Each curve: one band and one median line per arm, the model dashed per arm.
@@ -182,6 +183,30 @@ fn sweep_and_size_plots_hold_their_points() {
         assert!(labels.contains(&key), "{key} not in {labels:?}");
     }
     assert!(labels.contains(&"target 0.8".to_string()));
+    // Without looks there is no early stopping to draw.
+    assert!(!sweep_dir.join("oc-efs.svg").exists());
+    // With looks: power, early stopping and the expected events and patients in one figure,
+    // one marker per point and quantity, at the report's numbers.
+    let oc_dir = dir.path().join("oc");
+    let o = bin()
+        .args(["sweep", "scenarios/binding-futility.toml", "--replicates", "200", "--quiet", "--format", "json"])
+        .args(["--vary", "cohorts.gastric.events.peritoneal_metastasis.hazard_ratio.rmhtnf=0.6,0.8,1.0", "--plots"])
+        .arg(&oc_dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for p in v["points"].as_array().unwrap() {
+        let early = p["report"]["endpoints"]["efs"]["early_stop"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&early));
+    }
+    let doc_text = svg(&oc_dir.join("oc-efs.svg"));
+    let doc = roxmltree::Document::parse(&doc_text).unwrap();
+    let labels = texts(&doc);
+    for l in ["power", "early stop", "events", "patients"] {
+        assert!(labels.contains(&l.to_string()), "{l} not in {labels:?}");
+    }
+    assert_eq!(count(&doc, "circle", None), 2 * 3, "power and events: one marker per point");
     let o = bin()
         .args(["size", "scenarios/two-arm-efs-logrank.toml", "--endpoint", "efs", "--target-power", "0.8"])
         .args(["--replicates", "1000", "--quiet", "--format", "json", "--plots"])

@@ -140,6 +140,10 @@ fn run_caption(name: &str) -> String {
         "The multiplicity procedure as a graph (Bretz et al. 2009): each endpoint with its initial share of the family's alpha; when an endpoint is rejected its share passes along its arrows in the proportions shown, and the graph is updated.".into()
     } else if let Some(e) = stem.strip_prefix("boundaries-hr-") {
         format!("{e}: the same boundaries on the hazard-ratio scale (at each look's mean events).")
+    } else if let Some(e) = stem.strip_prefix("timeline-") {
+        format!(
+            "{e}: when the looks happen — each look's calendar month across the trials (median, 95% range) against the patients enrolled and the events there (medians, 95% ranges)."
+        )
     } else if let Some(e) = stem.strip_prefix("spending-") {
         format!(
             "{e}: the cumulative alpha the efficacy bounds spend by information fraction, each look's planned alpha marked; beside it the cumulative beta of a beta-spending futility bound."
@@ -683,6 +687,8 @@ impl Exporter<SweepReport> for Html {
         b.push_str(&figures(plot::sweep(r, r.target_power), |n| {
             if n.starts_with("heatmap") {
                 "Power over the grid.".into()
+            } else if n.starts_with("oc-") {
+                "Operating characteristics by the swept value: power and the probability of stopping before the final look (left); the expected events and patients where the trials stop (right).".into()
             } else {
                 "Power with its 95% Monte Carlo band.".into()
             }

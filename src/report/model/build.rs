@@ -164,6 +164,13 @@ fn endpoint_report(
         cohorts: (Some(i) == primary && !summary.cohorts.is_empty()).then(|| cohort_results(s, i, summary)),
         curves: curves(s, i, summary),
         looks: (Some(i) == primary).then(|| looks(s, i, summary, planning)),
+        early_stop: (Some(i) == primary && summary.looks.len() > 1).then(|| {
+            let early: u64 = summary.looks[..summary.looks.len() - 1]
+                .iter()
+                .map(|l| l.efficacy_stops + l.futility_stops + l.harm_stops)
+                .sum();
+            share(early, r)
+        }),
         inference_at_stopping: summary
             .stopping
             .as_ref()

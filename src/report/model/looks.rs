@@ -100,7 +100,7 @@ impl InferenceAtStopping {
     pub fn note(&self) -> Option<String> {
         (self.without > 0).then(|| {
             format!(
-                "{} trials stopped for non-binding futility or harm at an interim have no stage-wise estimate (as rpact); the coverage is over the {} that do",
+                "{} trials stopped for non-binding futility or harm at an interim have no stage-wise estimate (as rpact); its figures are over the {} that do, the naive estimate's over every trial",
                 self.without, self.trials
             )
         })

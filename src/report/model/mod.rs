@@ -282,6 +282,10 @@ pub struct EndpointReport {
     /// The primary endpoint of a design with looks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub looks: Option<Vec<Look>>,
+    /// The primary endpoint of a design with looks: the share of trials that end before the
+    /// final look (for efficacy, futility or harm). Kept in a sweep's rows, which drop the looks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub early_stop: Option<f64>,
     /// The monitored endpoint of a design with looks, tested on the hazard-ratio scale.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference_at_stopping: Option<InferenceAtStopping>,
