@@ -279,28 +279,10 @@ impl Plan<'_> {
             months.push(month);
             reached.push(ok);
             if k + 1 < n {
-                let critical = ((t[k + 1]).sqrt() * eff[k + 1] - t[k].sqrt() * combined) / (t[k + 1] - t[k]).sqrt();
-                let estimate = if d > 0.0 { res.z * (1.0 + r) / (r * d).sqrt() } else { 0.0 };
-                let delta = match re.hazard_ratio {
-                    Some(h) => -(h / theta0).ln(),
-                    None => estimate,
-                }
-                .max(1e-12f64.ln_1p());
-                let z_cp = normal::quantile(re.conditional_power);
-                let required = (critical + z_cp).max(0.0).powi(2) * (1.0 + r).powi(2) / (r * delta * delta);
                 let stage_planned = (planned[k + 1] - planned[k]) as f64;
-                let keep_planned = re.promising_from.is_some_and(|from| {
-                    // The conditional power at the planned events under the estimate.
-                    let drift = estimate.max(1e-12f64.ln_1p()) * (r * stage_planned).sqrt() / (1.0 + r);
-                    let cp = normal::upper_tail(critical - drift);
-                    cp < from || cp >= re.conditional_power
-                });
-                let stage = if keep_planned {
-                    stage_planned
-                } else {
-                    required.clamp(re.min_events[k] as f64, re.max_events[k] as f64)
-                };
-                target = (d + stage - 1e-9).ceil().max(d + 1.0) as u32;
+                let next = next_stage(re, k, t, eff, combined, res.z, d, stage_planned, r, theta0);
+                record[base + look::CAPPED] = next.capped as u8 as f64;
+                target = (d + next.events - 1e-9).ceil().max(d + 1.0) as u32;
             }
             previous = (d, res.z);
         }

@@ -13,7 +13,7 @@ pub use record::{Layout, Stop, curve_grid, field, global, inference, look, stopp
 
 use crate::cut::{self, TteSpec};
 use crate::design::sequential::{
-    Bounds, BoundsCache, Design, conditional_power_rule, cp_effect, design_bounds, information, outlook,
+    Bounds, BoundsCache, Design, conditional_power_rule, cp_effect, design_bounds, information, next_stage, outlook,
     planned_conditional_power_futility, planned_look_events, spending_key,
 };
 use crate::scenario::*;

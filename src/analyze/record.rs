@@ -146,6 +146,9 @@ pub mod look {
         /// With `report_conditional_power`: the predictive probability of success at this interim
         /// (the conditional power averaged over the drift's posterior, flat prior).
         CP_PREDICTIVE,
+        /// With event re-estimation, at an interim: 1 when the next stage's required events
+        /// exceeded its maximum (the cap binds), 0 when not.
+        CAPPED,
     }
 }
 
@@ -216,6 +219,6 @@ mod tests {
     fn the_record_layout_is_stable() {
         assert_eq!((field::REJECTED, field::EXACT_ESTIMATE, field::PATIENTS_USED, field::MILESTONES), (0, 7, 14, 15));
         assert_eq!((global::CUT_MONTH, global::CUT_REACHED, global::COUNT), (0, 4, 5));
-        assert_eq!((look::CUT_MONTH, look::HARM, look::CP_PREDICTIVE, look::COUNT), (0, 10, 11, 12));
+        assert_eq!((look::CUT_MONTH, look::HARM, look::CP_PREDICTIVE, look::COUNT), (0, 10, 11, 13));
     }
 }

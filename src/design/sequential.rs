@@ -169,3 +169,82 @@ pub(crate) fn spending_key(sp: Spending) -> (u8, u64) {
         Spending::HwangShihDeCani(g) => (2, g.to_bits()),
     }
 }
+
+/// Where a trial's interim result falls in the promising-zone design (Mehta & Pocock 2011), by
+/// its conditional power at the planned events under its own estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// Below `promising_from`: the stage keeps its planned events.
+    Unfavourable,
+    /// From `promising_from` to the target: the events are re-estimated.
+    Promising,
+    /// At or above the target conditional power already: the planned events.
+    Favourable,
+}
+
+/// What event re-estimation decides at interim k (rpact's `getSimulationSurvival` with an
+/// inverse-normal design and `conditionalPower`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NextStage {
+    /// The next stage's events (before rounding up to a whole event).
+    pub events: f64,
+    /// The conditional power at the planned events under the trial's estimate.
+    pub conditional_power_at_planned: f64,
+    /// The required events exceeded the stage's maximum (the cap binds).
+    pub capped: bool,
+    /// With `promising_from`: the zone the interim result falls in.
+    pub zone: Option<Zone>,
+}
+
+/// The next stage's events at interim k of a re-estimation design with planned information
+/// rates `t` and boundaries `eff` (z scale): with the combination statistic `combined`, the
+/// look's log-rank z and events d, the stage's planned events, the allocation ratio r and the
+/// null hazard ratio θ0, the events (c̃ + Φ⁻¹(CP))² (1 + r)²/(r δ²) between the stage's minimum
+/// and maximum, c̃ = (√t_{k+1} c_{k+1} − √t_k Z*_k)/√(t_{k+1} − t_k) the conditional critical
+/// value and δ the log hazard ratio against the null (the estimate z (1 + r)/√(r d), or the
+/// design's hazard ratio), floored at 1e-12 as rpact's; with `promising_from`, the planned
+/// events outside the promising zone.
+#[allow(clippy::too_many_arguments)]
+pub fn next_stage(
+    re: &Reestimation,
+    k: usize,
+    t: &[f64],
+    eff: &[f64],
+    combined: f64,
+    z: f64,
+    d: f64,
+    stage_planned: f64,
+    r: f64,
+    theta0: f64,
+) -> NextStage {
+    use crate::stats::normal;
+    let critical = (t[k + 1].sqrt() * eff[k + 1] - t[k].sqrt() * combined) / (t[k + 1] - t[k]).sqrt();
+    let estimate = if d > 0.0 { z * (1.0 + r) / (r * d).sqrt() } else { 0.0 };
+    let delta = match re.hazard_ratio {
+        Some(h) => -(h / theta0).ln(),
+        None => estimate,
+    }
+    .max(1e-12f64.ln_1p());
+    let z_cp = normal::quantile(re.conditional_power);
+    let required = (critical + z_cp).max(0.0).powi(2) * (1.0 + r).powi(2) / (r * delta * delta);
+    // The conditional power at the planned events under the estimate.
+    let drift = estimate.max(1e-12f64.ln_1p()) * (r * stage_planned).sqrt() / (1.0 + r);
+    let cp = normal::upper_tail(critical - drift);
+    let zone = re.promising_from.map(|from| {
+        if cp < from {
+            Zone::Unfavourable
+        } else if cp >= re.conditional_power {
+            Zone::Favourable
+        } else {
+            Zone::Promising
+        }
+    });
+    let keep_planned = matches!(zone, Some(Zone::Unfavourable | Zone::Favourable));
+    let (events, capped) = if keep_planned {
+        (stage_planned, false)
+    } else {
+        let (lo, hi) = (re.min_events[k] as f64, re.max_events[k] as f64);
+        (required.clamp(lo, hi), required > hi)
+    };
+    NextStage { events, conditional_power_at_planned: cp, capped, zone }
+}

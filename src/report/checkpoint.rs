@@ -15,7 +15,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 pub const FORMAT: &str = "peritrial-checkpoint";
-pub const FORMAT_VERSION: u64 = 2;
+/// 3: the summary state carries the inference at stopping and the re-estimation caps.
+pub const FORMAT_VERSION: u64 = 3;
 
 /// A checkpoint (of a run or of a size search) is resumed only by the version that wrote it.
 fn same_version(v: &Value, name: &str) -> Result<(), String> {
@@ -90,8 +91,9 @@ pub fn read(text: &str, name: &str, scenario_toml: &str, start: u64, end: u64) -
 
 pub const SWEEP_FORMAT: &str = "peritrial-sweep-checkpoint";
 /// The sweep journal's own version (2: one line per point, appended; 4: each line bound to its
-/// sweep and to its point's scenario).
-pub const SWEEP_FORMAT_VERSION: u64 = 4;
+/// sweep and to its point's scenario; 5: its reports carry the early stop and the inference at
+/// stopping, so a resumed sweep never mixes rows with and without them).
+pub const SWEEP_FORMAT_VERSION: u64 = 5;
 
 /// The checksums of a sweep's definition, fed with every grid point's values and effective
 /// scenario in order without keeping them: the checkpoint's (the scenarios joined by NUL) and

@@ -11,6 +11,7 @@ pub mod output;
 pub mod pictures;
 pub mod plot;
 pub mod plot_examples;
+pub mod plot_reestimation;
 pub mod plot_spending;
 pub mod plot_style;
 pub mod plot_sweep;

@@ -232,6 +232,12 @@ pub fn run(report: &RunReport) -> Result<Vec<Plot>, String> {
                     super::plot_spending::spending(&e.name, curves, looks)?,
                 ));
             }
+            if let Some(rule) = &e.reestimation {
+                out.push((
+                    format!("reestimation-{}.svg", file_part(&e.name)),
+                    super::plot_reestimation::reestimation(&e.name, rule)?,
+                ));
+            }
             if let Some(t) = super::plot_timeline::timeline(&e.name, looks, e.counted())? {
                 out.push((format!("timeline-{}.svg", file_part(&e.name)), t));
             }

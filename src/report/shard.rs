@@ -11,8 +11,9 @@ use crate::summary::{
 };
 use serde_json::{Map, Value, json};
 
-/// The version of the shard format; `merge` refuses others.
-pub const FORMAT_VERSION: u64 = 6;
+/// The version of the shard format; `merge` refuses others (7: the summary state carries the
+/// inference at stopping and the re-estimation caps).
+pub const FORMAT_VERSION: u64 = 7;
 
 /// SHA-256 of the state's compact JSON text (the same text for a state written and read back:
 /// numbers round-trip exactly and key order is kept).
@@ -89,6 +90,7 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
         too_many(&format!("looks[{k}] stops"), l.efficacy_stops + l.futility_stops + l.harm_stops)?;
         too_many(&format!("looks[{k}].not_reached"), l.not_reached)?;
         too_many(&format!("looks[{k}].after_enrolment"), l.after_enrolment)?;
+        too_many(&format!("looks[{k}].capped"), l.capped)?;
         stops += l.efficacy_stops + l.futility_stops + l.harm_stops;
         let f = &fresh.looks[k];
         if l.conditional_power.len() != f.conditional_power.len() {
@@ -233,7 +235,7 @@ fn state_without_stopping(s: &Summary) -> Value {
             "harm_stops": l.harm_stops, "harm": sum(&l.harm),
             "boundary": sum(&l.boundary), "events": sum(&l.events), "cut_month": sum(&l.cut_month),
             "patients": sum(&l.patients), "futility": sum(&l.futility), "not_reached": l.not_reached,
-            "after_enrolment": l.after_enrolment,
+            "after_enrolment": l.after_enrolment, "capped": l.capped,
             "z_bins": bins(&l.z_bins), "events_bins": bins(&l.events_bins),
             "patients_bins": bins(&l.patients_bins), "month_bins": bins(&l.month_bins),
             "conditional_power": l.conditional_power.iter().map(|c| json!({
@@ -366,6 +368,7 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
             futility: read_sum(&l["futility"], &w("futility"))?,
             not_reached: u(&l["not_reached"], &w("not_reached"))?,
             after_enrolment: u(&l["after_enrolment"], &w("after_enrolment"))?,
+            capped: u(&l["capped"], &w("capped"))?,
             z_bins: read_bins(&l["z_bins"], &w("z_bins"))?,
             events_bins: read_bins(&l["events_bins"], &w("events_bins"))?,
             patients_bins: read_bins(&l["patients_bins"], &w("patients_bins"))?,

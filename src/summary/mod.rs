@@ -81,6 +81,9 @@ pub struct LookSummary {
     pub not_reached: u64,
     /// Replicates in which this interim came (as planned) after the last patient was enrolled.
     pub after_enrolment: u64,
+    /// With event re-estimation: replicates whose next stage's required events exceeded its
+    /// maximum at this interim.
+    pub capped: u64,
     /// Distributions over every replicate (the look's values had the trial gone on to it).
     pub z_bins: Bins,
     pub events_bins: Bins,
@@ -272,6 +275,7 @@ impl Summary {
             l.futility.merge(&o.futility);
             l.not_reached += o.not_reached;
             l.after_enrolment += o.after_enrolment;
+            l.capped += o.capped;
             l.z_bins.merge(&o.z_bins);
             l.events_bins.merge(&o.events_bins);
             l.patients_bins.merge(&o.patients_bins);
@@ -352,6 +356,7 @@ impl Summary {
             l.after_enrolment += (k + 1 < layout.n_looks
                 && record[base + look::REACHED] == 1.0
                 && record[base + look::PATIENTS] >= layout.sample_size as f64) as u64;
+            l.capped += (record[base + look::CAPPED] == 1.0) as u64;
             l.z_bins.add(record[base + look::Z]);
             l.events_bins.add(record[base + look::EVENTS]);
             l.patients_bins.add(record[base + look::PATIENTS]);

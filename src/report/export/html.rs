@@ -140,6 +140,10 @@ fn run_caption(name: &str) -> String {
         "The multiplicity procedure as a graph (Bretz et al. 2009): each endpoint with its initial share of the family's alpha; when an endpoint is rejected its share passes along its arrows in the proportions shown, and the graph is updated.".into()
     } else if let Some(e) = stem.strip_prefix("boundaries-hr-") {
         format!("{e}: the same boundaries on the hazard-ratio scale (at each look's mean events).")
+    } else if let Some(e) = stem.strip_prefix("reestimation-") {
+        format!(
+            "{e}: event re-estimation's rule at the first interim — the next stage's events and the conditional power at its planned events under the trial's estimate, by the interim z, with the zones of a promising-zone design and the share of trials in which the cap bound."
+        )
     } else if let Some(e) = stem.strip_prefix("timeline-") {
         format!(
             "{e}: when the looks happen — each look's calendar month across the trials (median, 95% range) against the patients enrolled and the events there (medians, 95% ranges)."

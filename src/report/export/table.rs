@@ -388,6 +388,17 @@ fn look_notes(out: &mut String, looks: &[Look], replicates: u64) {
                 4,
             ));
         }
+        if let Some(share) = l.capped_share(replicates) {
+            out.push_str(&wrap(
+                &format!(
+                    "  look {} event re-estimation: the next stage's required events exceeded its maximum in {} of trials ({} trials)",
+                    l.look,
+                    f(Some(share), 4),
+                    l.capped.unwrap_or(0)
+                ),
+                4,
+            ));
+        }
         for c in l.conditional_power.iter().flatten() {
             let what = match (c.under.as_str(), c.hazard_ratio) {
                 ("predictive", _) => "predictive probability (flat prior)".to_string(),

@@ -177,6 +177,9 @@ fn endpoint_report(
             .filter(|_| s.monitored() == Some(i))
             .map(|st| super::stopping::inference_at_stopping(s, i, st, &es.estimates, es.covered, es.interval_count)),
         spending: None,
+        reestimation: (Some(i) == primary)
+            .then(|| super::reestimation::rule(s, i, planning, summary.looks.first().map(|l| share(l.capped, r))))
+            .flatten(),
     }
 }
 
@@ -617,6 +620,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 patients: mean(&l.patients),
                 target_not_reached: l.not_reached,
                 after_enrolment: (s.analysis().interims_during_enrolment && k < last).then_some(l.after_enrolment),
+                capped: (s.analysis().reestimation.is_some() && k < last).then_some(l.capped),
                 z_distribution: Quantiles::of(&l.z_bins),
                 events_distribution: Quantiles::of(&l.events_bins),
                 patients_distribution: Quantiles::of(&l.patients_bins),

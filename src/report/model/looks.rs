@@ -53,6 +53,10 @@ pub struct Look {
     /// With `looks.during_enrolment`: trials whose interim came after the last patient entered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_enrolment: Option<u64>,
+    /// With event re-estimation, at an interim: trials whose next stage's required events
+    /// exceeded its maximum (the cap binds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capped: Option<u64>,
     /// Distributions over every trial (a look's values had the trial gone on to it): z to
     /// within 0.05, events and patients to within their bins (1 up to 1023 patients), the
     /// month to within 1% of the design's horizon.
@@ -161,6 +165,12 @@ impl Look {
         self.futility_z.filter(|z| z.is_finite()).map(|_| self.futility_stops as f64 / replicates.max(1) as f64)
     }
 
+    /// With event re-estimation, at an interim: the share of trials whose next stage's required
+    /// events exceeded its maximum.
+    pub fn capped_share(&self, replicates: u64) -> Option<f64> {
+        Some(self.capped? as f64 / replicates.max(1) as f64)
+    }
+
     /// The share of trials that stopped for harm at this look; None without a harm bound.
     pub fn harm_share(&self, replicates: u64) -> Option<f64> {
         self.harm_z?;
@@ -175,4 +185,24 @@ impl Look {
 pub struct SpendingCurves {
     pub alpha: (String, Vec<(f64, f64)>),
     pub beta: Option<(String, Vec<(f64, f64)>)>,
+}
+
+/// Event re-estimation's rule at the first interim, for pictures only: on a grid of the interim
+/// z, the next stage's events and the conditional power at its planned events under the
+/// trial's estimate, with the zones of a promising-zone design.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReestimationRule {
+    pub interim_events: f64,
+    pub planned_stage: f64,
+    pub min_stage: f64,
+    pub max_stage: f64,
+    pub target: f64,
+    pub promising_from: Option<f64>,
+    /// The interim's efficacy boundary (z at or above it stops the trial).
+    pub boundary: f64,
+    /// (z, the next stage's events, conditional power at the planned events, zone: 0
+    /// unfavourable, 1 promising, 2 favourable, None without zones).
+    pub points: Vec<(f64, f64, f64, Option<u8>)>,
+    /// The share of trials in which the cap bound at the first interim.
+    pub capped_share: Option<f64>,
 }

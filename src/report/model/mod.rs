@@ -15,12 +15,13 @@ mod looks;
 mod null;
 mod prose;
 mod provenance;
+mod reestimation;
 mod stopping;
 mod tools;
 
 pub use basics::{Named, Quantiles};
 pub use execution::utc_date;
-pub use looks::{ConditionalPower, InferenceAtStopping, Look, SpendingCurves, StoppingAccuracy};
+pub use looks::{ConditionalPower, InferenceAtStopping, Look, ReestimationRule, SpendingCurves, StoppingAccuracy};
 pub use null::{NullReport, NullTest};
 pub use prose::{design, warnings};
 pub use tools::{SimonReport, VerifyCheck, VerifyReport};
@@ -292,6 +293,9 @@ pub struct EndpointReport {
     /// A design with looks: its spending functions, for pictures only (`pictures.rs`).
     #[serde(skip)]
     pub spending: Option<looks::SpendingCurves>,
+    /// An event re-estimation design: its rule at the first interim, for pictures only.
+    #[serde(skip)]
+    pub reestimation: Option<looks::ReestimationRule>,
 }
 
 impl EndpointReport {
