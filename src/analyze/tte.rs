@@ -76,15 +76,16 @@ impl Plan<'_> {
         let (z, p, fit) = match test {
             TimeToEventTest::MaxCombo => self.maxcombo_at(i, scratch, estimate),
             TimeToEventTest::Rmst { tau } => {
-                // Not estimable (an arm without patients, or followed for less than τ): z 0,
-                // which never rejects.
+                // Not estimable (an arm without patients, or followed for less than τ): no z
+                // (NaN), which never rejects and which the report counts.
                 let last = last_times(patients, outcomes, &code, cut_month);
-                let z = crate::stats::km::rmst_difference(&scratch.table.rows, last, *tau).map_or(0.0, |d| d.z());
+                let z = crate::stats::km::rmst_difference(&scratch.table.rows, last, *tau).map_or(f64::NAN, |d| d.z());
                 (z, normal::upper_tail(z), estimate.then(|| cox::fit(&scratch.table, Ties::Efron)))
             }
             TimeToEventTest::Milestone { month } => {
                 let last = last_times(patients, outcomes, &code, cut_month);
-                let z = crate::stats::km::survival_difference(&scratch.table.rows, last, *month).map_or(0.0, |d| d.z());
+                let z = crate::stats::km::survival_difference(&scratch.table.rows, last, *month)
+                    .map_or(f64::NAN, |d| d.z());
                 (z, normal::upper_tail(z), estimate.then(|| cox::fit(&scratch.table, Ties::Efron)))
             }
             TimeToEventTest::Cox => {

@@ -76,6 +76,7 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
             }
         }
         too_many(&format!("endpoints[{i}].covered"), e.covered.max(e.interval_count))?;
+        too_many(&format!("endpoints[{i}].untested"), e.untested)?;
         too_many(&format!("endpoints[{i}].stage1_stops"), e.stage1_stops.max(e.patients_used.count))?;
         if e.covered > e.interval_count {
             return Err(format!("endpoint {i}: more intervals cover than there are"));
@@ -221,7 +222,7 @@ fn state_without_stopping(s: &Summary) -> Value {
     json!({
         "replicates": s.replicates,
         "endpoints": s.endpoints.iter().map(|e| json!({
-            "rejections": e.rejections, "rejections_unadjusted": e.rejections_unadjusted,
+            "rejections": e.rejections, "rejections_unadjusted": e.rejections_unadjusted, "untested": e.untested,
             "estimates": values(&e.estimates), "not_estimable": e.not_estimable,
             "exact_estimates": sum(&e.exact_estimates), "events": values(&e.events),
             "cp_lower": sum(&e.cp_lower), "cp_upper": sum(&e.cp_upper),
@@ -334,6 +335,7 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
         s.endpoints.push(EndpointSummary {
             rejections: u(&e["rejections"], &w("rejections"))?,
             rejections_unadjusted: u(&e["rejections_unadjusted"], &w("rejections_unadjusted"))?,
+            untested: u(&e["untested"], &w("untested"))?,
             estimates: read_values(&e["estimates"], &w("estimates"))?,
             not_estimable: u(&e["not_estimable"], &w("not_estimable"))?,
             exact_estimates: read_sum(&e["exact_estimates"], &w("exact_estimates"))?,

@@ -38,6 +38,10 @@ pub mod example {
 pub struct EndpointSummary {
     pub rejections: u64,
     pub rejections_unadjusted: u64,
+    /// Time to event: trials whose test statistic could not be computed (an RMST or milestone
+    /// difference with an arm followed for less than τ, a log-rank without variance); they
+    /// count as not rejecting.
+    pub untested: u64,
     pub estimates: Values,
     pub not_estimable: u64,
     /// With an assessment schedule: the estimate with recurrences seen when they happen.
@@ -247,6 +251,7 @@ impl Summary {
         for (e, o) in self.endpoints.iter_mut().zip(&other.endpoints) {
             e.rejections += o.rejections;
             e.rejections_unadjusted += o.rejections_unadjusted;
+            e.untested += o.untested;
             e.estimates.merge(&o.estimates);
             e.not_estimable += o.not_estimable;
             e.exact_estimates.merge(&o.exact_estimates);
@@ -312,6 +317,7 @@ impl Summary {
             let b = layout.endpoint[i];
             e.rejections += (record[b + field::ADJUSTED] == 1.0) as u64;
             e.rejections_unadjusted += (record[b + field::REJECTED] == 1.0) as u64;
+            e.untested += (layout.curves[i].is_some() && !record[b + field::Z].is_finite()) as u64;
             let est = record[b + field::ESTIMATE];
             if est.is_finite() {
                 e.estimates.push(est);

@@ -506,3 +506,37 @@ fn analyze_looks_refuse_bad_input() {
         assert!(err.contains(says), "{extra:?}: {err}");
     }
 }
+
+/// An RMST difference that some trials cannot compute (τ = 42 months under a cut at the 300th
+/// event, about month 43: an arm's follow-up ends before τ in some trials) is not a z of 0
+/// passed off as a result: the trial has no statistic (an empty cell per trial), counts as not
+/// rejecting, and every report says in how many trials.
+#[test]
+fn an_rmst_difference_a_trial_cannot_compute_is_counted_not_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("r.csv");
+    let o = crate::helpers::peritrial()
+        .args(["run", TWO_ARM, "--replicates", "300", "--quiet", "--format", "json"])
+        .args(["--set", "endpoints.efs.test=\"rmst\"", "--set", "endpoints.efs.tau=42", "--replicates-csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut r = csv::Reader::from_path(&csv).unwrap();
+    let h = r.headers().unwrap().clone();
+    let (z, rejected) =
+        (h.iter().position(|c| c == "efs_z").unwrap(), h.iter().position(|c| c == "efs_rejected").unwrap());
+    let mut empty = 0;
+    for row in r.records() {
+        let row = row.unwrap();
+        if row[z].is_empty() {
+            empty += 1;
+            assert_eq!(&row[rejected], "0");
+        }
+    }
+    assert!(empty > 0 && empty < 300, "{empty} trials without a statistic");
+    let warnings: Vec<&str> = v["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    let said = format!("efs: its test statistic could not be computed in {empty} of 300 trials");
+    assert!(warnings.iter().any(|w| w.starts_with(&said)), "{said} not in {warnings:?}");
+}

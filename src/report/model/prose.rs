@@ -287,6 +287,28 @@ fn allocation_warnings(s: &Scenario) -> Vec<String> {
 }
 
 /// What the design did not do as it says, in words: every output carries these.
+/// Why a trial's test of an endpoint of `kind` may have no statistic, in words.
+fn untested_because(kind: &EndpointKind) -> String {
+    use crate::scenario::TimeToEventTest;
+    match kind {
+        EndpointKind::TimeToEvent { test, .. } => match test {
+            TimeToEventTest::Rmst { tau } => {
+                format!("an arm without patients, or followed for less than tau = {tau} months")
+            }
+            TimeToEventTest::Milestone { month } => {
+                format!("an arm without patients, or followed for less than the milestone month {month}")
+            }
+            TimeToEventTest::Logrank
+            | TimeToEventTest::StratifiedLogrank
+            | TimeToEventTest::FlemingHarrington { .. }
+            | TimeToEventTest::MaxCombo
+            | TimeToEventTest::Cox
+            | TimeToEventTest::OneSampleLogrank { .. } => "no event while both arms were at risk".into(),
+        },
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => "no statistic".into(),
+    }
+}
+
 pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
     let mut out = Vec::new();
     let r = summary.replicates;
@@ -305,6 +327,15 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
         ));
     }
     out.extend(allocation_warnings(s));
+    for (e, es) in s.endpoints().iter().zip(&summary.endpoints).filter(|(_, es)| es.untested > 0) {
+        out.push(format!(
+            "{}: its test statistic could not be computed in {} of {r} trials ({:.1}%: {}); they count as not rejecting",
+            e.name,
+            es.untested,
+            100.0 * es.untested as f64 / r.max(1) as f64,
+            untested_because(&e.kind)
+        ));
+    }
     for e in s.endpoints() {
         let rate_margin = match e.kind {
             EndpointKind::Binary { null_difference, .. } => null_difference != 0.0,
