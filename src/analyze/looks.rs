@@ -178,6 +178,15 @@ impl Plan<'_> {
             return (vec![final_month; n], vec![cut_reached; n], cut_reached);
         };
         debug_assert_eq!(s.monitored(), Some(pe));
+        // Responses: the looks come as the assessments fall due (entry + the assessment month)
+        // in the two arms, as a time-to-event endpoint's come with its events.
+        if let Some((response, arms)) = s.monitored_responses() {
+            scratch.months.clear();
+            scratch.months.extend(patients.iter().filter(|p| arms.contains(&(p.arm as usize))).map(|p| {
+                p.entry
+                    + s.cohorts()[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months)
+            }));
+        }
         // `scratch.months` holds the months of the monitored endpoint's events.
         let (mut months, mut reached) =
             cut::interim_months(s, self.planning.events[pe], &mut scratch.months, final_month);

@@ -375,9 +375,9 @@ impl Plan<'_> {
             record[self.layout.looks + look::COUNT * k + look::REACHED] = r as u8 as f64;
         }
         // Group-sequential monitoring of the primary endpoint.
-        let monitored = self.primary.filter(|&pe| self.tte[pe].is_some() && n_looks > 1);
+        let monitored = s.monitored().filter(|_| n_looks > 1);
         let Monitoring { stop, futility, harmed, family_rejected } =
-            self.monitor(monitored, &looks, patients, scratch, record);
+            self.monitor(monitored, &looks, trial, scratch, record);
         if let Some(pe) = monitored {
             self.conditional_powers(pe, stop, scratch, record);
             self.inference_at_stopping(pe, stop, futility || harmed, record);
@@ -413,6 +413,12 @@ impl Plan<'_> {
                         BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => true,
                         BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => false,
                     };
+                    if Some(i) == monitored {
+                        // Monitored at looks: the boundary at the look where the trial stopped.
+                        let b = self.layout.looks + look::COUNT * stop;
+                        let crossed = record[base + field::Z] >= record[b + look::BOUNDARY];
+                        record[base + field::REJECTED] = (!futility && crossed) as u8 as f64;
+                    }
                     if one_arm {
                         // The estimate is the treatment arm's rate: its exact interval.
                         let ci = (record[base + field::CP_LOWER], record[base + field::CP_UPPER]);
@@ -465,11 +471,12 @@ impl Plan<'_> {
         &self,
         monitored: Option<EndpointId>,
         looks: &[f64],
-        patients: &[Patient],
+        trial: &Trial,
         scratch: &mut Scratch,
         record: &mut [f64],
     ) -> Monitoring {
         let s = self.scenario;
+        let patients = &trial.patients[..];
         let n_looks = looks.len();
         let mut stop = n_looks - 1;
         let (mut futility, mut harmed) = (false, false);
@@ -496,9 +503,14 @@ impl Plan<'_> {
             let mut z = [0.0f64; 16];
             let mut events = [0u32; 16];
             for (k, &month) in looks.iter().enumerate() {
-                let r = self.tte_at(pe, patients, month, scratch, false);
-                z[k] = r.z;
-                events[k] = r.events;
+                (z[k], events[k]) = match s.monitored_responses() {
+                    // Responses: the z of the two rates and the patients assessed by then.
+                    Some(_) => self.rates_at(pe, trial, month),
+                    None => {
+                        let r = self.tte_at(pe, patients, month, scratch, false);
+                        (r.z, r.events)
+                    }
+                };
             }
             let (bounds, futility_bounds) = self.boundaries(pe, &events[..n_looks], scratch);
             let harm_bounds = self.harm_bounds(pe, &events[..n_looks], scratch);

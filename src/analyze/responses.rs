@@ -47,6 +47,35 @@ impl Plan<'_> {
         (responders <= r1).then(|| Stage1Stop { last_entry: patients[stage1[n1 - 1]].entry, analysis_month })
     }
 
+    /// A two-arm binary endpoint monitored at looks, at calendar month `month`: the z of its
+    /// test (the uncorrected chi-square's, or the Farrington–Manning z against its margin), as
+    /// [`Plan::binary_at`] computes it, and the patients of the two arms assessed by then.
+    pub(super) fn rates_at(&self, e: usize, trial: &Trial, month: f64) -> (f64, u32) {
+        let s = self.scenario;
+        let ep = &s.endpoints()[e];
+        let EndpointKind::Binary { response, null_difference, .. } = ep.kind else {
+            unreachable!("validated: a binary endpoint")
+        };
+        let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
+        for (j, p) in trial.patients.iter().enumerate() {
+            let Some(r) = assessed_response(s, response, p, &trial.marks(j), month) else { continue };
+            if p.arm as usize == ep.treatment {
+                n1 += 1;
+                x1 += r as u64;
+            } else if Some(p.arm as usize) == ep.control {
+                n0 += 1;
+                x0 += r as u64;
+            }
+        }
+        let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
+        let z = if null_difference != 0.0 {
+            binary::farrington_manning(t, null_difference)
+        } else {
+            binary::chi_square(t).z
+        };
+        (z, (n1 + n0) as u32)
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn binary_at(
         &self,

@@ -238,7 +238,7 @@ pub fn run(report: &RunReport) -> Result<Vec<Plot>, String> {
                     super::plot_reestimation::reestimation(&e.name, rule)?,
                 ));
             }
-            if let Some(t) = super::plot_timeline::timeline(&e.name, looks, e.counted())? {
+            if let Some(t) = super::plot_timeline::timeline(&e.name, looks, e.look_counts())? {
                 out.push((format!("timeline-{}.svg", file_part(&e.name)), t));
             }
             out.push((

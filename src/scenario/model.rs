@@ -521,10 +521,21 @@ impl Scenario {
         self.primary().filter(|&pe| {
             self.analysis.looks.count() > 1
                 && match self.endpoints[pe].kind {
-                    EndpointKind::TimeToEvent { .. } => true,
-                    EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+                    // Validation lets only the uncorrected chi-square of two rates be monitored.
+                    EndpointKind::TimeToEvent { .. } | EndpointKind::Binary { .. } => true,
+                    EndpointKind::Safety { .. } => false,
                 }
         })
+    }
+
+    /// The response the monitored endpoint reads and the arms whose patients it assesses, when
+    /// it is a binary endpoint monitored at looks.
+    pub fn monitored_responses(&self) -> Option<(ResponseId, [ArmId; 2])> {
+        let e = &self.endpoints[self.monitored()?];
+        match e.kind {
+            EndpointKind::Binary { response, .. } => Some((response, [e.treatment, e.control?])),
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
+        }
     }
 }
 

@@ -540,3 +540,91 @@ fn an_rmst_difference_a_trial_cannot_compute_is_counted_not_hidden() {
     let said = format!("efs: its test statistic could not be computed in {empty} of 300 trials");
     assert!(warnings.iter().any(|w| w.starts_with(&said)), "{said} not in {warnings:?}");
 }
+
+/// Two-arm responses monitored at looks (issue 27 item 1) against rpact 3.3.4's
+/// `getSimulationRates` (`tests/reference/make_rpact_simulation_rates_refs.R`, 100,000
+/// iterations a design): the boundaries to 1e-6, and the rejections and futility stops per
+/// stage, the power (or type I error) and the expected patients assessed where the trials stop
+/// within 4 combined Monte Carlo SEs, for the uncorrected chi-square z (O'Brien–Fleming 3 looks
+/// under H1 and H0, Pocock 2 looks, 4 looks with beta-spending futility) and the
+/// Farrington–Manning z against a margin of −0.15. Looks by fractions of the planned patients,
+/// each at the month its count of assessments falls due.
+#[test]
+fn responses_at_looks_agree_with_rpact_simulation() {
+    let refs: Value = serde_json::from_str(include_str!("../reference/rpact_simulation_rates_refs.json")).unwrap();
+    // R's JSON writes a vector of one as a number.
+    let nums = |v: &Value| -> Vec<f64> {
+        match v.as_array() {
+            Some(a) => a.iter().map(|x| x.as_f64().unwrap()).collect(),
+            None => vec![v.as_f64().unwrap()],
+        }
+    };
+    let trials = 20000.0;
+    let mut compared = 0;
+    for d in refs["designs"].as_array().unwrap().iter().filter(|d| d["groups"] == 2) {
+        let patients = nums(&d["patients"]);
+        let n = *patients.last().unwrap();
+        let fractions: Vec<String> = patients.iter().map(|p| format!("{:?}", p / n)).collect();
+        let spending = if d["spending"] == "asP" { "pocock" } else { "obrien_fleming" };
+        let mut sets = vec![
+            format!("enrollment.sample_size={n}"),
+            format!(
+                "cohorts.gastric.responses.ascites_control.probability={{ hipec = {}, rmhtnf = {} }}",
+                d["pi2"], d["pi1"]
+            ),
+            format!("endpoints.dcr.null_difference={:?}", d["theta0"].as_f64().unwrap()),
+            format!("analysis.looks=[{}]", fractions.join(", ")),
+            format!("analysis.spending=\"{spending}\""),
+        ];
+        if let Some(b) = d["beta_spending"].as_f64() {
+            sets.push(format!("analysis.futility={{ beta_spending = \"obrien_fleming\", beta = {b} }}"));
+        }
+        let mut args =
+            vec!["scenarios/noninferiority-response.toml".to_string(), "--replicates".into(), "20000".into()];
+        for s in &sets {
+            args.extend(["--set".to_string(), s.clone()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let v = run_json(&args);
+        let e = &v["endpoints"]["dcr"];
+        let looks = e["looks"].as_array().unwrap();
+        let close = |what: &str, got: f64, want: f64, iterations: f64| {
+            let p = want.clamp(1e-4, 1.0 - 1e-4);
+            let mcse = (p * (1.0 - p) / iterations + p * (1.0 - p) / trials).sqrt();
+            assert!(
+                (got - want).abs() <= 4.0 * mcse,
+                "{sets:?} {what}: {got} against rpact {want} (4 MCSE {})",
+                4.0 * mcse
+            );
+        };
+        let iterations = d["iterations"].as_f64().unwrap();
+        let (rejects, futility) = (nums(&d["reject_per_stage"]), nums(&d["futility_per_stage"]));
+        let mut expected = 0.0;
+        for (k, l) in looks.iter().enumerate() {
+            let c = nums(&d["critical_values"])[k];
+            assert!((l["boundary_z"].as_f64().unwrap() - c).abs() < 1e-6, "{sets:?} look {}: boundary", k + 1);
+            close(
+                &format!("look {} rejections", k + 1),
+                l["rejections"].as_f64().unwrap() / trials,
+                rejects[k],
+                iterations,
+            );
+            if k + 1 < looks.len() {
+                let fut = l["futility_stops"].as_f64().unwrap() / trials;
+                close(
+                    &format!("look {} futility stops", k + 1),
+                    fut,
+                    futility.get(k).copied().unwrap_or(0.0),
+                    iterations,
+                );
+            }
+            expected += l["stop_probability"].as_f64().unwrap() * l["events"].as_f64().unwrap();
+            compared += 1;
+        }
+        close("power", e["power"].as_f64().unwrap(), d["overall_reject"].as_f64().unwrap(), iterations);
+        // The patients assessed where the trials stop: within 1% of rpact's (its SE is about 0.1%).
+        let want = d["expected_patients"].as_f64().unwrap();
+        assert!((expected - want).abs() < 0.01 * want, "{sets:?} expected patients {expected} against rpact {want}");
+    }
+    assert!(compared >= 14);
+}

@@ -423,7 +423,41 @@ fn looks_at_calendar_months_happen_at_those_months() {
     );
     refused(
         &["validate", "scenarios/pm-orr-simon.toml", "--set", "analysis.looks=[0.5, 1.0]"],
-        &["analysis.looks", "not a time-to-event endpoint"],
+        &["analysis.looks", "Simon's two-stage design has its own stages"],
+    );
+    // Responses at looks: the two-arm z only, looks by fractions, no time-to-event machinery.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("scenarios/noninferiority-response.toml").unwrap();
+    let superiority = text.replace("null_difference = -0.12", "");
+    for (name, scenario, set, says) in [
+        (
+            "fisher",
+            superiority.replace("test = \"chi_square\"", "test = \"fisher\""),
+            "analysis.looks=[0.5, 1.0]",
+            "Fisher's exact test has no standard normal statistic",
+        ),
+        (
+            "yates",
+            superiority.replace("test = \"chi_square\"", "test = \"chi_square\"\ncontinuity_correction = true"),
+            "analysis.looks=[0.5, 1.0]",
+            "continuity-corrected",
+        ),
+        ("months", text.clone(), "analysis.looks={ months = [6] }", "fractions of the planned assessed patients"),
+        (
+            "cp",
+            text.replace("[analysis]", "[analysis]\nfutility = { conditional_power = 0.1 }"),
+            "analysis.looks=[0.5, 1.0]",
+            "conditional-power futility rule is for time to event",
+        ),
+    ] {
+        let path = dir.path().join(format!("{name}.toml"));
+        std::fs::write(&path, scenario).unwrap();
+        let path = path.to_string_lossy().into_owned();
+        refused(&["validate", &path, "--set", set], &["analysis.", says]);
+    }
+    refused(
+        &["validate", "scenarios/ascites-dcr-single-arm.toml", "--set", "analysis.looks=[0.5, 1.0]"],
+        &["analysis.looks", "exact binomial"],
     );
 }
 

@@ -283,11 +283,13 @@ fn milestone_table(e: &EndpointReport) -> String {
 /// where the trials stop at each look (rpact's ASN under H0).
 fn null_characteristics(n: &crate::report::model::NullReport, r: &RunReport) -> String {
     let h1_events = r.expected_events();
+    let primary = r.endpoints.iter().find(|e| e.looks.is_some());
+    let (counted, at_looks) = primary.map_or(("events", "events"), |e| (e.counted(), e.look_counts()));
     let mut s = String::from(
         "<table>\n<tr><th class=\"l\">expected at the analysis where each trial stops</th><th>under H0</th><th>under H1</th></tr>\n",
     );
     for (what, h0, h1) in [
-        ("events of the primary endpoint", n.expected_events, h1_events),
+        (&*format!("{counted} of the primary endpoint"), n.expected_events, h1_events),
         ("patients", n.expected_patients, r.analysis.expected_patients),
         ("duration (months)", n.expected_duration_months, r.analysis.expected_duration_months),
     ] {
@@ -295,7 +297,7 @@ fn null_characteristics(n: &crate::report::model::NullReport, r: &RunReport) -> 
     }
     s.push_str("</table>\n");
     if let Some(looks) = n.looks.as_ref().filter(|l| l.len() > 1) {
-        s.push_str("<table>\n<tr><th>look under H0</th><th>reached</th><th>events</th><th>month</th><th>patients</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>cumulative rejection</th></tr>\n");
+        s.push_str(&format!("<table>\n<tr><th>look under H0</th><th>reached</th><th>{at_looks}</th><th>month</th><th>patients</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>cumulative rejection</th></tr>\n"));
         for l in looks {
             s.push_str(&format!(
                 "<tr><td>{}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{}</td><td>{:.4}</td></tr>\n",
@@ -319,7 +321,7 @@ fn look_table(e: &EndpointReport, replicates: u64) -> String {
     let mut s = String::new();
     if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
         s.push_str(&format!("<h3>Looks of {}</h3>\n", esc(&e.name)));
-        s.push_str("<table>\n<tr><th>look</th><th>information</th><th>reached</th><th>events</th><th>month</th><th>patients</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th><th>observed z: median (2.5%, 97.5%)</th></tr>\n");
+        s.push_str(&format!("<table>\n<tr><th>look</th><th>information</th><th>reached</th><th>{}</th><th>month</th><th>patients</th><th>P(stop, efficacy)</th><th>P(stop, futility)</th><th>P(stop)</th><th>cumulative power</th><th>observed z: median (2.5%, 97.5%)</th></tr>\n", e.look_counts()));
         for l in looks {
             s.push_str(&format!(
                 "<tr><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.3}</td><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>\n",

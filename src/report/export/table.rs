@@ -106,7 +106,7 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
         cohort_lines(out, cohorts);
     }
     if let Some(looks) = e.looks.as_ref().filter(|l| l.len() > 1) {
-        looks_table(out, looks, replicates);
+        looks_table(out, looks, replicates, e.look_counts());
         look_notes(out, looks, replicates);
     }
 }
@@ -288,10 +288,10 @@ fn cohort_lines(out: &mut String, cohorts: &[CohortResult]) {
 /// Writes the tables of the looks of a design with looks, and their legends: where the trials
 /// stop and what they have there, then both bounds on the z, hazard-ratio and nominal p-value
 /// scales with the cumulative alpha (rpact's design summary).
-fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
+fn looks_table(out: &mut String, looks: &[Look], replicates: u64, counts: &str) {
     out.push_str(&format!(
         "  {:>4} {:>5} {:>6} {:>7} {:>6} {:>8} {:>7} {:>7} {:>7} {:>6}\n",
-        "look", "info", "reach", "events", "month", "patients", "P(eff)", "P(fut)", "cum pow", "z med"
+        "look", "info", "reach", counts, "month", "patients", "P(eff)", "P(fut)", "cum pow", "z med"
     ));
     for l in looks {
         out.push_str(&format!(
@@ -309,7 +309,7 @@ fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
         ));
     }
     out.push_str(&wrap(
-        "  (info: planned information; reach: share of trials reaching the look, over which its events, month, patients and bounds are means; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)",
+        &format!("  (info: planned information; reach: share of trials reaching the look, over which its {counts}, month, patients and bounds are means; P(eff), P(fut): stopping at the look; z med: the median z of every trial at the look)"),
         3,
     ));
     out.push_str(&format!(
@@ -340,9 +340,13 @@ fn looks_table(out: &mut String, looks: &[Look], replicates: u64) {
 /// trials stop at each look and what they use (rpact's ASN under H0).
 fn null_looks(out: &mut String, n: &NullReport, report: &RunReport) {
     let h1_events = report.expected_events();
+    // What the monitored endpoint counts: events, or a response endpoint's responders; its
+    // looks count events or the patients assessed.
+    let primary = report.endpoints.iter().find(|e| e.looks.is_some());
+    let (counted, at_looks) = primary.map_or(("events", "events"), |e| (e.counted(), e.look_counts()));
     out.push_str(&format!(
         "  {:<22}under H0 {:>8}   under H1 {:>8}\n  {:<22}         {:>8}            {:>8}\n  {:<22}         {:>8}            {:>8}\n",
-        "expected events",
+        format!("expected {counted}"),
         f(n.expected_events, 1),
         f(h1_events, 1),
         "expected patients",
@@ -356,7 +360,7 @@ fn null_looks(out: &mut String, n: &NullReport, report: &RunReport) {
     let r = report.replicates;
     out.push_str(&format!(
         "  under H0: {:>4} {:>6} {:>7} {:>6} {:>8} {:>7} {:>7} {:>7}\n",
-        "look", "reach", "events", "month", "patients", "P(eff)", "P(fut)", "cum rej"
+        "look", "reach", at_looks, "month", "patients", "P(eff)", "P(fut)", "cum rej"
     ));
     for l in looks {
         out.push_str(&format!(

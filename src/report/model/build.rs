@@ -553,7 +553,13 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
 fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut::Planning) -> Vec<Look> {
     let r = summary.replicates.max(1);
     let e = &s.endpoints()[endpoint];
-    let ratio = e.control.map(|c| s.arms()[e.treatment].allocation as f64 / s.arms()[c].allocation as f64);
+    // The hazard-ratio scale is a time-to-event endpoint's only.
+    let tte = match e.kind {
+        EndpointKind::TimeToEvent { .. } => true,
+        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+    };
+    let ratio =
+        e.control.filter(|_| tte).map(|c| s.arms()[e.treatment].allocation as f64 / s.arms()[c].allocation as f64);
     let mut rejected = 0u64;
     // The trial ends at the first look that crosses a boundary, else at the last one.
     let last = summary.looks.len().saturating_sub(1);
@@ -592,11 +598,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 boundary_z: z,
                 boundary_hazard_ratio: hazard_ratio_bound(z),
                 boundary_p: z.map(nominal_p),
-                alpha_spent: match e.kind {
-                    EndpointKind::TimeToEvent { .. } => true,
-                    EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
-                }
-                .then(|| {
+                alpha_spent: (tte || s.monitored() == Some(endpoint)).then(|| {
                     if k == last {
                         e.alpha
                     } else {

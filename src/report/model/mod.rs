@@ -299,6 +299,15 @@ pub struct EndpointReport {
 }
 
 impl EndpointReport {
+    /// What its looks' `events` count: events, or for responses monitored at looks the patients
+    /// assessed.
+    pub fn look_counts(&self) -> &'static str {
+        match EndpointKindName::parse(&self.kind) {
+            Some(EndpointKindName::Binary) => "assessed",
+            Some(EndpointKindName::TimeToEvent | EndpointKindName::Safety) | None => "events",
+        }
+    }
+
     /// What its `events` count: events, responders (binary) or adverse events (safety).
     pub fn counted(&self) -> &'static str {
         match EndpointKindName::parse(&self.kind) {

@@ -6,8 +6,8 @@
 use super::common::{MAX_SAMPLE_SIZE, has_test, months, positive_months, read_spending};
 use super::{looks, multiplicity};
 use crate::scenario::model::{
-    Analysis, ConditionalPowerReport, Cut, Endpoint, EndpointId, EndpointKind, Futility, Harm, Intercurrent, Looks,
-    Multiplicity, Reestimation, Spending, TimeToEventTest,
+    Analysis, BinaryTest, ConditionalPowerReport, Cut, Endpoint, EndpointId, EndpointKind, Futility, Harm,
+    Intercurrent, Looks, Multiplicity, Reestimation, Spending, TimeToEventTest,
 };
 use crate::scenario::read::{Reader, get, join};
 use crate::scenario::tree::{Entry, Node, Value};
@@ -291,9 +291,22 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
                 | TimeToEventTest::Cox
                 | TimeToEventTest::OneSampleLogrank { .. } => None,
             },
-            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => Some(
-                "it is not a time-to-event endpoint (group-sequential boundaries need a statistic that is standard normal under the null, with information from events)",
-            ),
+            EndpointKind::Binary { test, .. } => match test {
+                BinaryTest::ChiSquare { continuity_correction: false } => binary_looks_refusal(s, ls),
+                BinaryTest::ChiSquare { continuity_correction: true } => Some(
+                    "its continuity-corrected chi-square is not the statistic group-sequential boundaries are spent on; use the uncorrected one (rpact's normal approximation), continuity_correction = false",
+                ),
+                BinaryTest::Fisher => Some(
+                    "Fisher's exact test has no standard normal statistic to spend boundaries on; monitor test = \"chi_square\" (the z of two rates, rpact's) at the looks",
+                ),
+                BinaryTest::ExactBinomial { .. } => Some(
+                    "a single arm's responses at looks need boundaries in responder counts from the exact binomial, which peritrial does not have yet (the normal approximation would not hold the level at these sizes); test the rate once, or with Simon's two-stage design",
+                ),
+                BinaryTest::SimonTwoStage { .. } => {
+                    Some("Simon's two-stage design has its own stages; give no other looks")
+                }
+            },
+            EndpointKind::Safety { .. } => Some("a safety endpoint has no test to monitor"),
         };
         if let Some(why) = why {
             r.error_on(get(t, "looks"), &node.origin, "analysis.looks", format!("interim looks are monitored on {:?} (the cut's endpoint, or the first endpoint with a test), but {why}", eps[pe].name));
@@ -301,6 +314,35 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
         }
     }
     Some(())
+}
+
+/// What two-arm responses monitored at looks do not have yet (None when the design is one they
+/// have): looks by fractions of the planned assessed patients, with an efficacy boundary and a
+/// z or beta-spending futility rule.
+fn binary_looks_refusal(s: Settings<'_>, ls: &Looks) -> Option<&'static str> {
+    let by_fractions = match ls {
+        Looks::Information(_) => true,
+        Looks::Events(_) | Looks::Months(_) | Looks::Combined { .. } => false,
+    };
+    let cp_futility = match s.futility {
+        Some(Some(Futility::ConditionalPower { .. })) => true,
+        Some(Some(Futility::Z(_) | Futility::BetaSpending { .. }) | None) | None => false,
+    };
+    if !by_fractions {
+        Some(
+            "responses are monitored at looks given as fractions of the planned assessed patients (looks = [0.5, 1.0]); events, months and combined triggers are for time to event",
+        )
+    } else if s.look_gap.is_some_and(|g| g > 0.0) {
+        Some("a minimum gap between looks is for time to event")
+    } else if cp_futility {
+        Some("a conditional-power futility rule is for time to event; use z = Z or beta_spending")
+    } else if ["harm", "reestimation", "report_conditional_power"].iter().any(|k| get(s.t, k).is_some()) {
+        Some("harm bounds, re-estimation and reported conditional power are for time to event")
+    } else if s.multiplicity.as_ref().is_some_and(|m| m.is_some()) {
+        Some("a multiplicity family at the looks is for time-to-event members")
+    } else {
+        None
+    }
 }
 
 /// The beta-spending futility bound must not come within 0.01 of the efficacy bound.
