@@ -369,10 +369,11 @@ impl Planning {
             events[e] = d;
         }
         // Responses monitored at looks: the information is the patients assessed, the planned
-        // the patients of the two arms (every one assessed by the final analysis).
-        if let (Some(pe), Some((_, arms))) = (monitored, s.monitored_responses()) {
+        // the patients of the arm (or two) it compares (every one assessed by the final analysis).
+        if let (Some(pe), Some((_, treatment, control))) = (monitored, s.monitored_responses()) {
             let total: f64 = s.arms().iter().map(|a| a.allocation as f64).sum();
-            let share: f64 = arms.iter().map(|&a| s.arms()[a].allocation as f64).sum::<f64>() / total;
+            let arms = std::iter::once(treatment).chain(control);
+            let share: f64 = arms.map(|a| s.arms()[a].allocation as f64).sum::<f64>() / total;
             events[pe] = (s.enrollment().sample_size as f64 * share).floor();
             let fractions = s.analysis().looks.fractions().unwrap_or_else(|| vec![f64::NAN; n_looks]);
             return Planning { events, fractions, trials: 0, horizon: horizon(s) };

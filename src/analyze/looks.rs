@@ -150,6 +150,35 @@ impl Plan<'_> {
         }
     }
 
+    /// A single arm's rate monitored at looks: the boundaries on the z scale of its exact
+    /// binomial test (`stats::binomial_looks`) at the patients assessed at each look, spending at
+    /// those over the planned (all of alpha at the last look); the z of r_k responders, so that
+    /// z ≥ boundary exactly when the responders reach r_k. No futility bound. Memoised per worker.
+    pub(super) fn exact_bounds(&self, e: usize, counts: &[u32], scratch: &mut Scratch) -> Bounds {
+        let n = counts.len();
+        if let Some(b) = scratch.exact_bounds.get(counts) {
+            return (b.clone(), vec![f64::NEG_INFINITY; n]);
+        }
+        let s = self.scenario;
+        let ep = &s.endpoints()[e];
+        let EndpointKind::Binary { test: BinaryTest::ExactBinomial { null_rate }, .. } = ep.kind else {
+            unreachable!("validated: a single arm's exact binomial")
+        };
+        let info: Vec<f64> = counts.iter().map(|&x| x as f64).collect();
+        let (keep, _, spend) = information(&info, self.planning.events[e]);
+        let kept: Vec<u32> = keep.iter().map(|&k| counts[k]).collect();
+        let r = crate::stats::binomial_looks::boundaries(&kept, null_rate, s.analysis().spending, ep.alpha, &spend);
+        let mut b = vec![f64::INFINITY; n];
+        for (j, &k) in keep.iter().enumerate() {
+            b[k] = binary::exact_z(r[j] as u64, counts[k] as u64, null_rate);
+        }
+        if scratch.exact_bounds.len() >= 1 << 14 {
+            scratch.exact_bounds.clear();
+        }
+        scratch.exact_bounds.insert(counts.to_vec(), b.clone());
+        (b, vec![f64::NEG_INFINITY; n])
+    }
+
     /// Whether the trial stopped at look `stop` for harm (its z at or below the harm bound).
     fn harm_stop(&self, stop: usize, record: &[f64]) -> bool {
         let b = self.layout.looks + look::COUNT * stop;
@@ -180,9 +209,10 @@ impl Plan<'_> {
         debug_assert_eq!(s.monitored(), Some(pe));
         // Responses: the looks come as the assessments fall due (entry + the assessment month)
         // in the two arms, as a time-to-event endpoint's come with its events.
-        if let Some((response, arms)) = s.monitored_responses() {
+        if let Some((response, treatment, control)) = s.monitored_responses() {
             scratch.months.clear();
-            scratch.months.extend(patients.iter().filter(|p| arms.contains(&(p.arm as usize))).map(|p| {
+            let assessed = |a: usize| a == treatment || Some(a) == control;
+            scratch.months.extend(patients.iter().filter(|p| assessed(p.arm as usize)).map(|p| {
                 p.entry
                     + s.cohorts()[p.cohort as usize].responses[response].as_ref().map_or(0.0, |r| r.assessed_at_months)
             }));

@@ -285,6 +285,8 @@ pub struct Scratch {
     cp_bounds: std::collections::HashMap<(Vec<u32>, u64, bool), f64>,
     /// Harm bounds by the events at the looks.
     harm: std::collections::HashMap<Vec<u32>, Vec<f64>>,
+    /// A single arm's exact binomial boundaries (z scale) by the patients assessed at the looks.
+    exact_bounds: std::collections::HashMap<Vec<u32>, Vec<f64>>,
     /// Exact binomial results by (successes, trials, null rate's bits, or none for the 95%
     /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
     /// trial, each costing a bisection over the incomplete beta function.
@@ -512,7 +514,12 @@ impl Plan<'_> {
                     }
                 };
             }
-            let (bounds, futility_bounds) = self.boundaries(pe, &events[..n_looks], scratch);
+            let single_arm = s.monitored_responses().is_some_and(|(_, _, control)| control.is_none());
+            let (bounds, futility_bounds) = if single_arm {
+                self.exact_bounds(pe, &events[..n_looks], scratch)
+            } else {
+                self.boundaries(pe, &events[..n_looks], scratch)
+            };
             let harm_bounds = self.harm_bounds(pe, &events[..n_looks], scratch);
             for k in 0..n_looks {
                 let base = self.layout.looks + look::COUNT * k;

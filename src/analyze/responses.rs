@@ -53,7 +53,7 @@ impl Plan<'_> {
     pub(super) fn rates_at(&self, e: usize, trial: &Trial, month: f64) -> (f64, u32) {
         let s = self.scenario;
         let ep = &s.endpoints()[e];
-        let EndpointKind::Binary { response, null_difference, .. } = ep.kind else {
+        let EndpointKind::Binary { response, null_difference, ref test } = ep.kind else {
             unreachable!("validated: a binary endpoint")
         };
         let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
@@ -66,6 +66,10 @@ impl Plan<'_> {
                 n0 += 1;
                 x0 += r as u64;
             }
+        }
+        if let BinaryTest::ExactBinomial { null_rate } = test {
+            // A single arm: the z of its exact binomial p-value, as at the final analysis.
+            return (binary::exact_z(x1, n1, *null_rate), n1 as u32);
         }
         let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
         let z = if null_difference != 0.0 {
@@ -107,8 +111,7 @@ impl Plan<'_> {
         let (p, z, rejected, estimate) = match test {
             BinaryTest::ExactBinomial { null_rate } => {
                 let (p_greater, z) = scratch.binomial(x1, n1, Some(*null_rate), || {
-                    let p = binary::binom_test(x1, n1, *null_rate).p_greater;
-                    (p, normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0))
+                    (binary::binom_test(x1, n1, *null_rate).p_greater, binary::exact_z(x1, n1, *null_rate))
                 });
                 (p_greater, z, p_greater <= e.alpha, rate1)
             }

@@ -322,6 +322,35 @@ pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> 
 
 /// A binary endpoint's closed-form operating characteristics, if it has one.
 pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, u64, f64)> {
+    binary_companion_at_looks(s, endpoint).map(|(m, k, p, _)| (m, k, p))
+}
+
+/// [`binary_companion`], and for a single arm's rate monitored at looks the exact
+/// group-sequential design at the planned looks (⌈f_k·n⌉ patients assessed): the responders to
+/// reject at each look (`stats::binomial_looks`) as (patients, responders), its exact power the
+/// probability of crossing at some look, the last look's count the critical one.
+#[allow(clippy::type_complexity)]
+pub fn binary_companion_at_looks(
+    s: &Scenario,
+    endpoint: usize,
+) -> Option<(&'static str, u64, f64, Option<Vec<[u64; 2]>>)> {
+    let e = &s.endpoints()[endpoint];
+    if let (EndpointKind::Binary { response, test: BinaryTest::ExactBinomial { null_rate }, .. }, Some(fractions)) =
+        (&e.kind, s.analysis().looks.fractions().filter(|_| s.monitored() == Some(endpoint)))
+    {
+        let n = s.enrollment().sample_size as f64;
+        let counts: Vec<u32> = fractions.iter().map(|f| (f * n - 1e-9).ceil().max(1.0) as u32).collect();
+        let spend: Vec<f64> = counts.iter().map(|&c| c as f64 / n).collect();
+        let r = crate::stats::binomial_looks::boundaries(&counts, *null_rate, s.analysis().spending, e.alpha, &spend);
+        let p1 = counted_response(s, *response, e.treatment);
+        let power = crate::stats::binomial_looks::crossing(&counts, &r, p1).iter().sum();
+        let looks = counts.iter().zip(&r).map(|(&c, &k)| [c as u64, k as u64]).collect();
+        return Some(("exact_binomial_at_looks", *r.last()? as u64, power, Some(looks)));
+    }
+    binary_companion_once(s, endpoint).map(|(m, k, p)| (m, k, p, None))
+}
+
+fn binary_companion_once(s: &Scenario, endpoint: usize) -> Option<(&'static str, u64, f64)> {
     let e = &s.endpoints()[endpoint];
     let (response, test) = match &e.kind {
         EndpointKind::Binary { response, test, .. } => (response, test),

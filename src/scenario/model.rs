@@ -528,12 +528,13 @@ impl Scenario {
         })
     }
 
-    /// The response the monitored endpoint reads and the arms whose patients it assesses, when
-    /// it is a binary endpoint monitored at looks.
-    pub fn monitored_responses(&self) -> Option<(ResponseId, [ArmId; 2])> {
+    /// The response the monitored endpoint reads and the arms whose patients it assesses (the
+    /// treatment arm, and the control arm of a two-arm comparison), when it is a binary
+    /// endpoint monitored at looks.
+    pub fn monitored_responses(&self) -> Option<(ResponseId, ArmId, Option<ArmId>)> {
         let e = &self.endpoints[self.monitored()?];
         match e.kind {
-            EndpointKind::Binary { response, .. } => Some((response, [e.treatment, e.control?])),
+            EndpointKind::Binary { response, .. } => Some((response, e.treatment, e.control)),
             EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
         }
     }

@@ -40,6 +40,17 @@ pub fn binom_upper(k: u64, n: u64, p: f64) -> f64 {
     }
 }
 
+/// The one-sided exact binomial p-value P(X ≥ x | n, p0) on the z scale, Φ⁻¹(1 − p) (at most
+/// 40; +∞ for x > n, which no trial reaches): increasing in x, so a boundary on this scale is
+/// a count of responders.
+pub fn exact_z(x: u64, n: u64, p0: f64) -> f64 {
+    if x > n {
+        return f64::INFINITY;
+    }
+    let p = binom_upper(x, n, p0);
+    super::normal::quantile(1.0 - p.clamp(1e-300, 1.0)).min(40.0)
+}
+
 /// The exact binomial test of H0: p = p0.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BinomTest {

@@ -7,6 +7,7 @@
 //! trial is sorted and scanned once however many analyses run on it.
 
 pub mod binary;
+pub mod binomial_looks;
 pub mod cif;
 
 pub mod cox;

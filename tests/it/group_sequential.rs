@@ -628,3 +628,46 @@ fn responses_at_looks_agree_with_rpact_simulation() {
     }
     assert!(compared >= 14);
 }
+
+/// A single arm's rate monitored at looks on the exact binomial (issue 27 item 1): each look's
+/// boundary is the z of the responders to reject there (`stats::binomial_looks`, which agrees
+/// with an independent base-R computation: `make_exact_binomial_gs_refs.R`), and the simulated
+/// trials stop at each look as often as the exact crossing probabilities say, under the
+/// alternative (power) and under the null (type I error at most α, the discreteness unspent),
+/// within 4 Monte Carlo SEs.
+#[test]
+fn a_single_arms_rate_at_looks_stops_as_the_exact_binomial_says() {
+    let refs: Value = serde_json::from_str(include_str!("../reference/exact_binomial_gs_refs.json")).unwrap();
+    let d = &refs["designs"][0];
+    let nums = |v: &Value| -> Vec<f64> { v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    let (n, r) = (nums(&d["n"]), nums(&d["responders_to_reject"]));
+    let trials = 20000.0;
+    for (rate, key) in [(d["p1"].as_f64().unwrap(), "crossing_h1"), (d["p0"].as_f64().unwrap(), "crossing_h0")] {
+        let v = run_json(&[
+            "scenarios/ascites-dcr-single-arm.toml",
+            "--replicates",
+            "20000",
+            "--set",
+            "enrollment.sample_size=60",
+            "--set",
+            &format!("cohorts.gastric.responses.ascites_control.probability={{ rmhtnf = {rate} }}"),
+            "--set",
+            "endpoints.dcr.null_rate=0.15",
+            "--set",
+            "endpoints.dcr.alpha=0.025",
+            "--set",
+            "analysis.looks=[0.3333333333333333, 0.6666666666666666, 1.0]",
+        ]);
+        let looks = v["endpoints"]["dcr"]["looks"].as_array().unwrap();
+        let want = nums(&d[key]);
+        for (k, l) in looks.iter().enumerate() {
+            assert_eq!(l["events"].as_f64(), Some(n[k]), "look {}: patients assessed", k + 1);
+            let b = peritrial::stats::binary::exact_z(r[k] as u64, n[k] as u64, 0.15);
+            assert!((l["boundary_z"].as_f64().unwrap() - b).abs() < 1e-9, "look {}: boundary", k + 1);
+            let got = l["rejections"].as_f64().unwrap() / trials;
+            let p = want[k].max(1e-4);
+            let mcse = (p * (1.0 - p) / trials).sqrt();
+            assert!((got - want[k]).abs() <= 4.0 * mcse, "{key} look {}: {got} against exact {}", k + 1, want[k]);
+        }
+    }
+}

@@ -447,8 +447,12 @@ fn companions(r: &RunReport) -> String {
                     add("Freedman", a.freedman_power, Some(a.events));
                 }
             },
-            Some(Analytic::Binary { method, power, critical_responses }) => add(
-                &format!("{} ({})", method.replace('_', " "), Analytic::binary_rule(*critical_responses)),
+            Some(Analytic::Binary { method, power, critical_responses, at_looks }) => add(
+                &format!(
+                    "{} ({})",
+                    method.replace('_', " "),
+                    Analytic::binary_rule(*critical_responses, at_looks.as_deref())
+                ),
                 *power,
                 None,
             ),

@@ -139,7 +139,8 @@ fn analytic_line(out: &mut String, e: &EndpointReport) {
         }
         Some(Analytic::Rates(a)) => out.push_str(&format!(
             "  {:<22}{} ({}; {:.0} + {:.0} patients; for 80% {}, 90% {})\n",
-            "analytic power",
+            // With looks the companion is of one analysis: the design's power is the simulation's.
+            if e.looks.as_ref().is_some_and(|l| l.len() > 1) { "analytic, no looks" } else { "analytic power" },
             f(Some(a.power), 3),
             a.method.replace('_', " "),
             a.patients_treatment,
@@ -147,11 +148,11 @@ fn analytic_line(out: &mut String, e: &EndpointReport) {
             f(a.patients_80.map(f64::ceil), 0),
             f(a.patients_90.map(f64::ceil), 0)
         )),
-        Some(Analytic::Binary { method, power, critical_responses }) => out.push_str(&format!(
+        Some(Analytic::Binary { method, power, critical_responses, at_looks }) => out.push_str(&format!(
             "  {:<22}{} ({}; {})\n",
             "analytic power",
             f(Some(*power), 3),
-            Analytic::binary_rule(*critical_responses),
+            Analytic::binary_rule(*critical_responses, at_looks.as_deref()),
             method.replace('_', " ")
         )),
         None => {}

@@ -532,20 +532,26 @@ fn analytic(s: &Scenario, summary: &Summary, planning: &crate::cut::Planning, i:
             patients_80: c.patients_80,
             patients_90: c.patients_90,
             assumes: format!(
-                "normal approximation (rpact getPowerRates{}): every enrolled patient assessed by the cut, split by allocation, at the scenario's response probabilities averaged over cohorts{}; patients not yet assessed at the cut are not in the formula",
+                "normal approximation (rpact getPowerRates{}): every enrolled patient assessed by the cut, split by allocation, at the scenario's response probabilities averaged over cohorts{}; patients not yet assessed at the cut are not in the formula{}",
                 if c.null_difference != 0.0 { format!(", thetaH0 = {}", c.null_difference) } else { String::new() },
                 if dropout {
                     ", times the chance of no dropout before the assessment (a dropout counts as no response)"
+                } else {
+                    ""
+                },
+                if s.monitored() == Some(i) {
+                    "; a single analysis without the looks (the group-sequential design's power is the simulation's)"
                 } else {
                     ""
                 }
             ),
         }));
     }
-    an::binary_companion(s, i).map(|(method, critical_responses, power)| Analytic::Binary {
+    an::binary_companion_at_looks(s, i).map(|(method, critical_responses, power, at_looks)| Analytic::Binary {
         method: method.into(),
         critical_responses,
         power,
+        at_looks,
     })
 }
 
@@ -670,9 +676,15 @@ fn conditional_power(s: &Scenario, endpoint: usize, l: &LookSummary) -> Vec<Cond
 }
 
 impl super::Analytic {
-    /// The decision rule a single-arm exact companion is of, in words, from its critical value:
-    /// what every format prints beside its power.
-    pub fn binary_rule(critical_responses: u64) -> String {
-        format!("reject with {critical_responses} or more responses")
+    /// The decision rule a single-arm exact companion is of, in words, from its critical value
+    /// (or, monitored at looks, each look's): what every format prints beside its power.
+    pub fn binary_rule(critical_responses: u64, at_looks: Option<&[[u64; 2]]>) -> String {
+        match at_looks {
+            Some(looks) => {
+                let each: Vec<String> = looks.iter().map(|[n, r]| format!("{r} of {n}")).collect();
+                format!("reject at the looks with {} or more responses of the patients assessed", each.join(", "))
+            }
+            None => format!("reject with {critical_responses} or more responses"),
+        }
     }
 }

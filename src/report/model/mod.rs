@@ -145,6 +145,9 @@ pub enum Analytic {
         method: String,
         critical_responses: u64,
         power: f64,
+        /// Monitored at looks: (patients assessed, responders to reject) at each planned look.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_looks: Option<Vec<[u64; 2]>>,
     },
     Rates(RatesAnalytic),
 }

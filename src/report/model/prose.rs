@@ -191,8 +191,19 @@ fn looks_rule(s: &Scenario) -> Option<String> {
             hazard_ratio.map_or("the trial's current estimate".to_string(), |h| format!("a hazard ratio of {h}"))
         ),
     };
+    // Responses: the information is the patients assessed; a single arm's boundaries are
+    // responder counts on the exact binomial.
+    let information = match s.monitored_responses() {
+        Some(_) => "the patients assessed, observed over planned",
+        None => "observed over planned information",
+    };
+    let exact = s.monitored().and_then(|i| crate::design::analytic::binary_companion_at_looks(s, i)).and_then(|c| c.3);
+    let exact = exact.map_or(String::new(), |looks| {
+        let each: Vec<String> = looks.iter().map(|[n, r]| format!("{r} of {n}")).collect();
+        format!(" on the exact binomial (responders to reject at the planned looks: {})", each.join(", "))
+    });
     Some(format!(
-        "{} analyses{on} ({}), efficacy boundaries from {} alpha-spending at observed over planned information{futility}; a trial stops at the first boundary crossed.",
+        "{} analyses{on} ({}), efficacy boundaries from {} alpha-spending at {information}{exact}{futility}; a trial stops at the first boundary crossed.",
         s.analysis().looks.count(),
         s.analysis().looks.describe(),
         s.analysis().spending.name()

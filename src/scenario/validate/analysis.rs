@@ -299,9 +299,12 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
                 BinaryTest::Fisher => Some(
                     "Fisher's exact test has no standard normal statistic to spend boundaries on; monitor test = \"chi_square\" (the z of two rates, rpact's) at the looks",
                 ),
-                BinaryTest::ExactBinomial { .. } => Some(
-                    "a single arm's responses at looks need boundaries in responder counts from the exact binomial, which peritrial does not have yet (the normal approximation would not hold the level at these sizes); test the rate once, or with Simon's two-stage design",
-                ),
+                BinaryTest::ExactBinomial { .. } => match s.futility {
+                    Some(Some(_)) => Some(
+                        "a single arm's exact binomial boundaries at looks have no futility rule yet; remove analysis.futility",
+                    ),
+                    Some(None) | None => binary_looks_refusal(s, ls),
+                },
                 BinaryTest::SimonTwoStage { .. } => {
                     Some("Simon's two-stage design has its own stages; give no other looks")
                 }

@@ -1,0 +1,65 @@
+# Reference group-sequential boundaries for a single arm's response rate on the exact binomial
+# (issue 27 item 1, a single arm at looks), computed independently in base R: at look k with
+# n_k patients assessed, reject when the responders x_k >= r_k, r_k the smallest count whose
+# cumulative crossing probability under the null rate p0 (a path that crossed no earlier
+# boundary and reaches r_k here) is at most alpha spent by the Lan-DeMets function at
+# n_k / n_K (all of alpha at the last look); the paths are carried as the distribution of the
+# responder count over the continuing region, convolved with Binomial(n_k - n_{k-1}, p) from
+# look to look. Also the exact crossing probabilities per look under p0 and p1 (type I error
+# and power), and the expected patients assessed where the trials stop.
+#
+#   Rscript tests/reference/make_exact_binomial_gs_refs.R > tests/reference/exact_binomial_gs_refs.json
+suppressMessages(library(jsonlite))
+spent <- function(type, alpha, t) {
+  t <- pmin(pmax(t, 0), 1)
+  if (type == "obrien_fleming") 2 - 2 * pnorm(qnorm(1 - alpha / 2) / sqrt(t))
+  else if (type == "pocock") alpha * log(1 + (exp(1) - 1) * t)
+  else stop("spending")
+}
+# The distribution of the responders among n_k patients on paths that continued through every
+# earlier look, look by look: returns the crossing probability at each look for boundaries r.
+crossing <- function(n, r, p) {
+  f <- 1  # P(x = 0 responders among 0 patients)
+  out <- numeric(length(n)); prev <- 0
+  for (k in seq_along(n)) {
+    add <- dbinom(0:(n[k] - prev), n[k] - prev, p)
+    g <- convolve(f, rev(add), type = "open")  # distribution over 0..n[k]
+    g[g < 0] <- 0
+    x <- 0:(length(g) - 1)
+    out[k] <- sum(g[x >= r[k]])
+    f <- g * (x < r[k])
+    prev <- n[k]
+  }
+  out
+}
+boundaries <- function(n, p0, type, alpha) {
+  K <- length(n); r <- rep(NA_integer_, K); f <- 1; prev <- 0; cum <- 0
+  for (k in 1:K) {
+    add <- dbinom(0:(n[k] - prev), n[k] - prev, p0)
+    g <- convolve(f, rev(add), type = "open"); g[g < 0] <- 0
+    x <- 0:(length(g) - 1)
+    target <- if (k == K) alpha else spent(type, alpha, n[k] / n[K])
+    tail <- rev(cumsum(rev(g)))  # tail[j] = P(x >= j - 1)
+    ok <- which(cum + tail <= target + 1e-15)
+    rk <- if (length(ok) == 0) n[k] + 1 else min(ok) - 1
+    r[k] <- rk
+    cum <- cum + if (rk <= n[k]) tail[rk + 1] else 0
+    f <- g * (x < rk); prev <- n[k]
+  }
+  r
+}
+designs <- list(
+  list(n = c(20, 40, 60), p0 = 0.15, p1 = 0.35, spending = "obrien_fleming"),
+  list(n = c(30, 60), p0 = 0.15, p1 = 0.30, spending = "pocock"),
+  list(n = c(15, 30, 45, 60), p0 = 0.20, p1 = 0.40, spending = "obrien_fleming"),
+  list(n = c(25, 50), p0 = 0.30, p1 = 0.50, spending = "obrien_fleming")
+)
+out <- lapply(designs, function(d) {
+  r <- boundaries(d$n, d$p0, d$spending, 0.025)
+  h0 <- crossing(d$n, r, d$p0); h1 <- crossing(d$n, r, d$p1)
+  stop_h1 <- c(h1[-length(h1)], 1 - sum(h1[-length(h1)]))
+  list(n = d$n, p0 = d$p0, p1 = d$p1, spending = d$spending, alpha = 0.025, responders_to_reject = r,
+       crossing_h0 = h0, type_one_error = sum(h0), crossing_h1 = h1, power = sum(h1),
+       expected_patients_h1 = sum(stop_h1 * d$n))
+})
+cat(toJSON(list(designs = out), digits = NA, auto_unbox = TRUE))
