@@ -148,12 +148,15 @@ fn analytic_line(out: &mut String, e: &EndpointReport) {
             f(a.patients_80.map(f64::ceil), 0),
             f(a.patients_90.map(f64::ceil), 0)
         )),
-        Some(Analytic::Binary { method, power, critical_responses, at_looks }) => out.push_str(&format!(
-            "  {:<22}{} ({}; {})\n",
+        // Wrapped at 100 columns: a rule at looks names every look's count.
+        Some(Analytic::Binary { method, power, critical_responses, at_looks }) => out.push_str(&labelled(
             "analytic power",
-            f(Some(*power), 3),
-            Analytic::binary_rule(*critical_responses, at_looks.as_deref()),
-            method.replace('_', " ")
+            &format!(
+                "{} ({}; {})",
+                f(Some(*power), 3),
+                Analytic::binary_rule(*critical_responses, at_looks.as_deref()),
+                method.replace('_', " ")
+            ),
         )),
         None => {}
     }
