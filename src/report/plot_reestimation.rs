@@ -4,7 +4,7 @@
 //! efficacy boundary marked — the figure a DMC charter for an adaptive design shows.
 
 use super::model::ReestimationRule;
-use super::plot_style::{FONT, PALETTE, err, legend};
+use super::plot_style::{self, FONT, PALETTE, err, legend};
 use plotters::prelude::*;
 
 /// The zones' colours: unfavourable, promising, favourable.
@@ -43,20 +43,9 @@ pub fn reestimation(name: &str, rule: &ReestimationRule) -> Result<String, Strin
         let (left, right) = root.split_horizontally(600);
         for (panel, area) in [(0, &left), (1, &right)] {
             let y_top = if panel == 0 { top } else { 1.0 };
-            let mut chart = ChartBuilder::on(area)
-                .margin(12)
-                .x_label_area_size(44)
-                .y_label_area_size(64)
-                .build_cartesian_2d(lo..hi, 0.0..y_top)
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .label_style((FONT, 16))
-                .axis_desc_style((FONT, 17))
-                .x_desc("z at the first interim")
-                .y_desc(if panel == 0 { "events of the next stage" } else { "conditional power at the planned events" })
-                .draw()
-                .map_err(err)?;
+            let y_desc =
+                if panel == 0 { "events of the next stage" } else { "conditional power at the planned events" };
+            let mut chart = plot_style::panel(area, lo..hi, 0.0..y_top, "z at the first interim", y_desc)?;
             for &(from, to, zone) in &runs {
                 let (colour, label) = ZONES[zone as usize];
                 let rect = chart
@@ -92,50 +81,32 @@ pub fn reestimation(name: &str, rule: &ReestimationRule) -> Result<String, Strin
                         None => levels.push((value, what.to_string())),
                     }
                 }
-                for (value, what) in levels {
-                    chart
-                        .draw_series(DashedLineSeries::new(
-                            [(lo, value), (hi, value)],
-                            6,
-                            4,
-                            PALETTE[2].stroke_width(1),
-                        ))
-                        .map_err(err)?;
-                    chart
-                        .draw_series([Text::new(
-                            format!("{what} {value:.0}"),
-                            (lo + 0.05 * (hi - lo), value),
-                            (FONT, 14).into_font(),
-                        )])
-                        .map_err(err)?;
-                }
+                let levels: Vec<(f64, String)> = levels.into_iter().map(|(v, w)| (v, format!("{w} {v:.0}"))).collect();
+                dashed_levels(&mut chart, &levels, lo, hi)?;
                 legend(&mut chart, SeriesLabelPosition::LowerRight)?;
             } else {
                 chart
                     .draw_series(LineSeries::new(rule.points.iter().map(|p| (p.0, p.2)), colour.stroke_width(2)))
                     .map_err(err)?;
-                let mut lines = vec![(rule.target, "target")];
-                lines.extend(rule.promising_from.map(|f| (f, "promising from")));
-                for (value, what) in lines {
-                    chart
-                        .draw_series(DashedLineSeries::new(
-                            [(lo, value), (hi, value)],
-                            6,
-                            4,
-                            PALETTE[2].stroke_width(1),
-                        ))
-                        .map_err(err)?;
-                    chart
-                        .draw_series([Text::new(
-                            format!("{what} {value}"),
-                            (lo + 0.05 * (hi - lo), value),
-                            (FONT, 14).into_font(),
-                        )])
-                        .map_err(err)?;
-                }
+                let mut lines = vec![(rule.target, format!("target {}", rule.target))];
+                lines.extend(rule.promising_from.map(|f| (f, format!("promising from {f}"))));
+                dashed_levels(&mut chart, &lines, lo, hi)?;
             }
         }
         root.present().map_err(err)?;
     }
     Ok(svg)
+}
+
+/// Dashed horizontal lines at each level, labelled at the left.
+fn dashed_levels(chart: &mut plot_style::Chart, levels: &[(f64, String)], lo: f64, hi: f64) -> Result<(), String> {
+    for (value, what) in levels {
+        chart
+            .draw_series(DashedLineSeries::new([(lo, *value), (hi, *value)], 6, 4, PALETTE[2].stroke_width(1)))
+            .map_err(err)?;
+        chart
+            .draw_series([Text::new(what.clone(), (lo + 0.05 * (hi - lo), *value), (FONT, 14).into_font())])
+            .map_err(err)?;
+    }
+    Ok(())
 }

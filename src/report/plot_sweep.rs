@@ -4,7 +4,7 @@
 //! of a second dimension — what rpact's and East's users draw from a simulation over effects.
 
 use super::model::SweepReport;
-use super::plot_style::{FONT, PALETTE, err, legend, number, path_words};
+use super::plot_style::{FONT, PALETTE, err, legend, number, panel, path_words};
 use plotters::prelude::*;
 
 /// (x, power, early stop, expected events, expected patients) of one grid point.
@@ -44,20 +44,7 @@ pub fn operating_characteristics(report: &SweepReport, name: &str) -> Result<Opt
             .titled(&format!("{name}: operating characteristics by {}", path_words(paths[0])), (FONT, 20))
             .map_err(err)?;
         let (left, right) = root.split_horizontally(600);
-        let mut chart = ChartBuilder::on(&left)
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..1.0)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .label_style((FONT, 16))
-            .axis_desc_style((FONT, 17))
-            .x_desc(paths[0])
-            .y_desc("probability")
-            .draw()
-            .map_err(err)?;
+        let mut chart = panel(&left, (lo - pad)..(hi + pad), 0.0..1.0, paths[0], "probability")?;
         for (k, (key, pts)) in series.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             let label = |what: &str| if key.is_empty() { what.to_string() } else { format!("{what}, {key}") };
@@ -75,20 +62,7 @@ pub fn operating_characteristics(report: &SweepReport, name: &str) -> Result<Opt
             chart.draw_series(pts.iter().map(|p| TriangleMarker::new((p.0, p.2), 4, colour.filled()))).map_err(err)?;
         }
         legend(&mut chart, SeriesLabelPosition::LowerLeft)?;
-        let mut chart = ChartBuilder::on(&right)
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..top)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .label_style((FONT, 16))
-            .axis_desc_style((FONT, 17))
-            .x_desc(paths[0])
-            .y_desc("expected where the trials stop")
-            .draw()
-            .map_err(err)?;
+        let mut chart = panel(&right, (lo - pad)..(hi + pad), 0.0..top, paths[0], "expected where the trials stop")?;
         for (k, (key, pts)) in series.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             let label = |what: &str| if key.is_empty() { what.to_string() } else { format!("{what}, {key}") };

@@ -283,8 +283,7 @@ fn milestone_table(e: &EndpointReport) -> String {
 /// where the trials stop at each look (rpact's ASN under H0).
 fn null_characteristics(n: &crate::report::model::NullReport, r: &RunReport) -> String {
     let h1_events = r.expected_events();
-    let primary = r.endpoints.iter().find(|e| e.looks.is_some());
-    let (counted, at_looks) = primary.map_or(("events", "events"), |e| (e.counted(), e.look_counts()));
+    let (counted, at_looks) = r.primary_counts();
     let mut s = String::from(
         "<table>\n<tr><th class=\"l\">expected at the analysis where each trial stops</th><th>under H0</th><th>under H1</th></tr>\n",
     );
@@ -441,7 +440,7 @@ fn companions(r: &RunReport) -> String {
                 }
                 // An adaptive design (looks without a group-sequential companion): nothing
                 // closed-form to compare with.
-                None if e.looks.as_ref().is_some_and(|l| l.len() > 1) => {}
+                None if e.has_looks() => {}
                 None => {
                     add("Schoenfeld", a.schoenfeld_power, Some(a.events));
                     add("Freedman", a.freedman_power, Some(a.events));
@@ -456,6 +455,9 @@ fn companions(r: &RunReport) -> String {
                 *power,
                 None,
             ),
+            // With looks the companion is of one analysis: nothing closed-form to compare the
+            // group-sequential design's simulated power with.
+            Some(Analytic::Rates(_)) if e.has_looks() => {}
             Some(Analytic::Rates(a)) => {
                 add(&format!("{} (normal approximation)", a.method.replace('_', " ")), a.power, None)
             }

@@ -125,7 +125,7 @@ fn analytic_line(out: &mut String, e: &EndpointReport) {
                 )),
                 // A design with looks but no group-sequential companion is adaptive: the fixed
                 // design's numbers are only a reference.
-                None if e.looks.as_ref().is_some_and(|l| l.len() > 1) => out.push_str(&format!(
+                None if e.has_looks() => out.push_str(&format!(
                     "  {head:<22}none for an adaptive design (fixed design: Schoenfeld {}, Freedman {})\n",
                     f(Some(a.schoenfeld_power), 3),
                     f(Some(a.freedman_power), 3)
@@ -140,7 +140,7 @@ fn analytic_line(out: &mut String, e: &EndpointReport) {
         Some(Analytic::Rates(a)) => out.push_str(&format!(
             "  {:<22}{} ({}; {:.0} + {:.0} patients; for 80% {}, 90% {})\n",
             // With looks the companion is of one analysis: the design's power is the simulation's.
-            if e.looks.as_ref().is_some_and(|l| l.len() > 1) { "analytic, no looks" } else { "analytic power" },
+            if e.has_looks() { "analytic, no looks" } else { "analytic power" },
             f(Some(a.power), 3),
             a.method.replace('_', " "),
             a.patients_treatment,
@@ -346,8 +346,7 @@ fn null_looks(out: &mut String, n: &NullReport, report: &RunReport) {
     let h1_events = report.expected_events();
     // What the monitored endpoint counts: events, or a response endpoint's responders; its
     // looks count events or the patients assessed.
-    let primary = report.endpoints.iter().find(|e| e.looks.is_some());
-    let (counted, at_looks) = primary.map_or(("events", "events"), |e| (e.counted(), e.look_counts()));
+    let (counted, at_looks) = report.primary_counts();
     out.push_str(&format!(
         "  {:<22}under H0 {:>8}   under H1 {:>8}\n  {:<22}         {:>8}            {:>8}\n  {:<22}         {:>8}            {:>8}\n",
         format!("expected {counted}"),

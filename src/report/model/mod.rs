@@ -302,6 +302,11 @@ pub struct EndpointReport {
 }
 
 impl EndpointReport {
+    /// Whether it is monitored at interim looks (more than the final analysis).
+    pub fn has_looks(&self) -> bool {
+        self.looks.as_ref().is_some_and(|l| l.len() > 1)
+    }
+
     /// What its looks' `events` count: events, or for responses monitored at looks the patients
     /// assessed.
     pub fn look_counts(&self) -> &'static str {
@@ -499,6 +504,15 @@ impl RunReport {
 
     pub fn endpoint(&self, name: &str) -> Option<&EndpointReport> {
         self.endpoints.iter().find(|e| e.name == name)
+    }
+
+    /// What the monitored endpoint counts (events, or a response endpoint's responders) and what
+    /// its looks count (events, or the patients assessed): the words the null's block uses.
+    pub fn primary_counts(&self) -> (&'static str, &'static str) {
+        self.endpoints
+            .iter()
+            .find(|e| e.looks.is_some())
+            .map_or(("events", "events"), |e| (e.counted(), e.look_counts()))
     }
 
     /// The primary endpoint's (the one with looks) mean events where each trial stops: what
