@@ -262,7 +262,7 @@ pub fn interim_months(
                 let e = at_event(count(f[k]));
                 (e, e <= final_month)
             }
-            Looks::Events(c) => {
+            Looks::Events(c) | Looks::Patients(c) => {
                 let e = at_event(c[k] as usize);
                 (e, e <= final_month)
             }
@@ -371,16 +371,14 @@ impl Planning {
         // Responses monitored at looks: the information is the patients assessed, the planned
         // the patients of the arm (or two) it compares (every one assessed by the final analysis).
         if let (Some(pe), Some((_, treatment, control))) = (monitored, s.monitored_responses()) {
-            let total: f64 = s.arms().iter().map(|a| a.allocation as f64).sum();
-            let arms = std::iter::once(treatment).chain(control);
-            let share: f64 = arms.map(|a| s.arms()[a].allocation as f64).sum::<f64>() / total;
-            events[pe] = (s.enrollment().sample_size as f64 * share).floor();
+            let planned = crate::scenario::planned_assessed(s.enrollment().sample_size, s.arms(), treatment, control);
+            events[pe] = planned as f64;
             let fractions = s.analysis().looks.fractions().unwrap_or_else(|| vec![f64::NAN; n_looks]);
             return Planning { events, fractions, trials: 0, horizon: horizon(s) };
         }
         // Looks whose information is known in advance: by information, without a minimum gap.
         let information = match s.analysis().looks {
-            Looks::Information(_) | Looks::Events(_) => true,
+            Looks::Information(_) | Looks::Events(_) | Looks::Patients(_) => true,
             Looks::Months(_) | Looks::Combined { .. } => false,
         };
         let by_information = information && s.analysis().look_gap_months == 0.0;
@@ -405,7 +403,7 @@ impl Planning {
         }
         let by_months = match s.analysis().looks {
             Looks::Months(_) => true,
-            Looks::Information(_) | Looks::Events(_) | Looks::Combined { .. } => false,
+            Looks::Information(_) | Looks::Events(_) | Looks::Patients(_) | Looks::Combined { .. } => false,
         };
         if !by_information && target.is_none() && !by_months {
             // The looks' event targets are fractions of the planned events, known only now.

@@ -278,7 +278,7 @@ impl Plan<'_> {
         let pe = self.months_of.expect("validated: an event-driven cut");
         let t = match &s.analysis().looks {
             Looks::Information(t) => t,
-            Looks::Events(_) | Looks::Months(_) | Looks::Combined { .. } => {
+            Looks::Events(_) | Looks::Patients(_) | Looks::Months(_) | Looks::Combined { .. } => {
                 unreachable!("validated: looks by information")
             }
         };

@@ -54,6 +54,16 @@ pub struct Arm {
     pub allocation: u32,
 }
 
+/// The planned patients of the compared arms (`treatment`, and `control` for two arms) of a
+/// trial enrolling `sample_size` patients: their share of the allocation, rounded down. Every
+/// one of them is assessed by the final analysis; a response monitored at looks spends its
+/// alpha at the patients assessed over these.
+pub fn planned_assessed(sample_size: u32, arms: &[Arm], treatment: usize, control: Option<usize>) -> u32 {
+    let total: f64 = arms.iter().map(|a| a.allocation as f64).sum();
+    let share: f64 = std::iter::once(treatment).chain(control).map(|a| arms[a].allocation as f64).sum::<f64>() / total;
+    (sample_size as f64 * share).floor() as u32
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enrollment {
     pub sample_size: u32,
@@ -326,6 +336,11 @@ pub enum Looks {
     /// look k comes at the `events[k]`-th event, exactly (a fraction typed in decimals, 0.6666667
     /// of 171, rounds up to 115). Spends as the fractions `events[k] / events[last]`.
     Events(Vec<u32>),
+    /// Counts of patients with the monitored response assessed (in the arm, or the two arms, it
+    /// compares), increasing, the last the planned patients of those arms
+    /// ([`planned_assessed`]): look k comes when the `patients[k]`-th assessment falls due.
+    /// Spends as the fractions `patients[k] / patients[last]`.
+    Patients(Vec<u32>),
     /// Calendar months from the first entry of the interim looks, increasing; the final
     /// analysis is at the cut.
     Months(Vec<f64>),
@@ -340,7 +355,7 @@ impl Looks {
     pub fn count(&self) -> usize {
         match self {
             Looks::Information(f) | Looks::Combined { fractions: f, .. } => f.len(),
-            Looks::Events(c) => c.len(),
+            Looks::Events(c) | Looks::Patients(c) => c.len(),
             Looks::Months(m) => m.len() + 1,
         }
     }
@@ -350,7 +365,7 @@ impl Looks {
     pub fn fractions(&self) -> Option<Vec<f64>> {
         match self {
             Looks::Information(f) => Some(f.clone()),
-            Looks::Events(c) => {
+            Looks::Events(c) | Looks::Patients(c) => {
                 let last = *c.last().expect("validated: at least one look") as f64;
                 Some(c.iter().map(|&k| k as f64 / last).collect())
             }
@@ -361,7 +376,7 @@ impl Looks {
     /// The planned calendar month of interim k, where the looks name one.
     pub fn month(&self, k: usize) -> Option<f64> {
         match self {
-            Looks::Information(_) | Looks::Events(_) => None,
+            Looks::Information(_) | Looks::Events(_) | Looks::Patients(_) => None,
             Looks::Months(m) | Looks::Combined { months: m, .. } => m.get(k).copied(),
         }
     }
@@ -371,6 +386,7 @@ impl Looks {
         match self {
             Looks::Information(f) => format!("information fractions {f:?}"),
             Looks::Events(c) => format!("looks at {c:?} events"),
+            Looks::Patients(c) => format!("looks at {c:?} patients assessed"),
             Looks::Months(m) => format!("interim looks at months {m:?}"),
             Looks::Combined { fractions, months, later } => format!(
                 "interim looks at the {} of information fractions {fractions:?} and months {months:?}",

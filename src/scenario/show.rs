@@ -425,6 +425,13 @@ fn looks_into(a: &Analysis, at: &mut Table) {
             }
             t.insert("events", a.into());
         }
+        Looks::Patients(c) => {
+            let mut a = toml_edit::Array::new();
+            for &k in c {
+                a.push(k as i64);
+            }
+            t.insert("patients", a.into());
+        }
         Looks::Months(m) => {
             t.insert("months", arr(m));
         }

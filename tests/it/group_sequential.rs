@@ -88,6 +88,45 @@ fn look_counts_that_cannot_be_a_design_are_refused_with_their_path() {
         "take no months, fractions or trigger",
     );
     refused(&["analysis.cut={ month = 40 }", "analysis.looks={ events = [150, 300] }"], "need an event-driven cut");
+    refused(&["analysis.looks={ patients = [150, 300] }"], "looks at patient counts monitor a response endpoint");
+    refused(
+        &["analysis.looks={ patients = [100, 300], events = [150, 300] }"],
+        "event counts or as patient counts, not both",
+    );
+}
+
+/// `looks = { patients = [...] }` for a monitored response: the same trials, boundaries and
+/// decisions as the fractions of the planned patients; the last count must be the compared
+/// arms' planned patients; `show` writes the counts back.
+#[test]
+fn looks_given_as_patient_counts_are_the_fractions_of_the_planned_patients() {
+    const SINGLE: &str = "scenarios/ascites-dcr-at-looks.toml";
+    let fractions = run_json(&[SINGLE, "--replicates", "2000"]);
+    let counts = run_json(&[SINGLE, "--replicates", "2000", "--set", "analysis.looks={ patients = [15, 30, 45] }"]);
+    assert_eq!(fractions["endpoints"], counts["endpoints"]);
+    let o = crate::helpers::peritrial()
+        .args(["show", SINGLE, "--set", "analysis.looks={ patients = [10, 20, 45] }"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("looks = { patients = [10, 20, 45] }"));
+    for (sets, expect) in [
+        (
+            vec!["analysis.looks={ patients = [15, 30, 44] }"],
+            "analysis.looks.patients = [15, 30, 44]: the last count is the final analysis, every patient of the treatment arm assessed: expected 45",
+        ),
+        (vec!["analysis.looks={ patients = [30, 15, 45] }"], "patient counts must increase strictly"),
+        (vec!["analysis.looks={ patients = [15, 45], months = [6] }"], "take no months, fractions or trigger"),
+    ] {
+        let mut c = crate::helpers::peritrial();
+        c.args(["validate", SINGLE]);
+        for s in sets {
+            c.args(["--set", s]);
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{expect}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(expect), "{err}");
+    }
 }
 
 /// Both bounds on every scale in every format: the JSON's numbers are the CSV's look rows', the
@@ -561,10 +600,17 @@ fn responses_at_looks_agree_with_rpact_simulation() {
     };
     let trials = 20000.0;
     let mut compared = 0;
-    for d in refs["designs"].as_array().unwrap().iter().filter(|d| d["groups"] == 2) {
+    for (i, d) in refs["designs"].as_array().unwrap().iter().filter(|d| d["groups"] == 2).enumerate() {
         let patients = nums(&d["patients"]);
         let n = *patients.last().unwrap();
-        let fractions: Vec<String> = patients.iter().map(|p| format!("{:?}", p / n)).collect();
+        // The looks as fractions of the planned patients, or (every other design) as the counts.
+        let looks = if i % 2 == 0 {
+            let fractions: Vec<String> = patients.iter().map(|p| format!("{:?}", p / n)).collect();
+            format!("analysis.looks=[{}]", fractions.join(", "))
+        } else {
+            let counts: Vec<String> = patients.iter().map(|p| format!("{p}")).collect();
+            format!("analysis.looks={{ patients = [{}] }}", counts.join(", "))
+        };
         let spending = if d["spending"] == "asP" { "pocock" } else { "obrien_fleming" };
         let mut sets = vec![
             format!("enrollment.sample_size={n}"),
@@ -573,7 +619,7 @@ fn responses_at_looks_agree_with_rpact_simulation() {
                 d["pi2"], d["pi1"]
             ),
             format!("endpoints.dcr.null_difference={:?}", d["theta0"].as_f64().unwrap()),
-            format!("analysis.looks=[{}]", fractions.join(", ")),
+            looks,
             format!("analysis.spending=\"{spending}\""),
         ];
         if let Some(b) = d["beta_spending"].as_f64() {

@@ -634,7 +634,7 @@ fn looks(s: &Scenario, endpoint: usize, summary: &Summary, planning: &crate::cut
                 patients_distribution: Quantiles::of(&l.patients_bins),
                 month_distribution: Quantiles::of(&l.month_bins),
                 month: match &s.analysis().looks {
-                    Looks::Information(_) | Looks::Events(_) => None,
+                    Looks::Information(_) | Looks::Events(_) | Looks::Patients(_) => None,
                     looks @ (Looks::Months(_) | Looks::Combined { .. }) => Some(looks.month(k)),
                 },
                 conditional_power: (k < last && !l.conditional_power.is_empty())

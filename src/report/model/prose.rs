@@ -386,6 +386,7 @@ pub fn warnings(s: &Scenario, summary: &Summary) -> Vec<String> {
             let target = match &s.analysis().looks {
                 Looks::Information(f) => format!("event target (information {})", f[k]),
                 Looks::Events(c) => format!("event target ({} events)", c[k]),
+                Looks::Patients(c) => format!("count of assessments ({} patients)", c[k]),
                 Looks::Months(m) => format!("month ({})", m[k]),
                 Looks::Combined { fractions, months, later } => format!(
                     "trigger (the {} of information {} and month {})",

@@ -6,8 +6,8 @@
 use super::common::{MAX_SAMPLE_SIZE, has_test, months, positive_months, read_spending};
 use super::{looks, multiplicity};
 use crate::scenario::model::{
-    Analysis, BinaryTest, ConditionalPowerReport, Cut, Endpoint, EndpointId, EndpointKind, Futility, Harm,
-    Intercurrent, Looks, Multiplicity, Reestimation, Spending, TimeToEventTest,
+    Analysis, Arm, BinaryTest, ConditionalPowerReport, Cut, Endpoint, EndpointId, EndpointKind, Futility, Harm,
+    Intercurrent, Looks, Multiplicity, Reestimation, Spending, TimeToEventTest, planned_assessed,
 };
 use crate::scenario::read::{Reader, get, join};
 use crate::scenario::tree::{Entry, Node, Value};
@@ -35,6 +35,7 @@ pub(super) fn read_analysis(
     root: &Node,
     top: &[Entry],
     endpoints: &Option<Vec<Endpoint>>,
+    arms: &[Arm],
     sample_size: Option<u32>,
 ) -> Option<Analysis> {
     let Some(node) = get(top, "analysis") else {
@@ -102,6 +103,7 @@ pub(super) fn read_analysis(
         monitored,
     };
     check_monitored_test(r, s)?;
+    check_patient_looks(r, s, arms, sample_size)?;
     check_restriction_times(r, s)?;
     check_beta_spending(r, s)?;
     multiplicity::check_simon(r, node, t, &multiplicity, endpoints)?;
@@ -319,12 +321,39 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
     Some(())
 }
 
+/// `looks = { patients = [...] }` counts the assessments of a monitored response; the last
+/// count is the final analysis, every patient of the compared arms assessed.
+fn check_patient_looks(r: &mut Reader, s: Settings<'_>, arms: &[Arm], sample_size: Option<u32>) -> Option<()> {
+    let (Some(Looks::Patients(counts)), Some(eps)) = (s.looks, s.endpoints) else { return Some(()) };
+    let node = get(s.t, "looks").and_then(Node::table).and_then(|t| get(t, "patients"));
+    let Some(e) = s.monitored.map(|pe| &eps[pe]).filter(|e| match e.kind {
+        EndpointKind::Binary { .. } => true,
+        EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
+    }) else {
+        r.error_on(node, &s.node.origin, "analysis.looks.patients", "looks at patient counts monitor a response endpoint (the first endpoint with a test, under a calendar cut); a time-to-event endpoint's looks are event counts (looks = { events = [...] }) or information fractions");
+        return None;
+    };
+    // The arms may have their own errors.
+    if arms.is_empty() || e.treatment >= arms.len() || e.control.is_some_and(|c| c >= arms.len()) {
+        return Some(());
+    }
+    let Some(n) = sample_size else { return Some(()) };
+    let planned = planned_assessed(n, arms, e.treatment, e.control);
+    let last = *counts.last().expect("validated: at least one look");
+    if last != planned {
+        let which = if e.control.is_some() { "the two compared arms" } else { "the treatment arm" };
+        r.error_on(node, &s.node.origin, "analysis.looks.patients", format!("the last count is the final analysis, every patient of {which} assessed: expected {planned} (enrollment.sample_size {n} times the arms' share of the allocation, rounded down); found {last}"));
+        return None;
+    }
+    Some(())
+}
+
 /// What two-arm responses monitored at looks do not have yet (None when the design is one they
 /// have): looks by fractions of the planned assessed patients, with an efficacy boundary and a
 /// z or beta-spending futility rule.
 fn binary_looks_refusal(s: Settings<'_>, ls: &Looks) -> Option<&'static str> {
     let by_fractions = match ls {
-        Looks::Information(_) => true,
+        Looks::Information(_) | Looks::Patients(_) => true,
         Looks::Events(_) | Looks::Months(_) | Looks::Combined { .. } => false,
     };
     let cp_futility = match s.futility {
@@ -568,7 +597,7 @@ fn read_reestimation(
     let t = r.table(n, PATH, &["conditional_power", "min_events", "max_events", "hazard_ratio", "promising_from"])?;
     let fractions = match looks {
         Looks::Information(fractions) => fractions,
-        Looks::Events(_) | Looks::Months(_) | Looks::Combined { .. } => {
+        Looks::Events(_) | Looks::Patients(_) | Looks::Months(_) | Looks::Combined { .. } => {
             r.error(n, PATH, "event re-estimation needs looks by information fractions (analysis.looks = [0.5, 1.0]): they give the stages' weights");
             return None;
         }

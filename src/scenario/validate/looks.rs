@@ -27,8 +27,27 @@ fn read_table_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<(L
     let t = r.table(
         node,
         "analysis.looks",
-        &["months", "fractions", "events", "trigger", "min_gap_months", "during_enrolment"],
+        &["months", "fractions", "events", "patients", "trigger", "min_gap_months", "during_enrolment"],
     )?;
+    if let (Some(_), Some(p)) = (get(t, "events"), get(t, "patients")) {
+        r.error(p, "analysis.looks.patients", "looks are given as event counts or as patient counts, not both");
+        return None;
+    }
+    if let Some(p) = get(t, "patients") {
+        for other in ["months", "fractions", "trigger"] {
+            if let Some(o) = get(t, other) {
+                r.error(
+                    o,
+                    &format!("analysis.looks.{other}"),
+                    "looks given as patient counts (patients = [...]) take no months, fractions or trigger",
+                );
+                return None;
+            }
+        }
+        let counts = read_counts(r, p, "analysis.looks.patients", "patient counts")?;
+        let (gap, during) = gap_and_during(r, t);
+        return Some((Looks::Patients(counts), gap?, during?));
+    }
     if let Some(e) = get(t, "events") {
         for other in ["months", "fractions", "trigger"] {
             if let Some(o) = get(t, other) {
@@ -94,16 +113,7 @@ fn read_table_looks(r: &mut Reader, node: &Node, cut: Option<&Cut>) -> Option<(L
 /// increasing strictly, the last the event-driven cut's target, at most 10.
 fn read_look_events(r: &mut Reader, n: &Node, cut: Option<&Cut>) -> Option<Vec<u32>> {
     const PATH: &str = "analysis.looks.events";
-    let items = r.array(n, PATH, "the event counts of the looks")?;
-    let before = r.errors.len();
-    let counts: Vec<u32> = items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, x)| r.integer(x, &format!("{PATH}[{i}]"), 1, u32::MAX as i64).map(|k| k as u32))
-        .collect();
-    if r.errors.len() > before {
-        return None;
-    }
+    let counts = read_counts(r, n, PATH, "event counts")?;
     let target = match cut {
         Some(Cut::Events { events, .. }) => *events,
         Some(Cut::Month(_) | Cut::MinFollowUp(_)) => {
@@ -113,10 +123,6 @@ fn read_look_events(r: &mut Reader, n: &Node, cut: Option<&Cut>) -> Option<Vec<u
         // The cut has its own error.
         None => return None,
     };
-    if counts.is_empty() || counts.windows(2).any(|w| w[1] <= w[0]) {
-        r.error(n, PATH, "event counts must increase strictly");
-        return None;
-    }
     if *counts.last().expect("not empty") != target {
         r.error(
             n,
@@ -128,8 +134,28 @@ fn read_look_events(r: &mut Reader, n: &Node, cut: Option<&Cut>) -> Option<Vec<u
         );
         return None;
     }
+    Some(counts)
+}
+
+/// Counts at the looks (`events` or `patients`): positive integers increasing strictly, at
+/// most 10.
+fn read_counts(r: &mut Reader, n: &Node, path: &str, what: &str) -> Option<Vec<u32>> {
+    let items = r.array(n, path, &format!("the {what} of the looks"))?;
+    let before = r.errors.len();
+    let counts: Vec<u32> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, x)| r.integer(x, &format!("{path}[{i}]"), 1, u32::MAX as i64).map(|k| k as u32))
+        .collect();
+    if r.errors.len() > before {
+        return None;
+    }
+    if counts.is_empty() || counts.windows(2).any(|w| w[1] <= w[0]) {
+        r.error(n, path, format!("{what} must increase strictly"));
+        return None;
+    }
     if counts.len() > 10 {
-        r.error(n, PATH, "at most 10 looks");
+        r.error(n, path, "at most 10 looks");
         return None;
     }
     Some(counts)

@@ -76,7 +76,7 @@ fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
         &cohorts,
         sample_size,
     );
-    let analysis = analysis::read_analysis(r, root, top, &endpoints, sample_size);
+    let analysis = analysis::read_analysis(r, root, top, &endpoints, &arms, sample_size);
     let assessments = study::read_assessments(r, top);
     if arms.is_empty() {
         return None;
