@@ -153,13 +153,28 @@ impl Plan<'_> {
     /// A single arm's rate monitored at looks: the boundaries on the z scale of its exact
     /// binomial test (`stats::binomial_looks`) at the patients assessed at each look, spending at
     /// those over the planned (all of alpha at the last look); the z of r_k responders, so that
-    /// z ≥ boundary exactly when the responders reach r_k. No futility bound. Memoised per worker.
+    /// z ≥ boundary exactly when the responders reach r_k. A z futility rule stops an interim
+    /// whose z is below it (the responders below the floor
+    /// [`crate::stats::binomial_looks::futility_floor`]); bound, it is removed from the null's
+    /// paths before the boundaries are spent. Memoised per worker.
     pub(super) fn exact_bounds(&self, e: usize, counts: &[u32], scratch: &mut Scratch) -> Bounds {
+        use crate::stats::binomial_looks::{boundaries, futility_floor};
         let n = counts.len();
-        if let Some(b) = scratch.exact_bounds.get(counts) {
-            return (b.clone(), vec![f64::NEG_INFINITY; n]);
-        }
         let s = self.scenario;
+        let futility_z = match s.analysis().futility {
+            Some(Futility::Z(z)) => Some(z),
+            None => None,
+            Some(Futility::BetaSpending { .. } | Futility::ConditionalPower { .. }) => {
+                unreachable!("validated: a z futility rule for a single arm's exact binomial")
+            }
+        };
+        let mut futility = vec![f64::NEG_INFINITY; n];
+        if let Some(z) = futility_z {
+            futility[..n - 1].fill(z);
+        }
+        if let Some(b) = scratch.exact_bounds.get(counts) {
+            return (b.clone(), futility);
+        }
         let ep = &s.endpoints()[e];
         let EndpointKind::Binary { test: BinaryTest::ExactBinomial { null_rate }, .. } = ep.kind else {
             unreachable!("validated: a single arm's exact binomial")
@@ -167,7 +182,16 @@ impl Plan<'_> {
         let info: Vec<f64> = counts.iter().map(|&x| x as f64).collect();
         let (keep, _, spend) = information(&info, self.planning.events[e]);
         let kept: Vec<u32> = keep.iter().map(|&k| counts[k]).collect();
-        let r = crate::stats::binomial_looks::boundaries(&kept, null_rate, s.analysis().spending, ep.alpha, &spend);
+        // A binding rule's floors at the kept interims (none at the final look).
+        let floor: Vec<u32> = kept
+            .iter()
+            .enumerate()
+            .map(|(j, &c)| match futility_z {
+                Some(z) if s.analysis().binding_futility && j + 1 < kept.len() => futility_floor(c, null_rate, z),
+                Some(_) | None => 0,
+            })
+            .collect();
+        let r = boundaries(&kept, null_rate, s.analysis().spending, ep.alpha, &spend, &floor);
         let mut b = vec![f64::INFINITY; n];
         for (j, &k) in keep.iter().enumerate() {
             b[k] = binary::exact_z(r[j] as u64, counts[k] as u64, null_rate);
@@ -176,7 +200,7 @@ impl Plan<'_> {
             scratch.exact_bounds.clear();
         }
         scratch.exact_bounds.insert(counts.to_vec(), b.clone());
-        (b, vec![f64::NEG_INFINITY; n])
+        (b, futility)
     }
 
     /// Whether the trial stopped at look `stop` for harm (its z at or below the harm bound).

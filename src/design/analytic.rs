@@ -141,7 +141,7 @@ mod tests {
     }
 }
 
-use crate::scenario::{BinaryTest, Distribution, EndpointKind, Scenario, TimeToEventTest};
+use crate::scenario::{BinaryTest, Distribution, EndpointKind, Futility, Scenario, TimeToEventTest};
 
 /// What the closed forms need from a two-arm time-to-event endpoint, when the scenario is
 /// simple enough for them: one constant hazard ratio (treatment : control) shared by every
@@ -328,7 +328,8 @@ pub fn binary_companion(s: &Scenario, endpoint: usize) -> Option<(&'static str, 
 /// [`binary_companion`], and for a single arm's rate monitored at looks the exact
 /// group-sequential design at the planned looks (⌈f_k·n⌉ patients assessed): the responders to
 /// reject at each look (`stats::binomial_looks`) as (patients, responders), its exact power the
-/// probability of crossing at some look, the last look's count the critical one.
+/// probability of crossing at some look (with a z futility rule, before stopping for futility:
+/// a binding rule's floors also lower the boundaries), the last look's count the critical one.
 #[allow(clippy::type_complexity)]
 pub fn binary_companion_at_looks(
     s: &Scenario,
@@ -338,12 +339,22 @@ pub fn binary_companion_at_looks(
     if let (EndpointKind::Binary { response, test: BinaryTest::ExactBinomial { null_rate }, .. }, Some(fractions)) =
         (&e.kind, s.analysis().looks.fractions().filter(|_| s.monitored() == Some(endpoint)))
     {
-        let n = s.enrollment().sample_size as f64;
+        use crate::stats::binomial_looks::{boundaries, crossing, futility_floor};
+        let n = crate::scenario::planned_assessed(s.enrollment().sample_size, s.arms(), e.treatment, e.control) as f64;
         let counts: Vec<u32> = fractions.iter().map(|f| (f * n - 1e-9).ceil().max(1.0) as u32).collect();
         let spend: Vec<f64> = counts.iter().map(|&c| c as f64 / n).collect();
-        let r = crate::stats::binomial_looks::boundaries(&counts, *null_rate, s.analysis().spending, e.alpha, &spend);
+        let last = counts.len() - 1;
+        let floor: Vec<u32> = (0..counts.len())
+            .map(|k| match s.analysis().futility {
+                Some(Futility::Z(z)) if k < last => futility_floor(counts[k], *null_rate, z),
+                Some(Futility::Z(_) | Futility::BetaSpending { .. } | Futility::ConditionalPower { .. }) | None => 0,
+            })
+            .collect();
+        let none = vec![0; counts.len()];
+        let bound = if s.analysis().binding_futility { &floor } else { &none };
+        let r = boundaries(&counts, *null_rate, s.analysis().spending, e.alpha, &spend, bound);
         let p1 = counted_response(s, *response, e.treatment);
-        let power = crate::stats::binomial_looks::crossing(&counts, &r, p1).iter().sum();
+        let power = crossing(&counts, &r, &floor, p1).0.iter().sum();
         let looks = counts.iter().zip(&r).map(|(&c, &k)| [c as u64, k as u64]).collect();
         return Some(("exact_binomial_at_looks", *r.last()? as u64, power, Some(looks)));
     }

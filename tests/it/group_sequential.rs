@@ -717,3 +717,58 @@ fn a_single_arms_rate_at_looks_stops_as_the_exact_binomial_says() {
         }
     }
 }
+
+/// A single arm's z futility rule at looks (on the exact p-value's z scale): the trials stop
+/// for futility below the floors and cross the boundaries as often as the exact computation of
+/// `make_exact_binomial_gs_refs.R` says, binding (the boundaries lowered by the floors) and
+/// non-binding, under the alternative and under the null, within 4 Monte Carlo SEs.
+#[test]
+fn a_single_arms_futility_rule_stops_as_the_exact_binomial_says() {
+    let refs: Value = serde_json::from_str(include_str!("../reference/exact_binomial_gs_refs.json")).unwrap();
+    let nums = |v: &Value| -> Vec<f64> { v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+    let trials = 20000.0;
+    for d in refs["futility_designs"].as_array().unwrap().iter().take(2) {
+        let (n, r) = (nums(&d["n"]), nums(&d["responders_to_reject"]));
+        let binding = d["binding"].as_bool().unwrap();
+        let (p0, z) = (d["p0"].as_f64().unwrap(), d["futility_z"].as_f64().unwrap());
+        for (rate, key) in [(d["p1"].as_f64().unwrap(), "h1"), (p0, "h0")] {
+            let v = run_json(&[
+                "scenarios/ascites-dcr-single-arm.toml",
+                "--replicates",
+                "20000",
+                "--set",
+                "enrollment.sample_size=60",
+                "--set",
+                &format!("cohorts.gastric.responses.ascites_control.probability={{ rmhtnf = {rate} }}"),
+                "--set",
+                &format!("endpoints.dcr.null_rate={p0}"),
+                "--set",
+                "endpoints.dcr.alpha=0.025",
+                "--set",
+                "analysis.looks={ patients = [20, 40, 60] }",
+                "--set",
+                &format!("analysis.futility={{ z = {z}, binding = {binding} }}"),
+            ]);
+            let looks = v["endpoints"]["dcr"]["looks"].as_array().unwrap();
+            let (crossing, futility) = (nums(&d[&format!("crossing_{key}")]), nums(&d[&format!("futility_{key}")]));
+            let close = |what: String, got: f64, want: f64| {
+                let p = want.max(1e-4);
+                let mcse = (p * (1.0 - p) / trials).sqrt();
+                assert!((got - want).abs() <= 4.0 * mcse, "binding {binding} {key} {what}: {got} against exact {want}");
+            };
+            for (k, l) in looks.iter().enumerate() {
+                let b = peritrial::stats::binary::exact_z(r[k] as u64, n[k] as u64, p0);
+                assert!((l["boundary_z"].as_f64().unwrap() - b).abs() < 1e-9, "look {}: boundary", k + 1);
+                close(format!("look {} rejections", k + 1), l["rejections"].as_f64().unwrap() / trials, crossing[k]);
+                if k + 1 < looks.len() {
+                    assert_eq!(l["futility_z"].as_f64(), Some(z), "look {}: futility bound", k + 1);
+                    close(
+                        format!("look {} futility stops", k + 1),
+                        l["futility_stops"].as_f64().unwrap() / trials,
+                        futility[k],
+                    );
+                }
+            }
+        }
+    }
+}

@@ -462,9 +462,9 @@ fn looks_at_calendar_months_happen_at_those_months() {
             "--set",
             "analysis.looks=[0.5, 1.0]",
             "--set",
-            "analysis.futility={ z = 0 }",
+            "analysis.futility={ beta_spending = \"obrien_fleming\", beta = 0.2 }",
         ],
-        &["analysis.looks", "no futility rule yet"],
+        &["analysis.looks", "take a z futility rule on the exact p-value's z scale"],
     );
 }
 

@@ -38,14 +38,15 @@ fm <- function(r1, r2, theta, ratio) {
   cc <- theta^2 + theta * (2 * r1 + 1 / ratio + 1) + r1 + r2 / ratio
   d <- -theta * (1 + theta) * r1
   v <- b^3 / (3 * a)^3 - b * cc / (6 * a^2) + d / (2 * a)
-  u <- sign(v) * sqrt(b^2 / (3 * a)^2 - cc / (3 * a))
+  u <- (if (v < 0) -1 else 1) * sqrt(b^2 / (3 * a)^2 - cc / (3 * a))  # v = 0 (e.g. r1 + r2 = 1 at 1:1): w = pi/2
   w <- (pi + acos(v / u^3)) / 3
   m1 <- min(max(0, 2 * u * cos(w) - b / (3 * a)), 1)
   c(m1, min(max(0, m1 - theta), 1))
 }
 z_fm <- function(x1, n1, x2, n2, theta) {
   r1 <- x1 / n1; r2 <- x2 / n2; m <- fm(r1, r2, theta, n1 / n2)
-  (r1 - r2 - theta) / sqrt(m[1] * (1 - m[1]) / n1 + m[2] * (1 - m[2]) / n2)
+  se <- sqrt(m[1] * (1 - m[1]) / n1 + m[2] * (1 - m[2]) / n2)
+  if (is.finite(se) && se > 0) (r1 - r2 - theta) / se else sign(r1 - r2 - theta) * 1e6  # theta near +-1
 }
 # Two-arm interval: the FM z equal to +-crit, theta in (-1, 1).
 fm_interval <- function(x1, n1, x2, n2, crit) {
@@ -70,9 +71,9 @@ stagewise <- function(drift, upper, lower, t) {
   sigma <- outer(seq_len(k), seq_len(k), function(i, j) sqrt(pmin(t[i], t[j]) / pmax(t[i], t[j])))
   total <- 0
   for (j in seq_len(k)) {
-    lo <- c(lower[seq_len(j - 1)], upper[j]); hi <- c(upper[seq_len(j - 1)], Inf)
+    lo <- c(lower[seq_len(j - 1)], upper[j]); hi <- c(upper[seq_len(j - 1)], 40)
     mu <- drift * s[1:j]
-    total <- total + as.numeric(pmvnorm(lower = lo - mu, upper = hi - mu, corr = sigma[1:j, 1:j, drop = FALSE],
+    total <- total + if (j == 1) pnorm(upper[1] - mu, lower.tail = FALSE) else as.numeric(pmvnorm(lower = lo - mu, upper = hi - mu, corr = sigma[1:j, 1:j, drop = FALSE],
                                         algorithm = Miwa(steps = 4096)))
   }
   total

@@ -7,6 +7,12 @@
 # responder count over the continuing region, convolved with Binomial(n_k - n_{k-1}, p) from
 # look to look. Also the exact crossing probabilities per look under p0 and p1 (type I error
 # and power), and the expected patients assessed where the trials stop.
+# With a futility rule (`futility_designs`): at an interim the trial stops when the exact
+# one-sided p-value's z, qnorm(1 - P(X >= x | n_k, p0)), is below z_f, i.e. when the
+# responders are below the floor a_k, the smallest count whose z reaches z_f. A binding rule
+# removes those paths from the null's continuing paths before the boundaries are spent; a
+# non-binding one does not. Either way the crossing and futility-stop probabilities under p0
+# and p1 count the paths stopped at the floors.
 #
 #   Rscript tests/reference/make_exact_binomial_gs_refs.R > tests/reference/exact_binomial_gs_refs.json
 suppressMessages(library(jsonlite))
@@ -18,9 +24,9 @@ spent <- function(type, alpha, t) {
 }
 # The distribution of the responders among n_k patients on paths that continued through every
 # earlier look, look by look: returns the crossing probability at each look for boundaries r.
-crossing <- function(n, r, p) {
+crossing <- function(n, r, p, floor = rep(0, length(n))) {
   f <- 1  # P(x = 0 responders among 0 patients)
-  out <- numeric(length(n)); prev <- 0
+  out <- numeric(length(n)); futile <- numeric(length(n)); prev <- 0
   for (k in seq_along(n)) {
     add <- dbinom(0:(n[k] - prev), n[k] - prev, p)
     g <- convolve(f, rev(add), type = "open")  # distribution over 0..n[k]
@@ -28,11 +34,13 @@ crossing <- function(n, r, p) {
     x <- 0:(length(g) - 1)
     out[k] <- sum(g[x >= r[k]])
     f <- g * (x < r[k])
+    if (k < length(n)) { futile[k] <- sum(f[x < floor[k]]); f <- f * (x >= floor[k]) }
     prev <- n[k]
   }
+  attr(out, "futility") <- futile
   out
 }
-boundaries <- function(n, p0, type, alpha) {
+boundaries <- function(n, p0, type, alpha, floor = rep(0, length(n))) {
   K <- length(n); r <- rep(NA_integer_, K); f <- 1; prev <- 0; cum <- 0
   for (k in 1:K) {
     add <- dbinom(0:(n[k] - prev), n[k] - prev, p0)
@@ -44,9 +52,16 @@ boundaries <- function(n, p0, type, alpha) {
     rk <- if (length(ok) == 0) n[k] + 1 else min(ok) - 1
     r[k] <- rk
     cum <- cum + if (rk <= n[k]) tail[rk + 1] else 0
-    f <- g * (x < rk); prev <- n[k]
+    f <- g * (x < rk) * (x >= floor[k]); prev <- n[k]
   }
   r
+}
+# The smallest count whose exact z reaches z_f (n + 1 when none does).
+floor_of <- function(n, p0, z) {
+  x <- 0:n
+  z_x <- qnorm(1 - pmin(pmax(pbinom(x - 1, n, p0, lower.tail = FALSE), 1e-300), 1))
+  ok <- which(pmin(z_x, 40) >= z)
+  if (length(ok) == 0) n + 1 else min(ok) - 1
 }
 designs <- list(
   list(n = c(20, 40, 60), p0 = 0.15, p1 = 0.35, spending = "obrien_fleming"),
@@ -62,4 +77,21 @@ out <- lapply(designs, function(d) {
        crossing_h0 = h0, type_one_error = sum(h0), crossing_h1 = h1, power = sum(h1),
        expected_patients_h1 = sum(stop_h1 * d$n))
 })
-cat(toJSON(list(designs = out), digits = NA, auto_unbox = TRUE))
+futility_designs <- list(
+  list(n = c(20, 40, 60), p0 = 0.15, p1 = 0.35, spending = "obrien_fleming", futility_z = 0, binding = FALSE),
+  list(n = c(20, 40, 60), p0 = 0.15, p1 = 0.35, spending = "obrien_fleming", futility_z = 0.5, binding = TRUE),
+  list(n = c(30, 60), p0 = 0.15, p1 = 0.30, spending = "pocock", futility_z = 0.5, binding = TRUE),
+  list(n = c(15, 30, 45, 60), p0 = 0.20, p1 = 0.40, spending = "obrien_fleming", futility_z = -0.5, binding = FALSE),
+  list(n = c(15, 30, 45, 60), p0 = 0.20, p1 = 0.40, spending = "pocock", futility_z = 0.5, binding = TRUE)
+)
+futility_out <- lapply(futility_designs, function(d) {
+  floor <- sapply(d$n, floor_of, p0 = d$p0, z = d$futility_z)
+  floor[length(floor)] <- 0  # no futility stop at the final look
+  r <- boundaries(d$n, d$p0, d$spending, 0.025, if (d$binding) floor else rep(0, length(d$n)))
+  h0 <- crossing(d$n, r, d$p0, floor); h1 <- crossing(d$n, r, d$p1, floor)
+  list(n = d$n, p0 = d$p0, p1 = d$p1, spending = d$spending, alpha = 0.025, futility_z = d$futility_z,
+       binding = d$binding, floor = floor, responders_to_reject = r,
+       crossing_h0 = as.numeric(h0), futility_h0 = attr(h0, "futility"), type_one_error = sum(h0),
+       crossing_h1 = as.numeric(h1), futility_h1 = attr(h1, "futility"), power = sum(h1))
+})
+cat(toJSON(list(designs = out, futility_designs = futility_out), digits = NA, auto_unbox = TRUE))

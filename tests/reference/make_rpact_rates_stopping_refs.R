@@ -4,7 +4,8 @@
 # efficacy at an interim (the first look included) or reaching the final look (above or below its
 # boundary), two arms (difference pi1 - pi2, thetaH0 = 0, normal approximation) at 1:1 and 2:1
 # allocation and one arm (pi against thetaH0 = 0.2, normal approximation and exact binomial),
-# O'Brien-Fleming-type and Pocock-type spending, and a binding futility rule (bounds 0).
+# O'Brien-Fleming-type and Pocock-type spending, and a binding futility rule (bounds 0, with
+# cases whose earlier z lie just above them).
 # For the inference at stopping on rates (the stopping module's rates path and its tests).
 #
 #   Rscript tests/reference/make_rpact_rates_stopping_refs.R > tests/reference/rpact_rates_stopping_refs.json
@@ -65,8 +66,15 @@ for (d in designs) {
     }
     for (stage in seq_len(k_max)) {
       finals <- if (stage < k_max) c(c_k[stage] + 0.05, c_k[stage] + 0.8) else c(c_k[stage] - 0.9, c_k[stage] + 0.4)
-      for (z_stop in finals) {
+      # With a binding futility rule, also earlier looks just above the bound and a large z at
+      # the stopping look: rpact's repeated interval is then lowered to the estimate at the
+      # earlier look (its futility correction).
+      low_earlier <- d$binding && stage > 1
+      if (low_earlier) finals <- c(finals, c_k[stage] + 0.8)
+      for (f in seq_along(finals)) {
+        z_stop <- finals[f]
         earlier <- if (stage > 1) pmin(c_k[1:(stage - 1)] - 0.3, 0.4 + 0.5 * seq_len(stage - 1)) else numeric(0)
+        if (f == 3) earlier <- rep(0.15, stage - 1)
         x1 <- pick(c(earlier, z_stop), n1, zf, stop_above = z_stop > c_k[stage])
         if (a$groups == 2) {
           ds <- getDataset(cumulativeSampleSizes1 = n1[1:stage], cumulativeEvents1 = x1,
@@ -84,7 +92,7 @@ for (d in designs) {
         stopifnot(all(z[seq_len(stage - 1)] < c_k[seq_len(stage - 1)]),
                   !d$binding || all(z[seq_len(stage - 1)] > 0),
                   stage == k_max || z[stage] >= c_k[stage],
-                  abs(z[stage] - z_stop) < 0.4)
+                  abs(z[stage] - z_stop) < 0.4, f < 3 || all(z[1:(stage - 1)] < 0.5))
         out <- list(
           design = d$type, information_rates = I(d$rates), binding_futility = d$binding,
           critical_values = I(c_k),

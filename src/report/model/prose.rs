@@ -198,9 +198,26 @@ fn looks_rule(s: &Scenario) -> Option<String> {
         None => "observed over planned information",
     };
     let exact = s.monitored().and_then(|i| crate::design::analytic::binary_companion_at_looks(s, i)).and_then(|c| c.3);
+    let null_rate = s.monitored().and_then(|i| match s.endpoints()[i].kind {
+        EndpointKind::Binary { test: BinaryTest::ExactBinomial { null_rate }, .. } => Some(null_rate),
+        EndpointKind::Binary { .. } | EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
+    });
     let exact = exact.map_or(String::new(), |looks| {
         let each: Vec<String> = looks.iter().map(|[n, r]| format!("{r} of {n}")).collect();
-        format!(" on the exact binomial (responders to reject at the planned looks: {})", each.join(", "))
+        // A z futility rule on the exact scale is a floor of responders at each interim.
+        let floors = match (s.analysis().futility, null_rate) {
+            (Some(Futility::Z(z)), Some(p0)) => {
+                let each: Vec<String> = looks[..looks.len() - 1]
+                    .iter()
+                    .map(|&[n, _]| format!("{} of {n}", crate::stats::binomial_looks::futility_floor(n as u32, p0, z)))
+                    .collect();
+                format!("; futility stop with fewer than {} responders", each.join(", "))
+            }
+            (Some(Futility::Z(_) | Futility::BetaSpending { .. } | Futility::ConditionalPower { .. }) | None, _) => {
+                String::new()
+            }
+        };
+        format!(" on the exact binomial (responders to reject at the planned looks: {}{floors})", each.join(", "))
     });
     Some(format!(
         "{} analyses{on} ({}), efficacy boundaries from {} alpha-spending at {information}{exact}{futility}; a trial stops at the first boundary crossed.",

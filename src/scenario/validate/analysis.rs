@@ -302,10 +302,10 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
                     "Fisher's exact test has no standard normal statistic to spend boundaries on; monitor test = \"chi_square\" (the z of two rates, rpact's) at the looks",
                 ),
                 BinaryTest::ExactBinomial { .. } => match s.futility {
-                    Some(Some(_)) => Some(
-                        "a single arm's exact binomial boundaries at looks have no futility rule yet; remove analysis.futility",
+                    Some(Some(Futility::BetaSpending { .. } | Futility::ConditionalPower { .. })) => Some(
+                        "a single arm's exact binomial boundaries at looks take a z futility rule on the exact p-value's z scale (futility = { z = 0.0 }, binding or not); beta spending and conditional power need a design alternative the exact boundaries do not have",
                     ),
-                    Some(None) | None => binary_looks_refusal(s, ls),
+                    Some(Some(Futility::Z(_)) | None) | None => binary_looks_refusal(s, ls),
                 },
                 BinaryTest::SimonTwoStage { .. } => {
                     Some("Simon's two-stage design has its own stages; give no other looks")
