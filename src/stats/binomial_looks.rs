@@ -18,7 +18,7 @@ use super::binary::{binom_pmf, exact_z};
 use super::spending::{Spending, spent};
 
 /// Continuing paths' responder distribution after look k, the next look's convolved.
-fn convolve(f: &[f64], m: u32, p: f64) -> Vec<f64> {
+pub(crate) fn convolve(f: &[f64], m: u32, p: f64) -> Vec<f64> {
     let add: Vec<f64> = (0..=m).map(|j| binom_pmf(j as u64, m as u64, p)).collect();
     let mut g = vec![0.0; f.len() + m as usize];
     for (i, &fi) in f.iter().enumerate().filter(|(_, fi)| **fi > 0.0) {

@@ -19,6 +19,7 @@ pub mod normal;
 pub mod simon;
 pub mod spending;
 pub mod stopping;
+pub mod stopping_rates;
 pub mod trial;
 
 /// One patient's observation for a time-to-event analysis.

@@ -13,6 +13,11 @@
 # removes those paths from the null's continuing paths before the boundaries are spent; a
 # non-binding one does not. Either way the crossing and futility-stop probabilities under p0
 # and p1 count the paths stopped at the floors.
+# Inference at stopping (`inference`): outcomes (look k, responders x) in the stage-wise
+# ordering; P_p(>= observed) = the crossing probability at earlier looks + P(reach look k with
+# x or more responders); the p-value is it at p0; the interval's limits solve P_p(>=) = alpha
+# and P_p(<=) = alpha; the median-unbiased estimate is the mean of the p solving P_p(>=) = 1/2
+# and P_p(<=) = 1/2 (Hirji, Tsiatis & Mehta 1989); uniroot to 1e-12.
 #
 #   Rscript tests/reference/make_exact_binomial_gs_refs.R > tests/reference/exact_binomial_gs_refs.json
 suppressMessages(library(jsonlite))
@@ -94,4 +99,59 @@ futility_out <- lapply(futility_designs, function(d) {
        crossing_h0 = as.numeric(h0), futility_h0 = attr(h0, "futility"), type_one_error = sum(h0),
        crossing_h1 = as.numeric(h1), futility_h1 = attr(h1, "futility"), power = sum(h1))
 })
-cat(toJSON(list(designs = out, futility_designs = futility_out), digits = NA, auto_unbox = TRUE))
+# The distribution of the responders at look k on paths that reached it (continuing through
+# every earlier look), and the crossing probability at the earlier looks.
+reach <- function(n, r, floor, k, p) {
+  f <- 1; prev <- 0; crossed <- 0
+  for (j in seq_len(k)) {
+    add <- dbinom(0:(n[j] - prev), n[j] - prev, p)
+    g <- convolve(f, rev(add), type = "open"); g[g < 0] <- 0
+    if (j == k) return(list(g = g, crossed = crossed))
+    x <- 0:(length(g) - 1)
+    crossed <- crossed + sum(g[x >= r[j]])
+    f <- g * (x < r[j]) * (x >= floor[j]); prev <- n[j]
+  }
+}
+ge <- function(n, r, floor, k, x, p) { a <- reach(n, r, floor, k, p); a$crossed + sum(a$g[(x + 1):length(a$g)]) }
+le <- function(n, r, floor, k, x, p) { a <- reach(n, r, floor, k, p); 1 - a$crossed - sum(a$g[(x + 1):length(a$g)]) + a$g[x + 1] }
+# The p at which the decreasing f reaches target.
+solve_dec <- function(f, target) {
+  if (f(1e-12) <= target) return(0)
+  if (f(1 - 1e-12) >= target) return(1)
+  uniroot(function(p) f(p) - target, c(1e-12, 1 - 1e-12), tol = 1e-14)$root
+}
+solve_p <- function(f, target) {
+  if (f(1e-12) >= target) return(0)
+  if (f(1 - 1e-12) <= target) return(1)
+  uniroot(function(p) f(p) - target, c(1e-12, 1 - 1e-12), tol = 1e-14)$root
+}
+inference_cases <- list(
+  list(design = 1, stop = 1, x = 12), list(design = 1, stop = 2, x = 14), list(design = 1, stop = 3, x = 16),
+  list(design = 1, stop = 3, x = 9), list(design = 1, stop = 2, x = 20),
+  list(design = 3, stop = 1, x = 9), list(design = 3, stop = 3, x = 17), list(design = 3, stop = 4, x = 14),
+  list(design = 4, stop = 2, x = 19)
+)
+inference_out <- lapply(inference_cases, function(ic) {
+  d <- designs[[ic$design]]
+  r <- boundaries(d$n, d$p0, d$spending, 0.025)
+  floor <- rep(0, length(d$n)); k <- ic$stop; x <- ic$x
+  at_least <- function(p) ge(d$n, r, floor, k, x, p)
+  at_most <- function(p) le(d$n, r, floor, k, x, p)
+  list(n = d$n[1:k], p0 = d$p0, spending = d$spending, responders_to_reject = r[1:k], floor = floor[1:k],
+       stop = k, responders = x, p = at_least(d$p0),
+       lower = solve_p(at_least, 0.025), upper = solve_dec(at_most, 0.025),
+       median_unbiased = (solve_p(at_least, 0.5) + solve_dec(at_most, 0.5)) / 2)
+})
+# With a binding futility rule's floors (futility_designs[[2]]).
+fd <- futility_out[[2]]
+for (ic in list(list(stop = 2, x = 14), list(stop = 3, x = 12), list(stop = 1, x = 3))) {
+  k <- ic$stop; x <- ic$x
+  at_least <- function(p) ge(fd$n, fd$responders_to_reject, fd$floor, k, x, p)
+  at_most <- function(p) le(fd$n, fd$responders_to_reject, fd$floor, k, x, p)
+  inference_out[[length(inference_out) + 1]] <- list(
+    n = fd$n[1:k], p0 = fd$p0, spending = fd$spending, responders_to_reject = fd$responders_to_reject[1:k],
+    floor = fd$floor[1:k], stop = k, responders = x, p = at_least(fd$p0),
+    lower = solve_p(at_least, 0.025), upper = solve_dec(at_most, 0.025),
+    median_unbiased = (solve_p(at_least, 0.5) + solve_dec(at_most, 0.5)) / 2)
+}
+cat(toJSON(list(designs = out, futility_designs = futility_out, inference = inference_out), digits = NA, auto_unbox = TRUE))
