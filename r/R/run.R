@@ -85,6 +85,14 @@ run_frames <- function(report) {
       confidence = c(num(i$confidence), 0.95),
       trials = c(num(i$trials), num(i$trials) + num(i$without)),
       stringsAsFactors = FALSE)
+    if (!is.null(i$estimand)) {
+      # A rate difference (or a single arm's rate): its accuracy on its own scale.
+      out$stopping$median_ratio_minus_1 <- NULL
+      out$stopping$log_bias <- NULL
+      out$stopping$estimand <- i$estimand
+      out$stopping$median_minus_true <- c(num(a$median_minus_true), num(a$naive_median_minus_true))
+      out$stopping$bias <- c(num(a$bias), num(a$naive_bias))
+    }
     out$repeated_coverage <- num(a$repeated_coverage)
   }
   # With `null = TRUE`: what the trials use and where they stop under H0, beside H1.

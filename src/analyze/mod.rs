@@ -180,12 +180,13 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// Whether endpoint `e`, monitored at looks, has inference at stopping on the hazard-ratio
-/// scale: its test's z is a log-rank (or Cox) statistic, whose information is events ×
-/// r/(1 + r)², no re-estimation combines stages and no multiplicity family is tested at the
-/// looks.
+/// Whether endpoint `e`, monitored at looks, has inference at stopping: on the hazard-ratio
+/// scale when its test's z is a log-rank (or Cox) statistic, whose information is events ×
+/// r/(1 + r)²; on the rates' (difference, or a single arm's rate) when it is the z of two
+/// rates or a single arm's exact binomial; no re-estimation combines stages and no
+/// multiplicity family is tested at the looks.
 fn infers_at_stopping(s: &Scenario, e: EndpointId) -> bool {
-    let hazard_ratio_scale = match &s.endpoints()[e].kind {
+    let has_scale = match &s.endpoints()[e].kind {
         EndpointKind::TimeToEvent { test, .. } => match test {
             TimeToEventTest::Logrank | TimeToEventTest::StratifiedLogrank | TimeToEventTest::Cox => true,
             TimeToEventTest::OneSampleLogrank { .. }
@@ -194,11 +195,15 @@ fn infers_at_stopping(s: &Scenario, e: EndpointId) -> bool {
             | TimeToEventTest::Rmst { .. }
             | TimeToEventTest::Milestone { .. } => false,
         },
-        EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+        EndpointKind::Binary { test, .. } => match test {
+            BinaryTest::ChiSquare { .. } | BinaryTest::ExactBinomial { .. } => true,
+            BinaryTest::Fisher | BinaryTest::SimonTwoStage { .. } => false,
+        },
+        EndpointKind::Safety { .. } => false,
     };
     // In a family tested at the looks the boundaries depend on the other members' rejections:
     // the ordering of one endpoint's outcomes is then not the design's.
-    hazard_ratio_scale && s.analysis().reestimation.is_none() && s.analysis().multiplicity.is_none()
+    has_scale && s.analysis().reestimation.is_none() && s.analysis().multiplicity.is_none()
 }
 
 /// The last observed time of each arm (0 = control side, 1 = treatment side) among the
@@ -287,6 +292,17 @@ pub struct Scratch {
     harm: std::collections::HashMap<Vec<u32>, Vec<f64>>,
     /// A single arm's exact binomial boundaries (z scale) by the patients assessed at the looks.
     exact_bounds: std::collections::HashMap<Vec<u32>, Vec<f64>>,
+    /// A single arm's exact inference at stopping by (patients, responders to reject, floors
+    /// at the looks, responders at the stop).
+    exact_inference: std::collections::HashMap<Vec<u32>, crate::stats::stopping::Inference>,
+    /// A monitored response's counts at each look of the trial (`monitor`'s, for its inference
+    /// at stopping).
+    look_counts: Vec<crate::stats::binary::TwoByTwo>,
+    /// A single arm's responder counts at a bound on the exact z scale, by (patients, bound's
+    /// bits).
+    exact_counts: std::collections::HashMap<(u32, u64), u32>,
+    /// A single arm's repeated intervals by (responders, patients, boundary's bits).
+    exact_repeated: std::collections::HashMap<(u32, u32, u64), Option<(f64, f64)>>,
     /// Exact binomial results by (successes, trials, null rate's bits, or none for the 95%
     /// Clopper–Pearson interval): pure functions of their arguments, which repeat from trial to
     /// trial, each costing a bisection over the incomplete beta function.
@@ -382,7 +398,11 @@ impl Plan<'_> {
             self.monitor(monitored, &looks, trial, scratch, record);
         if let Some(pe) = monitored {
             self.conditional_powers(pe, stop, scratch, record);
-            self.inference_at_stopping(pe, stop, futility || harmed, record);
+            if s.monitored_responses().is_some() {
+                self.rates_inference(pe, stop, futility, scratch, record);
+            } else {
+                self.inference_at_stopping(pe, stop, futility || harmed, record);
+            }
         }
         let cut_month = analysis_month.unwrap_or(looks[stop]);
         if monitored.is_none() {
@@ -507,7 +527,12 @@ impl Plan<'_> {
             for (k, &month) in looks.iter().enumerate() {
                 (z[k], events[k]) = match s.monitored_responses() {
                     // Responses: the z of the two rates and the patients assessed by then.
-                    Some(_) => self.rates_at(pe, trial, month),
+                    Some(_) => {
+                        let t = self.counts_at(pe, trial, month);
+                        scratch.look_counts.truncate(k);
+                        scratch.look_counts.push(t);
+                        self.rates_z(pe, t)
+                    }
                     None => {
                         let r = self.tte_at(pe, patients, month, scratch, false);
                         (r.z, r.events)

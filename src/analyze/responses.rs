@@ -47,15 +47,12 @@ impl Plan<'_> {
         (responders <= r1).then(|| Stage1Stop { last_entry: patients[stage1[n1 - 1]].entry, analysis_month })
     }
 
-    /// A two-arm binary endpoint monitored at looks, at calendar month `month`: the z of its
-    /// test (the uncorrected chi-square's, or the Farrington–Manning z against its margin), as
-    /// [`Plan::binary_at`] computes it, and the patients of the two arms assessed by then.
-    pub(super) fn rates_at(&self, e: usize, trial: &Trial, month: f64) -> (f64, u32) {
+    /// A binary endpoint's responders and patients assessed by calendar month `month` in its
+    /// treatment arm and (for two arms) its control arm.
+    pub(super) fn counts_at(&self, e: usize, trial: &Trial, month: f64) -> binary::TwoByTwo {
         let s = self.scenario;
         let ep = &s.endpoints()[e];
-        let EndpointKind::Binary { response, null_difference, ref test } = ep.kind else {
-            unreachable!("validated: a binary endpoint")
-        };
+        let EndpointKind::Binary { response, .. } = ep.kind else { unreachable!("validated: a binary endpoint") };
         let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
         for (j, p) in trial.patients.iter().enumerate() {
             let Some(r) = assessed_response(s, response, p, &trial.marks(j), month) else { continue };
@@ -67,11 +64,23 @@ impl Plan<'_> {
                 x0 += r as u64;
             }
         }
+        binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 }
+    }
+
+    /// A binary endpoint monitored at looks, with the counts `t` assessed by a look: the z of
+    /// its test (the uncorrected chi-square's, or the Farrington–Manning z against its margin;
+    /// a single arm's exact binomial z), as [`Plan::binary_at`] computes it, and the patients of
+    /// the arm (or two) assessed.
+    pub(super) fn rates_z(&self, e: usize, t: binary::TwoByTwo) -> (f64, u32) {
+        let ep = &self.scenario.endpoints()[e];
+        let EndpointKind::Binary { null_difference, ref test, .. } = ep.kind else {
+            unreachable!("validated: a binary endpoint")
+        };
+        let (x1, n1, n0) = (t.x_treatment, t.n_treatment, t.n_control);
         if let BinaryTest::ExactBinomial { null_rate } = test {
             // A single arm: the z of its exact binomial p-value, as at the final analysis.
             return (binary::exact_z(x1, n1, *null_rate), n1 as u32);
         }
-        let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
         let z = if null_difference != 0.0 {
             binary::farrington_manning(t, null_difference)
         } else {
@@ -161,6 +170,126 @@ impl Plan<'_> {
             let (lo, hi) = scratch.clopper_pearson(x1, n1);
             out[field::CP_LOWER] = lo;
             out[field::CP_UPPER] = hi;
+        }
+    }
+
+    /// The monitored response's inference when the trial stops at look `stop`
+    /// (`stats::stopping_rates`): for two arms the difference's stage-wise p-value,
+    /// median-unbiased estimate and 1 − 2α interval (rpact's), for a single arm on the exact
+    /// binomial the rate's by the exact stage-wise ordering; the repeated intervals at each
+    /// look; whether they hold the true difference (or rate). A stop for non-binding futility
+    /// before the last look has no inference (rpact's convention): its fields stay NaN.
+    pub(super) fn rates_inference(
+        &self,
+        pe: usize,
+        stop: usize,
+        stopped_low: bool,
+        scratch: &mut Scratch,
+        record: &mut [f64],
+    ) {
+        use crate::stats::stopping_rates::{
+            ExactLooks, binding_corrections, single_arm_exact, single_arm_repeated, two_arm, two_arm_repeated,
+        };
+        let Some(at) = self.layout.inference else { return };
+        let s = self.scenario;
+        let ep = &s.endpoints()[pe];
+        let EndpointKind::Binary { null_difference, ref test, .. } = ep.kind else {
+            unreachable!("validated: a binary endpoint")
+        };
+        let lb = self.layout.looks;
+        let get = |record: &[f64], k: usize, f: usize| record[lb + look::COUNT * k + f];
+        let binding = s.analysis().binding_futility;
+        // The counts `monitor` left at each look.
+        let counts: Vec<binary::TwoByTwo> = scratch.look_counts[..=stop].to_vec();
+        let z: Vec<f64> = (0..=stop).map(|k| get(record, k, look::Z)).collect();
+        let efficacy: Vec<f64> = (0..=stop).map(|k| get(record, k, look::BOUNDARY)).collect();
+        let floor: Vec<f64> =
+            (0..=stop).map(|k| if binding { get(record, k, look::FUTILITY) } else { f64::NEG_INFINITY }).collect();
+        let single_arm = match test {
+            BinaryTest::ExactBinomial { null_rate } => Some(*null_rate),
+            BinaryTest::ChiSquare { .. } => None,
+            BinaryTest::Fisher | BinaryTest::SimonTwoStage { .. } => {
+                unreachable!("validated: monitored by the chi-square z or the exact binomial")
+            }
+        };
+        if scratch.exact_repeated.len() >= 1 << 14 {
+            scratch.exact_repeated.clear();
+        }
+        let mut rci: Vec<Option<(f64, f64)>> = match single_arm {
+            Some(_) => (0..=stop)
+                .map(|k| {
+                    let (x, n) = (counts[k].x_treatment as u32, counts[k].n_treatment as u32);
+                    *scratch
+                        .exact_repeated
+                        .entry((x, n, efficacy[k].to_bits()))
+                        .or_insert_with(|| single_arm_repeated(x, n, efficacy[k]))
+                })
+                .collect(),
+            None => (0..=stop).map(|k| two_arm_repeated(counts[k], efficacy[k])).collect(),
+        };
+        if binding && single_arm.is_none() {
+            binding_corrections(&counts, &floor, &mut rci);
+        }
+        let truth = self.truth[pe].filter(|t| t.is_finite());
+        let mut rci_covers = truth.map(|_| true);
+        for (k, r) in rci.iter().enumerate() {
+            let Some((lo, hi)) = *r else { continue };
+            let b = at + inference::COUNT + inference::LOOK_COUNT * k;
+            record[b + inference::RCI_LOWER] = lo;
+            record[b + inference::RCI_UPPER] = hi;
+            if let (Some(t), Some(covers)) = (truth, rci_covers.as_mut()) {
+                *covers &= lo <= t && t <= hi;
+            }
+        }
+        if let Some(c) = rci_covers {
+            record[at + inference::RCI_COVERS] = c as u8 as f64;
+        }
+        if stopped_low && stop + 1 < self.layout.n_looks && !binding {
+            return;
+        }
+        let r = match single_arm {
+            None => two_arm(&counts, &z, &efficacy, &floor, stop, ep.alpha, null_difference),
+            Some(p0) => {
+                // The looks with new patients, as the boundaries'; the responders to reject
+                // and a binding rule's floors from the bounds on the exact z scale.
+                let (mut n, mut reject, mut floors, mut x) = (Vec::new(), Vec::new(), Vec::new(), 0);
+                if scratch.exact_counts.len() >= 1 << 14 {
+                    scratch.exact_counts.clear();
+                }
+                let mut count = |nk: u32, bound: f64| {
+                    *scratch
+                        .exact_counts
+                        .entry((nk, bound.to_bits()))
+                        .or_insert_with(|| crate::stats::binomial_looks::futility_floor(nk, p0, bound))
+                };
+                for (k, t) in counts.iter().enumerate() {
+                    let nk = t.n_treatment as u32;
+                    if nk > n.last().copied().unwrap_or(0) {
+                        n.push(nk);
+                        reject.push(count(nk, efficacy[k]));
+                        floors.push(count(nk, floor[k]));
+                        x = t.x_treatment as u32;
+                    }
+                }
+                (!n.is_empty()).then(|| {
+                    let key: Vec<u32> = n.iter().chain(&reject).chain(&floors).copied().chain([x]).collect();
+                    if scratch.exact_inference.len() >= 1 << 14 {
+                        scratch.exact_inference.clear();
+                    }
+                    *scratch.exact_inference.entry(key).or_insert_with(|| {
+                        let d = ExactLooks { n: &n, reject: &reject, floor: &floors };
+                        single_arm_exact(&d, x, p0, ep.alpha)
+                    })
+                })
+            }
+        };
+        let Some(r) = r else { return };
+        record[at + inference::P] = r.p;
+        record[at + inference::MEDIAN_UNBIASED] = r.median_unbiased;
+        record[at + inference::LOWER] = r.lower;
+        record[at + inference::UPPER] = r.upper;
+        if let Some(t) = truth {
+            record[at + inference::COVERS] = (r.lower <= t && t <= r.upper) as u8 as f64;
         }
     }
 }

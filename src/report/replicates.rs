@@ -136,8 +136,70 @@ pub const LOOK_COLUMNS: [Column; 7] = [
     column("reached", Cell::Flag(look::REACHED), "logical", "", "the look's target was reached", "true, false"),
 ];
 
-/// The monitored endpoint's inference at stopping ([`Layout::inference`]), named `stopping_name`.
-pub const STOPPING_COLUMNS: [Column; 4] = [
+/// The monitored endpoint's inference at stopping ([`Layout::inference`]), named
+/// `stopping_name`, and each look's repeated interval, named `lookK_name`: of the hazard ratio,
+/// of two arms' rate difference, or of a single arm's rate.
+pub fn stopping_columns(s: &Scenario) -> (&'static [Column; 4], &'static [Column; 2]) {
+    match s.monitored_responses() {
+        None => (&STOPPING_COLUMNS, &REPEATED_COLUMNS),
+        Some((_, _, Some(_))) => (&STOPPING_DIFFERENCE, &REPEATED_DIFFERENCE),
+        Some((_, _, None)) => (&STOPPING_RATE, &REPEATED_RATE),
+    }
+}
+
+const STOPPING_DIFFERENCE: [Column; 4] = [
+    STOPPING_COLUMNS[0],
+    column(
+        "rate_difference",
+        Cell::Number(inference::MEDIAN_UNBIASED),
+        "number",
+        "",
+        "the median-unbiased difference of the response rates (treatment - control) by stage-wise ordering (empty: a stop for non-binding futility at an interim)",
+        "",
+    ),
+    STOPPING_COLUMNS[2],
+    STOPPING_COLUMNS[3],
+];
+
+const STOPPING_RATE: [Column; 4] = [
+    column("p", Cell::Number(inference::P), "number", "", "the one-sided p-value by exact stage-wise ordering", ""),
+    column(
+        "rate",
+        Cell::Number(inference::MEDIAN_UNBIASED),
+        "number",
+        "",
+        "the median-unbiased response rate by exact stage-wise ordering (empty: a stop for non-binding futility at an interim)",
+        "",
+    ),
+    STOPPING_COLUMNS[2],
+    STOPPING_COLUMNS[3],
+];
+
+const REPEATED_DIFFERENCE: [Column; 2] = [
+    column(
+        "rci_lower",
+        Cell::Number(inference::RCI_LOWER),
+        "number",
+        "",
+        "the repeated 1 - 2 alpha interval of the rate difference at this look (Farrington-Manning inverted at its boundary), lower limit (empty after the stop)",
+        "",
+    ),
+    REPEATED_COLUMNS[1],
+];
+
+const REPEATED_RATE: [Column; 2] = [
+    column(
+        "rci_lower",
+        Cell::Number(inference::RCI_LOWER),
+        "number",
+        "",
+        "the repeated 1 - 2 alpha interval of the response rate at this look (Clopper-Pearson at its level), lower limit (empty after the stop)",
+        "",
+    ),
+    REPEATED_COLUMNS[1],
+];
+
+const STOPPING_COLUMNS: [Column; 4] = [
     column("p", Cell::Number(inference::P), "number", "", "the one-sided p-value by stage-wise ordering", ""),
     column(
         "hazard_ratio",
@@ -158,8 +220,7 @@ pub const STOPPING_COLUMNS: [Column; 4] = [
     column("upper", Cell::Number(inference::UPPER), "number", "", "its upper limit", ""),
 ];
 
-/// Each look's repeated interval ([`Layout::inference`]), named `lookK_name`.
-pub const REPEATED_COLUMNS: [Column; 2] = [
+const REPEATED_COLUMNS: [Column; 2] = [
     column(
         "rci_lower",
         Cell::Number(inference::RCI_LOWER),
@@ -182,9 +243,10 @@ pub fn columns(s: &Scenario, layout: &Layout) -> Vec<(String, Option<usize>, Col
         out.extend(LOOK_COLUMNS.iter().map(|c| (format!("look{k}_{}", c.name), None, *c)));
     }
     if layout.inference.is_some() {
-        out.extend(STOPPING_COLUMNS.iter().map(|c| (format!("stopping_{}", c.name), None, *c)));
+        let (stopping, repeated) = stopping_columns(s);
+        out.extend(stopping.iter().map(|c| (format!("stopping_{}", c.name), None, *c)));
         for k in 1..=layout.n_looks {
-            out.extend(REPEATED_COLUMNS.iter().map(|c| (format!("look{k}_{}", c.name), None, *c)));
+            out.extend(repeated.iter().map(|c| (format!("look{k}_{}", c.name), None, *c)));
         }
     }
     out
@@ -249,11 +311,12 @@ fn write_row(w: &mut csv::Writer<Vec<u8>>, s: &Scenario, layout: &Layout, trial:
         }
     }
     if let Some(at) = layout.inference {
-        for c in &STOPPING_COLUMNS {
+        let (stopping, repeated) = stopping_columns(s);
+        for c in stopping {
             cell(w, c.cell, at, true);
         }
         for k in 0..layout.n_looks {
-            for c in &REPEATED_COLUMNS {
+            for c in repeated {
                 cell(w, c.cell, at + inference::COUNT + inference::LOOK_COUNT * k, true);
             }
         }

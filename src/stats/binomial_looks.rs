@@ -33,7 +33,13 @@ pub(crate) fn convolve(f: &[f64], m: u32, p: f64) -> Vec<f64> {
 /// p-value's z scale ([`exact_z`]: the trial stops when exact_z(x) < z): 0 when every count
 /// continues, n + 1 when none does.
 pub fn futility_floor(n: u32, p0: f64, z: f64) -> u32 {
-    (0..=n).find(|&x| exact_z(x as u64, n as u64, p0) >= z).unwrap_or(n + 1)
+    // exact_z increases in x: the first count reaching z, by bisection over [0, n + 1].
+    let (mut lo, mut hi) = (0u32, n + 1);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if exact_z(mid as u64, n as u64, p0) >= z { hi = mid } else { lo = mid + 1 }
+    }
+    lo
 }
 
 /// The responders needed to reject at each look with `n` patients assessed (increasing), null

@@ -772,3 +772,72 @@ fn a_single_arms_futility_rule_stops_as_the_exact_binomial_says() {
         }
     }
 }
+
+/// Inference at stopping on responses (issue 27 item 3, rates; `stats::stopping_rates` agrees
+/// with rpact and base R in its unit tests): two arms' rate difference in a 3-look
+/// non-inferiority design covers the true difference at its nominal rate within 4 Monte Carlo
+/// SEs and its median is the truth within 4 of its SEs; a single arm's exact interval covers at
+/// least nominally (exact, discrete). Per trial: the stage-wise p-value is at most α exactly
+/// when the design rejected, the estimate lies in its interval, and the repeated interval at
+/// the stopping look excludes the null exactly when the trial stopped there for efficacy.
+#[test]
+fn inference_at_stopping_on_rates_covers_and_agrees_with_the_decision() {
+    let n = 3000.0;
+    let mcse = (0.95f64 * 0.05 / n).sqrt();
+    let cases = [
+        ("scenarios/noninferiority-response.toml", "rate difference", "stopping_rate_difference", -0.12),
+        ("scenarios/ascites-dcr-at-looks.toml", "response rate", "stopping_rate", 0.10),
+    ];
+    for (scenario, estimand, column, null) in cases {
+        let looks = "analysis.looks=[0.3333333333333333, 0.6666666666666666, 1.0]";
+        let v = run_json(&[scenario, "--replicates", "3000", "--set", looks]);
+        let i = &v["endpoints"]["dcr"]["inference_at_stopping"];
+        assert_eq!(i["estimand"], estimand, "{i}");
+        assert_eq!((i["trials"].as_f64(), i["without"].as_u64()), (Some(n), Some(0)), "{i}");
+        let a = &i["accuracy"];
+        let coverage = a["coverage"].as_f64().unwrap();
+        if estimand == "rate difference" {
+            assert!((coverage - 0.95).abs() < 4.0 * mcse, "{scenario}: coverage {coverage}");
+            let q = &i["quantiles"];
+            let sd = (q["q975"].as_f64().unwrap() - q["q025"].as_f64().unwrap()) / 3.92;
+            let off = a["median_minus_true"].as_f64().unwrap();
+            assert!(off.abs() < 4.0 * 1.2533 * sd / n.sqrt(), "{scenario}: median − true {off}");
+        } else {
+            assert!(coverage > 0.95 - 4.0 * mcse, "{scenario}: coverage {coverage}");
+        }
+        assert!(a.get("median_ratio_minus_1").is_none() && a["bias"].is_number(), "{a}");
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("r.csv");
+        let o = crate::helpers::peritrial()
+            .args(["run", scenario, "--replicates", "400", "--quiet", "--set", looks, "--replicates-csv"])
+            .arg(&csv)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut r = csv::Reader::from_path(&csv).unwrap();
+        let h = r.headers().unwrap().clone();
+        let col = |name: &str| h.iter().position(|c| c == name).unwrap_or_else(|| panic!("{name}"));
+        let (p, rejected, lo, hi, est, stop) = (
+            col("stopping_p"),
+            col("dcr_rejected"),
+            col("stopping_lower"),
+            col("stopping_upper"),
+            col(column),
+            col("stop_look"),
+        );
+        let mut early = 0;
+        for row in r.records() {
+            let row = row.unwrap();
+            let num = |j: usize| -> f64 { row[j].parse().unwrap() };
+            let rej = &row[rejected] == "1";
+            let pv = num(p);
+            assert!(if rej { pv <= 0.025 + 1e-9 } else { pv > 0.025 - 1e-9 }, "{scenario}: p {pv}, rejected {rej}");
+            assert!(num(lo) <= num(est) && num(est) <= num(hi), "{scenario}: {} {} {}", num(lo), num(est), num(hi));
+            let k: usize = row[stop].parse().unwrap();
+            let rci_lower = num(col(&format!("look{k}_rci_lower")));
+            assert_eq!(rci_lower >= null - 1e-9, rej, "{scenario}: trial {}, repeated interval at look {k}", &row[0]);
+            early += (k < 3) as usize;
+        }
+        assert!(early > 40, "{scenario}: {early} trials stopped early");
+    }
+}

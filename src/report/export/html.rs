@@ -215,29 +215,36 @@ fn stopping_table(e: &EndpointReport) -> String {
         _ => "—".into(),
     };
     let naive = e.estimate.spread;
+    // A hazard ratio's accuracy on the ratio scale, a rate difference's (or rate's) on its own.
+    let ratio = i.estimand.is_none();
+    let (centre, bias) = if ratio { ("median/true − 1", "log bias") } else { ("median − true", "bias") };
+    let pick = |r: Option<f64>, d: Option<f64>| if ratio { r } else { d };
     let mut s = format!(
-        "<h3>{}: inference at stopping</h3>\n<table>\n<tr><th class=\"l\">estimate</th><th>median (2.5%, 97.5%)</th><th>median/true − 1</th><th>log bias</th><th>interval</th><th>coverage</th></tr>\n",
-        esc(&e.name)
+        "<h3>{}: inference at stopping{}</h3>\n<table>\n<tr><th class=\"l\">estimate</th><th>median (2.5%, 97.5%)</th><th>{centre}</th><th>{bias}</th><th>interval</th><th>coverage</th></tr>\n",
+        esc(&e.name),
+        if ratio { String::new() } else { format!(" of the {}", esc(i.estimand_name())) }
     );
     s.push_str(&format!(
         "<tr><td class=\"l\">median-unbiased (stage-wise ordering)</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>{:.0}%: {} to {} on average</td><td>{}</td></tr>\n",
         f(q.and_then(|q| q.q500), 3),
         f(q.and_then(|q| q.q025), 3),
         f(q.and_then(|q| q.q975), 3),
-        f(a.and_then(|a| a.median_ratio_minus_1), 4),
-        f(a.and_then(|a| a.log_bias), 4),
+        f(a.and_then(|a| pick(a.median_ratio_minus_1, a.median_minus_true)), 4),
+        f(a.and_then(|a| pick(a.log_bias, a.bias)), 4),
         100.0 * i.confidence,
         f(i.mean_lower, 3),
         f(i.mean_upper, 3),
         cov(a.and_then(|a| a.coverage), a.and_then(|a| a.coverage_mcse)),
     ));
     s.push_str(&format!(
-        "<tr><td class=\"l\">naive (Cox at the stopping look)</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>95% Wald</td><td>{}</td></tr>\n",
+        "<tr><td class=\"l\">naive ({})</td><td>{} ({}, {})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        i.naive_name(),
         f(naive.map(|d| d.q500), 3),
         f(naive.map(|d| d.q025), 3),
         f(naive.map(|d| d.q975), 3),
-        f(a.and_then(|a| a.naive_median_ratio_minus_1), 4),
-        f(a.and_then(|a| a.naive_log_bias), 4),
+        f(a.and_then(|a| pick(a.naive_median_ratio_minus_1, a.naive_median_minus_true)), 4),
+        f(a.and_then(|a| pick(a.naive_log_bias, a.naive_bias)), 4),
+        i.naive_interval_name(),
         cov(a.and_then(|a| a.naive_coverage), a.and_then(|a| a.naive_coverage_mcse)),
     ));
     s.push_str(&format!(

@@ -210,7 +210,8 @@ fn inference_lines(out: &mut String, i: &InferenceAtStopping) {
         out.push_str(&labelled(
             "at stopping",
             &format!(
-                "median-unbiased hazard ratio median {} (2.5% {}, 97.5% {}), mean {:.3}; {} interval {} to {} on average; stage-wise p median {} ({} trials; stage-wise ordering)",
+                "median-unbiased {} median {} (2.5% {}, 97.5% {}), mean {:.3}; {} interval {} to {} on average; stage-wise p median {} ({} trials; stage-wise ordering)",
+                i.estimand_name(),
                 f(q.q500, 3),
                 f(q.q025, 3),
                 f(q.q975, 3),
@@ -228,12 +229,27 @@ fn inference_lines(out: &mut String, i: &InferenceAtStopping) {
             (Some(x), Some(se)) => format!("{x:.3} (MCSE {se:.4})"),
             _ => "—".into(),
         };
+        let signed = |x: Option<f64>| x.map_or("—".into(), |x| format!("{x:+.4}"));
+        // A hazard ratio's accuracy on the ratio scale, a rate difference's on its own.
+        let centre = match i.estimand {
+            None => format!(
+                "median/true − 1 {} (naive {})",
+                signed(a.median_ratio_minus_1),
+                signed(a.naive_median_ratio_minus_1)
+            ),
+            Some(_) => format!(
+                "median − true {} (naive {}); bias {} (MCSE {}, naive {})",
+                signed(a.median_minus_true),
+                signed(a.naive_median_minus_true),
+                signed(a.bias),
+                a.bias_mcse.map_or("—".into(), |x| format!("{x:.4}")),
+                signed(a.naive_bias)
+            ),
+        };
         out.push_str(&labelled(
             &format!("vs true {}", f(Some(a.true_value), 3)),
             &format!(
-                "median/true − 1 {} (naive {}); {} interval coverage {}, naive 95% {}; repeated intervals all cover {}",
-                a.median_ratio_minus_1.map_or("—".into(), |x| format!("{x:+.4}")),
-                a.naive_median_ratio_minus_1.map_or("—".into(), |x| format!("{x:+.4}")),
+                "{centre}; {} interval coverage {}, naive 95% {}; repeated intervals all cover {}",
                 pct(i.confidence),
                 with_se(a.coverage, a.coverage_mcse),
                 with_se(a.naive_coverage, a.naive_coverage_mcse),

@@ -75,12 +75,18 @@ pub struct Look {
 }
 
 /// Inference when a trial stops (Jennison & Turnbull 2000 §8.4, rpact's `getFinalPValue` and
-/// `getFinalConfidenceInterval`): across the trials, the median-unbiased hazard ratio by
-/// stage-wise ordering and its 1 − 2α interval, beside the naive Cox estimate at the stopping
-/// look, and the repeated intervals.
+/// `getFinalConfidenceInterval`): across the trials, the median-unbiased estimate by
+/// stage-wise ordering (of the hazard ratio, or of a binary endpoint's rate difference or
+/// single arm's rate) and its 1 − 2α interval, beside the naive estimate at the stopping look,
+/// and the repeated intervals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InferenceAtStopping {
     pub method: String,
+    /// What is estimated, where it is not the hazard ratio: `rate difference` (two arms'
+    /// responses) or `response rate` (a single arm's). Its accuracy is then on the difference
+    /// scale (median − true, bias), the hazard ratio's on the ratio scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimand: Option<String>,
     /// The two-sided confidence of the interval and of the repeated intervals: 1 − 2α.
     pub confidence: f64,
     /// Trials with an estimate, and trials without one (stopped for non-binding futility or
@@ -100,6 +106,27 @@ pub struct InferenceAtStopping {
 }
 
 impl InferenceAtStopping {
+    /// What the estimate is of, in words.
+    pub fn estimand_name(&self) -> &str {
+        self.estimand.as_deref().unwrap_or("hazard ratio")
+    }
+
+    /// The naive estimate the formats set beside it, in words.
+    pub fn naive_name(&self) -> &'static str {
+        match self.estimand.as_deref() {
+            None => "Cox at the stopping look",
+            Some(_) => "observed at the stopping look",
+        }
+    }
+
+    /// The naive interval whose coverage the formats show.
+    pub fn naive_interval_name(&self) -> &'static str {
+        match self.estimand.as_deref() {
+            None => "95% Wald",
+            Some(_) => "95% Clopper–Pearson",
+        }
+    }
+
     /// What the trials without an estimate are, in words (None when every trial has one).
     pub fn note(&self) -> Option<String> {
         (self.without > 0).then(|| {
@@ -116,13 +143,33 @@ impl InferenceAtStopping {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoppingAccuracy {
     pub true_value: f64,
-    /// Median of the estimates over the true value, minus 1 (median unbiasedness: near 0).
+    /// A hazard ratio's: median of the estimates over the true value, minus 1 (median
+    /// unbiasedness: near 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub median_ratio_minus_1: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naive_median_ratio_minus_1: Option<f64>,
-    /// Mean log estimate minus the log true value, with its Monte Carlo standard error.
+    /// A hazard ratio's: mean log estimate minus the log true value, with its Monte Carlo
+    /// standard error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_bias: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_bias_mcse: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub naive_log_bias: Option<f64>,
+    /// A rate difference's or rate's: median of the estimates minus the true value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_minus_true: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naive_median_minus_true: Option<f64>,
+    /// A rate difference's or rate's: mean estimate minus the true value, with its Monte Carlo
+    /// standard error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bias: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bias_mcse: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naive_bias: Option<f64>,
     /// Share of trials whose 1 − 2α interval holds the true value (of those with one).
     pub coverage: Option<f64>,
     pub coverage_mcse: Option<f64>,
