@@ -445,6 +445,13 @@ impl Plan<'_> {
                         // The estimate is the treatment arm's rate: its exact interval.
                         let ci = (record[base + field::CP_LOWER], record[base + field::CP_UPPER]);
                         self.interval(i, ci, &mut record[base..]);
+                    } else if Some(i) == monitored && self.layout.inference.is_some() {
+                        // Two arms monitored at looks: the naive interval beside the inference
+                        // at stopping, the fixed-sample score interval at the stopping look.
+                        let t = scratch.look_counts[stop];
+                        let q = normal::quantile(0.975);
+                        let ci = crate::stats::stopping_rates::two_arm_repeated(t, q).unwrap_or((f64::NAN, f64::NAN));
+                        self.interval(i, ci, &mut record[base..]);
                     }
                 }
                 EndpointKind::Safety { adverse_event } => {

@@ -806,6 +806,7 @@ fn inference_at_stopping_on_rates_covers_and_agrees_with_the_decision() {
             assert!(coverage > 0.95 - 4.0 * mcse, "{scenario}: coverage {coverage}");
         }
         assert!(a.get("median_ratio_minus_1").is_none() && a["bias"].is_number(), "{a}");
+        assert!(a["naive_coverage"].is_number(), "{a}");
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("r.csv");
         let o = crate::helpers::peritrial()

@@ -123,7 +123,8 @@ impl InferenceAtStopping {
     pub fn naive_interval_name(&self) -> &'static str {
         match self.estimand.as_deref() {
             None => "95% Wald",
-            Some(_) => "95% Clopper–Pearson",
+            Some("response rate") => "95% Clopper–Pearson",
+            Some(_) => "95% score (Farrington–Manning inverted)",
         }
     }
 
