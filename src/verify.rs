@@ -36,6 +36,7 @@ const MAXCOMBO_REFS: &str = include_str!("../tests/reference/maxcombo_refs.json"
 const HARM_BOUNDS_REFS: &str = include_str!("../tests/reference/harm_bounds_refs.json");
 const BINARY_REFS: &str = include_str!("../tests/reference/binary_refs.json");
 const RPACT_STOPPING_REFS: &str = include_str!("../tests/reference/rpact_stopping_refs.json");
+const RPACT_RATES_STOPPING_REFS: &str = include_str!("../tests/reference/rpact_rates_stopping_refs.json");
 const PROP_TEST_REFS: &str = include_str!("../tests/reference/prop_test_refs.json");
 /// (name, scenario, golden report at 2,000 trials without `timing`).
 const GOLDEN: &[(&str, &str, &str)] = &[
@@ -151,6 +152,7 @@ pub fn run() -> Verification {
         harm_bounds(),
         conditional_power(),
         rpact_stopping(),
+        rpact_rates_stopping(),
         farrington_manning(),
         golden(),
         calibration(),
@@ -528,7 +530,7 @@ pub fn conditional_power() -> Check {
 pub fn rpact_stopping() -> Check {
     use crate::stats::stopping::{Stopped, infer, repeated_interval};
     let mut c = Check::new(
-        "inference at stopping: stage-wise p-value, median-unbiased hazard ratio, its interval, repeated intervals (48 trials, 4 designs)",
+        "inference at stopping: stage-wise p-value, median-unbiased hazard ratio, its interval, repeated intervals (52 trials, 4 designs)",
         "rpact 3.3.4 getAnalysisResults (tests/reference/make_rpact_stopping_refs.R)",
         "absolute 1e-6",
     );
@@ -553,14 +555,103 @@ pub fn rpact_stopping() -> Check {
         c.close(&what("median unbiased"), Some(hr(got.median_unbiased)), case["median_unbiased"].as_f64(), 1e-6, 0.0);
         c.close(&what("lower"), Some(hr(got.upper)), case["lower"].as_f64(), 1e-6, 0.0);
         c.close(&what("upper"), Some(hr(got.lower)), case["upper"].as_f64(), 1e-6, 0.0);
-        // rpact narrows a repeated interval by the binding futility bounds; peritrial does not.
-        if futility.is_none() {
-            let (lo, hi) =
-                (numbers(&case["rci_lower"]).unwrap_or_default(), numbers(&case["rci_upper"]).unwrap_or_default());
-            for j in 0..k.min(lo.len()).min(hi.len()) {
-                let (a, b) = repeated_interval(z[j], info[j], bounds[j]);
-                c.close(&what(&format!("repeated interval at look {}", j + 1)), Some(hr(b)), Some(lo[j]), 1e-6, 0.0);
-                c.close(&what(&format!("repeated interval at look {}", j + 1)), Some(hr(a)), Some(hi[j]), 1e-6, 0.0);
+        // Under a binding futility rule too: rpact's futility correction of the repeated
+        // intervals (applied to rates) leaves the hazard ratio's as they are, even where an
+        // earlier look's z was just above its bound (the cases with z = 0.05 there).
+        let (lo, hi) =
+            (numbers(&case["rci_lower"]).unwrap_or_default(), numbers(&case["rci_upper"]).unwrap_or_default());
+        for j in 0..k.min(lo.len()).min(hi.len()) {
+            let (a, b) = repeated_interval(z[j], info[j], bounds[j]);
+            c.close(&what(&format!("repeated interval at look {}", j + 1)), Some(hr(b)), Some(lo[j]), 1e-6, 0.0);
+            c.close(&what(&format!("repeated interval at look {}", j + 1)), Some(hr(a)), Some(hi[j]), 1e-6, 0.0);
+        }
+    }
+    c
+}
+
+/// Inference at stopping on response rates: two arms' stage-wise p-value, median-unbiased
+/// difference, its interval and the repeated intervals (with rpact's binding-futility
+/// correction); a single arm's repeated intervals (Clopper–Pearson at each look's level).
+pub fn rpact_rates_stopping() -> Check {
+    use crate::stats::binary::{TwoByTwo, farrington_manning};
+    use crate::stats::stopping_rates::{binding_corrections, single_arm_repeated, two_arm, two_arm_repeated};
+    let mut c = Check::new(
+        "inference at stopping on rates: two arms' p-value, median-unbiased difference, interval, repeated intervals; a single arm's repeated intervals (44 trials)",
+        "rpact 3.3.4 getAnalysisResults on rates (tests/reference/make_rpact_rates_stopping_refs.R)",
+        "absolute 1e-6 (z: 1e-9)",
+    );
+    let refs: Value = serde_json::from_str(RPACT_RATES_STOPPING_REFS).expect("bundled references are JSON");
+    for case in refs["cases"].as_array().into_iter().flatten() {
+        let (Some(crit), Some(stage), Some(lo), Some(hi)) = (
+            numbers(&case["critical_values"]),
+            case["stage"].as_u64().map(|s| s as usize),
+            numbers(&case["rci_lower"]),
+            numbers(&case["rci_upper"]),
+        ) else {
+            continue;
+        };
+        let arm = |key: &str, a: usize| numbers(&case[key][a]).unwrap_or_default();
+        let what = |x: &str| format!("{} groups, stage {stage} of {}: {x}", case["groups"], crit.len());
+        if case["groups"] == 2 {
+            let (n1, x1, n0, x0) =
+                (arm("sample_sizes", 0), arm("responders", 0), arm("sample_sizes", 1), arm("responders", 1));
+            let t = |k: usize| TwoByTwo {
+                x_treatment: x1[k] as u64,
+                n_treatment: n1[k] as u64,
+                x_control: x0[k] as u64,
+                n_control: n0[k] as u64,
+            };
+            let counts: Vec<TwoByTwo> = (0..stage).map(t).collect();
+            let z: Vec<f64> = counts.iter().map(|&t| farrington_manning(t, 0.0)).collect();
+            for (k, want) in numbers(&case["z"]).unwrap_or_default().into_iter().enumerate() {
+                c.close(&what(&format!("z at look {}", k + 1)), z.get(k).copied(), Some(want), 1e-9, 0.0);
+            }
+            let futility = numbers(&case["futility_bounds"]);
+            let mut floor: Vec<f64> = futility.clone().unwrap_or_else(|| vec![f64::NEG_INFINITY; crit.len()]);
+            floor.resize(stage, f64::NEG_INFINITY);
+            let r = two_arm(&counts, &z, &crit[..stage], &floor, stage - 1, 0.025, 0.0);
+            let got = r.map_or([None; 4], |r| [Some(r.p), Some(r.median_unbiased), Some(r.lower), Some(r.upper)]);
+            for (g, key) in got.into_iter().zip(["p", "median_unbiased", "lower", "upper"]) {
+                c.close(&what(key), g, case[key].as_f64(), 1e-6, 0.0);
+            }
+            let mut rci: Vec<Option<(f64, f64)>> = (0..stage).map(|k| two_arm_repeated(counts[k], crit[k])).collect();
+            if let Some(f) = &futility {
+                binding_corrections(&counts, f, &mut rci);
+            }
+            for k in 0..stage {
+                c.close(
+                    &what(&format!("repeated interval at look {}", k + 1)),
+                    rci[k].map(|r| r.0),
+                    lo.get(k).copied(),
+                    1e-6,
+                    0.0,
+                );
+                c.close(
+                    &what(&format!("repeated interval at look {}", k + 1)),
+                    rci[k].map(|r| r.1),
+                    hi.get(k).copied(),
+                    1e-6,
+                    0.0,
+                );
+            }
+        } else if case["normal_approximation"] == false && case["futility_bounds"].is_null() {
+            let (n, x) = (arm("sample_sizes", 0), arm("responders", 0));
+            for k in 0..stage {
+                let r = single_arm_repeated(x[k] as u32, n[k] as u32, crit[k]);
+                c.close(
+                    &what(&format!("repeated interval at look {}", k + 1)),
+                    r.map(|r| r.0),
+                    lo.get(k).copied(),
+                    1e-6,
+                    0.0,
+                );
+                c.close(
+                    &what(&format!("repeated interval at look {}", k + 1)),
+                    r.map(|r| r.1),
+                    hi.get(k).copied(),
+                    1e-6,
+                    0.0,
+                );
             }
         }
     }

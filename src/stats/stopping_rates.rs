@@ -203,72 +203,13 @@ mod tests {
     /// Against rpact 3.3.4 `getAnalysisResults` on rates (`make_rpact_rates_stopping_refs.R`):
     /// two arms at 1:1 and 2:1, O'Brien–Fleming, Pocock and binding futility, every stopping
     /// look; the p-value, the median-unbiased difference, its interval and the repeated
-    /// intervals to 1e-6 (rpact's root-finding tolerance); the z's to 1e-9. For a single arm the
-    /// repeated intervals of the exact case (Clopper–Pearson at the look's level).
+    /// intervals to 1e-6 (rpact's root-finding tolerance); the z's to 1e-9; a single arm's
+    /// repeated intervals of the exact case. The check `peritrial verify` runs.
     #[test]
     fn rates_inference_agrees_with_rpact() {
-        let refs: Value =
-            serde_json::from_str(include_str!("../../tests/reference/rpact_rates_stopping_refs.json")).unwrap();
-        let (mut two, mut one) = (0, 0);
-        let mut worst = 0.0f64;
-        for c in refs["cases"].as_array().unwrap() {
-            let stage = c["stage"].as_u64().unwrap() as usize;
-            let k_max = nums(&c["critical_values"]).len();
-            let crit = nums(&c["critical_values"]);
-            let sizes: Vec<Vec<f64>> = c["sample_sizes"].as_array().unwrap().iter().map(nums).collect();
-            let resp: Vec<Vec<f64>> = c["responders"].as_array().unwrap().iter().map(nums).collect();
-            let (rci_lo, rci_hi) = (nums(&c["rci_lower"]), nums(&c["rci_upper"]));
-            let mut close = |what: &str, got: f64, want: f64, tol: f64| {
-                worst = worst.max((got - want).abs());
-                assert!((got - want).abs() < tol, "{c}\n{what}: {got} against rpact {want}");
-            };
-            if c["groups"] == 2 {
-                let counts: Vec<TwoByTwo> = (0..stage)
-                    .map(|k| TwoByTwo {
-                        x_treatment: resp[0][k] as u64,
-                        n_treatment: sizes[0][k] as u64,
-                        x_control: resp[1][k] as u64,
-                        n_control: sizes[1][k] as u64,
-                    })
-                    .collect();
-                let z: Vec<f64> = counts.iter().map(|&t| farrington_manning(t, 0.0)).collect();
-                for (got, want) in z.iter().zip(nums(&c["z"])) {
-                    close("z", *got, want, 1e-9);
-                }
-                let binding = c["binding_futility"].as_bool().unwrap();
-                let fut: Vec<f64> =
-                    if binding { nums(&c["futility_bounds"]) } else { vec![f64::NEG_INFINITY; k_max - 1] };
-                let mut floor: Vec<f64> = fut.clone();
-                floor.push(f64::NEG_INFINITY);
-                let mut efficacy = crit.clone();
-                efficacy.truncate(stage);
-                let r = two_arm(&counts, &z, &efficacy, &floor[..stage], stage - 1, 0.025, 0.0).unwrap();
-                close("p", r.p, c["p"].as_f64().unwrap(), 1e-6);
-                close("median unbiased", r.median_unbiased, c["median_unbiased"].as_f64().unwrap(), 1e-6);
-                close("lower", r.lower, c["lower"].as_f64().unwrap(), 1e-6);
-                close("upper", r.upper, c["upper"].as_f64().unwrap(), 1e-6);
-                let mut rci: Vec<Option<(f64, f64)>> =
-                    (0..stage).map(|k| two_arm_repeated(counts[k], crit[k])).collect();
-                if binding {
-                    binding_corrections(&counts, &fut, &mut rci);
-                }
-                for k in 0..stage {
-                    let (lo, hi) = rci[k].unwrap();
-                    close("rci lower", lo, rci_lo[k], 1e-6);
-                    close("rci upper", hi, rci_hi[k], 1e-6);
-                }
-                two += 1;
-            } else if c["normal_approximation"] == false && !c["binding_futility"].as_bool().unwrap() {
-                for k in 0..stage {
-                    let (lo, hi) = single_arm_repeated(resp[0][k] as u32, sizes[0][k] as u32, crit[k]).unwrap();
-                    close("single-arm rci lower", lo, rci_lo[k], 1e-6);
-                    close("single-arm rci upper", hi, rci_hi[k], 1e-6);
-                }
-                one += 1;
-            }
-        }
-        assert!(two >= 30 && one >= 8, "{two} two-arm and {one} single-arm cases");
-        eprintln!("largest difference from rpact: {worst:.2e}");
+        let c = crate::verify::rpact_rates_stopping();
+        assert!(c.passed() && c.compared >= 36 * 6 + 8 * 4, "{} compared: {:#?}", c.compared, c.failures);
+        eprintln!("largest difference from rpact: {:.2e} over {} values", c.largest_deviation, c.compared);
     }
 
     /// Against an independent base-R computation (`make_exact_binomial_gs_refs.R`, `inference`:

@@ -506,7 +506,7 @@ fn verify_qualifies_the_installation_and_writes_a_dated_report() {
     assert_eq!(v["peritrial"], env!("CARGO_PKG_VERSION"));
     assert!(v["date"].as_str().unwrap().starts_with("20"));
     let checks = v["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 13);
+    assert_eq!(checks.len(), 14);
     for c in checks {
         assert_eq!(c["passed"], true, "{c}");
         assert!(c["compared"].as_u64().unwrap() > 0, "{c}");

@@ -30,10 +30,17 @@ for (d in designs) {
   for (stage in seq_len(k_max)) {
     # z at the stopping look: above its boundary (or, at the final look, on either side of it).
     finals <- if (stage < k_max) c(c_k[stage] + 0.05, c_k[stage] + 0.8) else c(c_k[stage] - 0.9, c_k[stage] + 0.4)
-    for (z_stop in finals) {
+    # With a binding futility rule, also earlier looks just above the bound (z = 0.05) and a
+    # large z at the stopping look: rpact's futility correction then raises the repeated
+    # interval's upper limit to the hazard ratio at which the earlier look's z is the bound.
+    low_earlier <- d$binding && stage > 1
+    if (low_earlier) finals <- c(finals, c_k[stage] + 0.8)
+    for (f in seq_along(finals)) {
+      z_stop <- finals[f]
       for (r in c(1, 2)) {
         # Earlier looks below their boundaries (and above a binding futility bound).
         earlier <- if (stage > 1) pmin(c_k[1:(stage - 1)] - 0.3, 0.4 + 0.5 * seq_len(stage - 1)) else numeric(0)
+        if (f == 3) earlier <- rep(0.05, stage - 1)
         z <- c(earlier, z_stop)
         ds <- getDataset(cumulativeEvents = events[1:stage], cumulativeLogRanks = -z,
                          cumulativeAllocationRatios = rep(r, stage))
