@@ -618,17 +618,17 @@ pub fn rpact_rates_stopping() -> Check {
             if let Some(f) = &futility {
                 binding_corrections(&counts, f, &mut rci);
             }
-            for k in 0..stage {
+            for (k, r) in rci.iter().enumerate() {
                 c.close(
                     &what(&format!("repeated interval at look {}", k + 1)),
-                    rci[k].map(|r| r.0),
+                    r.map(|r| r.0),
                     lo.get(k).copied(),
                     1e-6,
                     0.0,
                 );
                 c.close(
                     &what(&format!("repeated interval at look {}", k + 1)),
-                    rci[k].map(|r| r.1),
+                    r.map(|r| r.1),
                     hi.get(k).copied(),
                     1e-6,
                     0.0,
