@@ -358,6 +358,31 @@ impl Planning {
     }
 
     fn compute(s: &Scenario, monitored: Option<EndpointId>) -> Planning {
+        let mut p = Self::compute_events(s, monitored);
+        // A response in a family tested at the looks: its planned information is the patients
+        // of the arm (or two) it compares, every one assessed by the final analysis.
+        if let Some(m) = s.analysis().multiplicity.as_ref().filter(|_| s.analysis().looks.count() > 1) {
+            for &i in &m.endpoints {
+                let e = &s.endpoints()[i];
+                match e.kind {
+                    crate::scenario::EndpointKind::Binary { .. } => {
+                        let n = crate::scenario::planned_assessed(
+                            s.enrollment().sample_size,
+                            s.arms(),
+                            e.treatment,
+                            e.control,
+                        );
+                        p.events[i] = n as f64;
+                    }
+                    crate::scenario::EndpointKind::TimeToEvent { .. }
+                    | crate::scenario::EndpointKind::Safety { .. } => {}
+                }
+            }
+        }
+        p
+    }
+
+    fn compute_events(s: &Scenario, monitored: Option<EndpointId>) -> Planning {
         use crate::scenario::{Cut, Looks};
         let n_looks = s.analysis().looks.count();
         let target = match s.analysis().cut {

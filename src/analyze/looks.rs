@@ -21,12 +21,13 @@ impl Plan<'_> {
     pub(super) fn family_at_looks(
         &self,
         pe: usize,
-        patients: &[Patient],
+        trial: &Trial,
         looks: &[f64],
         scratch: &mut Scratch,
         record: &mut [f64],
     ) -> (usize, bool, [bool; 8]) {
         let s = self.scenario;
+        let patients = &trial.patients[..];
         let m = s.analysis().multiplicity.as_ref().expect("a family");
         let n_looks = looks.len();
         let members = &m.endpoints;
@@ -36,13 +37,25 @@ impl Plan<'_> {
         for (j, &i) in members.iter().enumerate() {
             scratch.family_events[j].clear();
             for (k, &month) in looks.iter().enumerate() {
-                let r = self.tte_at(i, patients, month, scratch, false);
-                z[j][k] = r.z;
-                scratch.family_events[j].push(r.events);
+                // A response: the z of the patients assessed by the look, its information their
+                // count; a time-to-event endpoint: its test's z and events.
+                let (zk, ev) = match s.endpoints()[i].kind {
+                    EndpointKind::Binary { .. } => self.rates_z(i, self.counts_at(i, trial, month)),
+                    EndpointKind::TimeToEvent { .. } => {
+                        let r = self.tte_at(i, patients, month, scratch, false);
+                        (r.z, r.events)
+                    }
+                    EndpointKind::Safety { .. } => unreachable!("validated: a family of tested endpoints"),
+                };
+                z[j][k] = zk;
+                scratch.family_events[j].push(ev);
             }
         }
         let primary_events: Vec<u32> = scratch.family_events[p].clone();
-        let (_, futility_bounds) = self.boundaries(pe, &primary_events, scratch);
+        let (_, futility_bounds) = match exact_null_rate(s, pe) {
+            Some(_) => self.exact_bounds(pe, &primary_events, scratch),
+            None => self.boundaries(pe, &primary_events, scratch),
+        };
         // Each member's current level: its share of α in the graph after the rejections so far.
         let level = |j: usize, rejected: &[bool]| -> f64 { m.alpha * m.graph.weights_after(rejected)[j] };
         let mut rejected = [false; 8];
@@ -56,12 +69,23 @@ impl Plan<'_> {
                         continue;
                     }
                     let a = level(j, &rejected[..members.len()]);
-                    let c = if a > 0.0 {
-                        let d =
-                            Design { spending: m.spending[j], alpha: a, futility: false, resolution: 16, harm: false };
-                        self.observed_bounds(members[j], d, &scratch.family_events[j], &mut scratch.bounds).0[k]
-                    } else {
-                        f64::INFINITY
+                    let c = match (a > 0.0, exact_null_rate(s, members[j])) {
+                        (false, _) => f64::INFINITY,
+                        // A single arm's rate: exact boundaries at the level it has now.
+                        (true, Some(p0)) => {
+                            let counts = scratch.family_events[j].clone();
+                            self.exact_level_bounds(members[j], p0, m.spending[j], a, &counts, scratch)[k]
+                        }
+                        (true, None) => {
+                            let d = Design {
+                                spending: m.spending[j],
+                                alpha: a,
+                                futility: false,
+                                resolution: 16,
+                                harm: false,
+                            };
+                            self.observed_bounds(members[j], d, &scratch.family_events[j], &mut scratch.bounds).0[k]
+                        }
                     };
                     if j == p {
                         primary_boundary = c;
@@ -201,6 +225,38 @@ impl Plan<'_> {
         }
         scratch.exact_bounds.insert(counts.to_vec(), b.clone());
         (b, futility)
+    }
+
+    /// A single arm's exact boundaries (z scale) in a family tested at the looks, at the level
+    /// `alpha` the graph gives it now, spent by `spending` at the patients assessed over the
+    /// planned; no futility rule of its own. Memoised per worker.
+    fn exact_level_bounds(
+        &self,
+        e: usize,
+        null_rate: f64,
+        spending: crate::scenario::Spending,
+        alpha: f64,
+        counts: &[u32],
+        scratch: &mut Scratch,
+    ) -> Vec<f64> {
+        let key = (e, counts.to_vec(), alpha.to_bits());
+        if let Some(b) = scratch.exact_level.get(&key) {
+            return b.clone();
+        }
+        let info: Vec<f64> = counts.iter().map(|&x| x as f64).collect();
+        let (keep, _, spend) = information(&info, self.planning.events[e]);
+        let kept: Vec<u32> = keep.iter().map(|&k| counts[k]).collect();
+        let r =
+            crate::stats::binomial_looks::boundaries(&kept, null_rate, spending, alpha, &spend, &vec![0; kept.len()]);
+        let mut b = vec![f64::INFINITY; counts.len()];
+        for (j, &k) in keep.iter().enumerate() {
+            b[k] = binary::exact_z(r[j] as u64, counts[k] as u64, null_rate);
+        }
+        if scratch.exact_level.len() >= 1 << 14 {
+            scratch.exact_level.clear();
+        }
+        scratch.exact_level.insert(key, b.clone());
+        b
     }
 
     /// Whether the trial stopped at look `stop` for harm (its z at or below the harm bound).
@@ -466,5 +522,13 @@ impl Plan<'_> {
         }
         cache.insert(key, b.clone());
         b
+    }
+}
+
+/// A single arm's null rate, when endpoint `e` is a response tested on the exact binomial.
+fn exact_null_rate(s: &Scenario, e: usize) -> Option<f64> {
+    match s.endpoints()[e].kind {
+        EndpointKind::Binary { test: BinaryTest::ExactBinomial { null_rate }, .. } => Some(null_rate),
+        EndpointKind::Binary { .. } | EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
     }
 }

@@ -301,6 +301,9 @@ pub struct Scratch {
     /// A single arm's responder counts at a bound on the exact z scale, by (patients, bound's
     /// bits).
     exact_counts: std::collections::HashMap<(u32, u64), u32>,
+    /// A single arm's exact boundaries in a family at the looks by (endpoint, patients at the
+    /// looks, level's bits).
+    exact_level: std::collections::HashMap<(usize, Vec<u32>, u64), Vec<f64>>,
     /// A single arm's repeated intervals by (responders, patients, boundary's bits).
     exact_repeated: std::collections::HashMap<(u32, u32, u64), Option<(f64, f64)>>,
     /// Exact binomial results by (successes, trials, null rate's bits, or none for the 95%
@@ -512,7 +515,7 @@ impl Plan<'_> {
         let mut family_rejected: Option<[bool; 8]> = None;
         if self.family_looks {
             let pe = monitored.expect("a family at looks has a monitored endpoint");
-            let (st, fu, rejected) = self.family_at_looks(pe, patients, looks, scratch, record);
+            let (st, fu, rejected) = self.family_at_looks(pe, trial, looks, scratch, record);
             (stop, futility, family_rejected) = (st, fu, Some(rejected));
         } else if monitored.is_some() && s.analysis().reestimation.is_some() {
             // `reestimated` wrote the looks: the combination statistic against the planned

@@ -370,8 +370,6 @@ fn binary_looks_refusal(s: Settings<'_>, ls: &Looks) -> Option<&'static str> {
         Some("a conditional-power futility rule is for time to event; use z = Z or beta_spending")
     } else if ["harm", "reestimation", "report_conditional_power"].iter().any(|k| get(s.t, k).is_some()) {
         Some("harm bounds, re-estimation and reported conditional power are for time to event")
-    } else if s.multiplicity.as_ref().is_some_and(|m| m.is_some()) {
-        Some("a multiplicity family at the looks is for time-to-event members")
     } else {
         None
     }

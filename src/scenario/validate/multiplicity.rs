@@ -170,11 +170,54 @@ pub(super) fn check_family_at_looks(
                         | TimeToEventTest::OneSampleLogrank { .. },
                     ..
                 } => {}
-                EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => {
-                    r.error_on(at, &node.origin, "analysis.multiplicity.endpoints", format!("{:?} is not a time-to-event endpoint: with interim looks every endpoint of the family is tested group-sequentially, which needs a time-to-event test", eps[i].name));
+                EndpointKind::Binary { test, .. } => {
+                    // Responses are tested at the looks on the patients assessed by then.
+                    let why = match test {
+                        BinaryTest::ChiSquare { continuity_correction: false } | BinaryTest::ExactBinomial { .. } => {
+                            None
+                        }
+                        BinaryTest::ChiSquare { continuity_correction: true } => Some(
+                            "its continuity-corrected chi-square is not the statistic group-sequential boundaries are spent on; use continuity_correction = false",
+                        ),
+                        BinaryTest::Fisher => Some(
+                            "Fisher's exact test has no standard normal statistic to spend boundaries on; use test = \"chi_square\"",
+                        ),
+                        BinaryTest::SimonTwoStage { .. } => Some("Simon's two-stage design has its own stages"),
+                    };
+                    if let Some(why) = why {
+                        r.error_on(
+                            at,
+                            &node.origin,
+                            "analysis.multiplicity.endpoints",
+                            format!("{:?} cannot be tested at the interim looks of the family: {why}", eps[i].name),
+                        );
+                        return None;
+                    }
+                }
+                EndpointKind::Safety { .. } => {
+                    r.error_on(
+                        at,
+                        &node.origin,
+                        "analysis.multiplicity.endpoints",
+                        format!("{:?} is a safety endpoint: it has no test to take part in a family", eps[i].name),
+                    );
                     return None;
                 }
             }
+        }
+        // Looks monitored on a response come as its assessments fall due: a time-to-event member
+        // would have no planned events to spend at.
+        let response_monitored = primary.is_some_and(|pe| match eps[pe].kind {
+            EndpointKind::Binary { .. } => true,
+            EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
+        });
+        let tte_member = m.endpoints.iter().find(|&&i| match eps[i].kind {
+            EndpointKind::TimeToEvent { .. } => true,
+            EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => false,
+        });
+        if let (true, Some(&i)) = (response_monitored, tte_member) {
+            r.error_on(at, &node.origin, "analysis.multiplicity.endpoints", format!("the looks are monitored on a response, so {:?}, a time-to-event endpoint, has no planned events at them; monitor the time-to-event endpoint (analysis.cut = {{ endpoint = …, events = … }}) and test the responses at its looks", eps[i].name));
+            return None;
         }
         if let Some(pe) = primary {
             let position = m.endpoints.iter().position(|&i| i == pe);
