@@ -219,9 +219,15 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = 0.025, requires = "looks")]
     pub alpha: f64,
     /// The planned events of the final analysis (default: the last look's, which is then the
-    /// final analysis); a last look with fewer events is an interim.
+    /// final analysis); a last look with fewer events is an interim. With --response: the
+    /// planned patients assessed.
     #[arg(long, value_name = "EVENTS", requires = "looks")]
     pub planned_events: Option<f64>,
+    /// With --response and --looks: the months from entry to a patient's response assessment;
+    /// a look counts the patients whose assessment fell due by its month (entry + this), with
+    /// their recorded response (a patient who died or was lost before it: 0, as the engine).
+    #[arg(long, value_name = "MONTHS", requires = "looks", requires = "response")]
+    pub assessed_after: Option<f64>,
 }
 
 #[derive(clap::Args, Debug)]

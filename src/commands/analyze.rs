@@ -27,6 +27,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         spending,
         alpha,
         planned_events,
+        assessed_after,
     } = args;
     let columns = crate::data::Columns {
         time,
@@ -44,7 +45,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
     let sequential = if looks.is_empty() {
         None
     } else {
-        Some(sequential_plan(&looks, &spending, alpha, planned_events, columns.response.is_some())?)
+        Some(sequential_plan(&looks, &spending, alpha, planned_events, columns.response.is_some(), assessed_after)?)
     };
     let (data, columns, milestones) = (&data, &columns, &milestones[..]);
     if let Some(m) = milestones.iter().find(|m| !(m.is_finite() && **m > 0.0)) {
@@ -68,7 +69,11 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
     let one = |d: &crate::data::Dataset| -> Result<serde_json::Value, CliError> {
         if columns.response.is_some() {
             let r = crate::stats::trial::responses(&d.responses, null_rate);
-            Ok(report::analyze::response_value(&r, d, null_rate, null_difference))
+            let mut v = report::analyze::response_value(&r, d, null_rate, null_difference);
+            if let Some(plan) = &sequential {
+                v["group_sequential"] = response_looks_value(plan, d, null_rate, null_difference)?;
+            }
+            Ok(v)
         } else {
             let result = crate::stats::trial::analyze(&d.obs, milestones, tau);
             let mut v = report::analyze::value(&result, d, milestones, tau);
@@ -100,6 +105,8 @@ struct Sequential {
     spending: crate::stats::spending::Spending,
     alpha: f64,
     planned_events: Option<f64>,
+    /// A response's: the months from entry to its assessment.
+    assessed_after: Option<f64>,
 }
 
 fn sequential_plan(
@@ -108,12 +115,17 @@ fn sequential_plan(
     alpha: f64,
     planned_events: Option<f64>,
     response: bool,
+    assessed_after: Option<f64>,
 ) -> Result<Sequential, CliError> {
     use crate::stats::spending::Spending;
-    if response {
-        return Err(CliError::Usage(
-            "--looks: a group-sequential analysis of a response is not available yet; it monitors time to event".into(),
-        ));
+    match (response, assessed_after) {
+        (true, None) => {
+            return Err(CliError::Usage("--looks with --response: give --assessed-after MONTHS, the months from entry to the response assessment (a look counts the patients assessed by its month)".into()));
+        }
+        (true, Some(a)) if !(a.is_finite() && a >= 0.0) => {
+            return Err(CliError::Usage(format!("--assessed-after: {a} is not a number of months at or above 0")));
+        }
+        (true, Some(_)) | (false, _) => {}
     }
     if months.len() > 16 {
         return Err(CliError::Usage(format!("--looks: {} looks; at most 16", months.len())));
@@ -141,7 +153,48 @@ fn sequential_plan(
     if let Some(p) = planned_events.filter(|p| !(p.is_finite() && *p >= 1.0)) {
         return Err(CliError::Usage(format!("--planned-events: {p} is not a positive number of events")));
     }
-    Ok(Sequential { months: months.to_vec(), spending, alpha, planned_events })
+    Ok(Sequential { months: months.to_vec(), spending, alpha, planned_events, assessed_after })
+}
+
+/// The group-sequential analysis of one data set's responses: at each look the patients whose
+/// assessment fell due by its month (entry + `--assessed-after`) and their responders per arm;
+/// a single arm (no control patients) on the exact binomial against `--null-rate`, two arms by
+/// the uncorrected chi-square z or Farrington–Manning's against `--null-difference`.
+fn response_looks_value(
+    plan: &Sequential,
+    d: &crate::data::Dataset,
+    null_rate: Option<f64>,
+    null_difference: Option<f64>,
+) -> Result<serde_json::Value, CliError> {
+    use crate::stats::binary::TwoByTwo;
+    let delay = plan.assessed_after.expect("checked with --response");
+    let counts: Vec<TwoByTwo> = plan
+        .months
+        .iter()
+        .map(|&m| {
+            let due = || d.responses.iter().zip(&d.entries).filter(move |(_, e)| **e + delay <= m + 1e-9);
+            let n = |a: u8| due().filter(|((arm, _), _)| *arm == a).count() as u64;
+            let x = |a: u8| due().filter(|((arm, r), _)| *arm == a && *r).count() as u64;
+            TwoByTwo { x_treatment: x(1), n_treatment: n(1), x_control: x(0), n_control: n(0) }
+        })
+        .collect();
+    let single = d.responses.iter().all(|(arm, _)| *arm == 1);
+    let null_rate = match (single, null_rate) {
+        (true, Some(p)) => Some(p),
+        (true, None) => {
+            return Err(CliError::Usage("--looks with a single arm's responses: give --null-rate, the rate its exact binomial boundaries test against".into()));
+        }
+        (false, _) => None,
+    };
+    Ok(report::analyze::response_looks_value(
+        &plan.months,
+        &counts,
+        null_rate,
+        null_difference.unwrap_or(0.0),
+        plan.spending,
+        plan.alpha,
+        plan.planned_events,
+    ))
 }
 
 /// The group-sequential analysis of one data set, as JSON (with a text where the data give a

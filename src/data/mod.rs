@@ -102,7 +102,8 @@ pub struct Dataset {
     /// The status codes of competing events present in the data (sorted).
     pub competing_causes: Vec<u32>,
     pub event_cause: u32,
-    /// With an entry column: each patient's calendar month of entry, in the order of `obs`.
+    /// With an entry column: each patient's calendar month of entry, in the order of `obs` (or
+    /// of `responses`).
     pub entries: Vec<f64>,
     /// Records left out because both their time and status are empty (a patient enrolled
     /// after the analysis cut in `sample`'s long table).
@@ -494,6 +495,9 @@ fn datasets(
         }
         if response.is_some() {
             d.responses.push((arm, r.status == 1));
+            if located.entry.is_some() {
+                d.entries.push(r.entry);
+            }
             continue;
         }
         let status = match r.status {

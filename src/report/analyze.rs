@@ -435,6 +435,84 @@ fn six_digits(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
+/// A DMC's group-sequential analysis of responses (`stats::stopping_rates::monitor`) as JSON:
+/// each look's month, patients assessed and responders, z, boundary and repeated interval of
+/// the difference (or a single arm's rate); the decision; and where the trial stops, the
+/// stage-wise p-value, the median-unbiased estimate and its 1 − 2α interval.
+pub fn response_looks_value(
+    months: &[f64],
+    counts: &[crate::stats::binary::TwoByTwo],
+    null_rate: Option<f64>,
+    margin: f64,
+    spending: Spending,
+    alpha: f64,
+    planned: Option<f64>,
+) -> Value {
+    use crate::stats::stopping_rates::monitor;
+    let info = |t: &crate::stats::binary::TwoByTwo| match null_rate {
+        Some(_) => t.n_treatment as f64,
+        None => (t.n_treatment + t.n_control) as f64,
+    };
+    let last = counts.last().map_or(0.0, info);
+    if last == 0.0 || (null_rate.is_none() && counts.last().is_some_and(|t| t.n_treatment == 0 || t.n_control == 0)) {
+        return json!({ "not_available": "the last look has no patients assessed in an arm: it has no information" });
+    }
+    let planned = planned.unwrap_or(last).max(last);
+    let is_final = last >= planned;
+    let m = monitor(counts, null_rate, margin, planned, spending, alpha, is_final);
+    let estimand = if null_rate.is_some() { "response rate" } else { "rate difference" };
+    let looks: Vec<Value> = counts
+        .iter()
+        .enumerate()
+        .map(|(k, t)| {
+            let c = m.boundaries[k];
+            let mut l = json!({
+                "look": k + 1,
+                "month": num(months[k]),
+                "assessed": t.n_treatment + t.n_control,
+                "responders_treatment": t.x_treatment,
+                "z": num(m.z[k]),
+                "boundary_z": opt(c.is_finite().then_some(c)),
+                "repeated_interval": m.repeated.get(k).copied().flatten().map_or(Value::Null, |(lo, hi)| json!([num(lo), num(hi)])),
+            });
+            if null_rate.is_none() {
+                l["responders_control"] = json!(t.x_control);
+            }
+            l
+        })
+        .collect();
+    let decision = if m.rejected {
+        "stop for efficacy"
+    } else if is_final {
+        "final analysis: not rejected"
+    } else {
+        "continue"
+    };
+    let mut v = json!({
+        "spending": spending.name(),
+        "alpha": num(alpha),
+        "estimand": estimand,
+        "planned_patients": num(planned),
+        "looks": looks,
+        "decision": decision,
+        "stop_look": m.stop + 1,
+    });
+    v["at_stopping"] = match m.inference.filter(|_| m.rejected || is_final) {
+        Some(i) => json!({
+            "method": if null_rate.is_some() { "exact stage-wise ordering on the binomial (Jennison & Turnbull 1983; median-unbiased as Hirji, Tsiatis & Mehta 1989)" } else { "stage-wise ordering of the looks' z, carried to the difference by the unpooled standard error (rpact getAnalysisResults on rates)" },
+            "p_stagewise": num(i.p),
+            "median_unbiased": num(i.median_unbiased),
+            "confidence": num(1.0 - 2.0 * alpha),
+            "lower": num(i.lower),
+            "upper": num(i.upper),
+        }),
+        None => {
+            json!({ "not_available": "the trial continues: a final p-value and estimate come when it stops (the repeated intervals hold at every look)" })
+        }
+    };
+    v
+}
+
 /// The table: each analysis as indented lines, an object's scalars on one line
 /// (`logrank  chisq 5.12, p_value 0.0237`), nested objects and arrays below their key; with
 /// `--by`, one block per data set headed by its value.

@@ -188,6 +188,93 @@ pub fn single_arm_repeated(x: u32, n: u32, c: f64) -> Option<(f64, f64)> {
     Some((lower, upper))
 }
 
+/// One trial's group-sequential analysis of responses from the counts at its looks (the
+/// DMC's): the efficacy boundaries on the z scale (two arms: `spending` at one-sided `alpha`
+/// spent at the patients assessed over `planned`, as [`super::stopping::monitor`]; a single arm
+/// with `null_rate`: the exact binomial boundaries, [`super::binomial_looks`]), the z at each
+/// look (the uncorrected chi-square's, or Farrington–Manning's against `margin`; a single
+/// arm's exact z), the look where the trial stops, the inference there and the repeated
+/// intervals up to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RatesMonitored {
+    pub z: Vec<f64>,
+    pub boundaries: Vec<f64>,
+    pub stop: usize,
+    pub rejected: bool,
+    pub inference: Option<Inference>,
+    pub repeated: Vec<Option<(f64, f64)>>,
+}
+
+/// See [`RatesMonitored`]; `is_final`: the last look is the final analysis (it spends what is
+/// left).
+#[allow(clippy::too_many_arguments)]
+pub fn monitor(
+    counts: &[TwoByTwo],
+    null_rate: Option<f64>,
+    margin: f64,
+    planned: f64,
+    spending: super::spending::Spending,
+    alpha: f64,
+    is_final: bool,
+) -> RatesMonitored {
+    let n = counts.len();
+    let info: Vec<f64> = match null_rate {
+        Some(_) => counts.iter().map(|t| t.n_treatment as f64).collect(),
+        None => counts.iter().map(|t| (t.n_treatment + t.n_control) as f64).collect(),
+    };
+    let (boundaries, z) = match null_rate {
+        None => {
+            let z: Vec<f64> = counts.iter().map(|&t| farrington_manning(t, margin)).collect();
+            (super::stopping::monitor(&z, &info, planned, spending, alpha, is_final).boundaries, z)
+        }
+        Some(p0) => {
+            let (keep, _, mut spend) = super::spending::information(&info, planned);
+            if let (false, Some(&k), Some(last)) = (is_final, keep.last(), spend.last_mut()) {
+                *last = (info[k] / planned).min(1.0);
+            }
+            let kept: Vec<u32> = keep.iter().map(|&k| counts[k].n_treatment as u32).collect();
+            let r = super::binomial_looks::boundaries(&kept, p0, spending, alpha, &spend, &vec![0; kept.len()]);
+            let mut b = vec![f64::INFINITY; n];
+            for (j, &k) in keep.iter().enumerate() {
+                b[k] = super::binary::exact_z(r[j] as u64, kept[j] as u64, p0);
+            }
+            let z = counts.iter().map(|t| super::binary::exact_z(t.x_treatment, t.n_treatment, p0)).collect();
+            (b, z)
+        }
+    };
+    let crossed = (0..n).find(|&k| z[k] >= boundaries[k]);
+    let stop = crossed.unwrap_or(n - 1);
+    let repeated: Vec<Option<(f64, f64)>> = (0..=stop)
+        .map(|k| match null_rate {
+            Some(_) => single_arm_repeated(counts[k].x_treatment as u32, counts[k].n_treatment as u32, boundaries[k]),
+            None => two_arm_repeated(counts[k], boundaries[k]),
+        })
+        .collect();
+    let inference = match null_rate {
+        None => {
+            let floor = vec![f64::NEG_INFINITY; n];
+            two_arm(counts, &z, &boundaries, &floor, stop, alpha, margin)
+        }
+        Some(p0) => {
+            // The looks with new patients, the responders to reject at each.
+            let (mut ns, mut reject) = (Vec::new(), Vec::new());
+            for (k, t) in counts[..=stop].iter().enumerate() {
+                let nk = t.n_treatment as u32;
+                if nk > ns.last().copied().unwrap_or(0) {
+                    ns.push(nk);
+                    reject.push(super::binomial_looks::futility_floor(nk, p0, boundaries[k]));
+                }
+            }
+            let x = counts[stop].x_treatment as u32;
+            (!ns.is_empty()).then(|| {
+                let floors = vec![0; ns.len()];
+                single_arm_exact(&ExactLooks { n: &ns, reject: &reject, floor: &floors }, x, p0, alpha)
+            })
+        }
+    };
+    RatesMonitored { z, boundaries, stop, rejected: crossed.is_some(), inference, repeated }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

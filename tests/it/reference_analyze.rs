@@ -331,3 +331,128 @@ fn analyze_reproduces_every_exported_noninferiority_trial() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--null-difference: 0.1"));
 }
+
+/// `analyze --response --looks --assessed-after` (the DMC's analysis of responses) against R on
+/// three committed trials (`tests/reference/data/gs_responses.csv`): each look's data cut in R
+/// (entry + 1 month at or before the look), and rpact 3.3.4's `getAnalysisResults` on the
+/// counts (`make_rpact_dmc_rates_refs.R`): the patients assessed, the z, the boundaries, the
+/// stopping look, the stage-wise p-value, the median-unbiased difference, its interval and the
+/// repeated intervals up to the stop (1e-6), for four DMCs (O'Brien–Fleming and Pocock, 2–4
+/// looks).
+#[test]
+fn analyze_response_looks_agree_with_rpact() {
+    let refs: serde_json::Value = serde_json::from_str(include_str!("../reference/rpact_dmc_rates_refs.json")).unwrap();
+    let nums = |v: &serde_json::Value| -> Vec<f64> {
+        match v.as_array() {
+            Some(a) => a.iter().map(|x| x.as_f64().unwrap()).collect(),
+            None => vec![v.as_f64().unwrap()],
+        }
+    };
+    let dmcs = refs["dmcs"].as_array().unwrap();
+    assert_eq!(dmcs.len(), 4);
+    for d in dmcs {
+        let months: Vec<String> = nums(&d["months"]).iter().map(|m| m.to_string()).collect();
+        let o = crate::helpers::peritrial()
+            .args(["analyze", "tests/reference/data/gs_responses.csv", "--trial", &d["trial"].to_string()])
+            .args(["--response", "response", "--treatment", "rmhtnf", "--control", "hipec", "--entry", "entry_month"])
+            .args(["--looks", &months.join(","), "--assessed-after", "1", "--format", "json"])
+            .args(["--spending", d["spending"].as_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let g = &v["group_sequential"];
+        let close = |what: &str, got: f64, want: f64| {
+            assert!((got - want).abs() < 1e-6, "trial {} {months:?} {what}: {got} against rpact {want}", d["trial"]);
+        };
+        let stop = d["stop"].as_u64().unwrap() as usize;
+        assert_eq!(g["stop_look"].as_u64(), Some(stop as u64));
+        let looks = g["looks"].as_array().unwrap();
+        let (crit, z, assessed) = (nums(&d["critical_values"]), nums(&d["z"]), nums(&d["assessed"]));
+        let (rci_lo, rci_hi) = (nums(&d["rci_lower"]), nums(&d["rci_upper"]));
+        for (k, l) in looks.iter().enumerate() {
+            assert_eq!(l["assessed"].as_f64(), Some(assessed[k]), "look {}", k + 1);
+            close("z", l["z"].as_f64().unwrap(), z[k]);
+            close("boundary", l["boundary_z"].as_f64().unwrap(), crit[k]);
+            if k < stop {
+                let r = nums(&l["repeated_interval"]);
+                close("repeated lower", r[0], rci_lo[k]);
+                close("repeated upper", r[1], rci_hi[k]);
+            }
+        }
+        let a = &g["at_stopping"];
+        close("p", a["p_stagewise"].as_f64().unwrap(), d["p"].as_f64().unwrap());
+        close("median unbiased", a["median_unbiased"].as_f64().unwrap(), d["median_unbiased"].as_f64().unwrap());
+        close("lower", a["lower"].as_f64().unwrap(), d["lower"].as_f64().unwrap());
+        close("upper", a["upper"].as_f64().unwrap(), d["upper"].as_f64().unwrap());
+    }
+}
+
+/// A single arm's responses at a DMC's looks: the exact binomial boundaries of the engine's
+/// design (`stats::binomial_looks` at the patients assessed over the planned), the exact
+/// stage-wise inference where the trial stops, its p-value at most α exactly when it stopped
+/// for efficacy; without `--null-rate` or `--assessed-after` the analysis is refused (exit 2).
+#[test]
+fn analyze_single_arm_response_looks_are_the_exact_design() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    let o = crate::helpers::peritrial()
+        .args(["sample", "scenarios/ascites-dcr-at-looks.toml", "--trials", "4", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let data = out.join("patients.csv");
+    let base =
+        ["--response", "ascites_control", "--treatment", "rmhtnf", "--entry", "entry_month", "--looks", "5,9,13"];
+    let (mut stopped, mut went_on, mut compared) = (0, 0, 0);
+    for (trial, p0) in (1..=4).flat_map(|t| [(t, 0.1), (t, 0.25)]) {
+        let o = crate::helpers::peritrial()
+            .arg("analyze")
+            .arg(&data)
+            .args(base)
+            .args(["--trial", &trial.to_string(), "--assessed-after", "1", "--null-rate", &p0.to_string()])
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let g = &v["group_sequential"];
+        let looks = g["looks"].as_array().unwrap();
+        let n: Vec<u32> = looks.iter().map(|l| l["assessed"].as_u64().unwrap() as u32).collect();
+        let planned = *n.last().unwrap() as f64;
+        let spend: Vec<f64> = n.iter().map(|&k| k as f64 / planned).collect();
+        let r = peritrial::stats::binomial_looks::boundaries(
+            &n,
+            p0,
+            peritrial::stats::spending::Spending::OBrienFleming,
+            0.025,
+            &spend,
+            &vec![0; n.len()],
+        );
+        // (A trial the engine stopped early has all its patients assessed by a later look: the
+        // looks without new patients share one test, as the engine's; compared where the counts
+        // increase.)
+        let increasing = n.windows(2).all(|w| w[1] > w[0]);
+        compared += increasing as usize;
+        for (k, l) in looks.iter().enumerate().filter(|_| increasing) {
+            // A look where no count can reject has no boundary (null).
+            let want = peritrial::stats::binary::exact_z(r[k] as u64, n[k] as u64, p0);
+            let got = l["boundary_z"].as_f64().unwrap_or(f64::INFINITY);
+            assert!(got == want || (got - want).abs() < 1e-12, "trial {trial} look {}: {got} {want}", k + 1);
+        }
+        let p = g["at_stopping"]["p_stagewise"].as_f64().unwrap();
+        let efficacy = g["decision"] == "stop for efficacy";
+        assert_eq!(p <= 0.025, efficacy, "trial {trial}: p {p}, {}", g["decision"]);
+        stopped += efficacy as usize;
+        went_on += !efficacy as usize;
+    }
+    assert!(stopped >= 1 && went_on >= 1 && compared >= 2, "{stopped} stopped, {went_on} went on, {compared} compared");
+    for (extra, says) in
+        [(vec!["--assessed-after", "1"], "give --null-rate"), (vec!["--null-rate", "0.1"], "give --assessed-after")]
+    {
+        let o = crate::helpers::peritrial().arg("analyze").arg(&data).args(base).args(&extra).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(says), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+}
