@@ -210,6 +210,8 @@ pub struct AnalyzeArgs {
     /// from the data as they stood then; the efficacy boundaries of --spending at --alpha
     /// spent at the events observed over --planned-events; the stage-wise p-value, the
     /// median-unbiased hazard ratio and its interval where the trial stops; repeated intervals.
+    /// With --response (and --assessed-after): the patients assessed by each look, the rate
+    /// difference (or a single arm's rate on the exact binomial, with --null-rate).
     #[arg(long, value_delimiter = ',', value_name = "MONTHS", requires = "entry")]
     pub looks: Vec<f64>,
     /// The spending function of the looks: obrien_fleming, pocock or hwang_shih_decani:GAMMA.
