@@ -11,8 +11,11 @@ pub mod binomial_looks;
 pub mod cif;
 
 pub mod cox;
+pub mod coxreg;
 pub mod graph;
 pub mod km;
+pub mod linalg;
+pub mod logistic;
 pub mod logrank;
 pub mod maxcombo;
 pub mod normal;
@@ -21,6 +24,7 @@ pub mod spending;
 pub mod stopping;
 pub mod stopping_rates;
 pub mod trial;
+pub mod weighting;
 
 /// One patient's observation for a time-to-event analysis.
 #[derive(Debug, Clone, Copy, PartialEq)]
