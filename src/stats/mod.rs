@@ -14,6 +14,7 @@ pub mod cox;
 pub mod coxreg;
 pub mod graph;
 pub mod km;
+pub mod km_weighted;
 pub mod linalg;
 pub mod logistic;
 pub mod logrank;
