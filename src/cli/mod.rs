@@ -230,6 +230,31 @@ pub struct AnalyzeArgs {
     /// their recorded response (a patient who died or was lost before it: 0, as the engine).
     #[arg(long, value_name = "MONTHS", requires = "looks", requires = "response")]
     pub assessed_after: Option<f64>,
+    /// Baseline covariate columns (numeric; a binary one 0/1; a record missing one is left out
+    /// and counted): the comparison adjusted for them — the propensity score of the arm by
+    /// logistic regression, its weights (--weighting) and the balance before and after, and for
+    /// time to event the Cox model with the covariates (the conditional hazard ratio), the
+    /// weighted Cox model with the robust variance (the marginal one) and the weighted
+    /// Kaplan–Meier curves; for a response the logistic model, the risk difference by
+    /// standardisation (delta-method and influence-function SEs) and by weighting.
+    #[arg(long, value_delimiter = ',', value_name = "COLUMNS")]
+    pub covariates: Vec<String>,
+    /// The propensity weights: ate (the whole population), att (the treated: odds weights) or
+    /// overlap.
+    #[arg(long, value_enum, default_value = "ate", requires = "covariates")]
+    pub weighting: Weighting,
+    /// Truncate the weights at this quantile and its complement (e.g. 0.01: the 1st and 99th
+    /// percentiles, R's type 7).
+    #[arg(long, value_name = "Q", requires = "covariates")]
+    pub truncate: Option<f64>,
+}
+
+/// The estimand of the propensity weights.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weighting {
+    Ate,
+    Att,
+    Overlap,
 }
 
 #[derive(clap::Args, Debug)]

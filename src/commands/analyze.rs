@@ -28,7 +28,18 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         alpha,
         planned_events,
         assessed_after,
+        covariates,
+        weighting,
+        truncate,
     } = args;
+    if let Some(q) = truncate.filter(|q| !(*q > 0.0 && *q < 0.5)) {
+        return Err(CliError::Usage(format!("--truncate: {q} is not a quantile in (0, 0.5)")));
+    }
+    let estimand = match weighting {
+        crate::cli::Weighting::Ate => crate::stats::weighting::Estimand::Ate,
+        crate::cli::Weighting::Att => crate::stats::weighting::Estimand::Att,
+        crate::cli::Weighting::Overlap => crate::stats::weighting::Estimand::Overlap,
+    };
     let columns = crate::data::Columns {
         time,
         status,
@@ -41,6 +52,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         only: trial.map(|k| ("trial".to_string(), k)),
         by,
         entry,
+        covariates,
     };
     let sequential = if looks.is_empty() {
         None
@@ -73,12 +85,22 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
             if let Some(plan) = &sequential {
                 v["group_sequential"] = response_looks_value(plan, d, null_rate, null_difference)?;
             }
+            if !columns.covariates.is_empty() {
+                let a = crate::stats::rwe::responses(&d.responses, &d.covariates, estimand, truncate)
+                    .map_err(|e| CliError::BadFile(format!("{}: --covariates: {e}", data.display())))?;
+                v["adjusted"] = report::analyze::adjusted_response_value(&a, &columns.covariates);
+            }
             Ok(v)
         } else {
             let result = crate::stats::trial::analyze(&d.obs, milestones, tau);
             let mut v = report::analyze::value(&result, d, milestones, tau);
             if let Some(plan) = &sequential {
                 v["group_sequential"] = looks_value(plan, d)?;
+            }
+            if !columns.covariates.is_empty() {
+                let a = crate::stats::rwe::survival(&d.obs, &d.covariates, estimand, truncate)
+                    .map_err(|e| CliError::BadFile(format!("{}: --covariates: {e}", data.display())))?;
+                v["adjusted"] = report::analyze::adjusted_survival_value(&a, &columns.covariates, milestones);
             }
             Ok(v)
         }

@@ -52,6 +52,9 @@ pub struct Columns {
     /// The column of each patient's calendar month of entry (`--entry`), for looks at earlier
     /// calendar months.
     pub entry: Option<String>,
+    /// Baseline covariate columns (`--covariates`), numeric; a record missing one is left out
+    /// and counted, as R's `na.omit`.
+    pub covariates: Vec<String>,
 }
 
 impl Default for Columns {
@@ -68,6 +71,7 @@ impl Default for Columns {
             only: None,
             by: None,
             entry: None,
+            covariates: Vec::new(),
         }
     }
 }
@@ -105,6 +109,11 @@ pub struct Dataset {
     /// With an entry column: each patient's calendar month of entry, in the order of `obs` (or
     /// of `responses`).
     pub entries: Vec<f64>,
+    /// With `--covariates`: each patient's covariates, in the order of `obs` (or of
+    /// `responses`).
+    pub covariates: Vec<Vec<f64>>,
+    /// Records left out because a covariate is missing (their outcome present).
+    pub excluded_covariates: u64,
     /// Records left out because both their time and status are empty (a patient enrolled
     /// after the analysis cut in `sample`'s long table).
     pub excluded: u64,
@@ -275,6 +284,11 @@ struct Records {
     errors: Errors,
     seen_only: bool,
     excluded: BTreeMap<u32, u64>,
+    /// Records left out for a missing covariate (per group).
+    excluded_covariates: BTreeMap<u32, u64>,
+    /// The covariate columns, and the covariates of each raw record (flattened, in order).
+    cov_columns: Vec<usize>,
+    covariates: Vec<f64>,
 }
 
 /// Reads the CSV text of `input` (`file` in messages) as the data sets `columns` describe.
@@ -284,6 +298,9 @@ fn parse_reader<R: Read>(input: R, file: &str, columns: &Columns) -> Result<Grou
     let header = read_header(&mut rdr, &mut rec, file)?;
     let located = locate(&header, columns)?;
     let mut records = Records::default();
+    for c in &columns.covariates {
+        records.cov_columns.push(header.require(c, "--covariates")?);
+    }
     loop {
         match rdr.read_record(&mut rec) {
             Ok(false) => break,
@@ -393,12 +410,16 @@ impl Records {
         // table leaves time and status empty, R writes NA) or without an assessed
         // response is left out and counted, as R's na.omit drops it.
         let absent = |j: Option<usize>| j.is_some_and(|j| missing(&rec[j]));
-        if (ti.is_some() && absent(ti) && absent(si)) || absent(response) {
+        let cov_absent = self.cov_columns.iter().any(|&j| missing(&rec[j]));
+        let outcome_absent = (ti.is_some() && absent(ti) && absent(si)) || absent(response);
+        if outcome_absent || cov_absent {
             let group = match by {
                 Some(j) => self.groups.of(&rec[j]),
                 None => self.groups.of(""),
             };
-            *self.excluded.entry(group).or_insert(0u64) += 1;
+            // Counted by why: the outcome first (as without covariates), else a covariate.
+            let count = if outcome_absent { &mut self.excluded } else { &mut self.excluded_covariates };
+            *count.entry(group).or_insert(0u64) += 1;
             return;
         }
         let at = Cells { rec, header, file, line };
@@ -419,10 +440,13 @@ impl Records {
             Some(j) => at.time(j, &mut self.errors),
             None => Some(f64::NAN),
         };
+        let covariates: Vec<Option<f64>> = self.cov_columns.iter().map(|&j| at.number(j, &mut self.errors)).collect();
         if let (Some(time), Some(status), Some(arm), Some(stratum), Some(group), Some(entry)) =
             (time, status, arm, stratum, group, entry)
+            && covariates.iter().all(Option::is_some)
         {
             self.raws.push(Raw { line, time, status, arm, stratum, group, entry });
+            self.covariates.extend(covariates.into_iter().flatten());
         }
     }
 }
@@ -436,7 +460,19 @@ fn datasets(
     columns: &Columns,
     file: &str,
 ) -> Result<Groups, DataError> {
-    let Records { raws, arms, strata, groups, errors, seen_only, excluded } = records;
+    let Records {
+        raws,
+        arms,
+        strata,
+        groups,
+        errors,
+        seen_only,
+        excluded,
+        excluded_covariates,
+        cov_columns,
+        covariates,
+    } = records;
+    let k = cov_columns.len();
     let Located { response, arm: ai, only, .. } = *located;
     errors.result(file)?;
     if let (Some((j, v)), false) = (only, seen_only) {
@@ -456,6 +492,7 @@ fn datasets(
             let first_seen = groups.index[g];
             let d = Dataset {
                 excluded: excluded.get(&first_seen).copied().unwrap_or(0),
+                excluded_covariates: excluded_covariates.get(&first_seen).copied().unwrap_or(0),
                 obs: Vec::new(),
                 responses: Vec::new(),
                 arm_labels: [control.clone(), treatment.clone()],
@@ -463,6 +500,7 @@ fn datasets(
                 competing_causes: Vec::new(),
                 event_cause: columns.event_cause,
                 entries: Vec::new(),
+                covariates: Vec::new(),
             };
             (g.clone(), d)
         })
@@ -478,7 +516,7 @@ fn datasets(
         }
     };
     let mut errors = Errors::default();
-    for r in &raws {
+    for (index, r) in raws.iter().enumerate() {
         let Ok(arm) = arm_index(r.arm) else {
             errors.push(|| {
                 format!(
@@ -492,6 +530,9 @@ fn datasets(
         let stratum = stratum_rank[r.stratum as usize];
         if stratum > u16::MAX as u32 {
             return Err(DataError(format!("{file}: more than 65536 strata")));
+        }
+        if k > 0 {
+            d.covariates.push(covariates[index * k..(index + 1) * k].to_vec());
         }
         if response.is_some() {
             d.responses.push((arm, r.status == 1));
@@ -608,6 +649,25 @@ struct Cells<'a> {
 impl Cells<'_> {
     fn name(&self, j: usize) -> &str {
         &self.header.names[j]
+    }
+
+    /// A covariate: any finite number.
+    fn number(&self, j: usize, errors: &mut Errors) -> Option<f64> {
+        let v = &self.rec[j];
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() => Some(x),
+            Ok(_) | Err(_) => {
+                errors.push(|| {
+                    format!(
+                        "{}:{}: {} = {v:?}: expected a finite number (a covariate)",
+                        self.file,
+                        self.line,
+                        self.name(j)
+                    )
+                });
+                None
+            }
+        }
     }
 
     fn time(&self, j: usize, errors: &mut Errors) -> Option<f64> {

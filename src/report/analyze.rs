@@ -137,6 +137,9 @@ pub fn value(t: &TrialAnalysis, d: &Dataset, milestones: &[f64], tau: f64) -> Va
     if d.excluded > 0 {
         o.insert("excluded_without_time".into(), json!(d.excluded));
     }
+    if d.excluded_covariates > 0 {
+        o.insert("excluded_missing_covariate".into(), json!(d.excluded_covariates));
+    }
     o.insert("events".into(), json!(t.events));
     o.insert("logrank".into(), logrank(&t.logrank, true, t));
     if let Some(s) = &t.logrank_stratified {
@@ -201,6 +204,9 @@ pub fn response_value(
     o.insert("responders".into(), json!(r.arms[0].responders + r.arms[1].responders));
     if d.excluded > 0 {
         o.insert("excluded_without_response".into(), json!(d.excluded));
+    }
+    if d.excluded_covariates > 0 {
+        o.insert("excluded_missing_covariate".into(), json!(d.excluded_covariates));
     }
     if let Some(p0) = null_rate {
         o.insert("null_rate".into(), num(p0));
@@ -511,6 +517,101 @@ pub fn response_looks_value(
         }
     };
     v
+}
+
+/// The propensity score, its weights and the balance, as JSON.
+fn weighted_value(w: &crate::stats::rwe::Weighted, names: &[String]) -> Value {
+    use crate::stats::weighting::Estimand;
+    let p = &w.propensity;
+    let mut coef = serde_json::Map::new();
+    for (j, name) in std::iter::once("(Intercept)").chain(names.iter().map(String::as_str)).enumerate() {
+        coef.insert(name.to_string(), json!({ "estimate": num(p.coef[j]), "se": num(p.vcov[j][j].sqrt()) }));
+    }
+    let balance: serde_json::Map<String, Value> = names
+        .iter()
+        .zip(&w.balance)
+        .map(|(n, (before, after))| (n.clone(), json!({ "before": num(*before), "after": num(*after) })))
+        .collect();
+    json!({
+        "propensity_model": "logistic regression of the treatment arm on the covariates (R glm(binomial))",
+        "propensity_coefficients": coef,
+        "weighting": match w.estimand { Estimand::Ate => "ate", Estimand::Att => "att", Estimand::Overlap => "overlap" },
+        "truncated_at": opt(w.truncated),
+        "effective_sample_size": { "control": num(w.ess[0]), "treatment": num(w.ess[1]) },
+        "standardised_differences": balance,
+        "standardised_difference_definition": "weighted means' difference over the pooled SD of the unweighted arms, sqrt((s1^2 + s0^2)/2)",
+    })
+}
+
+/// A time-to-event comparison adjusted for covariates, as JSON: the conditional and marginal
+/// hazard ratios with their intervals, the weighted curves at the milestones.
+pub fn adjusted_survival_value(a: &crate::stats::rwe::AdjustedSurvival, names: &[String], milestones: &[f64]) -> Value {
+    let z = crate::stats::normal::quantile(0.975);
+    let hr = |c: &crate::stats::coxreg::CoxReg, var: f64| {
+        let (b, se) = (c.coef[0], var.sqrt());
+        json!({ "hazard_ratio": num(b.exp()), "log_se": num(se), "ci": [num((b - z * se).exp()), num((b + z * se).exp())] })
+    };
+    let conditional = a.conditional.as_ref().map_or(Value::Null, |c| {
+        let mut v = hr(c, c.vcov[0][0]);
+        v["method"] = json!("Cox regression of the arm and the covariates (Efron ties, within strata): the conditional hazard ratio (R coxph)");
+        let covs: serde_json::Map<String, Value> =
+            names.iter().enumerate().map(|(j, n)| (n.clone(), json!({ "hazard_ratio": num(c.coef[j + 1].exp()), "log_se": num(c.vcov[j + 1][j + 1].sqrt()) }))).collect();
+        v["covariates"] = Value::Object(covs);
+        v
+    });
+    let marginal = a.marginal.as_ref().map_or(Value::Null, |c| {
+        let mut v = hr(c, c.vcov_robust[0][0]);
+        v["method"] = json!("Cox regression of the arm weighted by the propensity weights, robust (Lin-Wei) variance: the marginal hazard ratio (R coxph(weights, robust = TRUE))");
+        v["naive_log_se"] = num(c.vcov[0][0].sqrt());
+        v
+    });
+    let curve = |k: &crate::stats::km_weighted::WeightedKm| {
+        let at: Vec<Value> = milestones
+            .iter()
+            .map(|&t| {
+                let (s, se, _) = k.at_time(t);
+                json!({ "month": num(t), "survival": num(s), "se": num(se) })
+            })
+            .collect();
+        json!({ "median": opt(k.median()), "milestones": at })
+    };
+    json!({
+        "weights": weighted_value(&a.weighted, names),
+        "conditional": conditional,
+        "marginal": marginal,
+        "weighted_curves": {
+            "method": "weighted Kaplan-Meier, infinitesimal-jackknife SE (R survfit(weights) default)",
+            "control": curve(&a.curves[0]),
+            "treatment": curve(&a.curves[1]),
+        },
+    })
+}
+
+/// A response comparison adjusted for covariates, as JSON.
+pub fn adjusted_response_value(a: &crate::stats::rwe::AdjustedResponse, names: &[String]) -> Value {
+    let z = crate::stats::normal::quantile(0.975);
+    let standardised = |s: &Option<crate::stats::logistic::Standardised>| {
+        s.as_ref().map_or(Value::Null, |s| {
+            json!({
+                "risk_treatment": num(s.risk1), "risk_control": num(s.risk0), "difference": num(s.difference),
+                "se_delta_hc0": num(s.se_hc0), "se_delta_model": num(s.se_model), "se_influence": opt(s.se_if),
+                "ci": [num(s.difference - z * s.se_hc0), num(s.difference + z * s.se_hc0)],
+            })
+        })
+    };
+    let model = a.model.as_ref().map_or(Value::Null, |m| {
+        let (b, se) = (m.coef[1], m.vcov_hc0[1][1].sqrt());
+        json!({ "odds_ratio": num(b.exp()), "log_se_hc0": num(se), "log_se_model": num(m.vcov[1][1].sqrt()), "ci": [num((b - z * se).exp()), num((b + z * se).exp())] })
+    });
+    let (p1, p0, d, se) = a.weighted_difference;
+    json!({
+        "weights": weighted_value(&a.weighted, names),
+        "logistic": model,
+        "standardised_ate": standardised(&a.ate),
+        "standardised_att": standardised(&a.att),
+        "standardised_method": "g-computation over the patients (all; the treated), delta-method SE with the HC0 sandwich (FDA 2023 covariate-adjustment guidance; Ge et al. 2011); the interval uses it",
+        "weighted": { "rate_treatment": num(p1), "rate_control": num(p0), "difference": num(d), "se_hc0": num(se), "ci": [num(d - z * se), num(d + z * se)], "method": "Hajek weighted rates, sandwich SE with the weights taken as known" },
+    })
 }
 
 /// The table: each analysis as indented lines, an object's scalars on one line

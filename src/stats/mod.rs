@@ -20,6 +20,7 @@ pub mod logistic;
 pub mod logrank;
 pub mod maxcombo;
 pub mod normal;
+pub mod rwe;
 pub mod simon;
 pub mod spending;
 pub mod stopping;
