@@ -6,6 +6,7 @@
 //! time-to-event method (Kaplan–Meier, the log-rank family, Cox) reads that table, so a
 //! trial is sorted and scanned once however many analyses run on it.
 
+pub mod bayes;
 pub mod binary;
 pub mod binomial_looks;
 pub mod cif;
