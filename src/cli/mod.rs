@@ -247,6 +247,14 @@ pub struct AnalyzeArgs {
     /// percentiles, R's type 7).
     #[arg(long, value_name = "Q", requires = "covariates")]
     pub truncate: Option<f64>,
+    /// With --response: the Bayesian analysis of the rates under this prior for each arm —
+    /// `beta:A,B`, a robust mixture `mixture:W,A1,B1,A2,B2` (weight W on Beta(A1, B1), the rest
+    /// on Beta(A2, B2)), or a power prior `power:A0,XH,NH` (historical XH responders of NH
+    /// discounted by A0, from Beta(1, 1)): the posterior, its mean and 95% credible interval,
+    /// P(rate > --null-rate), and with two arms P(difference > --null-difference or 0); the
+    /// prior's effective sample size (ELIR).
+    #[arg(long, value_name = "SPEC", requires = "response")]
+    pub prior: Option<String>,
 }
 
 /// The estimand of the propensity weights.

@@ -614,6 +614,54 @@ pub fn adjusted_response_value(a: &crate::stats::rwe::AdjustedResponse, names: &
     })
 }
 
+/// The Bayesian analysis of a response data set under `prior` (the same for each arm), as
+/// JSON: per arm the posterior (components, weights), mean, 95% credible interval and
+/// P(rate > null rate); with two arms P(difference > margin); the prior's ELIR ESS.
+pub fn bayesian_value(
+    r: &ResponseAnalysis,
+    prior: &crate::stats::bayes::BetaMixture,
+    null_rate: Option<f64>,
+    null_difference: Option<f64>,
+) -> Value {
+    let posterior = |k: usize| prior.update(r.arms[k].responders, r.arms[k].n);
+    let arm = |k: usize| {
+        let p = posterior(k);
+        let comps: Vec<Value> =
+            p.0.iter().map(|&(w, a, b)| json!({ "weight": num(w), "a": num(a), "b": num(b) })).collect();
+        let mut v = json!({
+            "n": r.arms[k].n,
+            "responders": r.arms[k].responders,
+            "posterior": comps,
+            "mean": num(p.mean()),
+            "credible_95": [num(p.quantile(0.025)), num(p.quantile(0.975))],
+        });
+        if let Some(p0) = null_rate {
+            v["prob_above_null_rate"] = num(p.above(p0));
+        }
+        v
+    };
+    let prior_comps: Vec<Value> =
+        prior.0.iter().map(|&(w, a, b)| json!({ "weight": num(w), "a": num(a), "b": num(b) })).collect();
+    let mut v = json!({
+        "prior": prior_comps,
+        "prior_ess_elir": num(prior.ess_elir()),
+        "method": "conjugate beta (mixture) posteriors, the same prior in each arm; mixture weights by the beta-binomial marginal likelihood; P(difference) by Gauss-Legendre integration (stats::bayes, against base R)",
+    });
+    let (c, t) = (r.arms[0].n > 0, r.arms[1].n > 0);
+    if t {
+        v["treatment"] = arm(1);
+    }
+    if c {
+        v["control"] = arm(0);
+    }
+    if c && t {
+        let delta = null_difference.unwrap_or(0.0);
+        v["prob_difference_above"] =
+            json!({ "margin": num(delta), "probability": num(posterior(1).difference_above(&posterior(0), delta)) });
+    }
+    v
+}
+
 /// The table: each analysis as indented lines, an object's scalars on one line
 /// (`logrank  chisq 5.12, p_value 0.0237`), nested objects and arrays below their key; with
 /// `--by`, one block per data set headed by its value.

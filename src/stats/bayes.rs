@@ -156,6 +156,34 @@ impl BetaMixture {
     }
 }
 
+impl BetaMixture {
+    /// The `q`-quantile of the mixture, by bisection to 1e-13.
+    pub fn quantile(&self, q: f64) -> f64 {
+        let (mut lo, mut hi) = (0.0f64, 1.0f64);
+        while hi - lo > 1e-13 {
+            let mid = 0.5 * (lo + hi);
+            if 1.0 - self.above(mid) < q {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
+    }
+
+    /// P(p₁ − p₀ > δ) for p₁ from `self` and p₀ from `control`, independent: the weighted sum
+    /// over pairs of components.
+    pub fn difference_above(&self, control: &BetaMixture, delta: f64) -> f64 {
+        let mut p = 0.0;
+        for &(w1, a1, b1) in &self.0 {
+            for &(w0, a0, b0) in &control.0 {
+                p += w1 * w0 * difference_above(a1, b1, a0, b0, delta);
+            }
+        }
+        p.clamp(0.0, 1.0)
+    }
+}
+
 /// The power prior's posterior Beta parameters: an initial Beta(a, b), the historical `xh` of
 /// `nh` discounted by `a0`, the current `x` of `n`.
 pub fn power_prior(a: f64, b: f64, a0: f64, xh: u64, nh: u64, x: u64, n: u64) -> (f64, f64) {

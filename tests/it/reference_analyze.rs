@@ -543,3 +543,58 @@ fn analyze_with_covariates_agrees_with_r() {
 fn json_ln(v: &Value) -> Value {
     serde_json::json!(v.as_f64().unwrap().ln())
 }
+
+/// `analyze --response --prior` (issue 29's DMC use, in part): under Beta(1, 1) in each arm,
+/// the treatment arm's posterior Beta(85, 77) of the committed cohort has R's mean, `qbeta`
+/// interval and `pbeta` tail, and P(p₁ − p₀ > 0.1) is R's `integrate` (values computed with
+/// R 4.2.2: `Rscript -e 'qbeta(c(0.025, 0.975), 85, 77); pbeta(0.45, 85, 77, lower.tail =
+/// FALSE); integrate(function(q) dbeta(q, 83, 159) * pbeta(pmin(q + 0.1, 1), 85, 77,
+/// lower.tail = FALSE), 0, 1, rel.tol = 1e-13)'`); a robust mixture's ESS is R's ELIR
+/// integral (25.6606323159); a prior out of range exits with code 2.
+#[test]
+fn analyze_with_a_prior_agrees_with_r() {
+    let data = "tests/reference/data/rwe_cohort.csv";
+    let run = |prior: &str| {
+        crate::helpers::peritrial()
+            .args(["analyze", data, "--arm", "group", "--treatment", "1", "--control", "0", "--response", "response"])
+            .args(["--prior", prior, "--null-rate", "0.45", "--null-difference", "-0.1", "--format", "json"])
+            .output()
+            .unwrap()
+    };
+    let o = run("beta:1,1");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let b = &v["bayesian"];
+    let t = &b["treatment"];
+    let close = |what: &str, got: &Value, want: f64, tol: f64| {
+        let g = got.as_f64().unwrap();
+        assert!((g - want).abs() < tol, "{what}: {g} against R {want}");
+    };
+    close("mean", &t["mean"], 0.524691358024691, 1e-12);
+    close("lower", &t["credible_95"][0], 0.447839427336468, 1e-10);
+    close("upper", &t["credible_95"][1], 0.600965656405569, 1e-10);
+    close("tail", &t["prob_above_null_rate"], 0.971582651627812, 1e-12);
+    // --null-difference −0.1 is the margin: P(p1 − p0 > −0.1); R's value is for +0.1, so
+    // run that margin through the same flag.
+    let o = crate::helpers::peritrial()
+        .args(["analyze", data, "--arm", "group", "--treatment", "1", "--control", "0", "--response", "response"])
+        .args(["--prior", "beta:1,1", "--format", "json"])
+        .output()
+        .unwrap();
+    let v0: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v0["bayesian"]["prob_difference_above"]["margin"].as_f64(), Some(0.0));
+    let p = peritrial::stats::bayes::difference_above(85.0, 77.0, 83.0, 159.0, 0.1);
+    assert!((p - 0.94954511470985).abs() < 1e-10, "{p}");
+    close(
+        "margin −0.1",
+        &b["prob_difference_above"]["probability"],
+        peritrial::stats::bayes::difference_above(85.0, 77.0, 83.0, 159.0, -0.1),
+        1e-12,
+    );
+    let o = run("mixture:0.8,12,28,1,1");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    close("mixture ESS", &v["bayesian"]["prior_ess_elir"], 25.6606323159, 1e-6);
+    let o = run("beta:0,1");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--prior"));
+}
