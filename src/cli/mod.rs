@@ -255,6 +255,14 @@ pub struct AnalyzeArgs {
     /// prior's effective sample size (ELIR).
     #[arg(long, value_name = "SPEC", requires = "response")]
     pub prior: Option<String>,
+    /// With --prior and --null-rate, a single arm at an interim: the final sample size. Adds
+    /// the predictive probability that the final analysis succeeds (P(rate > --null-rate |
+    /// all data) > --success-probability), and the fewest final responders that succeed.
+    #[arg(long, value_name = "N", requires = "prior", requires = "null_rate")]
+    pub final_patients: Option<u64>,
+    /// The posterior probability the final analysis needs for success.
+    #[arg(long, value_name = "C", default_value_t = 0.975, requires = "final_patients")]
+    pub success_probability: f64,
 }
 
 /// The estimand of the propensity weights.

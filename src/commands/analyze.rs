@@ -32,7 +32,14 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
         weighting,
         truncate,
         prior,
+        final_patients,
+        success_probability,
     } = args;
+    if !(success_probability > 0.0 && success_probability < 1.0) {
+        return Err(CliError::Usage(format!(
+            "--success-probability: {success_probability} is not a probability in (0, 1)"
+        )));
+    }
     let prior = prior.as_deref().map(parse_prior).transpose()?;
     if let Some(q) = truncate.filter(|q| !(*q > 0.0 && *q < 0.5)) {
         return Err(CliError::Usage(format!("--truncate: {q} is not a quantile in (0, 0.5)")));
@@ -89,6 +96,22 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
             }
             if let Some(p) = &prior {
                 v["bayesian"] = report::analyze::bayesian_value(&r, p, null_rate, null_difference);
+                if let (Some(total), Some(p0)) = (final_patients, null_rate) {
+                    let arm = &r.arms[1];
+                    if arm.n > total || r.arms[0].n > 0 {
+                        return Err(CliError::Usage(format!(
+                            "--final-patients: the predictive probability is a single arm's (no control patients) at an interim with at most {total} patients assessed; the data have {} treated and {} control patients",
+                            arm.n, r.arms[0].n
+                        )));
+                    }
+                    let (pp, needed) = p.predictive_success(arm.responders, arm.n, total, p0, success_probability);
+                    v["bayesian"]["predictive"] = serde_json::json!({
+                        "final_patients": total,
+                        "success_rule": format!("P(rate > {p0} | all {total} patients) > {success_probability}"),
+                        "fewest_final_responders_for_success": needed,
+                        "predictive_probability_of_success": pp,
+                    });
+                }
             }
             if !columns.covariates.is_empty() {
                 let a = crate::stats::rwe::responses(&d.responses, &d.covariates, estimand, truncate)

@@ -171,6 +171,22 @@ impl BetaMixture {
         0.5 * (lo + hi)
     }
 
+    /// The predictive probability of final success under this prior at an interim with `x`
+    /// responders of `n`, the final analysis at `total` patients succeeding when
+    /// P(p > p0 | all data) > c: (the probability, the fewest final responders that succeed,
+    /// total + 1 where none does). The predictive distribution of the remaining responders is
+    /// the interim posterior's mixture of beta-binomials.
+    pub fn predictive_success(&self, x: u64, n: u64, total: u64, p0: f64, c: f64) -> (f64, u64) {
+        let needed = (0..=total).find(|&y| self.update(y, total).above(p0) > c).unwrap_or(total + 1);
+        let interim = self.update(x, n);
+        let m = total - n;
+        let p: f64 = (0..=m)
+            .filter(|&y| x + y >= needed)
+            .map(|y| interim.0.iter().map(|&(w, a, b)| w * ln_beta_binomial(y, m, a, b).exp()).sum::<f64>())
+            .sum();
+        (p.min(1.0), needed)
+    }
+
     /// P(p₁ − p₀ > δ) for p₁ from `self` and p₀ from `control`, independent: the weighted sum
     /// over pairs of components.
     pub fn difference_above(&self, control: &BetaMixture, delta: f64) -> f64 {
@@ -243,6 +259,14 @@ mod tests {
             let (p, needed) = predictive_success(f(c, "a"), f(c, "b"), u("x"), u("n"), u("N"), f(c, "p0"), f(c, "c"));
             assert_eq!(needed, u("min_final_responders"), "{c}");
             close(&format!("predictive {c}"), p, f(c, "predictive_probability"), 1e-10);
+        }
+        // The mixture's predictive probability with one component is the beta's.
+        for c in r["predictive"].as_array().unwrap() {
+            let u = |k: &str| f(c, k) as u64;
+            let m = BetaMixture(vec![(1.0, f(c, "a"), f(c, "b"))]);
+            let (p, needed) = m.predictive_success(u("x"), u("n"), u("N"), f(c, "p0"), f(c, "c"));
+            assert_eq!(needed, u("min_final_responders"), "{c}");
+            close(&format!("mixture predictive {c}"), p, f(c, "predictive_probability"), 1e-10);
         }
         for c in r["beta_binomial_sum_check"].as_array().unwrap() {
             let m = f(c, "m") as u64;

@@ -598,3 +598,38 @@ fn analyze_with_a_prior_agrees_with_r() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--prior"));
 }
+
+/// `analyze --prior --final-patients` (a DMC's futility look, issue 29 in part): a single arm
+/// with 12 responders of 45 at an interim, Beta(1, 1), the final analysis at 60 patients
+/// succeeding when P(rate > 0.2 | all data) > 0.95: 17 final responders are needed and the
+/// predictive probability is R's, computed with R 4.2.2 by
+/// `need <- min(which(sapply(0:60, function(y) pbeta(0.2, 1 + y, 61 - y, lower.tail = FALSE) > 0.95))) - 1;
+/// y <- 0:15; sum(exp(lchoose(15, y) + lbeta(13 + y, 49 - y) - lbeta(13, 34))[12 + y >= need])`.
+#[test]
+fn analyze_predictive_probability_agrees_with_r() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("arm.csv");
+    let rows: Vec<String> = (0..45).map(|i| format!("{i},rmhtnf,{}", (i < 12) as u8)).collect();
+    std::fs::write(&path, format!("id,arm,dcr\n{}\n", rows.join("\n"))).unwrap();
+    let o = crate::helpers::peritrial()
+        .arg("analyze")
+        .arg(&path)
+        .args(["--response", "dcr", "--treatment", "rmhtnf", "--prior", "beta:1,1", "--null-rate", "0.2"])
+        .args(["--final-patients", "60", "--success-probability", "0.95", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &v["bayesian"]["predictive"];
+    assert_eq!(p["fewest_final_responders_for_success"].as_u64(), Some(17));
+    let pp = p["predictive_probability_of_success"].as_f64().unwrap();
+    assert!((pp - 0.406870279575466).abs() < 1e-12, "{pp}");
+    let o = crate::helpers::peritrial()
+        .arg("analyze")
+        .arg(&path)
+        .args(["--response", "dcr", "--treatment", "rmhtnf", "--prior", "beta:1,1", "--null-rate", "0.2"])
+        .args(["--final-patients", "40"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "an interim beyond the final size is refused");
+}
