@@ -252,8 +252,10 @@ pub struct AnalyzeArgs {
     /// on Beta(A2, B2)), or a power prior `power:A0,XH,NH` (historical XH responders of NH
     /// discounted by A0, from Beta(1, 1)): the posterior, its mean and 95% credible interval,
     /// P(rate > --null-rate), and with two arms P(difference > --null-difference or 0); the
-    /// prior's effective sample size (ELIR).
-    #[arg(long, value_name = "SPEC", requires = "response")]
+    /// prior's effective sample size (ELIR). For time to event, `normal:M,S` on the log hazard
+    /// ratio: the posterior from the Cox estimate's normal likelihood, its 95% credible interval
+    /// and P(HR < 1).
+    #[arg(long, value_name = "SPEC")]
     pub prior: Option<String>,
     /// With --prior and --null-rate, a single arm at an interim: the final sample size. Adds
     /// the predictive probability that the final analysis succeeds (P(rate > --null-rate |

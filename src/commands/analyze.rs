@@ -94,24 +94,9 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
             if let Some(plan) = &sequential {
                 v["group_sequential"] = response_looks_value(plan, d, null_rate, null_difference)?;
             }
-            if let Some(p) = &prior {
-                v["bayesian"] = report::analyze::bayesian_value(&r, p, null_rate, null_difference);
-                if let (Some(total), Some(p0)) = (final_patients, null_rate) {
-                    let arm = &r.arms[1];
-                    if arm.n > total || r.arms[0].n > 0 {
-                        return Err(CliError::Usage(format!(
-                            "--final-patients: the predictive probability is a single arm's (no control patients) at an interim with at most {total} patients assessed; the data have {} treated and {} control patients",
-                            arm.n, r.arms[0].n
-                        )));
-                    }
-                    let (pp, needed) = p.predictive_success(arm.responders, arm.n, total, p0, success_probability);
-                    v["bayesian"]["predictive"] = serde_json::json!({
-                        "final_patients": total,
-                        "success_rule": format!("P(rate > {p0} | all {total} patients) > {success_probability}"),
-                        "fewest_final_responders_for_success": needed,
-                        "predictive_probability_of_success": pp,
-                    });
-                }
+            if let Some(prior) = &prior {
+                let rule = (null_rate, null_difference, final_patients, success_probability);
+                v["bayesian"] = response_bayes(prior, &r, rule)?;
             }
             if !columns.covariates.is_empty() {
                 let a = crate::stats::rwe::responses(&d.responses, &d.covariates, estimand, truncate)
@@ -124,6 +109,18 @@ pub fn analyze(args: AnalyzeArgs) -> Result<(), CliError> {
             let mut v = report::analyze::value(&result, d, milestones, tau);
             if let Some(plan) = &sequential {
                 v["group_sequential"] = looks_value(plan, d)?;
+            }
+            match &prior {
+                None => {}
+                Some(Prior::LogHazardRatio { mean, sd }) => {
+                    let cox = result.cox_stratified.unwrap_or(result.cox_efron);
+                    v["bayesian"] = report::analyze::bayesian_hazard_ratio_value(&cox, *mean, *sd);
+                }
+                Some(Prior::Rate(_)) => {
+                    return Err(CliError::Usage(
+                        "--prior on a rate (beta, mixture, power) needs --response; for time to event give normal:M,S on the log hazard ratio".into(),
+                    ));
+                }
             }
             if !columns.covariates.is_empty() {
                 let a = crate::stats::rwe::survival(&d.obs, &d.covariates, estimand, truncate)
@@ -260,11 +257,66 @@ fn looks_value(plan: &Sequential, d: &crate::data::Dataset) -> Result<serde_json
     Ok(report::analyze::looks_value(&at, &d.obs, &d.entries, plan.spending, plan.alpha, plan.planned_events))
 }
 
-/// `--prior`: `beta:A,B`, `mixture:W,A1,B1,A2,B2` or `power:A0,XH,NH` (from Beta(1, 1)).
-fn parse_prior(spec: &str) -> Result<crate::stats::bayes::BetaMixture, CliError> {
+/// The Bayesian analysis of responses under `prior`, with a single arm's predictive
+/// probability of final success where `--final-patients` asks for it.
+fn response_bayes(
+    prior: &Prior,
+    r: &crate::stats::trial::ResponseAnalysis,
+    (null_rate, null_difference, final_patients, success_probability): (Option<f64>, Option<f64>, Option<u64>, f64),
+) -> Result<serde_json::Value, CliError> {
+    let Prior::Rate(p) = prior else {
+        return Err(CliError::Usage(
+            "--prior normal:M,S is on a log hazard ratio: for a response give beta:A,B, mixture:… or power:…".into(),
+        ));
+    };
+    let mut v = report::analyze::bayesian_value(r, p, null_rate, null_difference);
+    if let (Some(total), Some(p0)) = (final_patients, null_rate) {
+        let arm = &r.arms[1];
+        if arm.n > total || r.arms[0].n > 0 {
+            return Err(CliError::Usage(format!(
+                "--final-patients: the predictive probability is a single arm's (no control patients) at an interim with at most {total} patients assessed; the data have {} treated and {} control patients",
+                arm.n, r.arms[0].n
+            )));
+        }
+        let (pp, needed) = p.predictive_success(arm.responders, arm.n, total, p0, success_probability);
+        v["predictive"] = serde_json::json!({
+            "final_patients": total,
+            "success_rule": format!("P(rate > {p0} | all {total} patients) > {success_probability}"),
+            "fewest_final_responders_for_success": needed,
+            "predictive_probability_of_success": pp,
+        });
+    }
+    Ok(v)
+}
+
+/// A prior of `--prior`: on a response rate (beta, mixture, power) or on a log hazard ratio
+/// (normal).
+enum Prior {
+    Rate(crate::stats::bayes::BetaMixture),
+    LogHazardRatio { mean: f64, sd: f64 },
+}
+
+/// `--prior`: `beta:A,B`, `mixture:W,A1,B1,A2,B2`, `power:A0,XH,NH` (from Beta(1, 1)), or
+/// `normal:M,S` on the log hazard ratio.
+fn parse_prior(spec: &str) -> Result<Prior, CliError> {
+    if let Some(rest) = spec.strip_prefix("normal:") {
+        let v: Vec<f64> = rest.split(',').filter_map(|x| x.trim().parse::<f64>().ok()).collect();
+        return match v.as_slice() {
+            &[m, s] if m.is_finite() && s.is_finite() && s > 0.0 => Ok(Prior::LogHazardRatio { mean: m, sd: s }),
+            _ => Err(CliError::Usage(format!(
+                "--prior {spec:?}: expected normal:M,S, a normal prior on the log hazard ratio with mean M and sd S > 0"
+            ))),
+        };
+    }
+    rate_prior(spec).map(Prior::Rate)
+}
+
+fn rate_prior(spec: &str) -> Result<crate::stats::bayes::BetaMixture, CliError> {
     use crate::stats::bayes::{BetaMixture, power_prior};
     let bad = |why: &str| {
-        CliError::Usage(format!("--prior {spec:?}: {why}; expected beta:A,B, mixture:W,A1,B1,A2,B2 or power:A0,XH,NH"))
+        CliError::Usage(format!(
+            "--prior {spec:?}: {why}; expected beta:A,B, mixture:W,A1,B1,A2,B2 or power:A0,XH,NH (a response), or normal:M,S (a log hazard ratio)"
+        ))
     };
     let (kind, rest) = spec.split_once(':').ok_or_else(|| bad("no kind"))?;
     let v: Vec<f64> = rest

@@ -662,6 +662,25 @@ pub fn bayesian_value(
     v
 }
 
+/// The normal–normal update of the log hazard ratio from `cox` (the stratified Cox estimate
+/// where the data have strata, else Efron's) under the prior N(mean, sd²), as JSON.
+pub fn bayesian_hazard_ratio_value(cox: &crate::stats::cox::Cox, mean: f64, sd: f64) -> Value {
+    let crate::stats::cox::Cox::Estimate { log_hr, se, .. } = *cox else {
+        return json!({ "not_available": "the Cox estimate does not exist for these data (no events in an arm's comparison)" });
+    };
+    let (m, s) = crate::stats::bayes::normal_update(mean, sd, log_hr, se);
+    let z = crate::stats::normal::quantile(0.975);
+    json!({
+        "prior": { "log_hazard_ratio_mean": num(mean), "log_hazard_ratio_sd": num(sd), "events_equivalent_1to1": num(4.0 / (sd * sd)) },
+        "likelihood": { "log_hazard_ratio": num(log_hr), "se": num(se) },
+        "posterior": { "log_hazard_ratio_mean": num(m), "log_hazard_ratio_sd": num(s) },
+        "hazard_ratio_median": num(m.exp()),
+        "credible_95": [num((m - z * s).exp()), num((m + z * s).exp())],
+        "prob_hazard_ratio_below_1": num(crate::stats::normal::cdf(-m / s)),
+        "method": "normal prior on the log hazard ratio, the Cox estimate's normal likelihood (conjugate normal-normal); events_equivalent_1to1: 4/sd^2, the events whose log-rank information the prior carries at 1:1",
+    })
+}
+
 /// The table: each analysis as indented lines, an object's scalars on one line
 /// (`logrank  chisq 5.12, p_value 0.0237`), nested objects and arrays below their key; with
 /// `--by`, one block per data set headed by its value.

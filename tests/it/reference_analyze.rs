@@ -633,3 +633,38 @@ fn analyze_predictive_probability_agrees_with_r() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "an interim beyond the final size is refused");
 }
+
+/// `analyze --prior normal:M,S` on time to event: the normal–normal update of the log hazard
+/// ratio from the Cox estimate against R on the committed cohort (`coxph(Surv(time, status) ~
+/// group, ties = "efron")`, prior N(log 0.8, 0.3²), the update by hand in R 4.2.2:
+/// posterior mean −0.316826142954813, sd 0.108865905211570, 95% interval of the hazard ratio
+/// 0.588487615717455 to 0.901718502064359, P(HR < 1) 0.998194255697243); a rate prior on time
+/// to event, and the normal prior on a response, are refused (exit 2).
+#[test]
+fn analyze_with_a_normal_prior_on_the_hazard_ratio_agrees_with_r() {
+    let data = "tests/reference/data/rwe_cohort.csv";
+    let run = |extra: &[&str]| {
+        crate::helpers::peritrial()
+            .args(["analyze", data, "--arm", "group", "--treatment", "1", "--control", "0"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--prior", "normal:-0.2231435513142097,0.3", "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let b = &v["bayesian"];
+    for (got, want) in [
+        (&b["posterior"]["log_hazard_ratio_mean"], -0.316826142954813),
+        (&b["posterior"]["log_hazard_ratio_sd"], 0.108865905211570),
+        (&b["credible_95"][0], 0.588487615717455),
+        (&b["credible_95"][1], 0.901718502064359),
+        (&b["prob_hazard_ratio_below_1"], 0.998194255697243),
+    ] {
+        let g = got.as_f64().unwrap();
+        assert!((g - want).abs() < 1e-9, "{g} against R {want}");
+    }
+    assert_eq!(run(&["--prior", "beta:1,1"]).status.code(), Some(2));
+    assert_eq!(run(&["--prior", "normal:0,1", "--response", "response"]).status.code(), Some(2));
+    assert_eq!(run(&["--prior", "normal:0,-1"]).status.code(), Some(2));
+}
