@@ -592,7 +592,7 @@ pub fn rpact_rates_stopping() -> Check {
         };
         let arm = |key: &str, a: usize| numbers(&case[key][a]).unwrap_or_default();
         let what = |x: &str| format!("{} groups, stage {stage} of {}: {x}", case["groups"], crit.len());
-        if case["groups"] == 2 {
+        let rci: Vec<Option<(f64, f64)>> = if case["groups"] == 2 {
             let (n1, x1, n0, x0) =
                 (arm("sample_sizes", 0), arm("responders", 0), arm("sample_sizes", 1), arm("responders", 1));
             let t = |k: usize| TwoByTwo {
@@ -618,41 +618,17 @@ pub fn rpact_rates_stopping() -> Check {
             if let Some(f) = &futility {
                 binding_corrections(&counts, f, &mut rci);
             }
-            for (k, r) in rci.iter().enumerate() {
-                c.close(
-                    &what(&format!("repeated interval at look {}", k + 1)),
-                    r.map(|r| r.0),
-                    lo.get(k).copied(),
-                    1e-6,
-                    0.0,
-                );
-                c.close(
-                    &what(&format!("repeated interval at look {}", k + 1)),
-                    r.map(|r| r.1),
-                    hi.get(k).copied(),
-                    1e-6,
-                    0.0,
-                );
-            }
+            rci
         } else if case["normal_approximation"] == false && case["futility_bounds"].is_null() {
             let (n, x) = (arm("sample_sizes", 0), arm("responders", 0));
-            for k in 0..stage {
-                let r = single_arm_repeated(x[k] as u32, n[k] as u32, crit[k]);
-                c.close(
-                    &what(&format!("repeated interval at look {}", k + 1)),
-                    r.map(|r| r.0),
-                    lo.get(k).copied(),
-                    1e-6,
-                    0.0,
-                );
-                c.close(
-                    &what(&format!("repeated interval at look {}", k + 1)),
-                    r.map(|r| r.1),
-                    hi.get(k).copied(),
-                    1e-6,
-                    0.0,
-                );
-            }
+            (0..stage).map(|k| single_arm_repeated(x[k] as u32, n[k] as u32, crit[k])).collect()
+        } else {
+            continue;
+        };
+        for (k, r) in rci.iter().enumerate() {
+            let at = what(&format!("repeated interval at look {}", k + 1));
+            c.close(&at, r.map(|r| r.0), lo.get(k).copied(), 1e-6, 0.0);
+            c.close(&at, r.map(|r| r.1), hi.get(k).copied(), 1e-6, 0.0);
         }
     }
     c

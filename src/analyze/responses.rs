@@ -50,9 +50,14 @@ impl Plan<'_> {
     /// A binary endpoint's responders and patients assessed by calendar month `month` in its
     /// treatment arm and (for two arms) its control arm.
     pub(super) fn counts_at(&self, e: usize, trial: &Trial, month: f64) -> binary::TwoByTwo {
-        let s = self.scenario;
-        let ep = &s.endpoints()[e];
+        let ep = &self.scenario.endpoints()[e];
         let EndpointKind::Binary { response, .. } = ep.kind else { unreachable!("validated: a binary endpoint") };
+        self.counts_of(ep, response, trial, month)
+    }
+
+    /// The responders and patients assessed by `month` of `response` in `ep`'s arms.
+    fn counts_of(&self, ep: &Endpoint, response: ResponseId, trial: &Trial, month: f64) -> binary::TwoByTwo {
+        let s = self.scenario;
         let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
         for (j, p) in trial.patients.iter().enumerate() {
             let Some(r) = assessed_response(s, response, p, &trial.marks(j), month) else { continue };
@@ -104,17 +109,8 @@ impl Plan<'_> {
         let s = self.scenario;
         let patients = &trial.patients[..];
         let assessed = |p: &Patient, m: &Marks| assessed_response(s, response, p, m, cut_month);
-        let (mut n1, mut x1, mut n0, mut x0) = (0u64, 0u64, 0u64, 0u64);
-        for (j, p) in patients.iter().enumerate() {
-            let Some(r) = assessed(p, &trial.marks(j)) else { continue };
-            if p.arm as usize == e.treatment {
-                n1 += 1;
-                x1 += r as u64;
-            } else if Some(p.arm as usize) == e.control {
-                n0 += 1;
-                x0 += r as u64;
-            }
-        }
+        let t = self.counts_of(e, response, trial, cut_month);
+        let (x1, n1, x0, n0) = (t.x_treatment, t.n_treatment, t.x_control, t.n_control);
         let rate1 = if n1 > 0 { x1 as f64 / n1 as f64 } else { f64::NAN };
         out[field::EVENTS] = x1 as f64;
         let (p, z, rejected, estimate) = match test {

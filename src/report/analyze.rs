@@ -301,6 +301,22 @@ pub fn json_text(by: Option<&str>, values: &Analyses) -> String {
     }
 }
 
+/// A DMC's decision at the last look of its analysis.
+fn decision(rejected: bool, is_final: bool) -> &'static str {
+    if rejected {
+        "stop for efficacy"
+    } else if is_final {
+        "final analysis: not rejected"
+    } else {
+        "continue"
+    }
+}
+
+/// What a trial that goes on has instead of a final inference.
+fn continuing() -> Value {
+    json!({ "not_available": "the trial continues: a final p-value and estimate come when it stops (the repeated intervals hold at every look)" })
+}
+
 /// A group-sequential analysis of one trial's data at the looks `at` (the DMC's), as JSON: the
 /// looks with their boundaries (z and hazard-ratio scales) and repeated intervals, the
 /// decision, and at a stop the stage-wise p-value, the median-unbiased hazard ratio and its
@@ -355,13 +371,7 @@ pub fn looks_value(
             })
         })
         .collect();
-    let decision = if m.rejected {
-        "stop for efficacy"
-    } else if is_final {
-        "final analysis: not rejected"
-    } else {
-        "continue"
-    };
+    let decision = decision(m.rejected, is_final);
     let mut v = json!({
         "spending": spending.name(),
         "alpha": num(alpha),
@@ -382,7 +392,7 @@ pub fn looks_value(
             });
         }
         None => {
-            v["at_stopping"] = json!({ "not_available": "the trial continues: a final p-value and estimate come when it stops (the repeated intervals hold at every look)" });
+            v["at_stopping"] = continuing();
         }
     }
     v
@@ -487,13 +497,7 @@ pub fn response_looks_value(
             l
         })
         .collect();
-    let decision = if m.rejected {
-        "stop for efficacy"
-    } else if is_final {
-        "final analysis: not rejected"
-    } else {
-        "continue"
-    };
+    let decision = decision(m.rejected, is_final);
     let mut v = json!({
         "spending": spending.name(),
         "alpha": num(alpha),
@@ -512,9 +516,7 @@ pub fn response_looks_value(
             "lower": num(i.lower),
             "upper": num(i.upper),
         }),
-        None => {
-            json!({ "not_available": "the trial continues: a final p-value and estimate come when it stops (the repeated intervals hold at every look)" })
-        }
+        None => continuing(),
     };
     v
 }
@@ -551,7 +553,8 @@ pub fn adjusted_survival_value(a: &crate::stats::rwe::AdjustedSurvival, names: &
         let (b, se) = (c.coef[0], var.sqrt());
         json!({ "hazard_ratio": num(b.exp()), "log_se": num(se), "ci": [num((b - z * se).exp()), num((b + z * se).exp())] })
     };
-    let conditional = a.conditional.as_ref().map_or(Value::Null, |c| {
+    let none = |what: &str| json!({ "not_available": format!("the {what} Cox model has no estimate: a covariate constant within the strata or collinear, or a likelihood monotone in a coefficient (no events in an arm)") });
+    let conditional = a.conditional.as_ref().map_or_else(|| none("covariate-adjusted"), |c| {
         let mut v = hr(c, c.vcov[0][0]);
         v["method"] = json!("Cox regression of the arm and the covariates (Efron ties, within strata): the conditional hazard ratio (R coxph)");
         let covs: serde_json::Map<String, Value> =
@@ -559,7 +562,7 @@ pub fn adjusted_survival_value(a: &crate::stats::rwe::AdjustedSurvival, names: &
         v["covariates"] = Value::Object(covs);
         v
     });
-    let marginal = a.marginal.as_ref().map_or(Value::Null, |c| {
+    let marginal = a.marginal.as_ref().map_or_else(|| none("weighted"), |c| {
         let mut v = hr(c, c.vcov_robust[0][0]);
         v["method"] = json!("Cox regression of the arm weighted by the propensity weights, robust (Lin-Wei) variance: the marginal hazard ratio (R coxph(weights, robust = TRUE))");
         v["naive_log_se"] = num(c.vcov[0][0].sqrt());
@@ -576,6 +579,7 @@ pub fn adjusted_survival_value(a: &crate::stats::rwe::AdjustedSurvival, names: &
         json!({ "median": opt(k.median()), "milestones": at })
     };
     json!({
+        "events": "status 1; other causes censored (cause-specific hazards)",
         "weights": weighted_value(&a.weighted, names),
         "conditional": conditional,
         "marginal": marginal,
@@ -599,7 +603,7 @@ pub fn adjusted_response_value(a: &crate::stats::rwe::AdjustedResponse, names: &
             })
         })
     };
-    let model = a.model.as_ref().map_or(Value::Null, |m| {
+    let model = a.model.as_ref().map_or_else(|| json!({ "not_available": "the logistic model of the response has no estimate: a covariate collinear, or the response separated completely" }), |m| {
         let (b, se) = (m.coef[1], m.vcov_hc0[1][1].sqrt());
         json!({ "odds_ratio": num(b.exp()), "log_se_hc0": num(se), "log_se_model": num(m.vcov[1][1].sqrt()), "ci": [num((b - z * se).exp()), num((b + z * se).exp())] })
     });

@@ -121,7 +121,11 @@ pub fn two_arm(
     alpha: f64,
     theta0: f64,
 ) -> Option<Inference> {
-    let info: Vec<f64> = counts.iter().map(|t| (t.n_treatment + t.n_control) as f64).collect();
+    // A look without patients in an arm has no information (no test).
+    let info: Vec<f64> = counts
+        .iter()
+        .map(|t| if t.n_treatment == 0 || t.n_control == 0 { 0.0 } else { (t.n_treatment + t.n_control) as f64 })
+        .collect();
     let (keep, _, _) = super::spending::information(&info[..=stop], 1.0);
     if keep.is_empty() || counts[stop].n_treatment == 0 || counts[stop].n_control == 0 {
         return None;
@@ -254,13 +258,21 @@ pub fn monitor(
     is_final: bool,
 ) -> RatesMonitored {
     let n = counts.len();
+    // A look without patients in an arm has no information, no test and no z (not a z of 0).
     let info: Vec<f64> = match null_rate {
         Some(_) => counts.iter().map(|t| t.n_treatment as f64).collect(),
-        None => counts.iter().map(|t| (t.n_treatment + t.n_control) as f64).collect(),
+        None => counts
+            .iter()
+            .map(|t| if t.n_treatment == 0 || t.n_control == 0 { 0.0 } else { (t.n_treatment + t.n_control) as f64 })
+            .collect(),
     };
     let (boundaries, z) = match null_rate {
         None => {
-            let z: Vec<f64> = counts.iter().map(|&t| farrington_manning(t, margin)).collect();
+            let z: Vec<f64> = counts
+                .iter()
+                .zip(&info)
+                .map(|(&t, &i)| if i > 0.0 { farrington_manning(t, margin) } else { f64::NAN })
+                .collect();
             (super::stopping::monitor(&z, &info, planned, spending, alpha, is_final).boundaries, z)
         }
         Some(p0) => {
@@ -274,7 +286,12 @@ pub fn monitor(
             for (j, &k) in keep.iter().enumerate() {
                 b[k] = super::binary::exact_z(r[j] as u64, kept[j] as u64, p0);
             }
-            let z = counts.iter().map(|t| super::binary::exact_z(t.x_treatment, t.n_treatment, p0)).collect();
+            let z = counts
+                .iter()
+                .map(|t| {
+                    if t.n_treatment > 0 { super::binary::exact_z(t.x_treatment, t.n_treatment, p0) } else { f64::NAN }
+                })
+                .collect();
             (b, z)
         }
     };

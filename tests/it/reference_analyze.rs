@@ -668,3 +668,24 @@ fn analyze_with_a_normal_prior_on_the_hazard_ratio_agrees_with_r() {
     assert_eq!(run(&["--prior", "normal:0,1", "--response", "response"]).status.code(), Some(2));
     assert_eq!(run(&["--prior", "normal:0,-1"]).status.code(), Some(2));
 }
+
+/// A DMC look at which an arm has no patient assessed has no z (not a z of 0), no boundary and
+/// no information: the analysis is the final look's alone, its stage-wise p-value the
+/// fixed-sample chi-square's.
+#[test]
+fn a_response_look_with_an_empty_arm_has_no_test() {
+    let o = crate::helpers::peritrial()
+        .args(["analyze", "tests/reference/data/gs_responses.csv", "--trial", "1", "--response", "response"])
+        .args(["--treatment", "rmhtnf", "--control", "hipec", "--entry", "entry_month", "--assessed-after", "1"])
+        .args(["--looks", "1.2,19", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let g = &v["group_sequential"];
+    assert_eq!(g["looks"][0]["responders_control"].as_u64(), Some(0));
+    assert!(g["looks"][0]["z"].is_null() && g["looks"][0]["boundary_z"].is_null(), "{}", g["looks"][0]);
+    let p = g["at_stopping"]["p_stagewise"].as_f64().unwrap();
+    let want = v["chi_square"]["p_greater"].as_f64().unwrap();
+    assert!((p - want).abs() < 1e-12, "{p} against {want}");
+}
