@@ -301,21 +301,13 @@ pub struct Sampler<'a> {
     record: Vec<f64>,
     /// The trial as enrolled, when its design stopped enrolment early (Simon's stage 1).
     enrolled: Trial,
-    order: Vec<usize>,
 }
 
 impl<'a> Sampler<'a> {
     pub fn new(s: &'a Scenario) -> Sampler<'a> {
         let plan = Plan::new(s);
         let record = vec![0.0; plan.layout.stride];
-        Sampler {
-            sim: Simulator::new(s),
-            plan,
-            worker: Worker::default(),
-            record,
-            enrolled: Trial::default(),
-            order: Vec::new(),
-        }
+        Sampler { sim: Simulator::new(s), plan, worker: Worker::default(), record, enrolled: Trial::default() }
     }
 
     /// Replicate i's patients as enrolled (the first stage alone, when Simon's design stopped
@@ -324,7 +316,7 @@ impl<'a> Sampler<'a> {
         let w = &mut self.worker;
         self.sim.simulate_trial(i, &mut w.sim, &mut w.trial);
         self.plan.analyze(&w.trial, &mut w.scratch, &mut self.record);
-        match self.plan.simon_stage1_stop(&w.trial, &mut self.order) {
+        match self.plan.own_stop(&w.trial, &mut w.scratch) {
             Some(stop) => {
                 w.trial.entered_by(stop.last_entry, &mut self.enrolled);
                 (&self.enrolled, &self.record)

@@ -3,6 +3,7 @@
 //! apply the multiplicity procedure. Writes a fixed-size record of numbers (see [`Layout`]);
 //! the statistics come from `stats`, the cuts from `cut`. No I/O.
 
+mod bayes;
 mod looks;
 mod multiplicity;
 mod record;
@@ -197,7 +198,10 @@ fn infers_at_stopping(s: &Scenario, e: EndpointId) -> bool {
         },
         EndpointKind::Binary { test, .. } => match test {
             BinaryTest::ChiSquare { .. } | BinaryTest::ExactBinomial { .. } => true,
-            BinaryTest::Fisher | BinaryTest::SimonTwoStage { .. } => false,
+            BinaryTest::Fisher
+            | BinaryTest::SimonTwoStage { .. }
+            | BinaryTest::Bayesian { .. }
+            | BinaryTest::BayesianDifference { .. } => false,
         },
         EndpointKind::Safety { .. } => false,
     };
@@ -269,6 +273,15 @@ fn milestones(e: &Endpoint) -> &[f64] {
     }
 }
 
+/// A Bayesian rule's posterior and predictive probabilities by (endpoint, counts), and two arms' final
+/// thresholds by (endpoint, sizes): pure functions of their keys.
+#[derive(Default)]
+pub struct BayesMemo {
+    pub(super) posterior: std::collections::HashMap<[u64; 5], f64>,
+    pub(super) predictive: std::collections::HashMap<[u64; 5], f64>,
+    pub(super) needed: std::collections::HashMap<[u64; 3], Vec<u64>>,
+}
+
 /// Reusable per-thread buffers.
 #[derive(Default)]
 pub struct Scratch {
@@ -312,6 +325,8 @@ pub struct Scratch {
     binomial: std::collections::HashMap<(u64, u64, Option<u64>), (f64, f64)>,
     /// The trial as enrolled up to Simon's stage 1, when it stops there.
     stage1: Trial,
+    /// A Bayesian rule's posterior and predictive probabilities.
+    bayes: BayesMemo,
 }
 
 impl Scratch {
@@ -364,7 +379,7 @@ impl Plan<'_> {
         // Simon's two-stage design as the primary endpoint: a trial that stops after stage 1
         // enrols no one after its stage-1 patients and ends at stage 1's analysis; every
         // endpoint is analysed on those patients at that month.
-        match self.simon_stage1_stop(trial, &mut scratch.order) {
+        match self.own_stop(trial, scratch) {
             Some(stop) => {
                 let mut stage1 = std::mem::take(&mut scratch.stage1);
                 trial.entered_by(stop.last_entry, &mut stage1);
@@ -425,7 +440,7 @@ impl Plan<'_> {
                 }
                 EndpointKind::Binary { response, test, null_difference } => {
                     self.binary_at(
-                        e,
+                        i,
                         *response,
                         test,
                         *null_difference,
@@ -435,8 +450,12 @@ impl Plan<'_> {
                         &mut record[base..],
                     );
                     let one_arm = match test {
-                        BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => true,
-                        BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => false,
+                        BinaryTest::ExactBinomial { .. }
+                        | BinaryTest::SimonTwoStage { .. }
+                        | BinaryTest::Bayesian { .. } => true,
+                        BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => {
+                            false
+                        }
                     };
                     if Some(i) == monitored {
                         // Monitored at looks: the boundary at the look where the trial stopped.

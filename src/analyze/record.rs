@@ -96,6 +96,10 @@ pub mod field {
         /// and the patients it uses (n1 then, else every patient of the arm).
         STAGE1_STOP,
         PATIENTS_USED,
+        /// A Bayesian rule: the posterior probability of the alternative at its decision (NaN
+        /// for every other test); `STAGE1_STOP` is then the interim at which it stopped (0 at
+        /// the final analysis) and `PATIENTS_USED` the patients of its decision.
+        POSTERIOR,
         /// Milestones × [treatment, control]: survival, or cumulative incidence with competing
         /// events (NaN beyond follow-up or for an absent arm).
         MILESTONES,
@@ -217,7 +221,7 @@ mod tests {
     /// a change to it is deliberate.
     #[test]
     fn the_record_layout_is_stable() {
-        assert_eq!((field::REJECTED, field::EXACT_ESTIMATE, field::PATIENTS_USED, field::MILESTONES), (0, 7, 14, 15));
+        assert_eq!((field::REJECTED, field::EXACT_ESTIMATE, field::PATIENTS_USED, field::MILESTONES), (0, 7, 14, 16));
         assert_eq!((global::CUT_MONTH, global::CUT_REACHED, global::COUNT), (0, 4, 5));
         assert_eq!((look::CUT_MONTH, look::HARM, look::CP_PREDICTIVE, look::COUNT), (0, 10, 11, 13));
     }

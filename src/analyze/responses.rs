@@ -11,6 +11,16 @@ pub struct Stage1Stop {
 }
 
 impl Plan<'_> {
+    /// Whether the primary endpoint's design stops this trial at one of its own stages:
+    /// Simon's stage 1, or a Bayesian rule's interim Go or No-Go.
+    pub fn own_stop(&self, trial: &Trial, scratch: &mut Scratch) -> Option<Stage1Stop> {
+        let pe = self.primary?;
+        match self.bayes_decision(pe, trial, f64::INFINITY, scratch) {
+            Some(d) => d.at.map(|(last_entry, analysis_month)| Stage1Stop { last_entry, analysis_month }),
+            None => self.simon_stage1_stop(trial, &mut scratch.order),
+        }
+    }
+
     /// Whether Simon's two-stage design, when it is the primary endpoint's test, stops this
     /// trial after stage 1: its first `stage1_patients` patients (by entry) show at most
     /// `stage1_max_responses` responses once each has been assessed (or has died or been lost
@@ -23,7 +33,11 @@ impl Plan<'_> {
                 BinaryTest::SimonTwoStage { stage1_patients, stage1_max_responses, .. } => {
                     (*response, *stage1_patients as usize, *stage1_max_responses)
                 }
-                BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => return None,
+                BinaryTest::ExactBinomial { .. }
+                | BinaryTest::Fisher
+                | BinaryTest::ChiSquare { .. }
+                | BinaryTest::Bayesian { .. }
+                | BinaryTest::BayesianDifference { .. } => return None,
             },
             EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
         };
@@ -97,7 +111,7 @@ impl Plan<'_> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn binary_at(
         &self,
-        e: &Endpoint,
+        e_index: usize,
         response: ResponseId,
         test: &BinaryTest,
         null_difference: f64,
@@ -107,6 +121,7 @@ impl Plan<'_> {
         out: &mut [f64],
     ) {
         let s = self.scenario;
+        let e = &s.endpoints()[e_index];
         let patients = &trial.patients[..];
         let assessed = |p: &Patient, m: &Marks| assessed_response(s, response, p, m, cut_month);
         let t = self.counts_of(e, response, trial, cut_month);
@@ -136,15 +151,31 @@ impl Plan<'_> {
                 out[field::PATIENTS_USED] = if stop { n1s } else { scratch.order.len() } as f64;
                 (f64::NAN, f64::NAN, promising, rate1)
             }
+            BinaryTest::Bayesian { .. } | BinaryTest::BayesianDifference { .. } => {
+                let d = self.bayes_decision(e_index, trial, cut_month, scratch).expect("a Bayesian rule");
+                let c = d.counts;
+                out[field::STAGE1_STOP] = d.stop as f64;
+                out[field::PATIENTS_USED] = (c.n_treatment + c.n_control) as f64;
+                out[field::POSTERIOR] = d.posterior;
+                let rate = |x: u64, n: u64| if n > 0 { x as f64 / n as f64 } else { f64::NAN };
+                let estimate = match test {
+                    BinaryTest::BayesianDifference { .. } => {
+                        rate(c.x_treatment, c.n_treatment) - rate(c.x_control, c.n_control)
+                    }
+                    _ => rate(c.x_treatment, c.n_treatment),
+                };
+                (f64::NAN, f64::NAN, d.go, estimate)
+            }
             BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
                 let t = binary::TwoByTwo { x_treatment: x1, n_treatment: n1, x_control: x0, n_control: n0 };
                 let rate0 = if n0 > 0 { x0 as f64 / n0 as f64 } else { f64::NAN };
                 let (fisher, correct) = match test {
                     BinaryTest::Fisher => (true, false),
                     BinaryTest::ChiSquare { continuity_correction } => (false, *continuity_correction),
-                    BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => {
-                        unreachable!("a two-arm test")
-                    }
+                    BinaryTest::ExactBinomial { .. }
+                    | BinaryTest::SimonTwoStage { .. }
+                    | BinaryTest::Bayesian { .. }
+                    | BinaryTest::BayesianDifference { .. } => unreachable!("a frequentist two-arm test"),
                 };
                 let (p, z) = if null_difference != 0.0 {
                     // Validation allows a margin with the uncorrected chi-square test only.
@@ -204,7 +235,10 @@ impl Plan<'_> {
         let single_arm = match test {
             BinaryTest::ExactBinomial { null_rate } => Some(*null_rate),
             BinaryTest::ChiSquare { .. } => None,
-            BinaryTest::Fisher | BinaryTest::SimonTwoStage { .. } => {
+            BinaryTest::Fisher
+            | BinaryTest::SimonTwoStage { .. }
+            | BinaryTest::Bayesian { .. }
+            | BinaryTest::BayesianDifference { .. } => {
                 unreachable!("validated: monitored by the chi-square z or the exact binomial")
             }
         };

@@ -312,31 +312,9 @@ fn parse_prior(spec: &str) -> Result<Prior, CliError> {
 }
 
 fn rate_prior(spec: &str) -> Result<crate::stats::bayes::BetaMixture, CliError> {
-    use crate::stats::bayes::{BetaMixture, power_prior};
-    let bad = |why: &str| {
+    crate::stats::bayes::BetaMixture::parse(spec).map_err(|why| {
         CliError::Usage(format!(
             "--prior {spec:?}: {why}; expected beta:A,B, mixture:W,A1,B1,A2,B2 or power:A0,XH,NH (a response), or normal:M,S (a log hazard ratio)"
         ))
-    };
-    let (kind, rest) = spec.split_once(':').ok_or_else(|| bad("no kind"))?;
-    let v: Vec<f64> = rest
-        .split(',')
-        .map(|x| x.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad("a value is not a number"))?;
-    let shape = |x: f64| x.is_finite() && x > 0.0 && x <= 1e6;
-    match (kind, v.as_slice()) {
-        ("beta", &[a, b]) if shape(a) && shape(b) => Ok(BetaMixture(vec![(1.0, a, b)])),
-        ("mixture", &[w, a1, b1, a2, b2]) if w > 0.0 && w < 1.0 && [a1, b1, a2, b2].iter().all(|&x| shape(x)) => {
-            Ok(BetaMixture(vec![(w, a1, b1), (1.0 - w, a2, b2)]))
-        }
-        ("power", &[a0, xh, nh])
-            if (0.0..=1.0).contains(&a0) && xh >= 0.0 && nh >= xh && xh.fract() == 0.0 && nh.fract() == 0.0 =>
-        {
-            let (a, b) = power_prior(1.0, 1.0, a0, xh as u64, nh as u64, 0, 0);
-            Ok(BetaMixture(vec![(1.0, a, b)]))
-        }
-        ("beta" | "mixture" | "power", _) => Err(bad("its values are out of range or of the wrong number")),
-        _ => Err(bad("an unknown kind")),
-    }
+    })
 }

@@ -129,7 +129,9 @@ fn set_up<'a>(
             }
             scenario::BinaryTest::ExactBinomial { .. }
             | scenario::BinaryTest::Fisher
-            | scenario::BinaryTest::ChiSquare { .. } => {}
+            | scenario::BinaryTest::ChiSquare { .. }
+            | scenario::BinaryTest::Bayesian { .. }
+            | scenario::BinaryTest::BayesianDifference { .. } => {}
         },
         scenario::EndpointKind::Safety { .. } => {
             return Err(CliError::Usage(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));

@@ -240,11 +240,11 @@ pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
             | TimeToEventTest::Cox => hazard_assumptions(s, i).map(|a| a.hazard_ratio),
         },
         EndpointKind::Binary { response, test, .. } => match test {
-            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
+            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => {
                 let c = e.control?;
                 Some(mean_response(s, *response, e.treatment) - mean_response(s, *response, c))
             }
-            BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => {
+            BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } | BinaryTest::Bayesian { .. } => {
                 Some(mean_response(s, *response, e.treatment))
             }
         },
@@ -300,7 +300,9 @@ pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> 
             BinaryTest::ChiSquare { continuity_correction: true }
             | BinaryTest::ExactBinomial { .. }
             | BinaryTest::SimonTwoStage { .. }
-            | BinaryTest::Fisher => return None,
+            | BinaryTest::Fisher
+            | BinaryTest::Bayesian { .. }
+            | BinaryTest::BayesianDifference { .. } => return None,
         },
         EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
     };
@@ -358,6 +360,15 @@ pub fn binary_companion_at_looks(
         let looks = counts.iter().zip(&r).map(|(&c, &k)| [c as u64, k as u64]).collect();
         return Some(("exact_binomial_at_looks", *r.last()? as u64, power, Some(looks)));
     }
+    if let EndpointKind::Binary { response, test: BinaryTest::Bayesian { null_rate, rule }, .. } = &e.kind
+        && !rule.looks.is_empty()
+    {
+        let (counts, go, floor) = bayes_single_arm_design(s, endpoint, *null_rate, rule);
+        let p1 = counted_response(s, *response, e.treatment);
+        let power = crate::stats::binomial_looks::crossing(&counts, &go, &floor, p1).0.iter().sum();
+        let looks = counts.iter().zip(&go).map(|(&c, &k)| [c as u64, k as u64]).collect();
+        return Some(("bayesian_exact_at_interims", *go.last()? as u64, power, Some(looks)));
+    }
     binary_companion_once(s, endpoint).map(|(m, k, p)| (m, k, p, None))
 }
 
@@ -386,8 +397,53 @@ fn binary_companion_once(s: &Scenario, endpoint: usize) -> Option<(&'static str,
                 p1,
             ),
         )),
-        BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
+        BinaryTest::Bayesian { null_rate, rule } => {
+            let (_, go, _) = bayes_single_arm_design(s, endpoint, *null_rate, rule);
+            let needed = *go.last()? as u64;
+            let power = if needed > n { 0.0 } else { crate::stats::binary::binom_test(needed, n, p1).p_greater };
+            Some(("bayesian_exact", needed, power))
+        }
+        BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => None,
     }
+}
+
+/// A single arm's Bayesian rule as responder counts: the patients at each interim and at the
+/// final analysis (the planned), the fewest responders that Go at each (n + 1 where none does,
+/// or at an interim without early success), and the fewest that continue past the predictive
+/// futility rule at each interim (0 without one; the predictive probability grows with the
+/// responders).
+pub fn bayes_single_arm_design(
+    s: &Scenario,
+    endpoint: usize,
+    p0: f64,
+    rule: &crate::scenario::BayesRule,
+) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let e = &s.endpoints()[endpoint];
+    let total = crate::scenario::planned_assessed(s.enrollment().sample_size, s.arms(), e.treatment, None);
+    let counts: Vec<u32> = rule.looks.iter().copied().chain(std::iter::once(total)).collect();
+    let last = counts.len() - 1;
+    let first = |n: u32, ok: &dyn Fn(u32) -> bool| (0..=n).find(|&x| ok(x)).unwrap_or(n + 1);
+    let go = counts
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            if k < last && !rule.early_success {
+                return n + 1;
+            }
+            first(n, &|x| rule.prior.update(x as u64, n as u64).above(p0) > rule.threshold)
+        })
+        .collect();
+    let floor = counts
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| match rule.futility {
+            Some(f) if k < last => first(n, &|x| {
+                rule.prior.predictive_success(x as u64, n as u64, total as u64, p0, rule.threshold).0 >= f
+            }),
+            Some(_) | None => 0,
+        })
+        .collect();
+    (counts, go, floor)
 }
 
 /// The group-sequential design of the endpoint monitored at the looks, at its planned

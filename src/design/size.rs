@@ -377,7 +377,11 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
         // The exact binomial test's smallest sample size; no closed form for the others.
         let null_rate = match test {
             BinaryTest::ExactBinomial { null_rate } => Some(*null_rate),
-            BinaryTest::SimonTwoStage { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
+            BinaryTest::SimonTwoStage { .. }
+            | BinaryTest::Fisher
+            | BinaryTest::ChiSquare { .. }
+            | BinaryTest::Bayesian { .. }
+            | BinaryTest::BayesianDifference { .. } => None,
         };
         if let Some(null_rate) = null_rate {
             let p1 = analytic::counted_response(s, *response, s.endpoints()[e].treatment);

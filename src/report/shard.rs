@@ -78,6 +78,11 @@ pub fn check_state(s: &Summary, fresh: &Summary, range: std::ops::Range<u64>) ->
         too_many(&format!("endpoints[{i}].covered"), e.covered.max(e.interval_count))?;
         too_many(&format!("endpoints[{i}].untested"), e.untested)?;
         too_many(&format!("endpoints[{i}].stage1_stops"), e.stage1_stops.max(e.patients_used.count))?;
+        too_many(&format!("endpoints[{i}].posterior"), e.posterior.count)?;
+        let own: u64 = e.own_stops.iter().map(|s| s[0] + s[1]).sum();
+        if own > e.stage1_stops || own > e.posterior.count {
+            return Err(format!("endpoint {i}: more Bayesian interim stops than trials stopped early"));
+        }
         if e.covered > e.interval_count {
             return Err(format!("endpoint {i}: more intervals cover than there are"));
         }
@@ -230,7 +235,14 @@ fn state_without_stopping(s: &Summary) -> Value {
             "any_grade3": e.any_grade3, "covered": e.covered, "interval_count": e.interval_count,
             "stage1_stops": e.stage1_stops, "patients_used": sum(&e.patients_used),
             "curves": e.curves.iter().map(curve).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        })).zip(&s.endpoints).map(|(mut v, e)| {
+            // A Bayesian rule's, only where there is one (other states are as before).
+            if e.posterior.count > 0 {
+                v["posterior"] = sum(&e.posterior);
+                v["own_stops"] = json!(e.own_stops);
+            }
+            v
+        }).collect::<Vec<_>>(),
         "looks": s.looks.iter().map(|l| json!({
             "efficacy_stops": l.efficacy_stops, "futility_stops": l.futility_stops,
             "harm_stops": l.harm_stops, "harm": sum(&l.harm),
@@ -348,6 +360,23 @@ pub fn read_state(v: &Value) -> Result<Summary, String> {
             interval_count: u(&e["interval_count"], &w("interval_count"))?,
             stage1_stops: u(&e["stage1_stops"], &w("stage1_stops"))?,
             patients_used: read_sum(&e["patients_used"], &w("patients_used"))?,
+            posterior: if e.get("posterior").is_some() {
+                read_sum(&e["posterior"], &w("posterior"))?
+            } else {
+                ExactSum::default()
+            },
+            own_stops: match e.get("own_stops") {
+                None => Vec::new(),
+                Some(v) => v
+                    .as_array()
+                    .ok_or_else(|| bad(&w("own_stops")))?
+                    .iter()
+                    .map(|p| match p.as_array().map(|a| a.iter().map(|x| x.as_u64()).collect::<Option<Vec<u64>>>()) {
+                        Some(Some(a)) if a.len() == 2 => Ok([a[0], a[1]]),
+                        _ => Err(bad(&w("own_stops"))),
+                    })
+                    .collect::<Result<Vec<_>, String>>()?,
+            },
             curves: e["curves"]
                 .as_array()
                 .ok_or_else(|| bad(&w("curves")))?

@@ -257,6 +257,36 @@ pub enum BinaryTest {
     ChiSquare {
         continuity_correction: bool,
     },
+    /// A single arm's Bayesian rule: Go when P(p > `null_rate` | data) exceeds the rule's
+    /// threshold (at an interim, when early success is allowed, or at the final analysis).
+    Bayesian {
+        null_rate: f64,
+        rule: Box<BayesRule>,
+    },
+    /// Two arms' Bayesian rule: Go when P(p_t − p_c > `null_difference` | data) exceeds the
+    /// rule's threshold, each arm's rate under its own prior.
+    BayesianDifference {
+        rule: Box<BayesRule>,
+    },
+}
+
+/// A Bayesian decision rule on a response (`test = "bayesian"` or `"bayesian_difference"`): its
+/// priors, its threshold, and its own interim looks with the Go / No-Go rules there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BayesRule {
+    /// The treatment arm's prior (a single arm's).
+    pub prior: crate::stats::bayes::BetaMixture,
+    /// Two arms: the control arm's prior.
+    pub control_prior: Option<crate::stats::bayes::BetaMixture>,
+    /// Go when the posterior probability of the alternative exceeds it.
+    pub threshold: f64,
+    /// Interim looks: the patients of the compared arms (by entry) assessed at each, increasing
+    /// and below the planned patients; the final analysis takes every patient.
+    pub looks: Vec<u32>,
+    /// At an interim: No-Go when the predictive probability of a final Go falls below it.
+    pub futility: Option<f64>,
+    /// At an interim: Go when the posterior probability already exceeds the threshold.
+    pub early_success: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -598,7 +628,11 @@ impl EndpointKind {
                         *null_rate,
                     ))
                 }
-                BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
+                BinaryTest::ExactBinomial { .. }
+                | BinaryTest::Fisher
+                | BinaryTest::ChiSquare { .. }
+                | BinaryTest::Bayesian { .. }
+                | BinaryTest::BayesianDifference { .. } => None,
             },
             EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
         }

@@ -67,9 +67,13 @@ fn single_arm_nulls(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -
         match &e.kind {
             EndpointKind::Binary { response, test, .. } => {
                 let null_rate = match test {
-                    BinaryTest::ExactBinomial { null_rate } | BinaryTest::SimonTwoStage { null_rate, .. } => null_rate,
+                    BinaryTest::ExactBinomial { null_rate }
+                    | BinaryTest::SimonTwoStage { null_rate, .. }
+                    | BinaryTest::Bayesian { null_rate, .. } => null_rate,
                     // Two-arm tests: every arm is alike already.
-                    BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => continue,
+                    BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => {
+                        continue;
+                    }
                 };
                 for cohort in &mut null.cohorts {
                     if let Some(r) = cohort.responses[*response].as_mut() {

@@ -357,6 +357,31 @@ fn binary_into(s: &Scenario, t: &mut Table, response: ResponseId, test: &BinaryT
             t.insert("test", value(test.name()));
             t.insert("continuity_correction", value(*continuity_correction));
         }
+        BinaryTest::Bayesian { null_rate, rule } => {
+            t.insert("test", value(test.name()));
+            t.insert("null_rate", value(*null_rate));
+            bayes_rule_into(t, rule);
+        }
+        BinaryTest::BayesianDifference { rule } => {
+            t.insert("test", value(test.name()));
+            bayes_rule_into(t, rule);
+        }
+    }
+}
+
+/// A Bayesian rule's keys (a power prior written as the beta it is).
+fn bayes_rule_into(t: &mut Table, rule: &BayesRule) {
+    t.insert("prior", value(rule.prior.spec()));
+    if let Some(c) = &rule.control_prior {
+        t.insert("control_prior", value(c.spec()));
+    }
+    t.insert("threshold", value(rule.threshold));
+    if !rule.looks.is_empty() {
+        t.insert("interims", value(toml_edit::Array::from_iter(rule.looks.iter().map(|&n| n as i64))));
+        if let Some(f) = rule.futility {
+            t.insert("futility_predictive", value(f));
+        }
+        t.insert("early_success", value(rule.early_success));
     }
 }
 

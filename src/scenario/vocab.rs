@@ -268,13 +268,16 @@ impl TimeToEventTestName {
 }
 
 impl BinaryTest {
-    pub const NAMES: [&'static str; 4] = ["exact_binomial", "simon_two_stage", "fisher", "chi_square"];
+    pub const NAMES: [&'static str; 6] =
+        ["exact_binomial", "simon_two_stage", "fisher", "chi_square", "bayesian", "bayesian_difference"];
     /// The keys each test reads, in the order of `NAMES`.
-    pub const KEYS: [&'static [&'static str]; 4] = [
+    pub const KEYS: [&'static [&'static str]; 6] = [
         &["null_rate"],
         &["null_rate", "stage1_patients", "stage1_max_responses", "max_responses"],
         &[],
         &["continuity_correction"],
+        &["null_rate", "prior", "threshold", "interims", "futility_predictive", "early_success"],
+        &["prior", "control_prior", "threshold", "interims", "futility_predictive", "early_success"],
     ];
 
     pub fn name(&self) -> &'static str {
@@ -288,6 +291,8 @@ impl BinaryTest {
             BinaryTest::SimonTwoStage { .. } => BinaryTestName::SimonTwoStage,
             BinaryTest::Fisher => BinaryTestName::Fisher,
             BinaryTest::ChiSquare { .. } => BinaryTestName::ChiSquare,
+            BinaryTest::Bayesian { .. } => BinaryTestName::Bayesian,
+            BinaryTest::BayesianDifference { .. } => BinaryTestName::BayesianDifference,
         }
     }
 }
@@ -300,6 +305,8 @@ pub enum BinaryTestName {
     SimonTwoStage,
     Fisher,
     ChiSquare,
+    Bayesian,
+    BayesianDifference,
 }
 
 impl BinaryTestName {
@@ -309,6 +316,8 @@ impl BinaryTestName {
         BinaryTestName::SimonTwoStage,
         BinaryTestName::Fisher,
         BinaryTestName::ChiSquare,
+        BinaryTestName::Bayesian,
+        BinaryTestName::BayesianDifference,
     ];
 
     pub fn name(self) -> &'static str {
@@ -317,6 +326,8 @@ impl BinaryTestName {
             BinaryTestName::SimonTwoStage => BinaryTest::NAMES[1],
             BinaryTestName::Fisher => BinaryTest::NAMES[2],
             BinaryTestName::ChiSquare => BinaryTest::NAMES[3],
+            BinaryTestName::Bayesian => BinaryTest::NAMES[4],
+            BinaryTestName::BayesianDifference => BinaryTest::NAMES[5],
         }
     }
 

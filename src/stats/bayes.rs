@@ -81,7 +81,19 @@ fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64, panels: usize) -> f64 {
 /// dq over the range holding all but 1e-14 of p₀'s mass, 400 panels.
 pub fn difference_above(a1: f64, b1: f64, a0: f64, b0: f64, delta: f64) -> f64 {
     let (lo, hi) = (beta_quantile(1e-14, a0, b0), beta_quantile(1.0 - 1e-14, a0, b0));
-    let v = integrate(|q| beta_density(q, a0, b0) * beta_above(q + delta, a1, b1), lo, hi, 400);
+    // P(p₁ > q + δ) is 1 below q = −δ and 0 above q = 1 − δ: the integral is the mass below
+    // the first kink plus a smooth integral between them (Gauss–Legendre needs no kink inside).
+    let (from, to) = (lo.max(-delta), hi.min(1.0 - delta));
+    let below = if -delta > lo { 1.0 - beta_above(-delta, a0, b0) } else { 0.0 };
+    // q = from + (to − from)(1 − cos πs)/2 clusters the nodes at both ends, where a shape
+    // below 1 makes the density singular.
+    let half = 0.5 * (to - from);
+    let f = |s: f64| {
+        let angle = std::f64::consts::PI * s;
+        let q = from + half * (1.0 - angle.cos());
+        beta_density(q, a0, b0) * beta_above(q + delta, a1, b1) * half * std::f64::consts::PI * angle.sin()
+    };
+    let v = below + if from < to { integrate(f, 0.0, 1.0, 40) } else { 0.0 };
     v.clamp(0.0, 1.0)
 }
 
@@ -133,6 +145,11 @@ impl BetaMixture {
     /// The expected local-information-ratio effective sample size with respect to the
     /// binomial: ∫ π(θ) · [−(log π)''(θ)] · θ(1 − θ) dθ (a + b for a single Beta(a, b)).
     pub fn ess_elir(&self) -> f64 {
+        // A single beta: a + b, the integral's value for a, b > 1 and its limit as a shape
+        // falls to 1 (where the integrand vanishes identically).
+        if let [(_, a, b)] = self.0.as_slice() {
+            return a + b;
+        }
         let f = |t: f64| {
             let (mut d0, mut d1, mut d2) = (0.0, 0.0, 0.0);
             for &(w, a, b) in &self.0 {
@@ -157,6 +174,48 @@ impl BetaMixture {
 }
 
 impl BetaMixture {
+    /// A prior on a rate as `--prior` and a scenario's `prior` write it: `beta:A,B`,
+    /// `mixture:W,A1,B1,A2,B2` (weight W on the first component), `power:A0,XH,NH` (XH
+    /// responders of NH historical patients discounted by A0, from Beta(1, 1)). The error says
+    /// what is wrong.
+    pub fn parse(spec: &str) -> Result<BetaMixture, String> {
+        let (kind, rest) = spec.split_once(':').ok_or("no kind")?;
+        let v: Vec<f64> = rest
+            .split(',')
+            .map(|x| x.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| "a value is not a number")?;
+        let shape = |x: f64| x.is_finite() && x > 0.0 && x <= 1e6;
+        match (kind, v.as_slice()) {
+            ("beta", &[a, b]) if shape(a) && shape(b) => Ok(BetaMixture(vec![(1.0, a, b)])),
+            ("mixture", &[w, a1, b1, a2, b2]) if w > 0.0 && w < 1.0 && [a1, b1, a2, b2].iter().all(|&x| shape(x)) => {
+                Ok(BetaMixture(vec![(w, a1, b1), (1.0 - w, a2, b2)]))
+            }
+            ("power", &[a0, xh, nh])
+                if (0.0..=1.0).contains(&a0)
+                    && xh >= 0.0
+                    && nh >= xh
+                    && nh <= 1e6
+                    && xh.fract() == 0.0
+                    && nh.fract() == 0.0 =>
+            {
+                let (a, b) = power_prior(1.0, 1.0, a0, xh as u64, nh as u64, 0, 0);
+                Ok(BetaMixture(vec![(1.0, a, b)]))
+            }
+            ("beta" | "mixture" | "power", _) => Err("its values are out of range or of the wrong number".into()),
+            _ => Err("an unknown kind".into()),
+        }
+    }
+
+    /// The prior as [`BetaMixture::parse`] reads it (a power prior as the beta it is).
+    pub fn spec(&self) -> String {
+        match self.0.as_slice() {
+            [(_, a, b)] => format!("beta:{a},{b}"),
+            [(w, a1, b1), (_, a2, b2)] => format!("mixture:{w},{a1},{b1},{a2},{b2}"),
+            _ => unreachable!("parsed: one or two components"),
+        }
+    }
+
     /// The `q`-quantile of the mixture, by bisection to 1e-13.
     pub fn quantile(&self, q: f64) -> f64 {
         let (mut lo, mut hi) = (0.0f64, 1.0f64);
@@ -198,6 +257,72 @@ impl BetaMixture {
         }
         p.clamp(0.0, 1.0)
     }
+}
+
+/// Two arms' final rule at sizes (`nt`, `nc`), Go when P(p_t − p_c > δ | data) > `c` under
+/// the priors `treatment` and `control`: by final control responders X_c (0 to `nc`), the
+/// fewest final treatment responders that Go (`nt` + 1 where none does). The posterior
+/// increases with X_t and decreases with X_c, so each entry is a bisection from the last.
+pub fn difference_needed(
+    treatment: &BetaMixture,
+    control: &BetaMixture,
+    nt: u64,
+    nc: u64,
+    delta: f64,
+    c: f64,
+) -> Vec<u64> {
+    let mut needed = Vec::with_capacity(nc as usize + 1);
+    let mut from = 0;
+    for xc in 0..=nc {
+        let post_c = control.update(xc, nc);
+        let go = |xt: u64| treatment.update(xt, nt).difference_above(&post_c, delta) > c;
+        let (mut lo, mut hi) = (from, nt + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if go(mid) { hi = mid } else { lo = mid + 1 }
+        }
+        needed.push(lo);
+        from = lo;
+    }
+    needed
+}
+
+/// The predictive probability of `m` further patients' responders under `posterior` (a
+/// mixture of beta-binomials), for 0 to `m`.
+pub fn predictive_counts(posterior: &BetaMixture, m: u64) -> Vec<f64> {
+    (0..=m).map(|y| posterior.0.iter().map(|&(w, a, b)| w * ln_beta_binomial(y, m, a, b).exp()).sum()).collect()
+}
+
+/// Two arms' predictive probability of a final Go at an interim with `xt` of `nt` and `xc` of
+/// `nc`, the final analysis at `total_t` and `total_c` patients going by `needed` (from
+/// [`difference_needed`] at those sizes): the remaining responders of each arm drawn from its
+/// interim posterior's beta-binomial mixture.
+#[allow(clippy::too_many_arguments)]
+pub fn predictive_difference(
+    treatment: &BetaMixture,
+    control: &BetaMixture,
+    (xt, nt, total_t): (u64, u64, u64),
+    (xc, nc, total_c): (u64, u64, u64),
+    needed: &[u64],
+) -> f64 {
+    let (mt, mc) = (total_t.saturating_sub(nt), total_c.saturating_sub(nc));
+    let pt = predictive_counts(&treatment.update(xt, nt), mt);
+    let pc = predictive_counts(&control.update(xc, nc), mc);
+    // tail[k] = P(Y_t ≥ k), k = 0 … m_t + 1.
+    let mut tail = vec![0.0; mt as usize + 2];
+    for k in (0..=mt as usize).rev() {
+        tail[k] = tail[k + 1] + pt[k];
+    }
+    let p: f64 = pc
+        .iter()
+        .enumerate()
+        .map(|(yc, &q)| {
+            let xc_final = (xc + yc as u64).min(needed.len() as u64 - 1);
+            let k = needed[xc_final as usize].saturating_sub(xt);
+            q * tail.get(k as usize).copied().unwrap_or(0.0)
+        })
+        .sum();
+    p.clamp(0.0, 1.0)
 }
 
 /// The power prior's posterior Beta parameters: an initial Beta(a, b), the historical `xh` of
@@ -313,6 +438,59 @@ mod tests {
             close("posterior sd", s, f(c, "posterior_sd"), 1e-12);
             let below = crate::stats::normal::cdf((f(c, "hr0").ln() - m) / s);
             close("prob below", below, f(c, "prob_below"), 1e-12);
+        }
+    }
+
+    /// A mixture from the references' `{weights, a, b}`.
+    fn mixture(v: &Value) -> BetaMixture {
+        let g = |k: &str| -> Vec<f64> { v[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
+        let (w, a, b) = (g("weights"), g("a"), g("b"));
+        BetaMixture((0..w.len()).map(|k| (w[k], a[k], b[k])).collect())
+    }
+
+    /// Against base R (`make_bayes_design_refs.R`): two arms' posterior probability of the
+    /// difference under beta and mixture priors (`integrate`, checked there by an exact sum or
+    /// the other integration order), the final rule's thresholds by control responders and the
+    /// predictive probability of a final Go (checked there against every final cell), 1e-9.
+    #[test]
+    fn two_arm_posteriors_thresholds_and_predictive_probabilities_agree_with_r() {
+        let r: Value = serde_json::from_str(include_str!("../../tests/reference/bayes_design_refs.json")).unwrap();
+        let u = |c: &Value, k: &str| f(c, k) as u64;
+        for c in r["two_arm"]["post2"].as_array().unwrap() {
+            let (t, k) = (mixture(&c["prior_t"]), mixture(&c["prior_c"]));
+            let p =
+                t.update(u(c, "x_t"), u(c, "n_t")).difference_above(&k.update(u(c, "x_c"), u(c, "n_c")), f(c, "delta"));
+            close(&format!("post2 {c}"), p, f(c, "prob"), 1e-9);
+        }
+        for c in r["two_arm"]["predictive"].as_array().unwrap() {
+            let (t, k) = (mixture(&c["prior_t"]), mixture(&c["prior_c"]));
+            let needed = difference_needed(&t, &k, u(c, "N_t"), u(c, "N_c"), f(c, "delta"), f(c, "c"));
+            let want: Vec<u64> =
+                c["final_threshold_t"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect();
+            assert_eq!(needed, want, "final thresholds");
+            let pp = predictive_difference(
+                &t,
+                &k,
+                (u(c, "x_t"), u(c, "n_t"), u(c, "N_t")),
+                (u(c, "x_c"), u(c, "n_c"), u(c, "N_c")),
+                &needed,
+            );
+            close("predictive", pp, f(c, "pp"), 1e-9);
+        }
+        // Closed forms where the shapes make the integrand singular or the margin puts a kink in
+        // it: two equal Jeffreys posteriors (1/2), two uniforms beyond a margin ((1 − δ)²/2).
+        close("equal Jeffreys", difference_above(0.5, 0.5, 0.5, 0.5, 0.0), 0.5, 1e-9);
+        close("uniforms above 0.3", difference_above(1.0, 1.0, 1.0, 1.0, 0.3), 0.245, 1e-9);
+        close("uniforms above -0.3", difference_above(1.0, 1.0, 1.0, 1.0, -0.3), 0.755, 1e-9);
+        close("Jeffreys-like shapes", difference_above(0.5, 1.5, 0.5, 3.5, 0.0), 0.644101238957994, 1e-8);
+        let d = &r["single_arm"]["robust_mixture"];
+        let prior = mixture(&d["prior"]);
+        for (x, want) in d["posterior_at_n40"].as_array().unwrap().iter().enumerate() {
+            close("posterior at 40", prior.update(x as u64, 40).above(f(d, "p0")), want.as_f64().unwrap(), 1e-10);
+        }
+        for (x, want) in d["pp_at_n20"].as_array().unwrap().iter().enumerate() {
+            let pp = prior.predictive_success(x as u64, 20, 40, f(d, "p0"), f(d, "c")).0;
+            close("predictive at 20", pp, want.as_f64().unwrap(), 1e-10);
         }
     }
 }

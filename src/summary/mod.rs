@@ -61,6 +61,10 @@ pub struct EndpointSummary {
     /// Simon's two-stage design: trials stopped after stage 1, and the patients used.
     pub stage1_stops: u64,
     pub patients_used: ExactSum,
+    /// A Bayesian rule: the posterior probability of the alternative at each trial's decision,
+    /// and by interim the trials that stopped there with a Go and with a No-Go.
+    pub posterior: ExactSum,
+    pub own_stops: Vec<[u64; 2]>,
     /// Time to event: per grid month ([`Layout::grid`]), [treatment, control] survival (or
     /// cumulative incidence with competing events) at the analysis where each trial stops.
     pub curves: Vec<[CurvePoint; 2]>,
@@ -266,6 +270,14 @@ impl Summary {
             e.covered += o.covered;
             e.stage1_stops += o.stage1_stops;
             e.patients_used.merge(&o.patients_used);
+            e.posterior.merge(&o.posterior);
+            if e.own_stops.len() < o.own_stops.len() {
+                e.own_stops.resize(o.own_stops.len(), [0, 0]);
+            }
+            for (a, b) in e.own_stops.iter_mut().zip(&o.own_stops) {
+                a[0] += b[0];
+                a[1] += b[1];
+            }
             e.interval_count += o.interval_count;
         }
         for (l, o) in self.looks.iter_mut().zip(&other.looks) {
@@ -333,8 +345,19 @@ impl Summary {
                 m[1].add(record[b + field::MILESTONES + 2 * j + 1]);
             }
             e.any_grade3 += (record[b + field::EXTRA] == 1.0) as u64;
-            e.stage1_stops += (record[b + field::STAGE1_STOP] == 1.0) as u64;
+            e.stage1_stops += (record[b + field::STAGE1_STOP] >= 1.0) as u64;
             e.patients_used.add(record[b + field::PATIENTS_USED]);
+            let posterior = record[b + field::POSTERIOR];
+            if posterior.is_finite() {
+                e.posterior.add(posterior);
+                let stop = record[b + field::STAGE1_STOP] as usize;
+                if stop >= 1 {
+                    if e.own_stops.len() < stop {
+                        e.own_stops.resize(stop, [0, 0]);
+                    }
+                    e.own_stops[stop - 1][(record[b + field::REJECTED] != 1.0) as usize] += 1;
+                }
+            }
             let covers = record[b + field::COVERS];
             e.covered += (covers == 1.0) as u64;
             e.interval_count += covers.is_finite() as u64;

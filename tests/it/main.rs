@@ -1,6 +1,7 @@
 //! The integration tests: one crate (one link of the library), one module per concern.
 
 mod architecture;
+mod bayesian;
 mod calibration;
 mod cli_run;
 mod cli_scenarios;

@@ -205,6 +205,41 @@ fn cohort_table(e: &EndpointReport) -> String {
     s
 }
 
+/// A Bayesian rule's Go and No-Go at each interim and at the final analysis (with a single
+/// arm's exact probabilities beside them) and its priors' effective sample sizes.
+fn bayes_table(e: &EndpointReport) -> String {
+    let Some(b) = &e.bayesian else { return String::new() };
+    let mut s = format!(
+        "<h3>{}: Bayesian rule</h3>\n<p>Go when the posterior probability exceeds {}; prior {} (effective sample size {:.1}){}; {} patients and posterior probability {} at the decision on average.</p>\n<table>\n<tr><th class=\"l\">analysis</th><th>Go (MCSE)</th><th>No-Go (MCSE)</th><th>exact Go</th><th>exact No-Go</th><th>Go at ≥ responders</th><th>continue at ≥</th></tr>\n",
+        esc(&e.name),
+        b.threshold,
+        esc(&b.prior),
+        b.prior_ess,
+        match (&b.control_prior, b.control_prior_ess) {
+            (Some(c), Some(ess)) => format!(", control's {} ({ess:.1})", esc(c)),
+            _ => String::new(),
+        },
+        f(b.expected_patients, 1),
+        f(b.mean_posterior, 3)
+    );
+    for (k, d) in b.decisions.iter().enumerate() {
+        let x = b.exact.as_ref().and_then(|x| x.get(k));
+        s.push_str(&format!(
+            "<tr><td class=\"l\">{}</td><td>{:.4} ({:.4})</td><td>{:.4} ({:.4})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            d.patients.map_or("final".to_string(), |n| format!("interim at {n}")),
+            d.go,
+            d.go_mcse,
+            d.no_go,
+            d.no_go_mcse,
+            f(x.map(|x| x.go), 4),
+            f(x.map(|x| x.no_go), 4),
+            x.map_or("—".into(), |x| x.go_responders.to_string()),
+            x.map_or("—".into(), |x| x.continue_responders.to_string()),
+        ));
+    }
+    s + "</table>\n"
+}
+
 /// The monitored endpoint's inference at stopping beside the naive estimate's.
 fn stopping_table(e: &EndpointReport) -> String {
     let Some(i) = &e.inference_at_stopping else { return String::new() };
@@ -457,7 +492,7 @@ fn companions(r: &RunReport) -> String {
                 &format!(
                     "{} ({})",
                     method.replace('_', " "),
-                    Analytic::binary_rule(*critical_responses, at_looks.as_deref())
+                    Analytic::binary_rule(method, *critical_responses, at_looks.as_deref())
                 ),
                 *power,
                 None,
@@ -519,6 +554,7 @@ impl Exporter<RunReport> for Html {
         for e in &r.endpoints {
             b.push_str(&look_table(e, r.replicates));
             b.push_str(&stopping_table(e));
+            b.push_str(&bayes_table(e));
             b.push_str(&cohort_table(e));
             b.push_str(&milestone_table(e));
         }

@@ -92,6 +92,9 @@ fn endpoint_block(out: &mut String, e: &EndpointReport, replicates: u64) {
             f(m.expected_sample_size, 1)
         ));
     }
+    if let Some(b) = &e.bayesian {
+        bayes_lines(out, b);
+    }
     if let Some(x) = &e.exact_interval {
         out.push_str(&format!(
             "  {:<22}{:.3} to {:.3} on average (Clopper–Pearson)\n",
@@ -154,7 +157,7 @@ fn analytic_line(out: &mut String, e: &EndpointReport) {
             &format!(
                 "{} ({}; {})",
                 f(Some(*power), 3),
-                Analytic::binary_rule(*critical_responses, at_looks.as_deref()),
+                Analytic::binary_rule(method, *critical_responses, at_looks.as_deref()),
                 method.replace('_', " ")
             ),
         )),
@@ -639,4 +642,44 @@ impl Exporter<VerifyReport> for Table {
         ));
         out
     }
+}
+
+/// A Bayesian rule's decisions: Go and No-Go at each interim and at the final analysis (with
+/// the exact probabilities of a single arm's rule beside them), its priors' effective sample
+/// sizes and the posterior probability at the decision.
+fn bayes_lines(out: &mut String, b: &crate::report::model::BayesOutcome) {
+    let prior = match (&b.control_prior, b.control_prior_ess) {
+        (Some(c), Some(ess)) => {
+            format!("{} (ESS {:.1}) treatment, {} (ESS {:.1}) control", b.prior, b.prior_ess, c, ess)
+        }
+        _ => format!("{} (effective sample size {:.1})", b.prior, b.prior_ess),
+    };
+    out.push_str(&labelled("Bayesian prior", &prior));
+    for (k, d) in b.decisions.iter().enumerate() {
+        let head = match d.patients {
+            Some(n) => format!("interim at {n}"),
+            None => "final".to_string(),
+        };
+        let exact = b.exact.as_ref().and_then(|x| x.get(k)).map_or(String::new(), |x| {
+            let rule = if d.patients.is_some() && x.continue_responders > 0 {
+                format!("Go at {} or more, No-Go below {}", x.go_responders, x.continue_responders)
+            } else {
+                format!("Go at {} or more responders", x.go_responders)
+            };
+            format!("; exact {:.4} / {:.4} ({rule})", x.go, x.no_go)
+        });
+        out.push_str(&labelled(
+            &head,
+            &format!("Go {:.4} (MCSE {:.4}), No-Go {:.4} (MCSE {:.4}){exact}", d.go, d.go_mcse, d.no_go, d.no_go_mcse),
+        ));
+    }
+    out.push_str(&labelled(
+        "Bayesian decision",
+        &format!(
+            "Go when the posterior probability exceeds {}; {} patients on average; posterior probability {} on average",
+            b.threshold,
+            f(b.expected_patients, 1),
+            f(b.mean_posterior, 3)
+        ),
+    ));
 }

@@ -3,10 +3,10 @@
 
 use super::prose::{design, estimand_note, test_name, warnings};
 use super::{
-    Accuracy, Analysis, Analytic, ArmCurve, ArmMean, CohortResult, ConditionalPower, Curves, EXAMPLE_KINDS,
-    EndpointReport, Estimate, ExactInterval, ExampleTrial, Execution, Histogram, Look, Multiplicity, Named, NullReport,
-    NullTest, PlannedEvents, Provenance, Quantiles, Range95, RatesAnalytic, RunReport, SimonOutcome, Spread, Timing,
-    TteAnalytic, finite,
+    Accuracy, Analysis, Analytic, ArmCurve, ArmMean, BayesExactLook, BayesLook, BayesOutcome, CohortResult,
+    ConditionalPower, Curves, EXAMPLE_KINDS, EndpointReport, Estimate, ExactInterval, ExampleTrial, Execution,
+    Histogram, Look, Multiplicity, Named, NullReport, NullTest, PlannedEvents, Provenance, Quantiles, Range95,
+    RatesAnalytic, RunReport, SimonOutcome, Spread, Timing, TteAnalytic, finite,
 };
 use crate::report::key_number;
 use crate::scenario::{BinaryTest, Endpoint, EndpointKind, Looks, Scenario, TimeToEventTest};
@@ -59,8 +59,12 @@ fn estimate_name(kind: &EndpointKind) -> &'static str {
             | TimeToEventTest::Cox => "hazard_ratio",
         },
         EndpointKind::Binary { test, .. } => match test {
-            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => "response_rate_difference",
-            BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } => "response_rate",
+            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => {
+                "response_rate_difference"
+            }
+            BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } | BinaryTest::Bayesian { .. } => {
+                "response_rate"
+            }
         },
         EndpointKind::Safety { .. } => "adverse_event_rate",
     }
@@ -161,6 +165,7 @@ fn endpoint_report(
         milestone_measure,
         milestones,
         simon: simon_outcome(&e.kind, es, r),
+        bayesian: bayes_outcome(s, i, es, r),
         cohorts: (Some(i) == primary && !summary.cohorts.is_empty()).then(|| cohort_results(s, i, summary)),
         curves: curves(s, i, summary),
         looks: (Some(i) == primary).then(|| looks(s, i, summary, planning)),
@@ -236,7 +241,11 @@ fn simon_outcome(kind: &EndpointKind, es: &EndpointSummary, r: u64) -> Option<Si
     match kind {
         EndpointKind::Binary { test, .. } => match test {
             BinaryTest::SimonTwoStage { .. } => true,
-            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => false,
+            BinaryTest::ExactBinomial { .. }
+            | BinaryTest::Fisher
+            | BinaryTest::ChiSquare { .. }
+            | BinaryTest::Bayesian { .. }
+            | BinaryTest::BayesianDifference { .. } => false,
         },
         EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
     }
@@ -247,6 +256,66 @@ fn simon_outcome(kind: &EndpointKind, es: &EndpointSummary, r: u64) -> Option<Si
             pet_mcse: (pet * (1.0 - pet) / r as f64).sqrt(),
             expected_sample_size: es.patients_used.mean(),
         }
+    })
+}
+
+/// A Bayesian rule across the `r` replicates (None for any other test).
+fn bayes_outcome(s: &Scenario, i: usize, es: &EndpointSummary, r: u64) -> Option<BayesOutcome> {
+    let e = &s.endpoints()[i];
+    let EndpointKind::Binary { test, response, .. } = &e.kind else { return None };
+    let (rule, null_rate) = match test {
+        BinaryTest::Bayesian { rule, null_rate } => (rule, Some(*null_rate)),
+        BinaryTest::BayesianDifference { rule } => (rule, None),
+        BinaryTest::ExactBinomial { .. }
+        | BinaryTest::SimonTwoStage { .. }
+        | BinaryTest::Fisher
+        | BinaryTest::ChiSquare { .. } => return None,
+    };
+    let share_of = |k: u64| {
+        let p = share(k, r);
+        (p, (p * (1.0 - p) / r as f64).sqrt())
+    };
+    let mut decisions: Vec<BayesLook> = rule
+        .looks
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            let [go, no_go] = es.own_stops.get(k).copied().unwrap_or([0, 0]);
+            let ((go, go_mcse), (no_go, no_go_mcse)) = (share_of(go), share_of(no_go));
+            BayesLook { patients: Some(n), go, go_mcse, no_go, no_go_mcse }
+        })
+        .collect();
+    let early_go: u64 = es.own_stops.iter().map(|s| s[0]).sum();
+    let final_go = es.rejections.saturating_sub(early_go);
+    let final_no_go = r.saturating_sub(es.stage1_stops).saturating_sub(final_go);
+    let ((go, go_mcse), (no_go, no_go_mcse)) = (share_of(final_go), share_of(final_no_go));
+    decisions.push(BayesLook { patients: None, go, go_mcse, no_go, no_go_mcse });
+    let exact = null_rate.map(|p0| {
+        let (counts, go, floor) = crate::design::analytic::bayes_single_arm_design(s, i, p0, rule);
+        let p1 = crate::design::analytic::counted_response(s, *response, e.treatment);
+        let (cross, futile) = crate::stats::binomial_looks::crossing(&counts, &go, &floor, p1);
+        let last = counts.len() - 1;
+        (0..counts.len())
+            .map(|k| BayesExactLook {
+                patients: counts[k],
+                go_responders: go[k],
+                continue_responders: floor[k],
+                go: cross[k],
+                // At the final analysis every trial that reaches it without a Go is a No-Go.
+                no_go: if k < last { futile[k] } else { 1.0 - cross.iter().sum::<f64>() - futile.iter().sum::<f64>() },
+            })
+            .collect()
+    });
+    Some(BayesOutcome {
+        threshold: rule.threshold,
+        prior: rule.prior.spec(),
+        prior_ess: rule.prior.ess_elir(),
+        control_prior: rule.control_prior.as_ref().map(|c| c.spec()),
+        control_prior_ess: rule.control_prior.as_ref().map(|c| c.ess_elir()),
+        decisions,
+        expected_patients: es.patients_used.mean(),
+        mean_posterior: es.posterior.mean(),
+        exact,
     })
 }
 
@@ -678,7 +747,17 @@ fn conditional_power(s: &Scenario, endpoint: usize, l: &LookSummary) -> Vec<Cond
 impl super::Analytic {
     /// The decision rule a single-arm exact companion is of, in words, from its critical value
     /// (or, monitored at looks, each look's): what every format prints beside its power.
-    pub fn binary_rule(critical_responses: u64, at_looks: Option<&[[u64; 2]]>) -> String {
+    pub fn binary_rule(method: &str, critical_responses: u64, at_looks: Option<&[[u64; 2]]>) -> String {
+        if method.starts_with("bayesian") {
+            // A Bayesian rule's Go as responder counts; its No-Go rule is in its own block.
+            return match at_looks {
+                Some(looks) => {
+                    let each: Vec<String> = looks.iter().map(|[n, r]| format!("{r} of {n}")).collect();
+                    format!("Go with {} or more responders, interims then final; No-Go as below", each.join(", "))
+                }
+                None => format!("Go with {critical_responses} or more responders"),
+            };
+        }
         match at_looks {
             Some(looks) => {
                 let each: Vec<String> = looks.iter().map(|[n, r]| format!("{r} of {n}")).collect();

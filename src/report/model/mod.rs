@@ -277,6 +277,10 @@ pub struct EndpointReport {
     /// Simon's two-stage design: how often it stops after stage 1, and the patients it uses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub simon: Option<SimonOutcome>,
+    /// A Bayesian rule: its priors' effective sample sizes, Go and No-Go at each interim and at
+    /// the final analysis, the patients it uses and the posterior probability at its decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bayesian: Option<BayesOutcome>,
     /// The primary endpoint of a scenario with several cohorts: its estimate within each.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohorts: Option<Vec<CohortResult>>,
@@ -529,6 +533,54 @@ pub struct SimonOutcome {
     pub probability_of_early_termination: f64,
     pub pet_mcse: f64,
     pub expected_sample_size: Option<f64>,
+}
+
+/// A Bayesian rule across trials. Go is the test's rejection: its share is the endpoint's
+/// power (under `--null`, its type I error).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BayesOutcome {
+    /// Go when the posterior probability of the alternative exceeds it.
+    pub threshold: f64,
+    /// The priors as written (a power prior as its beta) and their effective sample sizes
+    /// (expected local-information ratio, Neuenschwander et al. 2020).
+    pub prior: String,
+    pub prior_ess: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_prior: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_prior_ess: Option<f64>,
+    /// Per interim, then the final analysis (`patients` None: every patient).
+    pub decisions: Vec<BayesLook>,
+    /// The patients the decision rests on, on average.
+    pub expected_patients: Option<f64>,
+    /// The posterior probability of the alternative at the decision, on average.
+    pub mean_posterior: Option<f64>,
+    /// A single arm: the exact probabilities of the rule (binomial paths through the interims),
+    /// beside the simulated ones: P(Go) at the scenario's rate (the counted one: a patient who
+    /// died or was lost before the assessment is a non-responder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exact: Option<Vec<BayesExactLook>>,
+}
+
+/// A Bayesian rule's decisions at one interim (or the final analysis) across trials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BayesLook {
+    pub patients: Option<u32>,
+    pub go: f64,
+    pub go_mcse: f64,
+    pub no_go: f64,
+    pub no_go_mcse: f64,
+}
+
+/// A single arm's rule at one interim (or the final analysis), exactly: the fewest responders
+/// that Go, the fewest that continue past the futility rule, and the probabilities of each.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BayesExactLook {
+    pub patients: u32,
+    pub go_responders: u32,
+    pub continue_responders: u32,
+    pub go: f64,
+    pub no_go: f64,
 }
 
 /// One cohort's hazard ratio of the primary endpoint across trials (the Cox estimate within

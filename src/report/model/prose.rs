@@ -4,7 +4,8 @@
 
 use crate::report::key_number;
 use crate::scenario::{
-    Accrual, BinaryTest, Cut, Endpoint, EndpointKind, Futility, Intercurrent, Looks, Scenario, TimeToEventTest,
+    Accrual, BayesRule, BinaryTest, Cut, Endpoint, EndpointKind, Futility, Intercurrent, Looks, Scenario,
+    TimeToEventTest,
 };
 use crate::summary::Summary;
 
@@ -129,6 +130,19 @@ fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
                     e.alpha
                 )
             }
+            BinaryTest::Bayesian { null_rate, rule } => {
+                bayes_sentence(s, e, &format!("P(rate > {null_rate} | data)"), rule)
+            }
+            BinaryTest::BayesianDifference { rule } => bayes_sentence(
+                s,
+                e,
+                &format!(
+                    "P(rate of {} − rate of {} > {null_difference} | data)",
+                    s.arms()[e.treatment].name,
+                    e.control.map_or("control", |c| s.arms()[c].name.as_str())
+                ),
+                rule,
+            ),
             BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
                 if *null_difference != 0.0 {
                     format!(
@@ -155,6 +169,44 @@ fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
         }
     };
     format!("Endpoint {} ({}): {rule}.", e.name, e.kind.name().replace('_', " "))
+}
+
+/// A Bayesian rule's sentence: the priors (with their effective sample sizes), Go, the
+/// interims' Go and No-Go, and that its level is the simulated Go rate under the null.
+fn bayes_sentence(s: &Scenario, e: &Endpoint, alternative: &str, rule: &BayesRule) -> String {
+    let prior =
+        |p: &crate::stats::bayes::BetaMixture| format!("{} (effective sample size {:.1})", p.spec(), p.ess_elir());
+    let priors = match &rule.control_prior {
+        Some(c) => format!(
+            "prior {} on {}'s rate and {} on {}'s",
+            prior(&rule.prior),
+            s.arms()[e.treatment].name,
+            prior(c),
+            e.control.map_or("control", |c| s.arms()[c].name.as_str())
+        ),
+        None => format!("prior {} on {}'s rate", prior(&rule.prior), s.arms()[e.treatment].name),
+    };
+    let interims = if rule.looks.is_empty() {
+        String::new()
+    } else {
+        let counts: Vec<String> = rule.looks.iter().map(u32::to_string).collect();
+        let mut what = Vec::new();
+        if rule.early_success {
+            what.push("Go when it already exceeds the threshold".to_string());
+        }
+        if let Some(f) = rule.futility {
+            what.push(format!("No-Go when the predictive probability of a final Go is below {f}"));
+        }
+        format!(
+            "; interims after {} patients (the first by entry, once assessed): {}",
+            counts.join(", "),
+            if what.is_empty() { "no decision".to_string() } else { what.join("; ") }
+        )
+    };
+    format!(
+        "Bayesian rule, Go when {alternative} > {}, {priors}{interims}; its type I error is the Go rate of a run under the null (--null), not a stated alpha",
+        rule.threshold
+    )
 }
 
 /// The sentence on when the analysis is.

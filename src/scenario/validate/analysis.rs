@@ -310,6 +310,9 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
                 BinaryTest::SimonTwoStage { .. } => {
                     Some("Simon's two-stage design has its own stages; give no other looks")
                 }
+                BinaryTest::Bayesian { .. } | BinaryTest::BayesianDifference { .. } => Some(
+                    "a Bayesian rule has its own interims (the endpoint's interims = [patients, …], with futility_predictive and early_success); give no other looks",
+                ),
             },
             EndpointKind::Safety { .. } => Some("a safety endpoint has no test to monitor"),
         };

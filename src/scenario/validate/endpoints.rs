@@ -4,7 +4,7 @@
 
 use super::common::{Names, name_list, positive_months};
 use crate::scenario::model::{
-    ArmId, BinaryTest, Cohort, Endpoint, EndpointKind, EventId, Intercurrent, TimeToEventTest,
+    ArmId, BayesRule, BinaryTest, Cohort, Endpoint, EndpointKind, EventId, Intercurrent, TimeToEventTest,
 };
 use crate::scenario::read::{Reader, get, join};
 use crate::scenario::tree::{Entry, Node, Value};
@@ -43,8 +43,8 @@ impl TestName {
                 | TimeToEventTestName::Milestone => false,
             },
             TestName::Binary(b) => match b {
-                BinaryTestName::ExactBinomial | BinaryTestName::SimonTwoStage => true,
-                BinaryTestName::Fisher | BinaryTestName::ChiSquare => false,
+                BinaryTestName::ExactBinomial | BinaryTestName::SimonTwoStage | BinaryTestName::Bayesian => true,
+                BinaryTestName::Fisher | BinaryTestName::ChiSquare | BinaryTestName::BayesianDifference => false,
             },
             TestName::Safety => false,
         }
@@ -297,16 +297,22 @@ fn read_binary_test(
     sample_size: Option<u32>,
 ) -> Option<BinaryTest> {
     let null_rate = match test {
-        BinaryTestName::ExactBinomial | BinaryTestName::SimonTwoStage => {
+        BinaryTestName::ExactBinomial | BinaryTestName::SimonTwoStage | BinaryTestName::Bayesian => {
             r.required(node, et, path, "null_rate", "the historical response rate in (0, 1)").and_then(|n| {
                 r.number(n, &join(path, "null_rate"), |x| {
                     if x > 0.0 && x < 1.0 { Ok(()) } else { Err("a null rate must be in (0, 1)".into()) }
                 })
             })
         }
-        BinaryTestName::Fisher | BinaryTestName::ChiSquare => None,
+        BinaryTestName::Fisher | BinaryTestName::ChiSquare | BinaryTestName::BayesianDifference => None,
     };
     match test {
+        BinaryTestName::Bayesian => {
+            let rule = read_bayes_rule(r, node, et, path, false, sample_size);
+            Some(BinaryTest::Bayesian { null_rate: null_rate?, rule: Box::new(rule?) })
+        }
+        BinaryTestName::BayesianDifference => read_bayes_rule(r, node, et, path, true, sample_size)
+            .map(|rule| BinaryTest::BayesianDifference { rule: Box::new(rule) }),
         BinaryTestName::ExactBinomial => null_rate.map(|null_rate| BinaryTest::ExactBinomial { null_rate }),
         BinaryTestName::SimonTwoStage => read_simon(r, node, et, path, sample_size).and_then(|(n1, r1, rr)| {
             Some(BinaryTest::SimonTwoStage {
@@ -349,15 +355,18 @@ fn read_null_difference(r: &mut Reader, et: &[Entry], path: &str, test: &Option<
                 }
             })
             .and_then(|d| match test {
-                Some(BinaryTest::ChiSquare { continuity_correction: false }) => Some(d),
+                Some(BinaryTest::ChiSquare { continuity_correction: false } | BinaryTest::BayesianDifference { .. }) => {
+                    Some(d)
+                }
                 Some(
                     BinaryTest::ChiSquare { continuity_correction: true }
+                    | BinaryTest::Bayesian { .. }
                     | BinaryTest::ExactBinomial { .. }
                     | BinaryTest::SimonTwoStage { .. }
                     | BinaryTest::Fisher,
                 )
                 | None => {
-                    r.error(n, &path, "a non-inferiority margin on the rate difference is tested by the Farrington–Manning score test: test = \"chi_square\" without continuity_correction");
+                    r.error(n, &path, "a non-inferiority margin on the rate difference is tested by the Farrington–Manning score test (test = \"chi_square\" without continuity_correction) or a Bayesian rule on the difference (test = \"bayesian_difference\")");
                     None
                 }
             })
@@ -605,6 +614,105 @@ fn read_simon(
         return None;
     }
     Some((n1 as u32, r1 as u32, rr as u32))
+}
+
+/// A Bayesian rule's keys: `prior` (and, for two arms, `control_prior`, the prior's copy by
+/// default), `threshold`, `interims`, `futility_predictive`, `early_success`.
+fn read_bayes_rule(
+    r: &mut Reader,
+    node: &Node,
+    et: &[Entry],
+    path: &str,
+    two_arms: bool,
+    sample_size: Option<u32>,
+) -> Option<BayesRule> {
+    use crate::stats::bayes::BetaMixture;
+    let prior_at = |r: &mut Reader, key: &str| -> Option<Option<BetaMixture>> {
+        let Some(n) = get(et, key) else { return Some(None) };
+        let p = join(path, key);
+        let spec = r.string(n, &p)?;
+        match BetaMixture::parse(spec) {
+            Ok(m) => Some(Some(m)),
+            Err(why) => {
+                r.error(
+                    n,
+                    &p,
+                    format!("{why}; expected \"beta:A,B\", \"mixture:W,A1,B1,A2,B2\" (weight W on the first) or \"power:A0,XH,NH\" (XH responders of NH historical patients, discounted by A0 in [0, 1])"),
+                );
+                None
+            }
+        }
+    };
+    let prior = match prior_at(r, "prior") {
+        Some(Some(p)) => Some(p),
+        Some(None) => {
+            r.error_at(
+                &node.origin,
+                &join(path, "prior"),
+                "missing; expected the prior of the response rate, e.g. \"beta:1,1\"",
+            );
+            None
+        }
+        None => None,
+    };
+    let control_prior = if two_arms { prior_at(r, "control_prior") } else { Some(None) };
+    let threshold = r
+        .required(node, et, path, "threshold", "the posterior probability a Go must exceed, in (0, 1)")
+        .and_then(|n| {
+            r.number(n, &join(path, "threshold"), |x| {
+                if x > 0.0 && x < 1.0 {
+                    Ok(())
+                } else {
+                    Err("a posterior probability threshold must be in (0, 1)".into())
+                }
+            })
+        });
+    let looks = match get(et, "interims") {
+        None => Some(Vec::new()),
+        Some(n) => {
+            let p = join(path, "interims");
+            let max = sample_size.map_or(i64::from(u32::MAX), |n| i64::from(n) - 1);
+            r.array(n, &p, "patient counts").and_then(|items| {
+                let counts: Vec<Option<i64>> =
+                    items.iter().enumerate().map(|(k, v)| r.integer(v, &format!("{p}[{k}]"), 1, max)).collect();
+                let counts: Option<Vec<u32>> = counts.into_iter().map(|c| c.map(|c| c as u32)).collect();
+                let counts = counts?;
+                if counts.windows(2).any(|w| w[0] >= w[1]) {
+                    r.error(n, &p, "interim patient counts must increase strictly");
+                    return None;
+                }
+                Some(counts)
+            })
+        }
+    };
+    let futility = match get(et, "futility_predictive") {
+        None => Some(None),
+        Some(n) => r
+            .number(n, &join(path, "futility_predictive"), |x| {
+                if x > 0.0 && x < 1.0 {
+                    Ok(())
+                } else {
+                    Err("a predictive probability of final success must be in (0, 1)".into())
+                }
+            })
+            .map(Some),
+    };
+    let early_success = match get(et, "early_success") {
+        None => Some(true),
+        Some(n) => r.boolean(n, &join(path, "early_success")),
+    };
+    let (looks, futility, early_success) = (looks?, futility?, early_success?);
+    if looks.is_empty() && (futility.is_some() || get(et, "early_success").is_some()) {
+        r.error_on(
+            get(et, "futility_predictive").or(get(et, "early_success")),
+            &node.origin,
+            path,
+            "futility_predictive and early_success apply at interims: give interims = [patients, …]",
+        );
+        return None;
+    }
+    let control_prior = control_prior?.or_else(|| two_arms.then(|| prior.clone()).flatten());
+    Some(BayesRule { prior: prior?, control_prior, threshold: threshold?, looks, futility, early_success })
 }
 
 /// A required positive number of months at `path` (its last key in `et`): `what` names it.

@@ -123,9 +123,9 @@ pub(super) fn check_simon(
 ) -> Option<()> {
     if let (Some(m), Some(eps)) = (multiplicity.as_ref().and_then(|m| m.as_ref()), endpoints)
         && compares_p_values(m.method)
-        && let Some(&i) = m.endpoints.iter().find(|&&i| simon_two_stage(&eps[i].kind))
+        && let Some((i, design)) = m.endpoints.iter().find_map(|&i| without_p_value(&eps[i].kind).map(|d| (i, d)))
     {
-        r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses Simon's two-stage design, which decides at its own fixed levels and has no p-value for the {} procedure to compare with its share of alpha; use method = \"fixed_sequence\" (Simon's design last), or test the endpoint with exact_binomial", eps[i].name, m.method.name()));
+        r.error_on(get(t, "multiplicity"), &node.origin, "analysis.multiplicity.endpoints", format!("{:?} uses {design}, which decides at its own fixed levels and has no p-value for the {} procedure to compare with its share of alpha; use method = \"fixed_sequence\" (this endpoint last), or test the endpoint with exact_binomial", eps[i].name, m.method.name()));
         return None;
     }
     Some(())
@@ -183,6 +183,9 @@ pub(super) fn check_family_at_looks(
                             "Fisher's exact test has no standard normal statistic to spend boundaries on; use test = \"chi_square\"",
                         ),
                         BinaryTest::SimonTwoStage { .. } => Some("Simon's two-stage design has its own stages"),
+                        BinaryTest::Bayesian { .. } | BinaryTest::BayesianDifference { .. } => {
+                            Some("a Bayesian rule has its own interims")
+                        }
                     };
                     if let Some(why) = why {
                         r.error_on(
@@ -379,14 +382,18 @@ fn read_graph(
     ok.then(|| method.graph(m, weights, transitions))
 }
 
-/// Whether an endpoint is tested by Simon's two-stage design.
-fn simon_two_stage(kind: &EndpointKind) -> bool {
+/// The design of an endpoint that decides without a p-value (Simon's two-stage design, a
+/// Bayesian rule), named for an error.
+fn without_p_value(kind: &EndpointKind) -> Option<&'static str> {
     match kind {
         EndpointKind::Binary { test, .. } => match test {
-            BinaryTest::SimonTwoStage { .. } => true,
-            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => false,
+            BinaryTest::SimonTwoStage { .. } => Some("Simon's two-stage design"),
+            BinaryTest::Bayesian { .. } | BinaryTest::BayesianDifference { .. } => {
+                Some("a Bayesian rule (a posterior probability threshold)")
+            }
+            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
         },
-        EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
+        EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
     }
 }
 
