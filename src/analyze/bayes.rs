@@ -56,7 +56,13 @@ pub fn planned_arms(s: &Scenario, ep: &Endpoint) -> (u64, u64) {
 
 impl Plan<'_> {
     /// The posterior probability of the rule's alternative with counts `t`.
-    fn bayes_posterior(e: usize, rule: &BayesRule, target: Target, t: binary::TwoByTwo, memo: &mut super::BayesMemo) -> f64 {
+    fn bayes_posterior(
+        e: usize,
+        rule: &BayesRule,
+        target: Target,
+        t: binary::TwoByTwo,
+        memo: &mut super::BayesMemo,
+    ) -> f64 {
         let key = [e as u64, t.x_treatment, t.n_treatment, t.x_control, t.n_control];
         *memo.posterior.entry(key).or_insert_with(|| {
             let treated = rule.prior.update(t.x_treatment, t.n_treatment);

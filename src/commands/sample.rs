@@ -78,7 +78,7 @@ fn write_sample(
             for (path, stream) in &mut streams {
                 *stream = Some(report::output::Target::File { path, force: true }.stream()?);
             }
-            Some((date, report::adam::Codes::new(s), report::adam::Sets::new(), streams))
+            Some((date, report::adam::Codes::new(s), report::adam::Sets::new(s), streams))
         }
     };
     for i in 0..trials {

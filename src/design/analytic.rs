@@ -255,7 +255,23 @@ pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
 /// The response probability of an arm averaged over cohorts (each patient's cohort is drawn
 /// by share, so the number of responders is exactly binomial with this probability).
 pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
-    s.cohorts().iter().map(|c| c.share * c.responses[response].as_ref().map_or(0.0, |r| r.probability[arm])).sum()
+    let cv = crate::simulate::covariates::Covariates::new(s);
+    s.cohorts()
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            c.share * c.responses[response].as_ref().map_or(0.0, |r| marginal(&cv, k, response, r.probability[arm]))
+        })
+        .sum()
+}
+
+/// A cohort's stated response probability averaged over its covariates (itself without
+/// covariate effects on the response).
+fn marginal(cv: &Option<crate::simulate::covariates::Covariates>, cohort: usize, response: usize, p: f64) -> f64 {
+    match cv {
+        Some(cv) => cv.mean_response_probability(cohort, response, p),
+        None => p,
+    }
 }
 
 /// The probability that a patient of an arm is counted as a responder: responds, has not
@@ -267,12 +283,14 @@ pub fn counted_response(s: &Scenario, response: usize, arm: usize) -> f64 {
         return super::truth::counted_response(s, response, arm);
     }
     let h = s.dropout_hazard()[arm];
+    let cv = crate::simulate::covariates::Covariates::new(s);
     s.cohorts()
         .iter()
-        .map(|c| {
-            c.responses[response]
-                .as_ref()
-                .map_or(0.0, |r| c.share * r.probability[arm] * (-h * r.assessed_at_months).exp())
+        .enumerate()
+        .map(|(k, c)| {
+            c.responses[response].as_ref().map_or(0.0, |r| {
+                c.share * marginal(&cv, k, response, r.probability[arm]) * (-h * r.assessed_at_months).exp()
+            })
         })
         .sum()
 }

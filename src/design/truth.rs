@@ -87,12 +87,18 @@ pub fn counted_response(s: &Scenario, response: usize, arm: usize) -> f64 {
             |(buf, trial), t| {
                 sim.simulate_trial(t, buf, trial);
                 let (mut sum, mut count) = (0.0, 0u64);
-                for p in trial.patients.iter().filter(|p| p.arm as usize == arm) {
+                for (j, p) in trial.patients.iter().enumerate().filter(|(_, p)| p.arm as usize == arm) {
                     count += 1;
                     if let Some(r) = &s.cohorts()[p.cohort as usize].responses[response]
                         && p.death_time >= r.assessed_at_months
                     {
-                        sum += r.probability[arm] * (-h * r.assessed_at_months).exp();
+                        let q = sim.response_probability(
+                            p.cohort as usize,
+                            response,
+                            r.probability[arm],
+                            trial.covariates(j),
+                        );
+                        sum += q * (-h * r.assessed_at_months).exp();
                     }
                 }
                 (sum, count)

@@ -148,21 +148,18 @@ pub const ADRS: [&str; 12] = [
 pub const ADAE: [&str; 10] =
     ["STUDYID", "USUBJID", "TRIAL", "AEDECOD", "AETOXGR", "AESER", "ASTDT", "TRT01P", "TRT01PN", "STRATA"];
 
-impl Default for Sets {
-    fn default() -> Sets {
-        Sets::new()
-    }
-}
-
 impl Sets {
-    pub fn new() -> Sets {
+    /// The data sets' headers; ADSL gains one column per baseline covariate (its name in
+    /// capitals, the value as simulated; an unmeasured confounder too: ADSL is the truth).
+    pub fn new(scenario: &Scenario) -> Sets {
         let mut s = Sets {
             adsl: csv::Writer::from_writer(Vec::new()),
             adtte: csv::Writer::from_writer(Vec::new()),
             adrs: csv::Writer::from_writer(Vec::new()),
             adae: csv::Writer::from_writer(Vec::new()),
         };
-        ok(s.adsl.write_record(ADSL));
+        let covariates = scenario.covariate_names().iter().map(|c| c.to_uppercase());
+        ok(s.adsl.write_record(ADSL.iter().map(|c| c.to_string()).chain(covariates)));
         ok(s.adtte.write_record(ADTTE));
         ok(s.adrs.write_record(ADRS));
         ok(s.adae.write_record(ADAE));
@@ -205,7 +202,7 @@ impl Sets {
                 reference,
             };
             let (dead, lost, end) = disposition(p, cut_month);
-            self.adsl_row(&who, j + 1, p, dead, end);
+            self.adsl_row(&who, j + 1, p, dead, end, trial.covariates(j));
             self.adtte_rows(s, codes, &who, p, lost, cut_month);
             self.adrs_rows(s, codes, &who, p, &m, cut_month);
             self.adae_rows(s, &who, &m);
@@ -213,9 +210,9 @@ impl Sets {
     }
 
     /// Writes a patient's ADSL row (`subjid` its 1-based number in the trial).
-    fn adsl_row(&mut self, who: &Subject, subjid: usize, p: &Patient, dead: bool, end: f64) {
+    fn adsl_row(&mut self, who: &Subject, subjid: usize, p: &Patient, dead: bool, end: f64, covariates: &[f64]) {
         let arm_code = code(who.arm, 8);
-        ok(self.adsl.write_record([
+        let fixed = [
             who.study,
             &who.usubjid,
             &subjid.to_string(),
@@ -232,7 +229,9 @@ impl Sets {
             if dead { "Y" } else { "" },
             &if dead { who.date(p.entry + p.death_time) } else { String::new() },
             &who.date(p.entry + end),
-        ]));
+        ];
+        let values: Vec<String> = covariates.iter().map(|x| format!("{x}")).collect();
+        ok(self.adsl.write_record(fixed.iter().map(|c| c.to_string()).chain(values)));
     }
 
     /// Writes a patient's ADTTE rows: one per time-to-event endpoint it has an observation of.

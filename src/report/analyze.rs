@@ -605,7 +605,13 @@ pub fn adjusted_response_value(a: &crate::stats::rwe::AdjustedResponse, names: &
     };
     let model = a.model.as_ref().map_or_else(|| json!({ "not_available": "the logistic model of the response has no estimate: a covariate collinear, or the response separated completely" }), |m| {
         let (b, se) = (m.coef[1], m.vcov_hc0[1][1].sqrt());
-        json!({ "odds_ratio": num(b.exp()), "log_se_hc0": num(se), "log_se_model": num(m.vcov[1][1].sqrt()), "ci": [num((b - z * se).exp()), num((b + z * se).exp())] })
+        // Each covariate's log odds ratio per unit (coefficients 2…, in the order given).
+        let covariates: serde_json::Map<String, Value> = names
+            .iter()
+            .enumerate()
+            .map(|(k, n)| (n.clone(), json!({ "log_odds_ratio": num(m.coef[k + 2]), "se_hc0": num(m.vcov_hc0[k + 2][k + 2].sqrt()) })))
+            .collect();
+        json!({ "odds_ratio": num(b.exp()), "log_se_hc0": num(se), "log_se_model": num(m.vcov[1][1].sqrt()), "ci": [num((b - z * se).exp()), num((b + z * se).exp())], "covariates": covariates })
     });
     let (p1, p0, d, se) = a.weighted_difference;
     json!({

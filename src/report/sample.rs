@@ -66,6 +66,7 @@ pub fn patients_header(s: &Scenario) -> Vec<String> {
         head.push(format!("{r}_assessment"));
     }
     head.extend(s.adverse_event_names().iter().map(|a| format!("{a}_grade")));
+    head.extend(s.covariate_names().iter().cloned());
     head
 }
 
@@ -118,6 +119,7 @@ pub fn write_patients<W: std::io::Write>(
             let v = if m.adverse_g3 >> a & 1 == 1 { 3 } else { (m.adverse >> a & 1) as u8 };
             row.push(v.to_string());
         }
+        row.extend(trial.covariates(j).iter().map(|x| format!("{x}")));
         w.write_record(&row)?;
     }
     Ok(())
@@ -138,33 +140,48 @@ pub fn per_trial(s: &Scenario, endpoint: usize, trial: &Trial, cut_month: f64) -
     };
     let mut w = csv::Writer::from_writer(Vec::new());
     let ok = |r: csv::Result<()>| r.expect("writing to memory");
+    // The measured covariates, as the analysis sees them (an unmeasured confounder is not).
+    let measured: Vec<usize> = (0..s.covariate_names().len()).filter(|&k| s.covariate_measured()[k]).collect();
+    let header = |fixed: &[&str]| -> Vec<String> {
+        fixed.iter().map(|c| c.to_string()).chain(measured.iter().map(|&k| s.covariate_names()[k].clone())).collect()
+    };
+    let with = |mut row: Vec<String>, j: usize| {
+        let x = trial.covariates(j);
+        row.extend(measured.iter().map(|&k| format!("{}", x[k])));
+        row
+    };
     match &e.kind {
         EndpointKind::TimeToEvent { .. } => {
             let spec = TteSpec::new(s, &e.kind)?;
-            ok(w.write_record(["time", "status", "arm", "stratum"]));
-            for p in &trial.patients {
+            ok(w.write_record(header(&["time", "status", "arm", "stratum"])));
+            for (j, p) in trial.patients.iter().enumerate() {
                 let (Some(arm), Some((time, status))) =
                     (arm_code(p.arm as usize), observe(p, spec.outcome(p, s.assessments()), cut_month))
                 else {
                     continue;
                 };
-                ok(w.write_record([
-                    format!("{time}"),
-                    status.to_string(),
-                    arm.into(),
-                    s.cohorts()[p.cohort as usize].name.clone(),
-                ]));
+                ok(w.write_record(with(
+                    vec![
+                        format!("{time}"),
+                        status.to_string(),
+                        arm.into(),
+                        s.cohorts()[p.cohort as usize].name.clone(),
+                    ],
+                    j,
+                )));
             }
         }
         EndpointKind::Binary { response, .. } => {
-            ok(w.write_record(["arm", "response", "stratum"]));
+            ok(w.write_record(header(&["arm", "response", "stratum"])));
             for (j, p) in trial.patients.iter().enumerate() {
                 let (Some(arm), Some(r)) =
                     (arm_code(p.arm as usize), assessed_response(s, *response, p, &trial.marks(j), cut_month))
                 else {
                     continue;
                 };
-                ok(w.write_record([arm, if r { "1" } else { "0" }, &s.cohorts()[p.cohort as usize].name]));
+                let row =
+                    vec![arm.into(), if r { "1" } else { "0" }.into(), s.cohorts()[p.cohort as usize].name.clone()];
+                ok(w.write_record(with(row, j)));
             }
         }
         EndpointKind::Safety { .. } => return None,
@@ -281,6 +298,14 @@ pub fn dictionary(s: &Scenario, layout: &crate::analyze::Layout) -> String {
             &format!("adverse event {a} within 24 h of perfusion"),
             "0 = none; 1 = grade 1-2; 3 = grade 3 or more",
         );
+    }
+    for (k, name) in s.covariate_names().iter().enumerate() {
+        let measured = if s.covariate_measured()[k] {
+            "measured: in each endpoint's analysis file too"
+        } else {
+            "unmeasured (measured = false): a confounder the analysis files leave out"
+        };
+        add(p, name, "number", "", &format!("baseline covariate {name}, as simulated; {measured}"), "");
     }
     for (name, endpoint, c) in super::replicates::columns(s, layout) {
         let description = match endpoint {

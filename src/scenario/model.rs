@@ -12,6 +12,8 @@ pub type ResponseId = usize;
 pub type AdverseEventId = usize;
 /// Index of an endpoint in [`Scenario::endpoints`].
 pub type EndpointId = usize;
+/// Index of a baseline covariate in [`Scenario::covariate_names`].
+pub type CovariateId = usize;
 
 /// The name of the event cause that is death: observed exactly, and the only one that may
 /// carry `after_recurrence`.
@@ -42,6 +44,11 @@ pub struct Scenario {
     pub(super) event_names: Vec<String>,
     pub(super) response_names: Vec<String>,
     pub(super) adverse_event_names: Vec<String>,
+    /// The baseline covariates the cohorts define (every cohort defines each), in order of
+    /// first appearance, and whether each is given to the analyses (false: an unmeasured
+    /// confounder).
+    pub(super) covariate_names: Vec<String>,
+    pub(super) covariate_measured: Vec<bool>,
     pub(super) endpoints: Vec<Endpoint>,
     pub(super) analysis: Analysis,
     /// Scheduled imaging: recurrences are seen at the first visit after they happen.
@@ -96,6 +103,36 @@ pub struct Cohort {
     pub responses: Vec<Option<Response>>,
     /// Indexed by [`AdverseEventId`].
     pub adverse_events: Vec<Option<AdverseEvent>>,
+    /// Indexed by [`CovariateId`] (every cohort defines every covariate; empty without any).
+    pub covariates: Vec<Covariate>,
+    /// The Gaussian copula's correlation of the covariates' latent normals, [k][l] (the
+    /// identity when not given; empty without covariates). Positive definite.
+    pub correlation: Vec<Vec<f64>>,
+    /// By event, then by covariate: the log hazard ratio per unit above the covariate's
+    /// reference (empty for an event without effects), h(t | x) = h(t) exp(βᵀ(x − ref)).
+    /// Death's also act on death after recurrence.
+    pub event_effects: Vec<Vec<f64>>,
+    /// By response, then by covariate: the log odds ratio per unit above the reference
+    /// (empty for a response without effects), logit p(x) = logit p + γᵀ(x − ref).
+    pub response_effects: Vec<Vec<f64>>,
+}
+
+/// A baseline covariate's law in a cohort (its names are in `vocab.rs`), and the value at which
+/// the cohort's hazards and probabilities are stated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Covariate {
+    pub law: CovariateLaw,
+    /// The patient with every covariate at its reference has the cohort's stated hazards and
+    /// probabilities (default: a normal's mean, a binary's 0).
+    pub reference: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CovariateLaw {
+    /// N(mean, sd²) truncated to [min, max] (±∞ when not given).
+    Normal { mean: f64, sd: f64, min: f64, max: f64 },
+    /// 1 with this probability, else 0.
+    Binary { probability: f64 },
 }
 
 /// Treatment switching at recurrence (an intercurrent event): a patient of arm a whose first
@@ -525,6 +562,14 @@ impl Scenario {
     }
     pub fn adverse_event_names(&self) -> &[String] {
         &self.adverse_event_names
+    }
+    /// The baseline covariates (empty without any).
+    pub fn covariate_names(&self) -> &[String] {
+        &self.covariate_names
+    }
+    /// Whether each covariate is given to the analyses (false: an unmeasured confounder).
+    pub fn covariate_measured(&self) -> &[bool] {
+        &self.covariate_measured
     }
     pub fn endpoints(&self) -> &[Endpoint] {
         &self.endpoints

@@ -193,6 +193,7 @@ fn cohort_table(s: &Scenario, c: &Cohort) -> Table {
             }
             et.insert("after_recurrence", Item::Value(Value::InlineTable(it)));
         }
+        effects_into(s, &mut et, &c.event_effects[id]);
         events.insert(&s.event_names[id], Item::Table(et));
     }
     if !events.is_empty() {
@@ -205,6 +206,7 @@ fn cohort_table(s: &Scenario, c: &Cohort) -> Table {
         let mut rt = Table::new();
         rt.insert("probability", Item::Value(per_arm(s, &r.probability)));
         rt.insert("assessed_at_months", value(r.assessed_at_months));
+        effects_into(s, &mut rt, &c.response_effects[id]);
         responses.insert(&s.response_names[id], Item::Table(rt));
     }
     if !responses.is_empty() {
@@ -228,7 +230,71 @@ fn cohort_table(s: &Scenario, c: &Cohort) -> Table {
         st.insert("death_hazard_ratio", value(sw.death_hazard_ratio));
         ct.insert("switching", Item::Table(st));
     }
+    covariates_into(s, c, &mut ct);
     ct
+}
+
+/// An event's or response's `effects` on the covariates (the nonzero ones).
+fn effects_into(s: &Scenario, t: &mut Table, effects: &[f64]) {
+    let mut it = InlineTable::new();
+    for (k, &b) in effects.iter().enumerate().filter(|(_, b)| **b != 0.0) {
+        it.insert(&s.covariate_names[k], b.into());
+    }
+    if !it.is_empty() {
+        t.insert("effects", Item::Value(Value::InlineTable(it)));
+    }
+}
+
+/// A cohort's `covariates` (law, reference, whether measured) and `correlation` (the nonzero
+/// pairs).
+fn covariates_into(s: &Scenario, c: &Cohort, ct: &mut Table) {
+    if c.covariates.is_empty() {
+        return;
+    }
+    let mut cov = Table::new();
+    for (k, x) in c.covariates.iter().enumerate() {
+        let mut it = InlineTable::new();
+        match x.law {
+            CovariateLaw::Normal { mean, sd, min, max } => {
+                let mut n = InlineTable::new();
+                n.insert("mean", mean.into());
+                n.insert("sd", sd.into());
+                if min.is_finite() {
+                    n.insert("min", min.into());
+                }
+                if max.is_finite() {
+                    n.insert("max", max.into());
+                }
+                it.insert(x.law.name(), Value::InlineTable(n));
+            }
+            CovariateLaw::Binary { probability } => {
+                it.insert(x.law.name(), probability.into());
+            }
+        }
+        it.insert("reference", x.reference.into());
+        if !s.covariate_measured[k] {
+            it.insert("measured", false.into());
+        }
+        cov.insert(&s.covariate_names[k], Item::Value(Value::InlineTable(it)));
+    }
+    ct.insert("covariates", Item::Table(cov));
+    let mut pairs = Array::new();
+    for (i, row) in c.correlation.iter().enumerate() {
+        for (j, &rho) in row.iter().enumerate().filter(|(j, r)| *j > i && **r != 0.0) {
+            pairs.push(Value::Array(
+                [
+                    Value::from(s.covariate_names[i].as_str()),
+                    Value::from(s.covariate_names[j].as_str()),
+                    Value::from(rho),
+                ]
+                .into_iter()
+                .collect(),
+            ));
+        }
+    }
+    if !pairs.is_empty() {
+        ct.insert("correlation", value(pairs));
+    }
 }
 
 /// `[endpoints]`: one table per endpoint.

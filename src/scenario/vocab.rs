@@ -5,7 +5,7 @@
 //! types they name are in `model`.
 
 use super::model::{
-    BinaryTest, Distribution, EndpointKind, Futility, Intercurrent, MultiplicityMethod, TimeToEventTest,
+    BinaryTest, CovariateLaw, Distribution, EndpointKind, Futility, Intercurrent, MultiplicityMethod, TimeToEventTest,
 };
 
 impl Distribution {
@@ -370,5 +370,18 @@ impl MultiplicityMethod {
 
     pub fn from_name(name: &str) -> Option<MultiplicityMethod> {
         Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// The scenario language's names of a covariate's law (`age = { normal = { … } }`,
+/// `ecog = { binary = 0.3 }`): the one table read by validation and `show`.
+impl CovariateLaw {
+    pub const NAMES: [&'static str; 2] = ["normal", "binary"];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            CovariateLaw::Normal { .. } => Self::NAMES[0],
+            CovariateLaw::Binary { .. } => Self::NAMES[1],
+        }
     }
 }

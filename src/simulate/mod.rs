@@ -6,6 +6,7 @@
 //! death hazard goes on); dropout is an independent exponential; binary responses and 24-hour
 //! adverse events are drawn per patient. Pure computation, no I/O.
 
+pub mod covariates;
 pub mod hazard;
 
 use crate::rng::{PatientDraws, ReplicateStream, batch, slot};
@@ -57,6 +58,10 @@ pub struct Marks {
 pub struct Trial {
     pub patients: Vec<Patient>,
     marks: Vec<Marks>,
+    /// Patient j's baseline covariates at [j·K, (j + 1)·K) (K the scenario's covariates; empty
+    /// without any).
+    covariates: Vec<f64>,
+    covariate_count: usize,
 }
 
 impl Trial {
@@ -66,16 +71,26 @@ impl Trial {
         self.marks.get(j).copied().unwrap_or_default()
     }
 
-    /// Into `into`, the patients of this trial who entered by `month` (with their marks), in
-    /// the same order: the trial as it is when enrolment ends at `month`.
+    /// Patient j's baseline covariates (empty when the scenario has none).
+    #[inline]
+    pub fn covariates(&self, j: usize) -> &[f64] {
+        let k = self.covariate_count;
+        self.covariates.get(j * k..(j + 1) * k).unwrap_or(&[])
+    }
+
+    /// Into `into`, the patients of this trial who entered by `month` (with their marks and
+    /// covariates), in the same order: the trial as it is when enrolment ends at `month`.
     pub fn entered_by(&self, month: f64, into: &mut Trial) {
         into.patients.clear();
         into.marks.clear();
+        into.covariates.clear();
+        into.covariate_count = self.covariate_count;
         for (j, p) in self.patients.iter().enumerate().filter(|(_, p)| p.entry <= month) {
             into.patients.push(*p);
             if let Some(m) = self.marks.get(j) {
                 into.marks.push(*m);
             }
+            into.covariates.extend_from_slice(self.covariates(j));
         }
     }
 }
@@ -149,6 +164,8 @@ pub struct Simulator<'a> {
     death: Option<u16>,
     /// The seed of the replicate streams: the study's, or the planning simulation's.
     seed: u64,
+    /// The baseline covariates' model (None without covariates: nothing of it is drawn).
+    covariates: Option<covariates::Covariates>,
 }
 
 /// Reusable per-thread buffers for simulating trials: one slot per patient in each, grown,
@@ -174,6 +191,12 @@ pub struct SimBuffers {
     latent_death: Vec<f64>,
     switched: Vec<bool>,
     dropout: Vec<f64>,
+    /// With covariates: every patient's (K each), a patient's latent normals, and a cause's
+    /// factor on the exponential draws (1 / frailty × exp(−βᵀ(x − ref))), death's kept apart.
+    covariates: Vec<f64>,
+    latent: Vec<f64>,
+    scale: Vec<f64>,
+    death_scale: Vec<f64>,
 }
 
 /// Races one cause's times (∞ where a patient's profile lacks the cause or it is cured)
@@ -339,6 +362,16 @@ impl<'a> Simulator<'a> {
             arm_cohort,
             death: death.map(|d| d as u16),
             seed: scenario.seed(),
+            covariates: covariates::Covariates::new(scenario),
+        }
+    }
+
+    /// The probability of response `r` of a patient of `cohort` with covariates `x` whose cohort
+    /// states `p` (p itself without covariates).
+    pub fn response_probability(&self, cohort: usize, r: usize, p: f64, x: &[f64]) -> f64 {
+        match &self.covariates {
+            Some(cv) => cv.response_probability(cohort, r, p, x),
+            None => p,
         }
     }
 
@@ -363,6 +396,8 @@ impl<'a> Simulator<'a> {
         let n = s.enrollment().sample_size as usize;
         out.patients.clear();
         out.marks.clear();
+        out.covariates.clear();
+        out.covariate_count = self.covariates.as_ref().map_or(0, |c| c.count);
         let stream = ReplicateStream::new(self.seed, replicate);
         let keys = slots(&mut buffers.keys, n);
         batch::patient_keys(&stream, keys);
@@ -400,6 +435,13 @@ impl<'a> Simulator<'a> {
             }
             &*z
         });
+        // Baseline covariates, each patient's from its own slots and its cohort's law.
+        let k = out.covariate_count;
+        let x = self.draw_covariates(keys, profile, k, &mut buffers.covariates, &mut buffers.latent);
+        let cohort_of = |j: usize| self.profiles[profile[j] as usize].cohort as usize;
+        let death_scaled =
+            self.death.and_then(|d| self.event_scale(d as usize, profile, x, inverse_frailty, &mut buffers.death_scale));
+        let death_scale = death_scaled.map(|_| &buffers.death_scale[..n]);
         // The competing causes race: the first wins; its time and cause are kept.
         let first_time = slots(&mut buffers.first_time, n);
         let first_cause = slots(&mut buffers.first_cause, n);
@@ -410,7 +452,11 @@ impl<'a> Simulator<'a> {
         for pass in &self.passes {
             let draws = draws_of(pass.draw);
             let firsts = (&mut *first_time, &mut *first_cause, &mut *latent_death);
-            match (pass.constant.as_deref(), inverse_frailty) {
+            let scaled = match self.event_scale(pass.event as usize, profile, x, inverse_frailty, &mut buffers.scale) {
+                Some(()) => Some(&buffers.scale[..n]),
+                None => inverse_frailty,
+            };
+            match (pass.constant.as_deref(), scaled) {
                 (Some(inverse_rate), None) => {
                     let profile = &profile[..n];
                     race(pass, (0..n).map(|j| draws[j] * inverse_rate[profile[j] as usize]), firsts)
@@ -431,7 +477,7 @@ impl<'a> Simulator<'a> {
                         {
                             return f64::INFINITY;
                         }
-                        let e = match inverse_frailty {
+                        let e = match scaled {
                             Some(z) => draws[j] * z[j],
                             None => draws[j],
                         };
@@ -452,7 +498,7 @@ impl<'a> Simulator<'a> {
         self.after_first_event(
             keys,
             profile,
-            inverse_frailty,
+            death_scale.or(inverse_frailty),
             (&*first_time, &*first_cause),
             after,
             switched,
@@ -485,10 +531,59 @@ impl<'a> Simulator<'a> {
             }
         }));
         if self.marked {
-            out.marks.extend(
-                (0..n).map(|j| Self::marks(&self.profiles[profile[j] as usize], PatientDraws::of_key(keys[j]))),
-            );
+            out.marks.extend((0..n).map(|j| {
+                let covariates =
+                    x.map(|x| (self.covariates.as_ref().expect("with x"), cohort_of(j), &x[j * k..(j + 1) * k]));
+                Self::marks(&self.profiles[profile[j] as usize], PatientDraws::of_key(keys[j]), covariates)
+            }));
         }
+        if let Some(x) = x {
+            out.covariates.extend_from_slice(&x[..n * k]);
+        }
+    }
+
+    /// With covariates, every patient's (`k` each, from the patient's slots and its cohort's
+    /// law) into `into`; None without covariates.
+    fn draw_covariates<'b>(
+        &self,
+        keys: &[u64],
+        profile: &[u32],
+        k: usize,
+        into: &'b mut Vec<f64>,
+        latent: &mut Vec<f64>,
+    ) -> Option<&'b [f64]> {
+        let cv = self.covariates.as_ref()?;
+        let n = profile.len();
+        let x = slots(into, n * k);
+        let latent = slots(latent, k);
+        for ((xj, &key), &p) in x.chunks_exact_mut(k).zip(keys).zip(profile) {
+            cv.draw(self.profiles[p as usize].cohort as usize, PatientDraws::of_key(key), latent, xj);
+        }
+        Some(&*x)
+    }
+
+    /// With effects of the covariates on event `e`: each patient's factor on its exponential
+    /// draw (1 / frailty × exp(−βᵀ(x − ref))) into `into`; None without (the frailty's alone then
+    /// stands).
+    fn event_scale(
+        &self,
+        e: usize,
+        profile: &[u32],
+        x: Option<&[f64]>,
+        inverse_frailty: Option<&[f64]>,
+        into: &mut Vec<f64>,
+    ) -> Option<()> {
+        let (cv, x) = (self.covariates.as_ref()?, x?);
+        if !cv.on_events() {
+            return None;
+        }
+        let (n, k) = (profile.len(), cv.count);
+        let scale = slots(into, n);
+        for (j, s) in scale.iter_mut().enumerate() {
+            let cohort = self.profiles[profile[j] as usize].cohort as usize;
+            *s = inverse_frailty.map_or(1.0, |z| z[j]) * cv.event_scale(cohort, e, &x[j * k..(j + 1) * k]);
+        }
+        Some(())
     }
 
     /// Each patient's profile (cohort × arm): the cohort drawn from its slot, then the next of
@@ -596,9 +691,17 @@ impl<'a> Simulator<'a> {
     }
 
     /// A patient's binary responses and 24-hour adverse events.
-    fn marks(profile: &Profile, draws: PatientDraws) -> Marks {
+    fn marks(
+        profile: &Profile,
+        draws: PatientDraws,
+        covariates: Option<(&covariates::Covariates, usize, &[f64])>,
+    ) -> Marks {
         let mut responses = 0u64;
         for &(r, probability) in &profile.responses {
+            let probability = match covariates {
+                Some((cv, cohort, x)) => cv.response_probability(cohort, r as usize, probability, x),
+                None => probability,
+            };
             responses |= ((draws.uniform(slot::RESPONSE + r as u64) < probability) as u64) << r;
         }
         let (mut adverse, mut adverse_g3) = (0u64, 0u64);

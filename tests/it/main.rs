@@ -6,6 +6,7 @@ mod calibration;
 mod cli_run;
 mod cli_scenarios;
 mod cluster;
+mod covariates;
 mod distributions;
 mod edges;
 mod engine_generators;

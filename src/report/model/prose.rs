@@ -14,10 +14,20 @@ use crate::summary::Summary;
 /// not collapsible, so a frailty, or cohorts with their own baselines pooled by an unstratified
 /// estimate, move its target towards 1.
 pub(super) fn estimand_note(s: &Scenario, i: usize) -> Option<String> {
-    let test = match &s.endpoints()[i].kind {
-        EndpointKind::TimeToEvent { test, .. } => test,
+    let (test, events) = match &s.endpoints()[i].kind {
+        EndpointKind::TimeToEvent { test, events, .. } => (test, events),
         EndpointKind::Binary { .. } | EndpointKind::Safety { .. } => return None,
     };
+    // Covariates with effects on the endpoint's events, in any cohort.
+    let covariates: Vec<&str> = s
+        .covariate_names()
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| {
+            s.cohorts().iter().any(|c| events.iter().any(|&e| c.event_effects[e].get(*k).is_some_and(|b| *b != 0.0)))
+        })
+        .map(|(_, n)| n.as_str())
+        .collect();
     let frailty: Vec<&str> =
         s.cohorts().iter().filter(|c| c.frailty_variance.is_some()).map(|c| c.name.as_str()).collect();
     // Whether the estimate is stratified by cohort.
@@ -32,10 +42,14 @@ pub(super) fn estimand_note(s: &Scenario, i: usize) -> Option<String> {
         | TimeToEventTest::Milestone { .. } => false,
     };
     let pooled = s.cohorts().len() > 1 && !stratified;
-    let why = match (frailty.is_empty(), pooled) {
-        (true, false) => return None,
-        (false, _) => format!("a gamma frailty in {}", frailty.join(", ")),
-        (true, true) => "cohorts with their own baselines pooled by an unstratified estimate".into(),
+    let why = match (frailty.is_empty(), pooled, covariates.is_empty()) {
+        (true, false, true) => return None,
+        (false, _, _) => format!("a gamma frailty in {}", frailty.join(", ")),
+        (true, true, _) => "cohorts with their own baselines pooled by an unstratified estimate".into(),
+        (true, false, false) => format!(
+            "covariates acting on its events ({}) that the unadjusted estimate does not condition on",
+            covariates.join(", ")
+        ),
     };
     Some(format!(
         "the stated hazard ratio is conditional; with {why} the Cox estimate targets a marginal ratio closer to 1 (non-collapsibility), and the bias and coverage include that"

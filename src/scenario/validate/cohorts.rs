@@ -19,6 +19,7 @@ pub(super) fn read_cohorts(
     event_names: &mut Vec<String>,
     response_names: &mut Vec<String>,
     ae_names: &mut Vec<String>,
+    covariates: &mut (Vec<String>, Vec<bool>),
 ) -> Option<Vec<Cohort>> {
     let Some(node) = get(top, "cohorts") else {
         r.error_at(
@@ -34,6 +35,35 @@ pub(super) fn read_cohorts(
         return None;
     }
     collect_names(t, event_names, response_names, ae_names);
+    super::covariates::collect_names(t, &mut covariates.0);
+    if covariates.0.len() > super::covariates::MAX_COVARIATES {
+        r.error(
+            node,
+            "cohorts",
+            format!("at most {} distinct covariates (found {})", super::covariates::MAX_COVARIATES, covariates.0.len()),
+        );
+        return None;
+    }
+    // A covariate is a column of the exports: its name must not be another one's.
+    let reserved = ["trial", "patient", "cohort", "arm", "time", "status", "stratum", "response", "entry_month"];
+    for name in &covariates.0 {
+        let taken = reserved.contains(&name.as_str())
+            || event_names.contains(name)
+            || response_names.contains(name)
+            || ae_names.contains(name)
+            || name.ends_with("_time")
+            || name.ends_with("_status")
+            || name.ends_with("_month")
+            || name.ends_with("_grade")
+            || name.ends_with("_assessment");
+        if taken {
+            r.error(node, "cohorts", format!("covariate {name:?} would share a column name of the exports; rename it"));
+            return None;
+        }
+    }
+    let mut measured = vec![None; covariates.0.len()];
+    let vocabulary =
+        Vocabulary { events: event_names, responses: response_names, ae: ae_names, covariates: &covariates.0 };
     for (list, what) in
         [(&*event_names, "event causes"), (&*response_names, "responses"), (&*ae_names, "adverse events")]
     {
@@ -45,13 +75,14 @@ pub(super) fn read_cohorts(
     let mut cohorts = Vec::new();
     let before = r.errors.len();
     for e in t {
-        if let Some(c) = read_cohort(r, e, names, event_names, response_names, ae_names) {
+        if let Some(c) = read_cohort(r, e, names, &vocabulary, &mut measured) {
             cohorts.push(c);
         }
     }
     if r.errors.len() > before || cohorts.len() != t.len() {
         return None;
     }
+    covariates.1 = measured.into_iter().map(|m| m.unwrap_or(true)).collect();
     let sum: f64 = cohorts.iter().map(|c| c.share).sum();
     if (sum - 1.0).abs() > 1e-9 {
         let first = get(t, &cohorts[0].name).and_then(|n| n.get("share")).expect("share was read");
@@ -94,18 +125,39 @@ fn collect_names(
     }
 }
 
-/// One cohort: share, frailty variance, events, responses, adverse events and switching.
+/// The names every cohort's vectors are indexed by.
+struct Vocabulary<'a> {
+    events: &'a [String],
+    responses: &'a [String],
+    ae: &'a [String],
+    covariates: &'a [String],
+}
+
+/// One cohort: share, frailty variance, events, responses, adverse events, switching and
+/// covariates with their effects.
 fn read_cohort(
     r: &mut Reader,
     e: &Entry,
     names: &Names,
-    event_names: &[String],
-    response_names: &[String],
-    ae_names: &[String],
+    v: &Vocabulary<'_>,
+    measured: &mut [Option<bool>],
 ) -> Option<Cohort> {
+    let (event_names, response_names, ae_names) = (v.events, v.responses, v.ae);
     let path = join("cohorts", &e.key);
-    let ct =
-        r.table(&e.node, &path, &["share", "frailty_variance", "events", "responses", "adverse_events", "switching"])?;
+    let ct = r.table(
+        &e.node,
+        &path,
+        &[
+            "share",
+            "frailty_variance",
+            "events",
+            "responses",
+            "adverse_events",
+            "switching",
+            "covariates",
+            "correlation",
+        ],
+    )?;
     let share = r.required(&e.node, ct, &path, "share", "the share of patients in (0, 1]").and_then(|s| {
         r.number(s, &join(&path, "share"), |x| {
             if x > 0.0 && x <= 1.0 { Ok(()) } else { Err("a share must be in (0, 1]".into()) }
@@ -119,11 +171,15 @@ fn read_cohort(
             })
             .map(Some),
     };
-    let (events, death_after_recurrence) = read_cohort_events(r, ct, &path, names, event_names);
-    let responses = read_responses(r, ct, &path, names, response_names);
+    let (events, death_after_recurrence, event_effects) =
+        read_cohort_events(r, ct, &path, names, event_names, v.covariates);
+    let (responses, response_effects) = read_responses(r, ct, &path, names, response_names, v.covariates);
+    let covariates = super::covariates::read_covariates(r, &e.node, ct, &path, v.covariates, measured);
     let adverse_events = read_adverse_events(r, ct, &path, names, ae_names);
     let switching = read_switching(r, ct, &path, names, death_after_recurrence.as_ref());
-    let (Some(share), Some(frailty_variance), Some(switching)) = (share, frailty_variance, switching) else {
+    let (Some(share), Some(frailty_variance), Some(switching), Some((covariates, correlation))) =
+        (share, frailty_variance, switching, covariates)
+    else {
         return None;
     };
     Some(Cohort {
@@ -135,6 +191,10 @@ fn read_cohort(
         switching,
         responses,
         adverse_events,
+        covariates,
+        correlation,
+        event_effects,
+        response_effects,
     })
 }
 
@@ -146,8 +206,10 @@ fn read_cohort_events(
     path: &str,
     names: &Names,
     event_names: &[String],
-) -> (Vec<Option<EventModel>>, Option<EventModel>) {
+    covariates: &[String],
+) -> (Vec<Option<EventModel>>, Option<EventModel>, Vec<Vec<f64>>) {
     let mut events = vec![None; event_names.len()];
+    let mut effects = vec![Vec::new(); event_names.len()];
     let mut death_after_recurrence = None;
     if let Some(en) = get(ct, "events") {
         let ep = join(path, "events");
@@ -155,10 +217,15 @@ fn read_cohort_events(
             for ev in et {
                 let p = join(&ep, &ev.key);
                 let is_death = ev.key == DEATH;
-                let extra: &[&str] = if is_death { &["after_recurrence"] } else { &[] };
+                let extra: &[&str] = if is_death { &["after_recurrence", "effects"] } else { &["effects"] };
+                let id = event_names.iter().position(|n| *n == ev.key).expect("names were collected first");
                 if let Some(m) = read_event_model(r, &ev.node, &p, names, extra, true) {
-                    let id = event_names.iter().position(|n| *n == ev.key).expect("names were collected first");
                     events[id] = Some(m);
+                }
+                if let Some(t) = ev.node.table()
+                    && let Some(b) = super::covariates::read_effects(r, t, &p, covariates, "log hazard ratios")
+                {
+                    effects[id] = b;
                 }
                 if is_death && let Some(ar) = ev.node.table().and_then(|t| get(t, "after_recurrence")) {
                     death_after_recurrence = read_event_model(r, ar, &join(&p, "after_recurrence"), names, &[], true);
@@ -166,7 +233,7 @@ fn read_cohort_events(
             }
         }
     }
-    (events, death_after_recurrence)
+    (events, death_after_recurrence, effects)
 }
 
 /// A cohort's `responses`: each response's probability by arm and assessment month.
@@ -176,14 +243,22 @@ fn read_responses(
     path: &str,
     names: &Names,
     response_names: &[String],
-) -> Vec<Option<Response>> {
+    covariates: &[String],
+) -> (Vec<Option<Response>>, Vec<Vec<f64>>) {
     let mut responses = vec![None; response_names.len()];
+    let mut effects = vec![Vec::new(); response_names.len()];
     if let Some(rn) = get(ct, "responses") {
         let rp = join(path, "responses");
         if let Some(rt) = r.named_table(rn, &rp, "responses") {
             for re in rt {
                 let p = join(&rp, &re.key);
-                let Some(t) = r.table(&re.node, &p, &["probability", "assessed_at_months"]) else { continue };
+                let Some(t) = r.table(&re.node, &p, &["probability", "assessed_at_months", "effects"]) else {
+                    continue;
+                };
+                let id = response_names.iter().position(|n| *n == re.key).expect("names were collected first");
+                if let Some(g) = super::covariates::read_effects(r, t, &p, covariates, "log odds ratios") {
+                    effects[id] = g;
+                }
                 let prob = r
                     .required(&re.node, t, &p, "probability", "a probability, or a table of probabilities by arm")
                     .and_then(|n| per_arm(r, n, &join(&p, "probability"), names, None, probability));
@@ -192,13 +267,12 @@ fn read_responses(
                     Some(n) => r.number(n, &join(&p, "assessed_at_months"), months),
                 };
                 if let (Some(probability), Some(assessed_at_months)) = (prob, at) {
-                    let id = response_names.iter().position(|n| *n == re.key).expect("names were collected first");
                     responses[id] = Some(Response { probability, assessed_at_months });
                 }
             }
         }
     }
-    responses
+    (responses, effects)
 }
 
 /// A cohort's `adverse_events`: each one's probability by arm and share of grade 3 or higher.

@@ -8,6 +8,7 @@
 mod analysis;
 mod cohorts;
 mod common;
+mod covariates;
 mod endpoints;
 mod looks;
 mod multiplicity;
@@ -60,7 +61,17 @@ fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
     let mut event_names = Vec::new();
     let mut response_names = Vec::new();
     let mut ae_names = Vec::new();
-    let cohorts = cohorts::read_cohorts(r, root, top, &names, &mut event_names, &mut response_names, &mut ae_names);
+    let mut covariates = (Vec::new(), Vec::new());
+    let cohorts = cohorts::read_cohorts(
+        r,
+        root,
+        top,
+        &names,
+        &mut event_names,
+        &mut response_names,
+        &mut ae_names,
+        &mut covariates,
+    );
     let sample_size = get(top, "enrollment").and_then(|e| e.get("sample_size")).and_then(|n| match n.value {
         Value::Integer(i) if (1..=MAX_SAMPLE_SIZE).contains(&i) => Some(i as u32),
         _ => None,
@@ -94,6 +105,8 @@ fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
         event_names,
         response_names,
         adverse_event_names: ae_names,
+        covariate_names: covariates.0,
+        covariate_measured: covariates.1,
         endpoints: endpoints?,
         analysis: analysis?,
         assessments,
