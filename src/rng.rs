@@ -90,7 +90,7 @@ pub mod slot {
     pub const RESPONSE: u64 = 1 << 20;
     /// Adverse event a uses ADVERSE_EVENT + 2a (occurrence), + 1 (grade).
     pub const ADVERSE_EVENT: u64 = 1 << 21;
-    /// Covariate k's latent normal uses COVARIATE + k.
+    /// The covariates' latent normals: a stream of slots from here (the ziggurat).
     pub const COVARIATE: u64 = 1 << 22;
     /// The frailty's own generator starts here (the gamma sampler may take several draws).
     pub const FRAILTY_STREAM: u64 = 1 << 30;

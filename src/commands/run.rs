@@ -125,7 +125,12 @@ fn run_scenario(
 ) -> Result<(), CliError> {
     let RunOptions { threads, out, format, quiet, resumable, rows, plots, html, null } = options;
     // The null scenario first: a scenario without a null is refused before anything runs.
-    let null = null.then(|| scenario::under_null(&s)).transpose().map_err(CliError::BadScenario)?;
+    let covariates = crate::simulate::covariates::Covariates::new(&s);
+    let marginal = |cohort: usize, response: usize, p: f64| match &covariates {
+        Some(cv) => cv.mean_response_probability(cohort, response, p),
+        None => p,
+    };
+    let null = null.then(|| scenario::under_null(&s, &marginal)).transpose().map_err(CliError::BadScenario)?;
     if null.is_some() && shard.is_some() {
         return Err(CliError::Usage("--null: not with a shard (merge does not carry the null run)".into()));
     }

@@ -399,9 +399,11 @@ fn binary_companion_once(s: &Scenario, endpoint: usize) -> Option<(&'static str,
     // The rate the test counts: a patient lost or dead before the assessment is a non-response.
     let p1 = counted_response(s, *response, e.treatment);
     let n = s.enrollment().sample_size as u64;
+    // A single arm's test counts its own arm's patients (all of them in a one-arm trial).
+    let arm = crate::scenario::planned_assessed(s.enrollment().sample_size, s.arms(), e.treatment, None) as u64;
     match test {
         BinaryTest::ExactBinomial { null_rate } => {
-            let (k, power) = exact_binomial_power(n, *null_rate, p1, e.alpha);
+            let (k, power) = exact_binomial_power(arm, *null_rate, p1, e.alpha);
             Some(("exact_binomial", k, power))
         }
         BinaryTest::SimonTwoStage { stage1_patients, stage1_max_responses, max_responses, .. } => Some((
@@ -418,7 +420,7 @@ fn binary_companion_once(s: &Scenario, endpoint: usize) -> Option<(&'static str,
         BinaryTest::Bayesian { null_rate, rule } => {
             let (_, go, _) = bayes_single_arm_design(s, endpoint, *null_rate, rule);
             let needed = *go.last()? as u64;
-            let power = if needed > n { 0.0 } else { crate::stats::binary::binom_test(needed, n, p1).p_greater };
+            let power = if needed > arm { 0.0 } else { crate::stats::binary::binom_test(needed, arm, p1).p_greater };
             Some(("bayesian_exact", needed, power))
         }
         BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => None,

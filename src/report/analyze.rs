@@ -654,7 +654,7 @@ pub fn bayesian_value(
         prior.0.iter().map(|&(w, a, b)| json!({ "weight": num(w), "a": num(a), "b": num(b) })).collect();
     let mut v = json!({
         "prior": prior_comps,
-        "prior_ess_elir": num(prior.ess_elir()),
+        "prior_ess_elir": prior.ess_elir().map(num),
         "method": "conjugate beta (mixture) posteriors, the same prior in each arm; mixture weights by the beta-binomial marginal likelihood; P(difference) by Gauss-Legendre integration (stats::bayes, against base R)",
     });
     let (c, t) = (r.arms[0].n > 0, r.arms[1].n > 0);

@@ -15,7 +15,7 @@ pub use model::*;
 pub use read::Diagnostic;
 pub use show::to_toml;
 pub use tree::{Origin, nearest, parse_path};
-pub use validate::{MAX_MONTHS, MAX_REPLICATES, MAX_SAMPLE_SIZE};
+pub use validate::{ADSL_COLUMNS, MAX_MONTHS, MAX_REPLICATES, MAX_SAMPLE_SIZE};
 pub use vocab::*;
 
 use std::fmt;
@@ -108,8 +108,16 @@ pub fn from_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sce
 /// words. It is built from the validated scenario and then validated itself, as its TOML, like
 /// any scenario: a null the language would refuse (a hazard ratio beyond its range, say) is an
 /// error, not a run.
-pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
-    let (null, done) = null::under_null(s)?;
+///
+/// `marginal(cohort, response, p)` is the response probability of a cohort's patients, averaged
+/// over its covariates, when the probability at the reference covariates is `p` (the simulator
+/// knows it; `p` itself without covariate effects): a null rate is a marginal one, so the
+/// reference probability that gives it is solved for.
+pub fn under_null(
+    s: &Scenario,
+    marginal: &dyn Fn(usize, usize, f64) -> f64,
+) -> Result<(Scenario, Vec<String>), String> {
+    let (null, done) = null::under_null(s, marginal)?;
     let text = to_toml(&null);
     let checked = from_str(&text, "the scenario under the null (run --null)", &[])
         .map_err(|e| format!("--null: the scenario under the null is not a valid scenario:\n{e}"))?;
@@ -128,8 +136,9 @@ mod tests {
         for entry in std::fs::read_dir("scenarios").unwrap() {
             let path = entry.unwrap().path();
             let s = load(&path, &[]).unwrap();
-            let Ok((built, _)) = null::under_null(&s) else { continue };
-            let (validated, _) = under_null(&s).unwrap();
+            let same = |_: usize, _: usize, p: f64| p;
+            let Ok((built, _)) = null::under_null(&s, &same) else { continue };
+            let (validated, _) = under_null(&s, &same).unwrap();
             assert_eq!(validated, built, "{}", path.display());
             checked += 1;
         }

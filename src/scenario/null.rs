@@ -9,14 +9,17 @@ use super::model::*;
 
 /// The scenario with every treatment effect at its null, and what was set, in words; an error
 /// where an endpoint has no null the engine can simulate.
-pub fn under_null(s: &Scenario) -> Result<(Scenario, Vec<String>), String> {
+pub fn under_null(
+    s: &Scenario,
+    marginal: &dyn Fn(usize, usize, f64) -> f64,
+) -> Result<(Scenario, Vec<String>), String> {
     let mut null = s.clone();
     let mut done = Vec::new();
     common_control(s, &mut null, &mut done)?;
-    single_arm_nulls(s, &mut null, &mut done)?;
+    single_arm_nulls(s, &mut null, &mut done, marginal)?;
     switching_without_effect(&mut null, &mut done);
     hazard_ratio_margins(s, &mut null, &mut done)?;
-    rate_difference_margins(s, &mut null, &mut done)?;
+    rate_difference_margins(s, &mut null, &mut done, marginal)?;
     null.name = format!("{} — under the null", s.name);
     Ok((null, done))
 }
@@ -60,8 +63,46 @@ fn common_control(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -> 
     Ok(())
 }
 
-/// Sets each single-arm test's treatment arm to the test's own null.
-fn single_arm_nulls(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -> Result<(), String> {
+/// Whether covariates act on response `response` in `cohort`.
+fn acts_on_response(cohort: &Cohort, response: usize) -> bool {
+    cohort.response_effects[response].iter().any(|&g| g != 0.0)
+}
+
+/// Whether covariates act on any of `events` in `cohort`.
+fn acts_on_events(cohort: &Cohort, events: &[EventId]) -> bool {
+    events.iter().any(|&e| cohort.event_effects[e].iter().any(|&b| b != 0.0))
+}
+
+/// The probability at the reference covariates whose marginal over cohort `k`'s covariates
+/// is `target` (`marginal` increases with it): bisection on the logit, to 1e-12; `target`
+/// itself where no covariate acts on the response.
+fn reference_for(
+    cohort: &Cohort,
+    k: usize,
+    response: usize,
+    target: f64,
+    marginal: &dyn Fn(usize, usize, f64) -> f64,
+) -> f64 {
+    if !acts_on_response(cohort, response) || target <= 0.0 || target >= 1.0 {
+        return target;
+    }
+    let (mut lo, mut hi) = (-40.0f64, 40.0f64);
+    let p = |l: f64| 1.0 / (1.0 + (-l).exp());
+    while hi - lo > 1e-12 {
+        let mid = 0.5 * (lo + hi);
+        if marginal(k, response, p(mid)) < target { lo = mid } else { hi = mid }
+    }
+    p(0.5 * (lo + hi))
+}
+
+/// Sets each single-arm test's treatment arm to the test's own null (with covariates acting on
+/// the response, the reference probability whose marginal is the null rate).
+fn single_arm_nulls(
+    s: &Scenario,
+    null: &mut Scenario,
+    done: &mut Vec<String>,
+    marginal: &dyn Fn(usize, usize, f64) -> f64,
+) -> Result<(), String> {
     // Single-arm tests: their own null.
     for e in s.endpoints.iter().filter(|e| e.control.is_none()) {
         match &e.kind {
@@ -75,9 +116,10 @@ fn single_arm_nulls(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -
                         continue;
                     }
                 };
-                for cohort in &mut null.cohorts {
+                for (k, cohort) in null.cohorts.iter_mut().enumerate() {
+                    let q = reference_for(cohort, k, *response, *null_rate, marginal);
                     if let Some(r) = cohort.responses[*response].as_mut() {
-                        r.probability[e.treatment] = *null_rate;
+                        r.probability[e.treatment] = q;
                     }
                 }
                 done.push(format!(
@@ -100,7 +142,8 @@ fn single_arm_nulls(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -
                 // The null is an exponential hazard: possible when the endpoint is one
                 // exponential cause without cure or frailty in every cohort.
                 for cohort in &mut null.cohorts {
-                    let simple = cohort.frailty_variance.is_none() && events.len() == 1;
+                    let simple =
+                        cohort.frailty_variance.is_none() && events.len() == 1 && !acts_on_events(cohort, events);
                     let m = cohort.events[events[0]].as_mut().filter(|_| simple);
                     let rate = m.as_ref().and_then(|m| match m.distribution {
                         Distribution::Exponential { rate } => Some(rate),
@@ -113,7 +156,7 @@ fn single_arm_nulls(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -
                         }
                         _ => {
                             return Err(format!(
-                                "--null: {}'s one-sample log-rank null (an exponential hazard {null_hazard}) cannot be simulated in cohort {}: its endpoint is not one exponential cause without cure or frailty",
+                                "--null: {}'s one-sample log-rank null (an exponential hazard {null_hazard}) cannot be simulated in cohort {}: its endpoint is not one exponential cause without cure, frailty or covariate effects",
                                 e.name, cohort.name
                             ));
                         }
@@ -176,6 +219,8 @@ fn hazard_ratio_margins(s: &Scenario, null: &mut Scenario, done: &mut Vec<String
         for cohort in &mut null.cohorts {
             let why = if cohort.frailty_variance.is_some() {
                 Some("a frailty makes the marginal hazard ratio differ from the margin")
+            } else if acts_on_events(cohort, events) {
+                Some("covariates acting on its events make the marginal hazard ratio differ from the margin")
             } else if events.iter().any(|&c| s.event_names[c] == DEATH) && cohort.death_after_recurrence.is_some() {
                 Some(
                     "death after recurrence is among its causes, so no ratio of cause hazards gives the endpoint's ratio",
@@ -215,7 +260,12 @@ fn hazard_ratio_margins(s: &Scenario, null: &mut Scenario, done: &mut Vec<String
 }
 
 /// Puts each non-inferiority endpoint on the rate difference at its margin.
-fn rate_difference_margins(s: &Scenario, null: &mut Scenario, done: &mut Vec<String>) -> Result<(), String> {
+fn rate_difference_margins(
+    s: &Scenario,
+    null: &mut Scenario,
+    done: &mut Vec<String>,
+    marginal: &dyn Fn(usize, usize, f64) -> f64,
+) -> Result<(), String> {
     // Non-inferiority on the rate difference: the null is at the margin, the treatment arm's
     // response probability δ0 below control's in every cohort (so also on average), which needs
     // control's probability to be at least −δ0 in each, and no other endpoint of the same
@@ -241,9 +291,16 @@ fn rate_difference_margins(s: &Scenario, null: &mut Scenario, done: &mut Vec<Str
                 ));
             }
         }
-        for cohort in &mut null.cohorts {
-            if let Some(r) = cohort.responses[*response].as_mut() {
-                let p = r.probability[c] + d0;
+        for (k, cohort) in null.cohorts.iter_mut().enumerate() {
+            // With covariates acting on the response, the margin is between the marginal rates.
+            let control = cohort.responses[*response].as_ref().map(|r| r.probability[c]);
+            let q = control.map(|pc| {
+                let target =
+                    if acts_on_response(cohort, *response) { marginal(k, *response, pc) + d0 } else { pc + d0 };
+                if target > 0.0 { reference_for(cohort, k, *response, target, marginal) } else { target }
+            });
+            if let (Some(r), Some(q)) = (cohort.responses[*response].as_mut(), q) {
+                let p = q;
                 if p < 0.0 {
                     return Err(format!(
                         "--null: {}'s non-inferiority null (a response probability {d0} from control's) cannot be simulated in cohort {}: control's probability {} is below the margin's {}",

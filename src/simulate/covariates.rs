@@ -1,8 +1,9 @@
 //! Baseline covariates of virtual patients: each covariate's latent standard normal drawn from
-//! the patient's own slot, correlated within the patient's cohort through the Cholesky factor
-//! of the Gaussian copula's correlation, and carried to the covariate's law by its quantile
-//! (a normal truncated to its bounds by inversion, so that the copula holds exactly; a binary
-//! 1 when the latent uniform is above 1 − p). The linear predictors of the event causes and
+//! the patient's own stream (the ziggurat, from `slot::COVARIATE` on), correlated within the
+//! patient's cohort through the Cholesky factor of the Gaussian copula's correlation, and
+//! carried to the covariate's law: a normal is μ + σz, a truncated normal its quantile at the
+//! latent uniform mapped into the bounds' mass (inversion, so that the copula holds exactly),
+//! a binary 1 when z is above Φ⁻¹(1 − p). The linear predictors of the event causes and
 //! responses follow: a cause's cumulative hazard is scaled by exp(βᵀ(x − ref)), a response's
 //! log odds shifted by γᵀ(x − ref).
 
@@ -12,7 +13,7 @@ use crate::stats::normal;
 
 /// One cohort's covariate model.
 struct CohortModel {
-    laws: Vec<CovariateLaw>,
+    laws: Vec<Law>,
     reference: Vec<f64>,
     /// The lower Cholesky factor of the copula's correlation.
     cholesky: Vec<Vec<f64>>,
@@ -27,6 +28,44 @@ struct CohortModel {
 /// reports compare with, stated as such).
 pub const POPULATION: usize = 200_000;
 pub const POPULATION_SEED: u64 = 0x0005_eedc_07a1_2a7e;
+
+/// A covariate's law as the draw uses it.
+enum Law {
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    /// Φ at the standardised bounds, and the bounds.
+    Truncated {
+        mean: f64,
+        sd: f64,
+        lo: f64,
+        hi: f64,
+        min: f64,
+        max: f64,
+    },
+    /// 1 when the latent normal exceeds this.
+    Binary {
+        above: f64,
+    },
+}
+
+impl Law {
+    fn of(law: &CovariateLaw) -> Law {
+        match *law {
+            CovariateLaw::Normal { mean, sd, min, max } if min.is_finite() || max.is_finite() => Law::Truncated {
+                mean,
+                sd,
+                lo: normal::cdf((min - mean) / sd),
+                hi: normal::cdf((max - mean) / sd),
+                min,
+                max,
+            },
+            CovariateLaw::Normal { mean, sd, .. } => Law::Normal { mean, sd },
+            CovariateLaw::Binary { probability } => Law::Binary { above: normal::quantile(1.0 - probability) },
+        }
+    }
+}
 
 /// The covariate model of a scenario with covariates.
 pub struct Covariates {
@@ -44,7 +83,7 @@ impl Covariates {
                 .cohorts()
                 .iter()
                 .map(|c| CohortModel {
-                    laws: c.covariates.iter().map(|x| x.law.clone()).collect(),
+                    laws: c.covariates.iter().map(|x| Law::of(&x.law)).collect(),
                     reference: c.covariates.iter().map(|x| x.reference).collect(),
                     cholesky: crate::stats::linalg::cholesky(&c.correlation).expect("validated: positive definite"),
                     event_effects: c.event_effects.clone(),
@@ -57,24 +96,21 @@ impl Covariates {
     /// Patient `draws`'s covariates as a member of `cohort`, into `out` (length `count`), with
     /// `latent` as scratch.
     pub fn draw(&self, cohort: usize, draws: PatientDraws, latent: &mut [f64], out: &mut [f64]) {
+        use rand_distr::{Distribution as _, StandardNormal};
         let m = &self.cohorts[cohort];
-        // A uniform in (0, 1): the slot's, moved off 0 by half a step.
-        for (k, e) in latent.iter_mut().enumerate() {
-            *e = normal::quantile_as241(draws.uniform(slot::COVARIATE + k as u64) + 0.5 / (1u64 << 53) as f64);
+        let mut rng = draws.stream(slot::COVARIATE);
+        for e in latent.iter_mut() {
+            *e = StandardNormal.sample(&mut rng);
         }
         for (k, x) in out.iter_mut().enumerate() {
             let z: f64 = m.cholesky[k][..=k].iter().zip(&latent[..=k]).map(|(l, e)| l * e).sum();
             *x = match m.laws[k] {
-                CovariateLaw::Normal { mean, sd, min, max } => {
-                    if min.is_finite() || max.is_finite() {
-                        let (lo, hi) = (normal::cdf((min - mean) / sd), normal::cdf((max - mean) / sd));
-                        let u = lo + (hi - lo) * normal::cdf(z);
-                        (mean + sd * normal::quantile_as241(u)).clamp(min, max)
-                    } else {
-                        mean + sd * z
-                    }
+                Law::Normal { mean, sd } => mean + sd * z,
+                Law::Truncated { mean, sd, lo, hi, min, max } => {
+                    let u = lo + (hi - lo) * normal::cdf(z);
+                    (mean + sd * normal::quantile_as241(u)).clamp(min, max)
                 }
-                CovariateLaw::Binary { probability } => (normal::cdf(z) > 1.0 - probability) as u8 as f64,
+                Law::Binary { above } => (z > above) as u8 as f64,
             };
         }
     }

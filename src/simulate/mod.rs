@@ -424,24 +424,15 @@ impl<'a> Simulator<'a> {
         self.assign_profiles(&stream, keys, profile, &mut buffers.arms, &mut buffers.words);
         let profile = &*profile;
         // 1 / frailty: cumulative hazards are scaled by it (a multiplication per cause).
-        let inverse_frailty = self.frailty.iter().any(Option::is_some).then(|| {
-            let z = slots(&mut buffers.inverse_frailty, n);
-            for ((z, &k), &p) in z.iter_mut().zip(keys).zip(profile) {
-                let cohort = self.profiles[p as usize].cohort as usize;
-                *z = match &self.frailty[cohort] {
-                    Some(g) => 1.0 / g.sample(&mut PatientDraws::of_key(k).stream(slot::FRAILTY_STREAM)),
-                    None => 1.0,
-                };
-            }
-            &*z
-        });
+        let inverse_frailty = self.inverse_frailties(keys, profile, &mut buffers.inverse_frailty);
         // Baseline covariates, each patient's from its own slots and its cohort's law.
         let k = out.covariate_count;
         let x = self.draw_covariates(keys, profile, k, &mut buffers.covariates, &mut buffers.latent);
         let cohort_of = |j: usize| self.profiles[profile[j] as usize].cohort as usize;
-        let death_scaled =
-            self.death.and_then(|d| self.event_scale(d as usize, profile, x, inverse_frailty, &mut buffers.death_scale));
-        let death_scale = death_scaled.map(|_| &buffers.death_scale[..n]);
+        let death = self.death.map(|d| d as usize);
+        let death_scale = death
+            .and_then(|d| self.event_scale(d, profile, x, inverse_frailty, &mut buffers.death_scale))
+            .map(|_| &buffers.death_scale[..n]);
         // The competing causes race: the first wins; its time and cause are kept.
         let first_time = slots(&mut buffers.first_time, n);
         let first_cause = slots(&mut buffers.first_cause, n);
@@ -530,16 +521,32 @@ impl<'a> Simulator<'a> {
                 switched: switched[j],
             }
         }));
+        let with_x =
+            |j: usize| x.zip(self.covariates.as_ref()).map(|(x, cv)| (cv, cohort_of(j), &x[j * k..(j + 1) * k]));
         if self.marked {
-            out.marks.extend((0..n).map(|j| {
-                let covariates =
-                    x.map(|x| (self.covariates.as_ref().expect("with x"), cohort_of(j), &x[j * k..(j + 1) * k]));
-                Self::marks(&self.profiles[profile[j] as usize], PatientDraws::of_key(keys[j]), covariates)
-            }));
+            out.marks.extend(
+                (0..n).map(|j| {
+                    Self::marks(&self.profiles[profile[j] as usize], PatientDraws::of_key(keys[j]), with_x(j))
+                }),
+            );
         }
-        if let Some(x) = x {
-            out.covariates.extend_from_slice(&x[..n * k]);
-        }
+        out.covariates.extend_from_slice(x.map_or(&[][..], |x| &x[..n * k]));
+    }
+
+    /// With a frailty in some cohort, each patient's 1 / frailty (1 in a cohort without one),
+    /// from its own stream; None without any frailty.
+    fn inverse_frailties<'b>(&self, keys: &[u64], profile: &[u32], into: &'b mut Vec<f64>) -> Option<&'b [f64]> {
+        self.frailty.iter().any(Option::is_some).then(|| {
+            let z = slots(into, profile.len());
+            for ((z, &k), &p) in z.iter_mut().zip(keys).zip(profile) {
+                let cohort = self.profiles[p as usize].cohort as usize;
+                *z = match &self.frailty[cohort] {
+                    Some(g) => 1.0 / g.sample(&mut PatientDraws::of_key(k).stream(slot::FRAILTY_STREAM)),
+                    None => 1.0,
+                };
+            }
+            &*z
+        })
     }
 
     /// With covariates, every patient's (`k` each, from the patient's slots and its cohort's

@@ -78,22 +78,36 @@ fn integrate(f: impl Fn(f64) -> f64, lo: f64, hi: f64, panels: usize) -> f64 {
 }
 
 /// P(p₁ − p₀ > δ) for independent p₁ ~ Beta(a1, b1), p₀ ~ Beta(a0, b0): ∫ f₀(q) P(p₁ > q + δ)
-/// dq over the range holding all but 1e-14 of p₀'s mass, 400 panels.
+/// dq. P(p₁ > q + δ) is 1 below q = −δ and 0 above q = 1 − δ, so the integral is p₀'s mass
+/// below −δ plus a smooth integral between the kinks, over p₀'s bulk (all but 1e-14 of its
+/// mass, or up to the end where a shape below 1 makes its density singular). Each half of that
+/// range is integrated by 20-panel Gauss–Legendre in t with q − end = width·t^p: where p₀'s
+/// density (shape a0 or b0 below 1) or p₁'s tail (a1 or b1 below 1, when the kink is the end)
+/// behaves like a power of the distance to the end, p = 1 / that shape makes the integrand
+/// smooth.
 pub fn difference_above(a1: f64, b1: f64, a0: f64, b0: f64, delta: f64) -> f64 {
-    let (lo, hi) = (beta_quantile(1e-14, a0, b0), beta_quantile(1.0 - 1e-14, a0, b0));
-    // P(p₁ > q + δ) is 1 below q = −δ and 0 above q = 1 − δ: the integral is the mass below
-    // the first kink plus a smooth integral between them (Gauss–Legendre needs no kink inside).
+    let lo = if a0 < 1.0 { 0.0 } else { beta_quantile(1e-14, a0, b0) };
+    let hi = if b0 < 1.0 { 1.0 } else { beta_quantile(1.0 - 1e-14, a0, b0) };
     let (from, to) = (lo.max(-delta), hi.min(1.0 - delta));
     let below = if -delta > lo { 1.0 - beta_above(-delta, a0, b0) } else { 0.0 };
-    // q = from + (to − from)(1 − cos πs)/2 clusters the nodes at both ends, where a shape
-    // below 1 makes the density singular.
-    let half = 0.5 * (to - from);
-    let f = |s: f64| {
-        let angle = std::f64::consts::PI * s;
-        let q = from + half * (1.0 - angle.cos());
-        beta_density(q, a0, b0) * beta_above(q + delta, a1, b1) * half * std::f64::consts::PI * angle.sin()
+    if from >= to {
+        return below.clamp(0.0, 1.0);
+    }
+    let power = |shapes: [Option<f64>; 2]| {
+        let s = shapes.into_iter().flatten().fold(1.0f64, f64::min);
+        (1.0 / s).min(40.0)
     };
-    let v = below + if from < to { integrate(f, 0.0, 1.0, 40) } else { 0.0 };
+    let left = power([(from == 0.0 && a0 < 1.0).then_some(a0), (from == -delta && a1 < 1.0).then_some(a1)]);
+    let right = power([(to == 1.0 && b0 < 1.0).then_some(b0), (to == 1.0 - delta && b1 < 1.0).then_some(b1)]);
+    let g = |q: f64| {
+        let v = beta_density(q, a0, b0) * beta_above(q + delta, a1, b1);
+        if v.is_finite() { v } else { 0.0 }
+    };
+    let mid = 0.5 * (from + to);
+    let half = |end: f64, width: f64, p: f64| {
+        integrate(|t| g(end + width * t.powf(p)) * width.abs() * p * t.powf(p - 1.0), 0.0, 1.0, 20)
+    };
+    let v = below + half(from, mid - from, left) + half(to, mid - to, right);
     v.clamp(0.0, 1.0)
 }
 
@@ -144,11 +158,17 @@ impl BetaMixture {
 
     /// The expected local-information-ratio effective sample size with respect to the
     /// binomial: ∫ π(θ) · [−(log π)''(θ)] · θ(1 − θ) dθ (a + b for a single Beta(a, b)).
-    pub fn ess_elir(&self) -> f64 {
+    /// None for a mixture with a component's shape below 1, where the integrand behaves like
+    /// θ^(a−2) at an end and the integral diverges (RBesT constrains its fitted components
+    /// above 1 for this reason).
+    pub fn ess_elir(&self) -> Option<f64> {
         // A single beta: a + b, the integral's value for a, b > 1 and its limit as a shape
         // falls to 1 (where the integrand vanishes identically).
         if let [(_, a, b)] = self.0.as_slice() {
-            return a + b;
+            return Some(a + b);
+        }
+        if self.0.iter().any(|&(_, a, b)| a < 1.0 || b < 1.0) {
+            return None;
         }
         let f = |t: f64| {
             let (mut d0, mut d1, mut d2) = (0.0, 0.0, 0.0);
@@ -169,7 +189,12 @@ impl BetaMixture {
         // θ = (1 − cos πs)/2 clusters the nodes at both ends, where a shape below 2 makes the
         // integrand singular (θ^(a−2) · θ, integrable).
         let half_pi = std::f64::consts::FRAC_PI_2;
-        integrate(|s| f((1.0 - (2.0 * half_pi * s).cos()) / 2.0) * half_pi * (2.0 * half_pi * s).sin(), 0.0, 1.0, 2000)
+        Some(integrate(
+            |s| f((1.0 - (2.0 * half_pi * s).cos()) / 2.0) * half_pi * (2.0 * half_pi * s).sin(),
+            0.0,
+            1.0,
+            2000,
+        ))
     }
 }
 
@@ -426,7 +451,7 @@ mod tests {
             let v = |k: &str| -> Vec<f64> { c[k].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect() };
             let (w, a, b) = (v("weights"), v("a"), v("b"));
             let m = BetaMixture((0..w.len()).map(|k| (w[k], a[k], b[k])).collect());
-            close(&format!("ESS {c}"), m.ess_elir(), f(c, "ess_elir"), 1e-6 * f(c, "ess_elir"));
+            close(&format!("ESS {c}"), m.ess_elir().unwrap(), f(c, "ess_elir"), 1e-6 * f(c, "ess_elir"));
         }
         for c in r["gamma_poisson"].as_array().unwrap() {
             let p = hazard_below(f(c, "lambda0"), f(c, "a"), f(c, "b"), f(c, "d"), f(c, "E"));
@@ -483,6 +508,18 @@ mod tests {
         close("uniforms above 0.3", difference_above(1.0, 1.0, 1.0, 1.0, 0.3), 0.245, 1e-9);
         close("uniforms above -0.3", difference_above(1.0, 1.0, 1.0, 1.0, -0.3), 0.755, 1e-9);
         close("Jeffreys-like shapes", difference_above(0.5, 1.5, 0.5, 3.5, 0.0), 0.644101238957994, 1e-8);
+        // Shapes below 1 (`make_bayes_singular_refs.R`, R's integrate in the smooth orientation).
+        let singular: [(f64, f64, f64, f64, f64, f64); 6] = [
+            (4.0, 8.0, 0.1, 10.9, 0.0, 0.997670266188917),
+            (4.0, 8.0, 0.2, 5.8, 0.0, 0.979333693440000),
+            (3.0, 3.0, 0.3, 0.7, 0.1, 0.653565167732887),
+            (5.0, 2.0, 0.5, 9.5, -0.2, 0.999981566475237),
+            (12.0, 30.0, 0.05, 1.05, 0.0, 0.940839874886690),
+            (2.0, 2.0, 0.5, 0.5, 0.3, 0.268860194874313),
+        ];
+        for (a1, b1, a0, b0, d, want) in singular {
+            close(&format!("singular {a0}, {b0}"), difference_above(a1, b1, a0, b0, d), want, 1e-8);
+        }
         let d = &r["single_arm"]["robust_mixture"];
         let prior = mixture(&d["prior"]);
         for (x, want) in d["posterior_at_n40"].as_array().unwrap().iter().enumerate() {

@@ -327,3 +327,65 @@ fn bad_bayesian_rules_are_refused_with_their_path() {
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("give interims"), "{err}");
 }
+
+/// A single arm's rule on one arm of a two-arm trial: its interims must come before that arm's
+/// planned patients (30 of 60), its exact companion counts that arm's patients, and a
+/// non-primary Bayesian endpoint may not stop the trial.
+#[test]
+fn a_rule_on_one_arm_of_two_counts_that_arm() {
+    let base = std::fs::read_to_string("scenarios/ascites-bayesian-borrowing.toml").unwrap();
+    let two = base
+        .replace("rmhtnf = { allocation = 1 }", "rmhtnf = { allocation = 1 }\nhipec = { allocation = 1 }")
+        .replace("probability = { rmhtnf = 0.80 }", "probability = { rmhtnf = 0.80, hipec = 0.6 }")
+        .replace("sample_size = 40", "sample_size = 60");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, &two).unwrap();
+    let o = peritrial().arg("validate").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("endpoints.dcr.interims") && err.contains("30 planned patients"), "{err}");
+    // Without interims: the exact companion is of the arm's 30 patients.
+    let once = two
+        .replace("interims = [20, 30]                   # patients assessed\n", "")
+        .replace("futility_predictive = 0.05            # No-Go when P(final Go | data) < 0.05\n", "")
+        .replace("early_success = true\n", "");
+    std::fs::write(&path, &once).unwrap();
+    let r = run(&once, &[]);
+    let a = &r["endpoints"]["dcr"]["analytic"];
+    let needed = a["critical_responses"].as_u64().unwrap();
+    let tail: f64 = (needed..=30)
+        .map(|x| {
+            let c = (1..=x).fold(1.0, |acc, i| acc * (30 - x + i) as f64 / i as f64);
+            c * 0.8f64.powi(x as i32) * 0.2f64.powi((30 - x) as i32)
+        })
+        .sum();
+    assert!((a["power"].as_f64().unwrap() - tail).abs() < 1e-9, "{a} against {tail}");
+    // A second Bayesian endpoint with interims is not the primary: refused.
+    let second = base.replace(
+        "[analysis]",
+        "[endpoints.dcr2]\nkind = \"binary\"\nresponse = \"ascites_control\"\ntest = \"bayesian\"\nnull_rate = 0.6\nprior = \"beta:1,1\"\nthreshold = 0.9\ninterims = [20]\ntreatment = \"rmhtnf\"\n\n[analysis]",
+    );
+    std::fs::write(&path, &second).unwrap();
+    let o = peritrial().arg("validate").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("endpoints.dcr2.interims") && err.contains("only the primary endpoint"), "{err}");
+}
+
+/// A robust mixture whose vague part has a shape below 1 has no ELIR effective sample size
+/// (the integral diverges): the reports say so rather than print a number.
+#[test]
+fn an_undefined_effective_sample_size_is_said_to_be_undefined() {
+    let base = std::fs::read_to_string("scenarios/ascites-bayesian-borrowing.toml").unwrap();
+    let text = base.replace("prior = \"mixture:0.8,18.5,6,1,1\"", "prior = \"mixture:0.8,18.5,6,0.5,0.5\"");
+    let r = run(&text, &[]);
+    let b = &r["endpoints"]["dcr"]["bayesian"];
+    assert!(b["prior_ess"].is_null(), "{b}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.toml");
+    std::fs::write(&path, &text).unwrap();
+    let o = peritrial().arg("run").arg(&path).args(["--replicates", "200", "--quiet"]).output().unwrap();
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("effective sample size undefined: a component's"), "{table}");
+}

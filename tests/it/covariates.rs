@@ -268,3 +268,65 @@ fn bad_covariates_are_refused_with_their_path() {
         }
     }
 }
+
+/// Validation's copy of ADSL's fixed columns (a covariate may not take one's name) is ADSL's.
+#[test]
+fn validation_knows_adsl_columns() {
+    assert_eq!(peritrial::scenario::ADSL_COLUMNS, peritrial::report::adam::ADSL);
+}
+
+/// `run --null` of a single arm's exact test with a covariate acting on the response: the null
+/// rate is the marginal rate, so the type I error is the exact test's size at it (within 4 MCSE),
+/// not the size at the rate the reference probability would give.
+#[test]
+fn the_null_of_a_single_arm_is_marginal_over_the_covariates() {
+    let text = r#"[study]
+name = "single arm with a covariate"
+replicates = 20000
+seed = 11
+
+[arms]
+rmhtnf = { allocation = 1 }
+
+[enrollment]
+sample_size = 40
+accrual = { months = 12 }
+
+[cohorts.ascites]
+share = 1.0
+
+[cohorts.ascites.covariates]
+ecog = { binary = 0.5 }
+
+[cohorts.ascites.responses.dcr]
+probability = { rmhtnf = 0.4 }
+assessed_at_months = 1.0
+effects = { ecog = 1.0 }
+
+[endpoints.dcr]
+kind = "binary"
+response = "dcr"
+test = "exact_binomial"
+null_rate = 0.2
+treatment = "rmhtnf"
+alpha = 0.05
+
+[analysis]
+cut = { min_follow_up_months = 1.0 }
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), text);
+    let o = peritrial().arg("run").arg(&path).args(["--null", "--format", "json", "--quiet"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let k = r["endpoints"]["dcr"]["analytic"]["critical_responses"].as_u64().unwrap();
+    let size: f64 = (k..=40)
+        .map(|x| {
+            let c = (1..=x).fold(1.0, |acc, i| acc * (40 - x + i) as f64 / i as f64);
+            c * 0.2f64.powi(x as i32) * 0.8f64.powi((40 - x) as i32)
+        })
+        .sum();
+    let t1 = r["null"]["endpoints"]["dcr"]["type_one_error"].as_f64().unwrap();
+    let mcse = (size * (1.0 - size) / 20000.0).sqrt();
+    assert!((t1 - size).abs() < 4.0 * mcse, "type I error {t1} against the exact size {size} at the marginal null");
+}

@@ -210,14 +210,14 @@ fn cohort_table(e: &EndpointReport) -> String {
 fn bayes_table(e: &EndpointReport) -> String {
     let Some(b) = &e.bayesian else { return String::new() };
     let mut s = format!(
-        "<h3>{}: Bayesian rule</h3>\n<p>Go when the posterior probability exceeds {}; prior {} (effective sample size {:.1}){}; {} patients and posterior probability {} at the decision on average.</p>\n<table>\n<tr><th class=\"l\">analysis</th><th>Go (MCSE)</th><th>No-Go (MCSE)</th><th>exact Go</th><th>exact No-Go</th><th>Go at ≥ responders</th><th>continue at ≥</th></tr>\n",
+        "<h3>{}: Bayesian rule</h3>\n<p>Go when the posterior probability exceeds {}; prior {} (effective sample size {}){}; {} patients and posterior probability {} at the decision on average.</p>\n<table>\n<tr><th class=\"l\">analysis</th><th>Go (MCSE)</th><th>No-Go (MCSE)</th><th>exact Go</th><th>exact No-Go</th><th>Go at ≥ responders</th><th>continue at ≥</th></tr>\n",
         esc(&e.name),
         b.threshold,
         esc(&b.prior),
-        b.prior_ess,
+        esc(&crate::report::model::ess_text(b.prior_ess)),
         match (&b.control_prior, b.control_prior_ess) {
-            (Some(c), Some(ess)) => format!(", control's {} ({ess:.1})", esc(c)),
-            _ => String::new(),
+            (Some(c), ess) => format!(", control's {} ({})", esc(c), esc(&crate::report::model::ess_text(ess))),
+            (None, _) => String::new(),
         },
         f(b.expected_patients, 1),
         f(b.mean_posterior, 3)
@@ -233,7 +233,7 @@ fn bayes_table(e: &EndpointReport) -> String {
             d.no_go_mcse,
             f(x.map(|x| x.go), 4),
             f(x.map(|x| x.no_go), 4),
-            x.map_or("—".into(), |x| x.go_responders.to_string()),
+            x.filter(|x| x.go_responders <= x.patients).map_or("—".into(), |x| x.go_responders.to_string()),
             x.map_or("—".into(), |x| x.continue_responders.to_string()),
         ));
     }

@@ -649,10 +649,16 @@ impl Exporter<VerifyReport> for Table {
 /// sizes and the posterior probability at the decision.
 fn bayes_lines(out: &mut String, b: &crate::report::model::BayesOutcome) {
     let prior = match (&b.control_prior, b.control_prior_ess) {
-        (Some(c), Some(ess)) => {
-            format!("{} (ESS {:.1}) treatment, {} (ESS {:.1}) control", b.prior, b.prior_ess, c, ess)
+        (Some(c), ess) => format!(
+            "{} (ESS {}) treatment, {} (ESS {}) control",
+            b.prior,
+            crate::report::model::ess_text(b.prior_ess),
+            c,
+            crate::report::model::ess_text(ess)
+        ),
+        (None, _) => {
+            format!("{} (effective sample size {})", b.prior, crate::report::model::ess_text(b.prior_ess))
         }
-        _ => format!("{} (effective sample size {:.1})", b.prior, b.prior_ess),
     };
     out.push_str(&labelled("Bayesian prior", &prior));
     for (k, d) in b.decisions.iter().enumerate() {
@@ -661,10 +667,15 @@ fn bayes_lines(out: &mut String, b: &crate::report::model::BayesOutcome) {
             None => "final".to_string(),
         };
         let exact = b.exact.as_ref().and_then(|x| x.get(k)).map_or(String::new(), |x| {
-            let rule = if d.patients.is_some() && x.continue_responders > 0 {
-                format!("Go at {} or more, No-Go below {}", x.go_responders, x.continue_responders)
+            let go = if x.go_responders > x.patients {
+                "no Go".to_string()
             } else {
-                format!("Go at {} or more responders", x.go_responders)
+                format!("Go at {} or more", x.go_responders)
+            };
+            let rule = if d.patients.is_some() && x.continue_responders > 0 {
+                format!("{go}, No-Go below {}", x.continue_responders)
+            } else {
+                format!("{go} responders")
             };
             format!("; exact {:.4} / {:.4} ({rule})", x.go, x.no_go)
         });

@@ -286,7 +286,8 @@ fn bayes_outcome(s: &Scenario, i: usize, es: &EndpointSummary, r: u64) -> Option
         })
         .collect();
     let early_go: u64 = es.own_stops.iter().map(|s| s[0]).sum();
-    let final_go = es.rejections.saturating_sub(early_go);
+    // The test's own decisions (before any multiplicity procedure), as the interims count them.
+    let final_go = es.rejections_unadjusted.saturating_sub(early_go);
     let final_no_go = r.saturating_sub(es.stage1_stops).saturating_sub(final_go);
     let ((go, go_mcse), (no_go, no_go_mcse)) = (share_of(final_go), share_of(final_no_go));
     decisions.push(BayesLook { patients: None, go, go_mcse, no_go, no_go_mcse });
@@ -311,7 +312,7 @@ fn bayes_outcome(s: &Scenario, i: usize, es: &EndpointSummary, r: u64) -> Option
         prior: rule.prior.spec(),
         prior_ess: rule.prior.ess_elir(),
         control_prior: rule.control_prior.as_ref().map(|c| c.spec()),
-        control_prior_ess: rule.control_prior.as_ref().map(|c| c.ess_elir()),
+        control_prior_ess: rule.control_prior.as_ref().and_then(|c| c.ess_elir()),
         decisions,
         expected_patients: es.patients_used.mean(),
         mean_posterior: es.posterior.mean(),
@@ -752,7 +753,11 @@ impl super::Analytic {
             // A Bayesian rule's Go as responder counts; its No-Go rule is in its own block.
             return match at_looks {
                 Some(looks) => {
-                    let each: Vec<String> = looks.iter().map(|[n, r]| format!("{r} of {n}")).collect();
+                    // An interim without early success has no Go count (n + 1).
+                    let each: Vec<String> = looks
+                        .iter()
+                        .map(|[n, r]| if r > n { format!("no Go at {n}") } else { format!("{r} of {n}") })
+                        .collect();
                     format!("Go with {} or more responders, interims then final; No-Go as below", each.join(", "))
                 }
                 None => format!("Go with {critical_responses} or more responders"),

@@ -23,7 +23,7 @@ pub use basics::{Named, Quantiles};
 pub use execution::utc_date;
 pub use looks::{ConditionalPower, InferenceAtStopping, Look, ReestimationRule, SpendingCurves, StoppingAccuracy};
 pub use null::{NullReport, NullTest};
-pub use prose::{design, warnings};
+pub use prose::{design, ess_text, warnings};
 pub use tools::{SimonReport, VerifyCheck, VerifyReport};
 
 use basics::present;
@@ -544,7 +544,8 @@ pub struct BayesOutcome {
     /// The priors as written (a power prior as its beta) and their effective sample sizes
     /// (expected local-information ratio, Neuenschwander et al. 2020).
     pub prior: String,
-    pub prior_ess: f64,
+    /// None where it is undefined (a mixture component's shape below 1).
+    pub prior_ess: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_prior: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

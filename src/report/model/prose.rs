@@ -188,8 +188,9 @@ fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
 /// A Bayesian rule's sentence: the priors (with their effective sample sizes), Go, the
 /// interims' Go and No-Go, and that its level is the simulated Go rate under the null.
 fn bayes_sentence(s: &Scenario, e: &Endpoint, alternative: &str, rule: &BayesRule) -> String {
-    let prior =
-        |p: &crate::stats::bayes::BetaMixture| format!("{} (effective sample size {:.1})", p.spec(), p.ess_elir());
+    let prior = |p: &crate::stats::bayes::BetaMixture| {
+        format!("{} (effective sample size {})", p.spec(), ess_text(p.ess_elir()))
+    };
     let priors = match &rule.control_prior {
         Some(c) => format!(
             "prior {} on {}'s rate and {} on {}'s",
@@ -221,6 +222,14 @@ fn bayes_sentence(s: &Scenario, e: &Endpoint, alternative: &str, rule: &BayesRul
         "Bayesian rule, Go when {alternative} > {}, {priors}{interims}; its type I error is the Go rate of a run under the null (--null), not a stated alpha",
         rule.threshold
     )
+}
+
+/// A prior's ELIR effective sample size as the reports write it.
+pub fn ess_text(ess: Option<f64>) -> String {
+    match ess {
+        Some(x) => format!("{x:.1}"),
+        None => "undefined: a component's shape is below 1".into(),
+    }
 }
 
 /// The sentence on when the analysis is.

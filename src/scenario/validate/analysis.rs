@@ -104,6 +104,7 @@ pub(super) fn read_analysis(
     };
     check_monitored_test(r, s)?;
     check_patient_looks(r, s, arms, sample_size)?;
+    check_bayes_interims(r, s, arms, sample_size)?;
     check_restriction_times(r, s)?;
     check_beta_spending(r, s)?;
     multiplicity::check_simon(r, node, t, &multiplicity, endpoints)?;
@@ -318,6 +319,39 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
         };
         if let Some(why) = why {
             r.error_on(get(t, "looks"), &node.origin, "analysis.looks", format!("interim looks are monitored on {:?} (the cut's endpoint, or the first endpoint with a test), but {why}", eps[pe].name));
+            return None;
+        }
+    }
+    Some(())
+}
+
+/// A Bayesian rule's interims stop the trial: only the primary endpoint's may, and each must
+/// come before the compared arms' planned patients (the sample size times their allocation
+/// share, rounded down), where the final analysis is.
+fn check_bayes_interims(r: &mut Reader, s: Settings<'_>, arms: &[Arm], sample_size: Option<u32>) -> Option<()> {
+    let (Some(eps), Some(n)) = (s.endpoints, sample_size) else { return Some(()) };
+    for (i, e) in eps.iter().enumerate() {
+        let EndpointKind::Binary { test, .. } = &e.kind else { continue };
+        let rule = match test {
+            BinaryTest::Bayesian { rule, .. } | BinaryTest::BayesianDifference { rule } => rule,
+            BinaryTest::ExactBinomial { .. }
+            | BinaryTest::SimonTwoStage { .. }
+            | BinaryTest::Fisher
+            | BinaryTest::ChiSquare { .. } => continue,
+        };
+        let Some(&last) = rule.looks.last() else { continue };
+        let path = format!("endpoints.{}.interims", e.name);
+        if Some(i) != s.monitored {
+            let primary = s.monitored.map_or("none".to_string(), |p| format!("{:?}", eps[p].name));
+            r.error_at(&s.node.origin, &path, format!("a Bayesian rule's interims stop the trial, so only the primary endpoint may have them (the primary is {primary}: the cut's endpoint, or the first with a test); remove them, or make this endpoint the first"));
+            return None;
+        }
+        if arms.is_empty() || e.treatment >= arms.len() || e.control.is_some_and(|c| c >= arms.len()) {
+            return Some(());
+        }
+        let planned = planned_assessed(n, arms, e.treatment, e.control);
+        if last >= planned {
+            r.error_at(&s.node.origin, &path, format!("every interim must come before the final analysis at the compared arms' {planned} planned patients (sample size {n} times their allocation share); the last is {last}"));
             return None;
         }
     }

@@ -8,6 +8,13 @@ use crate::scenario::read::{Reader, get, join, positive, probability};
 use crate::scenario::tree::{Entry, Node, Value, fmt_float};
 use crate::scenario::vocab::DistributionName;
 
+/// ADSL's fixed columns (`report::adam::ADSL`, which a test holds equal to this): a covariate
+/// whose name in capitals is one of them would repeat a column.
+pub const ADSL_COLUMNS: [&str; 16] = [
+    "STUDYID", "USUBJID", "SUBJID", "TRIAL", "ARM", "ARMCD", "TRT01P", "TRT01PN", "STRATA", "COHORT", "RANDDT",
+    "TRTSDT", "ITTFL", "DTHFL", "DTHDT", "EOSDT",
+];
+
 /// `[cohorts]`: every cohort, with the names of the event causes, responses and adverse
 /// events they define (collected first, so that every cohort's vectors have the same length).
 #[allow(clippy::too_many_arguments)]
@@ -45,9 +52,25 @@ pub(super) fn read_cohorts(
         return None;
     }
     // A covariate is a column of the exports: its name must not be another one's.
-    let reserved = ["trial", "patient", "cohort", "arm", "time", "status", "stratum", "response", "entry_month"];
-    for name in &covariates.0 {
+    let reserved = [
+        "trial",
+        "patient",
+        "cohort",
+        "arm",
+        "time",
+        "status",
+        "stratum",
+        "response",
+        "entry_month",
+        "first_event",
+        "switched",
+    ];
+    let adsl = ADSL_COLUMNS;
+    for (i, name) in covariates.0.iter().enumerate() {
+        let upper = name.to_uppercase();
         let taken = reserved.contains(&name.as_str())
+            || adsl.contains(&upper.as_str())
+            || covariates.0[..i].iter().any(|o| o.to_uppercase() == upper)
             || event_names.contains(name)
             || response_names.contains(name)
             || ae_names.contains(name)

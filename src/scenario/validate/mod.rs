@@ -7,6 +7,7 @@
 
 mod analysis;
 mod cohorts;
+pub use cohorts::ADSL_COLUMNS;
 mod common;
 mod covariates;
 mod endpoints;
