@@ -41,7 +41,9 @@ fn rule_of(ep: &Endpoint) -> Option<(&BayesRule, Target)> {
         BinaryTest::ExactBinomial { .. }
         | BinaryTest::SimonTwoStage { .. }
         | BinaryTest::Fisher
-        | BinaryTest::ChiSquare { .. } => None,
+        | BinaryTest::ChiSquare { .. }
+        | BinaryTest::GComputation { .. }
+        | BinaryTest::Weighted { .. } => None,
     }
 }
 

@@ -201,7 +201,9 @@ fn infers_at_stopping(s: &Scenario, e: EndpointId) -> bool {
             BinaryTest::Fisher
             | BinaryTest::SimonTwoStage { .. }
             | BinaryTest::Bayesian { .. }
-            | BinaryTest::BayesianDifference { .. } => false,
+            | BinaryTest::BayesianDifference { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => false,
         },
         EndpointKind::Safety { .. } => false,
     };
@@ -449,12 +451,14 @@ impl Plan<'_> {
                         scratch,
                         &mut record[base..],
                     );
-                    let one_arm = match test {
+                    // (a single arm's rate, an adjusted difference with its Wald interval)
+                    let (one_arm, adjusted) = match test {
                         BinaryTest::ExactBinomial { .. }
                         | BinaryTest::SimonTwoStage { .. }
-                        | BinaryTest::Bayesian { .. } => true,
+                        | BinaryTest::Bayesian { .. } => (true, false),
+                        BinaryTest::GComputation { .. } | BinaryTest::Weighted { .. } => (false, true),
                         BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => {
-                            false
+                            (false, false)
                         }
                     };
                     if Some(i) == monitored {
@@ -466,6 +470,9 @@ impl Plan<'_> {
                     if one_arm {
                         // The estimate is the treatment arm's rate: its exact interval.
                         let ci = (record[base + field::CP_LOWER], record[base + field::CP_UPPER]);
+                        self.interval(i, ci, &mut record[base..]);
+                    } else if adjusted {
+                        let ci = (record[base + field::CI_LOWER], record[base + field::CI_UPPER]);
                         self.interval(i, ci, &mut record[base..]);
                     } else if Some(i) == monitored && self.layout.inference.is_some() {
                         // Two arms monitored at looks: the naive interval beside the inference

@@ -37,7 +37,9 @@ impl Plan<'_> {
                 | BinaryTest::Fisher
                 | BinaryTest::ChiSquare { .. }
                 | BinaryTest::Bayesian { .. }
-                | BinaryTest::BayesianDifference { .. } => return None,
+                | BinaryTest::BayesianDifference { .. }
+                | BinaryTest::GComputation { .. }
+                | BinaryTest::Weighted { .. } => return None,
             },
             EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
         };
@@ -151,6 +153,14 @@ impl Plan<'_> {
                 out[field::PATIENTS_USED] = if stop { n1s } else { scratch.order.len() } as f64;
                 (f64::NAN, f64::NAN, promising, rate1)
             }
+            BinaryTest::GComputation { .. } | BinaryTest::Weighted { .. } => {
+                let (estimate, se) = self.adjusted_difference(e, response, test, trial, cut_month);
+                out[field::CI_LOWER] = estimate - 1.959963984540054 * se;
+                out[field::CI_UPPER] = estimate + 1.959963984540054 * se;
+                let z = (estimate - null_difference) / se;
+                let p = if z.is_finite() { normal::upper_tail(z) } else { f64::NAN };
+                (p, z, p <= e.alpha, estimate)
+            }
             BinaryTest::Bayesian { .. } | BinaryTest::BayesianDifference { .. } => {
                 let d = self.bayes_decision(e_index, trial, cut_month, scratch).expect("a Bayesian rule");
                 let c = d.counts;
@@ -175,7 +185,9 @@ impl Plan<'_> {
                     BinaryTest::ExactBinomial { .. }
                     | BinaryTest::SimonTwoStage { .. }
                     | BinaryTest::Bayesian { .. }
-                    | BinaryTest::BayesianDifference { .. } => unreachable!("a frequentist two-arm test"),
+                    | BinaryTest::BayesianDifference { .. }
+                    | BinaryTest::GComputation { .. }
+                    | BinaryTest::Weighted { .. } => unreachable!("a frequentist two-arm test"),
                 };
                 let (p, z) = if null_difference != 0.0 {
                     // Validation allows a margin with the uncorrected chi-square test only.
@@ -197,6 +209,65 @@ impl Plan<'_> {
             let (lo, hi) = scratch.clopper_pearson(x1, n1);
             out[field::CP_LOWER] = lo;
             out[field::CP_UPPER] = hi;
+        }
+    }
+
+    /// A two-arm response comparison adjusted for the measured covariates (`test =
+    /// "g_computation"` or `"weighted"`) at `cut_month`: the risk difference and its standard
+    /// error (NaN where the models have no estimate: a separated response, collinear
+    /// covariates, an empty arm).
+    fn adjusted_difference(
+        &self,
+        e: &Endpoint,
+        response: ResponseId,
+        test: &BinaryTest,
+        trial: &Trial,
+        cut_month: f64,
+    ) -> (f64, f64) {
+        use crate::stats::weighting::Estimand;
+        let s = self.scenario;
+        let measured: Vec<usize> = (0..s.covariate_names().len()).filter(|&k| s.covariate_measured()[k]).collect();
+        let mut data = Vec::new();
+        let mut x = Vec::new();
+        for (j, p) in trial.patients.iter().enumerate() {
+            let arm = if p.arm as usize == e.treatment {
+                1u8
+            } else if Some(p.arm as usize) == e.control {
+                0
+            } else {
+                continue;
+            };
+            let Some(r) = assessed_response(s, response, p, &trial.marks(j), cut_month) else { continue };
+            data.push((arm, r));
+            let c = trial.covariates(j);
+            x.push(measured.iter().map(|&k| c[k]).collect::<Vec<f64>>());
+        }
+        let not_adjusted = || -> ! { unreachable!("an adjusted comparison") };
+        let (estimand, truncate) = match test {
+            BinaryTest::Weighted { estimand, truncate } => (*estimand, *truncate),
+            BinaryTest::GComputation { .. } => (Estimand::Ate, None),
+            BinaryTest::ExactBinomial { .. }
+            | BinaryTest::SimonTwoStage { .. }
+            | BinaryTest::Fisher
+            | BinaryTest::ChiSquare { .. }
+            | BinaryTest::Bayesian { .. }
+            | BinaryTest::BayesianDifference { .. } => not_adjusted(),
+        };
+        let Ok(a) = crate::stats::rwe::responses(&data, &x, estimand, truncate) else { return (f64::NAN, f64::NAN) };
+        match test {
+            BinaryTest::GComputation { over_treated: false } => {
+                a.ate.map_or((f64::NAN, f64::NAN), |g| (g.difference, g.se_if.unwrap_or(g.se_hc0)))
+            }
+            BinaryTest::GComputation { over_treated: true } => {
+                a.att.map_or((f64::NAN, f64::NAN), |g| (g.difference, g.se_hc0))
+            }
+            BinaryTest::Weighted { .. } => (a.weighted_difference.2, a.weighted_difference.3),
+            BinaryTest::ExactBinomial { .. }
+            | BinaryTest::SimonTwoStage { .. }
+            | BinaryTest::Fisher
+            | BinaryTest::ChiSquare { .. }
+            | BinaryTest::Bayesian { .. }
+            | BinaryTest::BayesianDifference { .. } => not_adjusted(),
         }
     }
 
@@ -238,7 +309,9 @@ impl Plan<'_> {
             BinaryTest::Fisher
             | BinaryTest::SimonTwoStage { .. }
             | BinaryTest::Bayesian { .. }
-            | BinaryTest::BayesianDifference { .. } => {
+            | BinaryTest::BayesianDifference { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => {
                 unreachable!("validated: monitored by the chi-square z or the exact binomial")
             }
         };

@@ -131,7 +131,9 @@ fn set_up<'a>(
             | scenario::BinaryTest::Fisher
             | scenario::BinaryTest::ChiSquare { .. }
             | scenario::BinaryTest::Bayesian { .. }
-            | scenario::BinaryTest::BayesianDifference { .. } => {}
+            | scenario::BinaryTest::BayesianDifference { .. }
+            | scenario::BinaryTest::GComputation { .. }
+            | scenario::BinaryTest::Weighted { .. } => {}
         },
         scenario::EndpointKind::Safety { .. } => {
             return Err(CliError::Usage(format!("--endpoint {endpoint}: a safety endpoint has no test to power")));

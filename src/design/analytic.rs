@@ -240,8 +240,32 @@ pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
             | TimeToEventTest::Cox => hazard_assumptions(s, i).map(|a| a.hazard_ratio),
         },
         EndpointKind::Binary { response, test, .. } => match test {
-            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => {
+            BinaryTest::Fisher
+            | BinaryTest::ChiSquare { .. }
+            | BinaryTest::BayesianDifference { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => {
                 let c = e.control?;
+                // With populations of one arm (an external control), the effect in the
+                // treatment arm's population: each of its cohorts' difference of its own
+                // probabilities (the control one a counterfactual there), weighted as the
+                // treatment's patients come.
+                if let Some(w) = arm_weights(s, e.treatment) {
+                    let cv = crate::simulate::covariates::Covariates::new(s);
+                    return Some(
+                        s.cohorts()
+                            .iter()
+                            .enumerate()
+                            .zip(&w)
+                            .map(|((k, co), w)| {
+                                w * co.responses[*response].as_ref().map_or(0.0, |r| {
+                                    marginal(&cv, k, *response, r.probability[e.treatment])
+                                        - marginal(&cv, k, *response, r.probability[c])
+                                })
+                            })
+                            .sum(),
+                    );
+                }
                 Some(mean_response(s, *response, e.treatment) - mean_response(s, *response, c))
             }
             BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } | BinaryTest::Bayesian { .. } => {
@@ -256,6 +280,17 @@ pub fn true_estimate(s: &Scenario, i: usize) -> Option<f64> {
 /// by share, so the number of responders is exactly binomial with this probability).
 pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
     let cv = crate::simulate::covariates::Covariates::new(s);
+    if let Some(w) = arm_weights(s, arm) {
+        return s
+            .cohorts()
+            .iter()
+            .enumerate()
+            .zip(&w)
+            .map(|((k, c), w)| {
+                w * c.responses[response].as_ref().map_or(0.0, |r| marginal(&cv, k, response, r.probability[arm]))
+            })
+            .sum();
+    }
     s.cohorts()
         .iter()
         .enumerate()
@@ -263,6 +298,29 @@ pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
             c.share * c.responses[response].as_ref().map_or(0.0, |r| marginal(&cv, k, response, r.probability[arm]))
         })
         .sum()
+}
+
+/// Where some cohort is a population of one arm (`cohorts.C.arm`): the share of `arm`'s
+/// patients from each cohort (its share times the arm's chance in it, normalised); None when
+/// every cohort is randomised (each cohort's weight is then its share).
+pub fn arm_weights(s: &Scenario, arm: usize) -> Option<Vec<f64>> {
+    if s.cohorts().iter().all(|c| c.arm.is_none()) {
+        return None;
+    }
+    let total: f64 = s.arms().iter().map(|a| a.allocation as f64).sum();
+    let w: Vec<f64> = s
+        .cohorts()
+        .iter()
+        .map(|c| {
+            c.share
+                * match c.arm {
+                    Some(a) => (a == arm) as u8 as f64,
+                    None => s.arms()[arm].allocation as f64 / total,
+                }
+        })
+        .collect();
+    let sum: f64 = w.iter().sum();
+    Some(w.iter().map(|x| if sum > 0.0 { x / sum } else { 0.0 }).collect())
 }
 
 /// A cohort's stated response probability averaged over its covariates (itself without
@@ -284,13 +342,15 @@ pub fn counted_response(s: &Scenario, response: usize, arm: usize) -> f64 {
     }
     let h = s.dropout_hazard()[arm];
     let cv = crate::simulate::covariates::Covariates::new(s);
+    let weights = arm_weights(s, arm);
     s.cohorts()
         .iter()
         .enumerate()
         .map(|(k, c)| {
-            c.responses[response].as_ref().map_or(0.0, |r| {
-                c.share * marginal(&cv, k, response, r.probability[arm]) * (-h * r.assessed_at_months).exp()
-            })
+            let w = weights.as_ref().map_or(c.share, |w| w[k]);
+            c.responses[response]
+                .as_ref()
+                .map_or(0.0, |r| w * marginal(&cv, k, response, r.probability[arm]) * (-h * r.assessed_at_months).exp())
         })
         .sum()
 }
@@ -320,7 +380,9 @@ pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> 
             | BinaryTest::SimonTwoStage { .. }
             | BinaryTest::Fisher
             | BinaryTest::Bayesian { .. }
-            | BinaryTest::BayesianDifference { .. } => return None,
+            | BinaryTest::BayesianDifference { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => return None,
         },
         EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => return None,
     };
@@ -423,7 +485,11 @@ fn binary_companion_once(s: &Scenario, endpoint: usize) -> Option<(&'static str,
             let power = if needed > arm { 0.0 } else { crate::stats::binary::binom_test(needed, arm, p1).p_greater };
             Some(("bayesian_exact", needed, power))
         }
-        BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => None,
+        BinaryTest::Fisher
+        | BinaryTest::ChiSquare { .. }
+        | BinaryTest::BayesianDifference { .. }
+        | BinaryTest::GComputation { .. }
+        | BinaryTest::Weighted { .. } => None,
     }
 }
 

@@ -381,7 +381,9 @@ pub fn analytic_answer(s: &Scenario, e: usize, varied: Varied, target: f64) -> O
             | BinaryTest::Fisher
             | BinaryTest::ChiSquare { .. }
             | BinaryTest::Bayesian { .. }
-            | BinaryTest::BayesianDifference { .. } => None,
+            | BinaryTest::BayesianDifference { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => None,
         };
         if let Some(null_rate) = null_rate {
             let p1 = analytic::counted_response(s, *response, s.endpoints()[e].treatment);

@@ -90,6 +90,9 @@ pub enum Accrual {
 pub struct Cohort {
     pub name: String,
     pub share: f64,
+    /// `arm = "…"`: every patient of this population gets that arm (an external control
+    /// series, or a single-arm trial's own patients beside one); None: randomised.
+    pub arm: Option<ArmId>,
     /// Variance of a mean-1 gamma frailty multiplying all the patient's hazards.
     pub frailty_variance: Option<f64>,
     /// Indexed by [`EventId`]; `None` where this cohort does not have that cause.
@@ -304,6 +307,20 @@ pub enum BinaryTest {
     /// rule's threshold, each arm's rate under its own prior.
     BayesianDifference {
         rule: Box<BayesRule>,
+    },
+    /// Two arms adjusted for the measured covariates by g-computation: the logistic model of
+    /// the response on the arm and the covariates, its predictions standardised over every
+    /// patient (influence-function SE) or over the treated (`over_treated`: the effect in the
+    /// treatment arm's population, an external control's estimand; delta-method HC0 SE); z =
+    /// (difference − null_difference)/SE.
+    GComputation {
+        over_treated: bool,
+    },
+    /// Two arms weighted by the propensity score of the measured covariates (logistic): the
+    /// Hájek risk difference with its HC0 SE (weights taken as fixed).
+    Weighted {
+        estimand: crate::stats::weighting::Estimand,
+        truncate: Option<f64>,
     },
 }
 
@@ -677,7 +694,9 @@ impl EndpointKind {
                 | BinaryTest::Fisher
                 | BinaryTest::ChiSquare { .. }
                 | BinaryTest::Bayesian { .. }
-                | BinaryTest::BayesianDifference { .. } => None,
+                | BinaryTest::BayesianDifference { .. }
+                | BinaryTest::GComputation { .. }
+                | BinaryTest::Weighted { .. } => None,
             },
             EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
         }

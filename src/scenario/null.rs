@@ -112,7 +112,11 @@ fn single_arm_nulls(
                     | BinaryTest::SimonTwoStage { null_rate, .. }
                     | BinaryTest::Bayesian { null_rate, .. } => null_rate,
                     // Two-arm tests: every arm is alike already.
-                    BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => {
+                    BinaryTest::Fisher
+                    | BinaryTest::ChiSquare { .. }
+                    | BinaryTest::BayesianDifference { .. }
+                    | BinaryTest::GComputation { .. }
+                    | BinaryTest::Weighted { .. } => {
                         continue;
                     }
                 };

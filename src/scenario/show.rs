@@ -174,6 +174,9 @@ fn cohorts_table(s: &Scenario) -> Table {
 fn cohort_table(s: &Scenario, c: &Cohort) -> Table {
     let mut ct = Table::new();
     ct.insert("share", value(c.share));
+    if let Some(a) = c.arm {
+        ct.insert("arm", value(&s.arms[a].name));
+    }
     if let Some(v) = c.frailty_variance {
         ct.insert("frailty_variance", value(v));
     }
@@ -431,6 +434,23 @@ fn binary_into(s: &Scenario, t: &mut Table, response: ResponseId, test: &BinaryT
         BinaryTest::BayesianDifference { rule } => {
             t.insert("test", value(test.name()));
             bayes_rule_into(t, rule);
+        }
+        BinaryTest::GComputation { over_treated } => {
+            t.insert("test", value(test.name()));
+            t.insert("standardise_over", value(if *over_treated { "treated" } else { "all" }));
+        }
+        BinaryTest::Weighted { estimand, truncate } => {
+            use crate::stats::weighting::Estimand;
+            t.insert("test", value(test.name()));
+            let w = match estimand {
+                Estimand::Ate => "ate",
+                Estimand::Att => "att",
+                Estimand::Overlap => "overlap",
+            };
+            t.insert("weighting", value(w));
+            if let Some(q) = truncate {
+                t.insert("truncate", value(*q));
+            }
         }
     }
 }

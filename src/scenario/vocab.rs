@@ -268,16 +268,26 @@ impl TimeToEventTestName {
 }
 
 impl BinaryTest {
-    pub const NAMES: [&'static str; 6] =
-        ["exact_binomial", "simon_two_stage", "fisher", "chi_square", "bayesian", "bayesian_difference"];
+    pub const NAMES: [&'static str; 8] = [
+        "exact_binomial",
+        "simon_two_stage",
+        "fisher",
+        "chi_square",
+        "bayesian",
+        "bayesian_difference",
+        "g_computation",
+        "weighted",
+    ];
     /// The keys each test reads, in the order of `NAMES`.
-    pub const KEYS: [&'static [&'static str]; 6] = [
+    pub const KEYS: [&'static [&'static str]; 8] = [
         &["null_rate"],
         &["null_rate", "stage1_patients", "stage1_max_responses", "max_responses"],
         &[],
         &["continuity_correction"],
         &["null_rate", "prior", "threshold", "interims", "futility_predictive", "early_success"],
         &["prior", "control_prior", "threshold", "interims", "futility_predictive", "early_success"],
+        &["standardise_over"],
+        &["weighting", "truncate"],
     ];
 
     pub fn name(&self) -> &'static str {
@@ -293,6 +303,8 @@ impl BinaryTest {
             BinaryTest::ChiSquare { .. } => BinaryTestName::ChiSquare,
             BinaryTest::Bayesian { .. } => BinaryTestName::Bayesian,
             BinaryTest::BayesianDifference { .. } => BinaryTestName::BayesianDifference,
+            BinaryTest::GComputation { .. } => BinaryTestName::GComputation,
+            BinaryTest::Weighted { .. } => BinaryTestName::Weighted,
         }
     }
 }
@@ -307,6 +319,8 @@ pub enum BinaryTestName {
     ChiSquare,
     Bayesian,
     BayesianDifference,
+    GComputation,
+    Weighted,
 }
 
 impl BinaryTestName {
@@ -318,6 +332,8 @@ impl BinaryTestName {
         BinaryTestName::ChiSquare,
         BinaryTestName::Bayesian,
         BinaryTestName::BayesianDifference,
+        BinaryTestName::GComputation,
+        BinaryTestName::Weighted,
     ];
 
     pub fn name(self) -> &'static str {
@@ -328,6 +344,8 @@ impl BinaryTestName {
             BinaryTestName::ChiSquare => BinaryTest::NAMES[3],
             BinaryTestName::Bayesian => BinaryTest::NAMES[4],
             BinaryTestName::BayesianDifference => BinaryTest::NAMES[5],
+            BinaryTestName::GComputation => BinaryTest::NAMES[6],
+            BinaryTestName::Weighted => BinaryTest::NAMES[7],
         }
     }
 

@@ -606,8 +606,12 @@ impl<'a> Simulator<'a> {
         let s = self.scenario;
         let n = profile.len();
         arms.resize_with(s.cohorts().len(), Default::default);
+        let cohorts = s.cohorts();
         if self.cohort_cdf.len() == 1 {
             self.permuted_blocks(stream, 0, n, words, &mut arms[0].0);
+            if let Some(a) = cohorts[0].arm {
+                arms[0].0.fill(a as u8);
+            }
             for (p, &a) in profile.iter_mut().zip(&arms[0].0) {
                 *p = a as u32;
             }
@@ -620,7 +624,14 @@ impl<'a> Simulator<'a> {
                 arms[cohort].1 += 1;
             }
             for (c, (sequence, taken)) in arms.iter_mut().enumerate() {
-                self.permuted_blocks(stream, c, *taken, words, sequence);
+                match cohorts[c].arm {
+                    // A population of one arm: no randomisation.
+                    Some(a) => {
+                        sequence.clear();
+                        sequence.resize(*taken, a as u8);
+                    }
+                    None => self.permuted_blocks(stream, c, *taken, words, sequence),
+                }
                 *taken = 0;
             }
             for p in profile.iter_mut() {

@@ -59,9 +59,11 @@ fn estimate_name(kind: &EndpointKind) -> &'static str {
             | TimeToEventTest::Cox => "hazard_ratio",
         },
         EndpointKind::Binary { test, .. } => match test {
-            BinaryTest::Fisher | BinaryTest::ChiSquare { .. } | BinaryTest::BayesianDifference { .. } => {
-                "response_rate_difference"
-            }
+            BinaryTest::Fisher
+            | BinaryTest::ChiSquare { .. }
+            | BinaryTest::BayesianDifference { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => "response_rate_difference",
             BinaryTest::ExactBinomial { .. } | BinaryTest::SimonTwoStage { .. } | BinaryTest::Bayesian { .. } => {
                 "response_rate"
             }
@@ -245,7 +247,9 @@ fn simon_outcome(kind: &EndpointKind, es: &EndpointSummary, r: u64) -> Option<Si
             | BinaryTest::Fisher
             | BinaryTest::ChiSquare { .. }
             | BinaryTest::Bayesian { .. }
-            | BinaryTest::BayesianDifference { .. } => false,
+            | BinaryTest::BayesianDifference { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => false,
         },
         EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => false,
     }
@@ -269,7 +273,9 @@ fn bayes_outcome(s: &Scenario, i: usize, es: &EndpointSummary, r: u64) -> Option
         BinaryTest::ExactBinomial { .. }
         | BinaryTest::SimonTwoStage { .. }
         | BinaryTest::Fisher
-        | BinaryTest::ChiSquare { .. } => return None,
+        | BinaryTest::ChiSquare { .. }
+        | BinaryTest::GComputation { .. }
+        | BinaryTest::Weighted { .. } => return None,
     };
     let share_of = |k: u64| {
         let p = share(k, r);

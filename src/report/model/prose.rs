@@ -157,6 +157,34 @@ fn endpoint_rule(s: &Scenario, e: &Endpoint) -> String {
                 ),
                 rule,
             ),
+            BinaryTest::GComputation { over_treated } => format!(
+                "the response rate difference of {} {against} adjusted for the measured covariates ({}) by g-computation: a logistic model of the response on the arm and the covariates, its predictions standardised over {} ({}), z = (difference − {null_difference}) / SE, one-sided alpha {}",
+                s.arms()[e.treatment].name,
+                measured_names(s),
+                if *over_treated {
+                    "the treated (the effect in the treatment arm's population)"
+                } else {
+                    "every patient"
+                },
+                if *over_treated {
+                    "delta-method SE with the HC0 sandwich"
+                } else {
+                    "influence-function SE, FDA 2023 covariate-adjustment guidance"
+                },
+                e.alpha
+            ),
+            BinaryTest::Weighted { estimand, truncate } => format!(
+                "the response rate difference of {} {against} weighted by the propensity score of the measured covariates ({}; logistic regression; {} weights{}): the Hájek difference with its HC0 SE (weights taken as fixed), z = (difference − {null_difference}) / SE, one-sided alpha {}",
+                s.arms()[e.treatment].name,
+                measured_names(s),
+                match estimand {
+                    crate::stats::weighting::Estimand::Ate => "ATE",
+                    crate::stats::weighting::Estimand::Att => "ATT (odds)",
+                    crate::stats::weighting::Estimand::Overlap => "overlap",
+                },
+                truncate.map_or(String::new(), |q| format!(", truncated at the {q} and {} quantiles", 1.0 - q)),
+                e.alpha
+            ),
             BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => {
                 if *null_difference != 0.0 {
                     format!(
@@ -222,6 +250,13 @@ fn bayes_sentence(s: &Scenario, e: &Endpoint, alternative: &str, rule: &BayesRul
         "Bayesian rule, Go when {alternative} > {}, {priors}{interims}; its type I error is the Go rate of a run under the null (--null), not a stated alpha",
         rule.threshold
     )
+}
+
+/// The measured covariates, as an adjusted analysis sees them ("none" without any).
+fn measured_names(s: &Scenario) -> String {
+    let names: Vec<&str> =
+        s.covariate_names().iter().zip(s.covariate_measured()).filter(|(_, m)| **m).map(|(n, _)| n.as_str()).collect();
+    if names.is_empty() { "none".into() } else { names.join(", ") }
 }
 
 /// A prior's ELIR effective sample size as the reports write it.

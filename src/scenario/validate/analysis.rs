@@ -311,6 +311,9 @@ fn check_monitored_test(r: &mut Reader, s: Settings<'_>) -> Option<()> {
                 BinaryTest::SimonTwoStage { .. } => {
                     Some("Simon's two-stage design has its own stages; give no other looks")
                 }
+                BinaryTest::GComputation { .. } | BinaryTest::Weighted { .. } => {
+                    Some("an adjusted comparison (g-computation, weighting) is analysed once, at the final analysis")
+                }
                 BinaryTest::Bayesian { .. } | BinaryTest::BayesianDifference { .. } => Some(
                     "a Bayesian rule has its own interims (the endpoint's interims = [patients, …], with futility_predictive and early_success); give no other looks",
                 ),
@@ -337,7 +340,9 @@ fn check_bayes_interims(r: &mut Reader, s: Settings<'_>, arms: &[Arm], sample_si
             BinaryTest::ExactBinomial { .. }
             | BinaryTest::SimonTwoStage { .. }
             | BinaryTest::Fisher
-            | BinaryTest::ChiSquare { .. } => continue,
+            | BinaryTest::ChiSquare { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => continue,
         };
         let Some(&last) = rule.looks.last() else { continue };
         let path = format!("endpoints.{}.interims", e.name);

@@ -172,6 +172,7 @@ fn read_cohort(
         &path,
         &[
             "share",
+            "arm",
             "frailty_variance",
             "events",
             "responses",
@@ -186,6 +187,20 @@ fn read_cohort(
             if x > 0.0 && x <= 1.0 { Ok(()) } else { Err("a share must be in (0, 1]".into()) }
         })
     });
+    let arm = match get(ct, "arm") {
+        None => Some(None),
+        Some(n) => r.string(n, &join(&path, "arm")).and_then(|a| match names.arms.iter().position(|x| x == a) {
+            Some(i) => Some(Some(i)),
+            None => {
+                r.error(
+                    n,
+                    &join(&path, "arm"),
+                    format!("there is no such arm; the arms are {}", names.arms.join(", ")),
+                );
+                None
+            }
+        }),
+    };
     let frailty_variance = match get(ct, "frailty_variance") {
         None => Some(None),
         Some(f) => r
@@ -200,14 +215,15 @@ fn read_cohort(
     let covariates = super::covariates::read_covariates(r, &e.node, ct, &path, v.covariates, measured);
     let adverse_events = read_adverse_events(r, ct, &path, names, ae_names);
     let switching = read_switching(r, ct, &path, names, death_after_recurrence.as_ref());
-    let (Some(share), Some(frailty_variance), Some(switching), Some((covariates, correlation))) =
-        (share, frailty_variance, switching, covariates)
+    let (Some(share), Some(arm), Some(frailty_variance), Some(switching), Some((covariates, correlation))) =
+        (share, arm, frailty_variance, switching, covariates)
     else {
         return None;
     };
     Some(Cohort {
         name: e.key.clone(),
         share,
+        arm,
         frailty_variance,
         events,
         death_after_recurrence,

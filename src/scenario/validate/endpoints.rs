@@ -44,7 +44,11 @@ impl TestName {
             },
             TestName::Binary(b) => match b {
                 BinaryTestName::ExactBinomial | BinaryTestName::SimonTwoStage | BinaryTestName::Bayesian => true,
-                BinaryTestName::Fisher | BinaryTestName::ChiSquare | BinaryTestName::BayesianDifference => false,
+                BinaryTestName::Fisher
+                | BinaryTestName::ChiSquare
+                | BinaryTestName::BayesianDifference
+                | BinaryTestName::GComputation
+                | BinaryTestName::Weighted => false,
             },
             TestName::Safety => false,
         }
@@ -304,7 +308,11 @@ fn read_binary_test(
                 })
             })
         }
-        BinaryTestName::Fisher | BinaryTestName::ChiSquare | BinaryTestName::BayesianDifference => None,
+        BinaryTestName::Fisher
+        | BinaryTestName::ChiSquare
+        | BinaryTestName::BayesianDifference
+        | BinaryTestName::GComputation
+        | BinaryTestName::Weighted => None,
     };
     match test {
         BinaryTestName::Bayesian => {
@@ -322,6 +330,36 @@ fn read_binary_test(
                 max_responses: rr,
             })
         }),
+        BinaryTestName::GComputation => match get(et, "standardise_over") {
+            None => Some(BinaryTest::GComputation { over_treated: false }),
+            Some(n) => r
+                .choice(n, &join(path, "standardise_over"), &["all", "treated"])
+                .map(|c| BinaryTest::GComputation { over_treated: c == "treated" }),
+        },
+        BinaryTestName::Weighted => {
+            use crate::stats::weighting::Estimand;
+            let estimand = match get(et, "weighting") {
+                None => Some(Estimand::Ate),
+                Some(n) => r.choice(n, &join(path, "weighting"), &["ate", "att", "overlap"]).map(|c| match c {
+                    "att" => Estimand::Att,
+                    "overlap" => Estimand::Overlap,
+                    _ => Estimand::Ate,
+                }),
+            };
+            let truncate = match get(et, "truncate") {
+                None => Some(None),
+                Some(n) => r
+                    .number(n, &join(path, "truncate"), |q| {
+                        if q > 0.0 && q < 0.5 {
+                            Ok(())
+                        } else {
+                            Err("a truncation quantile must be in (0, 0.5)".into())
+                        }
+                    })
+                    .map(Some),
+            };
+            Some(BinaryTest::Weighted { estimand: estimand?, truncate: truncate? })
+        }
         BinaryTestName::Fisher => Some(BinaryTest::Fisher),
         BinaryTestName::ChiSquare => match get(et, "continuity_correction") {
             None => Some(BinaryTest::ChiSquare { continuity_correction: false }),
@@ -355,9 +393,12 @@ fn read_null_difference(r: &mut Reader, et: &[Entry], path: &str, test: &Option<
                 }
             })
             .and_then(|d| match test {
-                Some(BinaryTest::ChiSquare { continuity_correction: false } | BinaryTest::BayesianDifference { .. }) => {
-                    Some(d)
-                }
+                Some(
+                    BinaryTest::ChiSquare { continuity_correction: false }
+                    | BinaryTest::BayesianDifference { .. }
+                    | BinaryTest::GComputation { .. }
+                    | BinaryTest::Weighted { .. },
+                ) => Some(d),
                 Some(
                     BinaryTest::ChiSquare { continuity_correction: true }
                     | BinaryTest::Bayesian { .. }

@@ -186,6 +186,9 @@ pub(super) fn check_family_at_looks(
                         BinaryTest::Bayesian { .. } | BinaryTest::BayesianDifference { .. } => {
                             Some("a Bayesian rule has its own interims")
                         }
+                        BinaryTest::GComputation { .. } | BinaryTest::Weighted { .. } => {
+                            Some("an adjusted comparison is analysed once, at the final analysis")
+                        }
                     };
                     if let Some(why) = why {
                         r.error_on(
@@ -391,7 +394,11 @@ fn without_p_value(kind: &EndpointKind) -> Option<&'static str> {
             BinaryTest::Bayesian { .. } | BinaryTest::BayesianDifference { .. } => {
                 Some("a Bayesian rule (a posterior probability threshold)")
             }
-            BinaryTest::ExactBinomial { .. } | BinaryTest::Fisher | BinaryTest::ChiSquare { .. } => None,
+            BinaryTest::ExactBinomial { .. }
+            | BinaryTest::Fisher
+            | BinaryTest::ChiSquare { .. }
+            | BinaryTest::GComputation { .. }
+            | BinaryTest::Weighted { .. } => None,
         },
         EndpointKind::TimeToEvent { .. } | EndpointKind::Safety { .. } => None,
     }
