@@ -493,6 +493,65 @@ fn binary_companion_once(s: &Scenario, endpoint: usize) -> Option<(&'static str,
     }
 }
 
+/// A single arm's Bayesian rule calibrated to a type I error: the smallest threshold whose rule
+/// has an exact P(Go | null rate) at most `alpha`, and the thresholds giving that same rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BayesCalibration {
+    /// Every threshold in [lower, upper) gives the same rule (the decisions change only at the
+    /// posterior probabilities the counts can give).
+    pub lower: f64,
+    pub upper: f64,
+    pub type_one_error: f64,
+    /// At the scenario's rate (the counted one).
+    pub power: f64,
+}
+
+/// [`BayesCalibration`] by bisection over the posterior probabilities the rule can take at its
+/// interims and final analysis (its exact type I error falls as the threshold rises: fewer
+/// counts Go and, the final rule asking more, more stop for futility); None when no
+/// threshold below 1 holds `alpha`.
+pub fn calibrate_bayes_single_arm(
+    s: &Scenario,
+    endpoint: usize,
+    p0: f64,
+    rule: &crate::scenario::BayesRule,
+    alpha: f64,
+) -> Option<BayesCalibration> {
+    use crate::stats::binomial_looks::crossing;
+    let e = &s.endpoints()[endpoint];
+    let EndpointKind::Binary { response, .. } = &e.kind else { return None };
+    let (counts, _, _) = bayes_single_arm_design(s, endpoint, p0, rule);
+    let mut candidates: Vec<f64> = counts
+        .iter()
+        .flat_map(|&n| (0..=n).map(move |x| (x, n)))
+        .map(|(x, n)| rule.prior.update(x as u64, n as u64).above(p0))
+        .filter(|v| *v < 1.0)
+        .collect();
+    candidates.sort_by(f64::total_cmp);
+    candidates.dedup();
+    let at = |c: f64| {
+        let r = crate::scenario::BayesRule { threshold: c, ..rule.clone() };
+        let (counts, go, floor) = bayes_single_arm_design(s, endpoint, p0, &r);
+        let p1 = counted_response(s, *response, e.treatment);
+        let t1: f64 = crossing(&counts, &go, &floor, p0).0.iter().sum();
+        (t1, crossing(&counts, &go, &floor, p1).0.iter().sum::<f64>())
+    };
+    // The smallest candidate index whose rule holds alpha (the last one always Goes least).
+    let (mut lo, mut hi) = (0usize, candidates.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if at(candidates[mid]).0 <= alpha { hi = mid } else { lo = mid + 1 }
+    }
+    let lower = *candidates.get(lo)?;
+    let (type_one_error, power) = at(lower);
+    (type_one_error <= alpha).then(|| BayesCalibration {
+        lower,
+        upper: candidates.get(lo + 1).copied().unwrap_or(1.0),
+        type_one_error,
+        power,
+    })
+}
+
 /// A single arm's Bayesian rule as responder counts: the patients at each interim and at the
 /// final analysis (the planned), the fewest responders that Go at each (n + 1 where none does,
 /// or at an interim without early success), and the fewest that continue past the predictive

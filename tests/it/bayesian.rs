@@ -389,3 +389,28 @@ fn an_undefined_effective_sample_size_is_said_to_be_undefined() {
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(table.contains("effective sample size undefined: a component's"), "{table}");
 }
+
+/// A single arm's threshold calibrated to the endpoint's alpha on the exact type I error: the
+/// report's interval of thresholds, its exact type I error and power equal an independent base-R
+/// search over every candidate threshold (`make_bayes_calibration_refs.R`), to 1e-10.
+#[test]
+fn single_arm_thresholds_are_calibrated_as_in_r() {
+    let r = refs();
+    let cal: Value = serde_json::from_str(include_str!("../reference/bayes_calibration_refs.json")).unwrap();
+    for (name, want) in cal["designs"].as_object().unwrap() {
+        let d = &r["single_arm"][name.as_str()];
+        let alpha = num(&want["alpha"]);
+        let report = run(&single_arm(d, num(&want["p1"])), &["--set", &format!("endpoints.dcr.alpha={alpha}")]);
+        let c = &report["endpoints"]["dcr"]["bayesian"]["calibrated"];
+        for (ours, theirs) in [
+            ("threshold_lower", "lower"),
+            ("threshold_upper", "upper"),
+            ("type_one_error", "type_one_error"),
+            ("power", "power"),
+        ] {
+            let (a, b) = (num(&c[ours]), num(&want[theirs]));
+            assert!((a - b).abs() < 1e-10, "{name} {ours}: {a} against R's {b}");
+        }
+        assert!(num(&want["previous_type_one_error"]) > alpha && num(&c["type_one_error"]) <= alpha);
+    }
+}

@@ -11,23 +11,7 @@ use crate::report::plot;
 
 pub struct Html;
 
-/// Text made safe for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-use super::exporter::{fixed as f, p_value};
+use super::exporter::{esc, fixed as f, p_value};
 
 const STYLE: &str = "
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1b1b1b; max-width: 60rem;
@@ -203,41 +187,6 @@ fn cohort_table(e: &EndpointReport) -> String {
     }
     s.push_str("</table>\n<p>Each cohort's Cox estimate within the cohort at the analysis; “wrong way”: the share of trials whose estimate lies on the other side of 1 from the cohort's true ratio.</p>\n");
     s
-}
-
-/// A Bayesian rule's Go and No-Go at each interim and at the final analysis (with a single
-/// arm's exact probabilities beside them) and its priors' effective sample sizes.
-fn bayes_table(e: &EndpointReport) -> String {
-    let Some(b) = &e.bayesian else { return String::new() };
-    let mut s = format!(
-        "<h3>{}: Bayesian rule</h3>\n<p>Go when the posterior probability exceeds {}; prior {} (effective sample size {}){}; {} patients and posterior probability {} at the decision on average.</p>\n<table>\n<tr><th class=\"l\">analysis</th><th>Go (MCSE)</th><th>No-Go (MCSE)</th><th>exact Go</th><th>exact No-Go</th><th>Go at ≥ responders</th><th>continue at ≥</th></tr>\n",
-        esc(&e.name),
-        b.threshold,
-        esc(&b.prior),
-        esc(&crate::report::model::ess_text(b.prior_ess)),
-        match (&b.control_prior, b.control_prior_ess) {
-            (Some(c), ess) => format!(", control's {} ({})", esc(c), esc(&crate::report::model::ess_text(ess))),
-            (None, _) => String::new(),
-        },
-        f(b.expected_patients, 1),
-        f(b.mean_posterior, 3)
-    );
-    for (k, d) in b.decisions.iter().enumerate() {
-        let x = b.exact.as_ref().and_then(|x| x.get(k));
-        s.push_str(&format!(
-            "<tr><td class=\"l\">{}</td><td>{:.4} ({:.4})</td><td>{:.4} ({:.4})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            d.patients.map_or("final".to_string(), |n| format!("interim at {n}")),
-            d.go,
-            d.go_mcse,
-            d.no_go,
-            d.no_go_mcse,
-            f(x.map(|x| x.go), 4),
-            f(x.map(|x| x.no_go), 4),
-            x.filter(|x| x.go_responders <= x.patients).map_or("—".into(), |x| x.go_responders.to_string()),
-            x.map_or("—".into(), |x| x.continue_responders.to_string()),
-        ));
-    }
-    s + "</table>\n"
 }
 
 /// The monitored endpoint's inference at stopping beside the naive estimate's.
@@ -554,7 +503,7 @@ impl Exporter<RunReport> for Html {
         for e in &r.endpoints {
             b.push_str(&look_table(e, r.replicates));
             b.push_str(&stopping_table(e));
-            b.push_str(&bayes_table(e));
+            b.push_str(&super::html_bayes::bayes_table(e));
             b.push_str(&cohort_table(e));
             b.push_str(&milestone_table(e));
         }

@@ -5,6 +5,7 @@
 mod csv;
 mod exporter;
 mod html;
+mod html_bayes;
 mod json;
 mod table;
 

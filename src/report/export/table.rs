@@ -684,6 +684,15 @@ fn bayes_lines(out: &mut String, b: &crate::report::model::BayesOutcome) {
             &format!("Go {:.4} (MCSE {:.4}), No-Go {:.4} (MCSE {:.4}){exact}", d.go, d.go_mcse, d.no_go, d.no_go_mcse),
         ));
     }
+    if let Some(c) = &b.calibrated {
+        out.push_str(&labelled(
+            "calibrated threshold",
+            &format!(
+                "{:.6} to {:.6} for type I error at most {}: exact {:.4}, power {:.4} (the same rule throughout)",
+                c.threshold_lower, c.threshold_upper, c.alpha, c.type_one_error, c.power
+            ),
+        ));
+    }
     out.push_str(&labelled(
         "Bayesian decision",
         &format!(

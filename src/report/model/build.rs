@@ -3,10 +3,10 @@
 
 use super::prose::{design, estimand_note, test_name, warnings};
 use super::{
-    Accuracy, Analysis, Analytic, ArmCurve, ArmMean, BayesExactLook, BayesLook, BayesOutcome, CohortResult,
-    ConditionalPower, Curves, EXAMPLE_KINDS, EndpointReport, Estimate, ExactInterval, ExampleTrial, Execution,
-    Histogram, Look, Multiplicity, Named, NullReport, NullTest, PlannedEvents, Provenance, Quantiles, Range95,
-    RatesAnalytic, RunReport, SimonOutcome, Spread, Timing, TteAnalytic, finite,
+    Accuracy, Analysis, Analytic, ArmCurve, ArmMean, BayesCalibrated, BayesExactLook, BayesLook, BayesOutcome,
+    CohortResult, ConditionalPower, Curves, EXAMPLE_KINDS, EndpointReport, Estimate, ExactInterval, ExampleTrial,
+    Execution, Histogram, Look, Multiplicity, Named, NullReport, NullTest, PlannedEvents, Provenance, Quantiles,
+    Range95, RatesAnalytic, RunReport, SimonOutcome, Spread, Timing, TteAnalytic, finite,
 };
 use crate::report::key_number;
 use crate::scenario::{BinaryTest, Endpoint, EndpointKind, Looks, Scenario, TimeToEventTest};
@@ -313,7 +313,17 @@ fn bayes_outcome(s: &Scenario, i: usize, es: &EndpointSummary, r: u64) -> Option
             })
             .collect()
     });
+    let calibrated = null_rate.and_then(|p0| {
+        crate::design::analytic::calibrate_bayes_single_arm(s, i, p0, rule, e.alpha).map(|c| BayesCalibrated {
+            alpha: e.alpha,
+            threshold_lower: c.lower,
+            threshold_upper: c.upper,
+            type_one_error: c.type_one_error,
+            power: c.power,
+        })
+    });
     Some(BayesOutcome {
+        calibrated,
         threshold: rule.threshold,
         prior: rule.prior.spec(),
         prior_ess: rule.prior.ess_elir(),

@@ -561,6 +561,21 @@ pub struct BayesOutcome {
     /// died or was lost before the assessment is a non-responder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exact: Option<Vec<BayesExactLook>>,
+    /// A single arm: the threshold calibrated to the endpoint's `alpha` on the exact type I
+    /// error at the null rate (the smallest that holds it; every threshold in [lower, upper)
+    /// gives the same rule), with that rule's exact type I error and power.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibrated: Option<BayesCalibrated>,
+}
+
+/// A single arm's Bayesian rule calibrated to a type I error (see [`BayesOutcome::calibrated`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BayesCalibrated {
+    pub alpha: f64,
+    pub threshold_lower: f64,
+    pub threshold_upper: f64,
+    pub type_one_error: f64,
+    pub power: f64,
 }
 
 /// A Bayesian rule's decisions at one interim (or the final analysis) across trials.
