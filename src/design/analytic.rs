@@ -208,10 +208,16 @@ fn hazard_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> {
     }
     let control_hazard = match (s.cohorts(), events.as_slice()) {
         ([cohort], [ev]) => match cohort.events[*ev].as_ref().map(|m| (&m.distribution, m.hazard_ratio[c].ratios[0])) {
-            Some((distribution, h)) if cohort.frailty_variance.is_none() => match distribution {
-                Distribution::Exponential { rate } => Some(rate * h),
-                Distribution::PiecewiseExponential { .. } | Distribution::Weibull { .. } => None,
-            },
+            // A frailty or covariates acting on the cause make the population's hazard another
+            // than the stated one (that of a patient at frailty 1 or the reference covariates).
+            Some((distribution, h))
+                if cohort.frailty_variance.is_none() && cohort.event_effects[*ev].iter().all(|&b| b == 0.0) =>
+            {
+                match distribution {
+                    Distribution::Exponential { rate } => Some(rate * h),
+                    Distribution::PiecewiseExponential { .. } | Distribution::Weibull { .. } => None,
+                }
+            }
             _ => None,
         },
         _ => None,
