@@ -177,6 +177,9 @@ pub fn tte_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> 
 /// The constant hazard ratio (and allocation, and control hazard) of a two-arm time-to-event
 /// endpoint, whatever its test, where the scenario gives one.
 fn hazard_assumptions(s: &Scenario, endpoint: usize) -> Option<TteAssumptions> {
+    if !randomised(s) {
+        return None;
+    }
     let e = &s.endpoints()[endpoint];
     let events = match &e.kind {
         EndpointKind::TimeToEvent { events, .. } => events,
@@ -306,6 +309,14 @@ pub fn mean_response(s: &Scenario, response: usize, arm: usize) -> f64 {
         .sum()
 }
 
+/// Whether every cohort is randomised (none is a population of one arm, `cohorts.C.arm`): the
+/// closed forms assume the arms' sizes fixed by the allocation and the arms exchangeable, which
+/// an external control makes neither; with one, the companions are not given (none is better
+/// than one at the wrong sizes).
+pub fn randomised(s: &Scenario) -> bool {
+    s.cohorts().iter().all(|c| c.arm.is_none())
+}
+
 /// Where some cohort is a population of one arm (`cohorts.C.arm`): the share of `arm`'s
 /// patients from each cohort (its share times the arm's chance in it, normalised); None when
 /// every cohort is randomised (each cohort's weight is then its share).
@@ -377,6 +388,9 @@ pub struct RatesCompanion {
 }
 
 pub fn rates_companion(s: &Scenario, endpoint: usize) -> Option<RatesCompanion> {
+    if !randomised(s) {
+        return None;
+    }
     let e = &s.endpoints()[endpoint];
     let (response, null_difference) = match &e.kind {
         EndpointKind::Binary { response, test, null_difference } => match test {
@@ -423,6 +437,9 @@ pub fn binary_companion_at_looks(
     s: &Scenario,
     endpoint: usize,
 ) -> Option<(&'static str, u64, f64, Option<Vec<[u64; 2]>>)> {
+    if !randomised(s) {
+        return None;
+    }
     let e = &s.endpoints()[endpoint];
     if let (EndpointKind::Binary { response, test: BinaryTest::ExactBinomial { null_rate }, .. }, Some(fractions)) =
         (&e.kind, s.analysis().looks.fractions().filter(|_| s.monitored() == Some(endpoint)))

@@ -392,3 +392,31 @@ fn external_control_analyses_agree_with_an_r_simulation() {
         }
     }
 }
+
+/// With a population of one arm (an external control) the arms' sizes are random: no closed-form
+/// companion is printed at the allocation's sizes, and interims at patient counts are refused.
+#[test]
+fn an_external_control_has_no_companion_at_the_allocation_sizes() {
+    let text = std::fs::read_to_string("scenarios/ascites-external-control.toml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), &text);
+    let o = peritrial()
+        .arg("run")
+        .arg(&path)
+        .args(["--replicates", "100", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r["endpoints"]["unadjusted"].get("analytic").is_none(), "{}", r["endpoints"]["unadjusted"]);
+    let bayes = text.replace(
+        "[endpoints.unadjusted]\nkind = \"binary\"\nresponse = \"ascites_control\"\ntest = \"chi_square\"",
+        "[endpoints.unadjusted]\nkind = \"binary\"\nresponse = \"ascites_control\"\ntest = \"bayesian_difference\"\nprior = \"beta:1,1\"\nthreshold = 0.975\ninterims = [100]",
+    );
+    assert_ne!(bayes, text);
+    let path = write(dir.path(), &bayes);
+    let o = peritrial().arg("validate").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("endpoints.unadjusted.interims") && err.contains("population of one arm"), "{err}");
+}

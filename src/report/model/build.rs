@@ -297,6 +297,8 @@ fn bayes_outcome(s: &Scenario, i: usize, es: &EndpointSummary, r: u64) -> Option
     let final_no_go = r.saturating_sub(es.stage1_stops).saturating_sub(final_go);
     let ((go, go_mcse), (no_go, no_go_mcse)) = (share_of(final_go), share_of(final_no_go));
     decisions.push(BayesLook { patients: None, go, go_mcse, no_go, no_go_mcse });
+    // Exact only where the arm's size is fixed (no population of one arm).
+    let null_rate = null_rate.filter(|_| crate::design::analytic::randomised(s));
     let exact = null_rate.map(|p0| {
         let (counts, go, floor) = crate::design::analytic::bayes_single_arm_design(s, i, p0, rule);
         let p1 = crate::design::analytic::counted_response(s, *response, e.treatment);

@@ -17,7 +17,7 @@ mod study;
 
 pub use common::{MAX_MONTHS, MAX_REPLICATES, MAX_SAMPLE_SIZE};
 
-use crate::scenario::model::Scenario;
+use crate::scenario::model::{Analysis, BinaryTest, Cohort, Endpoint, EndpointKind, Looks, Scenario};
 use crate::scenario::read::{Diagnostic, Reader, get, join};
 use crate::scenario::tree::{Entry, Node, Origin, Value};
 use common::Names;
@@ -94,6 +94,8 @@ fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
         return None;
     }
     let (enrollment, block_size) = enrollment?;
+    let (cohorts, endpoints, analysis) = (cohorts?, endpoints?, analysis?);
+    check_fixed_counts(r, root, &cohorts, &endpoints, &analysis)?;
     Some(Scenario {
         name,
         replicates: replicates?,
@@ -102,16 +104,55 @@ fn read_scenario(r: &mut Reader, root: &Node) -> Option<Scenario> {
         block_size,
         enrollment,
         dropout_hazard: dropout_hazard?,
-        cohorts: cohorts?,
+        cohorts,
         event_names,
         response_names,
         adverse_event_names: ae_names,
         covariate_names: covariates.0,
         covariate_measured: covariates.1,
-        endpoints: endpoints?,
-        analysis: analysis?,
+        endpoints,
+        analysis,
         assessments,
     })
+}
+
+/// Looks and interims at patient counts need the arms' sizes the allocation fixes; a
+/// population of one arm (`cohorts.C.arm`) makes them random (by its share), so neither is
+/// taken with one.
+fn check_fixed_counts(
+    r: &mut Reader,
+    root: &Node,
+    cohorts: &[Cohort],
+    endpoints: &[Endpoint],
+    analysis: &Analysis,
+) -> Option<()> {
+    let Some(c) = cohorts.iter().find(|c| c.arm.is_some()) else { return Some(()) };
+    let why = format!(
+        "cohort {:?} is a population of one arm, whose size is random (by its share), so counts of patients cannot be planned",
+        c.name
+    );
+    if let Looks::Patients(_) = analysis.looks {
+        r.error_at(&root.origin, "analysis.looks.patients", format!("{why}; give the looks as fractions or events"));
+        return None;
+    }
+    for e in endpoints {
+        let EndpointKind::Binary {
+            test: BinaryTest::Bayesian { rule, .. } | BinaryTest::BayesianDifference { rule },
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        if !rule.looks.is_empty() {
+            r.error_at(
+                &root.origin,
+                &format!("endpoints.{}.interims", e.name),
+                format!("{why}; a Bayesian rule takes its interims only in a randomised design"),
+            );
+            return None;
+        }
+    }
+    Some(())
 }
 
 /// The longest name of an arm, cohort, event, response, adverse event or endpoint.
